@@ -1,0 +1,46 @@
+# The two commands a newcomer needs: `make run` and `make test`. README explains both.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export DEBUG ?= 1
+PORT ?= 8000
+export PORT
+
+.PHONY: run test lint format bench-hosts clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+run: $(VENV)/.runtime
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo "Portal:   http://demo.localhost:$(PORT)/   (platform host: http://localhost:$(PORT)/)"
+	@echo "Web, Celery worker and beat start now; Ctrl-C stops all three."
+	$(BIN)/honcho start --procfile Procfile
+
+test: $(VENV)/.dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench-hosts: $(VENV)/.dev
+	$(BIN)/python bench/host_resolution.py
+
+clean:
+	rm -rf var/broker var/celerybeat-schedule*

@@ -1,0 +1,75 @@
+"""The audit log: who changed what, when, from which state to which, and why.
+
+Every state change goes through `record()` inside the same transaction as the change, so a
+change without its audit row cannot be committed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django_scopes import ScopedManager
+
+if TYPE_CHECKING:
+    from network.models import Network, User
+
+
+class AuditEntry(models.Model):
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.CASCADE, related_name="audit_entries"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Who acted when it is not a person (an API key, the system job); kept after user deletion.
+    actor_label = models.CharField(max_length=200)
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=200)
+    from_state = models.CharField(max_length=64, blank=True)
+    to_state = models.CharField(max_length=64, blank=True)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = ScopedManager(network="network")
+
+    class Meta:
+        app_label = "network"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["network", "object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor_label} {self.action} {self.object_repr}"
+
+
+def record(
+    *,
+    network: Network,
+    actor: User | None,
+    action: str,
+    obj: models.Model,
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    actor_label: str = "",
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        network=network,
+        actor=actor,
+        actor_label=actor_label or (actor.email if actor else "system"),
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+    )

@@ -1,0 +1,67 @@
+"""The Celery app: JSON only, time limits, late acks with prefetch 1, one beat schedule."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery, Task
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "network.settings")
+
+app = Celery("network")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    task_serializer="json",
+    result_serializer="json",
+    accept_content=["json"],
+    task_ignore_result=True,
+    task_soft_time_limit=60,
+    task_time_limit=90,
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    broker_connection_retry_on_startup=True,
+    # Longer than the longest task, so that a late-acked task is not redelivered while running.
+    broker_transport_options={"visibility_timeout": 3600},
+    timezone="UTC",
+)
+
+
+def _filesystem_broker_options() -> dict:
+    from django.conf import settings
+
+    folder = str(settings.CELERY_BROKER_DIR / "queue")
+    return {
+        "data_folder_in": folder,
+        "data_folder_out": folder,
+        "processed_folder": str(settings.CELERY_BROKER_DIR / "processed"),
+        "store_processed": False,
+    }
+
+
+if app.conf.broker_url.startswith("filesystem://"):
+    app.conf.broker_transport_options = _filesystem_broker_options()
+
+# Every periodic job is declared here, and nowhere else.
+app.conf.beat_schedule = {
+    "clear-expired-sessions": {
+        "task": "network.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=4, minute=17),
+    },
+}
+
+app.autodiscover_tasks()
+
+
+class NetworkTask(Task):
+    """Base for tasks about one network: called with `network_id=`, runs inside its scope."""
+
+    def __call__(self, *args, **kwargs):
+        from django_scopes import scope
+
+        network_id = kwargs.get("network_id")
+        if not isinstance(network_id, int):
+            raise TypeError(f"{self.name} needs an integer network_id keyword argument")
+        with scope(network=network_id):
+            return super().__call__(*args, **kwargs)

@@ -1,0 +1,70 @@
+"""Resolves the Host header to a network and runs the request inside its scope."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django_scopes import scope, scopes_disabled
+
+from network.models import Domain, Network, host_cache_key
+
+PLATFORM_URLCONF = "network.urls_platform"
+HOST_CACHE_SECONDS = 300
+UNKNOWN = "unknown"
+
+
+def hostname_of(request: HttpRequest) -> str:
+    host = request.get_host().lower()
+    if host.startswith("["):  # IPv6 literal: never a network host
+        return host
+    return host.rsplit(":", 1)[0].rstrip(".")
+
+
+def network_for_host(hostname: str) -> Network | None:
+    """The active network a host name belongs to, from the cache when possible."""
+    key = host_cache_key(hostname)
+    cached = cache.get(key)
+    if cached is not None:
+        return None if cached == UNKNOWN else cached
+    network = _lookup_network(hostname)
+    cache.set(key, network or UNKNOWN, HOST_CACHE_SECONDS)
+    return network
+
+
+def _lookup_network(hostname: str) -> Network | None:
+    suffix = "." + settings.PLATFORM_DOMAIN
+    active = Network.objects.filter(status=Network.Status.ACTIVE)
+    if hostname.endswith(suffix):
+        slug = hostname[: -len(suffix)]
+        return active.filter(slug=slug).first() if "." not in slug else None
+    # Domain rows are looked up across networks on purpose: this is how we find the scope.
+    with scopes_disabled():
+        domain = Domain.objects.filter(hostname=hostname, network__in=active).first()
+        return domain.network if domain else None
+
+
+class TenantMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        hostname = hostname_of(request)
+        if hostname == settings.PLATFORM_DOMAIN:
+            return self.platform_response(request)
+        network = network_for_host(hostname)
+        if network is None:
+            request.network = None
+            raise Http404("Unknown host")
+        request.network = network
+        with scope(network=network):
+            return self.get_response(request)
+
+    def platform_response(self, request: HttpRequest) -> HttpResponse:
+        request.network = None
+        request.urlconf = PLATFORM_URLCONF
+        if request.path.startswith("/admin/"):
+            # The Django admin is for platform staff and works across all networks.
+            with scopes_disabled():
+                return self.get_response(request)
+        return self.get_response(request)

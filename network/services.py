@@ -1,0 +1,177 @@
+"""Workflows of the tenancy core. Each one writes its audit row in the same transaction."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core import signing
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_scopes import scope, scopes_disabled
+
+from advertisers.models import Advertiser
+from network import audit
+from network.models import Invitation, Membership, Network, Role, User
+
+HANDOFF_SALT = "network.handoff"
+HANDOFF_MAX_AGE = 120  # seconds: the link is followed by a redirect right away
+
+
+class InvitationError(Exception):
+    """Why an invitation cannot be accepted, in words for the person holding it."""
+
+
+@transaction.atomic
+def network_create(
+    *, owner: User, name: str, slug: str, currency: str, timezone_name: str, language: str
+) -> Network:
+    network = Network.objects.create(
+        name=name, slug=slug, currency=currency, timezone=timezone_name, language=language
+    )
+    with scope(network=network):
+        Membership.objects.create(network=network, user=owner, role=Role.OWNER)
+        audit.record(
+            network=network,
+            actor=owner,
+            action="network.created",
+            obj=network,
+            to_state=network.status,
+        )
+    return network
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    network: Network,
+    invited_by: User,
+    email: str,
+    role: str,
+    advertiser: Advertiser | None = None,
+    company_name: str = "",
+) -> Invitation:
+    """Invite a manager, or a user of an (existing or new) advertiser company."""
+    from network.tasks import send_invitation_email
+
+    if role == Role.ADVERTISER and advertiser is None:
+        advertiser = Advertiser.objects.create(network=network, name=company_name)
+        audit.record(
+            network=network,
+            actor=invited_by,
+            action="advertiser.created",
+            obj=advertiser,
+            to_state=advertiser.status,
+        )
+    invitation = Invitation.objects.create(
+        network=network,
+        email=email.lower(),
+        role=role,
+        advertiser=advertiser,
+        invited_by=invited_by,
+    )
+    audit.record(
+        network=network,
+        actor=invited_by,
+        action="invitation.created",
+        obj=invitation,
+        to_state=invitation.status,
+    )
+    send_invitation_email.delay_on_commit(network_id=network.pk, invitation_id=invitation.pk)
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != Invitation.Status.PENDING:
+        raise InvitationError("Only a pending invitation can be revoked.")
+    invitation.status = Invitation.Status.REVOKED
+    invitation.save(update_fields=["status"])
+    audit.record(
+        network=invitation.network,
+        actor=actor,
+        action="invitation.revoked",
+        obj=invitation,
+        from_state="pending",
+        to_state="revoked",
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status == Invitation.Status.REVOKED:
+        raise InvitationError("This invitation was revoked. Ask the network for a new one.")
+    if invitation.status == Invitation.Status.ACCEPTED:
+        raise InvitationError("This invitation has already been used.")
+    if invitation.is_expired:
+        raise InvitationError("This invitation has expired. Ask the network for a new one.")
+    if user.email.lower() != invitation.email.lower():
+        raise InvitationError(
+            f"This invitation is for {invitation.email}; you are signed in as {user.email}."
+        )
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                network=invitation.network,
+                user=user,
+                role=invitation.role,
+                advertiser=invitation.advertiser,
+            )
+    except IntegrityError:
+        raise InvitationError("You are already a member of this network.") from None
+    invitation.status = Invitation.Status.ACCEPTED
+    invitation.accepted_by = user
+    invitation.save(update_fields=["status", "accepted_by"])
+    audit.record(
+        network=invitation.network,
+        actor=user,
+        action="invitation.accepted",
+        obj=invitation,
+        from_state="pending",
+        to_state="accepted",
+    )
+    return membership
+
+
+def networks_of(user: User) -> list[Membership]:
+    """Every membership of a user, across networks: the platform host lists them."""
+    with scopes_disabled():
+        return list(
+            Membership.objects.filter(user=user, network__status=Network.Status.ACTIVE)
+            .select_related("network")
+            .order_by("network__name")
+        )
+
+
+def handoff_token(*, user: User, network: Network) -> str:
+    """A short-lived, single-use token that signs the user in on the network's own host.
+
+    Sessions are per host, so the platform host hands the signed-in user over to the network
+    host after creating a network or picking one from the list.
+    """
+    payload = {"u": user.pk, "n": network.pk, "j": secrets.token_urlsafe(16)}
+    return signing.dumps(payload, salt=HANDOFF_SALT)
+
+
+def handoff_user(*, token: str, network: Network) -> User | None:
+    """The user a valid, unused token was made for in this network, else None."""
+    try:
+        payload = signing.loads(token, salt=HANDOFF_SALT, max_age=HANDOFF_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if payload.get("n") != network.pk:
+        return None
+    # Single use: the first redemption claims the nonce (needs a shared cache in production).
+    if not cache.add(f"handoff-used:{payload['j']}", 1, HANDOFF_MAX_AGE * 2):
+        return None
+    user = User.objects.filter(pk=payload.get("u"), is_active=True).first()
+    if user is None or not Membership.objects.filter(user=user).exists():
+        return None
+    return user
+
+
+def mark_invitation_sent(invitation: Invitation) -> None:
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["sent_at"])

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+import django_tables2 as tables
+
+from network.models import Membership
+
+
+class MemberTable(tables.Table):
+    email = tables.Column(accessor="user__email", verbose_name="Email")
+    name = tables.Column(accessor="user__name", verbose_name="Name", default="")
+    role = tables.Column()
+    company = tables.Column(empty_values=(), orderable=False)
+    created_at = tables.DateTimeColumn(verbose_name="Member since", format="Y-m-d")
+
+    class Meta:
+        model = Membership
+        fields = ["email", "name", "role", "company", "created_at"]
+        attrs = {"class": "table"}
+
+    def render_company(self, record: Membership) -> str:
+        return str(record.advertiser or record.publisher or "—")

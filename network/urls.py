@@ -1,0 +1,35 @@
+"""URLs of a network's host (<slug>.<PLATFORM_DOMAIN> or a custom domain)."""
+
+from django.urls import include, path
+
+from advertisers import views as advertisers
+from network import views
+from publishers import views as publishers
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("handoff/", views.handoff, name="handoff"),
+    path("invitations/<str:key>/", views.invitation, name="invitation"),
+    path("apply/", publishers.apply, name="apply"),
+    # Owners and managers
+    path("manage/", views.admin_home, name="admin_home"),
+    path("manage/members/", views.members, name="members"),
+    path("manage/invitations/new/", views.invite, name="invite"),
+    path(
+        "manage/invitations/<int:invitation_id>/revoke/",
+        views.revoke_invitation,
+        name="revoke_invitation",
+    ),
+    path("manage/publishers/", publishers.publisher_list, name="publisher_list"),
+    path(
+        "manage/publishers/<int:publisher_id>/",
+        publishers.publisher_review,
+        name="publisher_review",
+    ),
+    path("manage/advertisers/", advertisers.advertiser_list, name="advertiser_list"),
+    # Advertisers and publishers
+    path("advertiser/", advertisers.advertiser_home, name="advertiser_home"),
+    path("publisher/", publishers.publisher_home, name="publisher_home"),
+    path("publisher/profile/", publishers.edit_profile, name="publisher_profile"),
+    path("accounts/", include("allauth.urls")),
+]

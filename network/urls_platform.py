@@ -1,0 +1,14 @@
+"""URLs of the bare platform host (PLATFORM_DOMAIN): create or pick a network, Django admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from network import views_platform
+
+urlpatterns = [
+    path("", views_platform.home, name="home"),
+    path("networks/new/", views_platform.create_network, name="create_network"),
+    path("networks/<slug:slug>/open/", views_platform.open_network, name="open_network"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

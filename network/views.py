@@ -1,0 +1,155 @@
+"""Network host pages of the tenancy core: landing, session hand-off, members, invitations."""
+
+from __future__ import annotations
+
+from allauth.account.adapter import get_adapter
+from django.contrib import messages
+from django.contrib.auth import login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from network.access import ADMINS, current_membership, public_page, role_required
+from network.forms import InvitationForm
+from network.models import Invitation, Membership, Role
+from network.services import (
+    InvitationError,
+    handoff_user,
+    invitation_accept,
+    invitation_create,
+    invitation_revoke,
+)
+from network.tables import MemberTable
+from publishers.models import Publisher
+
+HOME_BY_ROLE = {
+    Role.OWNER: "admin_home",
+    Role.MANAGER: "admin_home",
+    Role.ADVERTISER: "advertiser_home",
+    Role.PUBLISHER: "publisher_home",
+}
+
+
+@public_page
+def home(request: HttpRequest) -> HttpResponse:
+    """Members go to their role's home; everyone else sees the network's front page."""
+    membership = current_membership(request)
+    if membership is not None:
+        return redirect(HOME_BY_ROLE[membership.role])
+    return render(request, "network/landing.html")
+
+
+@public_page
+def handoff(request: HttpRequest) -> HttpResponse:
+    user = handoff_user(token=request.GET.get("token", ""), network=request.network)
+    if user is None:
+        messages.error(request, "That sign-in link is no longer valid; please sign in.")
+        return redirect("account_login")
+    login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    return redirect("home")
+
+
+@public_page
+def invitation(request: HttpRequest, key: str) -> HttpResponse:
+    found = Invitation.objects.select_related("advertiser").filter(key=key).first()
+    if found is None:
+        return render(request, "network/invitation_invalid.html", status=404)
+    error = None if found.is_usable else _unusable_reason(found)
+    if error is None and not request.user.is_authenticated:
+        # Signing up from the emailed link proves the address: no second verification mail.
+        get_adapter(request).stash_verified_email(request, found.email)
+    if request.method == "POST" and error is None and request.user.is_authenticated:
+        try:
+            invitation_accept(invitation=found, user=request.user)
+        except InvitationError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, f"Welcome to {request.network.name}.")
+            return redirect("home")
+    status = 200 if error is None else 410
+    return render(
+        request, "network/invitation.html", {"invitation": found, "error": error}, status=status
+    )
+
+
+def _unusable_reason(invitation: Invitation) -> str:
+    if invitation.status == Invitation.Status.ACCEPTED:
+        return "This invitation has already been used."
+    if invitation.status == Invitation.Status.REVOKED:
+        return "This invitation was revoked. Ask the network for a new one."
+    return "This invitation has expired. Ask the network for a new one."
+
+
+@role_required(*ADMINS)
+def admin_home(request: HttpRequest) -> HttpResponse:
+    pending = Publisher.objects.filter(status=Publisher.Status.PENDING).order_by("created_at")
+    members = Membership.objects.select_related("user", "advertiser", "publisher")
+    return render(
+        request,
+        "network/admin_home.html",
+        {
+            "pending_publishers": pending[:20],
+            "pending_count": pending.count(),
+            "member_table": _member_table(request, members[:10]),
+        },
+    )
+
+
+@role_required(*ADMINS)
+def members(request: HttpRequest) -> HttpResponse:
+    queryset = Membership.objects.select_related("user", "advertiser", "publisher")
+    role = request.GET.get("role")
+    if role in Role.values:
+        queryset = queryset.filter(role=role)
+    invitations = Invitation.objects.select_related("advertiser", "invited_by")[:50]
+    return render(
+        request,
+        "network/members.html",
+        {
+            "table": _member_table(request, queryset, paginate=True),
+            "invitations": invitations,
+            "roles": Role.choices,
+            "role": role,
+        },
+    )
+
+
+def _member_table(request: HttpRequest, queryset, paginate: bool = False) -> MemberTable:
+    if not paginate:  # a dashboard excerpt: a slice cannot be re-sorted
+        return MemberTable(queryset, orderable=False)
+    table = MemberTable(queryset.order_by("role", "user__email"))
+    if paginate:
+        RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    return table
+
+
+@role_required(*ADMINS)
+def invite(request: HttpRequest) -> HttpResponse:
+    form = InvitationForm(request.POST or None, initial={"role": request.GET.get("role")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        created = invitation_create(
+            network=request.network,
+            invited_by=request.user,
+            email=data["email"],
+            role=data["role"],
+            advertiser=data["advertiser"],
+            company_name=data["company_name"],
+        )
+        messages.success(request, f"Invitation sent to {created.email}.")
+        return redirect("members")
+    return render(request, "network/invite.html", {"form": form})
+
+
+@role_required(*ADMINS)
+@require_POST
+def revoke_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    found = get_object_or_404(Invitation, pk=invitation_id)
+    try:
+        invitation_revoke(invitation=found, actor=request.user)
+    except InvitationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Invitation for {found.email} revoked.")
+    return redirect("members")

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from network.emails import send_templated
+from publishers.models import Publisher
+
+
+def send_decision(publisher_id: int) -> None:
+    publisher = Publisher.objects.select_related("network").get(pk=publisher_id)
+    recipients = [m.user.email for m in publisher.memberships.select_related("user")]
+    if not recipients:
+        return
+    send_templated(
+        template="publisher_decision",
+        to=recipients,
+        context={"publisher": publisher, "url": publisher.network.absolute_url("/")},
+    )

@@ -1,0 +1,64 @@
+"""Publisher companies (affiliates) and their application to join a network."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from publishers.countries import COUNTRIES
+
+TRAFFIC_SOURCES = [
+    ("search", _("Search (SEO/SEM)")),
+    ("social", _("Social media")),
+    ("email", _("Email")),
+    ("content", _("Content / blog")),
+    ("coupon", _("Coupon / cashback")),
+    ("display", _("Display / native")),
+    ("mobile", _("Mobile apps")),
+    ("other", _("Other")),
+]
+
+
+class Publisher(models.Model):
+    """An affiliate. Created by the application form, pending until an admin decides."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.CASCADE, related_name="publishers"
+    )
+    name = models.CharField(_("company or name"), max_length=150)
+    website = models.URLField(_("website"))
+    traffic_sources = models.JSONField(_("traffic sources"), default=list)
+    traffic_description = models.TextField(_("how you send traffic"), blank=True)
+    country = models.CharField(_("country"), max_length=2, choices=COUNTRIES)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    decision_reason = models.TextField(_("reason"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager(network="network")
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["network", "status"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def traffic_source_labels(self) -> list[str]:
+        labels = dict(TRAFFIC_SOURCES)
+        return [str(labels.get(code, code)) for code in self.traffic_sources]

@@ -1,0 +1,63 @@
+"""Publisher applications: apply, then an owner or manager approves or rejects with a reason."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from network import audit
+from network.models import Membership, Network, Role, User
+from publishers.models import Publisher
+
+
+class ApplicationError(Exception):
+    pass
+
+
+@transaction.atomic
+def publisher_apply(*, network: Network, user: User, **profile) -> Publisher:
+    """Create the publisher company (pending) and make the applicant its first user."""
+    if Membership.objects.filter(user=user).exists():
+        raise ApplicationError("You are already a member of this network.")
+    publisher = Publisher.objects.create(network=network, **profile)
+    Membership.objects.create(network=network, user=user, role=Role.PUBLISHER, publisher=publisher)
+    audit.record(
+        network=network,
+        actor=user,
+        action="publisher.applied",
+        obj=publisher,
+        to_state=publisher.status,
+    )
+    return publisher
+
+
+@transaction.atomic
+def publisher_decide(*, publisher: Publisher, actor: User, approve: bool, reason: str) -> Publisher:
+    """Approve or reject a pending application (or revisit an earlier decision)."""
+    from publishers.tasks import send_publisher_decision_email
+
+    publisher = Publisher.objects.select_for_update().get(pk=publisher.pk)
+    new_status = Publisher.Status.APPROVED if approve else Publisher.Status.REJECTED
+    if publisher.status == new_status:
+        raise ApplicationError(f"This publisher is already {publisher.get_status_display()}.")
+    if not approve and not reason.strip():
+        raise ApplicationError("Give the applicant a reason for the rejection.")
+    old_status = publisher.status
+    publisher.status = new_status
+    publisher.decision_reason = reason.strip()
+    publisher.reviewed_by = actor
+    publisher.reviewed_at = timezone.now()
+    publisher.save(update_fields=["status", "decision_reason", "reviewed_by", "reviewed_at"])
+    audit.record(
+        network=publisher.network,
+        actor=actor,
+        action="publisher.reviewed",
+        obj=publisher,
+        from_state=old_status,
+        to_state=new_status,
+        reason=publisher.decision_reason,
+    )
+    send_publisher_decision_email.delay_on_commit(
+        network_id=publisher.network_id, publisher_id=publisher.pk
+    )
+    return publisher

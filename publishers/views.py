@@ -1,0 +1,106 @@
+"""Publisher application and profile pages, and the admins' review of applications."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django_tables2 import RequestConfig
+
+from network.access import ADMINS, current_membership, public_page, role_required
+from network.audit import AuditEntry
+from network.models import Role
+from publishers.forms import DecisionForm, PublisherProfileForm
+from publishers.models import Publisher
+from publishers.services import ApplicationError, publisher_apply, publisher_decide
+from publishers.tables import PublisherTable
+
+
+@public_page
+@login_required
+def apply(request: HttpRequest) -> HttpResponse:
+    if current_membership(request) is not None:
+        messages.info(request, "You are already a member of this network.")
+        return redirect("home")
+    form = PublisherProfileForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            publisher_apply(network=request.network, user=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            messages.error(request, str(exc))
+            return redirect("home")
+        messages.success(request, "Thank you! Your application is waiting for review.")
+        return redirect("publisher_home")
+    return render(request, "publishers/apply.html", {"form": form})
+
+
+@role_required(Role.PUBLISHER)
+def publisher_home(request: HttpRequest) -> HttpResponse:
+    publisher = request.membership.publisher
+    colleagues = publisher.memberships.select_related("user")
+    return render(
+        request, "publishers/home.html", {"publisher": publisher, "colleagues": colleagues}
+    )
+
+
+@role_required(Role.PUBLISHER)
+def edit_profile(request: HttpRequest) -> HttpResponse:
+    publisher = request.membership.publisher
+    form = PublisherProfileForm(request.POST or None, instance=publisher)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Profile saved.")
+        return redirect("publisher_home")
+    return render(request, "publishers/profile.html", {"form": form})
+
+
+@role_required(*ADMINS)
+def publisher_list(request: HttpRequest) -> HttpResponse:
+    queryset = Publisher.objects.all()
+    status = request.GET.get("status")
+    if status in Publisher.Status.values:
+        queryset = queryset.filter(status=status)
+    table = PublisherTable(queryset)
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    return render(
+        request,
+        "publishers/admin_list.html",
+        {
+            "table": table,
+            "statuses": Publisher.Status.choices,
+            "status": status,
+        },
+    )
+
+
+@role_required(*ADMINS)
+def publisher_review(request: HttpRequest, publisher_id: int) -> HttpResponse:
+    publisher = get_object_or_404(Publisher, pk=publisher_id)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            publisher_decide(
+                publisher=publisher,
+                actor=request.user,
+                approve=form.cleaned_data["decision"] == "approve",
+                reason=form.cleaned_data["reason"],
+            )
+        except ApplicationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{publisher.name}: decision saved and emailed.")
+            return redirect("publisher_list")
+    history = AuditEntry.objects.filter(
+        object_type="publishers.publisher", object_id=str(publisher.pk)
+    )
+    return render(
+        request,
+        "publishers/admin_review.html",
+        {
+            "publisher": publisher,
+            "form": form,
+            "history": history,
+            "users": publisher.memberships.select_related("user"),
+        },
+    )
