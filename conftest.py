@@ -54,8 +54,12 @@ def make_member(network: Network, role: Role, email: str, company: str | None = 
             )
         elif role == Role.PUBLISHER:
             extra["publisher"] = Publisher.objects.create(
-                network=network, name=company or f"{email} Media", website="https://pub.example",
-                country="US", traffic_sources=["search"], status=Publisher.Status.APPROVED,
+                network=network,
+                name=company or f"{email} Media",
+                website="https://pub.example",
+                country="US",
+                traffic_sources=["search"],
+                status=Publisher.Status.APPROVED,
             )
         Membership.objects.create(network=network, user=user, role=role, **extra)
     return user

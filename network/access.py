@@ -58,3 +58,8 @@ def public_page(view):
     """Marks a network page that non-members may open; it checks anything else itself."""
     view.public_page = True
     return view
+
+
+def posted(request: HttpRequest):
+    """The form data of a POST (even an empty one, so it is validated), else None."""
+    return request.POST if request.method == "POST" else None

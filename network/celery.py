@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 
-from celery import Celery, Task
+from celery import Celery
+from celery.contrib.django.task import DjangoTask
 from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "network.settings")
@@ -54,7 +55,7 @@ app.conf.beat_schedule = {
 app.autodiscover_tasks()
 
 
-class NetworkTask(Task):
+class NetworkTask(DjangoTask):
     """Base for tasks about one network: called with `network_id=`, runs inside its scope."""
 
     def __call__(self, *args, **kwargs):

@@ -71,7 +71,7 @@ class Network(models.Model):
         SUSPENDED = "suspended", _("Suspended")
 
     name = models.CharField(_("name"), max_length=100)
-    slug = models.SlugField(_("address"), max_length=40, unique=True, validators=[slug_validator])
+    slug = models.CharField(_("address"), max_length=40, unique=True, validators=[slug_validator])
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="USD")
     timezone = models.CharField(
         _("time zone"), max_length=64, default="UTC", validators=[validate_timezone]

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from network.access import ADMINS, current_membership, public_page, role_required
+from network.access import ADMINS, current_membership, posted, public_page, role_required
 from network.forms import InvitationForm
 from network.models import Invitation, Membership, Role
 from network.services import (
@@ -126,7 +126,7 @@ def _member_table(request: HttpRequest, queryset, paginate: bool = False) -> Mem
 
 @role_required(*ADMINS)
 def invite(request: HttpRequest) -> HttpResponse:
-    form = InvitationForm(request.POST or None, initial={"role": request.GET.get("role")})
+    form = InvitationForm(posted(request), initial={"role": request.GET.get("role")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         created = invitation_create(

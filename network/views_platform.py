@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
+from network.access import posted
 from network.forms import NetworkCreateForm
 from network.models import Network
 from network.services import handoff_token, network_create, networks_of
@@ -20,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def create_network(request: HttpRequest) -> HttpResponse:
-    form = NetworkCreateForm(request.POST or None, platform_domain=settings.PLATFORM_DOMAIN)
+    form = NetworkCreateForm(posted(request), platform_domain=settings.PLATFORM_DOMAIN)
     if request.method == "POST" and form.is_valid():
         network = network_create(
             owner=request.user,

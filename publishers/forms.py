@@ -7,6 +7,7 @@ from publishers.models import TRAFFIC_SOURCES, Publisher
 
 
 class PublisherProfileForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), assume_scheme="https")
     traffic_sources = forms.MultipleChoiceField(
         label=_("Traffic sources"), choices=TRAFFIC_SOURCES, widget=forms.CheckboxSelectMultiple
     )

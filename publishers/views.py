@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django_tables2 import RequestConfig
 
-from network.access import ADMINS, current_membership, public_page, role_required
+from network.access import ADMINS, current_membership, posted, public_page, role_required
 from network.audit import AuditEntry
 from network.models import Role
 from publishers.forms import DecisionForm, PublisherProfileForm
@@ -23,7 +23,7 @@ def apply(request: HttpRequest) -> HttpResponse:
     if current_membership(request) is not None:
         messages.info(request, "You are already a member of this network.")
         return redirect("home")
-    form = PublisherProfileForm(request.POST or None)
+    form = PublisherProfileForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             publisher_apply(network=request.network, user=request.user, **form.cleaned_data)
@@ -47,7 +47,7 @@ def publisher_home(request: HttpRequest) -> HttpResponse:
 @role_required(Role.PUBLISHER)
 def edit_profile(request: HttpRequest) -> HttpResponse:
     publisher = request.membership.publisher
-    form = PublisherProfileForm(request.POST or None, instance=publisher)
+    form = PublisherProfileForm(posted(request), instance=publisher)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Profile saved.")
@@ -77,7 +77,7 @@ def publisher_list(request: HttpRequest) -> HttpResponse:
 @role_required(*ADMINS)
 def publisher_review(request: HttpRequest, publisher_id: int) -> HttpResponse:
     publisher = get_object_or_404(Publisher, pk=publisher_id)
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             publisher_decide(

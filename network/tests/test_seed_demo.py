@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django.apps import apps
+from django.core.management import call_command
+from django.test import Client
+from django_scopes import scopes_disabled
+
+from network.management.commands.seed_demo import DEMO_PASSWORD
+
+
+def snapshot() -> dict[str, list[dict]]:
+    with scopes_disabled():
+        return {
+            model._meta.label: sorted(model.objects.values(), key=lambda row: str(row))
+            for model in apps.get_models()
+            if model._meta.label not in ("sessions.Session",)
+        }
+
+
+def test_it_changes_nothing_the_second_time(db, capsys):
+    call_command("seed_demo")
+    first = snapshot()
+    call_command("seed_demo")
+    assert snapshot() == first
+    assert len(first["network.Membership"]) == 5
+    assert "owner@demo.example" in capsys.readouterr().out
+
+
+def test_its_logins_work_on_the_demo_host(db):
+    call_command("seed_demo")
+    client = Client(HTTP_HOST="demo.localhost")
+    response = client.post(
+        "/accounts/login/",
+        {"login": "pending@demo.example", "password": DEMO_PASSWORD},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == "/publisher/"
+    assert b"Pending review" in response.content

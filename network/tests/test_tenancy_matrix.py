@@ -1,0 +1,154 @@
+"""Every URL of a network's portal against every role, in its own and in another network.
+
+The patterns are enumerated from the urlconf, so a new view is covered without editing this
+file; a view that declares neither its roles nor that it is public fails the test.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from django_scopes import scopes_disabled
+
+from conftest import client_for, make_member
+from network.models import Invitation, Role
+from network.services import invitation_create
+from publishers.models import Publisher
+
+THIRD_PARTY_PREFIXES = ("allauth.",)  # account pages: global, not network data
+
+
+def walk(patterns, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry
+
+
+def portal_patterns():
+    for route, pattern in walk(get_resolver("network.urls").url_patterns):
+        if pattern.callback.__module__.startswith(THIRD_PARTY_PREFIXES):
+            continue
+        yield route, pattern
+
+
+def protected_patterns():
+    return [(r, p) for r, p in portal_patterns() if hasattr(p.callback, "allowed_roles")]
+
+
+def fill(route: str, kwargs: dict[str, object]) -> str:
+    path = route
+    for name, value in kwargs.items():
+        for converter in ("int", "str", "slug", ""):
+            token = f"<{converter}:{name}>" if converter else f"<{name}>"
+            path = path.replace(token, str(value))
+    assert "<" not in path, f"add a value for the URL kwargs of {route!r} to objects_of()"
+    return "/" + path
+
+
+def objects_of(network, admin) -> dict[str, object]:
+    """One object of each kind a URL can name, in the given network."""
+    with scopes_disabled():
+        publisher = Publisher.objects.create(
+            network=network,
+            name=f"Applicant of {network.slug}",
+            website="https://a.example",
+            country="DE",
+            traffic_sources=["email"],
+        )
+    from django_scopes import scope
+
+    with scope(network=network):
+        invitation = invitation_create(
+            network=network, invited_by=admin, email=f"new@{network.slug}.example", role="manager"
+        )
+    return {"publisher_id": publisher.pk, "invitation_id": invitation.pk, "key": invitation.key}
+
+
+@pytest.fixture
+def people(network, owner, manager, advertiser_user, publisher_user):
+    return {
+        Role.OWNER: owner,
+        Role.MANAGER: manager,
+        Role.ADVERTISER: advertiser_user,
+        Role.PUBLISHER: publisher_user,
+    }
+
+
+@pytest.fixture
+def other_objects(other_network):
+    admin = make_member(other_network, Role.OWNER, "owner@beta.example")
+    return objects_of(other_network, admin)
+
+
+@pytest.fixture
+def own_objects(network, owner):
+    return objects_of(network, owner)
+
+
+def test_it_knows_who_may_open_every_portal_view():
+    for route, pattern in portal_patterns():
+        callback = pattern.callback
+        declared = hasattr(callback, "allowed_roles") or getattr(callback, "public_page", False)
+        assert declared, f"/{route} must use @role_required(...) or @public_page"
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_it_answers_404_to_members_of_another_network(people, other_network, other_objects, method):
+    for role, user in people.items():
+        client = client_for(other_network, user)
+        for route, _ in protected_patterns():
+            path = fill(route, other_objects)
+            response = getattr(client, method)(path)
+            assert response.status_code == 404, f"{role} {method.upper()} {path} on beta"
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_it_answers_403_to_roles_a_page_is_not_for(network, people, own_objects, method):
+    checked = 0
+    for route, pattern in protected_patterns():
+        for role, user in people.items():
+            if role in pattern.callback.allowed_roles:
+                continue
+            path = fill(route, own_objects)
+            response = getattr(client_for(network, user), method)(path)
+            assert response.status_code == 403, f"{role} {method.upper()} {path}"
+            checked += 1
+    assert checked > 10
+
+
+def test_it_sends_anonymous_visitors_to_login(network, own_objects):
+    for route, _ in protected_patterns():
+        path = fill(route, own_objects)
+        response = client_for(network).get(path)
+        assert response.status_code == 302, path
+        assert response["Location"].startswith("/accounts/login/?next="), path
+
+
+def test_it_hides_another_networks_objects_behind_an_allowed_role(network, owner, other_objects):
+    """An owner of alpha who names beta's object ids on alpha's host finds nothing."""
+    client = client_for(network, owner)
+    for route, _ in protected_patterns():
+        if "<" not in route:
+            continue
+        path = fill(route, other_objects)
+        assert client.get(path).status_code in (404, 405), path  # 405: a POST-only view
+        assert client.post(path).status_code == 404, path
+    with scopes_disabled():
+        invitation = Invitation.objects.get(pk=other_objects["invitation_id"])
+        assert invitation.status == Invitation.Status.PENDING  # the POSTs changed nothing
+
+
+def test_it_does_not_open_another_networks_invitation(network, owner, other_objects):
+    response = client_for(network, owner).get(f"/invitations/{other_objects['key']}/")
+    assert response.status_code == 404
+    assert b"not valid" in response.content
+
+
+def test_it_lets_each_role_open_its_own_pages(network, people, own_objects):
+    for route, pattern in protected_patterns():
+        for role in pattern.callback.allowed_roles:
+            path = fill(route, own_objects)
+            response = client_for(network, people[role]).get(path)
+            assert response.status_code in (200, 405), f"{role} GET {path}"
