@@ -2,7 +2,6 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-export DEBUG ?= 1
 PORT ?= 8000
 export PORT
 
@@ -20,6 +19,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
+run: export DEBUG ?= 1
 run: $(VENV)/.runtime
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput

@@ -10,6 +10,7 @@ from django.test import Client
 from django_scopes import scopes_disabled
 
 from advertisers.models import Advertiser
+from network import middleware as host_cache
 from network.celery import app as celery_app
 from network.models import Membership, Network, Role, User
 from publishers.models import Publisher
@@ -20,8 +21,10 @@ PASSWORD = "correct-horse-battery-9"
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()
+    host_cache._local.clear()
     yield
     cache.clear()
+    host_cache._local.clear()
 
 
 @pytest.fixture(autouse=True)

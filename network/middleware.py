@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,15 +23,34 @@ def hostname_of(request: HttpRequest) -> str:
     return host.rsplit(":", 1)[0].rstrip(".")
 
 
+# Every request resolves its host, and a shared-cache round trip costs more than the rest of
+# a click, so each process keeps answers for a few seconds. Saving a Network or Domain clears
+# the shared entry and this process's copy; other processes follow within LOCAL_SECONDS.
+LOCAL_SECONDS = 10
+_local: dict[str, tuple[float, Network | None]] = {}
+
+
 def network_for_host(hostname: str) -> Network | None:
-    """The active network a host name belongs to, from the cache when possible."""
+    """The active network a host name belongs to, from the caches when possible."""
+    now = time.monotonic()
+    hit = _local.get(hostname)
+    if hit is not None and hit[0] > now:
+        return hit[1]
     key = host_cache_key(hostname)
     cached = cache.get(key)
-    if cached is not None:
-        return None if cached == UNKNOWN else cached
-    network = _lookup_network(hostname)
-    cache.set(key, network or UNKNOWN, HOST_CACHE_SECONDS)
+    if cached is None:
+        cached = _lookup_network(hostname) or UNKNOWN
+        cache.set(key, cached, HOST_CACHE_SECONDS)
+    network = None if cached == UNKNOWN else cached
+    if len(_local) > 10_000:  # bounded: junk Host headers must not grow memory
+        _local.clear()
+    _local[hostname] = (now + LOCAL_SECONDS, network)
     return network
+
+
+def forget_host(hostname: str) -> None:
+    cache.delete(host_cache_key(hostname))
+    _local.pop(hostname, None)
 
 
 def _lookup_network(hostname: str) -> Network | None:

@@ -8,13 +8,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
+from django_scopes import ScopedManager, scopes_disabled
 
 from network.audit import AuditEntry  # noqa: F401  (model lives in its own module)
 
@@ -87,8 +86,15 @@ class Network(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        # The middleware caches host -> network; a renamed or suspended network must not linger.
-        cache.delete(host_cache_key(self.portal_host))
+        # The middleware caches host -> network; a suspended network must not linger.
+        from network.middleware import forget_host
+
+        with scopes_disabled():
+            custom_hosts = list(
+                Domain.objects.filter(network=self).values_list("hostname", flat=True)
+            )
+        for hostname in [self.portal_host, *custom_hosts]:
+            forget_host(hostname)
 
     @property
     def portal_host(self) -> str:
@@ -120,7 +126,15 @@ class Domain(models.Model):
         self.hostname = self.hostname.lower().rstrip(".")
         super().save(*args, **kwargs)
         # Host lookups are cached by the middleware; forget the old answer now.
-        cache.delete(host_cache_key(self.hostname))
+        from network.middleware import forget_host
+
+        forget_host(self.hostname)
+
+    def delete(self, *args, **kwargs):
+        from network.middleware import forget_host
+
+        forget_host(self.hostname)
+        return super().delete(*args, **kwargs)
 
 
 def host_cache_key(hostname: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth import login
@@ -23,6 +25,7 @@ from network.services import (
 from network.tables import MemberTable
 from publishers.models import Publisher
 
+INVITATION_KEY = re.compile(r"[A-Za-z0-9_-]{20,64}")
 HOME_BY_ROLE = {
     Role.OWNER: "admin_home",
     Role.MANAGER: "admin_home",
@@ -52,7 +55,9 @@ def handoff(request: HttpRequest) -> HttpResponse:
 
 @public_page
 def invitation(request: HttpRequest, key: str) -> HttpResponse:
-    found = Invitation.objects.select_related("advertiser").filter(key=key).first()
+    found = None
+    if INVITATION_KEY.fullmatch(key):  # junk (NUL bytes, 10 kB) never reaches the database
+        found = Invitation.objects.select_related("advertiser").filter(key=key).first()
     if found is None:
         return render(request, "network/invitation_invalid.html", status=404)
     error = None if found.is_usable else _unusable_reason(found)

@@ -102,3 +102,11 @@ def test_a_scope_sees_only_its_own_network(network, other_network):
             )
     with scope(network=network):
         assert [p.name for p in Publisher.objects.all()] == ["P alpha"]
+
+
+def test_it_stops_serving_a_suspended_networks_custom_domain(network, custom_domain):
+    client = client_for(None)
+    assert client.get("/", HTTP_HOST="partners.alpha-ads.com").status_code == 200
+    network.status = Network.Status.SUSPENDED
+    network.save()
+    assert client.get("/", HTTP_HOST="partners.alpha-ads.com").status_code == 404

@@ -44,7 +44,7 @@ def test_it_creates_the_company_and_emails_a_link(network, advertiser_invitation
     message = mail.outbox[-1]
     assert message.to == ["buyer@shop.example"]
     link = urlsplit(link_in(message))
-    assert link.netloc == "alpha.localhost"
+    assert link.hostname == "alpha.localhost"
     assert link.path == f"/invitations/{advertiser_invitation.key}/"
     assert "Shop Ltd" in message.body
     with scope(network=network):

@@ -1,0 +1,259 @@
+"""The Celery set-up a deployment relies on, and one task run by a real worker process.
+
+The worker test needs a broker and a database that another process can share with the
+test run (Redis or RabbitMQ, and PostgreSQL); it is skipped, saying why, everywhere else.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+from uuid import uuid4
+
+import pytest
+from django.conf import settings
+from django_scopes import scope, scopes_disabled
+
+from network import tasks
+from network.celery import NetworkTask
+from network.celery import app as celery_app
+from network.models import Invitation, Role
+from network.services import invitation_create
+
+WORKER_READY_TIMEOUT = 60  # seconds: Django set-up and broker connection
+TASK_TIMEOUT = 30  # seconds: from commit to Invitation.sent_at in the database
+
+
+def _worker_skip_reason() -> str | None:
+    broker = settings.CELERY_BROKER_URL
+    engine = settings.DATABASES["default"]["ENGINE"]
+    problems = []
+    if not broker.startswith(("redis://", "amqp://")):
+        scheme = broker.partition("://")[0]  # not the whole URL: it may hold a password
+        problems.append(f"CELERY_BROKER_URL is {scheme}://..., not redis:// or amqp://")
+    if "postgresql" not in engine:
+        problems.append(f"the database engine is {engine}, not PostgreSQL")
+    if not problems:
+        return None
+    return (
+        "a real worker needs a broker and a database shared between processes: "
+        + "; ".join(problems)
+        + " (set CELERY_BROKER_URL=redis://... and DATABASE_URL=postgres://...)"
+    )
+
+
+def _test_database_url() -> str:
+    """DATABASE_URL as given, but naming the test database pytest-django created."""
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path="/" + settings.DATABASES["default"]["NAME"]))
+
+
+def _read(log: Path) -> str:
+    return log.read_text(errors="replace") if log.exists() else ""
+
+
+@pytest.fixture
+def celery_worker_process(tmp_path):
+    """A `celery -A network worker` subprocess on a queue of its own; yields (queue, log)."""
+    queue = f"test-{uuid4().hex}"
+    log = tmp_path / "worker.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": _test_database_url(),
+        "DB_CONN_MAX_AGE": "0",
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "EMAIL_URL": "locmem:",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.setdefault("SECRET_KEY", "celery-worker-test-key")
+    celery = Path(sys.executable).parent / "celery"
+    command = [
+        str(celery),
+        "-A",
+        "network",
+        "worker",
+        "--loglevel=INFO",
+        "--pool=solo",
+        "-Q",
+        queue,
+        "--hostname",
+        f"{queue}@%h",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    ]
+    previous_queue = celery_app.conf.task_default_queue
+    previous_eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_default_queue = queue
+    celery_app.conf.task_always_eager = False
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command,
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, killed as one below
+        )
+    try:
+        deadline = time.monotonic() + WORKER_READY_TIMEOUT
+        while " ready." not in _read(log):
+            if process.poll() is not None:
+                pytest.fail(f"the worker exited with {process.returncode}:\n{_read(log)}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"the worker was not ready in {WORKER_READY_TIMEOUT} s:\n{_read(log)}")
+            time.sleep(0.2)
+        yield queue, log
+    finally:
+        celery_app.conf.task_default_queue = previous_queue
+        celery_app.conf.task_always_eager = previous_eager
+        _stop(process)
+        _delete_queue(queue)
+
+
+def _delete_queue(name: str) -> None:
+    """Remove the queue and its bindings from the broker (Redis keeps them as keys)."""
+    bound_queue = celery_app.amqp.queues.pop(name, None)
+    if bound_queue is None:
+        return
+    try:
+        with celery_app.connection_for_write() as connection:
+            bound_queue = bound_queue(connection.default_channel)
+            bound_queue.declare()  # so that this channel knows the bindings it deletes
+            bound_queue.delete()
+    except Exception as error:  # cleanup only: the test's result is already decided
+        warnings.warn(f"could not delete the test queue {name}: {error!r}", stacklevel=1)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    except ProcessLookupError:
+        pass
+
+
+@pytest.mark.skipif(_worker_skip_reason() is not None, reason=_worker_skip_reason() or "")
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_process_sends_the_invitation_after_commit(network, owner, celery_worker_process):
+    queue, log = celery_worker_process
+
+    with scope(network=network):
+        # invitation_create is atomic: in this autocommit test its block commits, and
+        # delay_on_commit publishes to the broker only then.
+        invitation = invitation_create(
+            network=network, invited_by=owner, email="new.manager@alpha.example", role=Role.MANAGER
+        )
+
+    deadline = time.monotonic() + TASK_TIMEOUT
+    sent_at = None
+    while time.monotonic() < deadline:
+        with scopes_disabled():
+            sent_at = Invitation.objects.values_list("sent_at", flat=True).get(pk=invitation.pk)
+        if sent_at is not None:
+            break
+        time.sleep(0.25)
+
+    output = _read(log)
+    assert sent_at is not None, (
+        f"Invitation.sent_at not set {TASK_TIMEOUT} s after commit (queue {queue}); "
+        f"worker output:\n{output}"
+    )
+    assert "network.tasks.send_invitation_email" in output, output
+
+
+# The configuration the deployment relies on.
+
+
+def test_tasks_and_results_are_json_only():
+    conf = celery_app.conf
+    assert conf.accept_content == ["json"]
+    assert conf.task_serializer == "json"
+    assert conf.result_serializer == "json"
+
+
+def test_tasks_are_acked_late_one_at_a_time():
+    conf = celery_app.conf
+    assert conf.task_acks_late is True
+    assert conf.task_reject_on_worker_lost is True
+    assert conf.worker_prefetch_multiplier == 1
+
+
+def test_tasks_have_time_limits_shorter_than_the_redelivery_timeout():
+    conf = celery_app.conf
+    assert conf.task_soft_time_limit
+    assert conf.task_time_limit
+    assert conf.task_soft_time_limit < conf.task_time_limit
+    # With Redis, an unacked (late-acked) task is redelivered after visibility_timeout.
+    assert conf.broker_transport_options.get("visibility_timeout", 3600) > conf.task_time_limit
+
+
+def test_every_beat_entry_names_a_registered_task():
+    celery_app.loader.import_default_modules()
+    schedule = celery_app.conf.beat_schedule
+    assert schedule
+    unknown = {name: entry["task"] for name, entry in schedule.items()}
+    unknown = {name: task for name, task in unknown.items() if task not in celery_app.tasks}
+    assert not unknown, f"beat entries naming unregistered tasks: {unknown}"
+
+
+# NetworkTask: every task about a network runs inside that network's scope.
+
+
+@pytest.fixture
+def invitation(network, owner) -> Invitation:
+    with scopes_disabled():
+        return Invitation.objects.create(
+            network=network, email="invitee@alpha.example", role=Role.MANAGER, invited_by=owner
+        )
+
+
+def test_send_invitation_email_is_a_network_task():
+    assert isinstance(tasks.send_invitation_email, NetworkTask)
+
+
+def test_a_network_task_runs_in_the_networks_scope(network, invitation, mailoutbox):
+    tasks.send_invitation_email.apply(
+        kwargs={"network_id": network.pk, "invitation_id": invitation.pk}, throw=True
+    )
+
+    invitation.refresh_from_db()
+    assert invitation.sent_at is not None
+    assert [message.to for message in mailoutbox] == [["invitee@alpha.example"]]
+
+
+def test_a_network_task_cannot_reach_another_networks_rows(other_network, invitation, mailoutbox):
+    with pytest.raises(Invitation.DoesNotExist):
+        tasks.send_invitation_email.apply(
+            kwargs={"network_id": other_network.pk, "invitation_id": invitation.pk}, throw=True
+        )
+    invitation.refresh_from_db()
+    assert invitation.sent_at is None
+    assert mailoutbox == []
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{}, {"network_id": None}, {"network_id": "1"}],
+    ids=["missing", "none", "string"],
+)
+def test_a_network_task_without_an_integer_network_id_is_refused(invitation, mailoutbox, extra):
+    with pytest.raises(TypeError, match="network_id"):
+        tasks.send_invitation_email.apply(
+            kwargs={"invitation_id": invitation.pk, **extra}, throw=True
+        )
+    invitation.refresh_from_db()
+    assert invitation.sent_at is None
+    assert mailoutbox == []
