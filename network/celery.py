@@ -37,6 +37,8 @@ def _filesystem_broker_options() -> dict:
         "data_folder_in": folder,
         "data_folder_out": folder,
         "processed_folder": str(settings.CELERY_BROKER_DIR / "processed"),
+        # Fanout (worker control, beat wake-ups) would otherwise land in the working directory.
+        "control_folder": str(settings.CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
 

@@ -202,6 +202,7 @@ CELERY_BROKER_DIR = VAR_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     os.makedirs(CELERY_BROKER_DIR / "queue", exist_ok=True)
     os.makedirs(CELERY_BROKER_DIR / "processed", exist_ok=True)
+    os.makedirs(CELERY_BROKER_DIR / "control", exist_ok=True)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("vi", "Tiếng Việt")]
