@@ -2,7 +2,7 @@
 
 - `@role_required(...)`: anonymous -> login; not a member of this network -> 404 (no
   existence leak); a member whose role is not listed -> 403.
-- `@member_or_public`: pages of a network that anyone may open (landing, apply, invitations).
+- `@public_page`: pages of a network that anyone may open (landing, apply, invitations).
 The tenancy matrix test reads `view.allowed_roles` / `view.public_page` from every URL pattern.
 """
 
@@ -16,7 +16,6 @@ from django.http import Http404, HttpRequest
 
 from network.models import ADMIN_ROLES, Membership, Role
 
-ANY_ROLE = tuple(Role)
 ADMINS = ADMIN_ROLES
 
 
@@ -27,7 +26,7 @@ def current_membership(request: HttpRequest) -> Membership | None:
         if request.user.is_authenticated and getattr(request, "network", None) is not None:
             membership = (
                 Membership.objects.select_related("advertiser", "publisher")
-                .filter(user=request.user)
+                .filter(network=request.network, user=request.user)
                 .first()
             )
         request._membership = membership
