@@ -111,3 +111,110 @@ def publisher_user(network) -> User:
 def outsider(db) -> User:
     """A verified user who belongs to no network."""
     return make_user("outsider@example.com")
+
+
+def make_world(network: Network, admin: User) -> dict[str, object]:
+    """One object of every kind a portal URL can name, in this network.
+
+    Reuses the network's first advertiser company and approved publisher (so the role
+    fixtures own them), creating them when missing. The tenancy matrix finds URL kwargs
+    here by convention: `<snake_case model name>_id`, e.g. `landing_page_id`.
+    """
+    from django_scopes import scope
+
+    from network.services import invitation_create
+    from offers.models import (
+        Cap,
+        Creative,
+        Goal,
+        LandingPage,
+        Offer,
+        OfferAccess,
+        PayoutOverride,
+        PayoutTier,
+        TierMembership,
+        TierPayout,
+    )
+
+    with scope(network=network):
+        advertiser = Advertiser.objects.first() or Advertiser.objects.create(
+            network=network, name=f"World Shop {network.slug}"
+        )
+        publisher = Publisher.objects.filter(status="approved").first() or Publisher.objects.create(
+            network=network,
+            name=f"World Media {network.slug}",
+            website="https://w.example",
+            country="US",
+            status=Publisher.Status.APPROVED,
+        )
+        applicant = Publisher.objects.create(
+            network=network,
+            name=f"Applicant {network.slug}",
+            website="https://a.example",
+            country="DE",
+        )
+        offer = Offer.objects.create(
+            network=network,
+            advertiser=advertiser,
+            name=f"World Offer {network.slug}",
+            category="ecommerce",
+            currency="USD",
+            status=Offer.Status.ACTIVE,
+            visibility=Offer.Visibility.APPROVAL,
+        )
+        goal = Goal.objects.create(
+            network=network,
+            offer=offer,
+            name="Sale",
+            is_default=True,
+            revenue_type="cpa",
+            revenue_amount=10,
+            payout_type="cpa",
+            payout_amount=8,
+            payout_set=True,
+        )
+        landing_page = LandingPage.objects.create(
+            network=network,
+            offer=offer,
+            name="Home",
+            url_template="https://shop.example/?t={transaction_id}",
+        )
+        creative = Creative.objects.create(
+            network=network, offer=offer, name="Text", kind="text", text="Buy now"
+        )
+        cap = Cap.objects.create(
+            network=network,
+            offer=offer,
+            period="daily",
+            metric="conversions",
+            limit=100,
+            action="stop",
+        )
+        tier = PayoutTier.objects.create(network=network, name="Gold")
+        TierMembership.objects.create(network=network, tier=tier, publisher=publisher)
+        TierPayout.objects.create(
+            network=network, tier=tier, goal=goal, payout_type="cpa", payout_amount=9
+        )
+        override = PayoutOverride.objects.create(
+            network=network, goal=goal, publisher=publisher, payout_type="cpa", payout_amount=9.5
+        )
+        access = OfferAccess.objects.create(
+            network=network, offer=offer, publisher=publisher, status="approved"
+        )
+        invitation = invitation_create(
+            network=network, invited_by=admin, email=f"new@{network.slug}.example", role="manager"
+        )
+    return {
+        "advertiser": advertiser,
+        "publisher": applicant,
+        "offer": offer,
+        "goal": goal,
+        "landing_page": landing_page,
+        "creative": creative,
+        "cap": cap,
+        "payout_tier": tier,
+        "payout_override": override,
+        "offer_access": access,
+        "invitation": invitation,
+        "key": invitation.key,  # the invitation link's token
+    }

@@ -4,10 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from advertisers.models import Advertiser
+from lib.money import CURRENCIES
 from network.models import RESERVED_SLUGS, TIMEZONES, Invitation, Membership, Network, Role
 
 
 class NetworkCreateForm(forms.ModelForm):
+    currency = forms.ChoiceField(
+        label=_("Currency"), choices=[(c, f"{c} · {n}") for c, n in CURRENCIES], initial="USD"
+    )
     timezone = forms.ChoiceField(
         label=_("Time zone"), choices=[(z, z) for z in TIMEZONES], initial="UTC"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import zoneinfo
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -15,9 +16,9 @@ from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager, scopes_disabled
 
+from lib.money import validate_currency, validate_percent
 from network.audit import AuditEntry  # noqa: F401  (model lives in its own module)
 
-CURRENCIES = [("USD", "USD"), ("EUR", "EUR"), ("GBP", "GBP"), ("VND", "VND"), ("JPY", "JPY")]
 TIMEZONES = sorted(zoneinfo.available_timezones())
 
 
@@ -71,7 +72,9 @@ class Network(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     slug = models.CharField(_("address"), max_length=40, unique=True, validators=[slug_validator])
-    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="USD")
+    currency = models.CharField(
+        _("currency"), max_length=3, default="USD", validators=[validate_currency]
+    )
     timezone = models.CharField(
         _("time zone"), max_length=64, default="UTC", validators=[validate_timezone]
     )
@@ -79,6 +82,14 @@ class Network(models.Model):
         _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    default_margin_percent = models.DecimalField(
+        _("default margin (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(20),
+        validators=[validate_percent],
+        help_text=_("Publisher payouts default to revenue minus this share."),
+    )
     created_at = models.DateTimeField(default=now)
 
     def __str__(self) -> str:

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "network",
     "advertisers",
     "publishers",
+    "offers",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,7 @@
 """URLs of a network's host (<slug>.<PLATFORM_DOMAIN> or a custom domain)."""
 
+from django.conf import settings
+from django.conf.urls.static import static
 from django.urls import include, path
 
 from advertisers import views as advertisers
@@ -31,5 +33,11 @@ urlpatterns = [
     path("advertiser/", advertisers.advertiser_home, name="advertiser_home"),
     path("publisher/", publishers.publisher_home, name="publisher_home"),
     path("publisher/profile/", publishers.edit_profile, name="publisher_profile"),
+    path("manage/", include("offers.urls_admin")),
+    path("advertiser/offers/", include("offers.urls_advertiser")),
+    path("publisher/offers/", include("offers.urls_publisher")),
     path("accounts/", include("allauth.urls")),
 ]
+
+# Uploaded creatives in development; production serves MEDIA_ROOT from the web server.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import client_for
-from network.tests.test_tenancy_matrix import fill, objects_of, portal_patterns
+from conftest import client_for, make_world
+from network.tests.test_tenancy_matrix import fill, portal_patterns
 
 GARBAGE = [
     {},
@@ -23,7 +23,7 @@ def people(owner, manager, advertiser_user, publisher_user, outsider):
 
 @pytest.mark.parametrize("data", GARBAGE)
 def test_it_never_answers_500_to_a_malformed_post(network, owner, people, data):
-    objects = objects_of(network, owner)
+    objects = make_world(network, owner)
     for route, _ in portal_patterns():
         path = fill(route, objects)
         for user in people:

@@ -6,14 +6,14 @@ file; a view that declares neither its roles nor that it is public fails the tes
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_scopes import scopes_disabled
 
-from conftest import client_for, make_member
+from conftest import client_for, make_member, make_world
 from network.models import Invitation, Role
-from network.services import invitation_create
-from publishers.models import Publisher
 
 THIRD_PARTY_PREFIXES = ("allauth.",)  # account pages: global, not network data
 
@@ -37,33 +37,19 @@ def protected_patterns():
     return [(r, p) for r, p in portal_patterns() if hasattr(p.callback, "allowed_roles")]
 
 
-def fill(route: str, kwargs: dict[str, object]) -> str:
-    path = route
-    for name, value in kwargs.items():
-        for converter in ("int", "str", "slug", ""):
-            token = f"<{converter}:{name}>" if converter else f"<{name}>"
-            path = path.replace(token, str(value))
-    assert "<" not in path, f"add a value for the URL kwargs of {route!r} to objects_of()"
-    return "/" + path
+def fill(route: str, objects: dict[str, object]) -> str:
+    """The route with each `<conv:name>` replaced from the world: `<x>_id` -> world[x].pk."""
 
-
-def objects_of(network, admin) -> dict[str, object]:
-    """One object of each kind a URL can name, in the given network."""
-    with scopes_disabled():
-        publisher = Publisher.objects.create(
-            network=network,
-            name=f"Applicant of {network.slug}",
-            website="https://a.example",
-            country="DE",
-            traffic_sources=["email"],
+    def value(match: re.Match) -> str:
+        name = match.group(1)
+        base = name.removesuffix("_id")
+        assert base in objects or name in objects, (
+            f"{route!r}: add an object for <{name}> to conftest.make_world()"
         )
-    from django_scopes import scope
+        found = objects.get(name, objects.get(base))
+        return str(getattr(found, "pk", found))
 
-    with scope(network=network):
-        invitation = invitation_create(
-            network=network, invited_by=admin, email=f"new@{network.slug}.example", role="manager"
-        )
-    return {"publisher_id": publisher.pk, "invitation_id": invitation.pk, "key": invitation.key}
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", value, route)
 
 
 @pytest.fixture
@@ -79,12 +65,12 @@ def people(network, owner, manager, advertiser_user, publisher_user):
 @pytest.fixture
 def other_objects(other_network):
     admin = make_member(other_network, Role.OWNER, "owner@beta.example")
-    return objects_of(other_network, admin)
+    return make_world(other_network, admin)
 
 
 @pytest.fixture
-def own_objects(network, owner):
-    return objects_of(network, owner)
+def own_objects(network, people):
+    return make_world(network, people[Role.OWNER])
 
 
 def test_it_knows_who_may_open_every_portal_view():
@@ -136,7 +122,7 @@ def test_it_hides_another_networks_objects_behind_an_allowed_role(network, owner
         assert client.get(path).status_code in (404, 405), path  # 405: a POST-only view
         assert client.post(path).status_code == 404, path
     with scopes_disabled():
-        invitation = Invitation.objects.get(pk=other_objects["invitation_id"])
+        invitation = Invitation.objects.get(pk=other_objects["invitation"].pk)
         assert invitation.status == Invitation.Status.PENDING  # the POSTs changed nothing
 
 

@@ -1,0 +1,51 @@
+"""Which payout a publisher earns on a goal: their override > their tier > the goal's payout."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from lib.money import quantize
+from network.models import Network
+from offers.models import Goal, PayoutOverride, TierPayout
+from publishers.models import Publisher
+
+
+@dataclass(frozen=True)
+class ResolvedPayout:
+    source: str  # "override", "tier" or "goal": shown to admins so they see why
+    payout_type: str
+    amount: Decimal
+    percent: Decimal
+
+    def earned(self, sale_amount: Decimal, currency: str) -> Decimal:
+        """What a conversion with this sale amount earns, rounded once to the currency."""
+        flat = self.amount if self.payout_type != Goal.Type.CPS else Decimal(0)
+        share = Decimal(0)
+        if self.payout_type in (Goal.Type.CPS, Goal.Type.CPA_CPS):
+            share = sale_amount * self.percent / 100
+        return quantize(flat + share, currency)
+
+
+def resolve_payout(goal: Goal, publisher: Publisher) -> ResolvedPayout:
+    override = PayoutOverride.objects.filter(goal=goal, publisher=publisher).first()
+    if override is not None:
+        return _resolved("override", override)
+    tier_payout = TierPayout.objects.filter(
+        goal=goal, tier__memberships__publisher=publisher
+    ).first()
+    if tier_payout is not None:
+        return _resolved("tier", tier_payout)
+    return _resolved("goal", goal)
+
+
+def _resolved(source: str, terms) -> ResolvedPayout:
+    return ResolvedPayout(source, terms.payout_type, terms.payout_amount, terms.payout_percent)
+
+
+def default_payout(goal: Goal, network: Network) -> tuple[Decimal, Decimal]:
+    """The payout an admin is offered for a goal: revenue minus the network's margin."""
+    keep = (100 - network.default_margin_percent) / 100
+    amount = quantize(goal.revenue_amount * keep, goal.offer.currency)
+    percent = (goal.revenue_percent * keep).quantize(Decimal("0.001"))
+    return amount, percent

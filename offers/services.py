@@ -1,0 +1,205 @@
+"""Offer workflows: the lifecycle, payouts and access decisions. Each writes its audit row."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils.timezone import now
+
+from network import audit
+from network.models import ADMIN_ROLES, User
+from offers.models import Goal, Offer, OfferAccess
+from publishers.models import Publisher
+
+Status = Offer.Status
+ADVERTISER, ADMIN = "advertiser", "admin"
+
+# (from, to) -> who may make the move.
+TRANSITIONS: dict[tuple[str, str], set[str]] = {
+    (Status.DRAFT, Status.PENDING): {ADVERTISER, ADMIN},  # submit for review
+    (Status.PENDING, Status.ACTIVE): {ADMIN},  # approve
+    (Status.PENDING, Status.DRAFT): {ADMIN},  # send back with a reason
+    (Status.ACTIVE, Status.PAUSED): {ADVERTISER, ADMIN},
+    (Status.PAUSED, Status.ACTIVE): {ADVERTISER, ADMIN},  # resume an approved offer
+    (Status.DRAFT, Status.ARCHIVED): {ADVERTISER, ADMIN},
+    (Status.PENDING, Status.ARCHIVED): {ADVERTISER, ADMIN},
+    (Status.ACTIVE, Status.ARCHIVED): {ADVERTISER, ADMIN},
+    (Status.PAUSED, Status.ARCHIVED): {ADVERTISER, ADMIN},
+}
+NEEDS_REASON = {(Status.PENDING, Status.DRAFT)}
+
+
+class OfferError(Exception):
+    """A refused change, in words for the person who asked for it."""
+
+
+def actor_kind(role: str) -> str:
+    return ADMIN if role in ADMIN_ROLES else ADVERTISER
+
+
+def allowed_moves(offer: Offer, role: str) -> list[str]:
+    kind = actor_kind(role)
+    return [to for (frm, to), who in TRANSITIONS.items() if frm == offer.status and kind in who]
+
+
+@transaction.atomic
+def offer_transition(
+    *, offer: Offer, to_status: str, actor: User, role: str, reason: str = ""
+) -> Offer:
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    move = (offer.status, to_status)
+    if move not in TRANSITIONS:
+        raise OfferError(
+            f"An offer that is {offer.get_status_display().lower()} cannot become "
+            f"{Status(to_status).label.lower()}."
+        )
+    if actor_kind(role) not in TRANSITIONS[move]:
+        raise OfferError("Only the network's owners and managers can do that.")
+    if move in NEEDS_REASON and not reason.strip():
+        raise OfferError("Tell the advertiser what to change.")
+    if to_status == Status.PENDING:
+        _check_ready_for_review(offer)
+    if to_status == Status.ACTIVE and offer.goals.filter(payout_set=False).exists():
+        raise OfferError("Set the publisher payout of every goal before approving.")
+    offer.status = to_status
+    offer.updated_at = now()
+    offer.save(update_fields=["status", "updated_at"])
+    audit.record(
+        network=offer.network,
+        actor=actor,
+        action="offer.status",
+        obj=offer,
+        from_state=move[0],
+        to_state=to_status,
+        reason=reason.strip(),
+    )
+    _notify_advertiser(offer, move)
+    return offer
+
+
+def _check_ready_for_review(offer: Offer) -> None:
+    if not offer.goals.filter(is_default=True).exists():
+        raise OfferError("Add a default goal before submitting.")
+    if not offer.landing_pages.filter(is_active=True).exists():
+        raise OfferError("Add at least one active landing page before submitting.")
+
+
+def _notify_advertiser(offer: Offer, move: tuple[str, str]) -> None:
+    from offers.tasks import send_offer_review_email
+
+    if move in ((Status.PENDING, Status.ACTIVE), (Status.PENDING, Status.DRAFT)):
+        send_offer_review_email.delay_on_commit(network_id=offer.network_id, offer_id=offer.pk)
+
+
+@transaction.atomic
+def goal_set_payout(
+    *, goal: Goal, actor: User, payout_type: str, amount, percent, reason: str = ""
+) -> Goal:
+    goal = Goal.objects.select_for_update().get(pk=goal.pk)
+    before = f"{goal.payout_type} {goal.payout_amount} + {goal.payout_percent}%"
+    goal.payout_type, goal.payout_amount, goal.payout_percent = payout_type, amount, percent
+    goal.payout_set = True
+    goal.save(update_fields=["payout_type", "payout_amount", "payout_percent", "payout_set"])
+    audit.record(
+        network=goal.network,
+        actor=actor,
+        action="goal.payout",
+        obj=goal,
+        from_state=before[:64],
+        to_state=f"{payout_type} {amount} + {percent}%"[:64],
+        reason=reason,
+    )
+    return goal
+
+
+@transaction.atomic
+def access_request(*, offer: Offer, publisher: Publisher, actor: User, note: str) -> OfferAccess:
+    """A publisher asks to run an offer; a public offer is theirs at once."""
+    from offers.tasks import send_access_request_email
+
+    if not Offer.objects.visible_to(publisher).filter(pk=offer.pk).exists():
+        raise OfferError("This offer is not available to you.")
+    auto = offer.visibility == Offer.Visibility.PUBLIC
+    status = OfferAccess.Status.APPROVED if auto else OfferAccess.Status.PENDING
+    try:
+        with transaction.atomic():
+            access = OfferAccess.objects.create(
+                network=offer.network,
+                offer=offer,
+                publisher=publisher,
+                status=status,
+                publisher_note=note.strip(),
+                decided_at=now() if auto else None,
+            )
+    except IntegrityError:
+        raise OfferError("You have already applied to this offer.") from None
+    audit.record(
+        network=offer.network,
+        actor=actor,
+        action="offer_access.requested",
+        obj=access,
+        to_state=status,
+        reason=note.strip(),
+    )
+    if not auto:
+        send_access_request_email.delay_on_commit(network_id=offer.network_id, access_id=access.pk)
+    return access
+
+
+@transaction.atomic
+def access_decide(*, access: OfferAccess, actor: User, status: str, reason: str) -> OfferAccess:
+    from offers.tasks import send_access_decision_email
+
+    access = OfferAccess.objects.select_for_update().get(pk=access.pk)
+    if status not in (
+        OfferAccess.Status.APPROVED,
+        OfferAccess.Status.REJECTED,
+        OfferAccess.Status.BLOCKED,
+    ):
+        raise OfferError("Approve, reject or block.")
+    if access.status == status:
+        raise OfferError(f"This publisher is already {access.get_status_display().lower()}.")
+    if status != OfferAccess.Status.APPROVED and not reason.strip():
+        raise OfferError("Give the publisher a reason.")
+    old = access.status
+    access.status, access.reason = status, reason.strip()
+    access.decided_by, access.decided_at = actor, now()
+    access.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    audit.record(
+        network=access.network,
+        actor=actor,
+        action="offer_access.decided",
+        obj=access,
+        from_state=old,
+        to_state=status,
+        reason=access.reason,
+    )
+    send_access_decision_email.delay_on_commit(network_id=access.network_id, access_id=access.pk)
+    return access
+
+
+@transaction.atomic
+def access_invite(*, offer: Offer, publisher: Publisher, actor: User) -> OfferAccess:
+    """Give an approved publisher access to an offer (how private offers are shared)."""
+    if publisher.status != Publisher.Status.APPROVED:
+        raise OfferError("Only approved publishers can be invited to offers.")
+    access, created = OfferAccess.objects.get_or_create(
+        network=offer.network,
+        offer=offer,
+        publisher=publisher,
+        defaults={"status": OfferAccess.Status.APPROVED, "decided_by": actor, "decided_at": now()},
+    )
+    if not created:
+        if access.status == OfferAccess.Status.APPROVED:
+            raise OfferError(f"{publisher} already runs this offer.")
+        return access_decide(access=access, actor=actor, status="approved", reason="Invited")
+    audit.record(
+        network=offer.network,
+        actor=actor,
+        action="offer_access.invited",
+        obj=access,
+        to_state=access.status,
+    )
+    from offers.tasks import send_access_decision_email
+
+    send_access_decision_email.delay_on_commit(network_id=access.network_id, access_id=access.pk)
+    return access
