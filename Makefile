@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint format bench-hosts clean
+.PHONY: run test lint format bench-hosts bench-offers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,9 @@ format: $(VENV)/.dev
 
 bench-hosts: $(VENV)/.dev
 	$(BIN)/python bench/host_resolution.py
+
+bench-offers: $(VENV)/.dev
+	$(BIN)/python bench/marketplace.py
 
 clean:
 	rm -rf var/broker var/celerybeat-schedule*

@@ -28,6 +28,12 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploads made by a test go to its own temporary folder, not var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery():
     """Tasks run in-process (after commit) in ordinary tests; the real-worker test opts out."""
     celery_app.conf.task_always_eager = True

@@ -9,6 +9,7 @@ from django_scopes import scope
 
 from advertisers.models import Advertiser
 from network.models import Membership, Network, Role, User
+from offers.demo import seed_offers
 from publishers.models import Publisher
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -48,6 +49,11 @@ class Command(BaseCommand):
             for email, name, role, company in PEOPLE:
                 user = self.user(email, name)
                 self.membership(network, user, role, company)
+            seed_offers(
+                network,
+                Advertiser.objects.get(name="Acme Shop"),
+                Publisher.objects.get(name="Blue Traffic Media"),
+            )
         self.stdout.write(self.style.SUCCESS(f"Demo network: {network.absolute_url()}"))
         self.stdout.write(f"Every demo login uses the password {DEMO_PASSWORD!r}:")
         for email, _name, role, company in PEOPLE:
