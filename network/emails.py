@@ -6,16 +6,24 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
-from network.models import Invitation
+from network.models import ADMIN_ROLES, Invitation, Membership
 from network.services import mark_invitation_sent
 
 
 def send_templated(*, template: str, to: list[str], context: dict) -> None:
+    if not to:
+        return
     subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
     body = render_to_string(f"emails/{template}.txt", context)
     send_mail(
         settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, settings.DEFAULT_FROM_EMAIL, to
     )
+
+
+def admin_emails() -> list[str]:
+    """The owners and managers of the network in scope."""
+    admins = Membership.objects.filter(role__in=ADMIN_ROLES).select_related("user")
+    return sorted({m.user.email for m in admins})
 
 
 def send_invitation(invitation_id: int) -> None:

@@ -4,8 +4,7 @@ publishers. The audit log holds the reason; the email repeats it."""
 from __future__ import annotations
 
 from network.audit import AuditEntry
-from network.emails import send_templated
-from network.models import ADMIN_ROLES, Membership
+from network.emails import admin_emails, send_templated
 from offers.models import Offer, OfferAccess
 
 
@@ -31,9 +30,21 @@ def send_offer_review(offer_id: int) -> None:
         )
 
 
+def send_offer_submitted(offer_id: int) -> None:
+    offer = Offer.objects.select_related("network", "advertiser").get(pk=offer_id)
+    send_templated(
+        template="offer_submitted",
+        to=admin_emails(),
+        context={
+            "offer": offer,
+            "url": offer.network.absolute_url(f"/manage/offers/{offer.pk}/"),
+        },
+    )
+
+
 def send_access_request(access_id: int) -> None:
     access = OfferAccess.objects.select_related("offer", "publisher", "network").get(pk=access_id)
-    recipients = _emails(Membership.objects.filter(role__in=ADMIN_ROLES))
+    recipients = admin_emails()
     if recipients:
         send_templated(
             template="access_request",

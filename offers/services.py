@@ -72,7 +72,7 @@ def offer_transition(
         to_state=to_status,
         reason=reason.strip(),
     )
-    _notify_advertiser(offer, move)
+    _notify(offer, move)
     return offer
 
 
@@ -83,9 +83,11 @@ def _check_ready_for_review(offer: Offer) -> None:
         raise OfferError("Add at least one active landing page before submitting.")
 
 
-def _notify_advertiser(offer: Offer, move: tuple[str, str]) -> None:
-    from offers.tasks import send_offer_review_email
+def _notify(offer: Offer, move: tuple[str, str]) -> None:
+    from offers.tasks import send_offer_review_email, send_offer_submitted_email
 
+    if move[1] == Status.PENDING:
+        send_offer_submitted_email.delay_on_commit(network_id=offer.network_id, offer_id=offer.pk)
     if move in ((Status.PENDING, Status.ACTIVE), (Status.PENDING, Status.DRAFT)):
         send_offer_review_email.delay_on_commit(network_id=offer.network_id, offer_id=offer.pk)
 

@@ -24,3 +24,10 @@ def send_access_decision_email(*, network_id: int, access_id: int) -> None:
     from offers.emails import send_access_decision
 
     send_access_decision(access_id)
+
+
+@shared_task(base=NetworkTask, acks_late=True, autoretry_for=(OSError,), retry_backoff=True)
+def send_offer_submitted_email(*, network_id: int, offer_id: int) -> None:
+    from offers.emails import send_offer_submitted
+
+    send_offer_submitted(offer_id)

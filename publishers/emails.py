@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from network.emails import send_templated
+from network.emails import admin_emails, send_templated
 from publishers.models import Publisher
 
 
@@ -13,4 +13,17 @@ def send_decision(publisher_id: int) -> None:
         template="publisher_decision",
         to=recipients,
         context={"publisher": publisher, "url": publisher.network.absolute_url("/")},
+    )
+
+
+def send_new_application(publisher_id: int) -> None:
+    """Tell the network's owners and managers that a publisher waits for review."""
+    publisher = Publisher.objects.select_related("network").get(pk=publisher_id)
+    send_templated(
+        template="publisher_applied",
+        to=admin_emails(),
+        context={
+            "publisher": publisher,
+            "url": publisher.network.absolute_url(f"/manage/publishers/{publisher.pk}/"),
+        },
     )

@@ -17,6 +17,8 @@ class ApplicationError(Exception):
 @transaction.atomic
 def publisher_apply(*, network: Network, user: User, **profile) -> Publisher:
     """Create the publisher company (pending) and make the applicant its first user."""
+    from publishers.tasks import send_new_application_email
+
     if Membership.objects.filter(user=user).exists():
         raise ApplicationError("You are already a member of this network.")
     publisher = Publisher.objects.create(network=network, **profile)
@@ -28,6 +30,7 @@ def publisher_apply(*, network: Network, user: User, **profile) -> Publisher:
         obj=publisher,
         to_state=publisher.status,
     )
+    send_new_application_email.delay_on_commit(network_id=network.pk, publisher_id=publisher.pk)
     return publisher
 
 

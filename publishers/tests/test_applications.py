@@ -138,3 +138,16 @@ def test_it_lets_a_publisher_edit_their_profile(network, publisher_user):
     assert response["Location"] == "/publisher/"
     with scope(network=network):
         assert Publisher.objects.get().name == "Alpha Media 2"
+
+
+def test_it_tells_the_admins_about_a_new_application(
+    network, owner, manager, outsider, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(network, outsider).post("/apply/", APPLICATION)
+    message = mail.outbox[-1]
+    assert sorted(message.to) == ["manager@alpha.example", "owner@alpha.example"]
+    assert "Sunrise Deals" in message.subject
+    with scope(network=network):
+        publisher = Publisher.objects.get()
+    assert f"/manage/publishers/{publisher.pk}/" in message.body
