@@ -73,3 +73,13 @@ class InvitationForm(forms.Form):
         else:
             data["advertiser"], data["company_name"] = None, ""
         return data
+
+
+class NetworkSettingsForm(forms.ModelForm):
+    """What admins may change later. The currency is fixed: money is booked in it."""
+
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=[(z, z) for z in TIMEZONES])
+
+    class Meta:
+        model = Network
+        fields = ["name", "timezone", "language", "default_margin_percent"]

@@ -42,6 +42,21 @@ def network_create(
 
 
 @transaction.atomic
+def network_update_settings(*, network: Network, actor: User, form) -> Network:
+    """Save the settings form, with one audit row per changed field."""
+    for field in form.changed_data:
+        audit.record(
+            network=network,
+            actor=actor,
+            action=f"network.{field}",
+            obj=network,
+            from_state=str(form.initial.get(field, ""))[:64],
+            to_state=str(form.cleaned_data[field])[:64],
+        )
+    return form.save()
+
+
+@transaction.atomic
 def invitation_create(
     *,
     network: Network,

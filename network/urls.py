@@ -16,6 +16,7 @@ urlpatterns = [
     # Owners and managers
     path("manage/", views.admin_home, name="admin_home"),
     path("manage/members/", views.members, name="members"),
+    path("manage/settings/", views.network_settings, name="network_settings"),
     path("manage/invitations/new/", views.invite, name="invite"),
     path(
         "manage/invitations/<int:invitation_id>/revoke/",

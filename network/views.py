@@ -13,14 +13,15 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from network.access import ADMINS, current_membership, posted, public_page, role_required
-from network.forms import InvitationForm
-from network.models import Invitation, Membership, Role
+from network.forms import InvitationForm, NetworkSettingsForm
+from network.models import Invitation, Membership, Network, Role
 from network.services import (
     InvitationError,
     handoff_user,
     invitation_accept,
     invitation_create,
     invitation_revoke,
+    network_update_settings,
 )
 from network.tables import MemberTable
 from publishers.models import Publisher
@@ -145,6 +146,18 @@ def invite(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"Invitation sent to {created.email}.")
         return redirect("members")
     return render(request, "network/invite.html", {"form": form})
+
+
+@role_required(*ADMINS)
+def network_settings(request: HttpRequest) -> HttpResponse:
+    # A fresh copy: request.network is shared by the host cache and must not be edited.
+    network = Network.objects.get(pk=request.network.pk)
+    form = NetworkSettingsForm(posted(request), instance=network)
+    if request.method == "POST" and form.is_valid():
+        network_update_settings(network=network, actor=request.user, form=form)
+        messages.success(request, "Settings saved.")
+        return redirect("network_settings")
+    return render(request, "network/settings.html", {"form": form})
 
 
 @role_required(*ADMINS)
