@@ -51,7 +51,8 @@ class OfferQuerySet(models.QuerySet):
         admitted = accesses.filter(status=OfferAccess.Status.APPROVED).values("offer_id")
         listed = models.Q(visibility__in=[Offer.Visibility.PUBLIC, Offer.Visibility.APPROVAL])
         return (
-            self.filter(status=Offer.Status.ACTIVE)
+            # The network filter is redundant inside a scope; it keeps this safe outside one.
+            self.filter(network_id=publisher.network_id, status=Offer.Status.ACTIVE)
             .exclude(expires_on__lt=now().date())
             .exclude(pk__in=blocked)
             .filter(listed | models.Q(pk__in=admitted))

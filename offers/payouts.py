@@ -39,6 +39,27 @@ def resolve_payout(goal: Goal, publisher: Publisher) -> ResolvedPayout:
     return _resolved("goal", goal)
 
 
+def resolve_payouts(goals: list[Goal], publisher: Publisher) -> dict[int, ResolvedPayout]:
+    """resolve_payout for many goals in two queries (the marketplace's rows)."""
+    ids = [goal.pk for goal in goals]
+    overrides = {
+        o.goal_id: o for o in PayoutOverride.objects.filter(goal_id__in=ids, publisher=publisher)
+    }
+    tiers = {
+        t.goal_id: t
+        for t in TierPayout.objects.filter(goal_id__in=ids, tier__memberships__publisher=publisher)
+    }
+    resolved = {}
+    for goal in goals:
+        if goal.pk in overrides:
+            resolved[goal.pk] = _resolved("override", overrides[goal.pk])
+        elif goal.pk in tiers:
+            resolved[goal.pk] = _resolved("tier", tiers[goal.pk])
+        else:
+            resolved[goal.pk] = _resolved("goal", goal)
+    return resolved
+
+
 def _resolved(source: str, terms) -> ResolvedPayout:
     return ResolvedPayout(source, terms.payout_type, terms.payout_amount, terms.payout_percent)
 

@@ -11,6 +11,7 @@ from django_tables2 import RequestConfig
 from network.access import ADMINS, current_membership, posted, public_page, role_required
 from network.audit import AuditEntry
 from network.models import Role
+from offers.models import Offer, OfferAccess
 from publishers.forms import DecisionForm, PublisherProfileForm
 from publishers.models import Publisher
 from publishers.services import ApplicationError, publisher_apply, publisher_decide
@@ -38,9 +39,17 @@ def apply(request: HttpRequest) -> HttpResponse:
 @role_required(Role.PUBLISHER)
 def publisher_home(request: HttpRequest) -> HttpResponse:
     publisher = request.membership.publisher
-    colleagues = publisher.memberships.select_related("user")
     return render(
-        request, "publishers/home.html", {"publisher": publisher, "colleagues": colleagues}
+        request,
+        "publishers/home.html",
+        {
+            "publisher": publisher,
+            "colleagues": publisher.memberships.select_related("user"),
+            "runnable_count": Offer.objects.runnable_by(publisher).count(),
+            "pending_count": publisher.offer_accesses.filter(
+                status=OfferAccess.Status.PENDING
+            ).count(),
+        },
     )
 
 

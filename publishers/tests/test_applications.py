@@ -151,3 +151,12 @@ def test_it_tells_the_admins_about_a_new_application(
     with scope(network=network):
         publisher = Publisher.objects.get()
     assert f"/manage/publishers/{publisher.pk}/" in message.body
+
+
+def test_it_shows_an_approved_publisher_how_many_offers_they_run(network, owner, publisher_user):
+    from conftest import make_world
+
+    make_world(network, owner)  # gives the publisher one approved offer
+    response = client_for(network, publisher_user).get("/publisher/")
+    assert b"You run 1 offer" in response.content
+    assert b'href="/publisher/offers/"' in response.content
