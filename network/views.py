@@ -10,8 +10,8 @@ from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
+from lib.tables import configure
 from network.access import ADMINS, current_membership, posted, public_page, role_required
 from network.forms import InvitationForm, NetworkSettingsForm
 from network.models import Invitation, Membership, Network, Role
@@ -126,7 +126,7 @@ def _member_table(request: HttpRequest, queryset, paginate: bool = False) -> Mem
         return MemberTable(queryset, orderable=False)
     table = MemberTable(queryset.order_by("role", "user__email"))
     if paginate:
-        RequestConfig(request, paginate={"per_page": 25}).configure(table)
+        configure(request, table)
     return table
 
 

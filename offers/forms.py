@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django_scopes.forms import SafeModelChoiceField
 
 from lib.money import CURRENCIES, validate_amount, validate_percent
 from lib.urls import validate_hostname
@@ -71,6 +72,8 @@ class OfferForm(forms.ModelForm):
             "terms": forms.Textarea(attrs={"rows": 3}),
             "expires_on": forms.DateInput(attrs={"type": "date"}),
         }
+        # Querysets of these fields are evaluated at import, outside any scope: Safe* defers.
+        field_classes = {"fallback_offer": SafeModelChoiceField}
 
     def __init__(self, *args, advertiser, **kwargs):
         super().__init__(*args, **kwargs)
@@ -170,6 +173,7 @@ class CreativeForm(forms.ModelForm):
         model = Creative
         fields = ["name", "kind", "image", "text", "html", "landing_page", "is_active"]
         widgets = {"html": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"landing_page": SafeModelChoiceField}
 
     def __init__(self, *args, offer: Offer, **kwargs):
         super().__init__(*args, **kwargs)
@@ -193,6 +197,7 @@ class CapForm(forms.ModelForm):
     class Meta:
         model = Cap
         fields = ["period", "metric", "limit", "action", "publisher"]
+        field_classes = {"publisher": SafeModelChoiceField}
 
     def __init__(self, *args, offer: Offer, allow_publisher: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

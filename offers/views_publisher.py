@@ -11,9 +11,9 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from lib.macros import fill
+from lib.tables import configure
 from network.access import posted, role_required
 from network.models import Role
 from offers.forms_publisher import ApplyForm, LinkForm, MarketplaceFilterForm
@@ -45,7 +45,7 @@ def pub_offer_list(request: HttpRequest) -> HttpResponse:
         ),
     )
     table = MarketplaceTable(offers, publisher=publisher)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    configure(request, table)
     return render(
         request,
         "offers/publisher/list.html",

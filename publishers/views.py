@@ -6,8 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django_tables2 import RequestConfig
 
+from lib.tables import configure
 from network.access import ADMINS, current_membership, posted, public_page, role_required
 from network.audit import AuditEntry
 from network.models import Role
@@ -71,7 +71,7 @@ def publisher_list(request: HttpRequest) -> HttpResponse:
     if status in Publisher.Status.values:
         queryset = queryset.filter(status=status)
     table = PublisherTable(queryset)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    configure(request, table)
     return render(
         request,
         "publishers/admin_list.html",

@@ -43,3 +43,31 @@ def test_it_answers_a_binary_body_with_a_clear_error(network, owner):
         "/manage/invitations/new/", data=b"\xff\xfe\x00garbage", content_type="multipart/form-data"
     )
     assert 400 <= response.status_code < 500
+
+
+JUNK_QUERIES = [
+    "per_page=-1",
+    "per_page=1000000000",
+    "page=-5&sort=-nonexistent",
+    "page=abc&status=%00&q=" + "x" * 3000,
+    "sort=name&sort=&role=owner%00&country=ZZ&category=%ff",
+]
+
+
+def test_it_never_answers_500_to_a_junk_query_string(network, owner, people):
+    from network.tests.test_tenancy_matrix import protected_patterns
+
+    roles = {
+        "owner": owner,
+        "manager": people[1],
+        "advertiser": people[2],
+        "publisher": people[3],
+    }
+    objects = make_world(network, owner)
+    for route, pattern in protected_patterns():
+        path = fill(route, objects)
+        for role in pattern.callback.allowed_roles:
+            client = client_for(network, roles[role])
+            for query in JUNK_QUERIES:
+                response = client.get(f"{path}?{query}")
+                assert response.status_code < 500, f"{role} GET {path}?{query}"

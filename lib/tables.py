@@ -1,0 +1,24 @@
+"""django-tables2 set-up shared by every list page."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+from django_tables2 import RequestConfig, Table
+
+MAX_PER_PAGE = 100
+
+
+def configure(request: HttpRequest, table: Table, per_page: int = 25) -> Table:
+    """Sorting and pagination from the query string, safely.
+
+    django-tables2 takes ?per_page from the URL as it is: -1 crashes the paginator and 10**9
+    loads every row. Here a nonsense size falls back to the page's own, a large one to 100.
+    """
+
+    def bounded_paginator(object_list, wanted: int, *args, **kwargs) -> Paginator:
+        size = min(wanted, MAX_PER_PAGE) if wanted >= 1 else per_page
+        return Paginator(object_list, size, *args, **kwargs)
+
+    paginate = {"per_page": per_page, "paginator_class": bounded_paginator}
+    return RequestConfig(request, paginate=paginate).configure(table)

@@ -1,0 +1,366 @@
+"""The advertiser's offer pages: their company's offers only, and never a write once archived."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.timezone import now
+from django.views.decorators.http import require_POST
+
+from lib.money import CURRENCY_CODES, quantize, validate_amount
+from lib.tables import configure
+from network import audit
+from network.access import posted, role_required
+from network.audit import AuditEntry
+from network.models import Role
+from offers.forms import CapForm, CreativeForm, GoalForm, LandingPageForm, OfferForm
+from offers.models import DEVICE_TYPES, Cap, Creative, Goal, LandingPage, Offer, OfferAccess
+from offers.services import OfferError, allowed_moves, offer_transition
+from offers.tables import OfferTable, advertiser_offers, terms_label
+from publishers.countries import COUNTRIES
+
+PER_PAGE = 25
+ARCHIVED = "This offer is archived: it can no longer be changed."
+MOVE_LABELS = {
+    Offer.Status.PENDING: "Submit for review",
+    Offer.Status.PAUSED: "Pause",
+    Offer.Status.ACTIVE: "Resume",
+    Offer.Status.ARCHIVED: "Archive",
+}
+MOVE_DONE = {
+    Offer.Status.PENDING: "Submitted: the network will review your offer.",
+    Offer.Status.PAUSED: "Offer paused. Resume it when you are ready.",
+    Offer.Status.ACTIVE: "Offer resumed.",
+    Offer.Status.ARCHIVED: "Offer archived.",
+}
+
+
+def offer_of_company(*, writable: bool):
+    """Loads the company's offer named by offer_id (404 otherwise) and passes it to the view;
+    with writable=True an archived offer is refused before the view runs."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request: HttpRequest, offer_id: int, **kwargs) -> HttpResponse:
+            offer = get_object_or_404(Offer, pk=offer_id, advertiser=request.membership.advertiser)
+            if writable and offer.status == Offer.Status.ARCHIVED:
+                messages.error(request, ARCHIVED)
+                return redirect("adv_offer_detail", offer_id=offer.pk)
+            return view(request, offer, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _touch(offer: Offer) -> None:
+    """A change to a goal, page, creative or cap is a change to the offer (the list's "Updated")."""
+    Offer.objects.filter(pk=offer.pk).update(updated_at=now())
+
+
+def _detail(offer: Offer, anchor: str = "") -> HttpResponse:
+    url = reverse("adv_offer_detail", kwargs={"offer_id": offer.pk})
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+@role_required(Role.ADVERTISER)
+def offer_list(request: HttpRequest) -> HttpResponse:
+    offers = advertiser_offers(request.membership.advertiser)
+    has_offers = offers.exists()
+    status = request.GET.get("status", "")
+    query = request.GET.get("q", "").strip()[:100]
+    if status in Offer.Status.values:
+        offers = offers.filter(status=status)
+    if query:
+        offers = offers.filter(name__icontains=query)
+    table = OfferTable(offers.order_by("-updated_at"))
+    configure(request, table, per_page=PER_PAGE)
+    return render(
+        request,
+        "offers/advertiser/list.html",
+        {
+            "table": table,
+            "has_offers": has_offers,
+            "statuses": Offer.Status.choices,
+            "status": status,
+            "query": query,
+            "sort": request.GET.get("sort", ""),
+        },
+    )
+
+
+@dataclass
+class _OfferToBe:
+    """What GoalForm reads from its offer, before the offer exists: the currency the offer
+    form chose and no sibling goals (an unsaved Offer cannot be asked for its goals)."""
+
+    currency: str
+    goals: QuerySet = field(default_factory=Goal.objects.none)
+
+
+@role_required(Role.ADVERTISER)
+def offer_new(request: HttpRequest) -> HttpResponse:
+    company = request.membership.advertiser
+    offer_form = OfferForm(
+        posted(request), advertiser=company, initial={"currency": request.network.currency}
+    )
+    offer_ok = request.method == "POST" and offer_form.is_valid()
+    currency = offer_form.cleaned_data["currency"] if offer_ok else request.network.currency
+    if not offer_ok and offer_form.data.get("currency") in CURRENCY_CODES:
+        currency = offer_form.data["currency"]  # judge the goal's amounts in the chosen one
+    goal_form = GoalForm(
+        posted(request), prefix="goal", offer=_OfferToBe(currency), initial={"name": "Sale"}
+    )
+    if offer_ok and goal_form.is_valid():
+        offer = _create_offer(request, offer_form, goal_form)
+        messages.success(request, "Offer created as a draft. Add a landing page, then submit it.")
+        return _detail(offer)
+    return render(
+        request,
+        "offers/advertiser/offer_new.html",
+        {"form": offer_form, "goal_form": goal_form},
+    )
+
+
+@transaction.atomic
+def _create_offer(request: HttpRequest, offer_form: OfferForm, goal_form: GoalForm) -> Offer:
+    offer = offer_form.save(commit=False)
+    offer.network, offer.advertiser = request.network, request.membership.advertiser
+    offer.status = Offer.Status.DRAFT
+    offer.save()
+    goal = goal_form.save(commit=False)
+    goal.network, goal.offer, goal.is_default = request.network, offer, True
+    goal.save()
+    audit.record(
+        network=request.network,
+        actor=request.user,
+        action="offer.created",
+        obj=offer,
+        to_state=offer.status,
+    )
+    return offer
+
+
+@role_required(Role.ADVERTISER)
+@offer_of_company(writable=False)
+def offer_detail(request: HttpRequest, offer: Offer) -> HttpResponse:
+    currency = offer.currency
+    goals = [
+        {
+            "goal": goal,
+            "revenue": terms_label(
+                goal.revenue_type, goal.revenue_amount, goal.revenue_percent, currency
+            ),
+            "payout": terms_label(
+                goal.payout_type, goal.payout_amount, goal.payout_percent, currency
+            )
+            if goal.payout_set
+            else None,
+        }
+        for goal in offer.goals.all()
+    ]
+    history = AuditEntry.objects.filter(object_type="offers.offer", object_id=str(offer.pk))
+    sent_back = None
+    if offer.status == Offer.Status.DRAFT:
+        sent_back = history.filter(action="offer.status", to_state=Offer.Status.DRAFT).first()
+    countries, devices = dict(COUNTRIES), dict(DEVICE_TYPES)
+    moves = allowed_moves(offer, request.membership.role)
+    return render(
+        request,
+        "offers/advertiser/detail.html",
+        {
+            "offer": offer,
+            "goals": goals,
+            "landing_pages": offer.landing_pages.all(),
+            "creatives": offer.creatives.select_related("landing_page"),
+            "caps": [(cap, _limit_label(cap, currency)) for cap in offer.caps.all()],
+            "running": offer.accesses.filter(status=OfferAccess.Status.APPROVED)
+            .select_related("publisher")
+            .order_by("publisher__name"),
+            "moves": [(to, MOVE_LABELS[to]) for to in moves if to != Offer.Status.ARCHIVED],
+            "can_archive": Offer.Status.ARCHIVED in moves,
+            "sent_back": sent_back,
+            "history": history[:20],
+            "countries": [countries.get(code, code) for code in offer.allowed_countries],
+            "devices": [devices.get(code, code) for code in offer.device_types],
+            "editable": offer.status != Offer.Status.ARCHIVED,
+        },
+    )
+
+
+def _limit_label(cap: Cap, currency: str) -> str:
+    if cap.metric == Cap.Metric.PAYOUT:
+        return f"{quantize(cap.limit, currency)} {currency}"
+    return str(int(cap.limit))
+
+
+@role_required(Role.ADVERTISER)
+@offer_of_company(writable=True)
+def offer_edit(request: HttpRequest, offer: Offer) -> HttpResponse:
+    # The form writes what was typed into its instance; the page keeps the saved name.
+    editing = Offer.objects.get(pk=offer.pk)
+    form = OfferForm(posted(request), instance=editing, advertiser=request.membership.advertiser)
+    if request.method == "POST" and form.is_valid():
+        conflict = _currency_conflict(offer, form.cleaned_data["currency"])
+        if conflict:
+            form.add_error("currency", conflict)
+        else:
+            editing = form.save(commit=False)
+            editing.updated_at = now()
+            editing.save()
+            messages.success(request, "Offer saved.")
+            return _detail(editing)
+    return _child_page(request, offer, form, "Edit offer")
+
+
+def _currency_conflict(offer: Offer, currency: str) -> str:
+    """Amounts already typed must still fit the new currency (10.50 cannot become VND)."""
+    amounts = [(g.name, a) for g in offer.goals.all() for a in (g.revenue_amount, g.payout_amount)]
+    amounts += [("a payout cap", c.limit) for c in offer.caps.filter(metric=Cap.Metric.PAYOUT)]
+    for name, amount in amounts:
+        try:
+            validate_amount(amount, currency)
+        except ValidationError as exc:
+            return f"{name} has the amount {amount.normalize():f}: {exc.messages[0]}"
+    return ""
+
+
+@role_required(Role.ADVERTISER)
+@require_POST
+@offer_of_company(writable=False)  # the service explains why an archived offer cannot move
+def offer_status(request: HttpRequest, offer: Offer) -> HttpResponse:
+    to_status = request.POST.get("to", "")
+    if to_status not in Offer.Status.values:
+        messages.error(request, "Choose one of the offer's actions.")
+        return _detail(offer)
+    try:
+        offer_transition(
+            offer=offer, to_status=to_status, actor=request.user, role=request.membership.role
+        )
+    except OfferError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, MOVE_DONE.get(to_status, "Offer status changed."))
+    return _detail(offer)
+
+
+def _child_page(request: HttpRequest, offer: Offer, form, title: str) -> HttpResponse:
+    return render(
+        request,
+        "offers/advertiser/form.html",
+        {"offer": offer, "form": form, "title": title},
+    )
+
+
+def _save_child(request: HttpRequest, offer: Offer, form, title: str, anchor: str, saved=None):
+    """Shared by goals, landing pages, creatives and caps: save under this offer and network;
+    `saved(child)` runs in the same transaction (for an audit row)."""
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            child = form.save(commit=False)
+            child.network, child.offer = request.network, offer
+            child.save()
+            if saved is not None:
+                saved(child)
+            _touch(offer)
+        messages.success(request, f"{title}: saved.")
+        return _detail(offer, anchor)
+    return _child_page(request, offer, form, title)
+
+
+@role_required(Role.ADVERTISER)
+@offer_of_company(writable=True)
+def goal_new(request: HttpRequest, offer: Offer) -> HttpResponse:
+    form = GoalForm(posted(request), offer=offer)  # is_default stays False: one default goal
+    return _save_child(request, offer, form, "New goal", "goals")
+
+
+@role_required(Role.ADVERTISER)
+@offer_of_company(writable=True)
+def goal_edit(request: HttpRequest, offer: Offer, goal_id: int) -> HttpResponse:
+    goal = get_object_or_404(Goal, pk=goal_id, offer=offer)
+    before = _revenue_terms(goal)  # the form writes into the instance while validating
+
+    def record_revenue_change(saved: Goal) -> None:
+        # What the advertiser pays is money terms the admins price payouts against.
+        if _revenue_terms(saved) != before:
+            audit.record(
+                network=request.network,
+                actor=request.user,
+                action="goal.revenue",
+                obj=saved,
+                from_state=before,
+                to_state=_revenue_terms(saved),
+            )
+
+    form = GoalForm(posted(request), offer=offer, instance=goal)
+    return _save_child(
+        request, offer, form, f"Goal {goal.name}", "goals", saved=record_revenue_change
+    )
+
+
+def _revenue_terms(goal: Goal) -> str:
+    return terms_label(
+        goal.revenue_type, goal.revenue_amount, goal.revenue_percent, goal.offer.currency
+    )[:64]
+
+
+@role_required(Role.ADVERTISER)
+@offer_of_company(writable=True)
+def landing_page_new(request: HttpRequest, offer: Offer) -> HttpResponse:
+    form = LandingPageForm(posted(request))
+    return _save_child(request, offer, form, "New landing page", "landing-pages")
+
+
+@role_required(Role.ADVERTISER)
+@offer_of_company(writable=True)
+def landing_page_edit(request: HttpRequest, offer: Offer, landing_page_id: int) -> HttpResponse:
+    page = get_object_or_404(LandingPage, pk=landing_page_id, offer=offer)
+    form = LandingPageForm(posted(request), instance=page)
+    return _save_child(request, offer, form, f"Landing page {page.name}", "landing-pages")
+
+
+@role_required(Role.ADVERTISER)
+@offer_of_company(writable=True)
+def creative_new(request: HttpRequest, offer: Offer) -> HttpResponse:
+    form = CreativeForm(posted(request), _files(request), offer=offer)
+    return _save_child(request, offer, form, "New creative", "creatives")
+
+
+@role_required(Role.ADVERTISER)
+@offer_of_company(writable=True)
+def creative_edit(request: HttpRequest, offer: Offer, creative_id: int) -> HttpResponse:
+    creative = get_object_or_404(Creative, pk=creative_id, offer=offer)
+    form = CreativeForm(posted(request), _files(request), offer=offer, instance=creative)
+    return _save_child(request, offer, form, f"Creative {creative.name}", "creatives")
+
+
+def _files(request: HttpRequest):
+    return request.FILES if request.method == "POST" else None
+
+
+@role_required(Role.ADVERTISER)
+@offer_of_company(writable=True)
+def cap_new(request: HttpRequest, offer: Offer) -> HttpResponse:
+    form = CapForm(posted(request), offer=offer, allow_publisher=False)
+    return _save_child(request, offer, form, "New cap", "caps")
+
+
+@role_required(Role.ADVERTISER)
+@require_POST
+@offer_of_company(writable=True)
+def cap_delete(request: HttpRequest, offer: Offer, cap_id: int) -> HttpResponse:
+    cap = get_object_or_404(Cap, pk=cap_id, offer=offer)
+    cap.delete()
+    _touch(offer)
+    label = f"{cap.get_period_display()} {cap.get_metric_display().lower()}"
+    messages.success(request, f"Cap removed: {label}, {_limit_label(cap, offer.currency)}.")
+    return _detail(offer, "caps")
