@@ -59,7 +59,12 @@ def offer_transition(
     if to_status == Status.PENDING:
         _check_ready_for_review(offer)
     if to_status == Status.ACTIVE and offer.goals.filter(payout_set=False).exists():
-        raise OfferError("Set the publisher payout of every goal before approving.")
+        raise OfferError(
+            "Set the publisher payout of every goal before approving."
+            if actor_kind(role) == ADMIN
+            else "A goal waits for the network to set its publisher payout; the offer can go "
+            "live once that is done."
+        )
     offer.status = to_status
     offer.updated_at = now()
     offer.save(update_fields=["status", "updated_at"])
