@@ -24,6 +24,7 @@ from network.services import (
     network_update_settings,
 )
 from network.tables import MemberTable
+from offers.models import Offer, OfferAccess
 from publishers.models import Publisher
 
 INVITATION_KEY = re.compile(r"[A-Za-z0-9_-]{20,64}")
@@ -91,12 +92,20 @@ def _unusable_reason(invitation: Invitation) -> str:
 def admin_home(request: HttpRequest) -> HttpResponse:
     pending = Publisher.objects.filter(status=Publisher.Status.PENDING).order_by("created_at")
     members = Membership.objects.select_related("user", "advertiser", "publisher")
+    offers = Offer.objects.filter(status=Offer.Status.PENDING).select_related("advertiser")
+    accesses = OfferAccess.objects.filter(status=OfferAccess.Status.PENDING).select_related(
+        "offer", "publisher"
+    )
     return render(
         request,
         "network/admin_home.html",
         {
             "pending_publishers": pending[:20],
             "pending_count": pending.count(),
+            "pending_offers": offers.order_by("updated_at")[:10],
+            "pending_offer_count": offers.count(),
+            "pending_access": accesses.order_by("created_at")[:10],
+            "pending_access_count": accesses.count(),
             "member_table": _member_table(request, members[:10]),
         },
     )

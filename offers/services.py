@@ -6,8 +6,17 @@ from django.db import IntegrityError, transaction
 from django.utils.timezone import now
 
 from network import audit
-from network.models import ADMIN_ROLES, User
-from offers.models import Goal, Offer, OfferAccess
+from network.models import ADMIN_ROLES, Network, User
+from offers.models import (
+    Cap,
+    Goal,
+    Offer,
+    OfferAccess,
+    PayoutOverride,
+    PayoutTier,
+    TierMembership,
+    TierPayout,
+)
 from publishers.models import Publisher
 
 Status = Offer.Status
@@ -210,3 +219,149 @@ def access_invite(*, offer: Offer, publisher: Publisher, actor: User) -> OfferAc
 
     send_access_decision_email.delay_on_commit(network_id=access.network_id, access_id=access.pk)
     return access
+
+
+# --- Payout rules (overrides, tiers) and caps ---------------------------------------------
+# Every change of what a publisher earns writes its audit row in the same transaction.
+
+
+def _terms_state(terms) -> str:
+    return f"{terms.payout_type} {terms.payout_amount} + {terms.payout_percent}%"[:64]
+
+
+@transaction.atomic
+def payout_override_set(
+    *, goal: Goal, publisher: Publisher, actor: User, payout_type: str, amount, percent
+) -> PayoutOverride:
+    """Give one publisher their own payout on a goal (replacing the one they had)."""
+    override = (
+        PayoutOverride.objects.select_for_update().filter(goal=goal, publisher=publisher).first()
+    )
+    before = _terms_state(override) if override else ""
+    if override is None:
+        override = PayoutOverride(network=goal.network, goal=goal, publisher=publisher)
+    override.payout_type, override.payout_amount = payout_type, amount
+    override.payout_percent = percent
+    try:
+        with transaction.atomic():
+            override.save()
+    except IntegrityError:  # created by someone else meanwhile
+        raise OfferError("This override was just changed by someone else; try again.") from None
+    audit.record(
+        network=goal.network,
+        actor=actor,
+        action="payout_override.set",
+        obj=override,
+        from_state=before,
+        to_state=_terms_state(override),
+    )
+    return override
+
+
+@transaction.atomic
+def payout_override_delete(*, override: PayoutOverride, actor: User) -> None:
+    audit.record(
+        network=override.network,
+        actor=actor,
+        action="payout_override.deleted",
+        obj=override,
+        from_state=_terms_state(override),
+    )
+    override.delete()
+
+
+@transaction.atomic
+def tier_create(*, network: Network, name: str, actor: User) -> PayoutTier:
+    try:
+        with transaction.atomic():
+            tier = PayoutTier.objects.create(network=network, name=name)
+    except IntegrityError:
+        raise OfferError("There is already a tier with this name.") from None
+    audit.record(network=network, actor=actor, action="tier.created", obj=tier, to_state=name[:64])
+    return tier
+
+
+@transaction.atomic
+def tier_member_add(*, tier: PayoutTier, publisher: Publisher, actor: User) -> TierMembership:
+    """Put a publisher in a tier; the database keeps them in one tier at most."""
+    try:
+        with transaction.atomic():
+            membership = TierMembership.objects.create(
+                network=tier.network, tier=tier, publisher=publisher
+            )
+    except IntegrityError:
+        current = TierMembership.objects.filter(publisher=publisher).select_related("tier").first()
+        raise OfferError(already_in_tier(publisher, current and current.tier)) from None
+    audit.record(
+        network=tier.network,
+        actor=actor,
+        action="tier.member_added",
+        obj=membership,
+        to_state=tier.name[:64],
+    )
+    return membership
+
+
+@transaction.atomic
+def tier_member_remove(*, membership: TierMembership, actor: User) -> None:
+    audit.record(
+        network=membership.network,
+        actor=actor,
+        action="tier.member_removed",
+        obj=membership,
+        from_state=membership.tier.name[:64],
+    )
+    membership.delete()
+
+
+@transaction.atomic
+def tier_payout_set(
+    *, tier: PayoutTier, goal: Goal, actor: User, payout_type: str, amount, percent
+) -> TierPayout:
+    current = TierPayout.objects.select_for_update().filter(tier=tier, goal=goal).first()
+    before = _terms_state(current) if current else ""
+    tier_payout, _ = TierPayout.objects.update_or_create(
+        network=tier.network,
+        tier=tier,
+        goal=goal,
+        defaults={"payout_type": payout_type, "payout_amount": amount, "payout_percent": percent},
+    )
+    audit.record(
+        network=tier.network,
+        actor=actor,
+        action="tier_payout.set",
+        obj=tier_payout,
+        from_state=before,
+        to_state=_terms_state(tier_payout),
+    )
+    return tier_payout
+
+
+@transaction.atomic
+def tier_payout_delete(*, tier_payout: TierPayout, actor: User) -> None:
+    audit.record(
+        network=tier_payout.network,
+        actor=actor,
+        action="tier_payout.deleted",
+        obj=tier_payout,
+        from_state=_terms_state(tier_payout),
+    )
+    tier_payout.delete()
+
+
+@transaction.atomic
+def cap_save(*, cap: Cap, actor: User) -> Cap:
+    cap.save()
+    audit.record(network=cap.network, actor=actor, action="cap.created", obj=cap)
+    return cap
+
+
+@transaction.atomic
+def cap_delete(*, cap: Cap, actor: User) -> None:
+    audit.record(network=cap.network, actor=actor, action="cap.deleted", obj=cap)
+    cap.delete()
+
+
+def already_in_tier(publisher: Publisher, tier: PayoutTier | None) -> str:
+    where = f"the tier “{tier}”" if tier else "another tier"
+    return f"{publisher} is already in {where}: a publisher is in one tier at most."

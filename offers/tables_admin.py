@@ -1,0 +1,151 @@
+"""Tables of the admins' offer pages, and how payout terms read in them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import django_tables2 as tables
+from django.utils.html import format_html, format_html_join
+
+from lib.money import quantize
+from offers.models import Goal, Offer, OfferAccess, PayoutTier
+from offers.payouts import resolve_payouts
+
+BADGE = '<span class="badge badge-{}">{}</span>'
+
+
+def plain(number: Decimal) -> str:
+    """10.000 -> '10', 2.500 -> '2.5' (never '1E+1')."""
+    return f"{number.normalize():f}"
+
+
+def terms_text(kind: str, amount: Decimal, percent: Decimal, currency: str) -> str:
+    """'8.00 USD', '5%' or '2.00 USD + 5%': what a payout or revenue means, in one line."""
+    terms = Goal.Type(kind)
+    flat = f"{quantize(amount, currency)} {currency}"
+    share = f"{plain(percent)}%"
+    if terms.has_flat and terms.has_percent:
+        return f"{flat} + {share}"
+    text = share if terms.has_percent else flat
+    return f"{text} per click" if terms == Goal.Type.CPC else text
+
+
+def payout_text(terms, currency: str) -> str:
+    return terms_text(terms.payout_type, terms.payout_amount, terms.payout_percent, currency)
+
+
+class OfferTable(tables.Table):
+    name = tables.LinkColumn("admin_offer_detail", args=[tables.A("pk")])
+    advertiser = tables.Column(accessor="advertiser__name", verbose_name="Advertiser")
+    status = tables.Column()
+    visibility = tables.Column()
+    currency = tables.Column()
+    goals = tables.Column(accessor="goal_count", verbose_name="Goals")
+    created_at = tables.DateTimeColumn(verbose_name="Created", format="Y-m-d")
+    updated_at = tables.DateTimeColumn(verbose_name="Updated", format="Y-m-d H:i")
+
+    class Meta:
+        model = Offer
+        fields = ["name", "advertiser", "status", "visibility", "currency", "goals"]
+        sequence = ["name", "advertiser", "status", "visibility", "currency", "goals", "..."]
+        attrs = {"class": "table"}
+        # Offers waiting for review stand out (see the CSS proposed in the report).
+        row_attrs = {"class": lambda record: f"row-{record.status}"}
+
+    def render_status(self, record: Offer) -> str:
+        return format_html(BADGE, record.status, record.get_status_display())
+
+    def render_visibility(self, record: Offer) -> str:
+        return record.get_visibility_display().split(":")[0]
+
+
+class AccessTable(tables.Table):
+    publisher = tables.LinkColumn(
+        "publisher_review",
+        args=[tables.A("publisher_id")],
+        accessor="publisher__name",
+        verbose_name="Publisher",
+    )
+    offer = tables.LinkColumn(
+        "admin_offer_detail",
+        args=[tables.A("offer_id")],
+        accessor="offer__name",
+        verbose_name="Offer",
+    )
+    status = tables.Column()
+    publisher_note = tables.Column(verbose_name="Their note", orderable=False)
+    created_at = tables.DateTimeColumn(verbose_name="Asked", format="Y-m-d H:i")
+    decided_at = tables.DateTimeColumn(verbose_name="Decided", format="Y-m-d H:i")
+    decide = tables.LinkColumn(
+        "admin_access_decide",
+        args=[tables.A("pk")],
+        text=lambda record: "Review" if record.status == "pending" else "Change",
+        empty_values=(),
+        orderable=False,
+        verbose_name="",
+    )
+
+    class Meta:
+        model = OfferAccess
+        fields = ["publisher", "offer", "status", "publisher_note", "created_at", "decided_at"]
+        attrs = {"class": "table"}
+        row_attrs = {"class": lambda record: f"row-{record.status}"}
+
+    def render_status(self, record: OfferAccess) -> str:
+        return format_html(BADGE, record.status, record.get_status_display())
+
+    def render_publisher_note(self, value: str) -> str:
+        return value if len(value) <= 80 else value[:79] + "…"
+
+
+class TierTable(tables.Table):
+    name = tables.LinkColumn("admin_tier_detail", args=[tables.A("pk")])
+    members = tables.Column(accessor="member_count", verbose_name="Publishers")
+    payouts = tables.Column(accessor="payout_count", verbose_name="Goal payouts")
+
+    class Meta:
+        model = PayoutTier
+        fields = ["name", "members", "payouts"]
+        attrs = {"class": "table"}
+
+
+class RunnerTable(tables.Table):
+    """Publishers approved on one offer, with the payout each earns per goal and why."""
+
+    publisher = tables.LinkColumn(
+        "publisher_review",
+        args=[tables.A("publisher_id")],
+        accessor="publisher__name",
+        verbose_name="Publisher",
+    )
+    decided_at = tables.DateTimeColumn(verbose_name="Since", format="Y-m-d")
+    payouts = tables.Column(empty_values=(), orderable=False, verbose_name="Payout per goal")
+    manage = tables.LinkColumn(
+        "admin_access_decide",
+        args=[tables.A("pk")],
+        text="Change access",
+        empty_values=(),
+        orderable=False,
+        verbose_name="",
+    )
+
+    class Meta:
+        model = OfferAccess
+        fields = ["publisher", "decided_at"]
+        attrs = {"class": "table"}
+
+    def __init__(self, *args, offer: Offer, goals: list[Goal], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offer, self.goals = offer, goals
+
+    def render_payouts(self, record: OfferAccess) -> str:
+        # Only the rows of the current page are rendered: two queries a row.
+        payouts = resolve_payouts(self.goals, record.publisher)
+        rows = []
+        for goal in self.goals:
+            resolved = payouts[goal.pk]
+            terms = terms_text(
+                resolved.payout_type, resolved.amount, resolved.percent, self.offer.currency
+            )
+            rows.append((goal.name, terms, resolved.source))
+        return format_html_join("", '<div>{}: {} <small class="muted">({})</small></div>', rows)

@@ -1,0 +1,490 @@
+"""Offer pages of owners and managers: review offers, set what publishers earn (goal payouts,
+tiers, per-publisher overrides), caps, and decide who may run each offer."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from lib.money import quantize
+from lib.tables import configure
+from network.access import ADMINS, posted, role_required
+from network.audit import AuditEntry
+from offers.forms import CapForm
+from offers.forms_admin import (
+    AccessDecisionForm,
+    AccessFilterForm,
+    GoalPayoutForm,
+    InviteForm,
+    OfferFilterForm,
+    OverrideForm,
+    TierForm,
+    TierMemberForm,
+    TierPayoutForm,
+    TransitionForm,
+)
+from offers.models import (
+    DEVICE_TYPES,
+    Cap,
+    Goal,
+    Offer,
+    OfferAccess,
+    PayoutOverride,
+    PayoutTier,
+    TierMembership,
+    TierPayout,
+)
+from offers.payouts import default_payout
+from offers.services import (
+    OfferError,
+    access_decide,
+    access_invite,
+    allowed_moves,
+    cap_delete,
+    cap_save,
+    goal_set_payout,
+    offer_transition,
+    payout_override_delete,
+    payout_override_set,
+    tier_create,
+    tier_member_add,
+    tier_member_remove,
+    tier_payout_delete,
+    tier_payout_set,
+)
+from offers.tables_admin import (
+    AccessTable,
+    OfferTable,
+    RunnerTable,
+    TierTable,
+    payout_text,
+    plain,
+    terms_text,
+)
+from publishers.countries import COUNTRIES
+
+PER_PAGE = 25
+COUNTRY_NAMES, DEVICE_NAMES = dict(COUNTRIES), dict(DEVICE_TYPES)
+Status = Offer.Status
+MOVE_BUTTONS = {  # (from, to) -> button label, message after success
+    (Status.PENDING, Status.ACTIVE): (
+        "Approve",
+        "Offer approved and live; the advertiser was emailed.",
+    ),
+    (Status.PENDING, Status.DRAFT): ("Send back", "Offer sent back; the advertiser was emailed."),
+    (Status.DRAFT, Status.PENDING): ("Submit for review", "Offer submitted for review."),
+    (Status.ACTIVE, Status.PAUSED): ("Pause", "Offer paused: clicks go to the fallback."),
+    (Status.PAUSED, Status.ACTIVE): ("Resume", "Offer resumed."),
+}
+
+
+def _offer(offer_id: int) -> Offer:
+    return get_object_or_404(Offer.objects.select_related("advertiser"), pk=offer_id)
+
+
+def _offer_url(offer: Offer, anchor: str = "") -> str:
+    url = reverse("admin_offer_detail", kwargs={"offer_id": offer.pk})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _pending_first(status: str):
+    """Sort key: rows waiting for a decision come first."""
+    return Case(When(status=status, then=Value(0)), default=Value(1), output_field=IntegerField())
+
+
+def _terms(data: dict) -> dict:
+    return {
+        "payout_type": data["payout_type"],
+        "amount": data["payout_amount"],
+        "percent": data["payout_percent"],
+    }
+
+
+# --- Offers -----------------------------------------------------------------------------
+
+
+@role_required(*ADMINS)
+def admin_offer_list(request: HttpRequest) -> HttpResponse:
+    form = OfferFilterForm(request.GET)
+    form.is_valid()  # a bad filter value is dropped, the list still shows
+    data = form.cleaned_data
+    offers = Offer.objects.select_related("advertiser").annotate(goal_count=Count("goals"))
+    if data.get("status"):
+        offers = offers.filter(status=data["status"])
+    if data.get("advertiser"):
+        offers = offers.filter(advertiser=data["advertiser"])
+    if query := (data.get("q") or "").strip():
+        match = Q(name__icontains=query) | Q(advertiser__name__icontains=query)
+        if query.isdigit() and len(query) < 10:
+            match |= Q(pk=int(query))
+        offers = offers.filter(match)
+    table = OfferTable(offers.order_by(_pending_first(Status.PENDING), "-updated_at"))
+    configure(request, table, PER_PAGE)
+    pending = Offer.objects.filter(status=Status.PENDING).count()
+    return render(
+        request,
+        "offers/admin/offer_list.html",
+        {"table": table, "form": form, "pending_count": pending, "filtered": bool(request.GET)},
+    )
+
+
+@role_required(*ADMINS)
+def admin_offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
+    return _render_offer(request, _offer(offer_id))
+
+
+def _render_offer(
+    request: HttpRequest,
+    offer: Offer,
+    *,
+    transition_form: TransitionForm | None = None,
+    payout_forms: dict[int, GoalPayoutForm] | None = None,
+) -> HttpResponse:
+    """The review page; a POST that failed re-renders it with its bound form and errors."""
+    goals = list(offer.goals.all())
+    runners = offer.accesses.filter(status=OfferAccess.Status.APPROVED).select_related("publisher")
+    runner_ids = set(runners.values_list("publisher_id", flat=True))
+    forms = payout_forms or {}
+    table = RunnerTable(
+        runners.order_by("publisher__name"), offer=offer, goals=goals, prefix="runners-"
+    )
+    configure(request, table, PER_PAGE)
+    goal_ids = [str(goal.pk) for goal in goals]
+    history = AuditEntry.objects.filter(
+        Q(object_type="offers.offer", object_id=str(offer.pk))
+        | Q(object_type="offers.goal", object_id__in=goal_ids)
+    )
+    context = {
+        "offer": offer,
+        "moves": [
+            (to, MOVE_BUTTONS.get((offer.status, to), ("Archive", ""))[0])
+            for to in allowed_moves(offer, request.membership.role)
+        ],
+        "transition_form": transition_form or TransitionForm(),
+        "goal_rows": [
+            _goal_row(request, offer, goal, runner_ids, forms.get(goal.pk)) for goal in goals
+        ],
+        "missing_payouts": [goal for goal in goals if not goal.payout_set],
+        "has_default_goal": any(goal.is_default for goal in goals),
+        "countries": [COUNTRY_NAMES.get(code, code) for code in offer.allowed_countries],
+        "devices": [DEVICE_NAMES.get(code, code) for code in offer.device_types],
+        "landing_pages": offer.landing_pages.all(),
+        "creatives": offer.creatives.select_related("landing_page"),
+        "caps": offer.caps.select_related("publisher"),
+        "runner_table": table,
+        "runner_count": len(runner_ids),
+        "pending_access": offer.accesses.filter(status=OfferAccess.Status.PENDING).count(),
+        "invite_form": InviteForm(offer=offer),
+        "history": history[:30],
+    }
+    return render(request, "offers/admin/offer_detail.html", context)
+
+
+def _goal_row(request, offer: Offer, goal: Goal, runner_ids: set[int], form) -> dict:
+    currency = offer.currency
+    if form is None:
+        if goal.payout_set:
+            kind, amount, percent = goal.payout_type, goal.payout_amount, goal.payout_percent
+        else:  # suggest revenue minus the network's margin
+            kind = goal.revenue_type
+            amount, percent = default_payout(goal, request.network)
+        initial = {
+            "payout_type": kind,
+            "payout_amount": quantize(amount, currency),
+            "payout_percent": plain(percent),
+        }
+        form = GoalPayoutForm(initial=initial, currency=currency, prefix=f"goal-{goal.pk}")
+    overrides = list(goal.overrides.select_related("publisher").order_by("publisher__name"))
+    tier_payouts = list(goal.tier_payouts.select_related("tier").order_by("tier__name"))
+    # Which rule pays each publisher running the offer: override > tier > the goal's payout.
+    by_override = {o.publisher_id for o in overrides} & runner_ids
+    in_tier = TierMembership.objects.filter(tier__payouts__goal=goal, publisher_id__in=runner_ids)
+    by_tier = set(in_tier.values_list("publisher_id", flat=True)) - by_override
+    return {
+        "goal": goal,
+        "revenue": terms_text(
+            goal.revenue_type, goal.revenue_amount, goal.revenue_percent, currency
+        ),
+        "payout": payout_text(goal, currency) if goal.payout_set else None,
+        "form": form,
+        "overrides": [(o, payout_text(o, currency)) for o in overrides],
+        "tier_payouts": [(t, payout_text(t, currency)) for t in tier_payouts],
+        "sources": {
+            "override": len(by_override),
+            "tier": len(by_tier),
+            "goal": len(runner_ids) - len(by_override) - len(by_tier),
+        },
+    }
+
+
+@role_required(*ADMINS)
+@require_POST
+def admin_offer_transition(request: HttpRequest, offer_id: int) -> HttpResponse:
+    offer = _offer(offer_id)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        move = (offer.status, form.cleaned_data["to_status"])
+        try:
+            offer_transition(
+                offer=offer,
+                to_status=move[1],
+                actor=request.user,
+                role=request.membership.role,
+                reason=form.cleaned_data["reason"],
+            )
+        except OfferError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, MOVE_BUTTONS.get(move, ("", "Offer archived."))[1])
+            return redirect(_offer_url(offer))
+    return _render_offer(request, offer, transition_form=form)
+
+
+@role_required(*ADMINS)
+@require_POST
+def admin_goal_payout(request: HttpRequest, offer_id: int, goal_id: int) -> HttpResponse:
+    offer = _offer(offer_id)
+    goal = get_object_or_404(Goal, pk=goal_id, offer=offer)
+    form = GoalPayoutForm(request.POST, currency=offer.currency, prefix=f"goal-{goal.pk}")
+    if not form.is_valid():
+        return _render_offer(request, offer, payout_forms={goal.pk: form})
+    goal = goal_set_payout(goal=goal, actor=request.user, **_terms(form.cleaned_data))
+    messages.success(request, f"Payout of “{goal.name}” saved.")
+    same_type = goal.payout_type == goal.revenue_type
+    if same_type and (
+        goal.payout_amount > goal.revenue_amount or goal.payout_percent > goal.revenue_percent
+    ):
+        messages.warning(request, "This payout is above the revenue: each conversion loses money.")
+    return redirect(_offer_url(offer, f"goal-{goal.pk}"))
+
+
+@role_required(*ADMINS)
+def admin_offer_invite(request: HttpRequest, offer_id: int) -> HttpResponse:
+    offer = _offer(offer_id)
+    form = InviteForm(posted(request), offer=offer)
+    if request.method == "POST" and form.is_valid():
+        publisher = form.cleaned_data["publisher"]
+        try:
+            access_invite(offer=offer, publisher=publisher, actor=request.user)
+        except OfferError as exc:
+            form.add_error("publisher", str(exc))
+        else:
+            messages.success(request, f"{publisher} can now run this offer; they were emailed.")
+            return redirect(_offer_url(offer, "publishers"))
+    return render(request, "offers/admin/invite.html", {"offer": offer, "form": form})
+
+
+# --- Overrides and caps -------------------------------------------------------------------
+
+
+@role_required(*ADMINS)
+def admin_override_new(request: HttpRequest, offer_id: int) -> HttpResponse:
+    offer = _offer(offer_id)
+    form = OverrideForm(posted(request), offer=offer, initial={"goal": request.GET.get("goal")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        payout_override_set(
+            goal=data["goal"], publisher=data["publisher"], actor=request.user, **_terms(data)
+        )
+        messages.success(request, f"{data['publisher']} now earns their own payout on this goal.")
+        return redirect(_offer_url(offer, f"goal-{data['goal'].pk}"))
+    return render(request, "offers/admin/override_form.html", {"offer": offer, "form": form})
+
+
+@role_required(*ADMINS)
+@require_POST
+def admin_override_delete(
+    request: HttpRequest, offer_id: int, payout_override_id: int
+) -> HttpResponse:
+    offer = _offer(offer_id)
+    override = get_object_or_404(
+        PayoutOverride.objects.select_related("goal", "publisher"),
+        pk=payout_override_id,
+        goal__offer=offer,
+    )
+    payout_override_delete(override=override, actor=request.user)
+    messages.success(request, f"Override removed: {override.publisher} earns the usual payout.")
+    return redirect(_offer_url(offer, f"goal-{override.goal_id}"))
+
+
+@role_required(*ADMINS)
+def admin_cap_new(request: HttpRequest, offer_id: int) -> HttpResponse:
+    offer = _offer(offer_id)
+    form = CapForm(posted(request), offer=offer, allow_publisher=True)
+    if request.method == "POST" and form.is_valid():
+        cap = form.save(commit=False)
+        cap.network, cap.offer = request.network, offer
+        cap_save(cap=cap, actor=request.user)
+        messages.success(request, f"Cap added: {cap}.")
+        return redirect(_offer_url(offer, "caps"))
+    return render(request, "offers/admin/cap_form.html", {"offer": offer, "form": form})
+
+
+@role_required(*ADMINS)
+@require_POST
+def admin_cap_delete(request: HttpRequest, offer_id: int, cap_id: int) -> HttpResponse:
+    offer = _offer(offer_id)
+    cap = get_object_or_404(Cap.objects.select_related("publisher"), pk=cap_id, offer=offer)
+    cap_delete(cap=cap, actor=request.user)
+    messages.success(request, f"Cap removed: {cap}.")
+    return redirect(_offer_url(offer, "caps"))
+
+
+# --- Access requests ------------------------------------------------------------------------
+
+
+@role_required(*ADMINS)
+def admin_access_list(request: HttpRequest) -> HttpResponse:
+    form = AccessFilterForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    accesses = OfferAccess.objects.select_related("offer", "publisher")
+    if data.get("status"):
+        accesses = accesses.filter(status=data["status"])
+    if data.get("offer"):
+        accesses = accesses.filter(offer=data["offer"])
+    table = AccessTable(
+        accesses.order_by(_pending_first(OfferAccess.Status.PENDING), "-created_at")
+    )
+    configure(request, table, PER_PAGE)
+    pending = OfferAccess.objects.filter(status=OfferAccess.Status.PENDING).count()
+    return render(
+        request,
+        "offers/admin/access_list.html",
+        {"table": table, "form": form, "pending_count": pending, "filtered": bool(request.GET)},
+    )
+
+
+@role_required(*ADMINS)
+def admin_access_decide(request: HttpRequest, offer_access_id: int) -> HttpResponse:
+    access = get_object_or_404(
+        OfferAccess.objects.select_related("offer__advertiser", "publisher", "decided_by"),
+        pk=offer_access_id,
+    )
+    form = AccessDecisionForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            access = access_decide(
+                access=access,
+                actor=request.user,
+                status=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+            )
+        except OfferError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"{access.publisher} on “{access.offer}”: {access.get_status_display().lower()}"
+                "; they were emailed.",
+            )
+            return redirect("admin_access_list")
+    history = AuditEntry.objects.filter(object_type="offers.offeraccess", object_id=str(access.pk))
+    return render(
+        request,
+        "offers/admin/access_decide.html",
+        {"access": access, "form": form, "history": history},
+    )
+
+
+# --- Payout tiers -------------------------------------------------------------------------
+
+
+@role_required(*ADMINS)
+def admin_tier_list(request: HttpRequest) -> HttpResponse:
+    form = TierForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            tier = tier_create(
+                network=request.network, name=form.cleaned_data["name"], actor=request.user
+            )
+        except OfferError as exc:
+            form.add_error("name", str(exc))
+        else:
+            messages.success(request, f"Tier “{tier}” created: add publishers and payouts.")
+            return redirect("admin_tier_detail", payout_tier_id=tier.pk)
+    tiers = PayoutTier.objects.annotate(
+        member_count=Count("memberships", distinct=True),
+        payout_count=Count("payouts", distinct=True),
+    )
+    table = TierTable(tiers)
+    configure(request, table, PER_PAGE)
+    return render(request, "offers/admin/tier_list.html", {"table": table, "form": form})
+
+
+@role_required(*ADMINS)
+def admin_tier_detail(request: HttpRequest, payout_tier_id: int) -> HttpResponse:
+    return _render_tier(request, get_object_or_404(PayoutTier, pk=payout_tier_id))
+
+
+def _render_tier(request, tier: PayoutTier, *, member_form=None, payout_form=None):
+    payouts = tier.payouts.select_related("goal__offer").order_by("goal__offer__name", "goal__id")
+    context = {
+        "tier": tier,
+        "members": tier.memberships.select_related("publisher").order_by("publisher__name"),
+        "payouts": [(p, payout_text(p, p.goal.offer.currency)) for p in payouts],
+        "member_form": member_form or TierMemberForm(),
+        "payout_form": payout_form or TierPayoutForm(),
+    }
+    return render(request, "offers/admin/tier_detail.html", context)
+
+
+@role_required(*ADMINS)
+@require_POST
+def admin_tier_member_add(request: HttpRequest, payout_tier_id: int) -> HttpResponse:
+    tier = get_object_or_404(PayoutTier, pk=payout_tier_id)
+    form = TierMemberForm(request.POST)
+    if form.is_valid():
+        try:
+            tier_member_add(tier=tier, publisher=form.cleaned_data["publisher"], actor=request.user)
+        except OfferError as exc:
+            form.add_error("publisher", str(exc))
+        else:
+            messages.success(request, f"{form.cleaned_data['publisher']} added to “{tier}”.")
+            return redirect("admin_tier_detail", payout_tier_id=tier.pk)
+    return _render_tier(request, tier, member_form=form)
+
+
+@role_required(*ADMINS)
+@require_POST
+def admin_tier_member_remove(
+    request: HttpRequest, payout_tier_id: int, publisher_id: int
+) -> HttpResponse:
+    tier = get_object_or_404(PayoutTier, pk=payout_tier_id)
+    membership = get_object_or_404(
+        TierMembership.objects.select_related("publisher"), tier=tier, publisher_id=publisher_id
+    )
+    tier_member_remove(membership=membership, actor=request.user)
+    messages.success(request, f"{membership.publisher} removed from “{tier}”.")
+    return redirect("admin_tier_detail", payout_tier_id=tier.pk)
+
+
+@role_required(*ADMINS)
+@require_POST
+def admin_tier_payout_set(request: HttpRequest, payout_tier_id: int) -> HttpResponse:
+    tier = get_object_or_404(PayoutTier, pk=payout_tier_id)
+    form = TierPayoutForm(request.POST)
+    if not form.is_valid():
+        return _render_tier(request, tier, payout_form=form)
+    goal = form.cleaned_data["goal"]
+    tier_payout_set(tier=tier, goal=goal, actor=request.user, **_terms(form.cleaned_data))
+    messages.success(request, f"“{tier}” payout on {goal} saved.")
+    return redirect("admin_tier_detail", payout_tier_id=tier.pk)
+
+
+@role_required(*ADMINS)
+@require_POST
+def admin_tier_payout_remove(
+    request: HttpRequest, payout_tier_id: int, goal_id: int
+) -> HttpResponse:
+    tier = get_object_or_404(PayoutTier, pk=payout_tier_id)
+    tier_payout = get_object_or_404(
+        TierPayout.objects.select_related("goal__offer"), tier=tier, goal_id=goal_id
+    )
+    tier_payout_delete(tier_payout=tier_payout, actor=request.user)
+    messages.success(request, f"“{tier}” payout on {tier_payout.goal} removed.")
+    return redirect("admin_tier_detail", payout_tier_id=tier.pk)
