@@ -11,6 +11,7 @@ from django_scopes.forms import SafeModelChoiceField
 
 from lib.money import CURRENCIES, validate_amount, validate_percent
 from lib.urls import validate_hostname
+from lib.widgets import FastSelectMultiple
 from offers.models import DEVICE_TYPES, Cap, Creative, Goal, LandingPage, Offer
 from publishers.countries import COUNTRIES
 
@@ -26,7 +27,7 @@ class OfferForm(forms.ModelForm):
         choices=COUNTRIES,
         required=False,
         help_text=_("Leave empty to accept traffic from every country."),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=FastSelectMultiple(attrs={"size": 8}),
     )
     device_types = forms.MultipleChoiceField(
         label=_("Device types"),

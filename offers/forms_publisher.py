@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lib.widgets import FastSelect
 from offers.links import SUB_FIELDS, check_deep_link
 from offers.models import CATEGORIES, GoalType, Offer
 from publishers.countries import COUNTRIES
@@ -22,7 +23,10 @@ class MarketplaceFilterForm(forms.Form):
         label=_("Category"), required=False, choices=[("", _("All categories")), *CATEGORIES]
     )
     country = forms.ChoiceField(
-        label=_("Country"), required=False, choices=[("", _("All countries")), *COUNTRIES]
+        label=_("Country"),
+        required=False,
+        choices=[("", _("All countries")), *COUNTRIES],
+        widget=FastSelect,
     )
     payout_type = forms.ChoiceField(
         label=_("Payout type"),

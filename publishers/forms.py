@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lib.widgets import FastSelect
 from publishers.models import TRAFFIC_SOURCES, Publisher
 
 
@@ -15,7 +16,10 @@ class PublisherProfileForm(forms.ModelForm):
     class Meta:
         model = Publisher
         fields = ["name", "website", "traffic_sources", "traffic_description", "country"]
-        widgets = {"traffic_description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "traffic_description": forms.Textarea(attrs={"rows": 3}),
+            "country": FastSelect,
+        }
 
 
 class DecisionForm(forms.Form):
