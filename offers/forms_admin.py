@@ -211,3 +211,12 @@ class AccessDecisionForm(forms.Form):
         if refused and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Give the publisher a reason."))
         return data
+
+
+def payout_terms(data: dict) -> dict:
+    """A payout form's cleaned data as the services' keyword arguments."""
+    return {
+        "payout_type": data["payout_type"],
+        "amount": data["payout_amount"],
+        "percent": data["payout_percent"],
+    }

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from offers import views_admin as views
+from offers import views_tiers
 
 urlpatterns = [
     path("offers/", views.admin_offer_list, name="admin_offer_list"),
@@ -40,26 +41,26 @@ urlpatterns = [
         views.admin_access_decide,
         name="admin_access_decide",
     ),
-    path("tiers/", views.admin_tier_list, name="admin_tier_list"),
-    path("tiers/<int:payout_tier_id>/", views.admin_tier_detail, name="admin_tier_detail"),
+    path("tiers/", views_tiers.admin_tier_list, name="admin_tier_list"),
+    path("tiers/<int:payout_tier_id>/", views_tiers.admin_tier_detail, name="admin_tier_detail"),
     path(
         "tiers/<int:payout_tier_id>/members/",
-        views.admin_tier_member_add,
+        views_tiers.admin_tier_member_add,
         name="admin_tier_member_add",
     ),
     path(
         "tiers/<int:payout_tier_id>/members/<int:publisher_id>/remove/",
-        views.admin_tier_member_remove,
+        views_tiers.admin_tier_member_remove,
         name="admin_tier_member_remove",
     ),
     path(
         "tiers/<int:payout_tier_id>/payouts/",
-        views.admin_tier_payout_set,
+        views_tiers.admin_tier_payout_set,
         name="admin_tier_payout_set",
     ),
     path(
         "tiers/<int:payout_tier_id>/payouts/<int:goal_id>/remove/",
-        views.admin_tier_payout_remove,
+        views_tiers.admin_tier_payout_remove,
         name="admin_tier_payout_remove",
     ),
 ]

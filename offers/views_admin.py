@@ -22,10 +22,8 @@ from offers.forms_admin import (
     InviteForm,
     OfferFilterForm,
     OverrideForm,
-    TierForm,
-    TierMemberForm,
-    TierPayoutForm,
     TransitionForm,
+    payout_terms,
 )
 from offers.models import (
     DEVICE_TYPES,
@@ -34,9 +32,7 @@ from offers.models import (
     Offer,
     OfferAccess,
     PayoutOverride,
-    PayoutTier,
     TierMembership,
-    TierPayout,
 )
 from offers.payouts import default_payout
 from offers.services import (
@@ -50,17 +46,11 @@ from offers.services import (
     offer_transition,
     payout_override_delete,
     payout_override_set,
-    tier_create,
-    tier_member_add,
-    tier_member_remove,
-    tier_payout_delete,
-    tier_payout_set,
 )
 from offers.tables_admin import (
     AccessTable,
     OfferTable,
     RunnerTable,
-    TierTable,
     payout_text,
     plain,
     terms_text,
@@ -94,14 +84,6 @@ def _offer_url(offer: Offer, anchor: str = "") -> str:
 def _pending_first(status: str):
     """Sort key: rows waiting for a decision come first."""
     return Case(When(status=status, then=Value(0)), default=Value(1), output_field=IntegerField())
-
-
-def _terms(data: dict) -> dict:
-    return {
-        "payout_type": data["payout_type"],
-        "amount": data["payout_amount"],
-        "percent": data["payout_percent"],
-    }
 
 
 # --- Offers -----------------------------------------------------------------------------
@@ -252,7 +234,7 @@ def admin_goal_payout(request: HttpRequest, offer_id: int, goal_id: int) -> Http
     form = GoalPayoutForm(request.POST, currency=offer.currency, prefix=f"goal-{goal.pk}")
     if not form.is_valid():
         return _render_offer(request, offer, payout_forms={goal.pk: form})
-    goal = goal_set_payout(goal=goal, actor=request.user, **_terms(form.cleaned_data))
+    goal = goal_set_payout(goal=goal, actor=request.user, **payout_terms(form.cleaned_data))
     messages.success(request, f"Payout of “{goal.name}” saved.")
     same_type = goal.payout_type == goal.revenue_type
     if same_type and (
@@ -288,7 +270,7 @@ def admin_override_new(request: HttpRequest, offer_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         payout_override_set(
-            goal=data["goal"], publisher=data["publisher"], actor=request.user, **_terms(data)
+            goal=data["goal"], publisher=data["publisher"], actor=request.user, **payout_terms(data)
         )
         messages.success(request, f"{data['publisher']} now earns their own payout on this goal.")
         return redirect(_offer_url(offer, f"goal-{data['goal'].pk}"))
@@ -389,102 +371,3 @@ def admin_access_decide(request: HttpRequest, offer_access_id: int) -> HttpRespo
         "offers/admin/access_decide.html",
         {"access": access, "form": form, "history": history},
     )
-
-
-# --- Payout tiers -------------------------------------------------------------------------
-
-
-@role_required(*ADMINS)
-def admin_tier_list(request: HttpRequest) -> HttpResponse:
-    form = TierForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            tier = tier_create(
-                network=request.network, name=form.cleaned_data["name"], actor=request.user
-            )
-        except OfferError as exc:
-            form.add_error("name", str(exc))
-        else:
-            messages.success(request, f"Tier “{tier}” created: add publishers and payouts.")
-            return redirect("admin_tier_detail", payout_tier_id=tier.pk)
-    tiers = PayoutTier.objects.annotate(
-        member_count=Count("memberships", distinct=True),
-        payout_count=Count("payouts", distinct=True),
-    )
-    table = TierTable(tiers)
-    configure(request, table, PER_PAGE)
-    return render(request, "offers/admin/tier_list.html", {"table": table, "form": form})
-
-
-@role_required(*ADMINS)
-def admin_tier_detail(request: HttpRequest, payout_tier_id: int) -> HttpResponse:
-    return _render_tier(request, get_object_or_404(PayoutTier, pk=payout_tier_id))
-
-
-def _render_tier(request, tier: PayoutTier, *, member_form=None, payout_form=None):
-    payouts = tier.payouts.select_related("goal__offer").order_by("goal__offer__name", "goal__id")
-    context = {
-        "tier": tier,
-        "members": tier.memberships.select_related("publisher").order_by("publisher__name"),
-        "payouts": [(p, payout_text(p, p.goal.offer.currency)) for p in payouts],
-        "member_form": member_form or TierMemberForm(),
-        "payout_form": payout_form or TierPayoutForm(),
-    }
-    return render(request, "offers/admin/tier_detail.html", context)
-
-
-@role_required(*ADMINS)
-@require_POST
-def admin_tier_member_add(request: HttpRequest, payout_tier_id: int) -> HttpResponse:
-    tier = get_object_or_404(PayoutTier, pk=payout_tier_id)
-    form = TierMemberForm(request.POST)
-    if form.is_valid():
-        try:
-            tier_member_add(tier=tier, publisher=form.cleaned_data["publisher"], actor=request.user)
-        except OfferError as exc:
-            form.add_error("publisher", str(exc))
-        else:
-            messages.success(request, f"{form.cleaned_data['publisher']} added to “{tier}”.")
-            return redirect("admin_tier_detail", payout_tier_id=tier.pk)
-    return _render_tier(request, tier, member_form=form)
-
-
-@role_required(*ADMINS)
-@require_POST
-def admin_tier_member_remove(
-    request: HttpRequest, payout_tier_id: int, publisher_id: int
-) -> HttpResponse:
-    tier = get_object_or_404(PayoutTier, pk=payout_tier_id)
-    membership = get_object_or_404(
-        TierMembership.objects.select_related("publisher"), tier=tier, publisher_id=publisher_id
-    )
-    tier_member_remove(membership=membership, actor=request.user)
-    messages.success(request, f"{membership.publisher} removed from “{tier}”.")
-    return redirect("admin_tier_detail", payout_tier_id=tier.pk)
-
-
-@role_required(*ADMINS)
-@require_POST
-def admin_tier_payout_set(request: HttpRequest, payout_tier_id: int) -> HttpResponse:
-    tier = get_object_or_404(PayoutTier, pk=payout_tier_id)
-    form = TierPayoutForm(request.POST)
-    if not form.is_valid():
-        return _render_tier(request, tier, payout_form=form)
-    goal = form.cleaned_data["goal"]
-    tier_payout_set(tier=tier, goal=goal, actor=request.user, **_terms(form.cleaned_data))
-    messages.success(request, f"“{tier}” payout on {goal} saved.")
-    return redirect("admin_tier_detail", payout_tier_id=tier.pk)
-
-
-@role_required(*ADMINS)
-@require_POST
-def admin_tier_payout_remove(
-    request: HttpRequest, payout_tier_id: int, goal_id: int
-) -> HttpResponse:
-    tier = get_object_or_404(PayoutTier, pk=payout_tier_id)
-    tier_payout = get_object_or_404(
-        TierPayout.objects.select_related("goal__offer"), tier=tier, goal_id=goal_id
-    )
-    tier_payout_delete(tier_payout=tier_payout, actor=request.user)
-    messages.success(request, f"“{tier}” payout on {tier_payout.goal} removed.")
-    return redirect("admin_tier_detail", payout_tier_id=tier.pk)

@@ -1,0 +1,148 @@
+"""Payout tier pages for owners and managers: named groups of publishers with own payouts."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from lib.tables import configure
+from network.access import ADMINS, posted, role_required
+from offers.forms_admin import (
+    TierForm,
+    TierMemberForm,
+    TierPayoutForm,
+    payout_terms,
+)
+from offers.models import (
+    DEVICE_TYPES,
+    Offer,
+    PayoutTier,
+    TierMembership,
+    TierPayout,
+)
+from offers.services import (
+    OfferError,
+    tier_create,
+    tier_member_add,
+    tier_member_remove,
+    tier_payout_delete,
+    tier_payout_set,
+)
+from offers.tables_admin import (
+    TierTable,
+    payout_text,
+)
+from publishers.countries import COUNTRIES
+
+PER_PAGE = 25
+COUNTRY_NAMES, DEVICE_NAMES = dict(COUNTRIES), dict(DEVICE_TYPES)
+Status = Offer.Status
+MOVE_BUTTONS = {  # (from, to) -> button label, message after success
+    (Status.PENDING, Status.ACTIVE): (
+        "Approve",
+        "Offer approved and live; the advertiser was emailed.",
+    ),
+    (Status.PENDING, Status.DRAFT): ("Send back", "Offer sent back; the advertiser was emailed."),
+    (Status.DRAFT, Status.PENDING): ("Submit for review", "Offer submitted for review."),
+    (Status.ACTIVE, Status.PAUSED): ("Pause", "Offer paused: clicks go to the fallback."),
+    (Status.PAUSED, Status.ACTIVE): ("Resume", "Offer resumed."),
+}
+
+
+@role_required(*ADMINS)
+def admin_tier_list(request: HttpRequest) -> HttpResponse:
+    form = TierForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            tier = tier_create(
+                network=request.network, name=form.cleaned_data["name"], actor=request.user
+            )
+        except OfferError as exc:
+            form.add_error("name", str(exc))
+        else:
+            messages.success(request, f"Tier “{tier}” created: add publishers and payouts.")
+            return redirect("admin_tier_detail", payout_tier_id=tier.pk)
+    tiers = PayoutTier.objects.annotate(
+        member_count=Count("memberships", distinct=True),
+        payout_count=Count("payouts", distinct=True),
+    )
+    table = TierTable(tiers)
+    configure(request, table, PER_PAGE)
+    return render(request, "offers/admin/tier_list.html", {"table": table, "form": form})
+
+
+@role_required(*ADMINS)
+def admin_tier_detail(request: HttpRequest, payout_tier_id: int) -> HttpResponse:
+    return _render_tier(request, get_object_or_404(PayoutTier, pk=payout_tier_id))
+
+
+def _render_tier(request, tier: PayoutTier, *, member_form=None, payout_form=None):
+    payouts = tier.payouts.select_related("goal__offer").order_by("goal__offer__name", "goal__id")
+    context = {
+        "tier": tier,
+        "members": tier.memberships.select_related("publisher").order_by("publisher__name"),
+        "payouts": [(p, payout_text(p, p.goal.offer.currency)) for p in payouts],
+        "member_form": member_form or TierMemberForm(),
+        "payout_form": payout_form or TierPayoutForm(),
+    }
+    return render(request, "offers/admin/tier_detail.html", context)
+
+
+@role_required(*ADMINS)
+@require_POST
+def admin_tier_member_add(request: HttpRequest, payout_tier_id: int) -> HttpResponse:
+    tier = get_object_or_404(PayoutTier, pk=payout_tier_id)
+    form = TierMemberForm(request.POST)
+    if form.is_valid():
+        try:
+            tier_member_add(tier=tier, publisher=form.cleaned_data["publisher"], actor=request.user)
+        except OfferError as exc:
+            form.add_error("publisher", str(exc))
+        else:
+            messages.success(request, f"{form.cleaned_data['publisher']} added to “{tier}”.")
+            return redirect("admin_tier_detail", payout_tier_id=tier.pk)
+    return _render_tier(request, tier, member_form=form)
+
+
+@role_required(*ADMINS)
+@require_POST
+def admin_tier_member_remove(
+    request: HttpRequest, payout_tier_id: int, publisher_id: int
+) -> HttpResponse:
+    tier = get_object_or_404(PayoutTier, pk=payout_tier_id)
+    membership = get_object_or_404(
+        TierMembership.objects.select_related("publisher"), tier=tier, publisher_id=publisher_id
+    )
+    tier_member_remove(membership=membership, actor=request.user)
+    messages.success(request, f"{membership.publisher} removed from “{tier}”.")
+    return redirect("admin_tier_detail", payout_tier_id=tier.pk)
+
+
+@role_required(*ADMINS)
+@require_POST
+def admin_tier_payout_set(request: HttpRequest, payout_tier_id: int) -> HttpResponse:
+    tier = get_object_or_404(PayoutTier, pk=payout_tier_id)
+    form = TierPayoutForm(request.POST)
+    if not form.is_valid():
+        return _render_tier(request, tier, payout_form=form)
+    goal = form.cleaned_data["goal"]
+    tier_payout_set(tier=tier, goal=goal, actor=request.user, **payout_terms(form.cleaned_data))
+    messages.success(request, f"“{tier}” payout on {goal} saved.")
+    return redirect("admin_tier_detail", payout_tier_id=tier.pk)
+
+
+@role_required(*ADMINS)
+@require_POST
+def admin_tier_payout_remove(
+    request: HttpRequest, payout_tier_id: int, goal_id: int
+) -> HttpResponse:
+    tier = get_object_or_404(PayoutTier, pk=payout_tier_id)
+    tier_payout = get_object_or_404(
+        TierPayout.objects.select_related("goal__offer"), tier=tier, goal_id=goal_id
+    )
+    tier_payout_delete(tier_payout=tier_payout, actor=request.user)
+    messages.success(request, f"“{tier}” payout on {tier_payout.goal} removed.")
+    return redirect("admin_tier_detail", payout_tier_id=tier.pk)
