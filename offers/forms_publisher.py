@@ -75,6 +75,13 @@ class ApplyForm(forms.Form):
     )
 
 
+def sub_id_field(number: int) -> forms.CharField:
+    name = "aff_sub" if number == 1 else f"aff_sub{number}"
+    return forms.CharField(
+        label=f"Sub ID {number} ({name})", required=False, max_length=SUB_MAX_LENGTH
+    )
+
+
 class LinkForm(forms.Form):
     """The parameters of a tracking link; `link()` builds it once the form is valid."""
 
@@ -84,11 +91,19 @@ class LinkForm(forms.Form):
         required=False,
         empty_label=_("Rotate between the offer's landing pages"),
     )
-    aff_sub = forms.CharField(label="aff_sub", required=False, max_length=SUB_MAX_LENGTH)
-    aff_sub2 = forms.CharField(label="aff_sub2", required=False, max_length=SUB_MAX_LENGTH)
-    aff_sub3 = forms.CharField(label="aff_sub3", required=False, max_length=SUB_MAX_LENGTH)
-    aff_sub4 = forms.CharField(label="aff_sub4", required=False, max_length=SUB_MAX_LENGTH)
-    aff_sub5 = forms.CharField(label="aff_sub5", required=False, max_length=SUB_MAX_LENGTH)
+    aff_sub = sub_id_field(1)
+    aff_sub2 = forms.CharField(
+        label="Sub ID 2 (aff_sub2)", required=False, max_length=SUB_MAX_LENGTH
+    )
+    aff_sub3 = forms.CharField(
+        label="Sub ID 3 (aff_sub3)", required=False, max_length=SUB_MAX_LENGTH
+    )
+    aff_sub4 = forms.CharField(
+        label="Sub ID 4 (aff_sub4)", required=False, max_length=SUB_MAX_LENGTH
+    )
+    aff_sub5 = forms.CharField(
+        label="Sub ID 5 (aff_sub5)", required=False, max_length=SUB_MAX_LENGTH
+    )
     source = forms.CharField(
         label=_("Source"),
         required=False,

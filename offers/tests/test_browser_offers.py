@@ -217,7 +217,7 @@ def test_an_offer_from_creation_to_a_publishers_tracking_link(
     builder = pub.locator("#link-builder")
     builder.get_by_text("Customise: landing page, sub IDs").click()
     builder.get_by_label("Landing page").select_option(label=PAGE_B[0])
-    builder.get_by_label(re.compile(r"^aff_sub:?$")).fill("spring sale")
+    builder.get_by_label("Sub ID 1 (aff_sub)").fill("spring sale")
     builder.get_by_label("Source").fill("news&co")
     with pub.expect_response(f"{portal}/publisher/offers/{offer_id}/link/") as posted:
         builder.get_by_role("button", name="Build link").click()

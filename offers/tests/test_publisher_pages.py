@@ -273,7 +273,7 @@ def test_it_builds_a_link_for_htmx_as_a_fragment(client, running, publisher):
         subs={"aff_sub": "spring & summer", "source": "blog"},
         deep_link="https://shop.example/x",
     )
-    assert f'value="{escape(expected)}"' in body
+    assert f'readonly aria-label="Tracking link" class="code">{escape(expected)}</textarea>' in body
     assert "<html" not in body and "Your payouts" not in body
     assert 'id="link-builder"' in body
 
@@ -285,7 +285,7 @@ def test_it_builds_a_link_without_javascript_on_the_full_page(client, running, p
     assert response.status_code == 200
     body = response.content.decode()
     expected = expected_link(running, publisher, landing_page=landing, subs={"aff_sub2": "x"})
-    assert f'value="{escape(expected)}"' in body
+    assert f'readonly aria-label="Tracking link" class="code">{escape(expected)}</textarea>' in body
     assert "<html" in body and "Your payouts" in body
 
 
@@ -323,7 +323,8 @@ def test_it_offers_no_deep_link_when_the_offer_has_none(client, network, publish
     grant(offer, publisher)
     assert 'name="deep_link"' not in client.get(page(offer)).content.decode()
     response = client.post(f"{page(offer)}link/", {"deep_link": "https://shop.example/"}, **HTMX)
-    assert f'value="{escape(expected_link(offer, publisher))}"' in response.content.decode()
+    shown = f'class="code">{escape(expected_link(offer, publisher))}</textarea>'
+    assert shown in response.content.decode()
 
 
 def test_it_builds_no_link_before_access_is_approved(client, network, publisher):
