@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint format bench-hosts bench-offers clean
+.PHONY: run test lint format bench-hosts bench-offers bench-clicks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ bench-hosts: $(VENV)/.dev
 
 bench-offers: $(VENV)/.dev
 	$(BIN)/python bench/marketplace.py
+
+bench-clicks: $(VENV)/.dev
+	@command -v wrk >/dev/null || apt-get install -y -qq wrk
+	$(BIN)/python bench/clicks.py
 
 clean:
 	rm -rf var/broker var/celerybeat-schedule*

@@ -14,6 +14,7 @@ from network import middleware as host_cache
 from network.celery import app as celery_app
 from network.models import Membership, Network, Role, User
 from publishers.models import Publisher
+from tracking import lookups
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -22,9 +23,17 @@ PASSWORD = "correct-horse-battery-9"
 def _fresh_cache():
     cache.clear()
     host_cache._local.clear()
+    lookups.forget_all()
     yield
     cache.clear()
     host_cache._local.clear()
+    lookups.forget_all()
+
+
+@pytest.fixture(autouse=True)
+def _clicks_written_directly(settings):
+    """Clicks go straight to the table; tests of the Redis buffer turn it on themselves."""
+    settings.REDIS_URL = ""
 
 
 @pytest.fixture(autouse=True)
@@ -141,6 +150,7 @@ def make_world(network: Network, admin: User) -> dict[str, object]:
         TierMembership,
         TierPayout,
     )
+    from publishers.postbacks import PostbackEndpoint
 
     with scope(network=network):
         advertiser = Advertiser.objects.first() or Advertiser.objects.create(
@@ -207,6 +217,12 @@ def make_world(network: Network, admin: User) -> dict[str, object]:
         access = OfferAccess.objects.create(
             network=network, offer=offer, publisher=publisher, status="approved"
         )
+        postback_endpoint = PostbackEndpoint.objects.create(
+            network=network,
+            publisher=publisher,
+            offer=offer,
+            url_template="https://pub.example/pb?c={conversion_id}",
+        )
         invitation = invitation_create(
             network=network, invited_by=admin, email=f"new@{network.slug}.example", role="manager"
         )
@@ -222,5 +238,6 @@ def make_world(network: Network, admin: User) -> dict[str, object]:
         "payout_override": override,
         "offer_access": access,
         "invitation": invitation,
+        "postback_endpoint": postback_endpoint,
         "key": invitation.key,  # the invitation link's token
     }

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
+
+
+def new_postback_token() -> str:
+    return secrets.token_urlsafe(24)
 
 
 class Advertiser(models.Model):
@@ -19,6 +25,15 @@ class Advertiser(models.Model):
     name = models.CharField(_("company name"), max_length=150)
     website = models.URLField(_("website"), blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    # Server postbacks must carry this token (security_token=...) unless turned off.
+    postback_token = models.CharField(max_length=64, default=new_postback_token)
+    require_token = models.BooleanField(_("require the security token"), default=True)
+    postback_ips = models.JSONField(
+        _("allowed postback IPs"),
+        default=list,
+        blank=True,
+        help_text=_("Empty: postbacks are accepted from any address."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ScopedManager(network="network")

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django_scopes import scope, scopes_disabled
 
 from network.models import Domain, Network, host_cache_key
+from tracking.views import ROUTES, dispatch
 
 PLATFORM_URLCONF = "network.urls_platform"
 HOST_CACHE_SECONDS = 300
@@ -79,6 +80,10 @@ class TenantMiddleware:
             raise Http404("Unknown host")
         request.network = network
         with scope(network=network):
+            tracking_view = ROUTES.get(request.path.rstrip("/"))
+            if tracking_view is not None:
+                # The lean route: clicks and postbacks skip sessions, auth, CSRF and messages.
+                return dispatch(request, tracking_view)
             return self.get_response(request)
 
     def platform_response(self, request: HttpRequest) -> HttpResponse:

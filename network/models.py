@@ -90,6 +90,12 @@ class Network(models.Model):
         validators=[validate_percent],
         help_text=_("Publisher payouts default to revenue minus this share."),
     )
+    fallback_url = models.URLField(
+        _("fallback URL"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Where clicks go that no offer can take (e.g. your own site)."),
+    )
     created_at = models.DateTimeField(default=now)
 
     def __str__(self) -> str:

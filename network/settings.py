@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "advertisers",
     "publishers",
     "offers",
+    "tracking",
 ]
 
 MIDDLEWARE = [
@@ -244,6 +245,22 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 INVITATION_LIFETIME_DAYS = env_int("INVITATION_LIFETIME_DAYS", 7)
+OUTBOUND_ALLOWED_NETWORKS = env_list("OUTBOUND_ALLOWED_NETWORKS")
+
+# GeoIP (lib/geoip.py): a MaxMind-format .mmdb (GeoLite2/GeoIP2 Country or City), else the
+# country header of a trusted proxy, e.g. HTTP_CF_IPCOUNTRY behind Cloudflare (empty: none).
+GEOIP_PATH = env_str("GEOIP_PATH")
+GEOIP_COUNTRY_HEADER = env_str("GEOIP_COUNTRY_HEADER")
+
+# Fraud checks of new conversions (tracking/fraud.py).
+FRAUD_MIN_SECONDS = env_int("FRAUD_MIN_SECONDS", 10)
+FRAUD_MAX_CONVERSIONS_PER_IP = env_int("FRAUD_MAX_CONVERSIONS_PER_IP", 5)
+
+# Tracking: which request header holds the visitor's IP behind a proxy (e.g.
+# HTTP_X_FORWARDED_FOR); empty: REMOTE_ADDR. Only set it when a trusted proxy writes it.
+CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER")
+CLICK_DRAIN_BATCH = env_int("CLICK_DRAIN_BATCH", 5000)
+BENCH_CEILING = env_bool("BENCH_CEILING")  # adds /bench/redirect for make bench-clicks
 
 LOGGING = {
     "version": 1,

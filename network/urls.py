@@ -37,6 +37,8 @@ urlpatterns = [
     path("manage/", include("offers.urls_admin")),
     path("advertiser/offers/", include("offers.urls_advertiser")),
     path("publisher/offers/", include("offers.urls_publisher")),
+    path("publisher/postbacks/", include("publishers.urls_postbacks")),
+    path("", include("tracking.urls_portal")),
     path("accounts/", include("allauth.urls")),
 ]
 

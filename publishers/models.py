@@ -62,3 +62,6 @@ class Publisher(models.Model):
     def traffic_source_labels(self) -> list[str]:
         labels = dict(TRAFFIC_SOURCES)
         return [str(labels.get(code, code)) for code in self.traffic_sources]
+
+
+from publishers.postbacks import PostbackAttempt, PostbackEndpoint  # noqa: E402, F401

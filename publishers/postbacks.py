@@ -1,0 +1,131 @@
+"""Publisher postbacks: the URLs we call when a publisher's conversion happens, and the log
+of every call. Imported by publishers.models so that Django finds the models.
+
+A publisher has at most one global endpoint (offer empty) and one per offer; a conversion
+fires the offer's own endpoint when it is active, else the global one (postback_services).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from lib.urls import validate_http_url
+
+MACROS = (
+    "aff_sub", "aff_sub2", "aff_sub3", "aff_sub4", "aff_sub5", "aff_click_id", "source",
+    "offer_id", "offer_name", "goal_id", "payout", "currency", "conversion_id", "status",
+    "datetime",
+)  # fmt: skip
+MACRO_PATTERN = re.compile(r"\{([^{}]*)\}")
+MAX_CONSECUTIVE_FAILURES = 25
+
+
+def validate_postback_template(template: str) -> None:
+    """An http(s) URL with a host; {macros} only known ones, and only in the path or query."""
+    unknown = [name for name in MACRO_PATTERN.findall(template) if name not in MACROS]
+    if unknown:
+        names = ", ".join("{" + name + "}" for name in dict.fromkeys(unknown))
+        raise ValidationError(
+            f"Unknown macro {names}. Known macros: " + ", ".join("{" + m + "}" for m in MACROS)
+        )
+    plain = MACRO_PATTERN.sub("x", template)
+    validate_http_url(plain)
+    if "{" in urlsplit(template).netloc or "}" in urlsplit(template).netloc:
+        raise ValidationError("Macros can only be used in the path or the query string.")
+
+
+class PostbackEndpoint(models.Model):
+    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
+    publisher = models.ForeignKey(
+        "publishers.Publisher", on_delete=models.CASCADE, related_name="postback_endpoints"
+    )
+    offer = models.ForeignKey(
+        "offers.Offer", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    url_template = models.CharField(
+        _("postback URL"), max_length=2000, validators=[validate_postback_template]
+    )
+    fire_on_approval = models.BooleanField(
+        _("also call it when a conversion is approved"), default=False
+    )
+    is_active = models.BooleanField(default=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    # Set when the endpoint was turned off for failing, empty when the publisher turned it off.
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager(network="network")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "publisher", "offer"],
+                condition=models.Q(offer__isnull=False),
+                name="postback_one_per_offer",
+            ),
+            models.UniqueConstraint(
+                fields=["network", "publisher"],
+                condition=models.Q(offer__isnull=True),
+                name="postback_one_global",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.offer_id is None:
+            return f"Global postback of {self.publisher}"
+        return f"Postback of {self.publisher} for {self.offer}"
+
+    @property
+    def is_global(self) -> bool:
+        return self.offer_id is None
+
+    @property
+    def state(self) -> str:
+        """active, failing (turned off after too many failures) or off (by the publisher)."""
+        if self.is_active:
+            return "active"
+        return "failing" if self.disabled_at else "off"
+
+
+class PostbackAttempt(models.Model):
+    class Event(models.TextChoices):
+        CREATED = "created", _("Conversion")
+        APPROVED = "approved", _("Approval")
+        TEST = "test", _("Test")
+
+    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
+    endpoint = models.ForeignKey(
+        PostbackEndpoint, on_delete=models.CASCADE, related_name="attempts"
+    )
+    # Empty for a test call, which has no conversion behind it.
+    conversion = models.ForeignKey(
+        "tracking.Conversion", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    event = models.CharField(max_length=8, choices=Event.choices)
+    url = models.TextField()
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    elapsed_ms = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    attempt_number = models.PositiveSmallIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager(network="network")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["network", "endpoint", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.url} -> {self.status_code or self.error}"
+
+    @property
+    def ok(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300

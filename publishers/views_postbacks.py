@@ -1,0 +1,278 @@
+"""The publisher's postback pages, under /publisher/postbacks/: the global URL, per-offer URLs,
+turning them off and on, a test call, and the log of every call.
+
+A publisher only ever finds their own endpoints: anything else answers 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_tables2 as tables
+from django import forms
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from lib.tables import configure
+from network.access import posted, role_required
+from network.models import Role
+from offers.models import Offer
+from publishers.models import Publisher
+from publishers.postback_services import PostbackError, postback_delete, postback_save
+from publishers.postback_services import postback_set_active as set_active
+from publishers.postbacks import (
+    MACROS,
+    MAX_CONSECUTIVE_FAILURES,
+    PostbackAttempt,
+    PostbackEndpoint,
+    validate_postback_template,
+)
+from publishers.tasks import send_test_postback
+
+TEST_INTERVAL_SECONDS = 10  # one test call per endpoint per 10 s
+PLACEHOLDER = "https://tracker.example/postback?click={aff_click_id}&payout={payout}"
+
+
+class PostbackForm(forms.Form):
+    url_template = forms.CharField(
+        label=_("Postback URL"),
+        max_length=2000,
+        validators=[validate_postback_template],
+        widget=forms.TextInput(attrs={"placeholder": PLACEHOLDER, "spellcheck": "false"}),
+        help_text=_("An http:// or https:// URL; the macros below are filled for each call."),
+    )
+    fire_on_approval = forms.BooleanField(
+        label=_("Also call it when a conversion is approved"), required=False
+    )
+
+
+class OfferPostbackForm(PostbackForm):
+    offer = forms.ModelChoiceField(
+        label=_("Offer"), queryset=Offer.objects.none(), empty_label=_("Choose an offer")
+    )
+    field_order = ["offer", "url_template", "fire_on_approval"]
+
+    def __init__(self, *args, publisher: Publisher, **kwargs):
+        super().__init__(*args, **kwargs)
+        taken = PostbackEndpoint.objects.filter(publisher=publisher, offer__isnull=False)
+        self.fields["offer"].queryset = (
+            Offer.objects.runnable_by(publisher)
+            .exclude(pk__in=taken.values("offer_id"))
+            .order_by("name")
+        )
+
+
+class AttemptTable(tables.Table):
+    """The call log, newest first: time, event, URL, HTTP code or error, ms, attempt."""
+
+    created_at = tables.Column(verbose_name="Time (UTC)")
+    event = tables.Column(orderable=False)
+    endpoint = tables.Column(verbose_name="Postback", orderable=False, empty_values=())
+    url = tables.Column(verbose_name="URL", orderable=False)
+    result = tables.Column(verbose_name="Result", orderable=False, empty_values=())
+    elapsed_ms = tables.Column(verbose_name="ms", orderable=False)
+    attempt_number = tables.Column(verbose_name="Attempt", orderable=False)
+
+    class Meta:
+        attrs = {"class": "table"}
+        order_by = "-created_at"
+        empty_text = "No calls yet: they appear here as soon as a conversion fires a postback."
+
+    def render_created_at(self, value) -> str:
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+    def render_event(self, record: PostbackAttempt) -> str:
+        return record.get_event_display()
+
+    def render_endpoint(self, record: PostbackAttempt) -> str:
+        offer = record.endpoint.offer
+        return offer.name if offer else "Global"
+
+    def render_url(self, value: str):
+        return format_html('<code style="word-break: break-all">{}</code>', value)
+
+    def render_result(self, record: PostbackAttempt):
+        if record.status_code is not None:
+            css = "approved" if record.ok else "rejected"
+            return format_html(
+                '<span class="badge badge-{}">HTTP {}</span>', css, record.status_code
+            )
+        return format_html('<span class="badge badge-rejected">{}</span>', record.error)
+
+
+def not_approved(request: HttpRequest) -> HttpResponse:
+    publisher = request.membership.publisher
+    return render(request, "publishers/postbacks_not_approved.html", {"publisher": publisher})
+
+
+def own_endpoint(request: HttpRequest, endpoint_id: int) -> PostbackEndpoint:
+    publisher = request.membership.publisher
+    return get_object_or_404(
+        PostbackEndpoint.objects.filter(publisher=publisher).select_related("offer"),
+        pk=endpoint_id,
+    )
+
+
+def attempts_table(request: HttpRequest, endpoints: list[PostbackEndpoint]) -> AttemptTable:
+    attempts = PostbackAttempt.objects.filter(
+        endpoint_id__in=[endpoint.pk for endpoint in endpoints]
+    ).select_related("endpoint__offer")
+    return configure(request, AttemptTable(attempts))
+
+
+def home_context(
+    request: HttpRequest,
+    publisher: Publisher,
+    *,
+    global_form: PostbackForm | None = None,
+    offer_form: OfferPostbackForm | None = None,
+) -> dict[str, object]:
+    endpoints = list(PostbackEndpoint.objects.filter(publisher=publisher).select_related("offer"))
+    global_endpoint = next((e for e in endpoints if e.is_global), None)
+    if global_form is None:
+        initial = {}
+        if global_endpoint is not None:
+            initial = {
+                "url_template": global_endpoint.url_template,
+                "fire_on_approval": global_endpoint.fire_on_approval,
+            }
+        global_form = PostbackForm(initial=initial, prefix="global")
+    return {
+        "global_endpoint": global_endpoint,
+        "global_form": global_form,
+        "offer_endpoints": sorted(
+            (e for e in endpoints if not e.is_global), key=lambda e: e.offer.name.lower()
+        ),
+        "offer_form": offer_form or OfferPostbackForm(publisher=publisher, prefix="offer"),
+        "table": attempts_table(request, endpoints),
+        "macros": MACROS,
+        "max_failures": MAX_CONSECUTIVE_FAILURES,
+    }
+
+
+@role_required(Role.PUBLISHER)
+def postback_home(request: HttpRequest) -> HttpResponse:
+    publisher = request.membership.publisher
+    if publisher.status != Publisher.Status.APPROVED:
+        return not_approved(request)
+    return render(request, "publishers/postbacks.html", home_context(request, publisher))
+
+
+@role_required(Role.PUBLISHER)
+@require_POST
+def postback_global(request: HttpRequest) -> HttpResponse:
+    publisher = request.membership.publisher
+    if publisher.status != Publisher.Status.APPROVED:
+        return not_approved(request)
+    form = PostbackForm(posted(request), prefix="global")
+    if not form.is_valid():
+        context = home_context(request, publisher, global_form=form)
+        return render(request, "publishers/postbacks.html", context)
+    return save_and_redirect(request, publisher, None, form)
+
+
+@role_required(Role.PUBLISHER)
+@require_POST
+def postback_offer_add(request: HttpRequest) -> HttpResponse:
+    publisher = request.membership.publisher
+    if publisher.status != Publisher.Status.APPROVED:
+        return not_approved(request)
+    form = OfferPostbackForm(posted(request), publisher=publisher, prefix="offer")
+    if not form.is_valid():
+        context = home_context(request, publisher, offer_form=form)
+        return render(request, "publishers/postbacks.html", context)
+    return save_and_redirect(request, publisher, form.cleaned_data["offer"], form)
+
+
+def save_and_redirect(
+    request: HttpRequest, publisher: Publisher, offer: Offer | None, form: PostbackForm
+) -> HttpResponse:
+    try:
+        postback_save(
+            publisher=publisher,
+            actor=request.user,
+            offer=offer,
+            url_template=form.cleaned_data["url_template"],
+            fire_on_approval=form.cleaned_data["fire_on_approval"],
+        )
+    except PostbackError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Postback saved.")
+    return redirect("postback_home")
+
+
+@role_required(Role.PUBLISHER)
+def postback_edit(request: HttpRequest, postback_endpoint_id: int) -> HttpResponse:
+    publisher = request.membership.publisher
+    if publisher.status != Publisher.Status.APPROVED:
+        return not_approved(request)
+    endpoint = own_endpoint(request, postback_endpoint_id)
+    initial = {
+        "url_template": endpoint.url_template,
+        "fire_on_approval": endpoint.fire_on_approval,
+    }
+    form = PostbackForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        return save_and_redirect(request, publisher, endpoint.offer, form)
+    context = {
+        "endpoint": endpoint,
+        "form": form,
+        "table": attempts_table(request, [endpoint]),
+        "macros": MACROS,
+    }
+    return render(request, "publishers/postbacks_edit.html", context)
+
+
+@role_required(Role.PUBLISHER)
+@require_POST
+def postback_enable(request: HttpRequest, postback_endpoint_id: int) -> HttpResponse:
+    endpoint = own_endpoint(request, postback_endpoint_id)
+    set_active(endpoint=endpoint, actor=request.user, active=True)
+    messages.success(request, f"{endpoint_label(endpoint)} is on again.")
+    return redirect("postback_home")
+
+
+@role_required(Role.PUBLISHER)
+@require_POST
+def postback_disable(request: HttpRequest, postback_endpoint_id: int) -> HttpResponse:
+    endpoint = own_endpoint(request, postback_endpoint_id)
+    set_active(endpoint=endpoint, actor=request.user, active=False)
+    messages.success(request, f"{endpoint_label(endpoint)} is off: conversions will not call it.")
+    return redirect("postback_home")
+
+
+@role_required(Role.PUBLISHER)
+@require_POST
+def postback_delete_view(request: HttpRequest, postback_endpoint_id: int) -> HttpResponse:
+    endpoint = own_endpoint(request, postback_endpoint_id)
+    label = endpoint_label(endpoint)
+    postback_delete(endpoint=endpoint, actor=request.user)
+    messages.success(request, f"{label} deleted.")
+    return redirect("postback_home")
+
+
+@role_required(Role.PUBLISHER)
+@require_POST
+def postback_test(request: HttpRequest, postback_endpoint_id: int) -> HttpResponse:
+    endpoint = own_endpoint(request, postback_endpoint_id)
+    key = f"postback-test:{request.network.pk}:{endpoint.pk}"
+    if not cache.add(key, 1, TEST_INTERVAL_SECONDS):
+        messages.error(request, "A test call was just sent: wait a few seconds before the next.")
+    else:
+        send_test_postback.delay_on_commit(
+            network_id=request.network.pk, postback_endpoint_id=endpoint.pk
+        )
+        messages.success(
+            request, "Test call sent with sample values. Its result appears in the log shortly."
+        )
+    return redirect("postback_home")
+
+
+def endpoint_label(endpoint: PostbackEndpoint) -> str:
+    return f"The postback for {endpoint.offer.name}" if endpoint.offer else "The global postback"

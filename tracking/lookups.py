@@ -1,0 +1,136 @@
+"""What the click path needs to know about offers and publishers, cached in each process.
+
+Each answer is kept LOOKUP_SECONDS: a change made in the portal (an offer paused, an access
+approved) reaches the click path within that time, without a database query per click.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.timezone import now
+
+from offers.models import Cap, Offer, OfferAccess
+from publishers.models import Publisher
+
+LOOKUP_SECONDS = 10
+_cache: dict[tuple, tuple[float, object]] = {}
+
+
+@dataclass(frozen=True)
+class Landing:
+    id: int
+    url_template: str
+    weight: int
+
+
+@dataclass(frozen=True)
+class CapRule:
+    id: int
+    publisher_id: int | None
+    period: str
+    metric: str
+    limit: int
+    action: str
+
+
+@dataclass(frozen=True)
+class OfferView:
+    id: int
+    name: str
+    status: str
+    expires_on: date | None
+    countries: frozenset[str]
+    devices: frozenset[str]
+    deep_link_domains: tuple[str, ...]
+    fallback_url: str
+    fallback_offer_id: int | None
+    landings: tuple[Landing, ...]
+    caps: tuple[CapRule, ...]
+    attribution_window_days: int
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == Offer.Status.ACTIVE and not (
+            self.expires_on and self.expires_on < now().date()
+        )
+
+
+def cached(key: tuple, load):
+    hit = _cache.get(key)
+    clock = time.monotonic()
+    if hit is not None and hit[0] > clock:
+        return hit[1]
+    value = load()
+    if len(_cache) > 50_000:  # bounded: ids in junk URLs must not grow memory
+        _cache.clear()
+    _cache[key] = (clock + LOOKUP_SECONDS, value)
+    return value
+
+
+def offer_view(network_id: int, offer_id: int) -> OfferView | None:
+    return cached(("offer", network_id, offer_id), lambda: _load_offer(offer_id))
+
+
+def _load_offer(offer_id: int) -> OfferView | None:
+    offer = Offer.objects.filter(pk=offer_id).first()
+    if offer is None:
+        return None
+    landings = tuple(
+        Landing(lp.pk, lp.url_template, lp.weight)
+        for lp in offer.landing_pages.filter(is_active=True, weight__gt=0).order_by("id")
+    )
+    caps = tuple(
+        CapRule(c.pk, c.publisher_id, c.period, c.metric, int(c.limit), c.action)
+        for c in Cap.objects.filter(offer=offer).order_by("id")
+    )
+    return OfferView(
+        id=offer.pk,
+        name=offer.name,
+        status=offer.status,
+        expires_on=offer.expires_on,
+        countries=frozenset(offer.allowed_countries),
+        devices=frozenset(offer.device_types),
+        deep_link_domains=tuple(offer.deep_link_domains),
+        fallback_url=offer.fallback_url,
+        fallback_offer_id=offer.fallback_offer_id,
+        landings=landings,
+        caps=caps,
+        attribution_window_days=offer.attribution_window_days,
+    )
+
+
+def publisher_status(network_id: int, publisher_id: int) -> str | None:
+    """The publisher's application status, or None when the network has no such publisher."""
+
+    def load():
+        return Publisher.objects.filter(pk=publisher_id).values_list("status", flat=True).first()
+
+    return cached(("publisher", network_id, publisher_id), load)
+
+
+def access_status(network_id: int, offer_id: int, publisher_id: int) -> str | None:
+    def load():
+        return (
+            OfferAccess.objects.filter(offer_id=offer_id, publisher_id=publisher_id)
+            .values_list("status", flat=True)
+            .first()
+        )
+
+    return cached(("access", network_id, offer_id, publisher_id), load)
+
+
+def creative_offer(network_id: int, creative_id: int) -> int | None:
+    from offers.models import Creative
+
+    def load():
+        return Creative.objects.filter(pk=creative_id).values_list("offer_id", flat=True).first()
+
+    return cached(("creative", network_id, creative_id), load)
+
+
+def forget_all() -> None:
+    """For tests: the next lookups read the database."""
+    _cache.clear()

@@ -1,0 +1,170 @@
+"""Clicks, impressions and conversions: every number in the portal comes from these rows."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.timezone import now
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+SUB_FIELDS = ("aff_sub", "aff_sub2", "aff_sub3", "aff_sub4", "aff_sub5")
+ADV_SUB_FIELDS = ("adv_sub", "adv_sub2", "adv_sub3", "adv_sub4", "adv_sub5")
+
+
+class Click(models.Model):
+    """A visit through a tracking link. The id is the transaction id handed to the advertiser."""
+
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    id = models.CharField(primary_key=True, max_length=32)
+    network = models.ForeignKey("network.Network", on_delete=models.PROTECT, related_name="+")
+    offer = models.ForeignKey("offers.Offer", on_delete=models.PROTECT, related_name="clicks")
+    publisher = models.ForeignKey(
+        "publishers.Publisher", on_delete=models.PROTECT, related_name="+"
+    )
+    landing_page = models.ForeignKey(
+        "offers.LandingPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    creative = models.ForeignKey(
+        "offers.Creative", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    aff_sub = models.CharField(max_length=255, blank=True)
+    aff_sub2 = models.CharField(max_length=255, blank=True)
+    aff_sub3 = models.CharField(max_length=255, blank=True)
+    aff_sub4 = models.CharField(max_length=255, blank=True)
+    aff_sub5 = models.CharField(max_length=255, blank=True)
+    source = models.CharField(max_length=255, blank=True)
+    aff_click_id = models.CharField(max_length=255, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=512, blank=True)
+    referrer = models.CharField(max_length=1024, blank=True)
+    country = models.CharField(max_length=2, blank=True)
+    device_type = models.CharField(max_length=8, blank=True)
+    os = models.CharField(max_length=32, blank=True)
+    browser = models.CharField(max_length=32, blank=True)
+    is_unique = models.BooleanField(default=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACCEPTED)
+    reject_reason = models.CharField(max_length=32, blank=True)
+    created_at = models.DateTimeField(default=now)
+
+    objects = ScopedManager(network="network")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["network", "offer", "created_at"]),
+            models.Index(fields=["network", "publisher", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.id
+
+
+class Impression(models.Model):
+    network = models.ForeignKey("network.Network", on_delete=models.PROTECT, related_name="+")
+    offer = models.ForeignKey("offers.Offer", on_delete=models.PROTECT, related_name="+")
+    publisher = models.ForeignKey(
+        "publishers.Publisher", on_delete=models.PROTECT, related_name="+"
+    )
+    creative = models.ForeignKey(
+        "offers.Creative", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=512, blank=True)
+    created_at = models.DateTimeField(default=now)
+
+    objects = ScopedManager(network="network")
+
+    class Meta:
+        indexes = [models.Index(fields=["network", "offer", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"impression {self.pk}"
+
+
+class Conversion(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        REVERSED = "reversed", _("Reversed")
+
+    class Method(models.TextChoices):
+        POSTBACK = "postback", _("Server postback")
+        PIXEL = "pixel", _("Pixel")
+
+    network = models.ForeignKey("network.Network", on_delete=models.PROTECT, related_name="+")
+    click = models.ForeignKey(Click, on_delete=models.PROTECT, related_name="conversions")
+    offer = models.ForeignKey("offers.Offer", on_delete=models.PROTECT, related_name="+")
+    goal = models.ForeignKey("offers.Goal", on_delete=models.PROTECT, related_name="+")
+    publisher = models.ForeignKey(
+        "publishers.Publisher", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    reason_code = models.CharField(max_length=32, blank=True)
+    sale_amount = models.DecimalField(max_digits=14, decimal_places=3, default=0)
+    revenue = models.DecimalField(max_digits=14, decimal_places=3, default=0)
+    payout = models.DecimalField(max_digits=14, decimal_places=3, default=0)
+    currency = models.CharField(max_length=3)
+    adv_sub = models.CharField(max_length=255, blank=True)
+    adv_sub2 = models.CharField(max_length=255, blank=True)
+    adv_sub3 = models.CharField(max_length=255, blank=True)
+    adv_sub4 = models.CharField(max_length=255, blank=True)
+    adv_sub5 = models.CharField(max_length=255, blank=True)
+    order_id = models.CharField(_("order id"), max_length=255, blank=True)
+    # "<click>:<goal>" unless the offer allows several conversions per click: the database
+    # then refuses a second conversion of the same click and goal, whoever races for it.
+    click_goal_key = models.CharField(  # noqa: DJ001  (NULL: not deduplicated by click)
+        max_length=64, null=True, blank=True, editable=False
+    )
+    method = models.CharField(max_length=8, choices=Method.choices)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    fraud_flags = models.JSONField(default=list, blank=True)
+    fraud_checked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=now)
+
+    objects = ScopedManager(network="network")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "offer", "goal", "order_id"],
+                condition=~models.Q(order_id=""),
+                name="conversion_order_once",
+            ),
+            models.UniqueConstraint(
+                fields=["network", "click_goal_key"], name="conversion_click_goal_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["network", "status", "created_at"]),
+            models.Index(fields=["network", "publisher", "created_at"]),
+            models.Index(fields=["network", "offer", "created_at"]),
+            models.Index(fields=["network", "ip", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"conversion {self.pk}"
+
+
+class RejectedPostback(models.Model):
+    """A postback refused for its token or IP: kept so the advertiser's tech team can debug."""
+
+    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
+    advertiser = models.ForeignKey(
+        "advertisers.Advertiser", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.CharField(max_length=64)
+    query = models.TextField()
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=now)
+
+    objects = ScopedManager(network="network")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.reason

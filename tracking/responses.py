@@ -1,0 +1,53 @@
+"""Answers of the tracking endpoints: TUNE-style text with honest HTTP codes, pixels."""
+
+from __future__ import annotations
+
+import base64
+
+from django.http import HttpResponse
+
+# The smallest transparent GIF.
+GIF = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value: str | None) -> int | None:
+    """A positive database id from a query parameter, or None for anything else."""
+    if not value or len(value) > 19 or not value.isascii() or not value.isdigit():
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
+
+
+def clean_text(value: str | None, limit: int) -> str:
+    """A query value fit to store: PostgreSQL refuses NUL bytes in text."""
+    return (value or "")[:limit].replace("\x00", "")
+
+
+def tune(http_status: int, **fields: object) -> HttpResponse:
+    """`success=true; conversion_id=12;` as integrations of HasOffers/TUNE expect it."""
+    body = "".join(f"{key}={value}; " for key, value in fields.items()).strip()
+    response = HttpResponse(body, status=http_status, content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def accepted(**fields: object) -> HttpResponse:
+    return tune(200, success="true", **fields)
+
+
+def refused(status: int, message: str) -> HttpResponse:
+    return tune(status, success="false", err_msg=message.replace(";", ","))
+
+
+def not_found(message: str) -> HttpResponse:
+    return refused(404, message)
+
+
+def pixel(iframe: bool = False) -> HttpResponse:
+    if iframe:
+        response = HttpResponse("<!doctype html><title></title>", content_type="text/html")
+    else:
+        response = HttpResponse(GIF, content_type="image/gif")
+    response["Cache-Control"] = "no-store, max-age=0"
+    return response

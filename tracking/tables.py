@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.utils.html import format_html
+
+from tracking.models import Conversion
+
+
+class ConversionTable(tables.Table):
+    created_at = tables.DateTimeColumn(verbose_name="Time", format="Y-m-d H:i")
+    id = tables.Column(verbose_name="ID")
+    offer = tables.Column(accessor="offer__name", verbose_name="Offer")
+    goal = tables.Column(accessor="goal__name", verbose_name="Goal")
+    publisher = tables.Column(accessor="publisher__name", verbose_name="Publisher")
+    status = tables.Column()
+    sale_amount = tables.Column(verbose_name="Sale")
+    revenue = tables.Column()
+    payout = tables.Column()
+    order_id = tables.Column(verbose_name="Order")
+    aff_sub = tables.Column(accessor="click__aff_sub", verbose_name="aff_sub")
+    method = tables.Column()
+    flags = tables.Column(accessor="fraud_flags", orderable=False, verbose_name="Flags")
+
+    class Meta:
+        model = Conversion
+        fields = [
+            "created_at",
+            "id",
+            "offer",
+            "goal",
+            "publisher",
+            "status",
+            "sale_amount",
+            "revenue",
+            "payout",
+            "order_id",
+            "aff_sub",
+            "method",
+            "flags",
+        ]
+        attrs = {"class": "table"}
+        order_by = "-created_at"
+        empty_text = "No conversions yet."
+
+    def render_status(self, record: Conversion):
+        reason = f" ({record.reason_code})" if record.reason_code else ""
+        return format_html(
+            '<span class="badge badge-{}">{}</span>{}',
+            record.status,
+            record.get_status_display(),
+            reason,
+        )
+
+    def render_flags(self, value):
+        return ", ".join(value) if value else "—"
+
+
+def conversion_table(queryset, role: str) -> ConversionTable:
+    """Each role sees its own columns: publishers never see revenue, advertisers no payout."""
+    exclude = {"publisher": ("revenue", "publisher", "flags"), "advertiser": ("payout",)}
+    return ConversionTable(queryset, exclude=exclude.get(role, ()))

@@ -1,0 +1,18 @@
+"""Thin Celery tasks of the tracking app: they take ids, load, and call a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from network.celery import NetworkTask
+from tracking import fraud
+from tracking.models import Conversion
+
+
+@shared_task(base=NetworkTask, acks_late=True)
+def check_conversion_fraud(*, network_id: int, conversion_id: int) -> None:
+    """Flag a new conversion's fraud signals (enqueued with delay_on_commit after creating it)."""
+    # Scoped to network_id by NetworkTask: another network's conversion is simply not found.
+    conversion = Conversion.objects.filter(pk=conversion_id).first()
+    if conversion is not None:
+        fraud.check_conversion(conversion)

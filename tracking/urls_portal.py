@@ -1,0 +1,10 @@
+from django.urls import path
+
+from tracking import views_portal as views
+
+urlpatterns = [
+    path("manage/conversions/", views.admin_conversions, name="admin_conversions"),
+    path("advertiser/conversions/", views.advertiser_conversions, name="advertiser_conversions"),
+    path("advertiser/integration/", views.advertiser_integration, name="advertiser_integration"),
+    path("publisher/conversions/", views.publisher_conversions, name="publisher_conversions"),
+]
