@@ -251,9 +251,14 @@ def report(ceiling: dict, clicks: dict, stored: int) -> None:
             f"{run['errors']:>9}{run['socket_errors']:>9}"
         )
     print(f"ratio clicks / ceiling: {clicks['rps'] / ceiling['rps']:.2f}")
+    lost = max(clicks["sent"] - stored, 0)
     print(
-        f"clicks sent: {clicks['sent']}, in PostgreSQL after draining: {stored}, "
-        f"lost: {clicks['sent'] - stored}"
+        f"clicks answered to wrk: {clicks['sent']}; in PostgreSQL after draining: {stored}; "
+        f"lost: {lost}"
+    )
+    print(
+        "(PostgreSQL may hold up to 32 more than answered: requests in flight when wrk stops "
+        "are served but not counted by wrk)"
     )
 
 

@@ -25,7 +25,7 @@ from tracking import buffer, caps, lookups
 from tracking.ids import new_click_id
 from tracking.lookups import OfferView
 from tracking.models import SUB_FIELDS
-from tracking.responses import clean_text, not_found, parse_id
+from tracking.responses import clean_text, not_found, parse_id, query
 
 TEXT_FIELDS = (*SUB_FIELDS, "source", "aff_click_id")
 COOKIE_PREFIX = "tid_"
@@ -33,7 +33,7 @@ COOKIE_PREFIX = "tid_"
 
 def handle_click(request: HttpRequest) -> HttpResponse:
     network: Network = request.network
-    params = request.GET
+    params = query(request)
     offer_id, publisher_id = parse_id(params.get("offer_id")), parse_id(params.get("aff_id"))
     offer = offer_id and lookups.offer_view(network.pk, offer_id)
     publisher_state = publisher_id and lookups.publisher_status(network.pk, publisher_id)
@@ -183,9 +183,10 @@ def set_click_cookie(request: HttpRequest, response, offer: OfferView, click_id:
 
 def client_ip(request: HttpRequest) -> str | None:
     header = settings.CLIENT_IP_HEADER
-    value = request.META.get(header, "") if header else ""
-    value = value.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
-    return value if _is_ip(value) else None
+    forwarded = request.META.get(header, "").split(",")[0].strip() if header else ""
+    if forwarded:  # written by a proxy from what the client sent: check it
+        return forwarded if _is_ip(forwarded) else None
+    return request.META.get("REMOTE_ADDR") or None  # set by the server itself
 
 
 def _is_ip(value: str) -> bool:

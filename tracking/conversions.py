@@ -22,7 +22,8 @@ from lib.money import quantize
 from network.models import Network
 from offers.models import Cap, Goal
 from offers.payouts import resolve_payout
-from tracking import buffer, caps
+from tracking import caps
+from tracking.drain import wait_for_click
 from tracking.ids import is_click_id
 from tracking.models import ADV_SUB_FIELDS, Click, Conversion, RejectedPostback
 
@@ -83,7 +84,7 @@ def find_click(click_id: str) -> Click:
     if not click_id or not is_click_id(click_id):
         raise Refused(400, "invalid_transaction_id", "transaction_id is missing or malformed.")
     click = Click.objects.select_related("offer__advertiser", "publisher").filter(pk=click_id)
-    found = click.first() or buffer.pending_click(click_id)
+    found = click.first() or wait_for_click(click_id)
     if found is None:
         raise Refused(404, "unknown_transaction_id", "No such click in this network.")
     return found

@@ -1,18 +1,21 @@
 """The drainer: moves clicks from the Redis buffer to PostgreSQL in batches.
 
-A batch is first moved, atomically, to a processing list; it is written with COPY into a
-temporary table and inserted with ON CONFLICT DO NOTHING; only then is the processing list
-deleted. A drainer killed at any point re-reads the processing list when it restarts: the
-batch is written again and the conflicts drop what had already landed, so nothing is lost
-and nothing is duplicated.
+A batch is first moved, atomically, to a processing list, then written with COPY, and only
+then is the processing list deleted. A drainer killed at any point finds the processing list
+when it restarts and writes it again through a temporary table with ON CONFLICT DO NOTHING:
+what had already landed is skipped, so nothing is lost and nothing is duplicated.
 """
 
 from __future__ import annotations
 
-from django.db import connection, transaction
+import time
+
+import psycopg
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
 from django_scopes import scopes_disabled
 
-from tracking.buffer import BUFFER_KEY, PROCESSING_KEY, client, row_from_item
+from tracking.buffer import BUFFER_KEY, COLUMNS, PROCESSING_KEY, client, decode
 from tracking.models import Click
 
 MOVE_SCRIPT = """
@@ -25,46 +28,79 @@ end
 return out
 """
 LOCK_KEY = "clicks:drainer"
-COLUMNS = [field.attname for field in Click._meta.concrete_fields]
+WAIT_SECONDS = 3.0
+DRAIN_BATCHES_PER_WAIT = 10
+COLUMN_LIST = ", ".join(COLUMNS)
 
 
 def drain_once(batch_size: int) -> int:
     """Write one batch (a leftover one first); returns how many clicks it held."""
     conn = client()
     items = conn.lrange(PROCESSING_KEY, 0, -1)
+    leftover = bool(items)
     if not items:
-        items = conn.register_script(MOVE_SCRIPT)(
-            keys=[BUFFER_KEY, PROCESSING_KEY], args=[batch_size]
-        )
+        move = conn.register_script(MOVE_SCRIPT)
+        items = move(keys=[BUFFER_KEY, PROCESSING_KEY], args=[batch_size])
     if not items:
         return 0
-    write_rows([row_from_item(item) for item in items])
+    write_items(items, maybe_written=leftover)
     conn.delete(PROCESSING_KEY)
     return len(items)
 
 
-def write_rows(rows: list[dict]) -> None:
-    with scopes_disabled(), transaction.atomic():  # explicit: clicks of every network
-        if connection.vendor == "postgresql":
-            _copy_rows(rows)
-        else:
-            Click.objects.bulk_create([Click(**row) for row in rows], ignore_conflicts=True)
+def write_items(items: list[bytes], maybe_written: bool = False) -> None:
+    """COPY a batch into the table; if some of it is there already (a crashed drainer's batch,
+    or a click a postback wrote early), go through a temporary table and skip those."""
+    with scopes_disabled():  # explicit: clicks of every network
+        if connection.vendor != "postgresql":
+            rows = [Click(**decode(item)) for item in items]
+            Click.objects.bulk_create(rows, ignore_conflicts=True)
+            return
+        if not maybe_written:
+            try:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    _copy(cursor, "tracking_click", items)
+                return
+            except (IntegrityError, psycopg.errors.UniqueViolation):
+                pass  # some were there already: the careful way below
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS click_batch "
+                "(LIKE tracking_click INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+            )
+            _copy(cursor, "click_batch", items)
+            cursor.execute(
+                f"INSERT INTO tracking_click ({COLUMN_LIST}) SELECT {COLUMN_LIST} "  # noqa: S608
+                "FROM click_batch ON CONFLICT (id) DO NOTHING"
+            )
 
 
-def _copy_rows(rows: list[dict]) -> None:
-    columns = ", ".join(COLUMNS)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS click_batch "
-            "(LIKE tracking_click INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
-        )
-        with cursor.copy(f"COPY click_batch ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([row[name] for name in COLUMNS])
-        cursor.execute(
-            f"INSERT INTO tracking_click ({columns}) SELECT {columns} FROM click_batch "  # noqa: S608
-            "ON CONFLICT (id) DO NOTHING"
-        )
+def _copy(cursor, table: str, items: list[bytes]) -> None:
+    with cursor.copy(f"COPY {table} ({COLUMN_LIST}) FROM STDIN") as copy:
+        copy.write(b"\n".join(items) + b"\n")
+
+
+def wait_for_click(click_id: str, seconds: float = WAIT_SECONDS) -> Click | None:
+    """A click that may still be in the buffer: drain it ourselves when the drainer is not
+    at work (the lock is free), else give the drainer a moment; then read the table."""
+    conn = client()
+    if conn is None:
+        return None
+    deadline = time.monotonic() + seconds
+    while True:
+        lock = conn.lock(LOCK_KEY, timeout=120)
+        if lock.acquire(blocking=False):
+            try:
+                for _ in range(DRAIN_BATCHES_PER_WAIT):
+                    if not drain_once(settings.CLICK_DRAIN_BATCH):
+                        break
+            finally:
+                lock.release()
+        click = Click.objects.select_related("offer__advertiser", "publisher").filter(pk=click_id)
+        found = click.first()
+        if found is not None or time.monotonic() > deadline or not buffered():
+            return found
+        time.sleep(0.05)
 
 
 def buffered() -> int:

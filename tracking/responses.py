@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from urllib.parse import parse_qsl
 
 from django.http import HttpResponse
 
@@ -17,6 +18,18 @@ def parse_id(value: str | None) -> int | None:
         return None
     number = int(value)
     return number if 0 < number <= MAX_ID else None
+
+
+def query(request) -> dict[str, str]:
+    """The query string as a plain dict (last value wins, like QueryDict.get): building a
+    QueryDict costs the click path more than anything else it does."""
+    try:
+        pairs = parse_qsl(
+            request.META.get("QUERY_STRING", ""), keep_blank_values=True, max_num_fields=200
+        )
+    except ValueError:  # more fields than any real link has
+        return {}
+    return dict(pairs)
 
 
 def clean_text(value: str | None, limit: int) -> str:
