@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint format bench-hosts bench-offers bench-clicks clean
+.PHONY: run test lint format bench-hosts bench-offers bench-clicks bench-postbacks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ bench-offers: $(VENV)/.dev
 bench-clicks: $(VENV)/.dev
 	@command -v wrk >/dev/null || apt-get install -y -qq wrk
 	$(BIN)/python bench/clicks.py
+
+bench-postbacks: $(VENV)/.dev
+	@command -v wrk >/dev/null || apt-get install -y -qq wrk
+	$(BIN)/python bench/postbacks.py
 
 clean:
 	rm -rf var/broker var/celerybeat-schedule*

@@ -11,18 +11,18 @@ from __future__ import annotations
 import hmac
 import ipaddress
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils.timezone import now
 
 from lib.money import quantize
 from network.models import Network
 from offers.models import Cap, Goal
-from offers.payouts import resolve_payout
-from tracking import caps
+from tracking import caps, lookups
 from tracking.drain import wait_for_click
 from tracking.ids import is_click_id
 from tracking.models import ADV_SUB_FIELDS, Click, Conversion, RejectedPostback
@@ -52,56 +52,101 @@ class ConversionInput:
     adv_subs: dict[str, str] = field(default_factory=dict)
 
 
+class ClickFacts(NamedTuple):
+    id: str
+    offer_id: int
+    publisher_id: int
+    status: str
+    reject_reason: str
+    created_at: datetime
+
+
 def record_conversion(network: Network, data: ConversionInput) -> tuple[Conversion, bool]:
     """(conversion, created). Raises Refused with an HTTP status and a reason."""
-    click = find_click(data.click_id)
-    offer = click.offer
-    if data.offer_id and data.offer_id != offer.pk:
+    click = find_click(network, data.click_id)
+    terms = lookups.conversion_terms(network.pk, click.offer_id)
+    if data.offer_id and data.offer_id != click.offer_id:
         raise Refused(400, "offer_mismatch", "The click belongs to another offer.")
     if data.method == Conversion.Method.POSTBACK:
-        check_advertiser(network, offer.advertiser, data)
+        check_advertiser(network, terms, data)
     if click.status != Click.Status.ACCEPTED:
         raise Refused(400, "click_rejected", f"The click was rejected ({click.reject_reason}).")
-    if now() - click.created_at > timedelta(days=offer.attribution_window_days):
+    if now() - click.created_at > timedelta(days=terms.attribution_window_days):
         raise Refused(400, "attribution_window_expired", "The click is too old for this offer.")
-    goal = pick_goal(offer, data.goal_id)
-    amount = parse_amount(data.amount, offer.currency)
-    conversion = build(network, click, goal, amount, data)
-    with transaction.atomic():
-        refusal = cap_refusal(network, conversion)
-        if refusal:
-            conversion.status, conversion.reason_code = Conversion.Status.REJECTED, refusal
-        try:
-            with transaction.atomic():
-                conversion.save(force_insert=True)
-        except IntegrityError:
-            return existing(conversion), False
+    goal = pick_goal(terms, data.goal_id)
+    amount = parse_amount(data.amount, terms.currency)
+    conversion = build(network, click, terms, goal, amount, data)
+    if terms.has_conversion_caps:
+        with transaction.atomic():  # the cap rows stay locked until the insert commits
+            refusal = cap_refusal(network, conversion)
+            if refusal:
+                conversion.status, conversion.reason_code = Conversion.Status.REJECTED, refusal
+            created = insert(conversion)
+    else:
+        created = insert(conversion)
+    if not created:
+        return existing(conversion), False
     enqueue_follow_ups(network, conversion)
     return conversion, True
 
 
-def find_click(click_id: str) -> Click:
+def insert(conversion: Conversion) -> bool:
+    """Save; False when a unique constraint says this conversion exists already."""
+    if not connection.in_atomic_block:  # autocommit: a failed INSERT leaves nothing to undo
+        try:
+            conversion.save(force_insert=True)
+        except IntegrityError:
+            return False
+        return True
+    try:
+        with transaction.atomic():  # a savepoint, so the caller's transaction survives
+            conversion.save(force_insert=True)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _click_row(network: Network, click_id: str) -> tuple | None:
+    """One statement, no ORM: building the query cost more than running it. The network is
+    in the WHERE clause because raw SQL is outside the scope's protection."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, offer_id, publisher_id, status, reject_reason, created_at "
+            "FROM tracking_click WHERE id = %s AND network_id = %s",
+            [click_id, network.pk],
+        )
+        return cursor.fetchone()
+
+
+def find_click(network: Network, click_id: str) -> ClickFacts:
     if not click_id or not is_click_id(click_id):
         raise Refused(400, "invalid_transaction_id", "transaction_id is missing or malformed.")
-    click = Click.objects.select_related("offer__advertiser", "publisher").filter(pk=click_id)
-    found = click.first() or wait_for_click(click_id)
+    found = _click_row(network, click_id)
     if found is None:
+        waited = wait_for_click(click_id)  # perhaps still in the Redis buffer
+        found = waited and tuple(getattr(waited, name) for name in ClickFacts._fields)
+    if not found:
         raise Refused(404, "unknown_transaction_id", "No such click in this network.")
-    return found
+    facts = ClickFacts(*found)
+    if isinstance(facts.created_at, str):  # SQLite through a raw cursor
+        facts = facts._replace(created_at=datetime.fromisoformat(facts.created_at))
+    if facts.created_at.tzinfo is None:  # stored in UTC (USE_TZ)
+        facts = facts._replace(created_at=facts.created_at.replace(tzinfo=UTC))
+    return facts
 
 
-def check_advertiser(network: Network, advertiser, data: ConversionInput) -> None:
+def check_advertiser(network: Network, terms: lookups.ConversionTerms, data) -> None:
     reason = ""
-    if advertiser.require_token and not hmac.compare_digest(
-        (data.token or "").encode(), advertiser.postback_token.encode()
+    if terms.require_token and not hmac.compare_digest(
+        (data.token or "").encode(), terms.postback_token.encode()
     ):
         reason = "invalid_security_token"
-    elif advertiser.postback_ips and not ip_allowed(data.ip, advertiser.postback_ips):
+    elif terms.postback_ips and not ip_allowed(data.ip, list(terms.postback_ips)):
         reason = "ip_not_allowed"
     if reason:
         RejectedPostback.objects.create(
             network=network,
-            advertiser=advertiser,
+            advertiser_id=terms.advertiser_id,
             reason=reason,
             query=data.query[:4000],
             ip=data.ip,
@@ -122,9 +167,8 @@ def ip_allowed(ip: str | None, allowed: list[str]) -> bool:
     return False
 
 
-def pick_goal(offer, goal_id: int | None) -> Goal:
-    goals = Goal.objects.filter(offer=offer)
-    goal = goals.filter(pk=goal_id).first() if goal_id else goals.filter(is_default=True).first()
+def pick_goal(terms: lookups.ConversionTerms, goal_id: int | None) -> lookups.GoalTerms:
+    goal = terms.goals.get(goal_id or terms.default_goal_id or 0)
     if goal is None:
         raise Refused(400, "unknown_goal", "No such goal on this offer.")
     return goal
@@ -142,32 +186,31 @@ def parse_amount(raw: str, currency: str) -> Decimal:
     return quantize(amount, currency)
 
 
-def build(network, click: Click, goal: Goal, amount: Decimal, data: ConversionInput):
-    offer = click.offer
-    revenue = goal_revenue(goal, amount, offer.currency)
-    payout = resolve_payout(goal, click.publisher).earned(amount, offer.currency)
+def build(network, click: ClickFacts, terms, goal, amount: Decimal, data) -> Conversion:
+    currency = terms.currency
+    payout = lookups.payout_terms(network.pk, goal.id, click.publisher_id)
     rejected = data.status.lower() == Conversion.Status.REJECTED
     return Conversion(
         network=network,
-        click=click,
-        offer=offer,
-        goal=goal,
-        publisher=click.publisher,
+        click_id=click.id,
+        offer_id=click.offer_id,
+        goal_id=goal.id,
+        publisher_id=click.publisher_id,
         status=Conversion.Status.REJECTED if rejected else Conversion.Status.PENDING,
         reason_code="advertiser_rejected" if rejected else "",
         sale_amount=amount,
-        revenue=revenue,
-        payout=payout,
-        currency=offer.currency,
+        revenue=goal_revenue(goal, amount, currency),
+        payout=payout.earned(amount, currency),
+        currency=currency,
         order_id=data.order_id[:255],
         method=data.method,
         ip=data.ip,
-        click_goal_key=None if offer.multiple_conversions else f"{click.pk}:{goal.pk}",
+        click_goal_key=None if terms.multiple_conversions else f"{click.id}:{goal.id}",
         **{name: data.adv_subs.get(name, "")[:255] for name in ADV_SUB_FIELDS},
     )
 
 
-def goal_revenue(goal: Goal, amount: Decimal, currency: str) -> Decimal:
+def goal_revenue(goal: lookups.GoalTerms, amount: Decimal, currency: str) -> Decimal:
     kind = Goal.Type(goal.revenue_type)
     flat = goal.revenue_amount if kind.has_flat else Decimal(0)
     share = amount * goal.revenue_percent / 100 if kind.has_percent else Decimal(0)
@@ -215,10 +258,6 @@ def existing(conversion: Conversion) -> Conversion:
 
 
 def enqueue_follow_ups(network: Network, conversion: Conversion) -> None:
-    from publishers.tasks import fire_conversion_postbacks
-    from tracking.tasks import check_conversion_fraud
+    from tracking.tasks import conversion_created
 
-    ids = {"network_id": network.pk, "conversion_id": conversion.pk}
-    check_conversion_fraud.delay_on_commit(**ids)
-    if conversion.status == Conversion.Status.PENDING:  # not for refusals (caps, advertiser)
-        fire_conversion_postbacks.delay_on_commit(**ids)
+    conversion_created.delay_on_commit(network_id=network.pk, conversion_id=conversion.pk)

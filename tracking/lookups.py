@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.utils.timezone import now
 
@@ -129,6 +130,72 @@ def creative_offer(network_id: int, creative_id: int) -> int | None:
         return Creative.objects.filter(pk=creative_id).values_list("offer_id", flat=True).first()
 
     return cached(("creative", network_id, creative_id), load)
+
+
+@dataclass(frozen=True)
+class GoalTerms:
+    id: int
+    revenue_type: str
+    revenue_amount: Decimal
+    revenue_percent: Decimal
+
+
+@dataclass(frozen=True)
+class ConversionTerms:
+    """What a postback needs to know about an offer and its advertiser."""
+
+    offer_id: int
+    advertiser_id: int
+    postback_token: str
+    require_token: bool
+    postback_ips: tuple[str, ...]
+    currency: str
+    attribution_window_days: int
+    multiple_conversions: bool
+    goals: dict[int, GoalTerms]
+    default_goal_id: int | None
+    has_conversion_caps: bool
+
+
+def conversion_terms(network_id: int, offer_id: int) -> ConversionTerms | None:
+    return cached(("terms", network_id, offer_id), lambda: _load_terms(offer_id))
+
+
+def _load_terms(offer_id: int) -> ConversionTerms | None:
+    offer = Offer.objects.select_related("advertiser").filter(pk=offer_id).first()
+    if offer is None:
+        return None
+    goals = {
+        g.pk: GoalTerms(g.pk, g.revenue_type, g.revenue_amount, g.revenue_percent)
+        for g in offer.goals.all()
+    }
+    default = next((g.pk for g in offer.goals.all() if g.is_default), None)
+    advertiser = offer.advertiser
+    return ConversionTerms(
+        offer_id=offer.pk,
+        advertiser_id=advertiser.pk,
+        postback_token=advertiser.postback_token,
+        require_token=advertiser.require_token,
+        postback_ips=tuple(advertiser.postback_ips),
+        currency=offer.currency,
+        attribution_window_days=offer.attribution_window_days,
+        multiple_conversions=offer.multiple_conversions,
+        goals=goals,
+        default_goal_id=default,
+        has_conversion_caps=Cap.objects.filter(offer=offer).exclude(metric="clicks").exists(),
+    )
+
+
+def payout_terms(network_id: int, goal_id: int, publisher_id: int):
+    """The publisher's resolved payout for a goal (override > tier > goal), cached."""
+    from offers.models import Goal
+    from offers.payouts import resolve_payout
+
+    def load():
+        goal = Goal.objects.get(pk=goal_id)
+        return resolve_payout(goal, Publisher(pk=publisher_id))
+
+    return cached(("payout", network_id, goal_id, publisher_id), load)
 
 
 def forget_all() -> None:

@@ -16,3 +16,17 @@ def check_conversion_fraud(*, network_id: int, conversion_id: int) -> None:
     conversion = Conversion.objects.filter(pk=conversion_id).first()
     if conversion is not None:
         fraud.check_conversion(conversion)
+
+
+@shared_task(base=NetworkTask, acks_late=True)
+def conversion_created(*, network_id: int, conversion_id: int) -> None:
+    """What follows a new conversion, in one task so a postback publishes one message: the
+    fraud check here, then the publisher's postbacks (their own task: they call out)."""
+    from publishers.tasks import fire_conversion_postbacks
+
+    conversion = Conversion.objects.filter(pk=conversion_id).first()
+    if conversion is None:
+        return
+    fraud.check_conversion(conversion)
+    if conversion.status == Conversion.Status.PENDING:  # not for refusals (caps, advertiser)
+        fire_conversion_postbacks.delay(network_id=network_id, conversion_id=conversion_id)

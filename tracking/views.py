@@ -12,20 +12,20 @@ from tracking import lookups
 from tracking.clicks import COOKIE_PREFIX, client_ip, handle_click
 from tracking.conversions import ConversionInput, Refused, record_conversion
 from tracking.models import ADV_SUB_FIELDS, Conversion, Impression
-from tracking.responses import accepted, clean_text, parse_id, pixel, refused
+from tracking.responses import accepted, clean_text, parse_id, pixel, query, refused
 
 log = logging.getLogger(__name__)
 
 
 def postback(request: HttpRequest) -> HttpResponse:
     """GET or POST /aff_lsr?transaction_id=...: the advertiser's server reports a conversion."""
-    params = request.POST if request.method == "POST" else request.GET
+    params = request.POST if request.method == "POST" else query(request)
     return convert(request, conversion_input(request, params, Conversion.Method.POSTBACK))
 
 
 def goal_postback(request: HttpRequest) -> HttpResponse:
     """GET /aff_goal?a=lsr&goal_id=...&transaction_id=...: a conversion of a named goal."""
-    params = request.GET
+    params = query(request)
     if params.get("a", "lsr") != "lsr":
         return refused(400, "Only a=lsr is supported.")
     data = conversion_input(request, params, Conversion.Method.POSTBACK)
@@ -37,7 +37,7 @@ def goal_postback(request: HttpRequest) -> HttpResponse:
 def conversion_pixel(request: HttpRequest) -> HttpResponse:
     """GET /aff_l?offer_id=...: the advertiser's thank-you page loads this; the click comes
     from our cookie (last click wins: every click overwrites it)."""
-    params = request.GET
+    params = query(request)
     offer_id = parse_id(params.get("offer_id"))
     iframe = params.get("format", params.get("type", "")).lower() == "iframe"
     click_id = request.COOKIES.get(f"{COOKIE_PREFIX}{offer_id}", "") if offer_id else ""
@@ -53,16 +53,17 @@ def conversion_pixel(request: HttpRequest) -> HttpResponse:
 def impression(request: HttpRequest) -> HttpResponse:
     """GET /aff_i?offer_id=&aff_id=: a creative was shown (1x1 GIF)."""
     network = request.network
+    params = query(request)
     offer_id, publisher_id = (
-        parse_id(request.GET.get("offer_id")),
-        parse_id(request.GET.get("aff_id")),
+        parse_id(params.get("offer_id")),
+        parse_id(params.get("aff_id")),
     )
     offer = offer_id and lookups.offer_view(network.pk, offer_id)
     if not offer or not (publisher_id and lookups.publisher_status(network.pk, publisher_id)):
         answer = pixel()
         answer.status_code = 404
         return answer
-    creative_id = parse_id(request.GET.get("file_id"))
+    creative_id = parse_id(params.get("file_id"))
     if creative_id and lookups.creative_offer(network.pk, creative_id) != offer.id:
         creative_id = None
     Impression.objects.create(

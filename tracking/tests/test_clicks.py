@@ -214,7 +214,7 @@ def test_it_counts_the_first_click_per_visitor_a_day_as_unique(network, world):
     click(network, world, ip="198.51.100.9")
     click(network, world, agent=IPHONE)
     with scope(network=network):
-        flags = list(Click.objects.order_by("id").values_list("is_unique", flat=True))
+        flags = list(Click.objects.order_by("created_at").values_list("is_unique", flat=True))
     assert flags == [True, False, True, True]
 
 

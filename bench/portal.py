@@ -1,0 +1,172 @@
+"""What the load benchmarks share: a fresh PostgreSQL database with one live offer, and the
+portal started as production runs it (DEBUG off, network.wsgi:application under gunicorn
+with several workers, Redis for cache, click buffer and broker)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PORT = int(os.environ.get("PORT", 8765))
+DURATION = int(os.environ.get("DURATION", 20))
+WORKERS = int(os.environ.get("WORKERS", 4))
+DB_NAME = os.environ.get("BENCH_DATABASE", "affiliate_bench")
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+ENV = {
+    **os.environ,
+    "DEBUG": "0",
+    "SECRET_KEY": "bench-secret-key-" + "x" * 40,
+    "DATABASE_URL": f"{PG}/{DB_NAME}",
+    "REDIS_URL": os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/9"),
+    "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER", "redis://127.0.0.1:6379/8"),
+    "BENCH_CEILING": "1",
+    "SESSION_COOKIE_SECURE": "0",
+    "CSRF_COOKIE_SECURE": "0",
+    "LOG_LEVEL": "WARNING",
+    "DJANGO_SETTINGS_MODULE": "network.settings",
+}
+HOST = "bench.localhost"
+
+
+def prepare() -> tuple[int, int]:
+    """A fresh database with one live offer that one approved publisher runs."""
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+    os.environ.update(ENV)
+    import django
+
+    django.setup()
+    import redis
+    from django.core.management import call_command
+    from django_scopes import scopes_disabled
+
+    redis.Redis.from_url(ENV["REDIS_URL"]).flushdb()
+    call_command("migrate", verbosity=0)
+    from advertisers.models import Advertiser
+    from network.models import Network
+    from offers.models import Goal, LandingPage, Offer, OfferAccess
+    from publishers.models import Publisher
+
+    with scopes_disabled():
+        network = Network.objects.create(slug="bench", name="Bench")
+        advertiser = Advertiser.objects.create(network=network, name="Shop")
+        publisher = Publisher.objects.create(
+            network=network,
+            name="Media",
+            status="approved",
+            website="https://m.example",
+            country="US",
+        )
+        offer = Offer.objects.create(
+            network=network,
+            advertiser=advertiser,
+            name="Offer",
+            category="ecommerce",
+            currency="USD",
+            status="active",
+        )
+        Goal.objects.create(
+            network=network,
+            offer=offer,
+            name="Sale",
+            is_default=True,
+            revenue_type="cpa",
+            revenue_amount=10,
+            payout_type="cpa",
+            payout_amount=8,
+            payout_set=True,
+        )
+        LandingPage.objects.create(
+            network=network,
+            offer=offer,
+            name="Home",
+            url_template="https://shop.example/?t={transaction_id}&s={aff_sub}",
+        )
+        OfferAccess.objects.create(
+            network=network, offer=offer, publisher=publisher, status="approved"
+        )
+    from django.db import connections
+
+    connections.close_all()
+    return offer.pk, publisher.pk
+
+
+def start(command: list[str]) -> subprocess.Popen:
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=ENV,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def wait_for_server() -> None:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{PORT}/bench/redirect", headers={"Host": HOST}
+    )
+    for _ in range(100):
+        try:
+            urllib.request.build_opener(NoRedirect).open(request, timeout=1)
+        except urllib.error.HTTPError as exc:
+            if exc.code == 302:
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("the server did not start")
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def wrk(path: str, script: str | None = None) -> dict[str, float]:
+    extra = ["-s", script] if script else []
+    done = subprocess.run(
+        [
+            "wrk",
+            *extra,
+            "-t2",
+            "-c32",
+            f"-d{DURATION}s",
+            "--latency",
+            "-H",
+            f"Host: {HOST}",
+            f"http://127.0.0.1:{PORT}{path}",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        raise SystemExit(f"wrk failed: {done.stdout}{done.stderr}")
+    out = done.stdout
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "sent": int(re.search(r"(\d+) requests in", out).group(1)),
+        "p50": _ms(re.search(r"50%\s+([\d.]+\w+)", out).group(1)),
+        "p99": _ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1)),
+        "errors": int(m.group(1))
+        if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out))
+        else 0,
+        "socket_errors": sum(
+            int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out)
+        ),
+        "output": out,
+    }
+
+
+def _ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
