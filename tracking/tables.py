@@ -3,6 +3,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.html import format_html
 
+from lib.money import quantize
 from tracking.models import Conversion
 
 
@@ -50,6 +51,15 @@ class ConversionTable(tables.Table):
             record.get_status_display(),
             reason,
         )
+
+    def render_sale_amount(self, value, record: Conversion):
+        return quantize(value, record.currency)
+
+    def render_revenue(self, value, record: Conversion):
+        return quantize(value, record.currency)
+
+    def render_payout(self, value, record: Conversion):
+        return quantize(value, record.currency)
 
     def render_flags(self, value):
         return ", ".join(value) if value else "—"
