@@ -50,7 +50,8 @@ def prepare() -> tuple[int, int]:
     from django.core.management import call_command
     from django_scopes import scopes_disabled
 
-    redis.Redis.from_url(ENV["REDIS_URL"]).flushdb()
+    for url in (ENV["REDIS_URL"], ENV["CELERY_BROKER_URL"]):  # no leftovers of an earlier run
+        redis.Redis.from_url(url).flushdb()
     call_command("migrate", verbosity=0)
     from advertisers.models import Advertiser
     from network.models import Network
