@@ -17,8 +17,6 @@ from offers.forms_admin import (
     payout_terms,
 )
 from offers.models import (
-    DEVICE_TYPES,
-    Offer,
     PayoutTier,
     TierMembership,
     TierPayout,
@@ -35,21 +33,8 @@ from offers.tables_admin import (
     TierTable,
     payout_text,
 )
-from publishers.countries import COUNTRIES
 
 PER_PAGE = 25
-COUNTRY_NAMES, DEVICE_NAMES = dict(COUNTRIES), dict(DEVICE_TYPES)
-Status = Offer.Status
-MOVE_BUTTONS = {  # (from, to) -> button label, message after success
-    (Status.PENDING, Status.ACTIVE): (
-        "Approve",
-        "Offer approved and live; the advertiser was emailed.",
-    ),
-    (Status.PENDING, Status.DRAFT): ("Send back", "Offer sent back; the advertiser was emailed."),
-    (Status.DRAFT, Status.PENDING): ("Submit for review", "Offer submitted for review."),
-    (Status.ACTIVE, Status.PAUSED): ("Pause", "Offer paused: clicks go to the fallback."),
-    (Status.PAUSED, Status.ACTIVE): ("Resume", "Offer resumed."),
-}
 
 
 @role_required(*ADMINS)
