@@ -39,3 +39,16 @@ def test_it_refuses_an_unknown_email_url():
     result = run_check(DEBUG="1", EMAIL_URL="carrier-pigeon://coop")
     assert result.returncode != 0
     assert "EMAIL_URL scheme must be one of" in result.stderr
+
+
+def test_it_lets_makemigrations_check_models_without_a_secret_key():
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
