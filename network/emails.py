@@ -20,10 +20,14 @@ def send_templated(*, template: str, to: list[str], context: dict) -> None:
     )
 
 
+def emails_of(memberships) -> list[str]:
+    """The addresses of a set of members (a company's users, the admins)."""
+    return sorted({m.user.email for m in memberships.select_related("user")})
+
+
 def admin_emails() -> list[str]:
     """The owners and managers of the network in scope."""
-    admins = Membership.objects.filter(role__in=ADMIN_ROLES).select_related("user")
-    return sorted({m.user.email for m in admins})
+    return emails_of(Membership.objects.filter(role__in=ADMIN_ROLES))
 
 
 def send_invitation(invitation_id: int) -> None:

@@ -4,12 +4,8 @@ publishers. The audit log holds the reason; the email repeats it."""
 from __future__ import annotations
 
 from network.audit import AuditEntry
-from network.emails import admin_emails, send_templated
+from network.emails import admin_emails, emails_of, send_templated
 from offers.models import Offer, OfferAccess
-
-
-def _emails(memberships) -> list[str]:
-    return sorted({m.user.email for m in memberships.select_related("user")})
 
 
 def send_offer_review(offer_id: int) -> None:
@@ -17,7 +13,7 @@ def send_offer_review(offer_id: int) -> None:
     entry = AuditEntry.objects.filter(
         action="offer.status", object_type="offers.offer", object_id=str(offer.pk)
     ).first()
-    recipients = _emails(offer.advertiser.memberships.all())
+    recipients = emails_of(offer.advertiser.memberships.all())
     if recipients:
         send_templated(
             template="offer_review",
@@ -58,7 +54,7 @@ def send_access_request(access_id: int) -> None:
 
 def send_access_decision(access_id: int) -> None:
     access = OfferAccess.objects.select_related("offer", "publisher", "network").get(pk=access_id)
-    recipients = _emails(access.publisher.memberships.all())
+    recipients = emails_of(access.publisher.memberships.all())
     if recipients:
         send_templated(
             template="access_decision",

@@ -28,15 +28,7 @@ class ResolvedPayout:
 
 
 def resolve_payout(goal: Goal, publisher: Publisher) -> ResolvedPayout:
-    override = PayoutOverride.objects.filter(goal=goal, publisher=publisher).first()
-    if override is not None:
-        return _resolved("override", override)
-    tier_payout = TierPayout.objects.filter(
-        goal=goal, tier__memberships__publisher=publisher
-    ).first()
-    if tier_payout is not None:
-        return _resolved("tier", tier_payout)
-    return _resolved("goal", goal)
+    return resolve_payouts([goal], publisher)[goal.pk]
 
 
 def resolve_payouts(goals: list[Goal], publisher: Publisher) -> dict[int, ResolvedPayout]:

@@ -10,19 +10,15 @@ from django.utils.html import format_html
 
 from lib.money import quantize
 from offers.models import Goal, Offer, OfferAccess
+from offers.terms import terms_parts
 
 
 def terms_label(kind: str, amount: Decimal, percent: Decimal, currency: str) -> str:
     """'10.00 USD', '5%' or '10.00 USD + 5%': a goal's terms in the offer's currency."""
     if not kind:
         return "—"
-    terms = Goal.Type(kind)
-    parts = []
-    if terms.has_flat:
-        parts.append(f"{quantize(amount, currency)} {currency}")
-    if terms.has_percent:
-        parts.append(f"{percent.normalize():f}%")
-    return f"{' + '.join(parts)} ({terms.name.replace('_', '+')})"
+    parts = terms_parts(kind, amount, percent, lambda a: f"{quantize(a, currency)} {currency}")
+    return f"{' + '.join(parts)} ({Goal.Type(kind).name.replace('_', '+')})"
 
 
 def advertiser_offers(advertiser) -> QuerySet[Offer]:

@@ -10,24 +10,16 @@ from django.utils.html import format_html, format_html_join
 from lib.money import quantize
 from offers.models import Goal, Offer, OfferAccess, PayoutTier
 from offers.payouts import resolve_payouts
+from offers.terms import terms_parts
 
 BADGE = '<span class="badge badge-{}">{}</span>'
 
 
-def plain(number: Decimal) -> str:
-    """10.000 -> '10', 2.500 -> '2.5' (never '1E+1')."""
-    return f"{number.normalize():f}"
-
-
 def terms_text(kind: str, amount: Decimal, percent: Decimal, currency: str) -> str:
     """'8.00 USD', '5%' or '2.00 USD + 5%': what a payout or revenue means, in one line."""
-    terms = Goal.Type(kind)
-    flat = f"{quantize(amount, currency)} {currency}"
-    share = f"{plain(percent)}%"
-    if terms.has_flat and terms.has_percent:
-        return f"{flat} + {share}"
-    text = share if terms.has_percent else flat
-    return f"{text} per click" if terms == Goal.Type.CPC else text
+    parts = terms_parts(kind, amount, percent, lambda a: f"{quantize(a, currency)} {currency}")
+    text = " + ".join(parts)
+    return f"{text} per click" if kind == Goal.Type.CPC else text
 
 
 def payout_text(terms, currency: str) -> str:

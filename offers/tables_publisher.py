@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from lib.money import quantize
-from offers.models import Goal, Offer, OfferAccess
+from offers.models import Offer, OfferAccess
 from offers.payouts import ResolvedPayout, resolve_payouts
+from offers.terms import terms_parts
 
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "VND": "₫"}
 SHORT_TYPES = {"cpa": "CPA", "cps": "CPS", "cpa_cps": "CPA + CPS", "cpl": "CPL", "cpc": "CPC"}
@@ -23,18 +24,10 @@ def money_label(amount: Decimal, currency: str) -> str:
     return f"{symbol}{value:,}" if symbol else f"{value:,} {currency}"
 
 
-def percent_label(percent: Decimal) -> str:
-    return f"{percent.normalize():f}%"
-
-
 def payout_label(payout: ResolvedPayout, currency: str) -> str:
     """ "$8.00 CPA", "5% CPS", "$2.00 + 5% CPA + CPS": what the publisher earns, in brief."""
-    kind = Goal.Type(payout.payout_type)
-    parts = []
-    if kind.has_flat:
-        parts.append(money_label(payout.amount, currency))
-    if kind.has_percent:
-        parts.append(percent_label(payout.percent))
+    kind = payout.payout_type
+    parts = terms_parts(kind, payout.amount, payout.percent, lambda a: money_label(a, currency))
     return f"{' + '.join(parts)} {SHORT_TYPES.get(kind, kind)}"
 
 

@@ -52,9 +52,9 @@ from offers.tables_admin import (
     OfferTable,
     RunnerTable,
     payout_text,
-    plain,
     terms_text,
 )
+from offers.terms import plain
 from publishers.countries import COUNTRIES
 
 PER_PAGE = 25

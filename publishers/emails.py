@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from network.emails import admin_emails, send_templated
+from network.emails import admin_emails, emails_of, send_templated
 from publishers.models import Publisher
 
 
 def send_decision(publisher_id: int) -> None:
     publisher = Publisher.objects.select_related("network").get(pk=publisher_id)
-    recipients = [m.user.email for m in publisher.memberships.select_related("user")]
+    recipients = emails_of(publisher.memberships.all())
     if not recipients:
         return
     send_templated(

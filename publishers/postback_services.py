@@ -190,16 +190,14 @@ def count_failure(endpoint: PostbackEndpoint) -> None:
 
 def send_postback_disabled(endpoint_id: int) -> None:
     """Tell the publisher's users that an endpoint was turned off, and why."""
-    from network.emails import send_templated
+    from network.emails import emails_of, send_templated
 
     endpoint = PostbackEndpoint.objects.select_related("network", "publisher", "offer").get(
         pk=endpoint_id
     )
     if endpoint.is_active:
         return  # re-enabled before the worker got to it
-    recipients = sorted(
-        {m.user.email for m in endpoint.publisher.memberships.select_related("user")}
-    )
+    recipients = emails_of(endpoint.publisher.memberships.all())
     send_templated(
         template="postback_disabled",
         to=recipients,

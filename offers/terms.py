@@ -1,0 +1,28 @@
+"""How a pricing (CPA, CPS, CPA + CPS, CPL, CPC) reads: which parts a type shows.
+
+Each role's pages word it their own way ("10.00 USD (CPA)" for advertisers, "$8.00 CPA" for
+publishers); the decision of what the parts are lives here once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from offers.rules import GoalType
+
+
+def plain(number: Decimal) -> str:
+    """10.000 -> '10', 2.500 -> '2.5' (never '1E+1')."""
+    return f"{number.normalize():f}"
+
+
+def terms_parts(
+    kind: str, amount: Decimal, percent: Decimal, money: Callable[[Decimal], str]
+) -> list[str]:
+    """The flat amount (through `money`) and/or the percent that a pricing type uses."""
+    terms = GoalType(kind)
+    parts = [money(amount)] if terms.has_flat else []
+    if terms.has_percent:
+        parts.append(f"{plain(percent)}%")
+    return parts
