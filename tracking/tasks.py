@@ -10,15 +10,6 @@ from tracking.models import Conversion
 
 
 @shared_task(base=NetworkTask, acks_late=True)
-def check_conversion_fraud(*, network_id: int, conversion_id: int) -> None:
-    """Flag a new conversion's fraud signals (enqueued with delay_on_commit after creating it)."""
-    # Scoped to network_id by NetworkTask: another network's conversion is simply not found.
-    conversion = Conversion.objects.filter(pk=conversion_id).first()
-    if conversion is not None:
-        fraud.check_conversion(conversion)
-
-
-@shared_task(base=NetworkTask, acks_late=True)
 def conversion_created(*, network_id: int, conversion_id: int) -> None:
     """What follows a new conversion, in one task so a postback publishes one message: the
     fraud check here, then the publisher's postbacks (their own task: they call out)."""

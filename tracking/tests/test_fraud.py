@@ -12,7 +12,7 @@ from network.audit import AuditEntry
 from network.models import Role
 from tracking.fraud import check_conversion, fraud_flags
 from tracking.models import Click, Conversion
-from tracking.tasks import check_conversion_fraud
+from tracking.tasks import conversion_created
 from tracking.tests.test_geoip import write_country_db
 
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -326,7 +326,7 @@ def test_the_task_checks_the_conversion_in_its_network_scope(world, network):
     click = make_click(world, user_agent="curl/8.5.0")
     conversion = make_conversion(world, click)
     # No scope here: the task enters it, and the service's scoped queries would fail otherwise.
-    check_conversion_fraud.apply(kwargs={"network_id": network.id, "conversion_id": conversion.pk})
+    conversion_created.apply(kwargs={"network_id": network.id, "conversion_id": conversion.pk})
     with scopes_disabled():
         conversion.refresh_from_db()
     assert conversion.fraud_flags == ["bot_user_agent"]
@@ -336,7 +336,7 @@ def test_the_task_checks_the_conversion_in_its_network_scope(world, network):
 def test_the_task_runs_after_commit(world, network, django_capture_on_commit_callbacks):
     conversion = make_conversion(world, make_click(world, user_agent="curl/8.5.0"))
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        check_conversion_fraud.delay_on_commit(network_id=network.id, conversion_id=conversion.pk)
+        conversion_created.delay_on_commit(network_id=network.id, conversion_id=conversion.pk)
         with scopes_disabled():
             assert Conversion.objects.get(pk=conversion.pk).fraud_checked_at is None
     assert len(callbacks) == 1
@@ -348,12 +348,12 @@ def test_the_task_runs_after_commit(world, network, django_capture_on_commit_cal
 def test_the_task_needs_a_network_id(world):
     conversion = make_conversion(world)
     with pytest.raises(TypeError, match="network_id"):
-        check_conversion_fraud.apply(kwargs={"conversion_id": conversion.pk})
+        conversion_created.apply(kwargs={"conversion_id": conversion.pk})
 
 
 def test_the_task_does_not_touch_another_networks_conversion(world, other_network):
     conversion = make_conversion(world, make_click(world, user_agent="curl/8.5.0"))
-    check_conversion_fraud.apply(
+    conversion_created.apply(
         kwargs={"network_id": other_network.id, "conversion_id": conversion.pk}
     )
     with scopes_disabled():
