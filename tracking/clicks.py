@@ -50,7 +50,7 @@ def handle_click(request: HttpRequest) -> HttpResponse:
         "offer_id": offer.id,
         "publisher_id": publisher_id,
         "landing_page_id": landing.id if landing else None,
-        "creative_id": parse_id(params.get("file_id")) or None,
+        "creative_id": own_creative(network, offer, params.get("file_id")),
         "ip": ip,
         "user_agent": agent,
         "referrer": clean_text(request.META.get("HTTP_REFERER"), 1024),
@@ -64,11 +64,6 @@ def handle_click(request: HttpRequest) -> HttpResponse:
     reason = rejection(network, offer, publisher_id, publisher_state, country, device, landing)
     fields["status"] = "rejected" if reason else "accepted"
     fields["reject_reason"] = reason
-    if (
-        fields["creative_id"]
-        and lookups.creative_offer(network.pk, fields["creative_id"]) != offer.id
-    ):
-        fields["creative_id"] = None
     uniq = buffer.unique_key(network.pk, offer.id, publisher_id, ip or "", agent)
     buffer.record(fields, uniq)
     if reason:
@@ -79,6 +74,14 @@ def handle_click(request: HttpRequest) -> HttpResponse:
     response = redirect_to(target)
     set_click_cookie(request, response, offer, fields["id"])
     return response
+
+
+def own_creative(network: Network, offer: OfferView, raw: str | None) -> int | None:
+    """The file_id parameter, when it names one of this offer's creatives."""
+    creative_id = parse_id(raw)
+    if creative_id and lookups.creative_offer(network.pk, creative_id) == offer.id:
+        return creative_id
+    return None
 
 
 def redirect_to(url: str) -> HttpResponse:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from tracking import lookups
-from tracking.clicks import COOKIE_PREFIX, client_ip, handle_click
+from tracking.clicks import COOKIE_PREFIX, client_ip, handle_click, own_creative
 from tracking.conversions import ConversionInput, Refused, record_conversion
 from tracking.models import ADV_SUB_FIELDS, Conversion, Impression
 from tracking.responses import accepted, clean_text, parse_id, pixel, query, refused
@@ -63,14 +63,11 @@ def impression(request: HttpRequest) -> HttpResponse:
         answer = pixel()
         answer.status_code = 404
         return answer
-    creative_id = parse_id(params.get("file_id"))
-    if creative_id and lookups.creative_offer(network.pk, creative_id) != offer.id:
-        creative_id = None
     Impression.objects.create(
         network=network,
         offer_id=offer.id,
         publisher_id=publisher_id,
-        creative_id=creative_id,
+        creative_id=own_creative(network, offer, params.get("file_id")),
         ip=client_ip(request),
         user_agent=clean_text(request.META.get("HTTP_USER_AGENT"), 512),
     )
