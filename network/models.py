@@ -289,6 +289,14 @@ class Invitation(models.Model):
     def is_usable(self) -> bool:
         return self.status == self.Status.PENDING and not self.is_expired
 
+    def unusable_reason(self) -> str:
+        """Why this link no longer works, for the person holding it."""
+        if self.status == self.Status.ACCEPTED:
+            return "This invitation has already been used."
+        if self.status == self.Status.REVOKED:
+            return "This invitation was revoked. Ask the network for a new one."
+        return "This invitation has expired. Ask the network for a new one."
+
     @property
     def display_status(self) -> str:
         if self.status == self.Status.PENDING and self.is_expired:

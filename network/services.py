@@ -116,12 +116,8 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.status == Invitation.Status.REVOKED:
-        raise InvitationError("This invitation was revoked. Ask the network for a new one.")
-    if invitation.status == Invitation.Status.ACCEPTED:
-        raise InvitationError("This invitation has already been used.")
-    if invitation.is_expired:
-        raise InvitationError("This invitation has expired. Ask the network for a new one.")
+    if not invitation.is_usable:
+        raise InvitationError(invitation.unusable_reason())
     if user.email.lower() != invitation.email.lower():
         raise InvitationError(
             f"This invitation is for {invitation.email}; you are signed in as {user.email}."

@@ -62,7 +62,7 @@ def invitation(request: HttpRequest, key: str) -> HttpResponse:
         found = Invitation.objects.select_related("advertiser").filter(key=key).first()
     if found is None:
         return render(request, "network/invitation_invalid.html", status=404)
-    error = None if found.is_usable else _unusable_reason(found)
+    error = None if found.is_usable else found.unusable_reason()
     if error is None and not request.user.is_authenticated:
         # Signing up from the emailed link proves the address: no second verification mail.
         get_adapter(request).stash_verified_email(request, found.email)
@@ -78,14 +78,6 @@ def invitation(request: HttpRequest, key: str) -> HttpResponse:
     return render(
         request, "network/invitation.html", {"invitation": found, "error": error}, status=status
     )
-
-
-def _unusable_reason(invitation: Invitation) -> str:
-    if invitation.status == Invitation.Status.ACCEPTED:
-        return "This invitation has already been used."
-    if invitation.status == Invitation.Status.REVOKED:
-        return "This invitation was revoked. Ask the network for a new one."
-    return "This invitation has expired. Ask the network for a new one."
 
 
 @role_required(*ADMINS)
