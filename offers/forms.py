@@ -87,6 +87,25 @@ class OfferForm(forms.ModelForm):
         if self.instance.pk:
             self.initial["deep_link_domains"] = "\n".join(self.instance.deep_link_domains)
 
+    def clean_currency(self) -> str:
+        """Amounts already typed must still fit a new currency (10.50 cannot become VND)."""
+        currency = self.cleaned_data["currency"]
+        if not self.instance.pk:
+            return currency
+        offer = self.instance
+        amounts = [
+            (g.name, a) for g in offer.goals.all() for a in (g.revenue_amount, g.payout_amount)
+        ]
+        amounts += [("a payout cap", c.limit) for c in offer.caps.filter(metric=Cap.Metric.PAYOUT)]
+        for name, amount in amounts:
+            try:
+                validate_amount(amount, currency)
+            except ValidationError as exc:
+                raise ValidationError(
+                    f"{name} has the amount {amount.normalize():f}: {exc.messages[0]}"
+                ) from None
+        return currency
+
     def clean_deep_link_domains(self) -> list[str]:
         raw = self.cleaned_data.get("deep_link_domains") or ""
         domains = [line.strip().lower().rstrip(".") for line in raw.replace(",", "\n").splitlines()]

@@ -51,6 +51,21 @@ def allowed_moves(offer: Offer, role: str) -> list[str]:
 
 
 @transaction.atomic
+def offer_create(
+    *, network: Network, advertiser, actor: User, offer: Offer, default_goal: Goal
+) -> Offer:
+    """Save a new offer as a draft, with its default goal, and audit it."""
+    offer.network, offer.advertiser, offer.status = network, advertiser, Status.DRAFT
+    offer.save()
+    default_goal.network, default_goal.offer, default_goal.is_default = network, offer, True
+    default_goal.save()
+    audit.record(
+        network=network, actor=actor, action="offer.created", obj=offer, to_state=offer.status
+    )
+    return offer
+
+
+@transaction.atomic
 def offer_transition(
     *, offer: Offer, to_status: str, actor: User, role: str, reason: str = ""
 ) -> Offer:

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +14,7 @@ from django.urls import reverse
 from django.utils.timezone import now
 from django.views.decorators.http import require_POST
 
-from lib.money import CURRENCY_CODES, quantize, validate_amount
+from lib.money import CURRENCY_CODES, quantize
 from lib.tables import configure
 from network import audit
 from network.access import posted, role_required
@@ -23,7 +22,7 @@ from network.audit import AuditEntry
 from network.models import Role
 from offers.forms import CapForm, CreativeForm, GoalForm, LandingPageForm, OfferForm
 from offers.models import DEVICE_TYPES, Cap, Creative, Goal, LandingPage, Offer, OfferAccess
-from offers.services import OfferError, allowed_moves, offer_transition
+from offers.services import OfferError, allowed_moves, offer_create, offer_transition
 from offers.tables import OfferTable, advertiser_offers, terms_label
 from publishers.countries import COUNTRIES
 
@@ -120,7 +119,13 @@ def offer_new(request: HttpRequest) -> HttpResponse:
         posted(request), prefix="goal", offer=_OfferToBe(currency), initial={"name": "Sale"}
     )
     if offer_ok and goal_form.is_valid():
-        offer = _create_offer(request, offer_form, goal_form)
+        offer = offer_create(
+            network=request.network,
+            advertiser=company,
+            actor=request.user,
+            offer=offer_form.save(commit=False),
+            default_goal=goal_form.save(commit=False),
+        )
         messages.success(request, "Offer created as a draft. Add a landing page, then submit it.")
         return _detail(offer)
     return render(
@@ -128,25 +133,6 @@ def offer_new(request: HttpRequest) -> HttpResponse:
         "offers/advertiser/offer_new.html",
         {"form": offer_form, "goal_form": goal_form},
     )
-
-
-@transaction.atomic
-def _create_offer(request: HttpRequest, offer_form: OfferForm, goal_form: GoalForm) -> Offer:
-    offer = offer_form.save(commit=False)
-    offer.network, offer.advertiser = request.network, request.membership.advertiser
-    offer.status = Offer.Status.DRAFT
-    offer.save()
-    goal = goal_form.save(commit=False)
-    goal.network, goal.offer, goal.is_default = request.network, offer, True
-    goal.save()
-    audit.record(
-        network=request.network,
-        actor=request.user,
-        action="offer.created",
-        obj=offer,
-        to_state=offer.status,
-    )
-    return offer
 
 
 @role_required(Role.ADVERTISER)
@@ -209,28 +195,12 @@ def offer_edit(request: HttpRequest, offer: Offer) -> HttpResponse:
     editing = Offer.objects.get(pk=offer.pk)
     form = OfferForm(posted(request), instance=editing, advertiser=request.membership.advertiser)
     if request.method == "POST" and form.is_valid():
-        conflict = _currency_conflict(offer, form.cleaned_data["currency"])
-        if conflict:
-            form.add_error("currency", conflict)
-        else:
-            editing = form.save(commit=False)
-            editing.updated_at = now()
-            editing.save()
-            messages.success(request, "Offer saved.")
-            return _detail(editing)
+        editing = form.save(commit=False)
+        editing.updated_at = now()
+        editing.save()
+        messages.success(request, "Offer saved.")
+        return _detail(editing)
     return _child_page(request, offer, form, "Edit offer")
-
-
-def _currency_conflict(offer: Offer, currency: str) -> str:
-    """Amounts already typed must still fit the new currency (10.50 cannot become VND)."""
-    amounts = [(g.name, a) for g in offer.goals.all() for a in (g.revenue_amount, g.payout_amount)]
-    amounts += [("a payout cap", c.limit) for c in offer.caps.filter(metric=Cap.Metric.PAYOUT)]
-    for name, amount in amounts:
-        try:
-            validate_amount(amount, currency)
-        except ValidationError as exc:
-            return f"{name} has the amount {amount.normalize():f}: {exc.messages[0]}"
-    return ""
 
 
 @role_required(Role.ADVERTISER)
