@@ -7,6 +7,8 @@ from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
 
+from lib.urls import validate_http_url
+
 MACROS = (
     "transaction_id", "offer_id", "affiliate_id", "aff_sub", "aff_sub2", "aff_sub3",
     "aff_sub4", "aff_sub5", "source", "aff_click_id", "offer_url_id", "file_id", "goal_id",
@@ -14,30 +16,29 @@ MACROS = (
 MACRO_PATTERN = re.compile(r"\{([^{}]*)\}")
 
 
-def unknown_macros(template: str) -> list[str]:
-    return [name for name in MACRO_PATTERN.findall(template) if name not in MACROS]
+def check_macros(template: str, known: tuple[str, ...] = MACROS) -> str:
+    """Refuse unknown {macros}, naming them; return the template with each macro replaced by
+    a harmless value, so that the URL around them can be checked."""
+    unknown = [name for name in MACRO_PATTERN.findall(template) if name not in known]
+    if unknown:
+        names = ", ".join("{" + name + "}" for name in dict.fromkeys(unknown))
+        raise ValidationError(
+            f"Unknown macro {names}. Known macros: " + ", ".join("{" + m + "}" for m in known)
+        )
+    return MACRO_PATTERN.sub("x", template)
 
 
 def validate_url_template(template: str) -> None:
-    """An http(s) URL with a host, whose {macros} are all known ones."""
-    unknown = unknown_macros(template)
-    if unknown:
-        names = ", ".join("{" + name + "}" for name in unknown)
-        raise ValidationError(
-            f"Unknown macro {names}. Known macros: " + ", ".join("{" + m + "}" for m in MACROS)
-        )
-    # Check the URL itself with the macros replaced by a harmless value.
-    from lib.urls import validate_http_url
-
-    validate_http_url(MACRO_PATTERN.sub("x", template))
+    """An http(s) URL with a host, whose {macros} are all known landing-page ones."""
+    validate_http_url(check_macros(template))
 
 
-def fill(template: str, values: dict[str, object]) -> str:
+def fill(template: str, values: dict[str, object], known: tuple[str, ...] = MACROS) -> str:
     """Replace each known macro by its URL-encoded value (empty when not given)."""
 
     def replace(match: re.Match) -> str:
         name = match.group(1)
-        if name not in MACROS:
+        if name not in known:
             return match.group(0)
         return quote(str(values.get(name, "") or ""), safe="")
 

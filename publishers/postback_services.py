@@ -9,17 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from lib import safehttp
+from lib.macros import fill
 from lib.money import quantize
 from network import audit
 from publishers.postbacks import (
-    MACRO_PATTERN,
     MACROS,
     MAX_CONSECUTIVE_FAILURES,
     PostbackAttempt,
@@ -97,14 +96,7 @@ def postback_values(conversion: Conversion) -> dict[str, str]:
 
 def fill_values(template: str, values: dict[str, str]) -> str:
     """Each known {macro} replaced by its percent-encoded value; anything else left as is."""
-
-    def replace(match) -> str:
-        name = match.group(1)
-        if name not in MACROS:
-            return match.group(0)
-        return quote(str(values.get(name) or ""), safe="")
-
-    return MACRO_PATTERN.sub(replace, template)
+    return fill(template, values, known=MACROS)
 
 
 def fill_postback_url(template: str, conversion: Conversion) -> str:

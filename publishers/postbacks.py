@@ -7,7 +7,6 @@ fires the offer's own endpoint when it is active, else the global one (postback_
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from lib.macros import check_macros
 from lib.urls import validate_http_url
 
 MACROS = (
@@ -23,20 +23,12 @@ MACROS = (
     "offer_id", "offer_name", "goal_id", "payout", "currency", "conversion_id", "status",
     "datetime",
 )  # fmt: skip
-MACRO_PATTERN = re.compile(r"\{([^{}]*)\}")
 MAX_CONSECUTIVE_FAILURES = 25
 
 
 def validate_postback_template(template: str) -> None:
     """An http(s) URL with a host; {macros} only known ones, and only in the path or query."""
-    unknown = [name for name in MACRO_PATTERN.findall(template) if name not in MACROS]
-    if unknown:
-        names = ", ".join("{" + name + "}" for name in dict.fromkeys(unknown))
-        raise ValidationError(
-            f"Unknown macro {names}. Known macros: " + ", ".join("{" + m + "}" for m in MACROS)
-        )
-    plain = MACRO_PATTERN.sub("x", template)
-    validate_http_url(plain)
+    validate_http_url(check_macros(template, MACROS))
     if "{" in urlsplit(template).netloc or "}" in urlsplit(template).netloc:
         raise ValidationError("Macros can only be used in the path or the query string.")
 
