@@ -13,8 +13,9 @@ from advertisers.models import Advertiser
 from network import middleware as host_cache
 from network.celery import app as celery_app
 from network.models import Membership, Network, Role, User
+from network.tests.celery_worker import celery_worker_process  # noqa: F401  (a fixture)
 from publishers.models import Publisher
-from tracking import lookups
+from tracking import follow_ups, lookups
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -24,6 +25,7 @@ def _fresh_cache():
     cache.clear()
     host_cache._local.clear()
     lookups.forget_all()
+    follow_ups.forget_queued_checks()
     yield
     cache.clear()
     host_cache._local.clear()

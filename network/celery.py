@@ -52,6 +52,10 @@ app.conf.beat_schedule = {
         "task": "network.tasks.clear_expired_sessions",
         "schedule": crontab(hour=4, minute=17),
     },
+    "sweep-unchecked-conversions": {
+        "task": "tracking.tasks.sweep_unchecked_conversions",
+        "schedule": 60.0,
+    },
 }
 
 app.autodiscover_tasks()

@@ -22,7 +22,7 @@ from django.utils.timezone import now
 from lib.money import quantize
 from network.models import Network
 from offers.models import Cap, Goal
-from tracking import caps, lookups
+from tracking import caps, follow_ups, lookups
 from tracking.drain import wait_for_click
 from tracking.ids import is_click_id
 from tracking.models import ADV_SUB_FIELDS, Click, Conversion, RejectedPostback
@@ -86,7 +86,7 @@ def record_conversion(network: Network, data: ConversionInput) -> tuple[Conversi
         created = insert(conversion)
     if not created:
         return existing(conversion), False
-    enqueue_follow_ups(network, conversion)
+    follow_ups.conversion_stored(network.pk)
     return conversion, True
 
 
@@ -273,9 +273,3 @@ def existing(conversion: Conversion) -> Conversion:
         if found:
             return found
     return same.get(click_goal_key=conversion.click_goal_key)
-
-
-def enqueue_follow_ups(network: Network, conversion: Conversion) -> None:
-    from tracking.tasks import conversion_created
-
-    conversion_created.delay_on_commit(network_id=network.pk, conversion_id=conversion.pk)

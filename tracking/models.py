@@ -159,6 +159,12 @@ class Conversion(models.Model):
             models.Index(fields=["network", "publisher", "created_at"]),
             models.Index(fields=["network", "offer", "created_at"]),
             models.Index(fields=["network", "ip", "created_at"]),
+            # The outbox of tracking.follow_ups: conversions still waiting for their check.
+            models.Index(
+                fields=["network", "id"],
+                condition=models.Q(fraud_checked_at__isnull=True),
+                name="conversion_unchecked",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,19 +5,17 @@ from __future__ import annotations
 from celery import shared_task
 
 from network.celery import NetworkTask
-from tracking import fraud
-from tracking.models import Conversion
+from tracking import follow_ups
 
 
 @shared_task(base=NetworkTask, acks_late=True)
-def conversion_created(*, network_id: int, conversion_id: int) -> None:
-    """What follows a new conversion, in one task so a postback publishes one message: the
-    fraud check here, then the publisher's postbacks (their own task: they call out)."""
-    from publishers.tasks import fire_conversion_postbacks
+def check_new_conversions(*, network_id: int) -> int:
+    """Fraud-check the network's unchecked conversions, then fire their publisher postbacks."""
+    return follow_ups.check_new_conversions(network_id)
 
-    conversion = Conversion.objects.filter(pk=conversion_id).first()
-    if conversion is None:
-        return
-    fraud.check_conversion(conversion)
-    if conversion.status == Conversion.Status.PENDING:  # not for refusals (caps, advertiser)
-        fire_conversion_postbacks.delay(network_id=network_id, conversion_id=conversion_id)
+
+@shared_task(acks_late=True)
+def sweep_unchecked_conversions() -> None:
+    """Beat: queue the check for networks whose conversions were left unchecked."""
+    for network_id in follow_ups.networks_with_unchecked_conversions():
+        check_new_conversions.delay(network_id=network_id)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django_scopes import scope
 
 from conftest import client_for, make_world
+from network.tests.celery_worker import TASK_TIMEOUT, read_log, worker_skip_reason
 from publishers.postbacks import PostbackAttempt
 from tracking.models import Conversion
 
@@ -54,3 +57,26 @@ def test_it_fires_no_postback_for_a_refused_conversion(
     with scope(network=network):
         assert Conversion.objects.get().status == "rejected"
         assert not PostbackAttempt.objects.exists()
+
+
+# A real worker: the postbacks publish one check, and the worker checks them all.
+
+
+@pytest.mark.skipif(worker_skip_reason() is not None, reason=worker_skip_reason() or "")
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_checks_every_conversion_of_a_burst(network, world, celery_worker_process):
+    _queue, log = celery_worker_process
+    for _ in range(20):
+        assert b"success=true" in convert(network, world).content
+    deadline = time.monotonic() + TASK_TIMEOUT
+    while time.monotonic() < deadline:
+        with scope(network=network):
+            unchecked = Conversion.objects.filter(fraud_checked_at__isnull=True).count()
+        if not unchecked:
+            break
+        time.sleep(0.25)
+    with scope(network=network):
+        flagged = Conversion.objects.filter(fraud_flags__contains=["bot_user_agent"]).count()
+    assert (unchecked, flagged) == (0, 20), read_log(log)
+    # one postback or a few published the check, not twenty (the rest joined the queued one)
+    assert 1 <= read_log(log).count("tracking.tasks.check_new_conversions[") // 2 < 20

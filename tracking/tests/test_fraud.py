@@ -4,15 +4,18 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
+from celery import current_app
+from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from conftest import make_member, make_world
 from lib import geoip
 from network.audit import AuditEntry
 from network.models import Role
+from tracking import follow_ups
 from tracking.fraud import check_conversion, fraud_flags
 from tracking.models import Click, Conversion
-from tracking.tasks import conversion_created
+from tracking.tasks import check_new_conversions, sweep_unchecked_conversions
 from tracking.tests.test_geoip import write_country_db
 
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -319,43 +322,87 @@ def test_it_keeps_a_reason_code_set_by_another_validation_step(world, network):
     assert (conversion.fraud_flags, conversion.reason_code) == (["bot_user_agent"], "cap_reached")
 
 
-# the task
+# the task: the conversion rows are the outbox (tracking.follow_ups)
 
 
-def test_the_task_checks_the_conversion_in_its_network_scope(world, network):
-    click = make_click(world, user_agent="curl/8.5.0")
-    conversion = make_conversion(world, click)
+def test_the_task_checks_every_unchecked_conversion_of_its_network(world, network):
+    bot = make_click(world, user_agent="curl/8.5.0")
+    conversions = [make_conversion(world, bot), make_conversion(world, make_click(world))]
     # No scope here: the task enters it, and the service's scoped queries would fail otherwise.
-    conversion_created.apply(kwargs={"network_id": network.id, "conversion_id": conversion.pk})
+    assert check_new_conversions.apply(kwargs={"network_id": network.id}).get() == 2
     with scopes_disabled():
-        conversion.refresh_from_db()
-    assert conversion.fraud_flags == ["bot_user_agent"]
-    assert conversion.fraud_checked_at is not None
+        flagged, clean = (Conversion.objects.get(pk=c.pk) for c in conversions)
+    assert flagged.fraud_flags == ["bot_user_agent"] and flagged.fraud_checked_at
+    assert clean.fraud_flags == [] and clean.fraud_checked_at
+    assert check_new_conversions.apply(kwargs={"network_id": network.id}).get() == 0
 
 
-def test_the_task_runs_after_commit(world, network, django_capture_on_commit_callbacks):
+def test_the_task_works_through_more_than_one_batch(world, network, monkeypatch):
+    monkeypatch.setattr(follow_ups, "BATCH", 2)
+    for _ in range(5):
+        make_conversion(world, make_click(world))
+    assert check_new_conversions.apply(kwargs={"network_id": network.id}).get() == 5
+    with scopes_disabled():
+        assert not Conversion.objects.filter(fraud_checked_at__isnull=True).exists()
+
+
+def test_a_new_conversion_is_checked_after_commit(
+    world, network, django_capture_on_commit_callbacks
+):
     conversion = make_conversion(world, make_click(world, user_agent="curl/8.5.0"))
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        conversion_created.delay_on_commit(network_id=network.id, conversion_id=conversion.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        follow_ups.conversion_stored(network.id)
         with scopes_disabled():
             assert Conversion.objects.get(pk=conversion.pk).fraud_checked_at is None
-    assert len(callbacks) == 1
     with scopes_disabled():
         conversion.refresh_from_db()
     assert conversion.fraud_flags == ["bot_user_agent"]
+
+
+def test_a_busy_process_queues_one_check_a_second_per_network(
+    network, other_network, monkeypatch, settings
+):
+    """With a real queue, a thousand postbacks a second must not publish a thousand messages."""
+    monkeypatch.setitem(current_app.conf, "task_always_eager", False)
+    queued, clock = [], [100.0]
+    monkeypatch.setattr(check_new_conversions, "apply_async", lambda **kw: queued.append(kw))
+    monkeypatch.setattr(follow_ups.time, "monotonic", lambda: clock[0])
+    for _ in range(50):
+        follow_ups.queue_check(network.id)
+    follow_ups.queue_check(other_network.id)
+    assert queued == [
+        {"kwargs": {"network_id": network.id}, "countdown": follow_ups.CHECK_DELAY},
+        {"kwargs": {"network_id": other_network.id}, "countdown": follow_ups.CHECK_DELAY},
+    ]
+    clock[0] += follow_ups.CHECK_DELAY - follow_ups.CHECK_MARGIN  # the queued one may be running
+    follow_ups.queue_check(network.id)
+    assert len(queued) == 3
+
+
+def test_the_sweeper_queues_the_check_for_conversions_left_unchecked(world, network, other_network):
+    old = make_conversion(world, make_click(world, user_agent="curl/8.5.0"))
+    fresh = make_conversion(world, make_click(world, user_agent="curl/8.5.0"))
+    with scopes_disabled():
+        Conversion.objects.filter(pk=old.pk).update(
+            created_at=timezone.now() - timedelta(minutes=5)
+        )
+        Conversion.objects.filter(pk=fresh.pk).update(created_at=timezone.now())
+    assert follow_ups.networks_with_unchecked_conversions() == [network.id]
+    sweep_unchecked_conversions.apply()
+    assert follow_ups.networks_with_unchecked_conversions() == []
+    with scopes_disabled():
+        assert Conversion.objects.get(pk=old.pk).fraud_flags == ["bot_user_agent"]
 
 
 def test_the_task_needs_a_network_id(world):
-    conversion = make_conversion(world)
+    make_conversion(world)
     with pytest.raises(TypeError, match="network_id"):
-        conversion_created.apply(kwargs={"conversion_id": conversion.pk})
+        check_new_conversions.apply(kwargs={}).get()
 
 
 def test_the_task_does_not_touch_another_networks_conversion(world, other_network):
     conversion = make_conversion(world, make_click(world, user_agent="curl/8.5.0"))
-    conversion_created.apply(
-        kwargs={"network_id": other_network.id, "conversion_id": conversion.pk}
-    )
+    assert check_new_conversions.apply(kwargs={"network_id": other_network.id}).get() == 0
     with scopes_disabled():
         conversion.refresh_from_db()
     assert (conversion.fraud_flags, conversion.fraud_checked_at) == ([], None)
