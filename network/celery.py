@@ -56,6 +56,16 @@ app.conf.beat_schedule = {
         "task": "tracking.tasks.sweep_unchecked_conversions",
         "schedule": 60.0,
     },
+    "approve-held-conversions": {
+        "task": "payouts.tasks.approve_held_conversions_everywhere",
+        "schedule": crontab(minute="*/15"),
+    },
+    # Hourly, so each network's run starts at 03:00 on the 1st in its own time zone (and a
+    # run missed while beat was down is made at the next hour).
+    "monthly-payouts": {
+        "task": "payouts.tasks.monthly_payouts_everywhere",
+        "schedule": crontab(minute=5),
+    },
 }
 
 app.autodiscover_tasks()

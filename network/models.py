@@ -96,6 +96,18 @@ class Network(models.Model):
         blank=True,
         help_text=_("Where clicks go that no offer can take (e.g. your own site)."),
     )
+    min_payout = models.DecimalField(
+        _("minimum payout"),
+        max_digits=14,
+        decimal_places=3,
+        default=Decimal(50),
+        help_text=_("Smaller balances are carried over to the next month."),
+    )
+    payout_second_approver = models.BooleanField(
+        _("payout runs need a second approver"),
+        default=False,
+        help_text=_("Two different owners or managers must approve each payout run."),
+    )
     created_at = models.DateTimeField(default=now)
 
     def __str__(self) -> str:

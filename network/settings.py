@@ -66,11 +66,13 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_tables2",
+    "django_filters",
     "network",
     "advertisers",
     "publishers",
     "offers",
     "tracking",
+    "payouts",
 ]
 
 MIDDLEWARE = [
@@ -272,3 +274,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Money. The fault test sets a pause inside the payout run's transaction to kill the worker
+# there; it is 0 everywhere else.
+PAYOUT_RUN_PAUSE_SECONDS = env_int("PAYOUT_RUN_PAUSE_SECONDS", 0)

@@ -48,6 +48,14 @@ class Publisher(models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    min_payout = models.DecimalField(
+        _("minimum payout"),
+        max_digits=14,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=_("Empty: the network's minimum."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ScopedManager(network="network")

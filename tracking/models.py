@@ -138,6 +138,10 @@ class Conversion(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     fraud_flags = models.JSONField(default=list, blank=True)
     fraud_checked_at = models.DateTimeField(null=True, blank=True)
+    # How many ledger transactions this conversion has posted (approval, reversal, ...): the
+    # next one's key, so that the database refuses to post the same change twice.
+    ledger_postings = models.PositiveIntegerField(default=0, editable=False)
+    decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=now)
 
     objects = ScopedManager(network="network")

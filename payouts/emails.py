@@ -1,0 +1,53 @@
+"""Emails about money: a run ready for review, a payout approved or paid, an invoice."""
+
+from __future__ import annotations
+
+from network.emails import admin_emails, emails_of, send_templated
+from payouts.ledger import from_minor
+from payouts.models import Invoice, PayoutLine, PayoutRun
+
+
+def send_run_ready(payout_run_id: int) -> None:
+    run = PayoutRun.objects.select_related("network").get(pk=payout_run_id)
+    send_templated(
+        template="payout_run_ready",
+        to=admin_emails(),
+        context={"run": run, "url": run.network.absolute_url(f"/manage/payouts/{run.pk}/")},
+    )
+
+
+def send_payout(payout_line_id: int, event: str) -> None:
+    line = PayoutLine.objects.select_related("run", "publisher", "network").get(pk=payout_line_id)
+    send_templated(
+        template=f"payout_{event}",
+        to=emails_of(line.publisher.memberships.all()),
+        context={
+            "line": line,
+            "amount": from_minor(line.amount, line.currency),
+            "url": line.network.absolute_url(f"/publisher/statements/{line.run.period:%Y-%m}/"),
+        },
+    )
+
+
+def send_invoice_issued(invoice_id: int) -> None:
+    invoice = Invoice.objects.select_related("advertiser", "network").get(pk=invoice_id)
+    send_templated(
+        template="invoice_issued",
+        to=emails_of(invoice.advertiser.memberships.all()),
+        context={
+            "invoice": invoice,
+            "total": from_minor(invoice.total, invoice.currency),
+            "url": invoice.network.absolute_url(f"/advertiser/invoices/{invoice.pk}/"),
+        },
+    )
+
+
+def send_payment_details_changed(publisher) -> None:
+    send_templated(
+        template="payment_details_changed",
+        to=emails_of(publisher.memberships.all()),
+        context={
+            "publisher": publisher,
+            "url": publisher.network.absolute_url("/publisher/payment/"),
+        },
+    )

@@ -1,0 +1,271 @@
+"""Money: a double-entry ledger, monthly payout runs, publisher payment details, invoices.
+
+Ledger amounts are integers in the currency's minor unit. An entry's amount is a debit when
+positive and a credit when negative; every transaction's entries sum to zero (checked when it
+is posted, and by the invariant tests). Entries are never updated or deleted: a correction is
+a new transaction.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.timezone import now
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+
+class Account(models.Model):
+    """One account per (network, kind, party, currency), created on first use."""
+
+    class Kind(models.TextChoices):
+        RECEIVABLE = "receivable", _("Advertiser receivable")
+        PAYABLE = "payable", _("Publisher payable")
+        MARGIN = "margin", _("Network margin")
+        CASH = "cash", _("Cash")
+
+    network = models.ForeignKey("network.Network", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    currency = models.CharField(max_length=3)
+    advertiser = models.ForeignKey(
+        "advertisers.Advertiser", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    publisher = models.ForeignKey(
+        "publishers.Publisher", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ScopedManager(network="network")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "kind", "currency", "advertiser", "publisher"],
+                nulls_distinct=False,
+                name="account_once",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="receivable", advertiser__isnull=False, publisher__isnull=True)
+                    | models.Q(kind="payable", advertiser__isnull=True, publisher__isnull=False)
+                    | models.Q(
+                        kind__in=["margin", "cash"], advertiser__isnull=True, publisher__isnull=True
+                    )
+                ),
+                name="account_party_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        party = self.advertiser or self.publisher
+        return f"{self.get_kind_display()} {party or ''} {self.currency}".replace("  ", " ")
+
+
+class LedgerTransaction(models.Model):
+    """A balanced set of entries. `key` makes each posting happen at most once."""
+
+    class Kind(models.TextChoices):
+        APPROVAL = "approval", _("Conversion approved")
+        REVERSAL = "reversal", _("Conversion reversed")
+        PAYOUT = "payout", _("Payout paid")
+        ADVERTISER_PAYMENT = "adv_payment", _("Advertiser payment")
+
+    network = models.ForeignKey("network.Network", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    key = models.CharField(max_length=80)
+    conversion = models.ForeignKey(
+        "tracking.Conversion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    memo = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=now)
+
+    objects = ScopedManager(network="network")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["network", "key"], name="ledger_transaction_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.key}"
+
+
+class Entry(models.Model):
+    """One line of a transaction. Kind, time and conversion are copied from the transaction
+    so that the payout run and the statements read this one table."""
+
+    network = models.ForeignKey("network.Network", on_delete=models.PROTECT, related_name="+")
+    transaction = models.ForeignKey(
+        LedgerTransaction, on_delete=models.PROTECT, related_name="entries"
+    )
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
+    amount = models.BigIntegerField(help_text="minor units; debit > 0 > credit")
+    kind = models.CharField(max_length=12, choices=LedgerTransaction.Kind.choices)
+    conversion = models.ForeignKey(
+        "tracking.Conversion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=now)
+
+    objects = ScopedManager(network="network")
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "created_at"])]
+        verbose_name_plural = "entries"
+
+    def __str__(self) -> str:
+        return f"{self.account}: {self.amount}"
+
+
+class PayoutRun(models.Model):
+    """The payouts of one network for one month; at most one per (network, period)."""
+
+    class Status(models.TextChoices):
+        REVIEW = "review", _("Ready for review")
+        APPROVED = "approved", _("Approved")
+        PAID = "paid", _("Paid")
+
+    network = models.ForeignKey("network.Network", on_delete=models.PROTECT, related_name="+")
+    period = models.DateField(help_text="first day of the month paid")
+    cutoff = models.DateTimeField(help_text="the period's end in the network's time zone")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REVIEW)
+    first_approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=now)
+
+    objects = ScopedManager(network="network")
+
+    class Meta:
+        ordering = ["-period"]
+        constraints = [
+            models.UniqueConstraint(fields=["network", "period"], name="payout_run_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"payouts {self.period:%Y-%m}"
+
+
+class PayoutLine(models.Model):
+    """What one publisher is paid in one currency by a run.
+
+    `amount` is the publisher's payable balance as of the run's cut-off, less what earlier
+    lines already took. A line below the threshold (or not positive) is `carried`: its amount
+    stays in the balance and the next run takes it. The entries behind a line are those of
+    the publisher's payable account with `from_time < created_at <= to_time`."""
+
+    class Status(models.TextChoices):
+        CARRIED = "carried", _("Carried over")
+        PAYABLE = "payable", _("To pay")
+        PAID = "paid", _("Paid")
+
+    network = models.ForeignKey("network.Network", on_delete=models.PROTECT, related_name="+")
+    run = models.ForeignKey(PayoutRun, on_delete=models.PROTECT, related_name="lines")
+    publisher = models.ForeignKey(
+        "publishers.Publisher", on_delete=models.PROTECT, related_name="payout_lines"
+    )
+    currency = models.CharField(max_length=3)
+    amount = models.BigIntegerField(help_text="minor units")
+    conversions = models.IntegerField(default=0)
+    from_time = models.DateTimeField(null=True, blank=True)
+    to_time = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices)
+    payment_reference = models.CharField(max_length=200, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(network="network")
+
+    class Meta:
+        ordering = ["publisher__name", "currency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "publisher", "currency"], name="payout_line_once"
+            )
+        ]
+        indexes = [models.Index(fields=["network", "publisher", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.run} {self.publisher}"
+
+
+class PaymentDetails(models.Model):
+    """How a publisher is paid. Changing it holds their payouts for 48 hours."""
+
+    class Method(models.TextChoices):
+        PAYPAL = "paypal", _("PayPal")
+        BANK = "bank", _("Bank transfer")
+        OTHER = "other", _("Other")
+
+    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
+    publisher = models.OneToOneField(
+        "publishers.Publisher", on_delete=models.CASCADE, related_name="payment_details"
+    )
+    method = models.CharField(_("method"), max_length=8, choices=Method.choices)
+    paypal_email = models.EmailField(_("PayPal email"), blank=True)
+    account_holder = models.CharField(_("account holder"), max_length=150, blank=True)
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    swift = models.CharField(_("SWIFT/BIC"), max_length=11, blank=True)
+    bank_name = models.CharField(_("bank name"), max_length=150, blank=True)
+    account_number = models.CharField(_("account number"), max_length=40, blank=True)
+    routing_number = models.CharField(_("routing or sort code"), max_length=40, blank=True)
+    instructions = models.TextField(_("instructions"), blank=True)
+    changed_at = models.DateTimeField(default=now)
+
+    objects = ScopedManager(network="network")
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} for {self.publisher}"
+
+
+class Invoice(models.Model):
+    """What one advertiser owes for one month's approved conversions, in one currency."""
+
+    class Status(models.TextChoices):
+        ISSUED = "issued", _("Issued")
+        PAID = "paid", _("Paid")
+
+    network = models.ForeignKey("network.Network", on_delete=models.PROTECT, related_name="+")
+    advertiser = models.ForeignKey(
+        "advertisers.Advertiser", on_delete=models.PROTECT, related_name="invoices"
+    )
+    number = models.PositiveIntegerField()
+    period = models.DateField()
+    currency = models.CharField(max_length=3)
+    total = models.BigIntegerField(help_text="minor units")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ISSUED)
+    issued_at = models.DateTimeField(default=now)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    payment_reference = models.CharField(max_length=200, blank=True)
+
+    objects = ScopedManager(network="network")
+
+    class Meta:
+        ordering = ["-period", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["network", "number"], name="invoice_number_once"),
+            models.UniqueConstraint(
+                fields=["network", "advertiser", "period", "currency"], name="invoice_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"invoice {self.number}"
+
+
+class InvoiceLine(models.Model):
+    network = models.ForeignKey("network.Network", on_delete=models.PROTECT, related_name="+")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
+    offer = models.ForeignKey("offers.Offer", on_delete=models.PROTECT, related_name="+")
+    goal = models.ForeignKey("offers.Goal", on_delete=models.PROTECT, related_name="+")
+    conversions = models.IntegerField()
+    amount = models.BigIntegerField(help_text="minor units")
+
+    objects = ScopedManager(network="network")
+
+    class Meta:
+        ordering = ["offer__name", "goal__name"]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} {self.offer} {self.goal}"

@@ -1,0 +1,301 @@
+"""Monthly payout runs: create (set-based), approve (MFA, optional second approver), pay.
+
+A run's line for a publisher pays their payable balance as of the run's cut-off less what
+earlier lines already took. The balance is read from ledger entries by posting time, and a
+run is only made for a period that has ended, so nothing can be posted before a cut-off
+after its run exists: the cut-off never moves back, and re-running a period finds the run.
+The whole run is one transaction: a crash mid-run leaves nothing, and the next attempt makes
+the same run. Runs of one network are serialised by a lock on the network's row, and the
+unique constraints on (network, period) and (run, publisher, currency) back that up.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Sum
+from django.utils.timezone import now
+
+from lib.money import minor_units
+from network import audit
+from network.models import Network, User
+from payouts import ledger
+from payouts.models import Account, LedgerTransaction, PaymentDetails, PayoutLine, PayoutRun
+
+PAYMENT_HOLD = timedelta(hours=48)
+
+
+class PayoutError(ValueError):
+    pass
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(period: date) -> date:
+    return (period.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def previous_month(period: date) -> date:
+    return (period.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def period_bounds(period: date, tz: str) -> tuple[datetime, datetime]:
+    """The month as [start, end) instants in the network's time zone."""
+    zone = ZoneInfo(tz)
+    start = datetime.combine(period, datetime.min.time(), tzinfo=zone)
+    end = datetime.combine(next_month(period), datetime.min.time(), tzinfo=zone)
+    return start, end
+
+
+def last_closed_period(network: Network, moment: datetime | None = None) -> date:
+    """The latest month that has ended in the network's time zone."""
+    local = (moment or now()).astimezone(ZoneInfo(network.timezone))
+    return previous_month(local.date())
+
+
+LINES_SQL = """
+INSERT INTO payouts_payoutline
+    (network_id, run_id, publisher_id, currency, amount, conversions, from_time, to_time,
+     status, payment_reference, paid_at)
+SELECT %(network)s, %(run)s, t.publisher_id, t.currency, t.earned - t.taken, t.conversions,
+       t.last_to, %(cutoff)s,
+       CASE WHEN t.earned - t.taken > 0
+                 AND t.earned - t.taken >= COALESCE(p.min_payout, %(network_min)s) * s.factor
+            THEN 'payable' ELSE 'carried' END,
+       '', NULL
+FROM (
+    SELECT a.publisher_id, a.currency, -SUM(e.amount) AS earned,
+           COALESCE(pr.taken, 0) AS taken, pr.last_to,
+           SUM(CASE WHEN e.kind = 'approval' AND (pr.last_to IS NULL OR e.created_at > pr.last_to)
+                    THEN 1 ELSE 0 END) AS conversions
+    FROM payouts_entry e
+    JOIN payouts_account a ON a.id = e.account_id
+    LEFT JOIN (
+        SELECT publisher_id, currency, SUM(amount) AS taken, MAX(to_time) AS last_to
+        FROM payouts_payoutline
+        WHERE network_id = %(network)s AND status <> 'carried' AND to_time < %(cutoff)s
+        GROUP BY publisher_id, currency
+    ) pr ON pr.publisher_id = a.publisher_id AND pr.currency = a.currency
+    WHERE e.network_id = %(network)s AND a.network_id = %(network)s AND a.kind = 'payable'
+      AND e.kind IN ('approval', 'reversal') AND e.created_at <= %(cutoff)s
+    GROUP BY a.publisher_id, a.currency, pr.taken, pr.last_to
+) t
+JOIN publishers_publisher p ON p.id = t.publisher_id
+JOIN ({factors}) s ON s.currency = t.currency
+WHERE t.earned - t.taken <> 0
+"""
+
+
+def _factors_sql(currencies: list[str]) -> str:
+    """A VALUES list of (currency, 10 ** minor units), to scale the threshold. The codes are
+    ISO 4217 codes read from our own accounts, checked here before they go into the text."""
+    rows = []
+    for code in currencies:
+        if not re.fullmatch(r"[A-Z]{3}", code):
+            raise PayoutError(f"Unexpected currency code {code!r}.")
+        rows.append(f"SELECT '{code}' AS currency, {10 ** minor_units(code)} AS factor")
+    return " UNION ALL ".join(rows) or "SELECT NULL AS currency, NULL AS factor WHERE 1 = 0"
+
+
+@transaction.atomic
+def payout_run_create(network: Network, period: date, *, actor: User | None = None) -> PayoutRun:
+    """The run for `period` (a month), made once; later calls return the same run."""
+    period = month_start(period)
+    cutoff = period_bounds(period, network.timezone)[1]
+    if cutoff > now():
+        raise PayoutError("That month has not ended yet.")
+    Network.objects.select_for_update().filter(pk=network.pk).first()  # one run at a time
+    existing = PayoutRun.objects.filter(period=period).first()
+    if existing:
+        return existing
+    if PayoutRun.objects.filter(period__gt=period).exists():
+        raise PayoutError("A later month was paid already: a run cannot go back in time.")
+    run = PayoutRun.objects.create(network=network, period=period, cutoff=cutoff)
+    insert_lines(network, run)
+    pause_for_fault_tests()
+    audit.record(
+        network=network,
+        actor=actor,
+        actor_label="" if actor else "system: monthly payout run",
+        action="payout_run.created",
+        obj=run,
+        to_state=run.status,
+    )
+    transaction.on_commit(lambda: notify_admins(network, run))
+    return run
+
+
+def insert_lines(network: Network, run: PayoutRun) -> int:
+    currencies = sorted(
+        set(Account.objects.filter(kind=Account.Kind.PAYABLE).values_list("currency", flat=True))
+    )
+    sql = LINES_SQL.replace("{factors}", _factors_sql(currencies))
+    params = {
+        "network": network.pk,
+        "run": run.pk,
+        "cutoff": run.cutoff,
+        "network_min": network.min_payout,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def pause_for_fault_tests() -> None:
+    """The fault test kills the worker here, between the lines and the commit."""
+    if settings.PAYOUT_RUN_PAUSE_SECONDS:
+        time.sleep(settings.PAYOUT_RUN_PAUSE_SECONDS)
+
+
+def notify_admins(network: Network, run: PayoutRun) -> None:
+    from payouts.tasks import send_run_ready_email
+
+    send_run_ready_email.delay(network_id=network.pk, payout_run_id=run.pk)
+
+
+# Approval
+
+
+def can_approve(user: User) -> str:
+    """Why this user may not approve money, or ''. Roles are checked by the view."""
+    from allauth.mfa.utils import is_mfa_enabled
+
+    if not is_mfa_enabled(user):
+        return "Turn on two-factor authentication to approve payouts."
+    return ""
+
+
+@transaction.atomic
+def payout_run_approve(network: Network, run_id: int, *, actor: User) -> PayoutRun:
+    run = PayoutRun.objects.select_for_update().get(pk=run_id)
+    if run.status != PayoutRun.Status.REVIEW:
+        raise PayoutError("This run was approved already.")
+    refusal = can_approve(actor)
+    if refusal:
+        raise PayoutError(refusal)
+    if network.payout_second_approver and run.first_approver_id is None:
+        run.first_approver = actor
+        run.save(update_fields=["first_approver"])
+        audit.record(
+            network=network,
+            actor=actor,
+            action="payout_run.first_approval",
+            obj=run,
+            from_state=run.status,
+            to_state=run.status,
+        )
+        return run
+    if run.first_approver_id == actor.pk:
+        raise PayoutError("A second, different owner or manager must approve this run.")
+    run.status, run.approved_by, run.approved_at = PayoutRun.Status.APPROVED, actor, now()
+    run.save(update_fields=["status", "approved_by", "approved_at"])
+    audit.record(
+        network=network,
+        actor=actor,
+        action="payout_run.approved",
+        obj=run,
+        from_state=PayoutRun.Status.REVIEW,
+        to_state=run.status,
+    )
+    transaction.on_commit(lambda: notify_publishers(network, run, "approved"))
+    return run
+
+
+def notify_publishers(network: Network, run: PayoutRun, event: str, line_ids=None) -> None:
+    from payouts.tasks import send_payout_email
+
+    lines = run.lines.filter(status__in=[PayoutLine.Status.PAYABLE, PayoutLine.Status.PAID])
+    if line_ids is not None:
+        lines = lines.filter(pk__in=line_ids)
+    for line_id in lines.values_list("pk", flat=True):
+        send_payout_email.delay(network_id=network.pk, payout_line_id=line_id, event=event)
+
+
+# Paying
+
+
+def payment_hold_until(publisher_id: int) -> datetime | None:
+    """When a recent change of payment details stops holding this publisher's payout."""
+    details = PaymentDetails.objects.filter(publisher_id=publisher_id).first()
+    if details and details.changed_at + PAYMENT_HOLD > now():
+        return details.changed_at + PAYMENT_HOLD
+    return None
+
+
+@transaction.atomic
+def payout_lines_mark_paid(
+    network: Network, run_id: int, line_ids: list[int], *, reference: str, actor: User
+) -> tuple[list[PayoutLine], list[str]]:
+    """Mark lines paid and post payable -> cash; (paid lines, why others were not)."""
+    run = PayoutRun.objects.select_for_update().get(pk=run_id)
+    if run.status == PayoutRun.Status.REVIEW:
+        raise PayoutError("Approve the run before paying it.")
+    if not reference.strip():
+        raise PayoutError("Give the payment reference (e.g. the bank or PayPal batch id).")
+    lines = run.lines.select_for_update().filter(pk__in=line_ids).select_related("publisher")
+    paid, skipped = [], []
+    for line in lines:
+        reason = _not_payable(line)
+        if reason:
+            skipped.append(f"{line.publisher}: {reason}")
+            continue
+        pay_line(network, line, reference.strip(), actor)
+        paid.append(line)
+    if not run.lines.filter(status=PayoutLine.Status.PAYABLE).exists():
+        run.status = PayoutRun.Status.PAID
+        run.save(update_fields=["status"])
+    if paid:
+        ids = [line.pk for line in paid]
+        transaction.on_commit(lambda: notify_publishers(network, run, "paid", ids))
+    return paid, skipped
+
+
+def _not_payable(line: PayoutLine) -> str:
+    if line.status == PayoutLine.Status.PAID:
+        return "paid already"
+    if line.status == PayoutLine.Status.CARRIED:
+        return "below the minimum: carried to the next run"
+    held = payment_hold_until(line.publisher_id)
+    if held:
+        return f"payment details changed recently: on hold until {held:%Y-%m-%d %H:%M} UTC"
+    return ""
+
+
+def pay_line(network: Network, line: PayoutLine, reference: str, actor: User) -> None:
+    payable = ledger.account(
+        network, Account.Kind.PAYABLE, line.currency, publisher_id=line.publisher_id
+    )
+    cash = ledger.account(network, Account.Kind.CASH, line.currency)
+    posted = ledger.post(
+        network,
+        kind=LedgerTransaction.Kind.PAYOUT,
+        key=f"payout_line:{line.pk}",
+        lines=[(payable, line.amount), (cash, -line.amount)],
+        memo=f"{line} ref {reference}"[:200],
+    )
+    if posted is None:
+        raise PayoutError(f"Line {line.pk} was paid already.")
+    line.status, line.payment_reference, line.paid_at = PayoutLine.Status.PAID, reference, now()
+    line.save(update_fields=["status", "payment_reference", "paid_at"])
+    audit.record(
+        network=network,
+        actor=actor,
+        action="payout_line.paid",
+        obj=line,
+        from_state=PayoutLine.Status.PAYABLE,
+        to_state=PayoutLine.Status.PAID,
+        reason=reference,
+    )
+
+
+def run_totals(run: PayoutRun) -> dict[tuple[str, str], int]:
+    """Sum of line amounts per (status, currency)."""
+    rows = run.lines.values("status", "currency").annotate(total=Sum("amount"))
+    return {(row["status"], row["currency"]): row["total"] for row in rows}

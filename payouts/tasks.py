@@ -1,0 +1,101 @@
+"""Thin Celery tasks of the money app: they take ids, load, and call a service."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from celery import shared_task
+from django.utils.timezone import now
+from django_scopes import scopes_disabled
+
+from network.celery import NetworkTask
+from network.models import Network
+
+MONTHLY_RUN_HOUR = 3  # local time on the 1st
+
+
+def active_network_ids() -> list[int]:
+    with scopes_disabled():
+        return list(
+            Network.objects.filter(status=Network.Status.ACTIVE).values_list("pk", flat=True)
+        )
+
+
+@shared_task(acks_late=True)
+def approve_held_conversions_everywhere() -> None:
+    """Beat, every 15 minutes: one task per network."""
+    for network_id in active_network_ids():
+        approve_held_conversions.delay(network_id=network_id)
+
+
+@shared_task(base=NetworkTask, acks_late=True)
+def approve_held_conversions(*, network_id: int) -> int:
+    from payouts.decisions import approve_held_conversions as approve
+
+    return approve(Network.objects.get(pk=network_id))
+
+
+@shared_task(acks_late=True)
+def monthly_payouts_everywhere() -> None:
+    """Beat, hourly: a network whose last month has no run yet, once the 1st, 03:00 local
+    time has come, gets that month's invoices and payout run."""
+    from payouts.models import PayoutRun
+    from payouts.runs import last_closed_period
+
+    with scopes_disabled():
+        for network in Network.objects.filter(status=Network.Status.ACTIVE):
+            local = now().astimezone(ZoneInfo(network.timezone))
+            if local.day == 1 and local.hour < MONTHLY_RUN_HOUR:
+                continue
+            period = last_closed_period(network)
+            if not PayoutRun.objects.filter(network=network, period__gte=period).exists():
+                monthly_payouts.delay(network_id=network.pk)
+
+
+@shared_task(base=NetworkTask, acks_late=True)
+def monthly_payouts(*, network_id: int) -> None:
+    """Invoices first, then the run: a run that exists means both were made."""
+    from payouts.invoices import invoices_create
+    from payouts.models import PayoutRun
+    from payouts.runs import last_closed_period, payout_run_create
+
+    network = Network.objects.get(pk=network_id)
+    period = last_closed_period(network)
+    if PayoutRun.objects.filter(period__gte=period).exists():
+        return
+    invoices_create(network, period)
+    payout_run_create(network, period)
+
+
+@shared_task(base=NetworkTask, acks_late=True)
+def create_payout_run(*, network_id: int, period: str, user_id: int | None = None) -> int:
+    """An admin's "run payouts for this month" (ISO date of the month's first day)."""
+    from datetime import date
+
+    from network.models import User
+    from payouts.runs import payout_run_create
+
+    network = Network.objects.get(pk=network_id)
+    actor = User.objects.filter(pk=user_id).first() if user_id else None
+    return payout_run_create(network, date.fromisoformat(period), actor=actor).pk
+
+
+@shared_task(base=NetworkTask, acks_late=True, autoretry_for=(OSError,), retry_backoff=True)
+def send_run_ready_email(*, network_id: int, payout_run_id: int) -> None:
+    from payouts.emails import send_run_ready
+
+    send_run_ready(payout_run_id)
+
+
+@shared_task(base=NetworkTask, acks_late=True, autoretry_for=(OSError,), retry_backoff=True)
+def send_payout_email(*, network_id: int, payout_line_id: int, event: str) -> None:
+    from payouts.emails import send_payout
+
+    send_payout(payout_line_id, event)
+
+
+@shared_task(base=NetworkTask, acks_late=True, autoretry_for=(OSError,), retry_backoff=True)
+def send_invoice_email(*, network_id: int, invoice_id: int) -> None:
+    from payouts.emails import send_invoice_issued
+
+    send_invoice_issued(invoice_id)
