@@ -146,7 +146,7 @@ def reprice(network: Network, conversion: Conversion, sale_amount: Decimal) -> N
     if amount < 0:
         raise DecisionError("A sale amount cannot be negative.")
     terms = lookups.conversion_terms(network.pk, conversion.offer_id)
-    goal = next((g for g in terms.goals if g.id == conversion.goal_id), None)
+    goal = terms.goals.get(conversion.goal_id)
     if goal is None:
         raise DecisionError("The conversion's goal no longer exists.")
     payout = lookups.payout_terms(network.pk, conversion.goal_id, conversion.publisher_id)

@@ -154,7 +154,7 @@ class PayoutLine(models.Model):
     `amount` is the publisher's payable balance as of the run's cut-off, less what earlier
     lines already took. A line below the threshold (or not positive) is `carried`: its amount
     stays in the balance and the next run takes it. The entries behind a line are those of
-    the publisher's payable account with `from_time < created_at <= to_time`."""
+    the publisher's payable account with `from_time <= created_at < to_time`."""
 
     class Status(models.TextChoices):
         CARRIED = "carried", _("Carried over")

@@ -73,7 +73,7 @@ SELECT %(network)s, %(run)s, t.publisher_id, t.currency, t.earned - t.taken, t.c
 FROM (
     SELECT a.publisher_id, a.currency, -SUM(e.amount) AS earned,
            COALESCE(pr.taken, 0) AS taken, pr.last_to,
-           SUM(CASE WHEN e.kind = 'approval' AND (pr.last_to IS NULL OR e.created_at > pr.last_to)
+           SUM(CASE WHEN e.kind = 'approval' AND (pr.last_to IS NULL OR e.created_at >= pr.last_to)
                     THEN 1 ELSE 0 END) AS conversions
     FROM payouts_entry e
     JOIN payouts_account a ON a.id = e.account_id
@@ -84,7 +84,7 @@ FROM (
         GROUP BY publisher_id, currency
     ) pr ON pr.publisher_id = a.publisher_id AND pr.currency = a.currency
     WHERE e.network_id = %(network)s AND a.network_id = %(network)s AND a.kind = 'payable'
-      AND e.kind IN ('approval', 'reversal') AND e.created_at <= %(cutoff)s
+      AND e.kind IN ('approval', 'reversal') AND e.created_at < %(cutoff)s
     GROUP BY a.publisher_id, a.currency, pr.taken, pr.last_to
 ) t
 JOIN publishers_publisher p ON p.id = t.publisher_id
@@ -140,7 +140,8 @@ def insert_lines(network: Network, run: PayoutRun) -> int:
     params = {
         "network": network.pk,
         "run": run.pk,
-        "cutoff": run.cutoff,
+        # As the ORM would send it (SQLite compares the stored text with this one's).
+        "cutoff": connection.ops.adapt_datetimefield_value(run.cutoff),
         "network_min": network.min_payout,
     }
     with connection.cursor() as cursor:

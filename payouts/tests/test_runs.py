@@ -1,0 +1,289 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from allauth.mfa.models import Authenticator
+from django_scopes import scope, scopes_disabled
+
+from conftest import make_member, make_world
+from network.models import Role
+from payouts import ledger
+from payouts.decisions import Actor, conversion_decide
+from payouts.invoices import invoice_record_payment, invoices_create
+from payouts.models import Account, Invoice, PaymentDetails, PayoutLine, PayoutRun
+from payouts.runs import (
+    PayoutError,
+    payout_lines_mark_paid,
+    payout_run_approve,
+    payout_run_create,
+)
+from payouts.tests.helpers import make_conversion
+
+OCTOBER = date(2026, 10, 1)
+IN_OCTOBER = datetime(2026, 10, 15, 12, tzinfo=UTC)
+IN_NOVEMBER = datetime(2026, 11, 15, 12, tzinfo=UTC)
+AFTER_OCTOBER = datetime(2026, 11, 2, 12, tzinfo=UTC)
+AFTER_NOVEMBER = datetime(2026, 12, 2, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+def world(network, owner):
+    return make_world(network, owner)
+
+
+@pytest.fixture
+def runner(world):
+    return world["offer_access"].publisher
+
+
+def with_mfa(user):
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    return user
+
+
+def approved(network, world, at, **kwargs):
+    conversion = make_conversion(world, at=at, **kwargs)
+    with time_machine.travel(at, tick=False), scope(network=network):
+        conversion_decide(
+            network=network, conversion_id=conversion.pk, to_status="approved", actor=Actor()
+        )
+    return conversion
+
+
+def decide(network, conversion, to_status, at, reason="refund"):
+    with time_machine.travel(at, tick=False), scope(network=network):
+        conversion_decide(
+            network=network,
+            conversion_id=conversion.pk,
+            to_status=to_status,
+            actor=Actor(),
+            reason=reason,
+        )
+
+
+def run_for(network, period, at):
+    with time_machine.travel(at, tick=False), scope(network=network):
+        return payout_run_create(network, period)
+
+
+def lines_of(run) -> dict[str, tuple[int, str]]:
+    with scopes_disabled():
+        return {
+            line.publisher.name: (line.amount, line.status)
+            for line in PayoutLine.objects.filter(run=run).select_related("publisher")
+        }
+
+
+def pay(network, run, user, at, reference="BATCH-1"):
+    with time_machine.travel(at, tick=False), scope(network=network):
+        lines = list(PayoutLine.objects.filter(run=run).values_list("pk", flat=True))
+        return payout_lines_mark_paid(network, run.pk, lines, reference=reference, actor=user)
+
+
+def approve(network, run, user, at=AFTER_OCTOBER):
+    with time_machine.travel(at, tick=False), scope(network=network):
+        return payout_run_approve(network, run.pk, actor=user)
+
+
+def test_a_line_pays_what_was_approved_up_to_the_cutoff(network, world, runner):
+    network.min_payout = 10
+    network.save()
+    for _ in range(3):
+        approved(network, world, IN_OCTOBER)  # 8.00 each
+    approved(network, world, IN_NOVEMBER)
+    run = run_for(network, OCTOBER, AFTER_NOVEMBER)
+    with scopes_disabled():
+        line = PayoutLine.objects.get(run=run)
+    assert (line.amount, line.status, line.conversions) == (2400, "payable", 3)
+    assert run.cutoff == datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def test_a_balance_below_the_minimum_is_carried_then_paid(network, world, runner, owner):
+    network.min_payout = 20
+    network.save()
+    approved(network, world, IN_OCTOBER)
+    october = run_for(network, OCTOBER, AFTER_OCTOBER)
+    assert lines_of(october) == {runner.name: (800, "carried")}
+    approved(network, world, IN_NOVEMBER)
+    approved(network, world, IN_NOVEMBER)
+    november = run_for(network, date(2026, 11, 1), AFTER_NOVEMBER)
+    assert lines_of(november) == {runner.name: (2400, "payable")}
+
+
+def test_a_publishers_own_minimum_wins(network, world, runner):
+    network.min_payout = 100
+    network.save()
+    with scopes_disabled():
+        runner.min_payout = 5
+        runner.save()
+    approved(network, world, IN_OCTOBER)
+    assert lines_of(run_for(network, OCTOBER, AFTER_OCTOBER)) == {runner.name: (800, "payable")}
+
+
+def test_a_reversal_after_payment_is_netted_in_the_next_run(network, world, runner, owner):
+    network.min_payout = 1
+    network.save()
+    with_mfa(owner)
+    first = approved(network, world, IN_OCTOBER)
+    approved(network, world, IN_OCTOBER)
+    october = run_for(network, OCTOBER, AFTER_OCTOBER)
+    approve(network, october, owner)
+    pay(network, october, owner, AFTER_OCTOBER)
+    decide(network, first, "reversed", IN_NOVEMBER)
+    november = run_for(network, date(2026, 11, 1), AFTER_NOVEMBER)
+    assert lines_of(november) == {runner.name: (-800, "carried")}
+    with scope(network=network):
+        payable = Account.objects.get(kind="payable", publisher=runner)
+        assert ledger.balance(payable) == -800  # the publisher owes it back
+    approved(network, world, datetime(2026, 12, 10, tzinfo=UTC))
+    approved(network, world, datetime(2026, 12, 11, tzinfo=UTC))
+    december = run_for(network, date(2026, 12, 1), datetime(2027, 1, 2, tzinfo=UTC))
+    assert lines_of(december) == {runner.name: (800, "payable")}
+
+
+def test_running_a_period_again_makes_nothing_new(network, world):
+    approved(network, world, IN_OCTOBER)
+    first = run_for(network, OCTOBER, AFTER_OCTOBER)
+    approved(network, world, IN_NOVEMBER)  # after the cut-off: not in October's run
+    again = run_for(network, OCTOBER, AFTER_NOVEMBER)
+    assert again.pk == first.pk
+    with scopes_disabled():
+        assert PayoutRun.objects.count() == 1 and PayoutLine.objects.count() == 1
+
+
+def test_a_run_cannot_go_back_in_time_or_into_the_future(network, world):
+    run_for(network, date(2026, 11, 1), AFTER_NOVEMBER)
+    with pytest.raises(PayoutError, match="back in time"):
+        run_for(network, OCTOBER, AFTER_NOVEMBER)
+    with pytest.raises(PayoutError, match="not ended"):
+        run_for(network, date(2026, 12, 1), AFTER_NOVEMBER)
+
+
+def test_the_last_second_of_the_month_belongs_to_it_in_the_networks_time_zone(
+    network, world, runner, settings
+):
+    settings.TIME_ZONE = "America/Los_Angeles"  # the server's zone must not matter
+    network.timezone = "Asia/Ho_Chi_Minh"
+    network.min_payout = 1
+    network.save()
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    approved(network, world, datetime(2026, 10, 31, 23, 59, 59, tzinfo=zone))
+    approved(network, world, datetime(2026, 11, 1, 0, 0, 0, tzinfo=zone))
+    october = run_for(network, OCTOBER, AFTER_NOVEMBER)
+    assert lines_of(october) == {runner.name: (800, "payable")}
+    november = run_for(network, date(2026, 11, 1), AFTER_NOVEMBER + timedelta(days=30))
+    assert lines_of(november) == {runner.name: (800, "payable")}
+
+
+# Approving and paying
+
+
+def test_approving_needs_mfa(network, world, owner):
+    approved(network, world, IN_OCTOBER)
+    run = run_for(network, OCTOBER, AFTER_OCTOBER)
+    with pytest.raises(PayoutError, match="two-factor"):
+        approve(network, run, owner)
+    with_mfa(owner)
+    assert approve(network, run, owner).status == "approved"
+
+
+def test_a_second_approver_must_be_someone_else(network, world, owner, manager):
+    network.payout_second_approver = True
+    network.save()
+    with_mfa(owner), with_mfa(manager)
+    run = run_for(network, OCTOBER, AFTER_OCTOBER)
+    assert approve(network, run, owner).status == "review"
+    with pytest.raises(PayoutError, match="different"):
+        approve(network, run, owner)
+    run = approve(network, run, manager)
+    assert (run.status, run.first_approver, run.approved_by) == ("approved", owner, manager)
+
+
+def test_paying_posts_payable_to_cash_once(network, world, runner, owner):
+    network.min_payout = 1
+    network.save()
+    with_mfa(owner)
+    approved(network, world, IN_OCTOBER)
+    run = run_for(network, OCTOBER, AFTER_OCTOBER)
+    with pytest.raises(PayoutError, match="Approve"):
+        pay(network, run, owner, AFTER_OCTOBER)
+    approve(network, run, owner)
+    paid, skipped = pay(network, run, owner, AFTER_OCTOBER)
+    assert (len(paid), skipped) == (1, [])
+    paid, skipped = pay(network, run, owner, AFTER_OCTOBER)
+    assert paid == [] and "paid already" in skipped[0]
+    with scope(network=network):
+        payable = Account.objects.get(kind="payable", publisher=runner)
+        cash = Account.objects.get(kind="cash")
+        assert (ledger.balance(payable), ledger.balance(cash)) == (0, -800)
+        run.refresh_from_db()
+        line = PayoutLine.objects.get()
+    assert (run.status, line.status, line.payment_reference) == ("paid", "paid", "BATCH-1")
+
+
+def test_new_payment_details_hold_the_payout_for_48_hours(network, world, runner, owner):
+    network.min_payout = 1
+    network.save()
+    with_mfa(owner)
+    approved(network, world, IN_OCTOBER)
+    run = run_for(network, OCTOBER, AFTER_OCTOBER)
+    approve(network, run, owner)
+    with scopes_disabled():
+        PaymentDetails.objects.create(
+            network=network,
+            publisher=runner,
+            method="paypal",
+            paypal_email="new@pub.example",
+            changed_at=AFTER_OCTOBER - timedelta(hours=47),
+        )
+    paid, skipped = pay(network, run, owner, AFTER_OCTOBER)
+    assert paid == [] and "on hold" in skipped[0]
+    paid, skipped = pay(network, run, owner, AFTER_OCTOBER + timedelta(hours=2))
+    assert len(paid) == 1
+
+
+# Invoices
+
+
+def test_invoices_bill_each_advertisers_month_and_record_payment(network, world, owner):
+    approved(network, world, IN_OCTOBER)
+    approved(network, world, IN_OCTOBER)
+    approved(network, world, IN_NOVEMBER)
+    with time_machine.travel(AFTER_OCTOBER, tick=False), scope(network=network):
+        invoices = invoices_create(network, OCTOBER)
+        assert invoices_create(network, OCTOBER) == []  # made once
+    (invoice,) = invoices
+    assert (invoice.number, invoice.total, invoice.currency) == (1, 2000, "USD")
+    with scopes_disabled():
+        line = invoice.lines.get()
+    assert (line.offer, line.goal, line.conversions, line.amount) == (
+        world["offer"],
+        world["goal"],
+        2,
+        2000,
+    )
+    with scope(network=network):
+        invoice_record_payment(network, invoice.pk, reference="WIRE 42", actor=owner)
+        receivable = Account.objects.get(kind="receivable")
+        assert ledger.balance(receivable) == 1000  # November's approval is still owed
+        with pytest.raises(PayoutError, match="paid already"):
+            invoice_record_payment(network, invoice.pk, reference="WIRE 42", actor=owner)
+    with time_machine.travel(AFTER_NOVEMBER, tick=False), scope(network=network):
+        (november,) = invoices_create(network, date(2026, 11, 1))
+    assert (november.number, november.total) == (2, 1000)
+    with scopes_disabled():
+        assert Invoice.objects.count() == 2
+
+
+def test_publishers_in_other_networks_are_not_in_the_run(network, other_network, world, owner):
+    other_world = make_world(other_network, make_member(other_network, Role.OWNER, "o@b.example"))
+    approved(network, world, IN_OCTOBER)
+    approved(other_network, other_world, IN_OCTOBER)
+    run = run_for(network, OCTOBER, AFTER_OCTOBER)
+    with scopes_disabled():
+        assert {line.publisher.network_id for line in PayoutLine.objects.filter(run=run)} == {
+            network.pk
+        }
