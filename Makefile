@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint format bench-hosts bench-offers bench-clicks bench-postbacks clean
+.PHONY: run test lint format bench-hosts bench-offers bench-clicks bench-postbacks bench-payouts clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,9 @@ bench-clicks: $(VENV)/.dev
 bench-postbacks: $(VENV)/.dev
 	@command -v wrk >/dev/null || apt-get install -y -qq wrk
 	$(BIN)/python bench/postbacks.py
+
+bench-payouts: $(VENV)/.dev
+	$(BIN)/python bench/payouts.py
 
 clean:
 	rm -rf var/broker var/celerybeat-schedule*
