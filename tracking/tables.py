@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import django_tables2 as tables
 from django.utils.html import format_html
 
@@ -7,7 +9,20 @@ from lib.money import quantize
 from tracking.models import Conversion
 
 
+class SelectColumn(tables.CheckBoxColumn):
+    """A checkbox per row named "selected" (the bulk form's field); the header is a word, as
+    a header checkbox would need a script to select the page."""
+
+    @property
+    def header(self):
+        return "Select"
+
+
 class ConversionTable(tables.Table):
+    selected = SelectColumn(
+        accessor="pk",
+        attrs={"td__input": {"aria-label": lambda record: f"Select conversion {record.pk}"}},
+    )
     created_at = tables.DateTimeColumn(verbose_name="Time", format="Y-m-d H:i")
     id = tables.Column(verbose_name="ID")
     offer = tables.Column(accessor="offer__name", verbose_name="Offer")
@@ -18,6 +33,7 @@ class ConversionTable(tables.Table):
     revenue = tables.Column()
     payout = tables.Column()
     order_id = tables.Column(verbose_name="Order")
+    transaction_id = tables.Column(accessor="click_id", verbose_name="Transaction id")
     aff_sub = tables.Column(accessor="click__aff_sub", verbose_name="aff_sub")
     method = tables.Column()
     flags = tables.Column(accessor="fraud_flags", orderable=False, verbose_name="Flags")
@@ -25,6 +41,7 @@ class ConversionTable(tables.Table):
     class Meta:
         model = Conversion
         fields = [
+            "selected",
             "created_at",
             "id",
             "offer",
@@ -35,6 +52,7 @@ class ConversionTable(tables.Table):
             "revenue",
             "payout",
             "order_id",
+            "transaction_id",
             "aff_sub",
             "method",
             "flags",
@@ -65,7 +83,17 @@ class ConversionTable(tables.Table):
         return ", ".join(value) if value else "—"
 
 
-def conversion_table(queryset, role: str) -> ConversionTable:
-    """Each role sees its own columns: publishers never see revenue, advertisers no payout."""
-    exclude = {"publisher": ("revenue", "publisher", "flags"), "advertiser": ("payout",)}
-    return ConversionTable(queryset, exclude=exclude.get(role, ()))
+def conversion_table(queryset, role: str, *, selected: Collection[int] = ()) -> ConversionTable:
+    """Each role sees its own columns: publishers never see revenue, advertisers no payout.
+
+    Advertisers and admins get a checkbox per row for the bulk decisions; `selected` are the
+    ids to show checked again (a bulk form sent back with an error)."""
+    exclude = {
+        "publisher": ("selected", "revenue", "publisher", "flags"),
+        "advertiser": ("payout",),
+    }
+    table = ConversionTable(queryset, exclude=exclude.get(role, ()))
+    if role != "publisher":
+        chosen = frozenset(selected)
+        table.columns["selected"].column.checked = lambda value, record: value in chosen
+    return table
