@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Sum
 from django.utils.timezone import now
 
 from lib.money import minor_units
@@ -294,9 +293,3 @@ def pay_line(network: Network, line: PayoutLine, reference: str, actor: User) ->
         to_state=PayoutLine.Status.PAID,
         reason=reference,
     )
-
-
-def run_totals(run: PayoutRun) -> dict[tuple[str, str], int]:
-    """Sum of line amounts per (status, currency)."""
-    rows = run.lines.values("status", "currency").annotate(total=Sum("amount"))
-    return {(row["status"], row["currency"]): row["total"] for row in rows}

@@ -19,7 +19,14 @@ from conftest import make_world
 from payouts import ledger
 from payouts.decisions import Actor, DecisionError, conversion_decide
 from payouts.models import Account, Entry, PayoutLine
-from payouts.runs import PayoutError, payout_lines_mark_paid, payout_run_approve, payout_run_create
+from payouts.runs import (
+    PayoutError,
+    next_month,
+    payout_lines_mark_paid,
+    payout_run_approve,
+    payout_run_create,
+    previous_month,
+)
 from payouts.tests.helpers import make_conversion, make_publisher
 from tracking.models import Conversion
 
@@ -68,7 +75,7 @@ def play_all(network, owner, steps):
         with time_machine.travel(moment, tick=False), scope(network=network):
             play(step, network, owner, world, publishers, conversions, month)
         if step[0] == "next_month":  # and its run, as the beat job makes it
-            month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+            month = next_month(month)
             moment = datetime(month.year, month.month, 2, tzinfo=UTC)
             with time_machine.travel(moment, tick=False), scope(network=network):
                 play(("run",), network, owner, world, publishers, conversions, month)
@@ -99,7 +106,7 @@ def play(step, network, owner, world, publishers, conversions, month):
                 reason="test",
             )
     elif kind == "run":
-        previous = (month.replace(day=1) - timedelta(days=1)).replace(day=1)
+        previous = previous_month(month)
         try:
             run = payout_run_create(network, previous)
             if run.status == "review":
