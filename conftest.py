@@ -130,6 +130,36 @@ def outsider(db) -> User:
     return make_user("outsider@example.com")
 
 
+def make_money(network: Network, advertiser, publisher) -> tuple:
+    """A payout run in review with one line for the publisher, and an issued invoice."""
+    from datetime import date, datetime
+    from datetime import timezone as dt_timezone
+
+    from payouts.models import Invoice, PayoutLine, PayoutRun
+
+    cutoff = datetime(2026, 10, 1, tzinfo=dt_timezone.utc)
+    run = PayoutRun.objects.create(network=network, period=date(2026, 9, 1), cutoff=cutoff)
+    line = PayoutLine.objects.create(
+        network=network,
+        run=run,
+        publisher=publisher,
+        currency="USD",
+        amount=12_345,
+        conversions=3,
+        to_time=cutoff,
+        status=PayoutLine.Status.PAYABLE,
+    )
+    invoice = Invoice.objects.create(
+        network=network,
+        advertiser=advertiser,
+        number=1,
+        period=date(2026, 9, 1),
+        currency="USD",
+        total=20_000,
+    )
+    return run, line, invoice
+
+
 def make_world(network: Network, admin: User) -> dict[str, object]:
     """One object of every kind a portal URL can name, in this network.
 
@@ -228,6 +258,7 @@ def make_world(network: Network, admin: User) -> dict[str, object]:
         invitation = invitation_create(
             network=network, invited_by=admin, email=f"new@{network.slug}.example", role="manager"
         )
+        payout_run, payout_line, invoice = make_money(network, advertiser, publisher)
     return {
         "advertiser": advertiser,
         "publisher": applicant,
@@ -241,5 +272,8 @@ def make_world(network: Network, admin: User) -> dict[str, object]:
         "offer_access": access,
         "invitation": invitation,
         "postback_endpoint": postback_endpoint,
+        "payout_run": payout_run,
+        "payout_line": payout_line,
+        "invoice": invoice,
         "key": invitation.key,  # the invitation link's token
     }

@@ -39,6 +39,7 @@ urlpatterns = [
     path("publisher/offers/", include("offers.urls_publisher")),
     path("publisher/postbacks/", include("publishers.urls_postbacks")),
     path("", include("tracking.urls_portal")),
+    path("", include("payouts.urls")),
     path("accounts/", include("allauth.urls")),
 ]
 

@@ -1,0 +1,10 @@
+"""The money pages of a network's host: payout runs and invoices for admins, statements and
+payment details for publishers, invoices for advertisers."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("manage/payouts/", include("payouts.urls_runs")),
+    path("", include("payouts.urls_invoices")),
+    path("publisher/", include("payouts.urls_publisher")),
+]
