@@ -14,7 +14,7 @@ timed RUN_TRIES times, each a first run (the one before is deleted), the floor t
 before each; the best of each counts. It prints both, their ratio, the lines and their sum
 against the conversions' payouts (must match to the minor unit), and whether a second call
 returns the same run and creates nothing. EXPLAIN=1 (or a missed target) also prints the
-plan of the lines query (payouts.runs.LINES_SQL, rolled back).
+plan of the lines query (payouts.runs.lines_sql, rolled back).
 
     make bench-payouts        # PUBLISHERS=5000 CONVERSIONS=1000000 RUN_TRIES=3 EXPLAIN=0
 
@@ -280,9 +280,9 @@ def explain_lines(network, run) -> str:
     """EXPLAIN ANALYZE of the run's INSERT ... SELECT, rolled back (another run id)."""
     from django.db import transaction
 
-    from payouts.runs import LINES_SQL, _factors_sql
+    from payouts.runs import lines_sql
 
-    statement = LINES_SQL.replace("{factors}", _factors_sql(["USD"]))
+    statement = lines_sql(["USD"])
     params = {
         "network": network.pk,
         "run": run.pk + 1_000_000,  # no such run: the FK is checked at commit, never reached

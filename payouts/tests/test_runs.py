@@ -31,7 +31,7 @@ AFTER_NOVEMBER = datetime(2026, 12, 2, 12, tzinfo=UTC)
 
 @pytest.fixture
 def world(network, owner):
-    return make_world(network, owner)
+    return make_world(network, owner, money=False)
 
 
 @pytest.fixture
@@ -279,7 +279,9 @@ def test_invoices_bill_each_advertisers_month_and_record_payment(network, world,
 
 
 def test_publishers_in_other_networks_are_not_in_the_run(network, other_network, world, owner):
-    other_world = make_world(other_network, make_member(other_network, Role.OWNER, "o@b.example"))
+    other_world = make_world(
+        other_network, make_member(other_network, Role.OWNER, "o@b.example"), money=False
+    )
     approved(network, world, IN_OCTOBER)
     approved(other_network, other_world, IN_OCTOBER)
     run = run_for(network, OCTOBER, AFTER_OCTOBER)
