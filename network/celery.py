@@ -23,8 +23,6 @@ app.conf.update(
     task_reject_on_worker_lost=True,
     worker_prefetch_multiplier=1,
     broker_connection_retry_on_startup=True,
-    # Longer than the longest task, so that a late-acked task is not redelivered while running.
-    broker_transport_options={"visibility_timeout": 3600},
     timezone="UTC",
 )
 

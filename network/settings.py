@@ -119,6 +119,10 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+if "sqlite" in DATABASES["default"]["ENGINE"]:
+    # The embedded default for `make run`: the ledger account's NULLS NOT DISTINCT constraint
+    # and the entries' covering index are PostgreSQL features, which CI and production use.
+    SILENCED_SYSTEM_CHECKS = ["models.W040", "models.W047"]
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
@@ -206,6 +210,9 @@ globals().update(_email_settings(EMAIL_URL))
 # Celery: filesystem broker under var/ by default, Redis or RabbitMQ by CELERY_BROKER_URL.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
+# Redis redelivers a late-acked task whose worker died after this many seconds: longer than
+# the longest task, so that a running task is not delivered twice (the fault tests shorten it).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_BROKER_DIR = VAR_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     os.makedirs(CELERY_BROKER_DIR / "queue", exist_ok=True)

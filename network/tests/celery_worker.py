@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 from uuid import uuid4
@@ -51,10 +53,33 @@ def read_log(log: Path) -> str:
 
 
 @pytest.fixture
-def celery_worker_process(tmp_path):
-    """A `celery -A network worker` subprocess on a queue of its own; yields (queue, log)."""
+def celery_queue():
+    """A queue of this test's own, where the test's tasks are sent (not run eagerly)."""
     queue = f"test-{uuid4().hex}"
+    previous_queue = celery_app.conf.task_default_queue
+    previous_eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_default_queue = queue
+    celery_app.conf.task_always_eager = False
+    try:
+        yield queue
+    finally:
+        celery_app.conf.task_default_queue = previous_queue
+        celery_app.conf.task_always_eager = previous_eager
+        _delete_queue(queue)
+
+
+@pytest.fixture
+def celery_worker_process(tmp_path, celery_queue):
+    """A `celery -A network worker` subprocess on the test's queue; yields (queue, log)."""
     log = tmp_path / "worker.log"
+    with running_worker(celery_queue, log):
+        yield celery_queue, log
+
+
+@contextmanager
+def running_worker(queue: str, log: Path, **extra_env: str) -> Iterator[subprocess.Popen]:
+    """A worker process on `queue`, ready when this enters, stopped when it leaves. The fault
+    tests kill it themselves (`kill_worker`) and start another on the same queue."""
     env = {
         **os.environ,
         "DATABASE_URL": _test_database_url(),
@@ -63,6 +88,7 @@ def celery_worker_process(tmp_path):
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "EMAIL_URL": "locmem:",
         "PYTHONUNBUFFERED": "1",
+        **extra_env,
     }
     env.setdefault("SECRET_KEY", "celery-worker-test-key")
     celery = Path(sys.executable).parent / "celery"
@@ -76,16 +102,12 @@ def celery_worker_process(tmp_path):
         "-Q",
         queue,
         "--hostname",
-        f"{queue}@%h",
+        f"{queue}-{uuid4().hex[:6]}@%h",
         "--without-gossip",
         "--without-mingle",
         "--without-heartbeat",
     ]
-    previous_queue = celery_app.conf.task_default_queue
-    previous_eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_default_queue = queue
-    celery_app.conf.task_always_eager = False
-    with log.open("wb") as output:
+    with log.open("ab") as output:
         process = subprocess.Popen(
             command,
             cwd=settings.BASE_DIR,
@@ -95,21 +117,26 @@ def celery_worker_process(tmp_path):
             start_new_session=True,  # its own process group, killed as one below
         )
     try:
-        deadline = time.monotonic() + WORKER_READY_TIMEOUT
-        while " ready." not in read_log(log):
-            if process.poll() is not None:
-                pytest.fail(f"the worker exited with {process.returncode}:\n{read_log(log)}")
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"the worker was not ready in {WORKER_READY_TIMEOUT} s:\n{read_log(log)}"
-                )
-            time.sleep(0.2)
-        yield queue, log
+        wait_for_log(log, " ready.", process, WORKER_READY_TIMEOUT, "the worker to be ready")
+        yield process
     finally:
-        celery_app.conf.task_default_queue = previous_queue
-        celery_app.conf.task_always_eager = previous_eager
         _stop(process)
-        _delete_queue(queue)
+
+
+def wait_for_log(log: Path, text: str, process: subprocess.Popen, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while text not in read_log(log):
+        if process.poll() is not None:
+            pytest.fail(f"the worker exited with {process.returncode}:\n{read_log(log)}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {timeout} s for {what}:\n{read_log(log)}")
+        time.sleep(0.2)
+
+
+def kill_worker(process: subprocess.Popen) -> None:
+    """SIGKILL, as the OOM killer or a lost machine would: no clean-up, no ack."""
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
 
 
 def _delete_queue(name: str) -> None:

@@ -1,0 +1,141 @@
+"""Fault tests of the monthly payout run on PostgreSQL and a real broker: a worker killed in
+the middle of the run, and two runs of the same month started at once."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.db.models import Sum
+from django_scopes import scope, scopes_disabled
+
+from conftest import make_world
+from network.audit import AuditEntry
+from network.tests.celery_worker import (
+    kill_worker,
+    read_log,
+    running_worker,
+    wait_for_log,
+    worker_skip_reason,
+)
+from payouts.decisions import Actor, conversion_decide
+from payouts.models import PayoutLine, PayoutRun
+from payouts.runs import last_closed_period, payout_run_create, period_bounds
+from payouts.tasks import create_payout_run
+from payouts.tests.helpers import make_conversion, make_publisher
+
+PUBLISHERS = 12
+RUN_TIMEOUT = 60  # seconds: a second worker starts, gets the message back and runs it
+
+needs_postgresql = pytest.mark.skipif(
+    worker_skip_reason() is not None, reason=worker_skip_reason() or ""
+)
+
+
+def approved_month(network, owner) -> tuple:
+    """PUBLISHERS publishers with 1..PUBLISHERS approved conversions in the last closed
+    month; (that month, what each publisher earned in minor units)."""
+    world = make_world(network, owner, money=False)
+    period = last_closed_period(network)
+    start, _ = period_bounds(period, network.timezone)
+    earned = {}
+    for n in range(1, PUBLISHERS + 1):
+        publisher = make_publisher(network, f"Publisher {n}")
+        at = start + timedelta(days=n, hours=n)
+        for _ in range(n):
+            conversion = make_conversion(world, publisher=publisher, payout=f"{n}.25", at=at)
+            with time_machine.travel(at, tick=False), scope(network=network):
+                conversion_decide(
+                    network=network,
+                    conversion_id=conversion.pk,
+                    to_status="approved",
+                    actor=Actor(label="test"),
+                )
+        earned[publisher.pk] = n * (n * 100 + 25)
+    return period, earned
+
+
+def lines_of(network, period) -> dict[int, int]:
+    with scopes_disabled():
+        return dict(
+            PayoutLine.objects.filter(run__network=network, run__period=period).values_list(
+                "publisher_id", "amount"
+            )
+        )
+
+
+def wait_for_run(network, period) -> PayoutRun:
+    deadline = time.monotonic() + RUN_TIMEOUT
+    while time.monotonic() < deadline:
+        with scopes_disabled():
+            run = PayoutRun.objects.filter(network=network, period=period).first()
+        if run is not None:
+            return run
+        time.sleep(0.3)
+    pytest.fail(f"no payout run for {period} after {RUN_TIMEOUT} s")
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_in_the_middle_of_the_run_leaves_the_same_run_to_its_successor(
+    network, owner, celery_queue, tmp_path
+):
+    period, earned = approved_month(network, owner)
+    log = tmp_path / "workers.log"
+    # A short visibility timeout: Redis gives the killed worker's unacked message to the next.
+    with running_worker(
+        celery_queue, log, PAYOUT_RUN_PAUSE_SECONDS="120", CELERY_VISIBILITY_TIMEOUT="2"
+    ) as first:
+        task = create_payout_run.delay(network_id=network.pk, period=period.isoformat())
+        wait_for_log(log, "lines inserted, pausing", first, RUN_TIMEOUT, "the run's lines")
+        kill_worker(first)
+    with scopes_disabled():
+        assert not PayoutRun.objects.filter(network=network).exists()  # rolled back
+
+    time.sleep(3)  # past the visibility timeout
+    with running_worker(celery_queue, log, CELERY_VISIBILITY_TIMEOUT="2") as second:
+        run = wait_for_run(network, period)
+        wait_for_log(log, f"{task.id}] succeeded", second, RUN_TIMEOUT, "the redelivered task")
+
+    assert read_log(log).count(f"create_payout_run[{task.id}] received") == 2  # redelivered
+    assert lines_of(network, period) == earned  # same totals, one line per publisher
+    with scopes_disabled():
+        assert PayoutRun.objects.filter(network=network).count() == 1
+        assert AuditEntry.objects.filter(action="payout_run.created").count() == 1
+    assert run.status == PayoutRun.Status.REVIEW
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_of_the_same_month_started_at_once_make_one_run(network, owner):
+    period, earned = approved_month(network, owner)
+    start_together = threading.Barrier(2)
+    made, failures = [], []
+
+    def run_payouts():
+        try:
+            start_together.wait(timeout=10)
+            with scope(network=network):
+                made.append(payout_run_create(network, period).pk)
+        except Exception as error:  # reported below, with the other thread's result
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run_payouts) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert failures == []
+    assert len(made) == 2 and made[0] == made[1]
+    assert lines_of(network, period) == earned
+    with scopes_disabled():
+        assert PayoutRun.objects.filter(network=network).count() == 1
+        total = PayoutLine.objects.filter(run_id=made[0]).aggregate(total=Sum("amount"))
+    assert total["total"] == sum(earned.values())
