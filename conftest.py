@@ -13,7 +13,10 @@ from advertisers.models import Advertiser
 from network import middleware as host_cache
 from network.celery import app as celery_app
 from network.models import Membership, Network, Role, User
-from network.tests.celery_worker import celery_worker_process  # noqa: F401  (a fixture)
+from network.tests.celery_worker import (  # noqa: F401  (fixtures)
+    celery_queue,
+    celery_worker_process,
+)
 from publishers.models import Publisher
 from tracking import follow_ups, lookups
 
@@ -278,4 +281,6 @@ def make_world(network: Network, admin: User, *, money: bool = True) -> dict[str
         "payout_line": payout_line,
         "invoice": invoice,
         "key": invitation.key,  # the invitation link's token
+        "year": 2026,  # a statement's month: make_money's run
+        "month": 9,
     }

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from advertisers.models import Advertiser
-from lib.money import CURRENCIES
+from lib.money import CURRENCIES, minor_units, quantize, validate_amount
 from network.models import RESERVED_SLUGS, TIMEZONES, Invitation, Membership, Network, Role
 
 
@@ -82,4 +84,37 @@ class NetworkSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Network
-        fields = ["name", "timezone", "language", "default_margin_percent"]
+        fields = [
+            "name",
+            "timezone",
+            "language",
+            "default_margin_percent",
+            "min_payout",
+            "payout_second_approver",
+        ]
+        help_texts = {
+            "min_payout": _(
+                "A publisher whose balance is below this at the monthly payout run is not "
+                "paid that month: the balance is carried over to the next run. A publisher "
+                "can have their own minimum, set on their review page."
+            ),
+            "payout_second_approver": _(
+                "Each payout run needs the approval of two different owners or managers "
+                "before it can be paid."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        currency = self.instance.currency
+        amount = self.fields["min_payout"]
+        amount.label = _("Minimum payout (%(currency)s)") % {"currency": currency}
+        amount.widget.attrs.update(min="0", step=str(Decimal(1).scaleb(-minor_units(currency))))
+        if self.instance.min_payout is not None:  # 50.00 for USD, not the column's 50.000
+            self.initial["min_payout"] = quantize(self.instance.min_payout, currency)
+
+    def clean_min_payout(self) -> Decimal:
+        """Not negative, and no finer than the network currency's minor unit (cents)."""
+        amount = self.cleaned_data["min_payout"]
+        validate_amount(amount, self.instance.currency)
+        return amount

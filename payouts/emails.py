@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from network.emails import admin_emails, emails_of, send_templated
 from payouts.ledger import from_minor
 from payouts.models import Invoice, PayoutLine, PayoutRun
+
+
+def portal_path(name: str, **kwargs) -> str:
+    """A page of a network's portal (emails are sent outside any request's urlconf)."""
+    return reverse(name, urlconf="network.urls", kwargs=kwargs)
 
 
 def send_run_ready(payout_run_id: int) -> None:
@@ -12,7 +19,10 @@ def send_run_ready(payout_run_id: int) -> None:
     send_templated(
         template="payout_run_ready",
         to=admin_emails(),
-        context={"run": run, "url": run.network.absolute_url(f"/manage/payouts/{run.pk}/")},
+        context={
+            "run": run,
+            "url": run.network.absolute_url(portal_path("payout_run_detail", payout_run_id=run.pk)),
+        },
     )
 
 
@@ -24,7 +34,13 @@ def send_payout(payout_line_id: int, event: str) -> None:
         context={
             "line": line,
             "amount": from_minor(line.amount, line.currency),
-            "url": line.network.absolute_url(f"/publisher/statements/{line.run.period:%Y-%m}/"),
+            "url": line.network.absolute_url(
+                portal_path(
+                    "publisher_statement",
+                    year=line.run.period.year,
+                    month=line.run.period.month,
+                )
+            ),
         },
     )
 
@@ -37,7 +53,9 @@ def send_invoice_issued(invoice_id: int) -> None:
         context={
             "invoice": invoice,
             "total": from_minor(invoice.total, invoice.currency),
-            "url": invoice.network.absolute_url(f"/advertiser/invoices/{invoice.pk}/"),
+            "url": invoice.network.absolute_url(
+                portal_path("advertiser_invoice_detail", invoice_id=invoice.pk)
+            ),
         },
     )
 
@@ -48,6 +66,6 @@ def send_payment_details_changed(publisher) -> None:
         to=emails_of(publisher.memberships.all()),
         context={
             "publisher": publisher,
-            "url": publisher.network.absolute_url("/publisher/payment/"),
+            "url": publisher.network.absolute_url(portal_path("publisher_payment_details")),
         },
     )

@@ -17,7 +17,7 @@ from network import audit
 from network.models import Network, User
 from payouts import ledger
 from payouts.models import Account, Entry, Invoice, InvoiceLine, LedgerTransaction
-from payouts.runs import PayoutError, period_bounds
+from payouts.runs import PayoutError, month_start, period_bounds
 
 Kind = LedgerTransaction.Kind
 
@@ -25,6 +25,7 @@ Kind = LedgerTransaction.Kind
 @transaction.atomic
 def invoices_create(network: Network, period: date) -> list[Invoice]:
     """The month's invoices, made once (the unique constraint and the network lock)."""
+    period = month_start(period)
     start, end = period_bounds(period, network.timezone)
     if end > now():
         raise PayoutError("That month has not ended yet.")

@@ -258,7 +258,13 @@ class Invoice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"invoice {self.number}"
+        return self.display_number
+
+    @property
+    def display_number(self) -> str:
+        """How the number reads everywhere: INV-<year of the month billed>-<number>. The stored
+        number counts up per network and never restarts; the year is a reading aid."""
+        return f"INV-{self.period:%Y}-{self.number:04d}"
 
 
 class InvoiceLine(models.Model):

@@ -11,6 +11,7 @@ unique constraints on (network, period) and (run, publisher, currency) back that
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from datetime import date, datetime, timedelta
@@ -27,6 +28,7 @@ from payouts import ledger
 from payouts.models import Account, LedgerTransaction, PaymentDetails, PayoutLine, PayoutRun
 
 PAYMENT_HOLD = timedelta(hours=48)
+logger = logging.getLogger(__name__)
 
 
 class PayoutError(ValueError):
@@ -153,7 +155,7 @@ def payout_run_create(network: Network, period: date, *, actor: User | None = No
         raise PayoutError("A later month was paid already: a run cannot go back in time.")
     run = PayoutRun.objects.create(network=network, period=period, cutoff=cutoff)
     insert_lines(network, run)
-    pause_for_fault_tests()
+    pause_for_fault_tests(run)
     audit.record(
         network=network,
         actor=actor,
@@ -183,9 +185,14 @@ def insert_lines(network: Network, run: PayoutRun) -> int:
         return cursor.rowcount
 
 
-def pause_for_fault_tests() -> None:
+def pause_for_fault_tests(run: PayoutRun) -> None:
     """The fault test kills the worker here, between the lines and the commit."""
     if settings.PAYOUT_RUN_PAUSE_SECONDS:
+        logger.warning(
+            "payout run %s: lines inserted, pausing %s s before the commit (fault-test hook)",
+            run.period,
+            settings.PAYOUT_RUN_PAUSE_SECONDS,
+        )
         time.sleep(settings.PAYOUT_RUN_PAUSE_SECONDS)
 
 
@@ -227,7 +234,7 @@ def payout_run_approve(network: Network, run_id: int, *, actor: User) -> PayoutR
             to_state=run.status,
         )
         return run
-    if run.first_approver_id == actor.pk:
+    if network.payout_second_approver and run.first_approver_id == actor.pk:
         raise PayoutError("A second, different owner or manager must approve this run.")
     run.status, run.approved_by, run.approved_at = PayoutRun.Status.APPROVED, actor, now()
     run.save(update_fields=["status", "approved_by", "approved_at"])
@@ -277,7 +284,7 @@ def payout_lines_mark_paid(
     lines = run.lines.select_for_update().filter(pk__in=line_ids).select_related("publisher")
     paid, skipped = [], []
     for line in lines:
-        reason = _not_payable(line)
+        reason = _not_payable(line, network.timezone)
         if reason:
             skipped.append(f"{line.publisher}: {reason}")
             continue
@@ -292,14 +299,15 @@ def payout_lines_mark_paid(
     return paid, skipped
 
 
-def _not_payable(line: PayoutLine) -> str:
+def _not_payable(line: PayoutLine, tz: str) -> str:
     if line.status == PayoutLine.Status.PAID:
         return "paid already"
     if line.status == PayoutLine.Status.CARRIED:
         return "below the minimum: carried to the next run"
     held = payment_hold_until(line.publisher_id)
     if held:
-        return f"payment details changed recently: on hold until {held:%Y-%m-%d %H:%M} UTC"
+        local = held.astimezone(ZoneInfo(tz))
+        return f"payment details changed recently: on hold until {local:%Y-%m-%d %H:%M %Z}"
     return ""
 
 

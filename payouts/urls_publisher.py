@@ -1,1 +1,15 @@
-urlpatterns: list = []
+"""The publisher's money pages, under /publisher/."""
+
+from django.urls import path
+
+from payouts import views_publisher as views
+
+urlpatterns = [
+    path("statements/", views.publisher_statements, name="publisher_statements"),
+    path(
+        "statements/<int:year>/<int:month>/",
+        views.publisher_statement,
+        name="publisher_statement",
+    ),
+    path("payment-details/", views.publisher_payment_details, name="publisher_payment_details"),
+]

@@ -1,6 +1,9 @@
-"""Publisher applications: apply, then an owner or manager approves or rejects with a reason."""
+"""Publisher applications: apply, then an owner or manager approves or rejects with a reason;
+admins may also give a publisher their own payout minimum."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -62,5 +65,27 @@ def publisher_decide(*, publisher: Publisher, actor: User, approve: bool, reason
     )
     send_publisher_decision_email.delay_on_commit(
         network_id=publisher.network_id, publisher_id=publisher.pk
+    )
+    return publisher
+
+
+@transaction.atomic
+def publisher_set_min_payout(
+    *, publisher: Publisher, actor: User, amount: Decimal | None
+) -> Publisher:
+    """Set (or clear, with None: the network's minimum applies) the publisher's own minimum."""
+    publisher = Publisher.objects.select_for_update().get(pk=publisher.pk)
+    old = publisher.min_payout
+    if old == amount:  # Decimal("10.000") == Decimal("10"); None only equals None
+        return publisher
+    publisher.min_payout = amount
+    publisher.save(update_fields=["min_payout"])
+    audit.record(
+        network=publisher.network,
+        actor=actor,
+        action="publisher.min_payout",
+        obj=publisher,
+        from_state="network default" if old is None else str(old),
+        to_state="network default" if amount is None else str(amount),
     )
     return publisher

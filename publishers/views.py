@@ -12,9 +12,14 @@ from network.access import ADMINS, current_membership, posted, public_page, role
 from network.audit import AuditEntry
 from network.models import Role
 from offers.models import Offer, OfferAccess
-from publishers.forms import DecisionForm, PublisherProfileForm
+from publishers.forms import DecisionForm, MinPayoutForm, PublisherProfileForm
 from publishers.models import Publisher
-from publishers.services import ApplicationError, publisher_apply, publisher_decide
+from publishers.services import (
+    ApplicationError,
+    publisher_apply,
+    publisher_decide,
+    publisher_set_min_payout,
+)
 from publishers.tables import PublisherTable
 
 
@@ -85,9 +90,24 @@ def publisher_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(*ADMINS)
 def publisher_review(request: HttpRequest, publisher_id: int) -> HttpResponse:
+    """The application and its decision, plus the publisher's own payout minimum (the page's
+    second form, told apart by its hidden field `form=min_payout`)."""
     publisher = get_object_or_404(Publisher, pk=publisher_id)
-    form = DecisionForm(posted(request))
-    if request.method == "POST" and form.is_valid():
+    payout_posted = request.method == "POST" and request.POST.get("form") == "min_payout"
+    payout_form = MinPayoutForm(
+        request.POST if payout_posted else None,
+        initial={"min_payout": publisher.min_payout},
+        currency=request.network.currency,
+        network_min=request.network.min_payout,
+    )
+    if payout_posted and payout_form.is_valid():
+        amount = payout_form.cleaned_data["min_payout"]
+        publisher_set_min_payout(publisher=publisher, actor=request.user, amount=amount)
+        done = "the network's minimum applies" if amount is None else "minimum payout saved"
+        messages.success(request, f"{publisher.name}: {done}.")
+        return redirect("publisher_review", publisher_id=publisher.pk)
+    form = DecisionForm(None if payout_posted else posted(request))
+    if request.method == "POST" and not payout_posted and form.is_valid():
         try:
             publisher_decide(
                 publisher=publisher,
@@ -109,6 +129,7 @@ def publisher_review(request: HttpRequest, publisher_id: int) -> HttpResponse:
         {
             "publisher": publisher,
             "form": form,
+            "payout_form": payout_form,
             "history": history,
             "users": publisher.memberships.select_related("user"),
         },

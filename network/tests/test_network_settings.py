@@ -14,6 +14,7 @@ SETTINGS = {
     "timezone": "Europe/Berlin",
     "language": "vi",
     "default_margin_percent": "25.5",
+    "min_payout": "50",
 }
 
 
@@ -53,3 +54,63 @@ def test_it_keeps_the_currency(network, owner):
     client_for(network, owner).post("/manage/settings/", {**SETTINGS, "currency": "VND"})
     network.refresh_from_db()
     assert network.currency == "USD"
+
+
+# Payout settings
+
+
+def test_it_saves_the_payout_settings(network, owner):
+    response = client_for(network, owner).post(
+        "/manage/settings/",
+        {**SETTINGS, "min_payout": "25.50", "payout_second_approver": "on"},
+    )
+    assert response["Location"] == "/manage/settings/"
+    network.refresh_from_db()
+    assert network.min_payout == Decimal("25.50")
+    assert network.payout_second_approver is True
+    with scope(network=network):
+        entry = AuditEntry.objects.get(action="network.min_payout")
+        assert AuditEntry.objects.filter(action="network.payout_second_approver").exists()
+    assert (entry.actor, entry.from_state, entry.to_state) == (owner, "50.00", "25.50")
+
+    client_for(network, owner).post("/manage/settings/", {**SETTINGS, "min_payout": "0"})
+    network.refresh_from_db()
+    assert (network.min_payout, network.payout_second_approver) == (Decimal(0), False)
+
+
+def test_it_shows_the_payout_settings_with_help(network, owner):
+    html = client_for(network, owner).get("/manage/settings/").content.decode()
+    assert "Minimum payout (USD)" in html and 'value="50.00"' in html
+    assert 'step="0.01"' in html
+    assert "carried over to the next run" in html
+    assert "two different owners or managers" in html
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("-1", "cannot be negative"),
+        ("10.005", "at most 2 decimals"),
+        ("ten", "Enter a number"),
+        ("", "required"),
+    ],
+)
+def test_it_refuses_a_bad_minimum_payout(network, owner, value, message):
+    response = client_for(network, owner).post(
+        "/manage/settings/", {**SETTINGS, "min_payout": value}
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors["min_payout"]
+    assert message in " ".join(errors)
+    assert message in response.content.decode()
+    assert Network.objects.get(pk=network.pk).min_payout == Decimal(50)
+
+
+def test_it_takes_the_minimum_in_the_networks_currency(network, owner):
+    network.currency = "JPY"
+    network.save()
+    client = client_for(network, owner)
+    response = client.post("/manage/settings/", {**SETTINGS, "min_payout": "500.5"})
+    assert "JPY has no decimals" in " ".join(response.context["form"].errors["min_payout"])
+    client.post("/manage/settings/", {**SETTINGS, "min_payout": "5000"})
+    assert Network.objects.get(pk=network.pk).min_payout == Decimal(5000)

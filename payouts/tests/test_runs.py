@@ -202,6 +202,19 @@ def test_a_second_approver_must_be_someone_else(network, world, owner, manager):
     assert (run.status, run.first_approver, run.approved_by) == ("approved", owner, manager)
 
 
+def test_the_first_approver_finishes_alone_once_a_second_is_no_longer_required(
+    network, world, owner
+):
+    network.payout_second_approver = True
+    network.save()
+    with_mfa(owner)
+    run = run_for(network, OCTOBER, AFTER_OCTOBER)
+    assert approve(network, run, owner).status == "review"
+    network.payout_second_approver = False
+    network.save()
+    assert approve(network, run, owner).status == "approved"
+
+
 def test_paying_posts_payable_to_cash_once(network, world, runner, owner):
     network.min_payout = 1
     network.save()

@@ -1,0 +1,122 @@
+"""Payment files of an approved payout run, for the admins to upload to PayPal or the bank.
+
+What a file holds:
+
+- only the run's lines that are still to pay (status "payable"): carried lines (below the
+  minimum) and lines marked paid already are left out;
+- only the publishers paid by the file's method (PayPal mass payment file: method "paypal";
+  bank file: method "bank"); publishers with no payment details, or "other", are in neither
+  and are paid by hand;
+- no line whose publisher changed their payment details in the last 48 hours
+  (`runs.PAYMENT_HOLD`): the hold is there so that someone who took over an account cannot
+  redirect a payout, and a file made during the hold would pay the new details. Export again
+  once the hold ends (the run page says until when).
+
+Downloading a file changes nothing: after the transfer, mark the lines paid on the run page
+with the batch reference. Each download is written to the audit log.
+
+Formats:
+
+- PayPal mass payment (`paypal`): no header row; columns recipient email, amount (with the
+  currency's decimals, e.g. 123.45 or 12345 for VND), currency code, unique id (the line id),
+  note ("Commission for 2026-09").
+- Bank (`bank`): a header row, then publisher id, publisher name, account holder, IBAN,
+  SWIFT/BIC, bank name, account number, routing/sort code, amount, currency, reference
+  ("Commission 2026-09 line 17").
+
+Publisher names and payment details are typed by publishers, so a cell that a spreadsheet
+would read as a formula (starting with = + - @, a tab or a carriage return) gets a leading
+single quote.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+from django.utils.timezone import now
+
+from payouts import runs
+from payouts.ledger import from_minor
+from payouts.models import PaymentDetails, PayoutLine, PayoutRun
+
+FORMATS = {"paypal": PaymentDetails.Method.PAYPAL, "bank": PaymentDetails.Method.BANK}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BANK_HEADER = [
+    "publisher id",
+    "publisher name",
+    "account holder",
+    "IBAN",
+    "SWIFT/BIC",
+    "bank name",
+    "account number",
+    "routing/sort code",
+    "amount",
+    "currency",
+    "reference",
+]
+
+
+def safe_cell(value: object) -> str:
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def exported_lines(run: PayoutRun, fmt: str) -> QuerySet[PayoutLine]:
+    """The run's lines to pay by this file's method, leaving out those on hold."""
+    return (
+        run.lines.filter(
+            status=PayoutLine.Status.PAYABLE,
+            publisher__payment_details__method=FORMATS[fmt],
+            publisher__payment_details__changed_at__lte=now() - runs.PAYMENT_HOLD,
+        )
+        .select_related("publisher__payment_details")
+        .order_by("publisher__name", "currency", "pk")
+    )
+
+
+def paypal_rows(run: PayoutRun, lines: Iterable[PayoutLine]) -> Iterable[list]:
+    for line in lines:
+        yield [
+            line.publisher.payment_details.paypal_email,
+            from_minor(line.amount, line.currency),
+            line.currency,
+            line.pk,
+            f"Commission for {run.period:%Y-%m}",
+        ]
+
+
+def bank_rows(run: PayoutRun, lines: Iterable[PayoutLine]) -> Iterable[list]:
+    yield BANK_HEADER
+    for line in lines:
+        details = line.publisher.payment_details
+        yield [
+            line.publisher_id,
+            line.publisher.name,
+            details.account_holder,
+            details.iban,
+            details.swift,
+            details.bank_name,
+            details.account_number,
+            details.routing_number,
+            from_minor(line.amount, line.currency),
+            line.currency,
+            f"Commission {run.period:%Y-%m} line {line.pk}",
+        ]
+
+
+def export_csv(run: PayoutRun, fmt: str) -> tuple[str, int]:
+    """The file's text and how many lines it pays."""
+    lines = list(exported_lines(run, fmt))
+    rows = paypal_rows(run, lines) if fmt == "paypal" else bank_rows(run, lines)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow([safe_cell(cell) for cell in row])
+    return out.getvalue(), len(lines)
+
+
+def filename(network, run: PayoutRun, fmt: str) -> str:
+    return f"payouts-{network.slug}-{run.period:%Y-%m}-{fmt}.csv"

@@ -1,0 +1,99 @@
+"""Forms of the invoice pages: the admins' list filters, creating a month's invoices, and
+recording an advertiser's payment."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import django_filters as filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from advertisers.models import Advertiser
+from network.models import Network
+from payouts.models import Invoice
+from payouts.runs import last_closed_period, previous_month
+
+MONTHS_OFFERED = 24
+
+
+def month_value(period: date) -> str:
+    return f"{period:%Y-%m}"
+
+
+def month_label(period: date) -> str:
+    return date_format(period, "YEAR_MONTH_FORMAT")
+
+
+def parse_month(value: str) -> date | None:
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return None
+
+
+def closed_months(network: Network, count: int = MONTHS_OFFERED) -> list[date]:
+    """The last `count` months that have ended in the network's time zone, latest first."""
+    months = [last_closed_period(network)]
+    while len(months) < count:
+        months.append(previous_month(months[-1]))
+    return months
+
+
+class InvoiceFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(
+        label=_("Status"), choices=Invoice.Status.choices, empty_label=_("Every status")
+    )
+    advertiser = filters.ModelChoiceFilter(
+        label=_("Advertiser"),
+        queryset=Advertiser.objects.none(),
+        empty_label=_("Every advertiser"),
+    )
+    period = filters.ChoiceFilter(
+        label=_("Month"), choices=[], empty_label=_("Every month"), method="filter_period"
+    )
+
+    class Meta:
+        model = Invoice
+        fields: list[str] = []
+
+    def __init__(self, data=None, *, queryset: QuerySet[Invoice]):
+        super().__init__(data, queryset=queryset)
+        # Evaluated in the request's scope: this network's companies and months only.
+        self.filters["advertiser"].queryset = Advertiser.objects.order_by("name")
+        periods = Invoice.objects.dates("period", "month", order="DESC")
+        self.filters["period"].extra["choices"] = [
+            (month_value(period), month_label(period)) for period in periods
+        ]
+
+    def filter_period(self, queryset: QuerySet[Invoice], name: str, value: str):
+        period = parse_month(value)
+        return queryset.filter(period=period) if period else queryset
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter narrows the list (for a "Clear filters" link)."""
+        return self.is_bound and self.form.is_valid() and any(self.form.cleaned_data.values())
+
+
+class InvoicesCreateForm(forms.Form):
+    """Bill a month that has ended; making a month's invoices again makes only what is new."""
+
+    period = forms.TypedChoiceField(label=_("Month"), coerce=parse_month)
+
+    def __init__(self, *args, network: Network, **kwargs):
+        super().__init__(*args, **kwargs)
+        months = closed_months(network)
+        self.fields["period"].choices = [(month_value(m), month_label(m)) for m in months]
+        self.fields["period"].initial = month_value(months[0])
+
+
+class PaymentForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Payment reference"),
+        max_length=200,
+        help_text=_("The bank transfer's reference or the payment provider's transaction id."),
+    )

@@ -1,0 +1,90 @@
+"""Forms of the admins' payout run pages: start a run, mark lines paid."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.timezone import now
+
+from payouts import runs
+from payouts.models import PayoutRun
+
+MONTHS_OFFERED = 12
+MAX_ID = 2**63 - 1
+MAX_TICKED = 1000
+
+
+def closed_months(network, count: int = MONTHS_OFFERED) -> list[date]:
+    """The last `count` months that have ended in the network's time zone, newest first."""
+    months = [runs.last_closed_period(network)]
+    while len(months) < count:
+        months.append(runs.previous_month(months[-1]))
+    return months
+
+
+class StartRunForm(forms.Form):
+    period = forms.TypedChoiceField(label="Month", coerce=date.fromisoformat)
+
+    def __init__(self, *args, network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.network = network
+        months = closed_months(network)
+        made = set(PayoutRun.objects.filter(period__in=months).values_list("period", flat=True))
+        self.fields["period"].choices = [
+            (m.isoformat(), f"{m:%B %Y}{' (run made)' if m in made else ''}") for m in months
+        ]
+        self.fields["period"].initial = months[0].isoformat()
+
+    def clean_period(self) -> date:
+        """runs.payout_run_create's own refusals, checked here too: the run is made by a
+        worker, and its error would not reach this page."""
+        period = self.cleaned_data["period"]
+        if runs.period_bounds(period, self.network.timezone)[1] > now():
+            raise ValidationError("That month has not ended yet.")
+        if PayoutRun.objects.filter(period__gt=period).exists():
+            raise ValidationError("A later month was paid already: a run cannot go back in time.")
+        return period
+
+
+class LineIdsField(forms.Field):
+    """The ticked lines: every `selected` value of the POST, as a set of ints."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> set[int]:
+        if not value:
+            return set()
+        try:
+            ids = {int(item) for item in value}
+        except (TypeError, ValueError) as exc:
+            raise ValidationError("Select lines from the list.") from exc
+        if any(not 0 < pk <= MAX_ID for pk in ids):
+            raise ValidationError("Select lines from the list.")
+        if len(ids) > MAX_TICKED:
+            raise ValidationError(f"Select at most {MAX_TICKED} lines at a time.")
+        return ids
+
+    def validate(self, value) -> None:
+        if self.required and not value:
+            raise ValidationError("Tick the lines that were paid.")
+
+
+REFERENCE_HELP = "The bank transfer or PayPal batch id; the publishers see it."
+
+
+class MarkPaidForm(forms.Form):
+    selected = LineIdsField()
+    reference = forms.CharField(label="Payment reference", max_length=200, help_text=REFERENCE_HELP)
+
+    def ticked(self) -> set[int]:
+        """The ids ticked in the posted data: shown ticked again when the form has errors."""
+        try:
+            return self.fields["selected"].to_python(self.data.getlist("selected"))
+        except (ValidationError, AttributeError):
+            return set()
+
+
+class MarkOnePaidForm(forms.Form):
+    reference = forms.CharField(label="Payment reference", max_length=200, help_text=REFERENCE_HELP)

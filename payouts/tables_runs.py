@@ -1,0 +1,208 @@
+"""Tables of the admins' payout run pages: runs, a run's lines, a line's ledger entries."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from decimal import Decimal
+
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.timezone import localtime, now
+
+from payouts import runs
+from payouts.ledger import from_minor
+from payouts.models import Entry, PaymentDetails, PayoutLine, PayoutRun
+from tracking.tables import SelectColumn
+
+BADGE = '<span class="badge badge-{}">{}</span>'
+DASH = "—"
+
+
+def money(amount: int, currency: str) -> str:
+    return f"{from_minor(amount, currency)} {currency}"
+
+
+def local(moment: datetime) -> str:
+    """A time in the active time zone (the network's, on these pages)."""
+    return f"{localtime(moment):%Y-%m-%d %H:%M}"
+
+
+def details_of(line: PayoutLine) -> PaymentDetails | None:
+    try:
+        return line.publisher.payment_details
+    except PaymentDetails.DoesNotExist:
+        return None
+
+
+def hold_until(details: PaymentDetails | None) -> datetime | None:
+    """runs.payment_hold_until, from the details the query loaded (not a query per line)."""
+    if details and details.changed_at + runs.PAYMENT_HOLD > now():
+        return details.changed_at + runs.PAYMENT_HOLD
+    return None
+
+
+def change_text(amount: int, previous: int | None, currency: str) -> str:
+    """'+12.00 USD (+25.0%)' against last month's line; a dash when there was none."""
+    if previous is None:
+        return DASH
+    diff = amount - previous
+    sign = "+" if diff > 0 else ""
+    percent = f" ({sign}{Decimal(diff * 100) / abs(previous):.1f}%)" if previous else ""
+    return f"{sign}{money(diff, currency)}{percent}"
+
+
+class RunTable(tables.Table):
+    period = tables.LinkColumn(
+        "payout_run_detail", args=[tables.A("pk")], verbose_name="Month", orderable=False
+    )
+    status = tables.Column(orderable=False)
+    to_pay = tables.Column(empty_values=(), orderable=False, verbose_name="To pay")
+    lines = tables.Column(empty_values=(), orderable=False, verbose_name="Lines")
+    approvers = tables.Column(empty_values=(), orderable=False, verbose_name="Approved by")
+    created_at = tables.DateTimeColumn(verbose_name="Made", format="Y-m-d H:i", orderable=False)
+
+    class Meta:
+        model = PayoutRun
+        fields = ["period", "status", "to_pay", "lines", "approvers", "created_at"]
+        attrs = {"class": "table"}
+        empty_text = "No payout runs yet."
+
+    def __init__(self, *args, totals: dict[int, dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.totals = totals
+
+    def render_period(self, value) -> str:
+        return f"{value:%Y-%m}"
+
+    def render_status(self, record: PayoutRun):
+        return format_html(BADGE, record.status, record.get_status_display())
+
+    def render_to_pay(self, record: PayoutRun) -> str:
+        """Payable and paid lines per currency: what the run pays out."""
+        per_currency = self.totals.get(record.pk, {})
+        parts = [
+            money(t["payable"] + t["paid"], currency)
+            for currency, t in sorted(per_currency.items())
+        ]
+        return ", ".join(parts) or DASH
+
+    def render_lines(self, record: PayoutRun) -> str:
+        counts = {"payable": 0, "carried": 0, "paid": 0}
+        for t in self.totals.get(record.pk, {}).values():
+            for status in counts:
+                counts[status] += t[f"{status}_lines"]
+        return "{payable} to pay · {carried} carried · {paid} paid".format(**counts)
+
+    def render_approvers(self, record: PayoutRun) -> str:
+        names = [user.email for user in (record.first_approver, record.approved_by) if user]
+        return ", ".join(names) or DASH
+
+
+class PayableSelectColumn(SelectColumn):
+    """A checkbox on the lines still to pay only."""
+
+    def render(self, value, bound_column, record):
+        if record.status != PayoutLine.Status.PAYABLE:
+            return ""
+        return super().render(value, bound_column, record)
+
+
+class LineTable(tables.Table):
+    selected = PayableSelectColumn(
+        accessor="pk",
+        attrs={"td__input": {"aria-label": lambda record: f"Select {record.publisher.name}"}},
+    )
+    publisher = tables.LinkColumn(
+        "payout_line_detail",
+        args=[tables.A("pk")],
+        accessor="publisher__name",
+        verbose_name="Publisher",
+    )
+    currency = tables.Column()
+    amount = tables.Column(attrs={"td": {"class": "num"}})
+    conversions = tables.Column(verbose_name="Conversions")
+    status = tables.Column()
+    change = tables.Column(
+        accessor="previous_amount",
+        empty_values=(),
+        orderable=False,
+        verbose_name="Change vs last month",
+    )
+    payment = tables.Column(empty_values=(), orderable=False, verbose_name="Payment details")
+    payment_reference = tables.Column(verbose_name="Reference")
+
+    class Meta:
+        model = PayoutLine
+        fields = [
+            "selected",
+            "publisher",
+            "currency",
+            "amount",
+            "conversions",
+            "status",
+            "change",
+            "payment",
+            "payment_reference",
+        ]
+        attrs = {"class": "table"}
+        empty_text = "This run has no lines: nobody had a balance at the cut-off."
+
+    def render_amount(self, record: PayoutLine) -> str:
+        return str(from_minor(record.amount, record.currency))
+
+    def render_status(self, record: PayoutLine):
+        return format_html(BADGE, record.status, record.get_status_display())
+
+    def render_change(self, record: PayoutLine) -> str:
+        return change_text(record.amount, record.previous_amount, record.currency)
+
+    def render_payment(self, record: PayoutLine):
+        details = details_of(record)
+        if details is None:
+            return format_html(BADGE, "rejected", "Missing payment details")
+        held = hold_until(details)
+        if held is None:
+            return details.get_method_display()
+        return format_html(
+            "{} " + BADGE, details.get_method_display(), "pending", f"On hold until {local(held)}"
+        )
+
+
+def line_table(queryset, *, payable: bool, selected: Collection[int] = ()) -> LineTable:
+    """The run's lines; a checkbox per line when the run can be paid (ticked: `selected`)."""
+    table = LineTable(queryset, exclude=() if payable else ("selected",))
+    if payable:
+        chosen = frozenset(selected)
+        table.columns["selected"].column.checked = lambda value, record: value in chosen
+    return table
+
+
+class EntryTable(tables.Table):
+    """A line's ledger entries: what each conversion added to (or took from) the balance."""
+
+    created_at = tables.DateTimeColumn(verbose_name="Posted", format="Y-m-d H:i")
+    conversion = tables.Column(accessor="conversion_id", verbose_name="Conversion")
+    order_id = tables.Column(accessor="conversion__order_id", verbose_name="Order")
+    offer = tables.Column(accessor="conversion__offer__name", verbose_name="Offer")
+    goal = tables.Column(accessor="conversion__goal__name", verbose_name="Goal")
+    kind = tables.Column(verbose_name="Entry")
+    amount = tables.Column(verbose_name="Earned", attrs={"td": {"class": "num"}})
+
+    class Meta:
+        model = Entry
+        fields = ["created_at", "conversion", "order_id", "offer", "goal", "kind", "amount"]
+        attrs = {"class": "table"}
+        order_by = "created_at"
+        empty_text = "No ledger entries in this line's range."
+
+    def __init__(self, *args, currency: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+
+    def render_kind(self, record: Entry) -> str:
+        return record.get_kind_display()
+
+    def render_amount(self, value: int) -> str:
+        """A payable account is credited what the publisher earns: earned = -amount."""
+        return str(from_minor(-value, self.currency))

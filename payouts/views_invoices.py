@@ -1,0 +1,277 @@
+"""Invoice pages: advertisers see and print their own invoices and what they owe; owners and
+managers list every invoice, bill a closed month and record advertisers' payments."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import django_tables2 as tables
+from django.contrib import messages
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST, require_safe
+
+from lib.tables import configure
+from network.access import ADMINS, posted, role_required
+from network.models import Role
+from payouts import ledger
+from payouts.forms_invoices import InvoiceFilter, InvoicesCreateForm, PaymentForm, month_label
+from payouts.invoices import invoice_record_payment, invoices_create
+from payouts.models import Account, Entry, Invoice
+from payouts.runs import PayoutError
+from tracking.views_portal import render_in_network_time
+
+PER_PAGE = 50
+
+
+def invoice_number(invoice: Invoice) -> str:
+    return invoice.display_number
+
+
+def invoice_url(record: Invoice, table: InvoiceTable) -> str:
+    return reverse(table.detail_view, kwargs={"invoice_id": record.pk})
+
+
+class InvoiceTable(tables.Table):
+    number = tables.Column(verbose_name=_("Invoice"), linkify=invoice_url)
+    period = tables.DateColumn(verbose_name=_("Month"), format="F Y")
+    advertiser = tables.Column(accessor="advertiser__name", verbose_name=_("Advertiser"))
+    currency = tables.Column(verbose_name=_("Currency"))
+    total = tables.Column(verbose_name=_("Total"), attrs={"td": {"class": "amount"}})
+    status = tables.Column(verbose_name=_("Status"))
+    issued_at = tables.DateTimeColumn(verbose_name=_("Issued"), format="Y-m-d")
+    paid_at = tables.DateTimeColumn(verbose_name=_("Paid"), format="Y-m-d")
+
+    class Meta:
+        model = Invoice
+        fields = [
+            "number",
+            "period",
+            "advertiser",
+            "currency",
+            "total",
+            "status",
+            "issued_at",
+            "paid_at",
+        ]
+        attrs = {"class": "table"}
+        empty_text = _("No invoices yet.")
+
+    def __init__(self, *args, detail_view: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.detail_view = detail_view
+
+    def render_number(self, record: Invoice) -> str:
+        return invoice_number(record)
+
+    def render_total(self, record: Invoice) -> Decimal:
+        return ledger.from_minor(record.total, record.currency)
+
+    def render_status(self, record: Invoice) -> str:
+        return format_html(
+            '<span class="badge badge-{}">{}</span>', record.status, record.get_status_display()
+        )
+
+
+def invoice_table(request: HttpRequest, queryset: QuerySet[Invoice], role: str) -> InvoiceTable:
+    exclude = ("advertiser",) if role == "advertiser" else ()
+    table = InvoiceTable(
+        queryset.select_related("advertiser"),
+        exclude=exclude,
+        detail_view=f"{role}_invoice_detail",
+    )
+    return configure(request, table, per_page=PER_PAGE)
+
+
+def unpaid_totals(invoices: QuerySet[Invoice]) -> list[dict]:
+    """Per currency: what the invoices bill in all, and what of it is not paid yet."""
+    rows = (
+        invoices.order_by()
+        .values("currency")
+        .annotate(
+            count=Count("id"),
+            billed=Sum("total"),
+            unpaid=Sum("total", filter=Q(status=Invoice.Status.ISSUED), default=0),
+        )
+        .order_by("currency")
+    )
+    return [
+        {
+            "currency": row["currency"],
+            "count": row["count"],
+            "billed": ledger.from_minor(row["billed"], row["currency"]),
+            "unpaid": ledger.from_minor(row["unpaid"], row["currency"]),
+        }
+        for row in rows
+    ]
+
+
+def advertiser_receivables(advertiser_id: int) -> list[dict]:
+    """What the advertiser owes per currency: the balance of its receivable accounts, which
+    also holds approvals not invoiced yet."""
+    accounts = Account.objects.filter(
+        kind=Account.Kind.RECEIVABLE, advertiser_id=advertiser_id
+    ).order_by("currency")
+    return [
+        {"currency": acc.currency, "amount": ledger.from_minor(ledger.balance(acc), acc.currency)}
+        for acc in accounts
+    ]
+
+
+def network_receivables(advertiser_id: int | None = None) -> list[dict]:
+    """Every advertiser's receivable balance summed per currency, in one query (receivable is
+    debit-normal: its balance is the plain sum of its entries, as in ledger.balance)."""
+    entries = Entry.objects.filter(account__kind=Account.Kind.RECEIVABLE)
+    if advertiser_id is not None:
+        entries = entries.filter(account__advertiser_id=advertiser_id)
+    rows = (
+        entries.values("account__currency")
+        .annotate(total=Sum("amount"))
+        .order_by("account__currency")
+    )
+    return [
+        {
+            "currency": row["account__currency"],
+            "amount": ledger.from_minor(row["total"], row["account__currency"]),
+        }
+        for row in rows
+    ]
+
+
+def invoice_page(
+    request: HttpRequest, invoice: Invoice, role: str, form: PaymentForm | None = None
+) -> HttpResponse:
+    """The printable invoice; admins also get the payment form while it is unpaid."""
+    lines = list(invoice.lines.select_related("offer", "goal"))
+    for line in lines:
+        line.money = ledger.from_minor(line.amount, invoice.currency)
+    if role == "admin" and form is None and invoice.status == Invoice.Status.ISSUED:
+        form = PaymentForm()
+    return render_in_network_time(
+        request,
+        "payouts/invoices/detail.html",
+        {
+            "invoice": invoice,
+            "number": invoice_number(invoice),
+            "period": month_label(invoice.period),
+            "lines": lines,
+            "conversions": sum(line.conversions for line in lines),
+            "total": ledger.from_minor(invoice.total, invoice.currency),
+            "role": role,
+            "form": form,
+            "back": reverse(f"{role}_invoice_list"),
+        },
+    )
+
+
+# --- Advertisers -----------------------------------------------------------------------
+
+
+@role_required(Role.ADVERTISER)
+@require_safe
+def advertiser_invoice_list(request: HttpRequest) -> HttpResponse:
+    company = request.membership.advertiser
+    invoices = Invoice.objects.filter(advertiser=company)
+    return render_in_network_time(
+        request,
+        "payouts/invoices/advertiser_list.html",
+        {
+            "company": company,
+            "table": invoice_table(request, invoices, "advertiser"),
+            "receivables": advertiser_receivables(company.pk),
+            "totals": unpaid_totals(invoices),
+        },
+    )
+
+
+@role_required(Role.ADVERTISER)  # any method: the lookup answers 404 before a 405 could leak
+def advertiser_invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    company = request.membership.advertiser
+    invoice = get_object_or_404(
+        Invoice.objects.select_related("advertiser"), pk=invoice_id, advertiser=company
+    )
+    return invoice_page(request, invoice, "advertiser")
+
+
+# --- Owners and managers ---------------------------------------------------------------
+
+
+@role_required(*ADMINS)
+def admin_invoice_list(request: HttpRequest) -> HttpResponse:
+    create_form = InvoicesCreateForm(posted(request), network=request.network)
+    if request.method == "POST" and create_form.is_valid():
+        create_invoices(request, create_form.cleaned_data["period"])
+        return redirect("admin_invoice_list")
+    filters = InvoiceFilter(request.GET, queryset=Invoice.objects.all())
+    advertiser = filters.form.cleaned_data.get("advertiser") if filters.form.is_valid() else None
+    return render_in_network_time(
+        request,
+        "payouts/invoices/admin_list.html",
+        {
+            "table": invoice_table(request, filters.qs, "admin"),
+            "filter": filters,
+            "create_form": create_form,
+            "totals": unpaid_totals(filters.qs),
+            "receivables": network_receivables(advertiser.pk if advertiser else None),
+            "receivables_of": advertiser,
+            "sort": request.GET.get("sort", ""),
+        },
+    )
+
+
+def create_invoices(request: HttpRequest, period) -> None:
+    """Bill the month and say how many invoices are new and how many existed already."""
+    month = month_label(period)
+    try:
+        made = invoices_create(request.network, period)
+    except PayoutError as exc:
+        messages.error(request, f"{month}: {exc}")
+        return
+    existed = Invoice.objects.filter(period=period).count() - len(made)
+    if not made and not existed:
+        messages.info(request, f"{month}: nothing to bill (no approved conversions).")
+        return
+    created = f"{len(made)} invoice{'' if len(made) == 1 else 's'} created"
+    messages.success(request, f"{month}: {created}, {existed} existed already.")
+
+
+def admin_invoice(invoice_id: int) -> Invoice:
+    return get_object_or_404(Invoice.objects.select_related("advertiser"), pk=invoice_id)
+
+
+@role_required(*ADMINS)
+def admin_invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    return invoice_page(request, admin_invoice(invoice_id), "admin")
+
+
+@role_required(*ADMINS)
+@require_POST
+def admin_invoice_record_payment(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    invoice = admin_invoice(invoice_id)
+    number = invoice_number(invoice)
+    if invoice.status == Invoice.Status.PAID:
+        messages.error(
+            request,
+            f"{number} is paid already (reference {invoice.payment_reference}); "
+            "nothing was recorded.",
+        )
+        return redirect("admin_invoice_detail", invoice_id=invoice.pk)
+    form = PaymentForm(request.POST)
+    if not form.is_valid():
+        return invoice_page(request, invoice, "admin", form=form)
+    try:
+        invoice_record_payment(
+            request.network,
+            invoice.pk,
+            reference=form.cleaned_data["reference"],
+            actor=request.user,
+        )
+    except PayoutError as exc:  # paid in the meantime: the row lock settled it
+        messages.error(request, f"{number}: {exc} Nothing was recorded.")
+    else:
+        messages.success(request, f"{number}: payment recorded.")
+    return redirect("admin_invoice_detail", invoice_id=invoice.pk)

@@ -1,0 +1,152 @@
+"""The publisher's money pages, under /publisher/: statements (the balance, the months, one
+printable month) and the payment details. Only the publisher's own users open them; each
+query is of `request.membership.publisher`."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import django_tables2 as tables
+from allauth.account.decorators import reauthentication_required
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from lib.money import quantize
+from lib.tables import configure
+from network.access import posted, role_required
+from network.models import Role
+from payouts import statements
+from payouts.forms_publisher import PaymentDetailsForm
+from payouts.ledger import from_minor
+from payouts.models import PaymentDetails
+from payouts.payment_details import mask, payment_details_change
+from payouts.runs import payment_hold_until
+from tracking.views_portal import render_in_network_time
+
+FIRST_YEAR = 2000  # earlier months are "out of range": no network's data goes back further
+PER_PAGE = 50
+
+
+class StatementTable(tables.Table):
+    """A month's conversions as a publisher sees them (as on the Conversions page: no
+    revenue), with "paid" for those whose approval a payout paid."""
+
+    created_at = tables.DateTimeColumn(verbose_name="Time", format="Y-m-d H:i")
+    id = tables.Column(verbose_name="ID")
+    offer = tables.Column(accessor="offer__name", verbose_name="Offer", orderable=False)
+    goal = tables.Column(accessor="goal__name", verbose_name="Goal", orderable=False)
+    aff_sub = tables.Column(accessor="click__aff_sub", verbose_name="aff_sub", orderable=False)
+    order_id = tables.Column(verbose_name="Order", orderable=False)
+    payout = tables.Column()
+    shown_status = tables.Column(verbose_name="Status", orderable=False)
+
+    class Meta:
+        attrs = {"class": "table"}
+        order_by = "-created_at"
+        empty_text = "No conversions in this month."
+
+    def render_payout(self, value, record):
+        return f"{quantize(value, record.currency)} {record.currency}"
+
+    def render_shown_status(self, value, record):
+        label = dict(statements.SHOWN_STATUSES).get(value, value)
+        reason = f" ({record.reason_code})" if record.reason_code and value != "paid" else ""
+        return format_html('<span class="badge badge-{}">{}</span>{}', value, label, reason)
+
+
+@role_required(Role.PUBLISHER)
+@require_safe
+def publisher_statements(request: HttpRequest) -> HttpResponse:
+    network, publisher = request.network, request.membership.publisher
+    accounts = statements.payable_accounts(publisher)
+    owed = statements.balances(accounts)
+    return render_in_network_time(
+        request,
+        "payouts/publisher/statements.html",
+        {
+            "balances": owed,
+            "pending": statements.pending_earnings(publisher),
+            "next_payouts": statements.next_payouts(network, publisher, owed),
+            "months": statements.months(network, publisher, accounts),
+        },
+    )
+
+
+def month_in_range(request: HttpRequest, year: int, month: int) -> date:
+    """The month asked for, or 404: not a month, before 2000, or not begun yet."""
+    try:
+        period = date(year, month, 1)
+    except ValueError:
+        raise Http404("No such month") from None
+    current = timezone.now().astimezone(ZoneInfo(request.network.timezone)).date()
+    if year < FIRST_YEAR or period > current:
+        raise Http404("No statement for that month")
+    return period
+
+
+@role_required(Role.PUBLISHER)
+@require_safe
+def publisher_statement(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    network, publisher = request.network, request.membership.publisher
+    period = month_in_range(request, year, month)
+    conversions = statements.month_conversions(network, publisher, period)
+    table = StatementTable(conversions.select_related("offer", "goal", "click"))
+    configure(request, table, per_page=PER_PAGE)
+    return render_in_network_time(
+        request,
+        "payouts/publisher/statement.html",
+        {
+            "period": period,
+            "publisher": publisher,
+            "table": table,
+            "totals": statements.status_totals(conversions),
+            "postings": statements.month_postings(
+                statements.payable_accounts(publisher), network, period
+            ),
+            "lines": [
+                (line, from_minor(line.amount, line.currency))
+                for line in statements.month_lines(network, publisher, period)
+            ],
+        },
+    )
+
+
+@role_required(Role.PUBLISHER)
+@reauthentication_required(allow_get=True)
+def publisher_payment_details(request: HttpRequest) -> HttpResponse:
+    """Shows the details and the hold; saving needs a recent re-authentication (allauth
+    asks for the password, then replays the POST)."""
+    publisher = request.membership.publisher
+    details = PaymentDetails.objects.filter(publisher=publisher).first()
+    form = PaymentDetailsForm(posted(request), details=details)
+    if request.method == "POST" and form.is_valid():
+        changed_before = details.changed_at if details else None
+        saved = payment_details_change(
+            request.network, publisher, form.cleaned_data, actor=request.user
+        )
+        if saved.changed_at == changed_before:
+            messages.info(request, _("Nothing changed: your payment details are as they were."))
+        else:
+            messages.success(
+                request,
+                _("Payment details saved. Your next payout is held for 48 hours, and every "
+                  "user of your account gets an email about the change."),
+            )  # fmt: skip
+        return redirect("publisher_payment_details")
+    return render_in_network_time(
+        request,
+        "payouts/publisher/payment_details.html",
+        {
+            "details": details,
+            "masked_iban": mask(details.iban) if details else "",
+            "masked_account": mask(details.account_number) if details else "",
+            "held_until": payment_hold_until(publisher.pk),
+            "form": form,
+        },
+    )

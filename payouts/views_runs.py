@@ -1,0 +1,304 @@
+"""Payout run pages for owners and managers: list and start runs, review a run's lines,
+approve it (MFA, a recent re-authentication, an optional second approver), mark lines paid,
+and download the payment files (see payouts/exports.py for what they hold)."""
+
+from __future__ import annotations
+
+from allauth.account.decorators import reauthentication_required
+from django.contrib import messages
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST, require_safe
+
+from lib.tables import configure
+from network import audit
+from network.access import ADMINS, role_required
+from payouts import exports, runs, tasks
+from payouts.forms_runs import MarkOnePaidForm, MarkPaidForm, StartRunForm
+from payouts.ledger import from_minor
+from payouts.models import Account, Entry, LedgerTransaction, PayoutLine, PayoutRun
+from payouts.tables_runs import EntryTable, RunTable, details_of, hold_until, line_table
+from publishers.models import Publisher
+from tracking.views_portal import render_in_network_time
+
+PER_PAGE = 50
+MAX_SKIPPED_SHOWN = 10
+STATUSES = [s.value for s in PayoutLine.Status]
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def totals_by_run(lines: QuerySet[PayoutLine]) -> dict[int, dict[str, dict[str, int]]]:
+    """{run id: {currency: {"payable": minor units, "payable_lines": count, ...}}}."""
+    totals: dict[int, dict[str, dict[str, int]]] = {}
+    rows = lines.values("run_id", "currency", "status").annotate(total=Sum("amount"), n=Count("pk"))
+    for row in rows.order_by():
+        empty = {key: 0 for status in STATUSES for key in (status, f"{status}_lines")}
+        per_currency = totals.setdefault(row["run_id"], {}).setdefault(row["currency"], empty)
+        per_currency[row["status"]] = row["total"]
+        per_currency[f"{row['status']}_lines"] = row["n"]
+    return totals
+
+
+def currency_totals(per_currency: dict[str, dict[str, int]]) -> list[dict]:
+    """One row per currency for a template: amounts as Decimal, counts as they are."""
+    return [
+        {"currency": currency, **t, **{s: from_minor(t[s], currency) for s in STATUSES}}
+        for currency, t in sorted(per_currency.items())
+    ]
+
+
+# --- The list, and starting a run -----------------------------------------------------------
+
+
+def render_run_list(request: HttpRequest, form: StartRunForm) -> HttpResponse:
+    table = RunTable(PayoutRun.objects.select_related("first_approver", "approved_by"), totals={})
+    configure(request, table, per_page=24)
+    shown = [row.record.pk for row in table.page.object_list]
+    table.totals = totals_by_run(PayoutLine.objects.filter(run__in=shown))
+    return render_in_network_time(request, "payouts/runs/list.html", {"table": table, "form": form})
+
+
+@role_required(*ADMINS)
+@require_safe
+def payout_run_list(request: HttpRequest) -> HttpResponse:
+    return render_run_list(request, StartRunForm(network=request.network))
+
+
+@role_required(*ADMINS)
+@require_POST
+def payout_run_start(request: HttpRequest) -> HttpResponse:
+    """Enqueue the run of the chosen month: on a big network it takes a while."""
+    form = StartRunForm(request.POST, network=request.network)
+    if not form.is_valid():
+        return render_run_list(request, form)
+    period = form.cleaned_data["period"]
+    existing = PayoutRun.objects.filter(period=period).first()
+    if existing is not None:
+        messages.info(request, f"The payout run for {period:%B %Y} exists already.")
+        return redirect("payout_run_detail", payout_run_id=existing.pk)
+    try:
+        tasks.create_payout_run.delay(
+            network_id=request.network.pk, period=period.isoformat(), user_id=request.user.pk
+        )
+    except runs.PayoutError as exc:  # raised here when tasks run in-process (eager)
+        form.add_error("period", str(exc))
+        return render_run_list(request, form)
+    messages.success(
+        request,
+        f"The payout run for {period:%B %Y} is being made. It appears in this list in a "
+        "moment, and owners and managers get an email when it is ready for review.",
+    )
+    return redirect("payout_run_list")
+
+
+# --- Reviewing and approving a run ----------------------------------------------------------
+
+
+def render_run(request: HttpRequest, run: PayoutRun, pay_form: MarkPaidForm) -> HttpResponse:
+    previous = PayoutLine.objects.filter(
+        run__period=runs.previous_month(run.period),
+        publisher_id=OuterRef("publisher_id"),
+        currency=OuterRef("currency"),
+    ).values("amount")[:1]
+    lines = run.lines.select_related("publisher__payment_details").annotate(
+        previous_amount=Subquery(previous)
+    )
+    payable = run.status == PayoutRun.Status.APPROVED
+    ticked = pay_form.ticked() if pay_form.is_bound else ()
+    table = line_table(lines, payable=payable, selected=ticked)
+    configure(request, table, per_page=PER_PAGE)
+    missing = (
+        Publisher.objects.filter(
+            payout_lines__run=run,
+            payout_lines__status=PayoutLine.Status.PAYABLE,
+            payment_details__isnull=True,
+        )
+        .distinct()
+        .order_by("name")
+    )
+    context = {
+        "run": run,
+        "table": table,
+        "totals": currency_totals(totals_by_run(run.lines.all()).get(run.pk, {})),
+        "missing": missing,
+        "pay_form": pay_form,
+        "payable": payable,
+        "refusal": runs.can_approve(request.user),
+        "second_approver": request.network.payout_second_approver,
+        "approved_first": run.first_approver_id == request.user.pk,
+        "export_formats": list(exports.FORMATS),
+    }
+    return render_in_network_time(request, "payouts/runs/detail.html", context)
+
+
+def run_of(payout_run_id: int) -> PayoutRun:
+    """The pages of one run or line answer any method, as other detail pages do: the lookup
+    comes first, so another network's id is a 404 whatever the method."""
+    queryset = PayoutRun.objects.select_related("first_approver", "approved_by")
+    return get_object_or_404(queryset, pk=payout_run_id)
+
+
+@role_required(*ADMINS)
+def payout_run_detail(request: HttpRequest, payout_run_id: int) -> HttpResponse:
+    return render_run(request, run_of(payout_run_id), MarkPaidForm())
+
+
+@role_required(*ADMINS)
+@require_POST
+def payout_run_approve(request: HttpRequest, payout_run_id: int) -> HttpResponse:
+    """Another network's run is a 404 before anyone is asked for their password again."""
+    run = get_object_or_404(PayoutRun, pk=payout_run_id)
+    refusal = runs.can_approve(request.user)  # the service checks it again
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("payout_run_detail", payout_run_id=run.pk)
+    return approve_recently_authenticated(request, run)
+
+
+@reauthentication_required
+def approve_recently_authenticated(request: HttpRequest, run: PayoutRun) -> HttpResponse:
+    """Without a recent password (or code) allauth asks for one, then posts this again."""
+    try:
+        run = runs.payout_run_approve(request.network, run.pk, actor=request.user)
+    except runs.PayoutError as exc:
+        messages.error(request, str(exc))
+    else:
+        if run.status == PayoutRun.Status.APPROVED:
+            messages.success(
+                request,
+                f"Payouts for {run.period:%B %Y} approved: pay the lines, then mark them paid.",
+            )
+        else:
+            messages.success(
+                request, "Your approval is recorded: another owner or manager must approve too."
+            )
+    return redirect("payout_run_detail", payout_run_id=run.pk)
+
+
+# --- Paying ---------------------------------------------------------------------------------
+
+
+def mark_paid(request: HttpRequest, run: PayoutRun, line_ids: set[int], reference: str) -> None:
+    """Mark the lines paid and say what happened to each."""
+    try:
+        paid, skipped = runs.payout_lines_mark_paid(
+            request.network, run.pk, sorted(line_ids), reference=reference, actor=request.user
+        )
+    except runs.PayoutError as exc:
+        messages.error(request, str(exc))
+        return
+    if paid:
+        messages.success(request, f"{plural(len(paid), 'line')} marked paid ({reference}).")
+    for reason in skipped[:MAX_SKIPPED_SHOWN]:
+        messages.warning(request, f"Not paid: {reason}.")
+    if len(skipped) > MAX_SKIPPED_SHOWN:
+        more = len(skipped) - MAX_SKIPPED_SHOWN
+        messages.warning(request, f"And {plural(more, 'more line')} not paid.")
+    unknown = len(line_ids) - len(paid) - len(skipped)
+    if unknown:
+        messages.warning(request, f"{plural(unknown, 'ticked line')} not in this run: left alone.")
+
+
+@role_required(*ADMINS)
+@require_POST
+def payout_run_mark_paid(request: HttpRequest, payout_run_id: int) -> HttpResponse:
+    run = run_of(payout_run_id)
+    form = MarkPaidForm(request.POST)
+    if not form.is_valid():
+        return render_run(request, run, form)
+    mark_paid(request, run, form.cleaned_data["selected"], form.cleaned_data["reference"])
+    return redirect("payout_run_detail", payout_run_id=run.pk)
+
+
+# --- One line -------------------------------------------------------------------------------
+
+
+def line_entries(line: PayoutLine) -> QuerySet[Entry]:
+    """The conversions behind a line: its publisher's payable entries in the line's range."""
+    entries = Entry.objects.filter(
+        account__kind=Account.Kind.PAYABLE,
+        account__publisher_id=line.publisher_id,
+        account__currency=line.currency,
+        kind__in=[LedgerTransaction.Kind.APPROVAL, LedgerTransaction.Kind.REVERSAL],
+        created_at__lt=line.to_time,
+    )
+    if line.from_time is not None:
+        entries = entries.filter(created_at__gte=line.from_time)
+    return entries
+
+
+def render_line(request: HttpRequest, line: PayoutLine, form: MarkOnePaidForm) -> HttpResponse:
+    entries = line_entries(line)
+    table = EntryTable(
+        entries.select_related("conversion__offer", "conversion__goal"), currency=line.currency
+    )
+    configure(request, table, per_page=PER_PAGE)
+    credited = entries.aggregate(total=Sum("amount"))["total"] or 0
+    details = details_of(line)
+    context = {
+        "line": line,
+        "run": line.run,
+        "amount": from_minor(line.amount, line.currency),
+        "earned": from_minor(-credited, line.currency),
+        "details": details,
+        "held_until": hold_until(details),
+        "table": table,
+        "form": form,
+        "payable": (
+            line.run.status == PayoutRun.Status.APPROVED
+            and line.status == PayoutLine.Status.PAYABLE
+        ),
+    }
+    return render_in_network_time(request, "payouts/runs/line.html", context)
+
+
+def line_of(payout_line_id: int) -> PayoutLine:
+    lines = PayoutLine.objects.select_related("run", "publisher__payment_details")
+    return get_object_or_404(lines, pk=payout_line_id)
+
+
+@role_required(*ADMINS)
+def payout_line_detail(request: HttpRequest, payout_line_id: int) -> HttpResponse:
+    return render_line(request, line_of(payout_line_id), MarkOnePaidForm())
+
+
+@role_required(*ADMINS)
+@require_POST
+def payout_line_mark_paid(request: HttpRequest, payout_line_id: int) -> HttpResponse:
+    line = line_of(payout_line_id)
+    form = MarkOnePaidForm(request.POST)
+    if not form.is_valid():
+        return render_line(request, line, form)
+    mark_paid(request, line.run, {line.pk}, form.cleaned_data["reference"])
+    return redirect("payout_line_detail", payout_line_id=line.pk)
+
+
+# --- Payment files --------------------------------------------------------------------------
+
+
+@role_required(*ADMINS)
+def payout_run_export(request: HttpRequest, payout_run_id: int, fmt: str) -> HttpResponse:
+    """The CSV to upload to PayPal or the bank; only once the run is approved."""
+    run = get_object_or_404(PayoutRun, pk=payout_run_id)
+    if fmt not in exports.FORMATS:
+        raise Http404("Unknown export format")
+    if run.status == PayoutRun.Status.REVIEW:
+        return render_in_network_time(request, "payouts/runs/export_unavailable.html", {"run": run})
+    text, count = exports.export_csv(run, fmt)
+    audit.record(
+        network=request.network,
+        actor=request.user,
+        action="payout_run.exported",
+        obj=run,
+        reason=f"{fmt} file, {plural(count, 'line')}",
+    )
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{exports.filename(request.network, run, fmt)}"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
