@@ -9,7 +9,7 @@ all in one transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -118,8 +118,11 @@ def conversion_decide(
     return conversion
 
 
-def post_change(network: Network, conversion: Conversion, *, approve: bool) -> None:
-    """The approval's entries, or their opposite; the conversion's row is locked."""
+def post_change(
+    network: Network, conversion: Conversion, *, approve: bool, at: datetime | None = None
+) -> None:
+    """The approval's entries, or their opposite; the conversion's row is locked. `at` dates
+    them (only the demo's history does: anything else posts now)."""
     conversion.ledger_postings += 1
     kind = LedgerTransaction.Kind.APPROVAL if approve else LedgerTransaction.Kind.REVERSAL
     posted = ledger.post(
@@ -128,6 +131,7 @@ def post_change(network: Network, conversion: Conversion, *, approve: bool) -> N
         key=f"conversion:{conversion.pk}:{conversion.ledger_postings}",
         lines=ledger.conversion_lines(network, conversion, 1 if approve else -1),
         conversion=conversion,
+        at=at,
         memo=f"conversion {conversion.pk}",
     )
     if posted is None:  # the row lock makes this unreachable; the constraint makes it certain

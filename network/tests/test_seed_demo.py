@@ -36,3 +36,23 @@ def test_its_logins_work_on_the_demo_host(db):
     )
     assert response.redirect_chain[-1][0] == "/publisher/"
     assert b"Pending review" in response.content
+
+
+def test_demo_totp_prints_the_approvers_current_code_in_development_only(db, settings, capsys):
+    import pytest
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django.core.management.base import CommandError
+
+    from network.management.commands.seed_demo import APPROVER
+
+    call_command("seed_demo")
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("demo_totp")
+    settings.DEBUG = True
+    capsys.readouterr()
+    call_command("demo_totp")
+    code = capsys.readouterr().out.split()[0]
+    totp = Authenticator.objects.get(user__email=APPROVER, type=Authenticator.Type.TOTP)
+    assert TOTP(totp).validate_code(code)

@@ -10,9 +10,11 @@ from django_scopes import scope
 from advertisers.models import Advertiser
 from network.models import Membership, Network, Role, User
 from offers.demo import seed_offers
+from payouts.demo import seed_money
 from publishers.models import Publisher
 
 DEMO_PASSWORD = "demo-pass-2026"
+APPROVER = "manager@demo.example"  # two-factor on: the one who can approve payouts
 PEOPLE = [
     # email, name, role, company
     ("owner@demo.example", "Olivia Owner", Role.OWNER, None),
@@ -49,15 +51,32 @@ class Command(BaseCommand):
             for email, name, role, company in PEOPLE:
                 user = self.user(email, name)
                 self.membership(network, user, role, company)
-            seed_offers(
-                network,
-                Advertiser.objects.get(name="Acme Shop"),
-                Publisher.objects.get(name="Blue Traffic Media"),
-            )
+            advertiser = Advertiser.objects.get(name="Acme Shop")
+            publisher = Publisher.objects.get(name="Blue Traffic Media")
+            seed_offers(network, advertiser, publisher)
+            seed_money(network, advertiser, publisher)
+        secret = self.two_factor(User.objects.get(email=APPROVER))
         self.stdout.write(self.style.SUCCESS(f"Demo network: {network.absolute_url()}"))
         self.stdout.write(f"Every demo login uses the password {DEMO_PASSWORD!r}:")
         for email, _name, role, company in PEOPLE:
             self.stdout.write(f"  {role.label:<11} {email:<26} {company or ''}")
+        self.stdout.write(
+            f"{APPROVER} approves payouts: two-factor secret {secret} (an authenticator app,"
+            " or `python manage.py demo_totp` for the current code)"
+        )
+
+    def two_factor(self, user: User) -> str:
+        """The manager has TOTP on, so that the demo's payout run can be approved."""
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+        from allauth.mfa.utils import decrypt
+
+        existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        if existing:
+            return decrypt(existing.data["secret"])
+        secret = generate_totp_secret()
+        TOTP.activate(user, secret)
+        return secret
 
     def user(self, email: str, name: str) -> User:
         user = User.objects.filter(email=email).first()

@@ -1,0 +1,192 @@
+"""Demo money for `seed_demo`: two months of conversions, so that the payout flow of the
+README can be walked in `make run` on any day.
+
+- The month before last: conversions approved during last month (their ledger entries are
+  dated then), one of them refunded, one rejected. Last month's payout run pays them.
+- Last month: pending conversions past their offer's hold period; the hold-period job
+  approves the clean ones, two flagged ones wait for a person.
+- This month: a few pending conversions still in their hold period.
+
+Blue Traffic Media is paid by PayPal; Red Deals by bank transfer, with its own minimum.
+Made once: a second run finds the demo's conversions and changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.utils.timezone import now
+
+from advertisers.models import Advertiser
+from network import audit
+from network.models import Network
+from offers.models import Offer, OfferAccess
+from payouts.decisions import post_change
+from payouts.models import PaymentDetails
+from payouts.runs import last_closed_period, previous_month
+from publishers.models import Publisher
+from tracking import lookups
+from tracking.conversions import ClickFacts, ConversionInput, build
+from tracking.ids import new_click_id
+from tracking.models import Click, Conversion
+
+DEMO_ACTOR = "system: demo data"
+# (day of the month, hour, offer, sale amount)
+EARLIER = [
+    (3, 10, "summer", 120),
+    (5, 14, "summer", 89.9),
+    (8, 9, "vip", 0),
+    (11, 20, "summer", 240),
+    (14, 11, "summer", 310),
+    (17, 16, "vip", 0),
+    (21, 13, "summer", 75.5),
+    (24, 18, "summer", 199),
+    (27, 8, "summer", 150),
+]
+LAST = [(4, 12, "summer", 130), (6, 15, "summer", 64), (7, 10, "vip", 0), (9, 19, "summer", 410)]
+FLAGGED = [(5, 9, "summer", 999), (8, 22, "vip", 0)]
+RED_DEALS_EARLIER = [(6, 12, "summer", 180), (15, 17, "summer", 260), (23, 10, "summer", 210)]
+
+
+def seed_money(network: Network, advertiser: Advertiser, blue: Publisher) -> None:
+    if Conversion.objects.filter(network=network).exists():
+        return
+    offers = {
+        "summer": Offer.objects.get(network=network, name="Acme Summer Sale"),
+        "vip": Offer.objects.get(network=network, name="Acme VIP Club"),
+    }
+    red = red_deals(network, offers["summer"])
+    pay_by_paypal(network, blue)
+    pay_by_bank(network, red)
+    last = last_closed_period(network)
+    earlier = previous_month(last)
+    zone = ZoneInfo(network.timezone)
+
+    def at(month, day: int, hour: int) -> datetime:
+        return datetime(month.year, month.month, day, hour, tzinfo=zone)
+
+    history = [(blue, *row) for row in EARLIER] + [(red, *row) for row in RED_DEALS_EARLIER]
+    for n, (publisher, day, hour, offer, amount) in enumerate(history):
+        conversion = convert(network, publisher, offers[offer], amount, at(earlier, day, hour))
+        decided = at(last, 2 + n % 9, 9)  # the advertiser validated them early last month
+        if n == 4:
+            reject(network, conversion, decided, "duplicate_order")
+        else:
+            approve(network, conversion, decided)
+            if n == 1:  # refunded later in the month: the reversal nets it in the same run
+                reverse(network, conversion, at(last, 20, 10), "refund")
+    for day, hour, offer, amount in LAST:
+        convert(network, blue, offers[offer], amount, at(last, day, hour))
+    for day, hour, offer, amount in FLAGGED:
+        convert(network, blue, offers[offer], amount, at(last, day, hour), flags=["ip_velocity"])
+    moment = now()
+    for hours_ago, amount in [(3, 120), (26, 55), (50, 330)]:
+        convert(network, blue, offers["summer"], amount, moment - timedelta(hours=hours_ago))
+
+
+def red_deals(network: Network, summer: Offer) -> Publisher:
+    red, _ = Publisher.objects.get_or_create(
+        network=network,
+        name="Red Deals",
+        defaults={
+            "website": "https://reddeals.example",
+            "country": "GB",
+            "status": Publisher.Status.APPROVED,
+            "min_payout": Decimal("20"),  # their own minimum, below the network's 50
+        },
+    )
+    OfferAccess.objects.get_or_create(
+        network=network, offer=summer, publisher=red, defaults={"status": "approved"}
+    )
+    return red
+
+
+def pay_by_paypal(network: Network, publisher: Publisher) -> None:
+    PaymentDetails.objects.get_or_create(
+        network=network,
+        publisher=publisher,
+        defaults={
+            "method": PaymentDetails.Method.PAYPAL,
+            "paypal_email": "payments@bluetraffic.example",
+            "changed_at": now() - timedelta(days=90),
+        },
+    )
+
+
+def pay_by_bank(network: Network, publisher: Publisher) -> None:
+    PaymentDetails.objects.get_or_create(
+        network=network,
+        publisher=publisher,
+        defaults={
+            "method": PaymentDetails.Method.BANK,
+            "account_holder": "Red Deals Ltd",
+            "iban": "GB82WEST12345698765432",
+            "swift": "WESTGB2L",
+            "bank_name": "West Bank",
+            "changed_at": now() - timedelta(days=90),
+        },
+    )
+
+
+def convert(
+    network: Network,
+    publisher: Publisher,
+    offer: Offer,
+    amount: float,
+    at: datetime,
+    flags: list[str] | None = None,
+) -> Conversion:
+    """A click and its conversion, priced by the offer's goal as a postback would be."""
+    click = Click.objects.create(
+        id=new_click_id(),
+        network=network,
+        offer=offer,
+        publisher=publisher,
+        created_at=at - timedelta(minutes=37),
+        aff_sub="demo",
+    )
+    terms = lookups.conversion_terms(network.pk, offer.pk)
+    goal = terms.goals[terms.default_goal_id]
+    facts = ClickFacts(click.id, offer.pk, publisher.pk, click.status, "", click.created_at)
+    data = ConversionInput(click_id=click.id, method=Conversion.Method.POSTBACK)
+    data.order_id = f"DEMO-{click.id[-8:].upper()}"
+    conversion = build(network, facts, terms, goal, Decimal(str(amount)), data)
+    conversion.created_at = at
+    conversion.fraud_checked_at = at + timedelta(seconds=5)
+    conversion.fraud_flags = flags or []
+    conversion.reason_code = flags[0] if flags else ""
+    conversion.save()
+    return conversion
+
+
+def approve(network: Network, conversion: Conversion, at: datetime) -> None:
+    post_change(network, conversion, approve=True, at=at)
+    decide(network, conversion, Conversion.Status.APPROVED, at)
+
+
+def reverse(network: Network, conversion: Conversion, at: datetime, reason: str) -> None:
+    post_change(network, conversion, approve=False, at=at)
+    decide(network, conversion, Conversion.Status.REVERSED, at, reason)
+
+
+def reject(network: Network, conversion: Conversion, at: datetime, reason: str) -> None:
+    decide(network, conversion, Conversion.Status.REJECTED, at, reason)
+
+
+def decide(network: Network, conversion: Conversion, status: str, at, reason: str = "") -> None:
+    before = conversion.status
+    conversion.status, conversion.decided_at = status, at
+    conversion.reason_code = reason[:32]
+    conversion.save(update_fields=["status", "decided_at", "reason_code", "ledger_postings"])
+    audit.record(
+        network=network,
+        actor=None,
+        actor_label=DEMO_ACTOR,
+        action=f"conversion.{status}",
+        obj=conversion,
+        from_state=before,
+        to_state=status,
+        reason=reason,
+    )

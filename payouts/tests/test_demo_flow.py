@@ -1,0 +1,129 @@
+"""The README's money walk-through on the demo network, through the pages: the hold-period
+job and a person approve conversions, the manager runs last month's payouts, approves the run
+with two-factor and the password again, marks it paid and exports the PayPal file; the
+publisher sees the paid statement and the advertiser the invoice."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from allauth.mfa.utils import decrypt
+from django.core.management import call_command
+from django.db.models import Sum
+from django.test import Client
+from django_scopes import scopes_disabled
+
+from network.management.commands.seed_demo import APPROVER, DEMO_PASSWORD
+from network.models import Network
+from payouts.ledger import from_minor
+from payouts.models import Invoice, PayoutLine, PayoutRun
+from payouts.runs import last_closed_period, previous_month
+from tracking.models import Conversion
+
+HOST = "demo.localhost"
+
+
+def log_in(email: str) -> Client:
+    client = Client(HTTP_HOST=HOST)
+    response = client.post("/accounts/login/", {"login": email, "password": DEMO_PASSWORD})
+    if response["Location"].startswith("/accounts/2fa/authenticate/"):
+        response = client.post(response["Location"], {"code": current_code(email)})
+    assert response.status_code == 302 and "/accounts/" not in response["Location"], email
+    return client
+
+
+def current_code(email: str) -> str:
+    totp = Authenticator.objects.get(user__email=email, type=Authenticator.Type.TOTP)
+    return format_hotp_value(hotp_value(decrypt(totp.data["secret"]), int(time.time()) // 30))
+
+
+def test_the_demo_month_is_paid_from_approval_to_statement(db):
+    call_command("seed_demo")
+    call_command("approve_held")
+    with scopes_disabled():
+        network = Network.objects.get(slug="demo")
+        flagged = Conversion.objects.filter(network=network, status="pending").exclude(
+            fraud_flags=[]
+        )
+        assert flagged.count() == 2  # the hold-period job left them for a person
+        first_flagged = flagged.order_by("pk").first()
+    period = last_closed_period(network)
+
+    # The advertiser approves a flagged conversion by hand.
+    advertiser = log_in("advertiser@demo.example")
+    response = advertiser.post(
+        "/advertiser/conversions/",
+        {"selected": str(first_flagged.pk), "action": "approved", "reason": ""},
+    )
+    assert response.status_code == 302
+    first_flagged.refresh_from_db()
+    assert first_flagged.status == "approved"
+
+    # The manager runs last month's payouts, approves the run and pays it.
+    manager = log_in(APPROVER)
+    response = manager.post("/manage/payouts/start/", {"period": period.isoformat()})
+    assert response.status_code == 302
+    with scopes_disabled():
+        run = PayoutRun.objects.get(network=network, period=period)
+        lines = {line.publisher.name: line for line in run.lines.select_related("publisher")}
+    assert {name: line.status for name, line in lines.items()} == {
+        "Blue Traffic Media": "payable",
+        "Red Deals": "payable",
+    }
+    with scopes_disabled():
+        earned = Conversion.objects.filter(
+            network=network, publisher=lines["Blue Traffic Media"].publisher, status="approved"
+        ).filter(decided_at__lt=run.cutoff)
+        expected = earned.aggregate(total=Sum("payout"))["total"]
+    assert from_minor(lines["Blue Traffic Media"].amount, "USD") == expected
+
+    approve = f"/manage/payouts/{run.pk}/approve/"
+    response = manager.post(approve)
+    assert response["Location"].startswith("/accounts/reauthenticate/")
+    response = manager.post(response["Location"], {"password": DEMO_PASSWORD})
+    assert response["Location"] == f"/manage/payouts/{run.pk}/"
+    run.refresh_from_db()
+    assert run.status == "approved" and run.approved_by.email == APPROVER
+
+    paypal = manager.get(f"/manage/payouts/{run.pk}/export/paypal/")
+    rows = list(csv.reader(io.StringIO(paypal.content.decode())))
+    blue = lines["Blue Traffic Media"]
+    assert rows == [
+        [
+            "payments@bluetraffic.example",
+            str(from_minor(blue.amount, "USD")),
+            "USD",
+            str(blue.pk),
+            f"Commission for {period:%Y-%m}",
+        ]
+    ]
+    response = manager.post(
+        f"/manage/payouts/{run.pk}/pay/",
+        {"selected": [str(line.pk) for line in lines.values()], "reference": "PAYPAL-B-1"},
+    )
+    assert response.status_code == 302
+    with scopes_disabled():
+        assert set(PayoutLine.objects.filter(run=run).values_list("status", flat=True)) == {"paid"}
+
+    # The publisher sees the month before last as paid, with the reference.
+    earlier = previous_month(period)
+    publisher = log_in("publisher@demo.example")
+    statement = publisher.get(f"/publisher/statements/{earlier.year}/{earlier.month}/")
+    assert statement.status_code == 200
+    assert "PAYPAL-B-1" in statement.content.decode()
+    shown = [row.get_cell_value("shown_status") for row in statement.context["table"].rows]
+    assert sum("badge-paid" in str(status) for status in shown) == 7  # 9, less 2
+
+    # The admin bills last month; the advertiser sees the invoice.
+    response = manager.post("/manage/invoices/", {"period": f"{period:%Y-%m}"})
+    assert response.status_code == 302
+    with scopes_disabled():
+        invoice = Invoice.objects.get(network=network, period=period)
+    listing = advertiser.get("/advertiser/invoices/").content.decode()
+    assert invoice.display_number in listing
+    page = advertiser.get(f"/advertiser/invoices/{invoice.pk}/")
+    assert page.status_code == 200 and "Acme Summer Sale" in page.content.decode()
