@@ -70,6 +70,7 @@ def play_all(network, owner, steps):
         make_publisher(network, "P2"),
     ]
     moment, conversions, month = START, [], date(2026, 1, 1)
+    entries: dict[int, tuple] = {}
     for step in steps:
         moment += timedelta(hours=7)
         with time_machine.travel(moment, tick=False), scope(network=network):
@@ -80,6 +81,7 @@ def play_all(network, owner, steps):
             with time_machine.travel(moment, tick=False), scope(network=network):
                 play(("run",), network, owner, world, publishers, conversions, month)
         check_invariants(network)
+        entries = check_append_only(network, entries)
 
 
 def play(step, network, owner, world, publishers, conversions, month):
@@ -109,6 +111,12 @@ def play(step, network, owner, world, publishers, conversions, month):
         previous = previous_month(month)
         try:
             run = payout_run_create(network, previous)
+            lines = sorted(run.lines.values_list("pk", "amount", "status"))
+            again = payout_run_create(network, previous)  # re-running makes nothing new
+            assert (
+                again.pk == run.pk
+                and sorted(again.lines.values_list("pk", "amount", "status")) == lines
+            )
             if run.status == "review":
                 payout_run_approve(network, run.pk, actor=owner)
         except PayoutError:
@@ -149,6 +157,25 @@ def check_invariants(network):
             if line.from_time:
                 in_range = in_range.filter(created_at__gte=line.from_time)
             assert -(in_range.aggregate(total=Sum("amount"))["total"] or 0) == line.amount
+        # a line, carried or not, holds everything approved before its cut-off and not taken
+        # by an earlier line: carried money is never lost
+        for line in PayoutLine.objects.all():
+            earned = -(
+                Entry.objects.filter(
+                    account__kind="payable",
+                    account__publisher=line.publisher,
+                    kind__in=["approval", "reversal"],
+                    created_at__lt=line.to_time,
+                ).aggregate(total=Sum("amount"))["total"]
+                or 0
+            )
+            taken = (
+                PayoutLine.objects.filter(publisher=line.publisher, to_time__lt=line.to_time)
+                .exclude(status="carried")
+                .aggregate(total=Sum("amount"))["total"]
+                or 0
+            )
+            assert line.amount == earned - taken
         # no entry is in two lines' ranges: the ranges of a publisher's lines do not overlap
         taken = sorted(
             (line.publisher_id, line.currency, line.to_time, line.from_time)
@@ -157,3 +184,16 @@ def check_invariants(network):
         for before, after in itertools.pairwise(taken):
             if before[:2] == after[:2]:
                 assert after[3] is not None and after[3] >= before[2]
+
+
+def check_append_only(network, before: dict[int, tuple]) -> dict[int, tuple]:
+    """No entry is ever updated or deleted: every entry seen before is still there, as it was."""
+    with scope(network=network):
+        now_seen = {
+            row[0]: row[1:]
+            for row in Entry.objects.values_list(
+                "pk", "transaction_id", "account_id", "amount", "kind", "created_at"
+            )
+        }
+    assert {pk: now_seen.get(pk) for pk in before} == before
+    return now_seen
