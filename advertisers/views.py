@@ -26,5 +26,10 @@ def advertiser_home(request: HttpRequest) -> HttpResponse:
 
 @role_required(*ADMINS)
 def advertiser_list(request: HttpRequest) -> HttpResponse:
-    companies = Advertiser.objects.prefetch_related("memberships__user")
+    from payouts.views_invoices import receivables_by_advertiser
+
+    owed = receivables_by_advertiser()
+    companies = list(Advertiser.objects.prefetch_related("memberships__user"))
+    for company in companies:
+        company.owed = owed.get(company.pk, [])
     return render(request, "advertisers/admin_list.html", {"companies": companies})

@@ -142,6 +142,23 @@ def network_receivables(advertiser_id: int | None = None) -> list[dict]:
     ]
 
 
+def receivables_by_advertiser() -> dict[int, list[dict]]:
+    """Each advertiser's receivable balances (what they owe, invoiced or not), one query."""
+    rows = (
+        Entry.objects.filter(account__kind=Account.Kind.RECEIVABLE)
+        .values("account__advertiser_id", "account__currency")
+        .annotate(total=Sum("amount"))
+        .order_by("account__advertiser_id", "account__currency")
+    )
+    owed: dict[int, list[dict]] = {}
+    for row in rows:
+        currency = row["account__currency"]
+        owed.setdefault(row["account__advertiser_id"], []).append(
+            {"currency": currency, "amount": ledger.from_minor(row["total"], currency)}
+        )
+    return owed
+
+
 def invoice_page(
     request: HttpRequest, invoice: Invoice, role: str, form: PaymentForm | None = None
 ) -> HttpResponse:

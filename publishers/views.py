@@ -12,6 +12,7 @@ from network.access import ADMINS, current_membership, posted, public_page, role
 from network.audit import AuditEntry
 from network.models import Role
 from offers.models import Offer, OfferAccess
+from payouts import statements
 from publishers.forms import DecisionForm, MinPayoutForm, PublisherProfileForm
 from publishers.models import Publisher
 from publishers.services import (
@@ -130,6 +131,7 @@ def publisher_review(request: HttpRequest, publisher_id: int) -> HttpResponse:
             "publisher": publisher,
             "form": form,
             "payout_form": payout_form,
+            "owed": statements.balances(statements.payable_accounts(publisher)),
             "history": history,
             "users": publisher.memberships.select_related("user"),
         },

@@ -376,3 +376,12 @@ def test_it_hides_another_networks_invoice_from_admins(network, owner, other_net
     assert response.status_code == 404
     with scopes_disabled():
         assert Invoice.objects.get(pk=foreign.pk).status == "issued"
+
+
+def test_the_admins_advertiser_list_shows_what_each_owes_from_the_ledger(
+    network, owner, world, other_advertiser, booked
+):
+    page = client_for(network, owner).get("/manage/advertisers/").content.decode()
+    rows = {row.split("</td>")[0]: row for row in page.split("<tr><td>")[1:]}
+    assert "33.00 USD" in rows[world["advertiser"].name]  # 10 + 10 + 3 + 10 in November
+    assert "50.00 USD" in rows["Other Shop"]

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django_scopes import scope, scopes_disabled
 
-from conftest import client_for
+from conftest import client_for, make_world
 from network.audit import AuditEntry
 from publishers.models import Publisher
 
@@ -99,3 +99,20 @@ def test_it_keeps_the_minimum_from_publishers(network, publisher_user, publisher
     response = set_min(client_for(network, publisher_user), publisher, "1")
     assert response.status_code == 403
     assert reload(network, publisher).min_payout is None
+
+
+def test_the_review_page_shows_what_the_network_owes_from_the_ledger(network, owner, publisher):
+    from payouts.decisions import Actor, conversion_decide
+    from payouts.tests.helpers import make_conversion
+
+    page = client_for(network, owner).get(review_url(publisher)).content.decode()
+    assert "Owed now (from the ledger): <strong>nothing yet" in page
+    world = make_world(network, owner, money=False)
+    for payout in ("8.00", "4.50"):
+        conversion = make_conversion(world, publisher=publisher, payout=payout)
+        with scope(network=network):
+            conversion_decide(
+                network=network, conversion_id=conversion.pk, to_status="approved", actor=Actor()
+            )
+    page = client_for(network, owner).get(review_url(publisher)).content.decode()
+    assert "Owed now (from the ledger): <strong>12.50 USD" in page
