@@ -155,6 +155,7 @@ def clean_details(data: dict) -> dict[str, str]:
         require("instructions", _("Tell the network how to pay you."))
     elif values["iban"]:
         check("iban", clean_iban)
+        require("account_holder", _("A bank transfer needs the name on the account."))
         if require("swift", _("A transfer to an IBAN needs the bank's SWIFT/BIC code.")):
             check("swift", clean_swift)
         values["account_number"] = values["routing_number"] = ""

@@ -48,7 +48,12 @@ NOVEMBER_STATEMENT = "/publisher/statements/2026/11/"
 DETAILS = "/publisher/payment-details/"
 REAUTHENTICATE = "/accounts/reauthenticate/"
 IBAN = "DE89370400440532013000"
-BANK = {"method": "bank", "iban": "de89 3704 0044 0532 0130 00", "swift": "deutdeff"}
+BANK = {
+    "method": "bank",
+    "account_holder": "Alpha Media GmbH",
+    "iban": "de89 3704 0044 0532 0130 00",
+    "swift": "deutdeff",
+}
 
 
 @pytest.fixture
@@ -304,6 +309,7 @@ def test_a_reauthentication_expires(network, publisher, publisher_user):
         ({**BANK, "iban": "DE89 3704 0044 0532 0130 01"}, "iban", "check digits"),
         ({**BANK, "iban": "DE89 3704 0044 0532 0130"}, "iban", "has 22 characters"),
         ({**BANK, "iban": "12AB"}, "iban", "Enter an IBAN"),
+        ({**BANK, "account_holder": ""}, "account_holder", "name on the account"),
         ({**BANK, "swift": "DEUT"}, "swift", "8 or 11"),
         ({**BANK, "swift": ""}, "swift", "SWIFT/BIC"),
         ({"method": "bank", "account_number": "12345678"}, "account_holder", "IBAN, or"),
@@ -364,7 +370,12 @@ def test_saving_the_same_details_does_not_restart_the_hold(
     with time_machine.travel(later, tick=False):
         client = signed_in_recently(network, publisher_user)
         with django_capture_on_commit_callbacks(execute=True):
-            same = {"method": "bank", "iban": IBAN, "swift": "DEUTDEFF"}
+            same = {
+                "method": "bank",
+                "account_holder": "Alpha Media GmbH",
+                "iban": IBAN,
+                "swift": "DEUTDEFF",
+            }
             response = client.post(DETAILS, same, follow=True)
     assert b"Nothing changed" in response.content
     assert details_of(publisher).changed_at == TODAY
