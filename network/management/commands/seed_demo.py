@@ -12,6 +12,7 @@ from network.models import Membership, Network, Role, User
 from offers.demo import seed_offers
 from payouts.demo import seed_money
 from publishers.models import Publisher
+from tracking.demo_activity import seed_activity
 
 DEMO_PASSWORD = "demo-pass-2026"
 APPROVER = "manager@demo.example"  # two-factor on: the one who can approve payouts
@@ -55,6 +56,7 @@ class Command(BaseCommand):
             publisher = Publisher.objects.get(name="Blue Traffic Media")
             seed_offers(network, advertiser, publisher)
             seed_money(network, advertiser, publisher)
+            seed_activity(network)
         secret = self.two_factor(User.objects.get(email=APPROVER))
         self.stdout.write(self.style.SUCCESS(f"Demo network: {network.absolute_url()}"))
         self.stdout.write(f"Every demo login uses the password {DEMO_PASSWORD!r}:")
