@@ -265,11 +265,34 @@ def cap_refusal(network: Network, conversion: Conversion) -> str:
     return ""
 
 
+EXISTING_BY_ORDER_SQL = (
+    "SELECT * FROM tracking_conversion WHERE network_id = %s AND offer_id = %s"
+    " AND goal_id = %s AND order_id = %s AND order_id <> '' LIMIT 1"
+)
+EXISTING_BY_CLICK_SQL = (
+    "SELECT * FROM tracking_conversion WHERE network_id = %s AND click_goal_key = %s LIMIT 1"
+)
+
+
 def existing(conversion: Conversion) -> Conversion:
-    """The conversion that won the race against this one."""
-    same = Conversion.objects.filter(offer_id=conversion.offer_id)
+    """The conversion that won the race against this one: one of the two unique constraints
+    refused the insert. Raw SQL (with the network in the WHERE clause: outside the scope's
+    protection) because compiling the ORM query cost more than a duplicate's whole answer."""
     if conversion.order_id:
-        found = same.filter(goal_id=conversion.goal_id, order_id=conversion.order_id).first()
+        found = list(
+            Conversion.objects.raw(
+                EXISTING_BY_ORDER_SQL,
+                [
+                    conversion.network_id,
+                    conversion.offer_id,
+                    conversion.goal_id,
+                    conversion.order_id,
+                ],
+            )
+        )
         if found:
-            return found
-    return same.get(click_goal_key=conversion.click_goal_key)
+            return found[0]
+    (found,) = Conversion.objects.raw(
+        EXISTING_BY_CLICK_SQL, [conversion.network_id, conversion.click_goal_key]
+    )
+    return found
