@@ -58,6 +58,10 @@ app.conf.beat_schedule = {
         "task": "payouts.tasks.approve_held_conversions_everywhere",
         "schedule": crontab(minute="*/15"),
     },
+    "rollup-stats": {
+        "task": "reports.tasks.rollup_everywhere",
+        "schedule": 300.0,
+    },
     # Hourly, so each network's run starts at 03:00 on the 1st in its own time zone (and a
     # run missed while beat was down is made at the next hour).
     "monthly-payouts": {

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "offers",
     "tracking",
     "payouts",
+    "reports",
 ]
 
 MIDDLEWARE = [

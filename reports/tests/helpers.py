@@ -1,0 +1,225 @@
+"""Report test data: raw tracking rows made directly, and the rollup recomputed in Python."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from uuid import uuid4
+
+from django_scopes import scopes_disabled
+
+from offers.models import Goal, LandingPage
+from publishers.models import Publisher
+from reports.models import HourlyStat
+from tracking.models import Click, Conversion, Impression
+
+MEASURES = (
+    "clicks",
+    "unique_clicks",
+    "impressions",
+    "conversions_approved",
+    "conversions_pending",
+    "conversions_rejected",
+    "conversions_reversed",
+    "sale_amount",
+    "revenue",
+    "payout",
+    "pending_revenue",
+    "pending_payout",
+)
+DIMENSIONS = (
+    "hour",
+    "offer_id",
+    "goal_id",
+    "publisher_id",
+    "landing_page_id",
+    "country",
+    "device",
+    "currency",
+)
+
+
+def make_click(world, at: datetime, **fields) -> Click:
+    offer = fields.pop("offer", world["offer"])
+    fields.setdefault("publisher", world["offer_access"].publisher)
+    fields.setdefault("landing_page", world["landing_page"])
+    with scopes_disabled():
+        # Random ids, not new_click_id(): the rollup must not rely on ids sorting by time.
+        return Click.objects.create(
+            id=uuid4().hex, network=offer.network, offer=offer, created_at=at, **fields
+        )
+
+
+def make_impression(world, at: datetime, **fields) -> Impression:
+    offer = fields.pop("offer", world["offer"])
+    fields.setdefault("publisher", world["offer_access"].publisher)
+    with scopes_disabled():
+        return Impression.objects.create(
+            network=offer.network, offer=offer, created_at=at, **fields
+        )
+
+
+def make_conversion(
+    click: Click,
+    at: datetime,
+    *,
+    status: str = Conversion.Status.PENDING,
+    goal: Goal | None = None,
+    revenue: str = "10.00",
+    payout: str = "8.00",
+    sale_amount: str = "0",
+    currency: str | None = None,
+) -> Conversion:
+    with scopes_disabled():
+        goal = goal or Goal.objects.get(offer_id=click.offer_id, is_default=True)
+        return Conversion.objects.create(
+            network_id=click.network_id,
+            click=click,
+            offer_id=click.offer_id,
+            goal=goal,
+            publisher_id=click.publisher_id,
+            status=status,
+            revenue=Decimal(revenue),
+            payout=Decimal(payout),
+            sale_amount=Decimal(sale_amount),
+            currency=currency or click.offer.currency,
+            method=Conversion.Method.POSTBACK,
+            created_at=at,
+        )
+
+
+def decide(conversion: Conversion, status: str, at: datetime) -> None:
+    with scopes_disabled():
+        Conversion.objects.filter(pk=conversion.pk).update(status=status, decided_at=at)
+
+
+def make_traffic(world, start: datetime, hours: int, *, seed: int = 7) -> dict[str, int]:
+    """Random-ish clicks, impressions and conversions over `hours` hours from `start`: two
+    publishers, two landing pages (and none), countries and devices (and unknown), rejected
+    and repeated clicks, two goals, conversions in every status, some in the next hour."""
+    rng = random.Random(seed)
+    network = world["offer"].network
+    with scopes_disabled():
+        second_publisher = Publisher.objects.filter(network=network, name="Second Media").first()
+        if second_publisher is None:
+            second_publisher = Publisher.objects.create(
+                network=network,
+                name="Second Media",
+                website="https://s.example",
+                country="GB",
+                status="approved",
+            )
+        second_page = LandingPage.objects.create(
+            network=network,
+            offer=world["offer"],
+            name="Promo",
+            url_template="https://shop.example/p?t={transaction_id}",
+        )
+        lead = Goal.objects.create(
+            network=network,
+            offer=world["offer"],
+            name="Lead",
+            revenue_type="cpa",
+            revenue_amount=2,
+            payout_type="cpa",
+            payout_amount=1,
+            payout_set=True,
+        )
+    publishers = [world["offer_access"].publisher, second_publisher]
+    pages = [world["landing_page"], second_page, None]
+    statuses = list(Conversion.Status)
+    made = defaultdict(int)
+    for _ in range(40 * hours):
+        at = start + timedelta(seconds=rng.randrange(hours * 3600))
+        click = make_click(
+            world,
+            at,
+            publisher=rng.choice(publishers),
+            landing_page=rng.choice(pages),
+            country=rng.choice(["US", "DE", "VN", ""]),
+            device_type=rng.choice(["desktop", "mobile", "tablet", ""]),
+            is_unique=rng.random() < 0.7,
+            status=Click.Status.REJECTED if rng.random() < 0.1 else Click.Status.ACCEPTED,
+        )
+        made["clicks"] += 1
+        if rng.random() < 0.3:
+            later = min(at + timedelta(minutes=rng.randrange(90)), start + timedelta(hours=hours))
+            make_conversion(
+                click,
+                later - timedelta(seconds=1),
+                status=rng.choice(statuses),
+                goal=lead if rng.random() < 0.3 else None,
+                revenue=f"{rng.randrange(100, 5000) / 100:.2f}",
+                payout=f"{rng.randrange(50, 4000) / 100:.2f}",
+                sale_amount=f"{rng.randrange(0, 50000) / 100:.2f}",
+            )
+            made["conversions"] += 1
+    for _ in range(100 * hours):
+        at = start + timedelta(seconds=rng.randrange(hours * 3600))
+        make_impression(world, at, publisher=rng.choice(publishers))
+        made["impressions"] += 1
+    return made
+
+
+def hour_of(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def expected_rows(network, *, hours: set[datetime] | None = None) -> dict[tuple, dict]:
+    """The rollup of the network's raw rows, computed in Python, row by row."""
+    rows: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
+
+    def add(key: tuple, **measures) -> None:
+        if hours is None or key[0] in hours:
+            for name, value in measures.items():
+                rows[key][name] += value
+
+    with scopes_disabled():
+        for c in Click.objects.filter(network=network).select_related("offer"):
+            if c.status == Click.Status.ACCEPTED:
+                key = (
+                    hour_of(c.created_at),
+                    c.offer_id,
+                    None,
+                    c.publisher_id,
+                    c.landing_page_id,
+                    c.country,
+                    c.device_type,
+                    c.offer.currency,
+                )
+                add(key, clicks=1, unique_clicks=int(c.is_unique))
+        for i in Impression.objects.filter(network=network).select_related("offer"):
+            key = (hour_of(i.created_at), i.offer_id, None, i.publisher_id, None, "", "")
+            add((*key, i.offer.currency), impressions=1)
+        for v in Conversion.objects.filter(network=network).select_related("click"):
+            key = (
+                hour_of(v.created_at),
+                v.offer_id,
+                v.goal_id,
+                v.publisher_id,
+                v.click.landing_page_id,
+                v.click.country,
+                v.click.device_type,
+                v.currency,
+            )
+            add(key, **{f"conversions_{v.status}": 1})
+            if v.status == Conversion.Status.APPROVED:
+                add(key, sale_amount=v.sale_amount, revenue=v.revenue, payout=v.payout)
+            if v.status == Conversion.Status.PENDING:
+                add(key, pending_revenue=v.revenue, pending_payout=v.payout)
+    return {key: {k: Decimal(x) for k, x in value.items()} for key, value in rows.items()}
+
+
+def actual_rows(network, *, hours: set[datetime] | None = None) -> dict[tuple, dict]:
+    with scopes_disabled():
+        stats = HourlyStat.objects.filter(network=network)
+        if hours is not None:
+            stats = stats.filter(hour__in=hours)
+        rows = {}
+        for row in stats.values(*DIMENSIONS, *MEASURES):
+            key = tuple(row[name] for name in DIMENSIONS)
+            assert key not in rows, f"two rows for {key}"
+            rows[key] = {name: Decimal(row[name]) for name in MEASURES}
+    return rows
