@@ -5,19 +5,45 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.utils import translation
+from django_scopes import get_scope
 
-from network.models import ADMIN_ROLES, Invitation, Membership
+from network.models import ADMIN_ROLES, Invitation, Membership, Network, User
 from network.services import mark_invitation_sent
 
 
 def send_templated(*, template: str, to: list[str], context: dict) -> None:
+    """One email per language: each recipient's own, else the network's (the one in scope)."""
     if not to:
         return
-    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-    body = render_to_string(f"emails/{template}.txt", context)
-    send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, settings.DEFAULT_FROM_EMAIL, to
+    for language, recipients in sorted(recipients_by_language(to).items()):
+        with translation.override(language):
+            subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+            body = render_to_string(f"emails/{template}.txt", context)
+        send_mail(
+            settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            recipients,
+        )
+
+
+def recipients_by_language(to: list[str]) -> dict[str, list[str]]:
+    network_id = get_scope().get("network")
+    network_id = getattr(network_id, "pk", network_id)
+    default = settings.LANGUAGE_CODE
+    if isinstance(network_id, int):
+        default = (
+            Network.objects.filter(pk=network_id).values_list("language", flat=True).first()
+            or default
+        )
+    chosen = dict(
+        User.objects.filter(email__in=to).exclude(language="").values_list("email", "language")
     )
+    grouped: dict[str, list[str]] = {}
+    for email in to:
+        grouped.setdefault(chosen.get(email, default), []).append(email)
+    return grouped
 
 
 def emails_of(memberships) -> list[str]:

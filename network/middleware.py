@@ -7,6 +7,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
 from django_scopes import scope, scopes_disabled
 
 from network.models import Domain, Network, host_cache_key
@@ -94,3 +95,36 @@ class TenantMiddleware:
             with scopes_disabled():
                 return self.get_response(request)
         return self.get_response(request)
+
+
+def language_for(request: HttpRequest) -> str:
+    """The signed-in user's language, else a visitor's cookie, else the network's default."""
+    available = {code for code, _name in settings.LANGUAGES}
+    user = getattr(request, "user", None)
+    candidates = [
+        getattr(user, "language", "") if user is not None and user.is_authenticated else "",
+        request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""),
+        getattr(getattr(request, "network", None), "language", ""),
+    ]
+    return next((code for code in candidates if code in available), settings.LANGUAGE_CODE)
+
+
+class LanguageMiddleware:
+    """Activates the request's language (after TenantMiddleware and AuthenticationMiddleware).
+
+    Tracking endpoints never reach this: TenantMiddleware answers them itself.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = language_for(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        try:
+            response = self.get_response(request)
+        finally:
+            translation.deactivate()
+        response.headers.setdefault("Content-Language", language)
+        return response

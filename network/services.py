@@ -41,6 +41,12 @@ def network_create(
     return network
 
 
+def user_set_language(*, user: User, language: str) -> None:
+    """The user's own language; empty falls back to the network's."""
+    user.language = language
+    user.save(update_fields=["language"])
+
+
 @transaction.atomic
 def network_update_settings(*, network: Network, actor: User, form) -> Network:
     """Save the settings form, with one audit row per changed field."""

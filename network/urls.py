@@ -11,6 +11,7 @@ from publishers import views as publishers
 urlpatterns = [
     path("", views.home, name="home"),
     path("handoff/", views.handoff, name="handoff"),
+    path("language/", views.set_language, name="set_language"),
     path("invitations/<str:key>/", views.invitation, name="invitation"),
     path("apply/", publishers.apply, name="apply"),
     # Owners and managers

@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 
 from allauth.account.adapter import get_adapter
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lib.tables import configure
@@ -22,11 +25,13 @@ from network.services import (
     invitation_create,
     invitation_revoke,
     network_update_settings,
+    user_set_language,
 )
 from network.tables import MemberTable
 from offers.models import Offer, OfferAccess
 from publishers.models import Publisher
 
+LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
 INVITATION_KEY = re.compile(r"[A-Za-z0-9_-]{20,64}")
 HOME_BY_ROLE = {
     Role.OWNER: "admin_home",
@@ -46,10 +51,38 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @public_page
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The language switch: saved on the account when signed in, else in a cookie."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = redirect(next_url)
+    if language not in dict(settings.LANGUAGES):
+        return response
+    if request.user.is_authenticated:
+        user_set_language(user=request.user, language=language)
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+    else:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=LANGUAGE_COOKIE_SECONDS,
+            samesite="Lax",
+            secure=request.is_secure(),
+            httponly=True,
+        )
+    return response
+
+
+@public_page
 def handoff(request: HttpRequest) -> HttpResponse:
     user = handoff_user(token=request.GET.get("token", ""), network=request.network)
     if user is None:
-        messages.error(request, "That sign-in link is no longer valid; please sign in.")
+        messages.error(request, _("That sign-in link is no longer valid; please sign in."))
         return redirect("account_login")
     login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
     return redirect("home")
@@ -72,7 +105,9 @@ def invitation(request: HttpRequest, key: str) -> HttpResponse:
         except InvitationError as exc:
             error = str(exc)
         else:
-            messages.success(request, f"Welcome to {request.network.name}.")
+            messages.success(
+                request, _("Welcome to %(network)s.") % {"network": request.network.name}
+            )
             return redirect("home")
     status = 200 if error is None else 410
     return render(
@@ -144,7 +179,7 @@ def invite(request: HttpRequest) -> HttpResponse:
             advertiser=data["advertiser"],
             company_name=data["company_name"],
         )
-        messages.success(request, f"Invitation sent to {created.email}.")
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": created.email})
         return redirect("members")
     return render(request, "network/invite.html", {"form": form})
 
@@ -156,7 +191,7 @@ def network_settings(request: HttpRequest) -> HttpResponse:
     form = NetworkSettingsForm(posted(request), instance=network)
     if request.method == "POST" and form.is_valid():
         network_update_settings(network=network, actor=request.user, form=form)
-        messages.success(request, "Settings saved.")
+        messages.success(request, _("Settings saved."))
         return redirect("network_settings")
     return render(request, "network/settings.html", {"form": form})
 
@@ -170,5 +205,5 @@ def revoke_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
     except InvitationError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Invitation for {found.email} revoked.")
+        messages.success(request, _("Invitation for %(email)s revoked.") % {"email": found.email})
     return redirect("members")

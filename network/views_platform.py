@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from network.access import posted
 from network.forms import NetworkCreateForm
@@ -31,7 +32,7 @@ def create_network(request: HttpRequest) -> HttpResponse:
             timezone_name=form.cleaned_data["timezone"],
             language=form.cleaned_data["language"],
         )
-        messages.success(request, f"{network.name} is ready.")
+        messages.success(request, _("%(network)s is ready.") % {"network": network.name})
         return redirect_into(request, network)
     return render(request, "platform/create_network.html", {"form": form})
 

@@ -93,16 +93,16 @@ class LinkForm(forms.Form):
     )
     aff_sub = sub_id_field(1)
     aff_sub2 = forms.CharField(
-        label="Sub ID 2 (aff_sub2)", required=False, max_length=SUB_MAX_LENGTH
+        label=_("Sub ID 2 (aff_sub2)"), required=False, max_length=SUB_MAX_LENGTH
     )
     aff_sub3 = forms.CharField(
-        label="Sub ID 3 (aff_sub3)", required=False, max_length=SUB_MAX_LENGTH
+        label=_("Sub ID 3 (aff_sub3)"), required=False, max_length=SUB_MAX_LENGTH
     )
     aff_sub4 = forms.CharField(
-        label="Sub ID 4 (aff_sub4)", required=False, max_length=SUB_MAX_LENGTH
+        label=_("Sub ID 4 (aff_sub4)"), required=False, max_length=SUB_MAX_LENGTH
     )
     aff_sub5 = forms.CharField(
-        label="Sub ID 5 (aff_sub5)", required=False, max_length=SUB_MAX_LENGTH
+        label=_("Sub ID 5 (aff_sub5)"), required=False, max_length=SUB_MAX_LENGTH
     )
     source = forms.CharField(
         label=_("Source"),

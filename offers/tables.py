@@ -7,6 +7,7 @@ from decimal import Decimal
 import django_tables2 as tables
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from lib.money import quantize
 from offers.models import Goal, Offer, OfferAccess
@@ -39,19 +40,19 @@ class OfferTable(tables.Table):
     visibility = tables.Column()
     category = tables.Column()
     revenue = tables.Column(
-        verbose_name="Default goal pays",
+        verbose_name=_("Default goal pays"),
         accessor="revenue_amount",
         order_by=("revenue_amount", "revenue_percent"),
         empty_values=(),
     )
-    running = tables.Column(verbose_name="Publishers running it")
-    updated_at = tables.DateTimeColumn(verbose_name="Updated", format="Y-m-d H:i")
+    running = tables.Column(verbose_name=_("Publishers running it"))
+    updated_at = tables.DateTimeColumn(verbose_name=_("Updated"), format="Y-m-d H:i")
 
     class Meta:
         model = Offer
         fields = ["name", "status", "visibility", "category", "revenue", "running", "updated_at"]
         attrs = {"class": "table"}
-        empty_text = "No offers match these filters."
+        empty_text = _("No offers match these filters.")
 
     def render_status(self, record: Offer) -> str:
         return format_html(

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from lib.money import quantize
 from offers.models import Goal, Offer, OfferAccess, PayoutTier
@@ -28,13 +29,13 @@ def payout_text(terms, currency: str) -> str:
 
 class OfferTable(tables.Table):
     name = tables.LinkColumn("admin_offer_detail", args=[tables.A("pk")])
-    advertiser = tables.Column(accessor="advertiser__name", verbose_name="Advertiser")
+    advertiser = tables.Column(accessor="advertiser__name", verbose_name=_("Advertiser"))
     status = tables.Column()
     visibility = tables.Column()
     currency = tables.Column()
-    goals = tables.Column(accessor="goal_count", verbose_name="Goals")
-    created_at = tables.DateTimeColumn(verbose_name="Created", format="Y-m-d")
-    updated_at = tables.DateTimeColumn(verbose_name="Updated", format="Y-m-d H:i")
+    goals = tables.Column(accessor="goal_count", verbose_name=_("Goals"))
+    created_at = tables.DateTimeColumn(verbose_name=_("Created"), format="Y-m-d")
+    updated_at = tables.DateTimeColumn(verbose_name=_("Updated"), format="Y-m-d H:i")
 
     class Meta:
         model = Offer
@@ -56,18 +57,18 @@ class AccessTable(tables.Table):
         "publisher_review",
         args=[tables.A("publisher_id")],
         accessor="publisher__name",
-        verbose_name="Publisher",
+        verbose_name=_("Publisher"),
     )
     offer = tables.LinkColumn(
         "admin_offer_detail",
         args=[tables.A("offer_id")],
         accessor="offer__name",
-        verbose_name="Offer",
+        verbose_name=_("Offer"),
     )
     status = tables.Column()
-    publisher_note = tables.Column(verbose_name="Their note", orderable=False)
-    created_at = tables.DateTimeColumn(verbose_name="Asked", format="Y-m-d H:i")
-    decided_at = tables.DateTimeColumn(verbose_name="Decided", format="Y-m-d H:i")
+    publisher_note = tables.Column(verbose_name=_("Their note"), orderable=False)
+    created_at = tables.DateTimeColumn(verbose_name=_("Asked"), format="Y-m-d H:i")
+    decided_at = tables.DateTimeColumn(verbose_name=_("Decided"), format="Y-m-d H:i")
     decide = tables.LinkColumn(
         "admin_access_decide",
         args=[tables.A("pk")],
@@ -92,8 +93,8 @@ class AccessTable(tables.Table):
 
 class TierTable(tables.Table):
     name = tables.LinkColumn("admin_tier_detail", args=[tables.A("pk")])
-    members = tables.Column(accessor="member_count", verbose_name="Publishers")
-    payouts = tables.Column(accessor="payout_count", verbose_name="Goal payouts")
+    members = tables.Column(accessor="member_count", verbose_name=_("Publishers"))
+    payouts = tables.Column(accessor="payout_count", verbose_name=_("Goal payouts"))
 
     class Meta:
         model = PayoutTier
@@ -108,10 +109,10 @@ class RunnerTable(tables.Table):
         "publisher_review",
         args=[tables.A("publisher_id")],
         accessor="publisher__name",
-        verbose_name="Publisher",
+        verbose_name=_("Publisher"),
     )
-    decided_at = tables.DateTimeColumn(verbose_name="Since", format="Y-m-d")
-    payouts = tables.Column(empty_values=(), orderable=False, verbose_name="Payout per goal")
+    decided_at = tables.DateTimeColumn(verbose_name=_("Since"), format="Y-m-d")
+    payouts = tables.Column(empty_values=(), orderable=False, verbose_name=_("Payout per goal"))
     manage = tables.LinkColumn(
         "admin_access_decide",
         args=[tables.A("pk")],

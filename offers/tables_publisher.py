@@ -7,6 +7,7 @@ from decimal import Decimal
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from lib.money import quantize
 from offers.models import Offer, OfferAccess
@@ -45,16 +46,16 @@ class MarketplaceTable(tables.Table):
 
     name = tables.Column(linkify=("pub_offer_detail", {"offer_id": tables.A("pk")}))
     category = tables.Column()
-    payout = tables.Column(empty_values=(), orderable=False, verbose_name="Your payout")
-    allowed_countries = tables.Column(empty_values=(), orderable=False, verbose_name="Countries")
-    access = tables.Column(empty_values=(), orderable=False, verbose_name="Access")
+    payout = tables.Column(empty_values=(), orderable=False, verbose_name=_("Your payout"))
+    allowed_countries = tables.Column(empty_values=(), orderable=False, verbose_name=_("Countries"))
+    access = tables.Column(empty_values=(), orderable=False, verbose_name=_("Access"))
 
     class Meta:
         model = Offer
         fields = ["name", "category", "payout", "allowed_countries", "access"]
         attrs = {"class": "table"}
         order_by = "name"
-        empty_text = "No offers match these filters. Clear the filters to see every offer."
+        empty_text = _("No offers match these filters. Clear the filters to see every offer.")
 
     def __init__(self, *args, publisher, **kwargs):
         super().__init__(*args, **kwargs)

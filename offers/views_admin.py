@@ -8,6 +8,8 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lib.money import quantize
@@ -62,13 +64,22 @@ COUNTRY_NAMES, DEVICE_NAMES = dict(COUNTRIES), dict(DEVICE_TYPES)
 Status = Offer.Status
 MOVE_BUTTONS = {  # (from, to) -> button label, message after success
     (Status.PENDING, Status.ACTIVE): (
-        "Approve",
-        "Offer approved and live; the advertiser was emailed.",
+        gettext_lazy("Approve"),
+        gettext_lazy("Offer approved and live; the advertiser was emailed."),
     ),
-    (Status.PENDING, Status.DRAFT): ("Send back", "Offer sent back; the advertiser was emailed."),
-    (Status.DRAFT, Status.PENDING): ("Submit for review", "Offer submitted for review."),
-    (Status.ACTIVE, Status.PAUSED): ("Pause", "Offer paused: clicks go to the fallback."),
-    (Status.PAUSED, Status.ACTIVE): ("Resume", "Offer resumed."),
+    (Status.PENDING, Status.DRAFT): (
+        gettext_lazy("Send back"),
+        gettext_lazy("Offer sent back; the advertiser was emailed."),
+    ),
+    (Status.DRAFT, Status.PENDING): (
+        gettext_lazy("Submit for review"),
+        gettext_lazy("Offer submitted for review."),
+    ),
+    (Status.ACTIVE, Status.PAUSED): (
+        gettext_lazy("Pause"),
+        gettext_lazy("Offer paused: clicks go to the fallback."),
+    ),
+    (Status.PAUSED, Status.ACTIVE): (gettext_lazy("Resume"), gettext_lazy("Offer resumed.")),
 }
 
 
@@ -143,7 +154,7 @@ def _render_offer(
     context = {
         "offer": offer,
         "moves": [
-            (to, MOVE_BUTTONS.get((offer.status, to), ("Archive", ""))[0])
+            (to, MOVE_BUTTONS.get((offer.status, to), (_("Archive"), ""))[0])
             for to in allowed_moves(offer, request.membership.role)
         ],
         "transition_form": transition_form or TransitionForm(),
@@ -221,7 +232,7 @@ def admin_offer_transition(request: HttpRequest, offer_id: int) -> HttpResponse:
         except OfferError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, MOVE_BUTTONS.get(move, ("", "Offer archived."))[1])
+            messages.success(request, MOVE_BUTTONS.get(move, ("", _("Offer archived.")))[1])
             return redirect(_offer_url(offer))
     return _render_offer(request, offer, transition_form=form)
 
@@ -235,12 +246,14 @@ def admin_goal_payout(request: HttpRequest, offer_id: int, goal_id: int) -> Http
     if not form.is_valid():
         return _render_offer(request, offer, payout_forms={goal.pk: form})
     goal = goal_set_payout(goal=goal, actor=request.user, **payout_terms(form.cleaned_data))
-    messages.success(request, f"Payout of “{goal.name}” saved.")
+    messages.success(request, _("Payout of “%(goal)s” saved.") % {"goal": goal.name})
     same_type = goal.payout_type == goal.revenue_type
     if same_type and (
         goal.payout_amount > goal.revenue_amount or goal.payout_percent > goal.revenue_percent
     ):
-        messages.warning(request, "This payout is above the revenue: each conversion loses money.")
+        messages.warning(
+            request, _("This payout is above the revenue: each conversion loses money.")
+        )
     return redirect(_offer_url(offer, f"goal-{goal.pk}"))
 
 
@@ -255,7 +268,11 @@ def admin_offer_invite(request: HttpRequest, offer_id: int) -> HttpResponse:
         except OfferError as exc:
             form.add_error("publisher", str(exc))
         else:
-            messages.success(request, f"{publisher} can now run this offer; they were emailed.")
+            messages.success(
+                request,
+                _("%(publisher)s can now run this offer; they were emailed.")
+                % {"publisher": publisher},
+            )
             return redirect(_offer_url(offer, "publishers"))
     return render(request, "offers/admin/invite.html", {"offer": offer, "form": form})
 
@@ -272,7 +289,11 @@ def admin_override_new(request: HttpRequest, offer_id: int) -> HttpResponse:
         payout_override_set(
             goal=data["goal"], publisher=data["publisher"], actor=request.user, **payout_terms(data)
         )
-        messages.success(request, f"{data['publisher']} now earns their own payout on this goal.")
+        messages.success(
+            request,
+            _("%(publisher)s now earns their own payout on this goal.")
+            % {"publisher": data["publisher"]},
+        )
         return redirect(_offer_url(offer, f"goal-{data['goal'].pk}"))
     return render(request, "offers/admin/override_form.html", {"offer": offer, "form": form})
 
@@ -289,7 +310,11 @@ def admin_override_delete(
         goal__offer=offer,
     )
     payout_override_delete(override=override, actor=request.user)
-    messages.success(request, f"Override removed: {override.publisher} earns the usual payout.")
+    messages.success(
+        request,
+        _("Override removed: %(publisher)s earns the usual payout.")
+        % {"publisher": override.publisher},
+    )
     return redirect(_offer_url(offer, f"goal-{override.goal_id}"))
 
 
@@ -301,7 +326,7 @@ def admin_cap_new(request: HttpRequest, offer_id: int) -> HttpResponse:
         cap = form.save(commit=False)
         cap.network, cap.offer = request.network, offer
         cap_save(cap=cap, actor=request.user)
-        messages.success(request, f"Cap added: {cap}.")
+        messages.success(request, _("Cap added: %(cap)s.") % {"cap": cap})
         return redirect(_offer_url(offer, "caps"))
     return render(request, "offers/admin/cap_form.html", {"offer": offer, "form": form})
 
@@ -312,7 +337,7 @@ def admin_cap_delete(request: HttpRequest, offer_id: int, cap_id: int) -> HttpRe
     offer = _offer(offer_id)
     cap = get_object_or_404(Cap.objects.select_related("publisher"), pk=cap_id, offer=offer)
     cap_delete(cap=cap, actor=request.user)
-    messages.success(request, f"Cap removed: {cap}.")
+    messages.success(request, _("Cap removed: %(cap)s.") % {"cap": cap})
     return redirect(_offer_url(offer, "caps"))
 
 
@@ -361,8 +386,12 @@ def admin_access_decide(request: HttpRequest, offer_access_id: int) -> HttpRespo
         else:
             messages.success(
                 request,
-                f"{access.publisher} on “{access.offer}”: {access.get_status_display().lower()}"
-                "; they were emailed.",
+                _("%(publisher)s on “%(offer)s”: %(status)s; they were emailed.")
+                % {
+                    "publisher": access.publisher,
+                    "offer": access.offer,
+                    "status": access.get_status_display().lower(),
+                },
             )
             return redirect("admin_access_list")
     history = AuditEntry.objects.filter(object_type="offers.offeraccess", object_id=str(access.pk))

@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.timezone import now
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lib.money import CURRENCY_CODES, quantize
@@ -27,18 +29,18 @@ from offers.tables import OfferTable, advertiser_offers, terms_label
 from publishers.countries import COUNTRIES
 
 PER_PAGE = 25
-ARCHIVED = "This offer is archived: it can no longer be changed."
+ARCHIVED = gettext_lazy("This offer is archived: it can no longer be changed.")
 MOVE_LABELS = {
-    Offer.Status.PENDING: "Submit for review",
-    Offer.Status.PAUSED: "Pause",
-    Offer.Status.ACTIVE: "Resume",
-    Offer.Status.ARCHIVED: "Archive",
+    Offer.Status.PENDING: gettext_lazy("Submit for review"),
+    Offer.Status.PAUSED: gettext_lazy("Pause"),
+    Offer.Status.ACTIVE: gettext_lazy("Resume"),
+    Offer.Status.ARCHIVED: gettext_lazy("Archive"),
 }
 MOVE_DONE = {
-    Offer.Status.PENDING: "Submitted: the network will review your offer.",
-    Offer.Status.PAUSED: "Offer paused. Resume it when you are ready.",
-    Offer.Status.ACTIVE: "Offer resumed.",
-    Offer.Status.ARCHIVED: "Offer archived.",
+    Offer.Status.PENDING: gettext_lazy("Submitted: the network will review your offer."),
+    Offer.Status.PAUSED: gettext_lazy("Offer paused. Resume it when you are ready."),
+    Offer.Status.ACTIVE: gettext_lazy("Offer resumed."),
+    Offer.Status.ARCHIVED: gettext_lazy("Offer archived."),
 }
 
 
@@ -126,7 +128,9 @@ def offer_new(request: HttpRequest) -> HttpResponse:
             offer=offer_form.save(commit=False),
             default_goal=goal_form.save(commit=False),
         )
-        messages.success(request, "Offer created as a draft. Add a landing page, then submit it.")
+        messages.success(
+            request, _("Offer created as a draft. Add a landing page, then submit it.")
+        )
         return _detail(offer)
     return render(
         request,
@@ -198,7 +202,7 @@ def offer_edit(request: HttpRequest, offer: Offer) -> HttpResponse:
         editing = form.save(commit=False)
         editing.updated_at = now()
         editing.save()
-        messages.success(request, "Offer saved.")
+        messages.success(request, _("Offer saved."))
         return _detail(editing)
     return _child_page(request, offer, form, "Edit offer")
 
@@ -209,7 +213,7 @@ def offer_edit(request: HttpRequest, offer: Offer) -> HttpResponse:
 def offer_status(request: HttpRequest, offer: Offer) -> HttpResponse:
     to_status = request.POST.get("to", "")
     if to_status not in Offer.Status.values:
-        messages.error(request, "Choose one of the offer's actions.")
+        messages.error(request, _("Choose one of the offer's actions."))
         return _detail(offer)
     try:
         offer_transition(
@@ -218,7 +222,7 @@ def offer_status(request: HttpRequest, offer: Offer) -> HttpResponse:
     except OfferError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, MOVE_DONE.get(to_status, "Offer status changed."))
+        messages.success(request, MOVE_DONE.get(to_status, _("Offer status changed.")))
     return _detail(offer)
 
 
@@ -241,7 +245,7 @@ def _save_child(request: HttpRequest, offer: Offer, form, title: str, anchor: st
             if saved is not None:
                 saved(child)
             _touch(offer)
-        messages.success(request, f"{title}: saved.")
+        messages.success(request, _("%(title)s: saved.") % {"title": title})
         return _detail(offer, anchor)
     return _child_page(request, offer, form, title)
 
@@ -332,5 +336,9 @@ def cap_delete(request: HttpRequest, offer: Offer, cap_id: int) -> HttpResponse:
     cap.delete()
     _touch(offer)
     label = f"{cap.get_period_display()} {cap.get_metric_display().lower()}"
-    messages.success(request, f"Cap removed: {label}, {_limit_label(cap, offer.currency)}.")
+    messages.success(
+        request,
+        _("Cap removed: %(cap)s, %(limit)s.")
+        % {"cap": label, "limit": _limit_label(cap, offer.currency)},
+    )
     return _detail(offer, "caps")

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lib.macros import fill
@@ -88,9 +89,9 @@ def pub_offer_apply(request: HttpRequest, offer_id: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         if access.status == OfferAccess.Status.APPROVED:
-            messages.success(request, "You can run this offer now: your tracking link is below.")
+            messages.success(request, _("You can run this offer now: your tracking link is below."))
         else:
-            messages.success(request, "Application sent. We will email you the decision.")
+            messages.success(request, _("Application sent. We will email you the decision."))
     return redirect("pub_offer_detail", offer_id=offer.pk)
 
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lib.tables import configure
@@ -48,7 +49,9 @@ def admin_tier_list(request: HttpRequest) -> HttpResponse:
         except OfferError as exc:
             form.add_error("name", str(exc))
         else:
-            messages.success(request, f"Tier “{tier}” created: add publishers and payouts.")
+            messages.success(
+                request, _("Tier “%(tier)s” created: add publishers and payouts.") % {"tier": tier}
+            )
             return redirect("admin_tier_detail", payout_tier_id=tier.pk)
     tiers = PayoutTier.objects.annotate(
         member_count=Count("memberships", distinct=True),
@@ -87,7 +90,11 @@ def admin_tier_member_add(request: HttpRequest, payout_tier_id: int) -> HttpResp
         except OfferError as exc:
             form.add_error("publisher", str(exc))
         else:
-            messages.success(request, f"{form.cleaned_data['publisher']} added to “{tier}”.")
+            messages.success(
+                request,
+                _("%(publisher)s added to “%(tier)s”.")
+                % {"publisher": form.cleaned_data["publisher"], "tier": tier},
+            )
             return redirect("admin_tier_detail", payout_tier_id=tier.pk)
     return _render_tier(request, tier, member_form=form)
 
@@ -102,7 +109,11 @@ def admin_tier_member_remove(
         TierMembership.objects.select_related("publisher"), tier=tier, publisher_id=publisher_id
     )
     tier_member_remove(membership=membership, actor=request.user)
-    messages.success(request, f"{membership.publisher} removed from “{tier}”.")
+    messages.success(
+        request,
+        _("%(publisher)s removed from “%(tier)s”.")
+        % {"publisher": membership.publisher, "tier": tier},
+    )
     return redirect("admin_tier_detail", payout_tier_id=tier.pk)
 
 
@@ -115,7 +126,9 @@ def admin_tier_payout_set(request: HttpRequest, payout_tier_id: int) -> HttpResp
         return _render_tier(request, tier, payout_form=form)
     goal = form.cleaned_data["goal"]
     tier_payout_set(tier=tier, goal=goal, actor=request.user, **payout_terms(form.cleaned_data))
-    messages.success(request, f"“{tier}” payout on {goal} saved.")
+    messages.success(
+        request, _("“%(tier)s” payout on %(goal)s saved.") % {"tier": tier, "goal": goal}
+    )
     return redirect("admin_tier_detail", payout_tier_id=tier.pk)
 
 
@@ -129,5 +142,8 @@ def admin_tier_payout_remove(
         TierPayout.objects.select_related("goal__offer"), tier=tier, goal_id=goal_id
     )
     tier_payout_delete(tier_payout=tier_payout, actor=request.user)
-    messages.success(request, f"“{tier}” payout on {tier_payout.goal} removed.")
+    messages.success(
+        request,
+        _("“%(tier)s” payout on %(goal)s removed.") % {"tier": tier, "goal": tier_payout.goal},
+    )
     return redirect("admin_tier_detail", payout_tier_id=tier.pk)

@@ -7,6 +7,7 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.timezone import now
+from django.utils.translation import gettext_lazy as _
 
 from payouts import runs
 from payouts.models import PayoutRun
@@ -25,7 +26,7 @@ def closed_months(network, count: int = MONTHS_OFFERED) -> list[date]:
 
 
 class StartRunForm(forms.Form):
-    period = forms.TypedChoiceField(label="Month", coerce=date.fromisoformat)
+    period = forms.TypedChoiceField(label=_("Month"), coerce=date.fromisoformat)
 
     def __init__(self, *args, network, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,7 +77,9 @@ REFERENCE_HELP = "The bank transfer or PayPal batch id; the publishers see it."
 
 class MarkPaidForm(forms.Form):
     selected = LineIdsField()
-    reference = forms.CharField(label="Payment reference", max_length=200, help_text=REFERENCE_HELP)
+    reference = forms.CharField(
+        label=_("Payment reference"), max_length=200, help_text=REFERENCE_HELP
+    )
 
     def ticked(self) -> set[int]:
         """The ids ticked in the posted data: shown ticked again when the form has errors."""
@@ -87,4 +90,6 @@ class MarkPaidForm(forms.Form):
 
 
 class MarkOnePaidForm(forms.Form):
-    reference = forms.CharField(label="Payment reference", max_length=200, help_text=REFERENCE_HELP)
+    reference = forms.CharField(
+        label=_("Payment reference"), max_length=200, help_text=REFERENCE_HELP
+    )

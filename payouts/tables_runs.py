@@ -9,7 +9,9 @@ from decimal import Decimal
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.timezone import localtime, now
+from django.utils.translation import gettext_lazy as _
 
+from lib.formats import format_amount, format_money
 from payouts import runs
 from payouts.ledger import from_minor
 from payouts.models import Entry, PaymentDetails, PayoutLine, PayoutRun
@@ -20,7 +22,8 @@ DASH = "—"
 
 
 def money(amount: int, currency: str) -> str:
-    return f"{from_minor(amount, currency)} {currency}"
+    """Minor units written for the active language: '12.50 USD', '1.234.567 ₫'."""
+    return format_money(from_minor(amount, currency), currency)
 
 
 def local(moment: datetime) -> str:
@@ -54,19 +57,19 @@ def change_text(amount: int, previous: int | None, currency: str) -> str:
 
 class RunTable(tables.Table):
     period = tables.LinkColumn(
-        "payout_run_detail", args=[tables.A("pk")], verbose_name="Month", orderable=False
+        "payout_run_detail", args=[tables.A("pk")], verbose_name=_("Month"), orderable=False
     )
     status = tables.Column(orderable=False)
-    to_pay = tables.Column(empty_values=(), orderable=False, verbose_name="To pay")
-    lines = tables.Column(empty_values=(), orderable=False, verbose_name="Lines")
-    approvers = tables.Column(empty_values=(), orderable=False, verbose_name="Approved by")
-    created_at = tables.DateTimeColumn(verbose_name="Made", format="Y-m-d H:i", orderable=False)
+    to_pay = tables.Column(empty_values=(), orderable=False, verbose_name=_("To pay"))
+    lines = tables.Column(empty_values=(), orderable=False, verbose_name=_("Lines"))
+    approvers = tables.Column(empty_values=(), orderable=False, verbose_name=_("Approved by"))
+    created_at = tables.DateTimeColumn(verbose_name=_("Made"), format="Y-m-d H:i", orderable=False)
 
     class Meta:
         model = PayoutRun
         fields = ["period", "status", "to_pay", "lines", "approvers", "created_at"]
         attrs = {"class": "table"}
-        empty_text = "No payout runs yet."
+        empty_text = _("No payout runs yet.")
 
     def __init__(self, *args, totals: dict[int, dict], **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,20 +120,20 @@ class LineTable(tables.Table):
         "payout_line_detail",
         args=[tables.A("pk")],
         accessor="publisher__name",
-        verbose_name="Publisher",
+        verbose_name=_("Publisher"),
     )
     currency = tables.Column()
     amount = tables.Column(attrs={"td": {"class": "num"}})
-    conversions = tables.Column(verbose_name="Conversions")
+    conversions = tables.Column(verbose_name=_("Conversions"))
     status = tables.Column()
     change = tables.Column(
         accessor="previous_amount",
         empty_values=(),
         orderable=False,
-        verbose_name="Change vs last month",
+        verbose_name=_("Change vs last month"),
     )
-    payment = tables.Column(empty_values=(), orderable=False, verbose_name="Payment details")
-    payment_reference = tables.Column(verbose_name="Reference")
+    payment = tables.Column(empty_values=(), orderable=False, verbose_name=_("Payment details"))
+    payment_reference = tables.Column(verbose_name=_("Reference"))
 
     class Meta:
         model = PayoutLine
@@ -146,10 +149,10 @@ class LineTable(tables.Table):
             "payment_reference",
         ]
         attrs = {"class": "table"}
-        empty_text = "This run has no lines: nobody had a balance at the cut-off."
+        empty_text = _("This run has no lines: nobody had a balance at the cut-off.")
 
     def render_amount(self, record: PayoutLine) -> str:
-        return str(from_minor(record.amount, record.currency))
+        return format_amount(from_minor(record.amount, record.currency), record.currency)
 
     def render_status(self, record: PayoutLine):
         return format_html(BADGE, record.status, record.get_status_display())
@@ -181,20 +184,20 @@ def line_table(queryset, *, payable: bool, selected: Collection[int] = ()) -> Li
 class EntryTable(tables.Table):
     """A line's ledger entries: what each conversion added to (or took from) the balance."""
 
-    created_at = tables.DateTimeColumn(verbose_name="Posted", format="Y-m-d H:i")
-    conversion = tables.Column(accessor="conversion_id", verbose_name="Conversion")
-    order_id = tables.Column(accessor="conversion__order_id", verbose_name="Order")
-    offer = tables.Column(accessor="conversion__offer__name", verbose_name="Offer")
-    goal = tables.Column(accessor="conversion__goal__name", verbose_name="Goal")
-    kind = tables.Column(verbose_name="Entry")
-    amount = tables.Column(verbose_name="Earned", attrs={"td": {"class": "num"}})
+    created_at = tables.DateTimeColumn(verbose_name=_("Posted"), format="Y-m-d H:i")
+    conversion = tables.Column(accessor="conversion_id", verbose_name=_("Conversion"))
+    order_id = tables.Column(accessor="conversion__order_id", verbose_name=_("Order"))
+    offer = tables.Column(accessor="conversion__offer__name", verbose_name=_("Offer"))
+    goal = tables.Column(accessor="conversion__goal__name", verbose_name=_("Goal"))
+    kind = tables.Column(verbose_name=_("Entry"))
+    amount = tables.Column(verbose_name=_("Earned"), attrs={"td": {"class": "num"}})
 
     class Meta:
         model = Entry
         fields = ["created_at", "conversion", "order_id", "offer", "goal", "kind", "amount"]
         attrs = {"class": "table"}
         order_by = "created_at"
-        empty_text = "No ledger entries in this line's range."
+        empty_text = _("No ledger entries in this line's range.")
 
     def __init__(self, *args, currency: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -205,4 +208,4 @@ class EntryTable(tables.Table):
 
     def render_amount(self, value: int) -> str:
         """A payable account is credited what the publisher earns: earned = -amount."""
-        return str(from_minor(-value, self.currency))
+        return format_amount(from_minor(-value, self.currency), self.currency)

@@ -3,8 +3,6 @@ managers list every invoice, bill a closed month and record advertisers' payment
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import django_tables2 as tables
 from django.contrib import messages
 from django.db.models import Count, Q, QuerySet, Sum
@@ -13,8 +11,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
+from lib.formats import format_amount
 from lib.tables import configure
 from network.access import ADMINS, posted, role_required
 from network.models import Role
@@ -68,8 +68,8 @@ class InvoiceTable(tables.Table):
     def render_number(self, record: Invoice) -> str:
         return invoice_number(record)
 
-    def render_total(self, record: Invoice) -> Decimal:
-        return ledger.from_minor(record.total, record.currency)
+    def render_total(self, record: Invoice) -> str:
+        return format_amount(ledger.from_minor(record.total, record.currency), record.currency)
 
     def render_status(self, record: Invoice) -> str:
         return format_html(
@@ -250,10 +250,18 @@ def create_invoices(request: HttpRequest, period) -> None:
         return
     existed = Invoice.objects.filter(period=period).count() - len(made)
     if not made and not existed:
-        messages.info(request, f"{month}: nothing to bill (no approved conversions).")
+        messages.info(
+            request, _("%(month)s: nothing to bill (no approved conversions).") % {"month": month}
+        )
         return
-    created = f"{len(made)} invoice{'' if len(made) == 1 else 's'} created"
-    messages.success(request, f"{month}: {created}, {existed} existed already.")
+    created = ngettext("%(count)d invoice created", "%(count)d invoices created", len(made)) % {
+        "count": len(made)
+    }
+    messages.success(
+        request,
+        _("%(month)s: %(created)s, %(existed)s existed already.")
+        % {"month": month, "created": created, "existed": existed},
+    )
 
 
 def admin_invoice(invoice_id: int) -> Invoice:

@@ -37,19 +37,19 @@ class StatementTable(tables.Table):
     """A month's conversions as a publisher sees them (as on the Conversions page: no
     revenue), with "paid" for those whose approval a payout paid."""
 
-    created_at = tables.DateTimeColumn(verbose_name="Time", format="Y-m-d H:i")
-    id = tables.Column(verbose_name="ID")
-    offer = tables.Column(accessor="offer__name", verbose_name="Offer", orderable=False)
-    goal = tables.Column(accessor="goal__name", verbose_name="Goal", orderable=False)
-    aff_sub = tables.Column(accessor="click__aff_sub", verbose_name="aff_sub", orderable=False)
-    order_id = tables.Column(verbose_name="Order", orderable=False)
+    created_at = tables.DateTimeColumn(verbose_name=_("Time"), format="Y-m-d H:i")
+    id = tables.Column(verbose_name=_("ID"))
+    offer = tables.Column(accessor="offer__name", verbose_name=_("Offer"), orderable=False)
+    goal = tables.Column(accessor="goal__name", verbose_name=_("Goal"), orderable=False)
+    aff_sub = tables.Column(accessor="click__aff_sub", verbose_name=_("aff_sub"), orderable=False)
+    order_id = tables.Column(verbose_name=_("Order"), orderable=False)
     payout = tables.Column()
-    shown_status = tables.Column(verbose_name="Status", orderable=False)
+    shown_status = tables.Column(verbose_name=_("Status"), orderable=False)
 
     class Meta:
         attrs = {"class": "table"}
         order_by = "-created_at"
-        empty_text = "No conversions in this month."
+        empty_text = _("No conversions in this month.")
 
     def render_payout(self, value, record):
         return f"{quantize(value, record.currency)} {record.currency}"

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from lib.tables import configure
@@ -174,7 +175,7 @@ def approve_recently_authenticated(request: HttpRequest, run: PayoutRun) -> Http
             )
         else:
             messages.success(
-                request, "Your approval is recorded: another owner or manager must approve too."
+                request, _("Your approval is recorded: another owner or manager must approve too.")
             )
     return redirect("payout_run_detail", payout_run_id=run.pk)
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
 
 from publishers.models import Publisher
 
@@ -10,7 +11,7 @@ class PublisherTable(tables.Table):
     website = tables.URLColumn()
     country = tables.Column()
     status = tables.Column()
-    created_at = tables.DateTimeColumn(verbose_name="Applied", format="Y-m-d H:i")
+    created_at = tables.DateTimeColumn(verbose_name=_("Applied"), format="Y-m-d H:i")
 
     class Meta:
         model = Publisher

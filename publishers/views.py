@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from lib.tables import configure
 from network.access import ADMINS, current_membership, posted, public_page, role_required
@@ -28,7 +29,7 @@ from publishers.tables import PublisherTable
 @login_required
 def apply(request: HttpRequest) -> HttpResponse:
     if current_membership(request) is not None:
-        messages.info(request, "You are already a member of this network.")
+        messages.info(request, _("You are already a member of this network."))
         return redirect("home")
     form = PublisherProfileForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -37,7 +38,7 @@ def apply(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             messages.error(request, str(exc))
             return redirect("home")
-        messages.success(request, "Thank you! Your application is waiting for review.")
+        messages.success(request, _("Thank you! Your application is waiting for review."))
         return redirect("publisher_home")
     return render(request, "publishers/apply.html", {"form": form})
 
@@ -65,7 +66,7 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
     form = PublisherProfileForm(posted(request), instance=publisher)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Profile saved.")
+        messages.success(request, _("Profile saved."))
         return redirect("publisher_home")
     return render(request, "publishers/profile.html", {"form": form})
 
@@ -104,8 +105,10 @@ def publisher_review(request: HttpRequest, publisher_id: int) -> HttpResponse:
     if payout_posted and payout_form.is_valid():
         amount = payout_form.cleaned_data["min_payout"]
         publisher_set_min_payout(publisher=publisher, actor=request.user, amount=amount)
-        done = "the network's minimum applies" if amount is None else "minimum payout saved"
-        messages.success(request, f"{publisher.name}: {done}.")
+        done = _("the network's minimum applies") if amount is None else _("minimum payout saved")
+        messages.success(
+            request, _("%(publisher)s: %(done)s.") % {"publisher": publisher.name, "done": done}
+        )
         return redirect("publisher_review", publisher_id=publisher.pk)
     form = DecisionForm(None if payout_posted else posted(request))
     if request.method == "POST" and not payout_posted and form.is_valid():
@@ -119,7 +122,10 @@ def publisher_review(request: HttpRequest, publisher_id: int) -> HttpResponse:
         except ApplicationError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"{publisher.name}: decision saved and emailed.")
+            messages.success(
+                request,
+                _("%(publisher)s: decision saved and emailed.") % {"publisher": publisher.name},
+            )
             return redirect("publisher_list")
     history = AuditEntry.objects.filter(
         object_type="publishers.publisher", object_id=str(publisher.pk)

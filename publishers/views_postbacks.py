@@ -70,18 +70,18 @@ class OfferPostbackForm(PostbackForm):
 class AttemptTable(tables.Table):
     """The call log, newest first: time, event, URL, HTTP code or error, ms, attempt."""
 
-    created_at = tables.Column(verbose_name="Time (UTC)")
+    created_at = tables.Column(verbose_name=_("Time (UTC)"))
     event = tables.Column(orderable=False)
-    endpoint = tables.Column(verbose_name="Postback", orderable=False, empty_values=())
-    url = tables.Column(verbose_name="URL", orderable=False)
-    result = tables.Column(verbose_name="Result", orderable=False, empty_values=())
-    elapsed_ms = tables.Column(verbose_name="ms", orderable=False)
-    attempt_number = tables.Column(verbose_name="Attempt", orderable=False)
+    endpoint = tables.Column(verbose_name=_("Postback"), orderable=False, empty_values=())
+    url = tables.Column(verbose_name=_("URL"), orderable=False)
+    result = tables.Column(verbose_name=_("Result"), orderable=False, empty_values=())
+    elapsed_ms = tables.Column(verbose_name=_("ms"), orderable=False)
+    attempt_number = tables.Column(verbose_name=_("Attempt"), orderable=False)
 
     class Meta:
         attrs = {"class": "table"}
         order_by = "-created_at"
-        empty_text = "No calls yet: they appear here as soon as a conversion fires a postback."
+        empty_text = _("No calls yet: they appear here as soon as a conversion fires a postback.")
 
     def render_created_at(self, value) -> str:
         return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
@@ -203,7 +203,7 @@ def save_and_redirect(
     except PostbackError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Postback saved.")
+        messages.success(request, _("Postback saved."))
     return redirect("postback_home")
 
 
@@ -234,7 +234,9 @@ def postback_edit(request: HttpRequest, postback_endpoint_id: int) -> HttpRespon
 def postback_enable(request: HttpRequest, postback_endpoint_id: int) -> HttpResponse:
     endpoint = own_endpoint(request, postback_endpoint_id)
     set_active(endpoint=endpoint, actor=request.user, active=True)
-    messages.success(request, f"{endpoint_label(endpoint)} is on again.")
+    messages.success(
+        request, _("%(endpoint)s is on again.") % {"endpoint": endpoint_label(endpoint)}
+    )
     return redirect("postback_home")
 
 
@@ -243,7 +245,11 @@ def postback_enable(request: HttpRequest, postback_endpoint_id: int) -> HttpResp
 def postback_disable(request: HttpRequest, postback_endpoint_id: int) -> HttpResponse:
     endpoint = own_endpoint(request, postback_endpoint_id)
     set_active(endpoint=endpoint, actor=request.user, active=False)
-    messages.success(request, f"{endpoint_label(endpoint)} is off: conversions will not call it.")
+    messages.success(
+        request,
+        _("%(endpoint)s is off: conversions will not call it.")
+        % {"endpoint": endpoint_label(endpoint)},
+    )
     return redirect("postback_home")
 
 
@@ -253,7 +259,7 @@ def postback_delete_view(request: HttpRequest, postback_endpoint_id: int) -> Htt
     endpoint = own_endpoint(request, postback_endpoint_id)
     label = endpoint_label(endpoint)
     postback_delete(endpoint=endpoint, actor=request.user)
-    messages.success(request, f"{label} deleted.")
+    messages.success(request, _("%(endpoint)s deleted.") % {"endpoint": label})
     return redirect("postback_home")
 
 
@@ -263,13 +269,13 @@ def postback_test(request: HttpRequest, postback_endpoint_id: int) -> HttpRespon
     endpoint = own_endpoint(request, postback_endpoint_id)
     key = f"postback-test:{request.network.pk}:{endpoint.pk}"
     if not cache.add(key, 1, TEST_INTERVAL_SECONDS):
-        messages.error(request, "A test call was just sent: wait a few seconds before the next.")
+        messages.error(request, _("A test call was just sent: wait a few seconds before the next."))
     else:
         send_test_postback.delay_on_commit(
             network_id=request.network.pk, postback_endpoint_id=endpoint.pk
         )
         messages.success(
-            request, "Test call sent with sample values. Its result appears in the log shortly."
+            request, _("Test call sent with sample values. Its result appears in the log shortly.")
         )
     return redirect("postback_home")
 

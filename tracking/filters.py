@@ -10,6 +10,7 @@ import django_filters as filters
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from offers.models import Offer, OfferAccess
 from tracking.models import Conversion
@@ -40,23 +41,23 @@ class ConversionFilter(filters.FilterSet):
     offer = filters.ModelChoiceFilter(queryset=Offer.objects.none(), empty_label="Every offer")
     status = filters.ChoiceFilter(choices=Conversion.Status.choices, empty_label="Every status")
     created_from = filters.DateFilter(
-        label="From",
+        label=_("From"),
         method="filter_from",
         widget=forms.DateInput(attrs={"type": "date"}),
         validators=DAY_RANGE,
     )
     created_to = filters.DateFilter(
-        label="To",
+        label=_("To"),
         method="filter_to",
         widget=forms.DateInput(attrs={"type": "date"}),
         validators=DAY_RANGE,
     )
-    order_id = filters.CharFilter(label="Order id", field_name="order_id", max_length=255)
+    order_id = filters.CharFilter(label=_("Order id"), field_name="order_id", max_length=255)
     transaction_id = filters.CharFilter(
-        label="Transaction id", field_name="click_id", max_length=32
+        label=_("Transaction id"), field_name="click_id", max_length=32
     )
     flagged = filters.ChoiceFilter(
-        label="Fraud flags",
+        label=_("Fraud flags"),
         choices=FLAGGED_CHOICES,
         empty_label="Flagged or not",
         method="filter_flagged",

@@ -4,8 +4,9 @@ from collections.abc import Collection
 
 import django_tables2 as tables
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from lib.money import quantize
+from lib.formats import format_amount
 from tracking.models import Conversion
 
 
@@ -23,20 +24,20 @@ class ConversionTable(tables.Table):
         accessor="pk",
         attrs={"td__input": {"aria-label": lambda record: f"Select conversion {record.pk}"}},
     )
-    created_at = tables.DateTimeColumn(verbose_name="Time", format="Y-m-d H:i")
-    id = tables.Column(verbose_name="ID")
-    offer = tables.Column(accessor="offer__name", verbose_name="Offer")
-    goal = tables.Column(accessor="goal__name", verbose_name="Goal")
-    publisher = tables.Column(accessor="publisher__name", verbose_name="Publisher")
+    created_at = tables.DateTimeColumn(verbose_name=_("Time"), format="Y-m-d H:i")
+    id = tables.Column(verbose_name=_("ID"))
+    offer = tables.Column(accessor="offer__name", verbose_name=_("Offer"))
+    goal = tables.Column(accessor="goal__name", verbose_name=_("Goal"))
+    publisher = tables.Column(accessor="publisher__name", verbose_name=_("Publisher"))
     status = tables.Column()
-    sale_amount = tables.Column(verbose_name="Sale")
+    sale_amount = tables.Column(verbose_name=_("Sale"))
     revenue = tables.Column()
     payout = tables.Column()
-    order_id = tables.Column(verbose_name="Order")
-    transaction_id = tables.Column(accessor="click_id", verbose_name="Transaction id")
-    aff_sub = tables.Column(accessor="click__aff_sub", verbose_name="aff_sub")
+    order_id = tables.Column(verbose_name=_("Order"))
+    transaction_id = tables.Column(accessor="click_id", verbose_name=_("Transaction id"))
+    aff_sub = tables.Column(accessor="click__aff_sub", verbose_name=_("aff_sub"))
     method = tables.Column()
-    flags = tables.Column(accessor="fraud_flags", orderable=False, verbose_name="Flags")
+    flags = tables.Column(accessor="fraud_flags", orderable=False, verbose_name=_("Flags"))
 
     class Meta:
         model = Conversion
@@ -59,7 +60,7 @@ class ConversionTable(tables.Table):
         ]
         attrs = {"class": "table"}
         order_by = "-created_at"
-        empty_text = "No conversions yet."
+        empty_text = _("No conversions yet.")
 
     def render_status(self, record: Conversion):
         reason = f" ({record.reason_code})" if record.reason_code else ""
@@ -71,13 +72,13 @@ class ConversionTable(tables.Table):
         )
 
     def render_sale_amount(self, value, record: Conversion):
-        return quantize(value, record.currency)
+        return format_amount(value, record.currency)
 
     def render_revenue(self, value, record: Conversion):
-        return quantize(value, record.currency)
+        return format_amount(value, record.currency)
 
     def render_payout(self, value, record: Conversion):
-        return quantize(value, record.currency)
+        return format_amount(value, record.currency)
 
     def render_flags(self, value):
         return ", ".join(value) if value else "—"

@@ -27,6 +27,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from lib.money import quantize
 from network.models import Network
@@ -54,10 +55,10 @@ SESSION_KEY = "tracking.validation_upload"
 
 OVERRIDE = "override"
 BULK_DONE = {
-    Status.APPROVED: "approved",
-    Status.REJECTED: "rejected",
-    Status.REVERSED: "reversed",
-    Status.PENDING: "set back to pending",
+    Status.APPROVED: _("approved"),
+    Status.REJECTED: _("rejected"),
+    Status.REVERSED: _("reversed"),
+    Status.PENDING: _("set back to pending"),
 }
 
 
@@ -93,14 +94,14 @@ class BulkDecisionForm(forms.Form):
         error_messages={"required": "Choose what to do with the selected conversions."},
     )
     to_status = forms.ChoiceField(
-        label="Override to",
+        label=_("Override to"),
         choices=[("", "Choose a status"), *Status.choices],
         required=False,
     )
     reason = forms.CharField(
         max_length=MAX_REASON,
         required=False,
-        help_text="Required to reject, reverse or override; the publisher may see it.",
+        help_text=_("Required to reject, reverse or override; the publisher may see it."),
     )
 
     def __init__(self, *args, admin: bool = False, **kwargs):
@@ -190,7 +191,7 @@ class UploadError(ValueError):
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
+        label=_("CSV file"),
         help_text=(
             "Columns: transaction_id or order_id, status (approved, rejected or reversed), "
             "sale_amount (optional), reason (required to reject or reverse). UTF-8, comma "

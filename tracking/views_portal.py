@@ -10,6 +10,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from lib.tables import configure
@@ -33,7 +35,7 @@ def render_in_network_time(request: HttpRequest, template: str, context: dict) -
 
 
 def conversions(count: int) -> str:
-    return f"{count} conversion{'' if count == 1 else 's'}"
+    return ngettext("%(count)d conversion", "%(count)d conversions", count) % {"count": count}
 
 
 def conversions_page(request: HttpRequest, queryset: QuerySet[Conversion], role: str):
@@ -83,20 +85,33 @@ def decide_ticked(
         override=form.override,
     )
     if result.changed:
-        how = " (override)" if form.override else ""
+        how = _(" (override)") if form.override else ""
         messages.success(
-            request, f"{conversions(result.changed)} {BULK_DONE[form.target_status]}{how}."
+            request,
+            _("%(conversions)s %(done)s%(how)s.")
+            % {
+                "conversions": conversions(result.changed),
+                "done": BULK_DONE[form.target_status],
+                "how": how,
+            },
         )
     if result.errors:
         shown = "; ".join(result.errors[:MAX_ERRORS_SHOWN])
         more = len(result.errors) - MAX_ERRORS_SHOWN
-        rest = f"; and {more} more" if more > 0 else ""
-        messages.error(request, f"{conversions(len(result.errors))} not changed: {shown}{rest}.")
+        rest = _("; and %(more)d more") % {"more": more} if more > 0 else ""
+        messages.error(
+            request,
+            _("%(conversions)s not changed: %(errors)s%(rest)s.")
+            % {"conversions": conversions(len(result.errors)), "errors": shown, "rest": rest},
+        )
     if result.ignored:
         messages.warning(
             request,
-            f"{conversions(result.ignored)} of the selection could not be found among yours "
-            "and were left alone.",
+            _(
+                "%(conversions)s of the selection could not be found among yours "
+                "and were left alone."
+            )
+            % {"conversions": conversions(result.ignored)},
         )
 
 
@@ -181,8 +196,10 @@ def advertiser_validation_apply(request: HttpRequest) -> HttpResponse:
     if upload is None:
         messages.error(
             request,
-            "There is nothing to apply: that file was applied already, or another upload "
-            "replaced it. Upload the file again to check it.",
+            _(
+                "There is nothing to apply: that file was applied already, or another upload "
+                "replaced it. Upload the file again to check it."
+            ),
         )
         return redirect("advertiser_validation_upload")
     try:

@@ -1,0 +1,81 @@
+"""Numbers, money, percents and dates written for a language, with Babel (CLDR data).
+
+The language defaults to the active one (the request's, see network.middleware). Money keeps
+the precision of lib.money.minor_units, the one the ledger books in (ISO 4217: VND 0, USD 2,
+KWD 3), not Babel's own currency data, which differs for a few currencies (IQD: 0 in CLDR).
+
+English writes the ISO code after the amount ("1,234.50 USD"): one format for every currency,
+as the portal always did and as payment files and invoices do. Other languages use their own
+CLDR pattern and symbol (Vietnamese: "1.234.567 ₫").
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+
+from babel import Locale
+from babel.dates import format_date as babel_date
+from babel.dates import format_datetime as babel_datetime
+from babel.numbers import NumberPattern, format_decimal, parse_pattern
+from babel.numbers import format_percent as babel_percent
+from django.conf import settings
+from django.utils import timezone, translation
+
+from lib.money import minor_units
+
+# Per-language money patterns where the CLDR standard one is not what we want.
+MONEY_PATTERNS = {"en": "#,##0.00 ¤¤"}
+
+
+def active_locale(locale: str | None = None) -> str:
+    return (locale or translation.get_language() or settings.LANGUAGE_CODE).replace("-", "_")
+
+
+@lru_cache(maxsize=64)
+def money_pattern(locale: str, digits: int) -> tuple[Locale, NumberPattern]:
+    parsed = Locale.parse(locale)
+    text = MONEY_PATTERNS.get(parsed.language)
+    pattern = copy.copy(parse_pattern(text) if text else parsed.currency_formats["standard"])
+    pattern.frac_prec = (digits, digits)
+    return parsed, pattern
+
+
+def format_money(amount: Decimal | int | str, currency: str, locale: str | None = None) -> str:
+    """'12.50 USD' in English, '1.234.567 ₫' in Vietnamese; the currency's own decimals."""
+    parsed, pattern = money_pattern(active_locale(locale), minor_units(currency))
+    return pattern.apply(Decimal(amount), parsed, currency=currency, currency_digits=False)
+
+
+def format_amount(amount: Decimal | int | str, currency: str, locale: str | None = None) -> str:
+    """The number alone, with the currency's decimals: for columns headed by the currency."""
+    digits = minor_units(currency)
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(Decimal(amount), format=pattern, locale=active_locale(locale))
+
+
+def format_number(value: Decimal | int | float, locale: str | None = None) -> str:
+    """1,234.5 in English, 1.234,5 in Vietnamese."""
+    return format_decimal(value, locale=active_locale(locale))
+
+
+def format_percent(ratio: Decimal | float, locale: str | None = None, *, decimals: int = 1) -> str:
+    """A ratio (0.125) as a percent with up to `decimals` decimals: '12.5%'."""
+    pattern = "#,##0" + ("." + "#" * decimals if decimals else "") + "%"
+    return babel_percent(ratio, format=pattern, locale=active_locale(locale))
+
+
+def format_date(value: date, locale: str | None = None, *, style: str = "medium") -> str:
+    """'Jan 31, 2026' / '31 thg 1, 2026'."""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return babel_date(value, format=style, locale=active_locale(locale))
+
+
+def format_datetime(value: datetime, locale: str | None = None, *, style: str = "short") -> str:
+    """A moment in the active time zone (the network's on portal pages)."""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return babel_datetime(value, format=style, locale=active_locale(locale))
