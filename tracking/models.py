@@ -71,7 +71,11 @@ class Click(models.Model):
         # Few indexes: every one costs each of thousands of inserts a second. The id starts
         # with the time, so the primary key already serves time ranges (rollups); a
         # publisher's own sub-id reports read by (network, publisher, created_at).
-        indexes = [models.Index(fields=["network", "publisher", "created_at"])]
+        indexes = [
+            models.Index(fields=["network", "publisher", "created_at"]),
+            # The hourly rollup (reports.rollup) reads a network's recent hours.
+            models.Index(fields=["network", "created_at"], name="click_network_time"),
+        ]
 
     def __str__(self) -> str:
         return self.id
@@ -93,7 +97,10 @@ class Impression(models.Model):
     objects = ScopedManager(network="network")
 
     class Meta:
-        indexes = [models.Index(fields=["network", "offer", "created_at"])]
+        indexes = [
+            models.Index(fields=["network", "offer", "created_at"]),
+            models.Index(fields=["network", "created_at"], name="impression_network_time"),
+        ]
 
     def __str__(self) -> str:
         return f"impression {self.pk}"
@@ -171,6 +178,13 @@ class Conversion(models.Model):
             models.Index(fields=["network", "offer", "created_at"]),
             models.Index(fields=["network", "ip", "created_at"]),
             models.Index(fields=["click"], name="conversion_click"),
+            # Conversions decided since the last rollup (their hours are recomputed). Partial:
+            # a postback inserts an undecided conversion and pays nothing for this index.
+            models.Index(
+                fields=["network", "decided_at"],
+                condition=models.Q(decided_at__isnull=False),
+                name="conversion_decided",
+            ),
             # The outbox of tracking.follow_ups: conversions still waiting for their check.
             models.Index(
                 fields=["network", "id"],
