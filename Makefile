@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint format bench-hosts bench-offers bench-clicks bench-postbacks bench-payouts clean
+.PHONY: run test lint format bench-hosts bench-offers bench-clicks bench-postbacks bench-payouts bench-reports clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,9 @@ bench-postbacks: $(VENV)/.dev
 
 bench-payouts: $(VENV)/.dev
 	$(BIN)/python bench/payouts.py
+
+bench-reports: $(VENV)/.dev
+	$(BIN)/python bench/reports.py
 
 clean:
 	rm -rf var/broker var/celerybeat-schedule*

@@ -32,6 +32,7 @@ os.environ.setdefault("BENCH_DATABASE", "affiliate_bench_payouts")
 os.environ.setdefault("BENCH_REDIS", "redis://127.0.0.1:6379/7")
 os.environ.setdefault("BENCH_BROKER", "redis://127.0.0.1:6379/6")
 
+from loading import set_aside, sql
 from portal import DB_NAME, prepare  # after the defaults above: it reads them
 
 PUBLISHERS = int(os.environ.get("PUBLISHERS", 5000))
@@ -116,44 +117,6 @@ FLOOR_SQL = """
 SELECT publisher_id, SUM(payout) FROM tracking_conversion
 WHERE network_id = %s AND status = 'approved' GROUP BY publisher_id
 """
-
-
-def sql(statement: str, params=None):
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        return cursor.fetchall() if cursor.description else cursor.rowcount
-
-
-def set_aside(tables: tuple[str, ...]) -> dict[str, list[str]]:
-    """Drop the foreign keys and the plain indexes of `tables`; the statements that make them
-    again. As pg_restore does: remade after the load, an index is built from sorted rows
-    and a foreign key checks all rows in one join, instead of per inserted row. Primary keys
-    and unique constraints stay and check every row as it comes."""
-    foreign_keys = sql(
-        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint"
-        " WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])",
-        [list(tables)],
-    )
-    indexes = sql(
-        "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index i"
-        " WHERE indrelid = ANY(%s::regclass[]) AND NOT EXISTS (SELECT 1 FROM pg_constraint c"
-        " WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid"
-        " AND c.contype IN ('p', 'u', 'x'))",
-        [list(tables)],
-    )
-    for table, name, _ in foreign_keys:
-        sql(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-    for name, _ in indexes:
-        sql(f"DROP INDEX {name}")
-    return {
-        "indexes": [definition for _, definition in indexes],
-        "foreign keys": [
-            f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
-            for table, name, definition in foreign_keys
-        ],
-    }
 
 
 def load(network, offer_id: int, start, end) -> dict[str, float]:
