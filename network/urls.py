@@ -41,6 +41,7 @@ urlpatterns = [
     path("publisher/postbacks/", include("publishers.urls_postbacks")),
     path("", include("tracking.urls_portal")),
     path("", include("payouts.urls")),
+    path("", include("reports.urls")),
     path("accounts/", include("allauth.urls")),
 ]
 

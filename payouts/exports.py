@@ -38,12 +38,12 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 from django.utils.timezone import now
 
+from lib.cells import safe_cell
 from payouts import runs
 from payouts.ledger import from_minor
 from payouts.models import PaymentDetails, PayoutLine, PayoutRun
 
 FORMATS = {"paypal": PaymentDetails.Method.PAYPAL, "bank": PaymentDetails.Method.BANK}
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BANK_HEADER = [
     "publisher id",
     "publisher name",
@@ -57,11 +57,6 @@ BANK_HEADER = [
     "currency",
     "reference",
 ]
-
-
-def safe_cell(value: object) -> str:
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def exported_lines(run: PayoutRun, fmt: str) -> QuerySet[PayoutLine]:

@@ -85,6 +85,11 @@ class Totals:
         }
         return cls(currency=currency, **counts, **amounts)
 
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Totals:
+        """From one grouped report row: its sums and its own `currency` (None: mixed)."""
+        return cls.from_sums(row, row.get("currency"))
+
     # Counts
 
     @property

@@ -1,0 +1,203 @@
+"""The report pages' filters: a date preset or a custom range (days in the network's time
+zone), the grouping the role may use, and the offer / publisher / country / device filters.
+
+The FilterSet is the page's form and the source of truth for what a role may ask; it does
+not filter a queryset itself: the rows come from two sources (rollups, raw clicks) through
+`reports.query`, which takes the validated choices as plain arguments (`report_args()`).
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import django_filters as filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils.timezone import now
+from django.utils.translation import gettext_lazy as _
+
+from offers.models import Offer, OfferAccess
+from publishers.models import Publisher
+from reports.models import HourlyStat
+from reports.query import is_sub_group
+from tracking.filters import DAY_RANGE, day_start
+
+PRESETS = [
+    ("today", _("Today")),
+    ("yesterday", _("Yesterday")),
+    ("last_7_days", _("Last 7 days")),
+    ("this_month", _("This month")),
+    ("last_month", _("Last month")),
+    ("last_30_days", _("Last 30 days")),
+    ("custom", _("Custom range")),
+]
+DEFAULT_PRESET = "last_7_days"
+GROUP_LABELS = {
+    "date": _("Date"),
+    "hour": _("Hour"),
+    "offer": _("Offer"),
+    "goal": _("Goal"),
+    "publisher": _("Publisher"),
+    "landing_page": _("Landing page"),
+    "aff_sub": _("aff_sub"),
+    "aff_sub2": _("aff_sub2"),
+    "aff_sub3": _("aff_sub3"),
+    "aff_sub4": _("aff_sub4"),
+    "aff_sub5": _("aff_sub5"),
+    "source": _("Source"),
+    "country": _("Country"),
+    "device": _("Device"),
+}
+ROLE_GROUPS = {
+    "admin": tuple(GROUP_LABELS),
+    "advertiser": (
+        "date",
+        "hour",
+        "offer",
+        "goal",
+        "publisher",
+        "landing_page",
+        "country",
+        "device",
+    ),
+    "publisher": tuple(name for name in GROUP_LABELS if name != "publisher"),
+}
+DEVICE_CHOICES = [
+    ("desktop", _("Desktop")),
+    ("mobile", _("Mobile")),
+    ("tablet", _("Tablet")),
+    ("bot", _("Bot")),
+]
+
+
+def preset_days(preset: str, today: date) -> tuple[date, date]:
+    """The first and last day (both included) of a preset, around `today`."""
+    if preset == "today":
+        return today, today
+    if preset == "yesterday":
+        return today - timedelta(days=1), today - timedelta(days=1)
+    if preset == "this_month":
+        return today.replace(day=1), today
+    if preset == "last_month":
+        last = today.replace(day=1) - timedelta(days=1)
+        return last.replace(day=1), last.replace(day=calendar.monthrange(last.year, last.month)[1])
+    if preset == "last_30_days":
+        return today - timedelta(days=29), today
+    return today - timedelta(days=6), today  # last 7 days
+
+
+def day_range(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """[midnight of the first day, midnight after the last day) in the zone."""
+    return day_start(first, zone), day_start(last + timedelta(days=1), zone)
+
+
+def publishers_for(role: str, membership) -> QuerySet[Publisher]:
+    publishers = Publisher.objects.order_by("name", "pk")
+    if role == "advertiser":  # those who sent traffic to, or may run, the company's offers
+        company = membership.advertiser
+        ran = HourlyStat.objects.filter(offer__advertiser=company).values("publisher_id")
+        access = OfferAccess.objects.filter(offer__advertiser=company).values("publisher_id")
+        return publishers.filter(pk__in=ran) | publishers.filter(pk__in=access)
+    return publishers
+
+
+class ReportFilter(filters.FilterSet):
+    preset = filters.ChoiceFilter(
+        label=_("Period"), choices=PRESETS, empty_label=None, method="keep"
+    )
+    date_from = filters.DateFilter(
+        label=_("From"),
+        method="keep",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=DAY_RANGE,
+    )
+    date_to = filters.DateFilter(
+        label=_("To"),
+        method="keep",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=DAY_RANGE,
+    )
+    group_by = filters.ChoiceFilter(
+        label=_("Group by"), choices=[], empty_label=None, method="keep"
+    )
+    offer = filters.ModelChoiceFilter(
+        label=_("Offer"), queryset=Offer.objects.none(), empty_label=_("Every offer"), method="keep"
+    )
+    publisher = filters.ModelChoiceFilter(
+        label=_("Publisher"),
+        queryset=Publisher.objects.none(),
+        empty_label=_("Every publisher"),
+        method="keep",
+    )
+    country = filters.CharFilter(label=_("Country"), max_length=2, method="keep")
+    device = filters.ChoiceFilter(
+        label=_("Device"), choices=DEVICE_CHOICES, empty_label=_("Every device"), method="keep"
+    )
+
+    class Meta:
+        model = HourlyStat
+        fields: list[str] = []
+
+    def __init__(self, data, *, role: str, membership, offers: QuerySet[Offer], timezone: str):
+        data = data.copy() if data is not None else {}
+        data.setdefault("preset", DEFAULT_PRESET)
+        data.setdefault("group_by", "date")
+        super().__init__(data, queryset=HourlyStat.objects.none())
+        self.role = role
+        self.zone = ZoneInfo(timezone)
+        groups = ROLE_GROUPS[role]
+        self.filters["group_by"].extra["choices"] = [(g, GROUP_LABELS[g]) for g in groups]
+        self.filters["offer"].queryset = offers
+        if role == "publisher":
+            del self.filters["publisher"]
+        else:
+            self.filters["publisher"].queryset = publishers_for(role, membership)
+        self.form.clean = self.clean_form
+
+    def keep(self, queryset, name, value):
+        return queryset  # see the module docstring: reports.query applies the choices
+
+    def clean_form(self) -> dict:
+        data = forms.Form.clean(self.form)
+        if data.get("preset") == "custom":
+            first, last = data.get("date_from"), data.get("date_to")
+            if not first or not last:
+                raise forms.ValidationError(_("Choose the first and last day of the range."))
+            if last < first:
+                raise forms.ValidationError(_("The last day is before the first one."))
+        if (
+            is_sub_group(data.get("group_by") or "")
+            and self.role == "admin"
+            and not data.get("publisher")
+        ):
+            raise forms.ValidationError(
+                _("A report by sub id or source is for one publisher: choose a publisher.")
+            )
+        return data
+
+    def days(self) -> tuple[date, date]:
+        data = self.form.cleaned_data
+        if data.get("preset") == "custom":
+            return data["date_from"], data["date_to"]
+        today = now().astimezone(self.zone).date()
+        return preset_days(data.get("preset") or DEFAULT_PRESET, today)
+
+    def report_args(self) -> dict:
+        """reports.query's keyword arguments from the valid form (less network/role_scope)."""
+        data = self.form.cleaned_data
+        start, end = day_range(*self.days(), self.zone)
+        wanted = {
+            "offer_id": data["offer"].pk if data.get("offer") else None,
+            "publisher_id": data["publisher"].pk if data.get("publisher") else None,
+            "country": (data.get("country") or "").upper(),
+            "device": data.get("device") or "",
+        }
+        return {
+            "group_by": data["group_by"],
+            "start": start,
+            "end": end,
+            "filters": {name: value for name, value in wanted.items() if value},
+            "tz": str(self.zone),
+        }

@@ -1,0 +1,197 @@
+"""The report pages' rows: one service for every role, one row per group and currency.
+
+`report_rows()` returns a QuerySet of dicts: `key` (the group's value: a date, an hour, an
+id, a country...), `name` (offer, goal, publisher, landing page groups: its name),
+`currency`, and the sums of `reports.kpis` (COUNTS, AMOUNTS) plus `conversions` and `profit`
+(sortable in the database). `reports.kpis.Totals.from_row(row)` gives a row's KPIs.
+`report_totals()` is the same selection in one aggregate query (the table's totals row).
+
+Sources:
+
+- date, hour, offer, goal, publisher, landing page, country, device: the hourly rollups
+  (HourlyStat). Dates and hours are those of the network's time zone: HourlyStat.hour is a
+  UTC hour, truncated again in the zone (a zone with a half-hour offset puts an hour's rows
+  in the local hour where it starts).
+- aff_sub..aff_sub5, source: the raw clicks of ONE publisher (the index (network,
+  publisher, created_at) serves the range scan), each with the conversions of those clicks
+  (LEFT JOIN on the click, index conversion_click). Clicks count within [start, end);
+  conversions count with their click, i.e. by click date, which is what a sub id report is
+  for (which traffic converts). Clicks: accepted ones, as in the rollups.
+
+Every query runs in the caller's tenant scope (the managers are scoped), and `role_scope`
+(e.g. {"publisher_id": 3} or {"offer__advertiser_id": 5}) narrows it to the role's rows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, F, Max, Q, QuerySet, Sum, Value
+from django.db.models.functions import TruncDate, TruncHour
+
+from network.models import Network
+from reports.kpis import AMOUNTS, COUNTS, Totals
+from reports.models import HourlyStat
+from tracking.models import SUB_FIELDS, Click, Conversion
+
+ROLLUP_GROUPS = ("date", "hour", "offer", "goal", "publisher", "landing_page", "country", "device")
+SUB_GROUPS = (*SUB_FIELDS, "source")
+NAMED_GROUPS = ("offer", "goal", "publisher", "landing_page")
+# Filters the service understands (the same names on both sources).
+FILTERS = ("offer_id", "publisher_id", "offer__advertiser_id", "country", "device")
+
+
+class ReportError(ValueError):
+    """A report that cannot be made as asked (shown as a form error)."""
+
+
+def is_sub_group(group_by: str) -> bool:
+    return group_by in SUB_GROUPS
+
+
+def _clean_filters(filters: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(filters) - set(FILTERS)
+    if unknown:
+        raise ReportError(f"Unknown report filters: {sorted(unknown)}")
+    return {name: value for name, value in filters.items() if value not in (None, "")}
+
+
+def _rollup_base(
+    network: Network, role_scope: dict, start: datetime, end: datetime, filters: dict
+) -> QuerySet:
+    return HourlyStat.objects.filter(
+        network=network, hour__gte=start, hour__lt=end, **role_scope, **filters
+    )
+
+
+def _rollup_sums() -> dict[str, Any]:
+    return {name: Sum(name) for name in (*COUNTS, *AMOUNTS)}
+
+
+def _group_key(group_by: str, tz: str):
+    zone = ZoneInfo(tz)
+    if group_by == "date":
+        return TruncDate("hour", tzinfo=zone)
+    if group_by == "hour":
+        return TruncHour("hour", tzinfo=zone)
+    if group_by in NAMED_GROUPS:
+        return F(f"{group_by}_id")
+    return F(group_by)
+
+
+def _one_publisher(role_scope: dict, filters: dict) -> int:
+    publisher = role_scope.get("publisher_id") or filters.get("publisher_id")
+    if not publisher:
+        raise ReportError("A sub id report is for one publisher: choose a publisher.")
+    return publisher
+
+
+def _clicks(
+    network: Network, role_scope: dict, start: datetime, end: datetime, filters: dict
+) -> QuerySet:
+    """The clicks of the range, with the service's filters (device is device_type there)."""
+    wanted = {**role_scope, **filters}
+    if "device" in wanted:
+        wanted["device_type"] = wanted.pop("device")
+    clicks = Click.objects.filter(network=network, created_at__gte=start, created_at__lt=end)
+    return clicks.filter(**wanted)
+
+
+def _click_sums() -> dict[str, Any]:
+    accepted = Q(status=Click.Status.ACCEPTED)
+    approved = Q(conversions__status=Conversion.Status.APPROVED)
+    pending = Q(conversions__status=Conversion.Status.PENDING)
+
+    def count(status: str) -> Count:
+        return Count("conversions", filter=Q(conversions__status=status))
+
+    def money(field: str, when: Q) -> Sum:
+        return Sum(f"conversions__{field}", filter=when)
+
+    return {
+        "clicks": Count("pk", filter=accepted, distinct=True),
+        "unique_clicks": Count("pk", filter=accepted & Q(is_unique=True), distinct=True),
+        "conversions_approved": count(Conversion.Status.APPROVED),
+        "conversions_pending": count(Conversion.Status.PENDING),
+        "conversions_rejected": count(Conversion.Status.REJECTED),
+        "conversions_reversed": count(Conversion.Status.REVERSED),
+        "sale_amount": money("sale_amount", approved),
+        "revenue": money("revenue", approved),
+        "payout": money("payout", approved),
+        "pending_revenue": money("revenue", pending),
+        "pending_payout": money("payout", pending),
+    }
+
+
+def report_rows(
+    network: Network,
+    *,
+    role_scope: dict,
+    group_by: str,
+    start: datetime,
+    end: datetime,
+    filters: dict,
+    tz: str,
+) -> QuerySet:
+    """The report's rows in [start, end), grouped by `group_by` and currency, ordered by key."""
+    filters = _clean_filters(filters)
+    if group_by in SUB_GROUPS:
+        _one_publisher(role_scope, filters)
+        clicks = _clicks(network, role_scope, start, end, filters)
+        rows = clicks.values(key=F(group_by), currency=F("offer__currency")).annotate(
+            **_click_sums()
+        )
+        # No impressions by sub id (impressions carry none).
+        rows = rows.annotate(
+            impressions=Value(0),
+            conversions=F("conversions_approved") + F("conversions_pending"),
+            profit=F("revenue") - F("payout"),
+        )
+        return rows.order_by("key", "currency")
+    if group_by not in ROLLUP_GROUPS:
+        raise ReportError(f"Unknown grouping: {group_by}")
+    stats = _rollup_base(network, role_scope, start, end, filters)
+    fields: dict[str, Any] = {"key": _group_key(group_by, tz)}
+    if group_by in NAMED_GROUPS:
+        fields["name"] = F(f"{group_by}__name")
+    rows = stats.values("currency", **fields).annotate(**_rollup_sums())
+    # These F() name the sums above (the annotations shadow the fields).
+    rows = rows.annotate(
+        conversions=F("conversions_approved") + F("conversions_pending"),
+        profit=F("revenue") - F("payout"),
+    )
+    return rows.order_by("key", "currency")
+
+
+def report_totals(
+    network: Network,
+    *,
+    role_scope: dict,
+    group_by: str,
+    start: datetime,
+    end: datetime,
+    filters: dict,
+    tz: str,
+) -> Totals:
+    """The totals of `report_rows()` with the same arguments, in one aggregate query (money
+    only when every row has the same currency)."""
+    filters = _clean_filters(filters)
+    if group_by in SUB_GROUPS:
+        _one_publisher(role_scope, filters)
+        clicks = _clicks(network, role_scope, start, end, filters)
+        sums = clicks.order_by().aggregate(
+            **_click_sums(),
+            currencies=Count("offer__currency", distinct=True),
+            any_currency=Max("offer__currency"),
+        )
+    else:
+        stats = _rollup_base(network, role_scope, start, end, filters)
+        sums = stats.order_by().aggregate(
+            **_rollup_sums(),
+            currencies=Count("currency", distinct=True),
+            any_currency=Max("currency"),
+        )
+    currency = sums["any_currency"] if sums["currencies"] == 1 else None
+    return Totals.from_sums(sums, currency)

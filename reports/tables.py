@@ -1,0 +1,155 @@
+"""The report table: one column class per kind of number, the KPIs of reports.kpis on every
+row and in the footer (the totals row), and each role's columns.
+
+A column gives a cell's raw value (`raw()`: int, Decimal, str or None, what the exports
+write) and its text for the page (`render()`: Babel formats, None as "—").
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+from django_tables2.utils import OrderByTuple
+
+from lib.formats import format_date, format_money, format_number, format_percent
+from reports.filters import GROUP_LABELS
+from reports.kpis import Totals
+from reports.query import NAMED_GROUPS
+
+EMPTY = "—"
+# Each role's columns, in order (the group column comes first for everyone).
+ROLE_COLUMNS = {
+    "publisher": ("clicks", "unique_clicks", "impressions", "conversions", "cr", "payout", "epc"),
+    "advertiser": ("clicks", "conversions", "cr", "sale_amount", "revenue", "cpa", "roas"),
+    "admin": (
+        "clicks",
+        "unique_clicks",
+        "impressions",
+        "conversions",
+        "cr",
+        "sale_amount",
+        "revenue",
+        "payout",
+        "profit",
+        "margin",
+        "epc",
+        "cpa",
+        "roas",
+    ),
+}
+# Headers that differ by role: an advertiser's cost is the network's revenue, a publisher's
+# earnings are its payout.
+ROLE_HEADERS = {
+    "advertiser": {"revenue": _("Cost")},
+    "publisher": {"payout": _("Earnings")},
+}
+
+
+def totals_of(record: dict) -> Totals:
+    """The row's KPIs, computed once per row."""
+    if "_totals" not in record:
+        record["_totals"] = Totals.from_row(record)
+    return record["_totals"]
+
+
+class KpiColumn(tables.Column):
+    """A Totals attribute: `kind` is count, money or ratio. Sortable when the query has the
+    column (the sums); the ratios are computed in Python and are not."""
+
+    def __init__(self, kpi: str, kind: str, *, orderable: bool = True, **kwargs):
+        super().__init__(accessor=kpi, empty_values=(), orderable=orderable, **kwargs)
+        self.kpi = kpi
+        self.kind = kind
+
+    def value_of(self, totals: Totals):
+        return getattr(totals, self.kpi)
+
+    def raw(self, record: dict):
+        return self.value_of(totals_of(record))
+
+    def text(self, value, currency: str | None) -> str:
+        if value is None:
+            return EMPTY
+        if self.kind == "money":
+            return format_money(value, currency) if currency else EMPTY
+        if self.kind == "ratio":
+            return format_percent(value, decimals=2)
+        return format_number(value)
+
+    def render(self, record):
+        return self.text(self.raw(record), record.get("currency"))
+
+    def render_footer(self, bound_column, table):
+        return self.text(self.value_of(table.totals), table.totals.currency)
+
+
+class GroupColumn(tables.Column):
+    """The row's group: a day, an hour (in the network's zone), a named object, a value."""
+
+    def __init__(self, **kwargs):
+        super().__init__(accessor="key", empty_values=(), **kwargs)
+
+    def raw(self, record: dict) -> str:
+        key, name = record.get("key"), record.get("name")
+        if isinstance(key, datetime):
+            return key.strftime("%Y-%m-%d %H:00")
+        if isinstance(key, date):
+            return key.isoformat()
+        if "name" in record:
+            return f"{name} (#{key})" if key is not None else str(_("(none)"))
+        return key if key not in (None, "") else str(_("(none)"))
+
+    def render(self, record):
+        key = record.get("key")
+        if isinstance(key, date) and not isinstance(key, datetime):
+            return format_date(key)
+        return self.raw(record)
+
+    def render_footer(self, bound_column, table):
+        return _("Total")
+
+
+class ReportTable(tables.Table):
+    label = GroupColumn(verbose_name=_("Group"))
+    clicks = KpiColumn("clicks", "count", verbose_name=_("Clicks"))
+    unique_clicks = KpiColumn("unique_clicks", "count", verbose_name=_("Unique clicks"))
+    impressions = KpiColumn("impressions", "count", verbose_name=_("Impressions"))
+    conversions = KpiColumn("conversions", "count", verbose_name=_("Conversions"))
+    cr = KpiColumn("cr", "ratio", orderable=False, verbose_name=_("CR"))
+    sale_amount = KpiColumn("sale_amount", "money", verbose_name=_("Sale amount"))
+    revenue = KpiColumn("revenue", "money", verbose_name=_("Revenue"))
+    payout = KpiColumn("payout", "money", verbose_name=_("Payout"))
+    profit = KpiColumn("profit", "money", verbose_name=_("Profit"))
+    margin = KpiColumn("margin", "ratio", orderable=False, verbose_name=_("Margin"))
+    epc = KpiColumn("epc", "money", orderable=False, verbose_name=_("EPC"))
+    cpa = KpiColumn("cpa", "money", orderable=False, verbose_name=_("CPA"))
+    roas = KpiColumn("roas", "ratio", orderable=False, verbose_name=_("ROAS"))
+
+    class Meta:
+        attrs = {"class": "table"}
+        empty_text = _("No traffic in this period.")
+
+    def __init__(self, data, *, role: str, group_by: str, totals: Totals, **kwargs):
+        shown = ROLE_COLUMNS[role]
+        every = [name for name in type(self).base_columns if name != "label"]
+        exclude = [name for name in every if name not in shown]
+        super().__init__(data, exclude=exclude, sequence=("label", *shown), **kwargs)
+        self.totals = totals
+        label = self.columns["label"].column
+        label.verbose_name = GROUP_LABELS[group_by]
+        keys = ("name", "key") if group_by in NAMED_GROUPS else ("key",)
+        label.order_by = OrderByTuple((*keys, "currency"))
+        for name, header in ROLE_HEADERS.get(role, {}).items():
+            self.columns[name].column.verbose_name = header
+
+    def export_header(self) -> list[str]:
+        columns = list(self.columns)
+        return [str(columns[0].header), str(_("Currency"))] + [str(c.header) for c in columns[1:]]
+
+    def export_row(self, record: dict) -> list[str | int | Decimal | None]:
+        columns = [bound.column for bound in self.columns]
+        cells = [column.raw(record) for column in columns]
+        return [cells[0], record.get("currency") or "", *cells[1:]]

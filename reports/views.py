@@ -1,0 +1,83 @@
+"""The report pages: one per role, the same page with the role's rows, groups and columns.
+
+?export=csv or ?export=xlsx on the same URL downloads the rows of the current filters and
+sort (every page, not only the one shown).
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_safe
+from django_tables2 import RequestConfig
+
+from lib.tables import configure
+from network.access import ADMINS, role_required
+from network.models import Role
+from reports import exports
+from reports.filters import ReportFilter
+from reports.query import report_rows, report_totals
+from reports.tables import ReportTable
+from tracking.filters import offers_for
+from tracking.views_portal import render_in_network_time
+
+PER_PAGE = 50
+EXPORTS = {"csv": exports.csv_response, "xlsx": exports.xlsx_response}
+
+
+def report_page(request: HttpRequest, role: str, role_scope: dict) -> HttpResponse:
+    report = ReportFilter(
+        request.GET,
+        role=role,
+        membership=request.membership,
+        offers=offers_for(role, request.membership),
+        timezone=request.network.timezone,
+    )
+    table = None
+    days = None
+    if report.form.is_valid():
+        args = report.report_args()
+        rows = report_rows(request.network, role_scope=role_scope, **args)
+        totals = report_totals(request.network, role_scope=role_scope, **args)
+        table = ReportTable(rows, role=role, group_by=args["group_by"], totals=totals)
+        days = report.days()
+        export = request.GET.get("export")
+        if export in EXPORTS:
+            RequestConfig(request, paginate=False).configure(table)  # the sort, every row
+            first, last = days
+            return EXPORTS[export](table, f"report-{args['group_by']}-{first}-{last}")
+        configure(request, table, per_page=PER_PAGE)
+    query = request.GET.copy()
+    for name in ("export", "page"):
+        query.pop(name, None)
+    return render_in_network_time(
+        request,
+        "reports/report.html",
+        {
+            "filter": report,
+            "table": table,
+            "days": days,
+            "role": role,
+            "sort": request.GET.get("sort", ""),
+            "export_query": query.urlencode(),
+        },
+    )
+
+
+@role_required(*ADMINS)
+@require_safe
+def admin_reports(request: HttpRequest) -> HttpResponse:
+    return report_page(request, "admin", {})
+
+
+@role_required(Role.ADVERTISER)
+@require_safe
+def advertiser_reports(request: HttpRequest) -> HttpResponse:
+    return report_page(
+        request, "advertiser", {"offer__advertiser_id": request.membership.advertiser_id}
+    )
+
+
+@role_required(Role.PUBLISHER)
+@require_safe
+def publisher_reports(request: HttpRequest) -> HttpResponse:
+    return report_page(request, "publisher", {"publisher_id": request.membership.publisher_id})
