@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from offers.models import Offer, OfferAccess
 from tracking.models import Conversion
 
-FLAGGED_CHOICES = [("yes", "Flagged"), ("no", "Not flagged")]
+FLAGGED_CHOICES = [("yes", _("Flagged")), ("no", _("Not flagged"))]
 # Days whose midnight exists in every time zone (0001-01-01 in Tokyo is before year 1 in UTC).
 DAY_RANGE = [MinValueValidator(date(1900, 1, 1)), MaxValueValidator(date(9998, 12, 31))]
 
@@ -38,8 +38,8 @@ def day_start(day: date, zone: ZoneInfo) -> datetime:
 
 
 class ConversionFilter(filters.FilterSet):
-    offer = filters.ModelChoiceFilter(queryset=Offer.objects.none(), empty_label="Every offer")
-    status = filters.ChoiceFilter(choices=Conversion.Status.choices, empty_label="Every status")
+    offer = filters.ModelChoiceFilter(queryset=Offer.objects.none(), empty_label=_("Every offer"))
+    status = filters.ChoiceFilter(choices=Conversion.Status.choices, empty_label=_("Every status"))
     created_from = filters.DateFilter(
         label=_("From"),
         method="filter_from",
@@ -59,7 +59,7 @@ class ConversionFilter(filters.FilterSet):
     flagged = filters.ChoiceFilter(
         label=_("Fraud flags"),
         choices=FLAGGED_CHOICES,
-        empty_label="Flagged or not",
+        empty_label=_("Flagged or not"),
         method="filter_flagged",
     )
 

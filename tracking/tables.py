@@ -16,13 +16,17 @@ class SelectColumn(tables.CheckBoxColumn):
 
     @property
     def header(self):
-        return "Select"
+        return _("Select")
+
+
+def select_label(record) -> str:
+    return _("Select conversion %(id)s") % {"id": record.pk}
 
 
 class ConversionTable(tables.Table):
     selected = SelectColumn(
         accessor="pk",
-        attrs={"td__input": {"aria-label": lambda record: f"Select conversion {record.pk}"}},
+        attrs={"td__input": {"aria-label": select_label}},
     )
     created_at = tables.DateTimeColumn(verbose_name=_("Time"), format="Y-m-d H:i")
     id = tables.Column(verbose_name=_("ID"))
