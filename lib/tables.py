@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import django_tables2 as tables
 from django.core.paginator import Paginator
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig, Table
 
 MAX_PER_PAGE = 100
@@ -22,3 +24,12 @@ def configure(request: HttpRequest, table: Table, per_page: int = 25) -> Table:
 
     paginate = {"per_page": per_page, "paginator_class": bounded_paginator}
     return RequestConfig(request, paginate=paginate).configure(table)
+
+
+class SelectColumn(tables.CheckBoxColumn):
+    """A checkbox per row named "selected" (a bulk form's field); the header is a word, as
+    a header checkbox would need a script to select the page."""
+
+    @property
+    def header(self):
+        return _("Select")

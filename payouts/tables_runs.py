@@ -12,10 +12,10 @@ from django.utils.timezone import localtime, now
 from django.utils.translation import gettext_lazy as _
 
 from lib.formats import format_amount, format_money
+from lib.tables import SelectColumn
 from payouts import runs
 from payouts.ledger import from_minor
 from payouts.models import Entry, PaymentDetails, PayoutLine, PayoutRun
-from tracking.tables import SelectColumn
 
 BADGE = '<span class="badge badge-{}">{}</span>'
 DASH = "—"

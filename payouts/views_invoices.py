@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from lib.formats import format_amount
 from lib.tables import configure
+from lib.views import render_in_network_time
 from network.access import ADMINS, posted, role_required
 from network.models import Role
 from payouts import ledger
@@ -23,7 +24,6 @@ from payouts.forms_invoices import InvoiceFilter, InvoicesCreateForm, PaymentFor
 from payouts.invoices import invoice_record_payment, invoices_create
 from payouts.models import Account, Entry, Invoice
 from payouts.runs import PayoutError
-from tracking.views_portal import render_in_network_time
 
 PER_PAGE = 50
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 
 from lib.money import quantize
 from lib.tables import configure
+from lib.views import render_in_network_time
 from network.access import posted, role_required
 from network.models import Role
 from payouts import statements
@@ -27,7 +28,6 @@ from payouts.ledger import from_minor
 from payouts.models import PaymentDetails
 from payouts.payment_details import mask, payment_details_change
 from payouts.runs import payment_hold_until
-from tracking.views_portal import render_in_network_time
 
 FIRST_YEAR = 2000  # earlier months are "out of range": no network's data goes back further
 PER_PAGE = 50

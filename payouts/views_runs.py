@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from lib.tables import configure
+from lib.views import render_in_network_time
 from network import audit
 from network.access import ADMINS, role_required
 from payouts import exports, runs, tasks
@@ -21,7 +22,6 @@ from payouts.ledger import from_minor
 from payouts.models import Account, Entry, LedgerTransaction, PayoutLine, PayoutRun
 from payouts.tables_runs import EntryTable, RunTable, details_of, hold_until, line_table
 from publishers.models import Publisher
-from tracking.views_portal import render_in_network_time
 
 PER_PAGE = 50
 MAX_SKIPPED_SHOWN = 10

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from lib.tables import configure
+from lib.views import render_in_network_time
 from network.access import ADMINS, role_required
 from network.models import Role
 from reports import exports
@@ -18,7 +19,6 @@ from reports.filters import ReportFilter
 from reports.query import report_rows, report_totals
 from reports.tables import ReportTable
 from tracking.filters import offers_for
-from tracking.views_portal import render_in_network_time
 
 PER_PAGE = 50
 EXPORTS = {"csv": exports.csv_response, "xlsx": exports.xlsx_response}

@@ -7,16 +7,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from lib.formats import format_amount
+from lib.tables import SelectColumn
 from tracking.models import Conversion
-
-
-class SelectColumn(tables.CheckBoxColumn):
-    """A checkbox per row named "selected" (the bulk form's field); the header is a word, as
-    a header checkbox would need a script to select the page."""
-
-    @property
-    def header(self):
-        return _("Select")
 
 
 def select_label(record) -> str:

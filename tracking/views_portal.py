@@ -3,18 +3,16 @@ admins, the advertiser's order validation by CSV, and the advertiser's integrati
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from lib.tables import configure
+from lib.views import render_in_network_time
 from network.access import ADMINS, posted, role_required
 from network.models import Role
 from offers.links import tracking_host
@@ -26,12 +24,6 @@ from tracking.tables import conversion_table
 from tracking.validation import BULK_DONE, BulkDecisionForm, UploadError, UploadForm
 
 MAX_ERRORS_SHOWN = 10
-
-
-def render_in_network_time(request: HttpRequest, template: str, context: dict) -> HttpResponse:
-    """Times shown in the network's time zone, the one the date filters use."""
-    with timezone.override(ZoneInfo(request.network.timezone)):
-        return render(request, template, context)
 
 
 def conversions(count: int) -> str:

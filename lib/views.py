@@ -1,0 +1,15 @@
+"""Helpers shared by the portal's views."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+
+def render_in_network_time(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    """Times shown in the network's time zone, the one the date filters use."""
+    with timezone.override(ZoneInfo(request.network.timezone)):
+        return render(request, template, context)
