@@ -19,6 +19,7 @@ from functools import lru_cache
 from babel import Locale
 from babel.dates import format_date as babel_date
 from babel.dates import format_datetime as babel_datetime
+from babel.dates import format_skeleton
 from babel.numbers import NumberPattern, format_decimal, parse_pattern
 from babel.numbers import format_percent as babel_percent
 from django.conf import settings
@@ -72,6 +73,11 @@ def format_date(value: date, locale: str | None = None, *, style: str = "medium"
     if isinstance(value, datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     return babel_date(value, format=style, locale=active_locale(locale))
+
+
+def format_month(value: date, locale: str | None = None) -> str:
+    """'October 2026' / 'tháng 10 năm 2026': a period's name."""
+    return format_skeleton("yMMMM", value, locale=active_locale(locale))
 
 
 def format_datetime(value: datetime, locale: str | None = None, *, style: str = "short") -> str:

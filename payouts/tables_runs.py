@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.timezone import localtime, now
 from django.utils.translation import gettext_lazy as _
 
-from lib.formats import format_amount, format_money
+from lib.formats import format_amount, format_money, format_month
 from lib.tables import SelectColumn
 from payouts import runs
 from payouts.ledger import from_minor
@@ -76,7 +76,7 @@ class RunTable(tables.Table):
         self.totals = totals
 
     def render_period(self, value) -> str:
-        return f"{value:%Y-%m}"
+        return format_month(value)
 
     def render_status(self, record: PayoutRun):
         return format_html(BADGE, record.status, record.get_status_display())

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils import translation
 
 from conftest import client_for, make_world
-from lib.formats import format_amount, format_money, format_number, format_percent
+from lib.formats import format_amount, format_money, format_month, format_number, format_percent
 from network.models import User
 
 LOCALE = Path(settings.BASE_DIR) / "locale" / "vi" / "LC_MESSAGES"
@@ -97,6 +97,13 @@ def test_numbers_and_percents_follow_the_language():
     assert format_number(Decimal("1234.5"), "vi") == "1.234,5"
     assert format_percent(Decimal("0.125"), "vi") == "12,5%"
     assert format_amount(Decimal("1234567"), "VND", "vi") == "1.234.567"
+
+
+def test_a_month_is_named_in_the_language():
+    from datetime import date
+
+    assert format_month(date(2026, 10, 1), "en") == "October 2026"
+    assert format_month(date(2026, 10, 1), "vi") == "tháng 10 năm 2026"
 
 
 def test_the_active_language_is_the_default():

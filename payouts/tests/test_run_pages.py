@@ -137,6 +137,7 @@ def test_it_lists_runs_with_their_totals(network, owner, october):
     assert rows[OCTOBER].get_cell("to_pay") == "48.00 USD"
     assert rows[OCTOBER].get_cell("lines") == "3 to pay · 1 carried · 0 paid"
     assert rows[SEPTEMBER].get_cell("to_pay") == "10.00 USD"
+    assert "October 2026" in rows[OCTOBER].get_cell("period")
     labels = dict(response.context["form"].fields["period"].choices)
     assert (labels["2026-10-01"], labels["2026-08-01"]) == (
         "October 2026 (run made)",
