@@ -6,7 +6,6 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
 from payouts import runs
@@ -42,10 +41,10 @@ class StartRunForm(forms.Form):
         """runs.payout_run_create's own refusals, checked here too: the run is made by a
         worker, and its error would not reach this page."""
         period = self.cleaned_data["period"]
-        if runs.period_bounds(period, self.network.timezone)[1] > now():
-            raise ValidationError("That month has not ended yet.")
-        if PayoutRun.objects.filter(period__gt=period).exists():
-            raise ValidationError("A later month was paid already: a run cannot go back in time.")
+        try:
+            runs.check_period(self.network, period)
+        except runs.PayoutError as refusal:
+            raise ValidationError(str(refusal)) from None
         return period
 
 

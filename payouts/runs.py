@@ -140,6 +140,14 @@ def _factors_sql(currencies: list[str]) -> str:
     )
 
 
+def check_period(network: Network, period: date) -> None:
+    """Refuse (PayoutError) a month that has not ended, or one before a month already run."""
+    if period_bounds(month_start(period), network.timezone)[1] > now():
+        raise PayoutError("That month has not ended yet.")
+    if PayoutRun.objects.filter(period__gt=period).exists():
+        raise PayoutError("A later month was paid already: a run cannot go back in time.")
+
+
 @transaction.atomic
 def payout_run_create(network: Network, period: date, *, actor: User | None = None) -> PayoutRun:
     """The run for `period` (a month), made once; later calls return the same run."""
@@ -151,8 +159,7 @@ def payout_run_create(network: Network, period: date, *, actor: User | None = No
     existing = PayoutRun.objects.filter(period=period).first()
     if existing:
         return existing
-    if PayoutRun.objects.filter(period__gt=period).exists():
-        raise PayoutError("A later month was paid already: a run cannot go back in time.")
+    check_period(network, period)
     run = PayoutRun.objects.create(network=network, period=period, cutoff=cutoff)
     insert_lines(network, run)
     pause_for_fault_tests(run)
@@ -265,7 +272,11 @@ def notify_publishers(network: Network, run: PayoutRun, event: str, line_ids=Non
 
 def payment_hold_until(publisher_id: int) -> datetime | None:
     """When a recent change of payment details stops holding this publisher's payout."""
-    details = PaymentDetails.objects.filter(publisher_id=publisher_id).first()
+    return hold_ends(PaymentDetails.objects.filter(publisher_id=publisher_id).first())
+
+
+def hold_ends(details: PaymentDetails | None) -> datetime | None:
+    """The end of the hold that these details' last change started, while it lasts."""
     if details and details.changed_at + PAYMENT_HOLD > now():
         return details.changed_at + PAYMENT_HOLD
     return None

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import django_tables2 as tables
 from django.utils.html import format_html
-from django.utils.timezone import localtime, now
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from lib.formats import format_amount, format_money, format_month
@@ -36,13 +36,6 @@ def details_of(line: PayoutLine) -> PaymentDetails | None:
         return line.publisher.payment_details
     except PaymentDetails.DoesNotExist:
         return None
-
-
-def hold_until(details: PaymentDetails | None) -> datetime | None:
-    """runs.payment_hold_until, from the details the query loaded (not a query per line)."""
-    if details and details.changed_at + runs.PAYMENT_HOLD > now():
-        return details.changed_at + runs.PAYMENT_HOLD
-    return None
 
 
 def change_text(amount: int, previous: int | None, currency: str) -> str:
@@ -164,7 +157,7 @@ class LineTable(tables.Table):
         details = details_of(record)
         if details is None:
             return format_html(BADGE, "rejected", "Missing payment details")
-        held = hold_until(details)
+        held = runs.hold_ends(details)
         if held is None:
             return details.get_method_display()
         return format_html(

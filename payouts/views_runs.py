@@ -20,7 +20,7 @@ from payouts import exports, runs, tasks
 from payouts.forms_runs import MarkOnePaidForm, MarkPaidForm, StartRunForm
 from payouts.ledger import from_minor
 from payouts.models import Account, Entry, LedgerTransaction, PayoutLine, PayoutRun
-from payouts.tables_runs import EntryTable, RunTable, details_of, hold_until, line_table
+from payouts.tables_runs import EntryTable, RunTable, details_of, line_table
 from publishers.models import Publisher
 
 PER_PAGE = 50
@@ -246,7 +246,7 @@ def render_line(request: HttpRequest, line: PayoutLine, form: MarkOnePaidForm) -
         "amount": from_minor(line.amount, line.currency),
         "earned": from_minor(-credited, line.currency),
         "details": details,
-        "held_until": hold_until(details),
+        "held_until": runs.hold_ends(details),
         "table": table,
         "form": form,
         "payable": (
