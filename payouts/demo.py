@@ -147,13 +147,31 @@ def convert(
         created_at=at - timedelta(minutes=37),
         aff_sub="demo",
     )
-    terms = lookups.conversion_terms(network.pk, offer.pk)
+    return convert_click(
+        network, click, Decimal(str(amount)), at, f"DEMO-{click.id[-8:].upper()}", flags
+    )
+
+
+def convert_click(
+    network: Network,
+    click: Click,
+    amount: Decimal,
+    at: datetime,
+    order_id: str,
+    flags: list[str] | None = None,
+) -> Conversion:
+    """The click's conversion at `at`, priced by its offer's default goal as a postback would
+    be, fraud-checked (with `flags`, if any)."""
+    terms = lookups.conversion_terms(network.pk, click.offer_id)
     goal = terms.goals[terms.default_goal_id]
-    facts = ClickFacts(click.id, offer.pk, publisher.pk, click.status, "", click.created_at)
+    facts = ClickFacts(
+        click.id, click.offer_id, click.publisher_id, click.status, "", click.created_at
+    )
     data = ConversionInput(click_id=click.id, method=Conversion.Method.POSTBACK)
-    data.order_id = f"DEMO-{click.id[-8:].upper()}"
-    conversion = build(network, facts, terms, goal, Decimal(str(amount)), data)
+    data.order_id = order_id
+    conversion = build(network, facts, terms, goal, amount, data)
     conversion.created_at = at
+    conversion.ip = click.ip
     conversion.fraud_checked_at = at + timedelta(seconds=5)
     conversion.fraud_flags = flags or []
     conversion.reason_code = flags[0] if flags else ""

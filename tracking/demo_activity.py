@@ -20,12 +20,10 @@ from django.utils.timezone import now
 
 from network.models import Network
 from offers.models import LandingPage, Offer, OfferAccess
-from payouts.demo import approve, reject, reverse
+from payouts.demo import approve, convert_click, reject, reverse
 from publishers.models import Publisher
-from tracking import lookups
-from tracking.conversions import ClickFacts, ConversionInput, build
 from tracking.ids import new_click_id
-from tracking.models import Click, Conversion, Impression
+from tracking.models import Click, Impression
 
 DAYS = 60
 MARKER = "demo"
@@ -167,19 +165,8 @@ def convert_and_decide(network: Network, click: Click, end: datetime, rng) -> No
     at = click.created_at + timedelta(minutes=rng.randint(2, 600))
     if at >= end:
         return
-    terms = lookups.conversion_terms(network.pk, click.offer_id)
-    goal = terms.goals[terms.default_goal_id]
-    facts = ClickFacts(
-        click.id, click.offer_id, click.publisher_id, "accepted", "", click.created_at
-    )
-    data = ConversionInput(click_id=click.id, method=Conversion.Method.POSTBACK)
-    data.order_id = f"ACME-{click.id[-10:].upper()}"
     amount = Decimal(rng.randint(3500, 42000)) / 100
-    conversion = build(network, facts, terms, goal, amount, data)
-    conversion.created_at = at
-    conversion.fraud_checked_at = at + timedelta(seconds=3)
-    conversion.ip = click.ip
-    conversion.save()
+    conversion = convert_click(network, click, amount, at, f"ACME-{click.id[-10:].upper()}")
     decided = at + timedelta(days=click.offer.hold_days, hours=rng.randint(1, 30))
     if decided >= now():
         return  # still in its hold period: pending
