@@ -110,18 +110,6 @@ def unpaid_totals(invoices: QuerySet[Invoice]) -> list[dict]:
     ]
 
 
-def advertiser_receivables(advertiser_id: int) -> list[dict]:
-    """What the advertiser owes per currency: the balance of its receivable accounts, which
-    also holds approvals not invoiced yet."""
-    accounts = Account.objects.filter(
-        kind=Account.Kind.RECEIVABLE, advertiser_id=advertiser_id
-    ).order_by("currency")
-    return [
-        {"currency": acc.currency, "amount": ledger.from_minor(ledger.balance(acc), acc.currency)}
-        for acc in accounts
-    ]
-
-
 def network_receivables(advertiser_id: int | None = None) -> list[dict]:
     """Every advertiser's receivable balance summed per currency, in one query (receivable is
     debit-normal: its balance is the plain sum of its entries, as in ledger.balance)."""
@@ -142,11 +130,13 @@ def network_receivables(advertiser_id: int | None = None) -> list[dict]:
     ]
 
 
-def receivables_by_advertiser() -> dict[int, list[dict]]:
+def receivables_by_advertiser(advertiser_id: int | None = None) -> dict[int, list[dict]]:
     """Each advertiser's receivable balances (what they owe, invoiced or not), one query."""
+    entries = Entry.objects.filter(account__kind=Account.Kind.RECEIVABLE)
+    if advertiser_id is not None:
+        entries = entries.filter(account__advertiser_id=advertiser_id)
     rows = (
-        Entry.objects.filter(account__kind=Account.Kind.RECEIVABLE)
-        .values("account__advertiser_id", "account__currency")
+        entries.values("account__advertiser_id", "account__currency")
         .annotate(total=Sum("amount"))
         .order_by("account__advertiser_id", "account__currency")
     )
@@ -199,7 +189,7 @@ def advertiser_invoice_list(request: HttpRequest) -> HttpResponse:
         {
             "company": company,
             "table": invoice_table(request, invoices, "advertiser"),
-            "receivables": advertiser_receivables(company.pk),
+            "receivables": receivables_by_advertiser(company.pk).get(company.pk, []),
             "totals": unpaid_totals(invoices),
         },
     )
