@@ -1,6 +1,12 @@
 """Hourly rollups of clicks, impressions and conversions: what the report pages read.
 
-A row is one hour (UTC) of one dimension tuple. The rows are derived data, recomputed by
+A HourlyStat row is one hour (UTC) of one dimension tuple. The daily rows sum a day of
+hourly rows in the network's time zone over fewer dimensions, each table for the questions
+it answers: DailyOfferStat (offer, goal), DailyPublisherStat (publisher), DailyStat (offer,
+goal, publisher), DailyTrafficStat (offer, goal, landing page, country, device). Most
+reports and every dashboard read them (`reports.query.stats` picks the smallest that has
+what is asked), as a month of them is a small part of a month of hourly rows; they are
+kept by `reports.daily`. The rows are derived data, recomputed by
 `reports.rollup` from the tracking tables (delete the hours' rows, insert them again), so
 they carry no foreign-key constraints of their own: a landing page that was deleted (clicks
 keep its id) must not stop a rollup, and the tracking tables already PROTECT what matters.
@@ -27,16 +33,8 @@ def _dimension(model: str, *, null: bool = False) -> models.ForeignKey:
     )
 
 
-class HourlyStat(models.Model):
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
-    hour = models.DateTimeField()  # UTC, truncated to the hour
-    offer = _dimension("offers.Offer")
-    goal = _dimension("offers.Goal", null=True)  # NULL on click and impression rows
-    publisher = _dimension("publishers.Publisher")
-    landing_page = _dimension("offers.LandingPage", null=True)
-    country = models.CharField(max_length=2, blank=True)  # '' unknown
-    device = models.CharField(max_length=8, blank=True)  # Click.device_type, '' unknown
-    currency = models.CharField(max_length=3)
+class Measures(models.Model):
+    """What every rollup row counts and sums, at any grain."""
 
     clicks = models.PositiveIntegerField(default=0)  # accepted clicks
     unique_clicks = models.PositiveIntegerField(default=0)
@@ -51,6 +49,21 @@ class HourlyStat(models.Model):
     payout = models.DecimalField(**MONEY)
     pending_revenue = models.DecimalField(**MONEY)
     pending_payout = models.DecimalField(**MONEY)
+
+    class Meta:
+        abstract = True
+
+
+class HourlyStat(Measures):
+    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
+    hour = models.DateTimeField()  # UTC, truncated to the hour
+    offer = _dimension("offers.Offer")
+    goal = _dimension("offers.Goal", null=True)  # NULL on click and impression rows
+    publisher = _dimension("publishers.Publisher")
+    landing_page = _dimension("offers.LandingPage", null=True)
+    country = models.CharField(max_length=2, blank=True)  # '' unknown
+    device = models.CharField(max_length=8, blank=True)  # Click.device_type, '' unknown
+    currency = models.CharField(max_length=3)
 
     objects = ScopedManager(network="network")
 
@@ -82,6 +95,127 @@ class HourlyStat(models.Model):
         return f"{self.hour:%Y-%m-%d %H}:00 offer {self.offer_id} publisher {self.publisher_id}"
 
 
+def _daily_unique(name: str, *dimensions: str) -> models.UniqueConstraint:
+    # Its index, led by (network, day), also serves a network's date ranges.
+    return models.UniqueConstraint(
+        fields=["network", "day", *dimensions], nulls_distinct=False, name=name
+    )
+
+
+class DailyOfferStat(Measures):
+    """A day (in the network's time zone) of an offer and goal, all publishers together: the
+    network's and an advertiser's days, offers and goals."""
+
+    DIMENSIONS = ("offer_id", "goal_id", "currency")
+
+    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    offer = _dimension("offers.Offer")
+    goal = _dimension("offers.Goal", null=True)
+    currency = models.CharField(max_length=3)
+
+    objects = ScopedManager(network="network")
+
+    class Meta:
+        constraints = [_daily_unique("dailyofferstat_once", "offer", "goal", "currency")]
+        indexes = [
+            models.Index(fields=["network", "offer", "day"], name="dailyofferstat_offer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} offer {self.offer_id}"
+
+
+class DailyPublisherStat(Measures):
+    """A day (in the network's time zone) of a publisher, all offers together: the
+    network's publishers."""
+
+    DIMENSIONS = ("publisher_id", "currency")
+
+    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    publisher = _dimension("publishers.Publisher")
+    currency = models.CharField(max_length=3)
+
+    objects = ScopedManager(network="network")
+
+    class Meta:
+        constraints = [_daily_unique("dailypublisherstat_once", "publisher", "currency")]
+        indexes = [
+            models.Index(
+                fields=["network", "publisher", "day"], name="dailypublisherstat_publisher"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} publisher {self.publisher_id}"
+
+
+class DailyStat(Measures):
+    """A day (in the network's time zone) of an offer, goal and publisher: the dates, offers,
+    goals and publishers of reports and dashboards."""
+
+    DIMENSIONS = ("offer_id", "goal_id", "publisher_id", "currency")
+
+    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    offer = _dimension("offers.Offer")
+    goal = _dimension("offers.Goal", null=True)
+    publisher = _dimension("publishers.Publisher")
+    currency = models.CharField(max_length=3)
+
+    objects = ScopedManager(network="network")
+
+    class Meta:
+        constraints = [
+            _daily_unique("dailystat_once", "offer", "goal", "publisher", "currency"),
+        ]
+        indexes = [
+            models.Index(fields=["network", "publisher", "day"], name="dailystat_publisher"),
+            models.Index(fields=["network", "offer", "day"], name="dailystat_offer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} offer {self.offer_id} publisher {self.publisher_id}"
+
+
+class DailyTrafficStat(Measures):
+    """A day (in the network's time zone) of an offer's landing pages, countries and devices,
+    all publishers together: the landing page, country and device reports and A/B results."""
+
+    DIMENSIONS = ("offer_id", "goal_id", "landing_page_id", "country", "device", "currency")
+
+    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    offer = _dimension("offers.Offer")
+    goal = _dimension("offers.Goal", null=True)
+    landing_page = _dimension("offers.LandingPage", null=True)
+    country = models.CharField(max_length=2, blank=True)
+    device = models.CharField(max_length=8, blank=True)
+    currency = models.CharField(max_length=3)
+
+    objects = ScopedManager(network="network")
+
+    class Meta:
+        constraints = [
+            _daily_unique(
+                "dailytrafficstat_once",
+                "offer",
+                "goal",
+                "landing_page",
+                "country",
+                "device",
+                "currency",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["network", "offer", "day"], name="dailytrafficstat_offer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} offer {self.offer_id} page {self.landing_page_id}"
+
+
 class RollupState(models.Model):
     """How far a network's rollups have come; its row is the lock of the network's rollups."""
 
@@ -90,6 +224,8 @@ class RollupState(models.Model):
     rolled_until = models.DateTimeField(null=True, blank=True)
     # Start of the last complete run: decisions since then may have changed older hours.
     last_run_started_at = models.DateTimeField(null=True, blank=True)
+    # The time zone the daily rows' days are in; when the network's changes, they are redone.
+    daily_timezone = models.CharField(max_length=64, blank=True)
 
     objects = ScopedManager(network="network")
 

@@ -8,10 +8,12 @@ id, a country...), `name` (offer, goal, publisher, landing page groups: its name
 
 Sources:
 
-- date, hour, offer, goal, publisher, landing page, country, device: the hourly rollups
-  (HourlyStat). Dates and hours are those of the network's time zone: HourlyStat.hour is a
-  UTC hour, truncated again in the zone (a zone with a half-hour offset puts an hour's rows
-  in the local hour where it starts).
+- date, hour, offer, goal, publisher, landing page, country, device: the rollups. Whole
+  local days in the network's own time zone read the smallest daily table that has the
+  grouping and the filters (`stats()`; reports.models says which has what); anything
+  else (hours, another zone, a publisher's countries) reads HourlyStat, whose UTC hours
+  are truncated again in the zone (a zone with a half-hour offset puts an hour's rows in
+  the local hour where it starts, as the daily tables do).
 - aff_sub..aff_sub5, source: the raw clicks of ONE publisher (the index (network,
   publisher, created_at) serves the range scan), each with the conversions of those clicks
   (LEFT JOIN on the click, index conversion_click). Clicks count within [start, end);
@@ -24,16 +26,24 @@ Every query runs in the caller's tenant scope (the managers are scoped), and `ro
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Max, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, Max, Model, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncDate, TruncHour
 
 from network.models import Network
 from reports.kpis import AMOUNTS, COUNTS, Totals
-from reports.models import HourlyStat
+from reports.models import (
+    DailyOfferStat,
+    DailyPublisherStat,
+    DailyStat,
+    DailyTrafficStat,
+    HourlyStat,
+    RollupState,
+)
 from tracking.models import SUB_FIELDS, Click, Conversion
 
 ROLLUP_GROUPS = ("date", "hour", "offer", "goal", "publisher", "landing_page", "country", "device")
@@ -58,21 +68,87 @@ def _clean_filters(filters: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in filters.items() if value not in (None, "")}
 
 
-def _rollup_base(
-    network: Network, role_scope: dict, start: datetime, end: datetime, filters: dict
+@dataclass(frozen=True)
+class DailySource:
+    model: type[Model]
+    groups: frozenset[str]
+    filters: frozenset[str]
+
+
+DAILY_SOURCES = (  # smallest first
+    DailySource(
+        DailyOfferStat,
+        frozenset({"date", "offer", "goal"}),
+        frozenset({"offer_id", "offer__advertiser_id"}),
+    ),
+    DailySource(DailyPublisherStat, frozenset({"date", "publisher"}), frozenset({"publisher_id"})),
+    DailySource(
+        DailyStat,
+        frozenset({"date", "offer", "goal", "publisher"}),
+        frozenset({"offer_id", "publisher_id", "offer__advertiser_id"}),
+    ),
+    DailySource(
+        DailyTrafficStat,
+        frozenset({"date", "offer", "goal", "landing_page", "country", "device"}),
+        frozenset({"offer_id", "offer__advertiser_id", "country", "device"}),
+    ),
+)
+
+
+def _whole_local_days(start: datetime, end: datetime, zone: ZoneInfo) -> tuple[date, date] | None:
+    """[start, end) as [first day, day after the last) when both are local midnights."""
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    if local_start.time() != time() or local_end.time() != time():
+        return None
+    return local_start.date(), local_end.date()
+
+
+def _daily_source(group_by: str | None, wanted: set[str]) -> DailySource | None:
+    for source in DAILY_SOURCES:
+        if (group_by is None or group_by in source.groups) and wanted <= source.filters:
+            return source
+    return None
+
+
+def daily_tables_in(network: Network) -> str:
+    """The time zone the network's daily rows are in ('' before the first rollup)."""
+    zone = RollupState.objects.filter(network=network).values_list("daily_timezone", flat=True)
+    return zone.first() or ""
+
+
+def stats(
+    network: Network,
+    *,
+    role_scope: dict,
+    start: datetime,
+    end: datetime,
+    filters: dict,
+    tz: str,
+    group_by: str | None = None,
 ) -> QuerySet:
-    return HourlyStat.objects.filter(
-        network=network, hour__gte=start, hour__lt=end, **role_scope, **filters
-    )
+    """The rollup rows of [start, end) for this grouping (None: totals only): daily rows when
+    the range is whole days of the network's zone and a daily table has what is asked."""
+    wanted = {**role_scope, **filters}
+    zone = ZoneInfo(tz)
+    days = _whole_local_days(start, end, zone)
+    source = _daily_source(group_by, set(wanted))
+    if days and source and tz == network.timezone == daily_tables_in(network):
+        first, after = days
+        return source.model.objects.filter(network=network, day__gte=first, day__lt=after).filter(
+            **wanted
+        )
+    return HourlyStat.objects.filter(network=network, hour__gte=start, hour__lt=end, **wanted)
 
 
 def _rollup_sums() -> dict[str, Any]:
     return {name: Sum(name) for name in (*COUNTS, *AMOUNTS)}
 
 
-def _group_key(group_by: str, tz: str):
+def _group_key(group_by: str, tz: str, rows: QuerySet):
     zone = ZoneInfo(tz)
     if group_by == "date":
+        if rows.model is not HourlyStat:
+            return F("day")
         return TruncDate("hour", tzinfo=zone)
     if group_by == "hour":
         return TruncHour("hour", tzinfo=zone)
@@ -152,11 +228,19 @@ def report_rows(
         return rows.order_by("key", "currency")
     if group_by not in ROLLUP_GROUPS:
         raise ReportError(f"Unknown grouping: {group_by}")
-    stats = _rollup_base(network, role_scope, start, end, filters)
-    fields: dict[str, Any] = {"key": _group_key(group_by, tz)}
+    rollup = stats(
+        network,
+        role_scope=role_scope,
+        start=start,
+        end=end,
+        filters=filters,
+        tz=tz,
+        group_by=group_by,
+    )
+    fields: dict[str, Any] = {"key": _group_key(group_by, tz, rollup)}
     if group_by in NAMED_GROUPS:
         fields["name"] = F(f"{group_by}__name")
-    rows = stats.values("currency", **fields).annotate(**_rollup_sums())
+    rows = rollup.values("currency", **fields).annotate(**_rollup_sums())
     # These F() name the sums above (the annotations shadow the fields).
     rows = rows.annotate(
         conversions=F("conversions_approved") + F("conversions_pending"),
@@ -187,8 +271,8 @@ def report_totals(
             any_currency=Max("offer__currency"),
         )
     else:
-        stats = _rollup_base(network, role_scope, start, end, filters)
-        sums = stats.order_by().aggregate(
+        rollup = stats(network, role_scope=role_scope, start=start, end=end, filters=filters, tz=tz)
+        sums = rollup.order_by().aggregate(
             **_rollup_sums(),
             currencies=Count("currency", distinct=True),
             any_currency=Max("currency"),

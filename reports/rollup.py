@@ -17,9 +17,11 @@ Which hours a run recomputes (`rollup_network`):
   transaction commits);
 - on a network's first run: every hour since its first click, impression or conversion.
 
-The hours go in chunks of CHUNK_HOURS per transaction, and the watermark moves after each
-chunk, so a long backfill neither holds one huge transaction nor starts again from scratch
-after a crash or a deadline.
+Each transaction also recomputes the local days of its hours in the daily tables
+(`reports.daily`), so the hours go in chunks of one local day per transaction (each day is
+summed once), and the watermark moves after each chunk: a long backfill neither holds one
+huge transaction nor starts again from scratch after a crash or a deadline. A change of
+the network's time zone redoes every daily row (`redo_days`).
 
 Conversions count in the hour they were created (not decided), with the landing page,
 country and device of their click. Clicks count when accepted; rejected clicks (targeting,
@@ -31,20 +33,21 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Min
+from django.db.models import Max, Min
 from django.db.models.functions import TruncHour
 from django.utils.timezone import now
 
 from network.models import Network
+from reports.daily import DAILY_MODELS, days_of_hours, local_day, rollup_days
 from reports.models import HourlyStat, RollupState
 from tracking.models import Click, Conversion, Impression
 
 HOUR = timedelta(hours=1)
 SAFETY_MARGIN = timedelta(hours=3)
 DECISION_MARGIN = timedelta(minutes=15)
-CHUNK_HOURS = 24
 
 # {hour} is the vendor's expression that truncates a created_at column to the hour.
 INSERT_SQL = """
@@ -150,6 +153,7 @@ def _rollup_chunk(
         with connection.cursor() as cursor:
             cursor.execute(sql, {"network": network.pk, "start": adapt(start), "end": adapt(end)})
             written += cursor.rowcount
+    rollup_days(network, days_of_hours(hours, network))
     if run_started is not None and hours:
         advance(state, min(floor_hour(max(hours)) + HOUR, floor_hour(run_started)), run_started)
     return written
@@ -181,6 +185,8 @@ def rollup_network(network: Network, *, deadline: float | None = None) -> int:
     started = now()
     current = floor_hour(started)
     state, _ = RollupState.objects.get_or_create(network=network)
+    if state.daily_timezone != network.timezone:
+        redo_days(network)
     if state.rolled_until is None:
         first = first_activity()
         hours = list(hours_between(floor_hour(first), current)) if first else []
@@ -191,14 +197,43 @@ def rollup_network(network: Network, *, deadline: float | None = None) -> int:
             | decided_hours(state.last_run_started_at, before=window_start)
         )
     done = 0
-    for index in range(0, len(hours), CHUNK_HOURS):
+    for chunk in chunks_by_day(hours, network):
         if deadline is not None and time.monotonic() > deadline and done:
             return done
-        chunk = hours[index : index + CHUNK_HOURS]
         _rollup_chunk(network, chunk, run_started=started)
         done += len(chunk)
     finish_run(network, current, started)
     return done
+
+
+def chunks_by_day(hours: list[datetime], network: Network) -> list[list[datetime]]:
+    """The (sorted) hours cut where the local day changes."""
+    zone = ZoneInfo(network.timezone)
+    chunks: list[list[datetime]] = []
+    last_day = None
+    for hour in hours:
+        day = local_day(hour, zone)
+        if day != last_day:
+            chunks.append([])
+            last_day = day
+        chunks[-1].append(hour)
+    return chunks
+
+
+@transaction.atomic
+def redo_days(network: Network) -> None:
+    """Every daily row again, in the network's current time zone (it changed, or the daily
+    tables are new): the days are sums of the hourly rows, which do not depend on it."""
+    state = lock_state(network)
+    for model in DAILY_MODELS:
+        model.objects.filter(network=network).delete()
+    span = HourlyStat.objects.filter(network=network).aggregate(first=Min("hour"), last=Max("hour"))
+    if span["first"] is not None:
+        days = days_of_hours([span["first"], span["last"]], network)
+        first, last = min(days), max(days)
+        rollup_days(network, [first + timedelta(days=n) for n in range((last - first).days + 1)])
+    state.daily_timezone = network.timezone
+    state.save(update_fields=["daily_timezone"])
 
 
 def finish_run(network: Network, current: datetime, started: datetime) -> None:

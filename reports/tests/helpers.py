@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from uuid import uuid4
+from zoneinfo import ZoneInfo
 
 from django_scopes import scopes_disabled
 
@@ -220,6 +221,30 @@ def actual_rows(network, *, hours: set[datetime] | None = None) -> dict[tuple, d
         rows = {}
         for row in stats.values(*DIMENSIONS, *MEASURES):
             key = tuple(row[name] for name in DIMENSIONS)
+            assert key not in rows, f"two rows for {key}"
+            rows[key] = {name: Decimal(row[name]) for name in MEASURES}
+    return rows
+
+
+def expected_daily_rows(network, model) -> dict[tuple, dict]:
+    """The daily rows of `model` as sums of the network's hourly rows, in Python: each hour on
+    the local date (network's zone) on which it starts."""
+    zone = ZoneInfo(network.timezone)
+    rows: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(MEASURES, Decimal(0)))
+    with scopes_disabled():
+        for row in HourlyStat.objects.filter(network=network).values():
+            key = (row["hour"].astimezone(zone).date(), *(row[d] for d in model.DIMENSIONS))
+            for name in MEASURES:
+                rows[key][name] += Decimal(row[name])
+    return {key: value for key, value in rows.items() if any(value.values())}
+
+
+def actual_daily_rows(network, model) -> dict[tuple, dict]:
+    with scopes_disabled():
+        rows = {}
+        stats = model.objects.filter(network=network)
+        for row in stats.values("day", *model.DIMENSIONS, *MEASURES):
+            key = (row["day"], *(row[d] for d in model.DIMENSIONS))
             assert key not in rows, f"two rows for {key}"
             rows[key] = {name: Decimal(row[name]) for name in MEASURES}
     return rows

@@ -184,7 +184,8 @@ def test_the_first_run_backfills_from_the_first_click_in_chunks(world, network, 
     hours = run(network, NOW)
 
     assert hours == 2 * 24 + 5 + 13
-    assert [len(chunk) for chunk in chunks] == [24, 24, 18]
+    # One local day per chunk (the network is on UTC): 19:00-23:00, two days, 00:00-12:00.
+    assert [len(chunk) for chunk in chunks] == [5, 24, 24, 13]
     assert chunks[0][0] == start
     assert actual_rows(network) == expected_rows(network)
     state = state_of(network)
