@@ -7,6 +7,7 @@ from django.urls import include, path
 from advertisers import views as advertisers
 from network import views
 from publishers import views as publishers
+from reports import views_dashboard as dashboard
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,7 +16,12 @@ urlpatterns = [
     path("invitations/<str:key>/", views.invitation, name="invitation"),
     path("apply/", publishers.apply, name="apply"),
     # Owners and managers
-    path("manage/", views.admin_home, name="admin_home"),
+    path("manage/", dashboard.admin_home, name="admin_home"),
+    path(
+        "manage/latest-conversions/",
+        dashboard.admin_latest_conversions,
+        name="admin_latest_conversions",
+    ),
     path("manage/members/", views.members, name="members"),
     path("manage/settings/", views.network_settings, name="network_settings"),
     path("manage/invitations/new/", views.invite, name="invite"),

@@ -28,8 +28,6 @@ from network.services import (
     user_set_language,
 )
 from network.tables import MemberTable
-from offers.models import Offer, OfferAccess
-from publishers.models import Publisher
 
 LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
 INVITATION_KEY = re.compile(r"[A-Za-z0-9_-]{20,64}")
@@ -112,29 +110,6 @@ def invitation(request: HttpRequest, key: str) -> HttpResponse:
     status = 200 if error is None else 410
     return render(
         request, "network/invitation.html", {"invitation": found, "error": error}, status=status
-    )
-
-
-@role_required(*ADMINS)
-def admin_home(request: HttpRequest) -> HttpResponse:
-    pending = Publisher.objects.filter(status=Publisher.Status.PENDING).order_by("created_at")
-    members = Membership.objects.select_related("user", "advertiser", "publisher")
-    offers = Offer.objects.filter(status=Offer.Status.PENDING).select_related("advertiser")
-    accesses = OfferAccess.objects.filter(status=OfferAccess.Status.PENDING).select_related(
-        "offer", "publisher"
-    )
-    return render(
-        request,
-        "network/admin_home.html",
-        {
-            "pending_publishers": pending[:20],
-            "pending_count": pending.count(),
-            "pending_offers": offers.order_by("updated_at")[:10],
-            "pending_offer_count": offers.count(),
-            "pending_access": accesses.order_by("created_at")[:10],
-            "pending_access_count": accesses.count(),
-            "member_table": _member_table(request, members[:10]),
-        },
     )
 
 

@@ -90,6 +90,23 @@ class Totals:
         """From one grouped report row: its sums and its own `currency` (None: mixed)."""
         return cls.from_sums(row, row.get("currency"))
 
+    def __add__(self, other: Totals) -> Totals:
+        """Both rows' sums: money only when both are in the same currency (an empty Totals,
+        the start of a sum, takes the other's currency)."""
+        if not isinstance(other, Totals):
+            return NotImplemented
+        if self.is_empty() or other.is_empty():
+            return other if self.is_empty() else self
+        counts = {name: getattr(self, name) + getattr(other, name) for name in COUNTS}
+        if self.currency is None or self.currency != other.currency:
+            return Totals(currency=None, **counts)
+        amounts = {name: getattr(self, name) + getattr(other, name) for name in AMOUNTS}
+        return Totals(currency=self.currency, **counts, **amounts)
+
+    def is_empty(self) -> bool:
+        """Nothing counted and no currency: the zero of a sum."""
+        return self.currency is None and not any(getattr(self, name) for name in COUNTS)
+
     # Counts
 
     @property

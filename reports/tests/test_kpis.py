@@ -89,6 +89,19 @@ def test_mixed_currencies_have_no_money():
     assert (t.revenue, t.payout, t.profit, t.epc, t.cpa, t.margin, t.roas) == (None,) * 7
 
 
+def test_adding_totals_sums_counts_and_money_of_one_currency():
+    twice = SAMPLE + SAMPLE
+    assert (twice.clicks, twice.conversions, twice.revenue) == (400, 18, D("120.00"))
+    assert twice.cr == SAMPLE.cr  # ratios of the sums, not sums of ratios
+    assert Totals() + SAMPLE == SAMPLE == SAMPLE + Totals()  # the empty Totals is the zero
+
+
+def test_adding_two_currencies_keeps_the_counts_only():
+    euros = Totals.from_sums({"clicks": 5, "revenue": D("7")}, "EUR")
+    mixed = SAMPLE + euros
+    assert (mixed.currency, mixed.clicks, mixed.revenue) == (None, 205, None)
+
+
 @pytest.fixture
 def stats(network, owner):
     world = make_world(network, owner, money=False)

@@ -12,6 +12,7 @@ from network.models import Membership, Network, Role, User
 from offers.demo import seed_offers
 from payouts.demo import seed_money
 from publishers.models import Publisher
+from reports.rollup import rollup_network
 from tracking.demo_activity import seed_activity
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -57,6 +58,8 @@ class Command(BaseCommand):
             seed_offers(network, advertiser, publisher)
             seed_money(network, advertiser, publisher)
             seed_activity(network)
+            # The dashboards read the rollups: made now rather than at beat's first run.
+            rollup_network(network)
         secret = self.two_factor(User.objects.get(email=APPROVER))
         self.stdout.write(self.style.SUCCESS(f"Demo network: {network.absolute_url()}"))
         self.stdout.write(f"Every demo login uses the password {DEMO_PASSWORD!r}:")

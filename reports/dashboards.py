@@ -1,0 +1,276 @@
+"""What the three dashboards share: periods with their change, figures by day, and charts.
+
+Every figure comes from `reports.query` (the daily rollups for whole days of the network's
+time zone), through the KPIs of `reports.kpis`, so a dashboard shows what the report page
+shows for the same days. A dashboard reads the days it needs once (`days_of`): from the
+first day of the month before last to today, one row per day and currency, and sums the
+periods from them in Python.
+
+Periods and what each is compared with:
+
+- today: yesterday; yesterday: the day before;
+- this month (to today): the same days of last month (1st to the same day, or its end);
+- last month: the month before.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.utils.timezone import now
+from django.utils.translation import gettext_lazy as _
+
+from lib.formats import format_date, format_money, format_number, format_percent
+from network.models import Network
+from reports.kpis import Totals
+from reports.query import report_rows
+
+ByDay = dict[date, dict[str, Totals]]  # day -> currency -> sums
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str
+    label: str
+    first: date
+    last: date
+    previous_first: date
+    previous_last: date
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def previous_month(day: date) -> date:
+    return month_start(month_start(day) - timedelta(days=1))
+
+
+def month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def periods(today: date) -> list[Period]:
+    yesterday = today - timedelta(days=1)
+    this_month, last_month = month_start(today), previous_month(today)
+    same_day_last_month = min(last_month + timedelta(days=today.day - 1), month_end(last_month))
+    before_last = previous_month(last_month)
+    return [
+        Period("today", _("Today"), today, today, yesterday, yesterday),
+        Period(
+            "yesterday",
+            _("Yesterday"),
+            yesterday,
+            yesterday,
+            yesterday - timedelta(days=1),
+            yesterday - timedelta(days=1),
+        ),
+        Period("this_month", _("This month"), this_month, today, last_month, same_day_last_month),
+        Period(
+            "last_month",
+            _("Last month"),
+            last_month,
+            month_end(last_month),
+            before_last,
+            month_end(before_last),
+        ),
+    ]
+
+
+def local_today(network: Network) -> date:
+    return now().astimezone(ZoneInfo(network.timezone)).date()
+
+
+def local_midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(), tzinfo=zone)
+
+
+def days_of(network: Network, role_scope: dict, first: date, last: date, **filters) -> ByDay:
+    """The role's sums of each day in [first, last], per currency (one grouped query)."""
+    zone = ZoneInfo(network.timezone)
+    rows = report_rows(
+        network,
+        role_scope=role_scope,
+        group_by="date",
+        start=local_midnight(first, zone),
+        end=local_midnight(last + timedelta(days=1), zone),
+        filters=filters,
+        tz=network.timezone,
+    )
+    by_day: ByDay = defaultdict(dict)
+    for row in rows:
+        by_day[row["key"]][row["currency"]] = Totals.from_row(row)
+    return by_day
+
+
+def sum_days(by_day: ByDay, first: date, last: date) -> dict[str, Totals]:
+    """Sums of [first, last] per currency."""
+    sums: dict[str, Totals] = defaultdict(Totals)
+    for day, currencies in by_day.items():
+        if first <= day <= last:
+            for currency, totals in currencies.items():
+                sums[currency] = sums[currency] + totals
+    return dict(sums)
+
+
+def all_currencies(per_currency: dict[str, Totals]) -> Totals:
+    """The counts of every currency together (money only if there is one currency)."""
+    total = Totals()
+    for totals in per_currency.values():
+        total = total + totals
+    return total
+
+
+def change(current: Decimal | int | None, previous: Decimal | int | None) -> Decimal | None:
+    """The relative change (0.25 is +25 %); None when there is nothing to compare with."""
+    if current is None or not previous:
+        return None
+    return (Decimal(current) - Decimal(previous)) / abs(Decimal(previous))
+
+
+@dataclass
+class PeriodFigures:
+    """A period's totals and its comparison period's, over all currencies and per currency."""
+
+    period: Period
+    current: dict[str, Totals]
+    previous: dict[str, Totals]
+    total: Totals = field(init=False)
+    previous_total: Totals = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.total = all_currencies(self.current)
+        self.previous_total = all_currencies(self.previous)
+
+    def currencies(self) -> list[str]:
+        return sorted(set(self.current) | set(self.previous))
+
+    def money(self, currency: str) -> tuple[Totals, Totals]:
+        return self.current.get(currency, Totals()), self.previous.get(currency, Totals())
+
+
+def period_figures(by_day: ByDay, today: date) -> list[PeriodFigures]:
+    return [
+        PeriodFigures(
+            period,
+            sum_days(by_day, period.first, period.last),
+            sum_days(by_day, period.previous_first, period.previous_last),
+        )
+        for period in periods(today)
+    ]
+
+
+def first_day_needed(today: date) -> date:
+    """The earliest day the period cards compare with: the 1st of the month before last."""
+    return previous_month(previous_month(today))
+
+
+def chart_days(today: date, count: int = 30) -> list[date]:
+    return [today - timedelta(days=count - 1 - n) for n in range(count)]
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    values: list[float | None]
+    axis: str = "count"  # "count" or "money": the chart's left and right axes
+
+
+def chart_data(days: list[date], series: list[Series], currency: str | None) -> dict:
+    """What static/js/charts.js draws (through json_script): labels in the language, one
+    dataset a series."""
+    return {
+        "labels": [format_date(day, style="short") for day in days],
+        "currency": currency or "",
+        "datasets": [{"label": str(s.label), "data": s.values, "axis": s.axis} for s in series],
+    }
+
+
+def daily_values(by_day: ByDay, days: list[date], measure, currency: str | None = None):
+    """measure(Totals) for each day: of one currency, or all currencies' counts."""
+    values = []
+    for day in days:
+        currencies = by_day.get(day, {})
+        totals = currencies.get(currency, Totals()) if currency else all_currencies(currencies)
+        value = measure(totals)
+        values.append(float(value) if value is not None else None)
+    return values
+
+
+def main_currency(network: Network, per_currency: dict[str, Totals]) -> str:
+    """The currency the charts show money in: the network's, or else the one with most revenue."""
+    if network.currency in per_currency or not per_currency:
+        return network.currency
+    return max(per_currency, key=lambda c: per_currency[c].clicks + per_currency[c].conversions)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A line of a period card: the KPI, how it is written, and whether it is money (one line
+    per currency) or a count (every currency together)."""
+
+    label: str
+    value: Callable[[Totals], Decimal | int | None]
+    kind: str  # "count", "ratio", "money"
+
+
+@dataclass(frozen=True)
+class CardLine:
+    label: str
+    text: str
+    change: Decimal | None
+
+    @property
+    def size(self) -> Decimal | None:
+        """The change without its sign (the page shows an arrow for it)."""
+        return None if self.change is None else abs(self.change)
+
+
+EMPTY = "—"
+
+
+def written(value: Decimal | int | None, kind: str, currency: str | None) -> str:
+    if value is None:
+        return EMPTY
+    if kind == "money":
+        return format_money(value, currency) if currency else EMPTY
+    if kind == "ratio":
+        return format_percent(value, decimals=2)
+    return format_number(value)
+
+
+def card_lines(figures: PeriodFigures, measures: list[Measure]) -> list[CardLine]:
+    lines = []
+    for measure in measures:
+        if measure.kind != "money":
+            now_value = measure.value(figures.total)
+            before = measure.value(figures.previous_total)
+            text = written(now_value, measure.kind, None)
+            lines.append(CardLine(measure.label, text, change(now_value, before)))
+            continue
+        currencies = figures.currencies()
+        for currency in currencies or [None]:
+            current, previous = figures.money(currency) if currency else (Totals(), Totals())
+            now_value, before = measure.value(current), measure.value(previous)
+            if currency is None:
+                now_value = None
+            label = f"{measure.label} ({currency})" if len(currencies) > 1 else measure.label
+            text = written(now_value, "money", currency)
+            lines.append(CardLine(label, text, change(now_value, before)))
+    return lines
+
+
+@dataclass(frozen=True)
+class Card:
+    period: Period
+    lines: list[CardLine]
+
+
+def cards(by_day: ByDay, today: date, measures: list[Measure]) -> list[Card]:
+    return [Card(f.period, card_lines(f, measures)) for f in period_figures(by_day, today)]

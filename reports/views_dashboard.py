@@ -1,0 +1,149 @@
+"""The admin dashboard: the network at a glance, what waits for a decision, the latest
+conversions (refreshed by htmx without a reload). The advertiser's and the publisher's are
+in reports/views_advertiser.py and reports/views_publisher.py."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from lib.views import render_in_network_time
+from network.access import ADMINS, role_required
+from network.models import Network
+from offers.models import Offer, OfferAccess
+from payouts.models import PayoutRun
+from publishers.models import Publisher
+from reports import dashboards
+from reports.dashboards import Measure, Series
+from reports.query import report_rows
+from tracking.models import Conversion
+
+TOP = 5
+LATEST = 10
+REFRESH_SECONDS = 15
+
+ADMIN_MEASURES = [
+    Measure(_("Clicks"), lambda t: t.clicks, "count"),
+    Measure(_("Conversions"), lambda t: t.conversions, "count"),
+    Measure(_("Revenue"), lambda t: t.revenue, "money"),
+    Measure(_("Profit"), lambda t: t.profit, "money"),
+    # Most of a recent period's conversions still wait out their hold: what may come.
+    Measure(_("Pending revenue"), lambda t: t.pending_revenue, "money"),
+]
+
+
+def top_rows(network: Network, role_scope: dict, group_by: str, first, last, order: str) -> list:
+    """The month's best offers or publishers (one row per currency) by `order`."""
+    zone = ZoneInfo(network.timezone)
+    rows = report_rows(
+        network,
+        role_scope=role_scope,
+        group_by=group_by,
+        start=dashboards.local_midnight(first, zone),
+        end=dashboards.local_midnight(last + timedelta(days=1), zone),
+        filters={},
+        tz=network.timezone,
+    )
+    return [
+        {"name": row["name"], "key": row["key"], "totals": dashboards.Totals.from_row(row)}
+        for row in rows.order_by(f"-{order}", "key")[:TOP]
+    ]
+
+
+def waiting_decisions() -> list[dict]:
+    """Everything an admin has to decide, with how many and where (the current scope)."""
+    flagged = Conversion.objects.filter(status=Conversion.Status.PENDING).exclude(fraud_flags=[])
+    return [
+        {
+            "label": _("Publisher applications"),
+            "count": Publisher.objects.filter(status=Publisher.Status.PENDING).count(),
+            "url": "publisher_list",
+            "query": "status=pending",
+        },
+        {
+            "label": _("Offers to review"),
+            "count": Offer.objects.filter(status=Offer.Status.PENDING).count(),
+            "url": "admin_offer_list",
+            "query": "status=pending",
+        },
+        {
+            "label": _("Offer access requests"),
+            "count": OfferAccess.objects.filter(status=OfferAccess.Status.PENDING).count(),
+            "url": "admin_access_list",
+            "query": "status=pending",
+        },
+        {
+            "label": _("Flagged conversions"),
+            "count": flagged.count(),
+            "url": "admin_conversions",
+            "query": "status=pending&flagged=yes",
+        },
+        {
+            "label": _("Payout runs to approve"),
+            "count": PayoutRun.objects.filter(status=PayoutRun.Status.REVIEW).count(),
+            "url": "payout_run_list",
+            "query": "",
+        },
+    ]
+
+
+def latest_conversions() -> QuerySet:
+    return Conversion.objects.select_related("offer", "publisher", "goal").order_by(
+        "-created_at", "-id"
+    )[:LATEST]
+
+
+def admin_chart(network: Network, by_day, today) -> dict:
+    days = dashboards.chart_days(today)
+    currency = dashboards.main_currency(network, dashboards.sum_days(by_day, days[0], today))
+
+    def per_day(measure, in_currency=None):
+        return dashboards.daily_values(by_day, days, measure, in_currency)
+
+    series = [
+        Series(_("Clicks"), per_day(lambda t: t.clicks)),
+        Series(_("Conversions"), per_day(lambda t: t.conversions)),
+        Series(_("Revenue"), per_day(lambda t: t.revenue, currency), "money"),
+        Series(_("Profit"), per_day(lambda t: t.profit, currency), "money"),
+    ]
+    return dashboards.chart_data(days, series, currency)
+
+
+@role_required(*ADMINS)
+@require_safe
+def admin_home(request: HttpRequest) -> HttpResponse:
+    network = request.network
+    today = dashboards.local_today(network)
+    by_day = dashboards.days_of(network, {}, dashboards.first_day_needed(today), today)
+    month = dashboards.month_start(today)
+    pending = Publisher.objects.filter(status=Publisher.Status.PENDING).order_by("created_at")
+    return render_in_network_time(
+        request,
+        "reports/dashboard/admin.html",
+        {
+            "cards": dashboards.cards(by_day, today, ADMIN_MEASURES),
+            "chart": admin_chart(network, by_day, today),
+            "top_offers": top_rows(network, {}, "offer", month, today, "revenue"),
+            "top_publishers": top_rows(network, {}, "publisher", month, today, "revenue"),
+            "decisions": waiting_decisions(),
+            "pending_publishers": pending[:5],
+            "latest": latest_conversions(),
+            "refresh_seconds": REFRESH_SECONDS,
+        },
+    )
+
+
+@role_required(*ADMINS)
+@require_safe
+def admin_latest_conversions(request: HttpRequest) -> HttpResponse:
+    """The dashboard's list of latest conversions, alone: htmx polls it."""
+    return render_in_network_time(
+        request,
+        "reports/dashboard/latest_conversions.html",
+        {"latest": latest_conversions(), "refresh_seconds": REFRESH_SECONDS},
+    )
