@@ -12,7 +12,6 @@ from lib.tables import configure
 from network.access import ADMINS, current_membership, posted, public_page, role_required
 from network.audit import AuditEntry
 from network.models import Role
-from offers.models import Offer, OfferAccess
 from payouts import statements
 from publishers.forms import DecisionForm, MinPayoutForm, PublisherProfileForm
 from publishers.models import Publisher
@@ -41,23 +40,6 @@ def apply(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Thank you! Your application is waiting for review."))
         return redirect("publisher_home")
     return render(request, "publishers/apply.html", {"form": form})
-
-
-@role_required(Role.PUBLISHER)
-def publisher_home(request: HttpRequest) -> HttpResponse:
-    publisher = request.membership.publisher
-    return render(
-        request,
-        "publishers/home.html",
-        {
-            "publisher": publisher,
-            "colleagues": publisher.memberships.select_related("user"),
-            "runnable_count": Offer.objects.runnable_by(publisher).count(),
-            "pending_count": publisher.offer_accesses.filter(
-                status=OfferAccess.Status.PENDING
-            ).count(),
-        },
-    )
 
 
 @role_required(Role.PUBLISHER)

@@ -37,8 +37,10 @@ ADMIN_MEASURES = [
 ]
 
 
-def top_rows(network: Network, role_scope: dict, group_by: str, first, last, order: str) -> list:
-    """The month's best offers or publishers (one row per currency) by `order`."""
+def top_rows(
+    network: Network, role_scope: dict, group_by: str, first, last, order: str, limit: int = TOP
+) -> list:
+    """The best `limit` offers or publishers of [first, last] (one row per currency) by `order`."""
     zone = ZoneInfo(network.timezone)
     rows = report_rows(
         network,
@@ -51,7 +53,7 @@ def top_rows(network: Network, role_scope: dict, group_by: str, first, last, ord
     )
     return [
         {"name": row["name"], "key": row["key"], "totals": dashboards.Totals.from_row(row)}
-        for row in rows.order_by(f"-{order}", "key")[:TOP]
+        for row in rows.order_by(f"-{order}", "key")[:limit]
     ]
 
 
