@@ -2,98 +2,34 @@
 
 What a person does: sign in through the real login form, apply as a publisher (with a field
 error on the way), and an owner reviewing the application. Skipped where Chromium or
-Playwright is missing. Set BROWSER_SCREENSHOT_DIR to keep a screenshot of the admin home.
+Playwright is missing (the fixtures are in network/tests/browser.py). Saves a screenshot of
+the admin home in BROWSER_SCREENSHOT_DIR, else var/screenshots/.
 """
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
-from pathlib import Path
-
 import pytest
 from django_scopes import scopes_disabled
 
-from conftest import PASSWORD, make_user
+from conftest import make_user
+from network.tests import browser as shared
+from network.tests.browser import NEEDS_BROWSER, field, sign_in, sync_playwright
 from publishers.models import Publisher
 from publishers.services import publisher_apply
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-try:
-    from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None
-
-pytestmark = [
-    pytest.mark.skipif(sync_playwright is None, reason="playwright is not installed"),
-    pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason=f"no system Chromium at {CHROMIUM}"),
-    pytest.mark.django_db(transaction=True),
-]
-
-TIMEOUT_MS = 10_000
 if sync_playwright is not None:
-    expect.set_options(timeout=TIMEOUT_MS)
+    from playwright.sync_api import expect
 
+pytestmark = [*NEEDS_BROWSER, pytest.mark.django_db(transaction=True)]
 
-@pytest.fixture(scope="module")
-def browser() -> Browser:
-    # Playwright's sync API keeps an event loop running in this thread, so Django's ORM
-    # refuses to run here (test data, the transactional flush) unless told it is safe.
-    # Only while the browser is up: the rest of the suite keeps the check.
-    with pytest.MonkeyPatch.context() as mp, sync_playwright() as playwright:
-        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def portal(live_server, network) -> str:
-    """The alpha network's base URL on the live server's port (Chromium maps *.localhost
-    to loopback by itself)."""
-    port = live_server.url.rsplit(":", 1)[1]
-    return f"http://{network.portal_host}:{port}"
-
-
-@pytest.fixture
-def new_page(browser: Browser):
-    """Opens pages in fresh browser contexts: one person, one set of cookies each."""
-    contexts: list[BrowserContext] = []
-
-    def open_page() -> Page:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
-def sign_in(page: Page, portal: str, email: str, next_path: str = "/") -> None:
-    page.goto(f"{portal}/accounts/login/?next={next_path}")
-    form = page.locator("form", has=page.locator("input[name=login]"))
-    form.locator("input[name=login]").fill(email)
-    form.locator("input[name=password]").fill(PASSWORD)
-    form.locator("button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
-
-
-def field(page: Page, input_id: str):
-    """The form row (label, errors, input) that holds the input with this id."""
-    return page.locator(".field", has=page.locator(f"#{input_id}"))
+# The shared fixtures (one Chromium per module, a context per person, the live server's URL
+# on alpha.localhost, screenshots); pytest finds fixtures by their name in this module.
+browser, new_page, portal, screenshot = (
+    shared.browser,
+    shared.new_page,
+    shared.portal,
+    shared.screenshot,
+)
 
 
 def test_a_new_user_applies_as_publisher_and_waits_for_review(new_page, portal):
@@ -143,7 +79,9 @@ def test_a_new_user_applies_as_publisher_and_waits_for_review(new_page, portal):
     assert publisher.country == "DE"
 
 
-def test_the_owner_rejects_without_reason_then_approves(new_page, portal, network, owner):
+def test_the_owner_rejects_without_reason_then_approves(
+    new_page, portal, network, owner, screenshot
+):
     applicant = make_user("applicant@example.com")
     with scopes_disabled():
         publisher = publisher_apply(
@@ -159,16 +97,13 @@ def test_the_owner_rejects_without_reason_then_approves(new_page, portal, networ
     admin = new_page()
     sign_in(admin, portal, owner.email)
     expect(admin).to_have_url(f"{portal}/manage/")
+    # The dashboard counts the applications and names the newest, linking to each review.
     applications = admin.locator(
-        "section", has=admin.get_by_role("heading", name=re.compile("Publisher applications"))
+        ".decisions li", has=admin.get_by_role("link", name="Publisher applications")
     )
     expect(applications.locator(".badge")).to_have_text("1")
-    waiting = applications.get_by_role("row", name=re.compile("Applicant Media"))
-    expect(waiting).to_contain_text("https://applicant-media.example")
-    screenshot_dir = os.environ.get("BROWSER_SCREENSHOT_DIR")
-    if screenshot_dir:
-        admin.screenshot(path=str(Path(screenshot_dir) / "browser-admin.png"), full_page=True)
-    waiting.get_by_role("link", name="Review").click()
+    screenshot(admin, "browser-admin")
+    admin.get_by_role("link", name="Applicant Media").click()
 
     expect(admin).to_have_url(f"{portal}/manage/publishers/{publisher.pk}/")
     expect(admin.get_by_role("heading", level=1)).to_contain_text("Pending review")
@@ -189,5 +124,6 @@ def test_the_owner_rejects_without_reason_then_approves(new_page, portal, networ
     applicant_page = new_page()
     sign_in(applicant_page, portal, "applicant@example.com")
     expect(applicant_page).to_have_url(f"{portal}/publisher/")
-    expect(applicant_page.get_by_text("Application status:")).to_contain_text("Approved")
-    expect(applicant_page.get_by_text("You are approved.")).to_be_visible()
+    # Approved: the publisher's dashboard instead of the application's status.
+    expect(applicant_page.get_by_role("heading", level=1)).to_have_text("Applicant Media")
+    expect(applicant_page.get_by_text("You run 0 offers")).to_be_visible()

@@ -3,48 +3,39 @@
 The advertiser creates an offer with two landing pages and a creative and submits it; the
 owner prices the publisher payout and approves it; a publisher applies, is approved, builds a
 tracking link with sub IDs and copies it. Each person has their own browser context and signs
-in through the login form. Reuses the browser fixtures of network/tests/test_browser.py (same
-skip conditions). Set BROWSER_SCREENSHOT_DIR to keep one screenshot per role.
+in through the login form. The browser fixtures are network/tests/browser.py's. Saves one
+screenshot per role in BROWSER_SCREENSHOT_DIR, else var/screenshots/.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 from django_scopes import scopes_disabled
 
-from network.tests import test_browser as shared
-from network.tests.test_browser import CHROMIUM, sign_in
+from network.tests import browser as shared
+from network.tests.browser import NEEDS_BROWSER, sign_in, sync_playwright
 from offers.links import click_link
 from offers.models import Goal, LandingPage, Offer, OfferAccess
 
-if shared.sync_playwright is not None:
+if sync_playwright is not None:
     from playwright.sync_api import Page, expect
 
-# The fixtures of the other browser test (one Chromium per module, a context per person, the
-# live server's URL on alpha.localhost); pytest finds fixtures by their name in this module.
-browser, new_page, portal = shared.browser, shared.new_page, shared.portal
+pytestmark = [*NEEDS_BROWSER, pytest.mark.django_db(transaction=True)]
 
-pytestmark = [
-    pytest.mark.skipif(shared.sync_playwright is None, reason="playwright is not installed"),
-    pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason=f"no system Chromium at {CHROMIUM}"),
-    pytest.mark.django_db(transaction=True),
-]
+# The shared fixtures (one Chromium per module, a context per person, the live server's URL
+# on alpha.localhost, screenshots); pytest finds fixtures by their name in this module.
+browser, new_page, portal, screenshot = (
+    shared.browser,
+    shared.new_page,
+    shared.portal,
+    shared.screenshot,
+)
 
 OFFER = "Spring Shoes"
 PAGE_A = ("Home page", "https://shop.example/a?t={transaction_id}&s={aff_sub}")
 PAGE_B = ("Spring sale page", "https://shop.example/b?t={transaction_id}&s={aff_sub}&src={source}")
-
-
-def screenshot(page: Page, role: str) -> None:
-    screenshot_dir = os.environ.get("BROWSER_SCREENSHOT_DIR")
-    if screenshot_dir:
-        path = Path(screenshot_dir) / f"browser-offers-{role}.png"
-        page.screenshot(path=str(path), full_page=True)
 
 
 def nav_link(page: Page, name: str):
@@ -65,7 +56,7 @@ def add_landing_page(adv: Page, portal: str, offer_id: int, name: str, url: str)
     expect(flash(adv)).to_contain_text("New landing page: saved.")
 
 
-def advertiser_creates_and_submits(adv: Page, portal: str) -> int:
+def advertiser_creates_and_submits(adv: Page, portal: str, shoot) -> int:
     nav_link(adv, "Offers").click()
     expect(adv).to_have_url(f"{portal}/advertiser/offers/")
     adv.get_by_role("button", name="Create offer").click()  # a link styled as one
@@ -111,7 +102,7 @@ def advertiser_creates_and_submits(adv: Page, portal: str) -> int:
     adv.get_by_role("button", name="Submit for review").click()
     expect(flash(adv)).to_contain_text("Submitted: the network will review your offer.")
     expect(adv.get_by_role("heading", level=1)).to_contain_text("Pending review")
-    screenshot(adv, "advertiser")
+    shoot(adv, "browser-offers-advertiser")
 
     nav_link(adv, "Offers").click()
     row = adv.get_by_role("row", name=re.compile(OFFER))
@@ -120,13 +111,13 @@ def advertiser_creates_and_submits(adv: Page, portal: str) -> int:
     return offer_id
 
 
-def owner_prices_and_approves(admin: Page, portal: str, offer_id: int) -> None:
+def owner_prices_and_approves(admin: Page, portal: str, offer_id: int, shoot) -> None:
     expect(admin).to_have_url(f"{portal}/manage/")
-    waiting = admin.locator(
-        "section", has=admin.get_by_role("heading", name=re.compile("Offers waiting for review"))
-    )
+    # The dashboard counts what waits for a decision and links to the filtered list.
+    waiting = admin.locator(".decisions li", has=admin.get_by_role("link", name="Offers to review"))
     expect(waiting.locator(".badge")).to_have_text("1")
-    waiting.get_by_role("link", name=OFFER).click()
+    waiting.get_by_role("link").click()
+    admin.get_by_role("link", name=OFFER).click()
     expect(admin).to_have_url(f"{portal}/manage/offers/{offer_id}/")
     expect(admin.get_by_role("heading", level=1)).to_contain_text("Pending review")
     review = admin.locator("#review")
@@ -151,7 +142,7 @@ def owner_prices_and_approves(admin: Page, portal: str, offer_id: int) -> None:
     expect(flash(admin)).to_contain_text("Offer approved and live")
     expect(admin.get_by_role("heading", level=1)).to_contain_text("Active")
     expect(admin.locator(f"#goal-{goal.pk}")).to_contain_text("publishers earn 8.00 USD")
-    screenshot(admin, "owner")
+    shoot(admin, "browser-offers-owner")
 
     nav_link(admin, "Offers").click()
     expect(admin.get_by_role("row", name=re.compile(OFFER))).to_contain_text("Active")
@@ -191,7 +182,7 @@ def owner_approves_access(admin: Page, portal: str) -> None:
 
 
 def test_an_offer_from_creation_to_a_publishers_tracking_link(
-    new_page, portal, settings, advertiser_user, owner, publisher_user
+    new_page, portal, settings, advertiser_user, owner, publisher_user, screenshot
 ):
     # Tracking links on the live server's own scheme and port, so the link shown is one a
     # browser could follow here (tests otherwise default to https without a port).
@@ -200,11 +191,11 @@ def test_an_offer_from_creation_to_a_publishers_tracking_link(
 
     adv = new_page()
     sign_in(adv, portal, advertiser_user.email)
-    offer_id = advertiser_creates_and_submits(adv, portal)
+    offer_id = advertiser_creates_and_submits(adv, portal, screenshot)
 
     admin = new_page()
     sign_in(admin, portal, owner.email)
-    owner_prices_and_approves(admin, portal, offer_id)
+    owner_prices_and_approves(admin, portal, offer_id, screenshot)
 
     pub = new_page()
     pub.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=portal)
@@ -251,4 +242,4 @@ def test_an_offer_from_creation_to_a_publishers_tracking_link(
     expect(pub.locator("#link-builder button[data-copy]")).to_have_text("Copied")
     assert pub.evaluate("navigator.clipboard.readText()") == expected
     expect(pub.locator("#link-builder button[data-copy]")).to_have_text("Copy")
-    screenshot(pub, "publisher")
+    screenshot(pub, "browser-offers-publisher")
