@@ -36,8 +36,10 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def records(table: ReportTable) -> Iterator[dict]:
-    """The table's rows in its sort order, all of them, in chunks."""
-    return table.data.data.iterator(chunk_size=CHUNK)
+    """The table's rows in its sort order, all of them: in chunks from the database, or the
+    list a bounded grouping was read into (reports.views)."""
+    rows = table.data.data
+    return iter(rows) if isinstance(rows, list) else rows.iterator(chunk_size=CHUNK)
 
 
 def csv_cell(value) -> str:

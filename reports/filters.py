@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
+from lib.widgets import FastSelect
 from offers.models import Offer, OfferAccess
 from publishers.models import Publisher
 from reports.models import HourlyStat
@@ -95,11 +96,12 @@ def day_range(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, dateti
 
 def publishers_for(role: str, membership) -> QuerySet[Publisher]:
     publishers = Publisher.objects.order_by("name", "pk")
-    if role == "advertiser":  # those who sent traffic to, or may run, the company's offers
+    if role == "advertiser":
+        # Those who run, ran or asked for the company's offers: sending traffic takes an
+        # approved access, and a revoked one keeps its row (blocked / rejected).
         company = membership.advertiser
-        ran = HourlyStat.objects.filter(offer__advertiser=company).values("publisher_id")
         access = OfferAccess.objects.filter(offer__advertiser=company).values("publisher_id")
-        return publishers.filter(pk__in=ran) | publishers.filter(pk__in=access)
+        return publishers.filter(pk__in=access)
     return publishers
 
 
@@ -123,13 +125,18 @@ class ReportFilter(filters.FilterSet):
         label=_("Group by"), choices=[], empty_label=None, method="keep"
     )
     offer = filters.ModelChoiceFilter(
-        label=_("Offer"), queryset=Offer.objects.none(), empty_label=_("Every offer"), method="keep"
+        label=_("Offer"),
+        queryset=Offer.objects.none(),
+        empty_label=_("Every offer"),
+        method="keep",
+        widget=FastSelect,
     )
     publisher = filters.ModelChoiceFilter(
         label=_("Publisher"),
         queryset=Publisher.objects.none(),
         empty_label=_("Every publisher"),
         method="keep",
+        widget=FastSelect,
     )
     country = filters.CharFilter(label=_("Country"), max_length=2, method="keep")
     device = filters.ChoiceFilter(
