@@ -24,6 +24,8 @@ from django.db.models.functions import TruncDate
 from network.models import Network
 from reports.kpis import AMOUNTS, COUNTS
 from reports.models import (
+    DailyGeoStat,
+    DailyLandingPageStat,
     DailyOfferStat,
     DailyPublisherStat,
     DailyStat,
@@ -34,6 +36,8 @@ from reports.models import (
 DAILY_MODELS: tuple[type[Model], ...] = (
     DailyOfferStat,
     DailyPublisherStat,
+    DailyLandingPageStat,
+    DailyGeoStat,
     DailyStat,
     DailyTrafficStat,
 )

@@ -2,8 +2,10 @@
 
 A HourlyStat row is one hour (UTC) of one dimension tuple. The daily rows sum a day of
 hourly rows in the network's time zone over fewer dimensions, each table for the questions
-it answers: DailyOfferStat (offer, goal), DailyPublisherStat (publisher), DailyStat (offer,
-goal, publisher), DailyTrafficStat (offer, goal, landing page, country, device). Most
+it answers: DailyOfferStat (offer, goal), DailyPublisherStat (publisher),
+DailyLandingPageStat (offer, landing page), DailyGeoStat (offer, country, device), DailyStat
+(offer, goal, publisher), DailyTrafficStat (offer, goal, landing page, country, device: the
+combinations of those). Most
 reports and every dashboard read them (`reports.query.stats` picks the smallest that has
 what is asked), as a month of them is a small part of a month of hourly rows; they are
 kept by `reports.daily`. The rows are derived data, recomputed by
@@ -149,6 +151,57 @@ class DailyPublisherStat(Measures):
 
     def __str__(self) -> str:
         return f"{self.day} publisher {self.publisher_id}"
+
+
+class DailyLandingPageStat(Measures):
+    """A day (in the network's time zone) of an offer's landing pages, all publishers and
+    goals together: the landing page reports and A/B results."""
+
+    DIMENSIONS = ("offer_id", "landing_page_id", "currency")
+
+    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    offer = _dimension("offers.Offer")
+    landing_page = _dimension("offers.LandingPage", null=True)
+    currency = models.CharField(max_length=3)
+
+    objects = ScopedManager(network="network")
+
+    class Meta:
+        constraints = [
+            _daily_unique("dailylandingpagestat_once", "offer", "landing_page", "currency")
+        ]
+        indexes = [
+            models.Index(fields=["network", "offer", "day"], name="dailylandingpagestat_offer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} offer {self.offer_id} page {self.landing_page_id}"
+
+
+class DailyGeoStat(Measures):
+    """A day (in the network's time zone) of an offer's countries and devices, all
+    publishers, goals and landing pages together: the country and device reports."""
+
+    DIMENSIONS = ("offer_id", "country", "device", "currency")
+
+    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    offer = _dimension("offers.Offer")
+    country = models.CharField(max_length=2, blank=True)
+    device = models.CharField(max_length=8, blank=True)
+    currency = models.CharField(max_length=3)
+
+    objects = ScopedManager(network="network")
+
+    class Meta:
+        constraints = [_daily_unique("dailygeostat_once", "offer", "country", "device", "currency")]
+        indexes = [
+            models.Index(fields=["network", "offer", "day"], name="dailygeostat_offer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} offer {self.offer_id} {self.country} {self.device}"
 
 
 class DailyStat(Measures):

@@ -37,6 +37,8 @@ from django.db.models.functions import TruncDate, TruncHour
 from network.models import Network
 from reports.kpis import AMOUNTS, COUNTS, Totals
 from reports.models import (
+    DailyGeoStat,
+    DailyLandingPageStat,
     DailyOfferStat,
     DailyPublisherStat,
     DailyStat,
@@ -82,6 +84,16 @@ DAILY_SOURCES = (  # smallest first
         frozenset({"offer_id", "offer__advertiser_id"}),
     ),
     DailySource(DailyPublisherStat, frozenset({"date", "publisher"}), frozenset({"publisher_id"})),
+    DailySource(
+        DailyLandingPageStat,
+        frozenset({"date", "offer", "landing_page"}),
+        frozenset({"offer_id", "offer__advertiser_id"}),
+    ),
+    DailySource(
+        DailyGeoStat,
+        frozenset({"date", "offer", "country", "device"}),
+        frozenset({"offer_id", "offer__advertiser_id", "country", "device"}),
+    ),
     DailySource(
         DailyStat,
         frozenset({"date", "offer", "goal", "publisher"}),
