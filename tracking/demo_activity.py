@@ -58,6 +58,7 @@ def seed_activity(network: Network) -> None:
     rng = random.Random(SEED)  # noqa: S311 (demo data, not a secret)
     offers = [Offer.objects.get(network=network, name=name) for name in OFFERS]
     end = now().replace(minute=0, second=0, microsecond=0)
+    converting: list[tuple[datetime, Click]] = []
     for spec in PUBLISHERS:
         publisher = demo_publisher(network, spec)
         for offer in offers:
@@ -69,7 +70,13 @@ def seed_activity(network: Network) -> None:
             for click in clicks:
                 rate = RATES.get(click.landing_page.name if click.landing_page else "", 0.02)
                 if rng.random() < rate:
-                    convert_and_decide(network, click, end, rng)
+                    at = click.created_at + timedelta(minutes=rng.randint(2, 600))
+                    if at < end:
+                        converting.append((at, click))
+    # In the order they happened, as postbacks come: conversion ids follow their times, as
+    # the admin dashboard's latest conversions (newest id first) expect.
+    for at, click in sorted(converting, key=lambda pair: (pair[0], pair[1].id)):
+        convert_and_decide(network, click, at, rng)
 
 
 def demo_publisher(network: Network, spec: DemoPublisher) -> Publisher:
@@ -161,10 +168,7 @@ def make_impressions(network, offer, publisher, clicks, rng) -> None:
         )
 
 
-def convert_and_decide(network: Network, click: Click, end: datetime, rng) -> None:
-    at = click.created_at + timedelta(minutes=rng.randint(2, 600))
-    if at >= end:
-        return
+def convert_and_decide(network: Network, click: Click, at: datetime, rng) -> None:
     amount = Decimal(rng.randint(3500, 42000)) / 100
     conversion = convert_click(network, click, amount, at, f"ACME-{click.id[-10:].upper()}")
     decided = at + timedelta(days=click.offer.hold_days, hours=rng.randint(1, 30))
