@@ -13,12 +13,13 @@ exactly as the hourly report's "date" grouping counts it.
 
 from __future__ import annotations
 
+import time as clock
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import connection
-from django.db.models import Model, Sum
+from django.db import connection, transaction
+from django.db.models import Max, Min, Model, Sum
 from django.db.models.functions import TruncDate
 
 from network.models import Network
@@ -31,6 +32,7 @@ from reports.models import (
     DailyStat,
     DailyTrafficStat,
     HourlyStat,
+    RollupState,
 )
 
 DAILY_MODELS: tuple[type[Model], ...] = (
@@ -43,6 +45,7 @@ DAILY_MODELS: tuple[type[Model], ...] = (
 )
 DAY = timedelta(days=1)
 HOUR = timedelta(hours=1)
+REDO_DAYS = 7  # days redone per transaction after a change of time zone
 
 
 def local_day(hour: datetime, zone: ZoneInfo) -> date:
@@ -104,3 +107,82 @@ def _insert_days(
 def days_of_hours(hours: Iterable[datetime], network: Network) -> set[date]:
     zone = ZoneInfo(network.timezone)
     return {local_day(hour, zone) for hour in hours}
+
+
+def lock_state(network: Network) -> RollupState:
+    """The network's rollup state, locked: its row serialises the network's rollups."""
+    RollupState.objects.get_or_create(network=network)
+    return RollupState.objects.select_for_update().get(network=network)
+
+
+def daily_tables_zone(network: Network) -> str:
+    """The time zone the network's daily rows are in ('' while they are being redone)."""
+    zone = RollupState.objects.filter(network=network).values_list("daily_timezone", flat=True)
+    return zone.first() or ""
+
+
+@transaction.atomic
+def start_days_in_zone(network: Network) -> None:
+    """A network without rollups yet: its days will be made in its zone from the start."""
+    state = lock_state(network)
+    state.daily_timezone = network.timezone
+    state.save(update_fields=["daily_timezone"])
+
+
+def redo_days(network: Network, *, deadline: float | None = None) -> bool:
+    """Every daily row again, in the network's current time zone (it changed, or a table is
+    new), a week per transaction from the first hourly row to the last; True once done.
+
+    Until it is done the reports read the hourly rows (`daily_timezone` is not the
+    network's). With a deadline (time.monotonic()) it stops between weeks once past it and
+    the next call carries on; a change of zone in between starts it again."""
+    zone = network.timezone
+    span = HourlyStat.objects.filter(network=network).aggregate(first=Min("hour"), last=Max("hour"))
+    first, last = _local_span(span, ZoneInfo(zone))
+    day = _redo_resume(network, zone, first)
+    worked = False
+    while day is not None and day <= last:
+        if deadline is not None and clock.monotonic() > deadline and worked:
+            return False
+        week_end = min(day + (REDO_DAYS - 1) * DAY, last)
+        with transaction.atomic():
+            state = lock_state(network)
+            if state.daily_redo_timezone != zone:
+                return False  # the zone changed again meanwhile: the next run starts over
+            rollup_days(network, [day + n * DAY for n in range((week_end - day).days + 1)])
+            state.daily_redone_until = week_end + DAY
+            state.save(update_fields=["daily_redone_until"])
+        day, worked = week_end + DAY, True
+    _finish_redo(network, zone, first, last)
+    return True
+
+
+def _local_span(span: dict, zone: ZoneInfo) -> tuple[date | None, date | None]:
+    if span["first"] is None:
+        return None, None
+    return local_day(span["first"], zone), local_day(span["last"], zone)
+
+
+@transaction.atomic
+def _redo_resume(network: Network, zone: str, first: date | None) -> date | None:
+    """The first day still to redo in `zone` (a new redo starts at the first day)."""
+    state = lock_state(network)
+    if state.daily_redo_timezone != zone or state.daily_redone_until is None:
+        state.daily_redo_timezone, state.daily_redone_until = zone, first
+        state.save(update_fields=["daily_redo_timezone", "daily_redone_until"])
+    return state.daily_redone_until
+
+
+@transaction.atomic
+def _finish_redo(network: Network, zone: str, first: date | None, last: date | None) -> None:
+    state = lock_state(network)
+    if state.daily_redo_timezone != zone:
+        return
+    for model in DAILY_MODELS:  # days of the old zone that the new one does not have
+        stale = model.objects.filter(network=network)
+        if first is not None:
+            stale = stale.exclude(day__gte=first, day__lte=last)
+        stale.delete()
+    state.daily_timezone = zone
+    state.daily_redo_timezone, state.daily_redone_until = "", None
+    state.save(update_fields=["daily_timezone", "daily_redo_timezone", "daily_redone_until"])

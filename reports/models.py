@@ -277,8 +277,12 @@ class RollupState(models.Model):
     rolled_until = models.DateTimeField(null=True, blank=True)
     # Start of the last complete run: decisions since then may have changed older hours.
     last_run_started_at = models.DateTimeField(null=True, blank=True)
-    # The time zone the daily rows' days are in; when the network's changes, they are redone.
+    # The time zone the daily rows' days are in; when the network's changes, they are redone
+    # (reports.daily.redo_days), a week of days per transaction: the days before
+    # `daily_redone_until` are done in `daily_redo_timezone`.
     daily_timezone = models.CharField(max_length=64, blank=True)
+    daily_redo_timezone = models.CharField(max_length=64, blank=True)
+    daily_redone_until = models.DateField(null=True, blank=True)
 
     objects = ScopedManager(network="network")
 

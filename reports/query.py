@@ -35,6 +35,7 @@ from django.db.models import Count, F, Max, Model, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncDate, TruncHour
 
 from network.models import Network
+from reports.daily import daily_tables_zone
 from reports.kpis import AMOUNTS, COUNTS, Totals
 from reports.models import (
     DailyGeoStat,
@@ -44,7 +45,6 @@ from reports.models import (
     DailyStat,
     DailyTrafficStat,
     HourlyStat,
-    RollupState,
 )
 from tracking.models import SUB_FIELDS, Click, Conversion
 
@@ -122,12 +122,6 @@ def _daily_source(group_by: str | None, wanted: set[str]) -> DailySource | None:
     return None
 
 
-def daily_tables_in(network: Network) -> str:
-    """The time zone the network's daily rows are in ('' before the first rollup)."""
-    zone = RollupState.objects.filter(network=network).values_list("daily_timezone", flat=True)
-    return zone.first() or ""
-
-
 def stats(
     network: Network,
     *,
@@ -144,7 +138,7 @@ def stats(
     zone = ZoneInfo(tz)
     days = _whole_local_days(start, end, zone)
     source = _daily_source(group_by, set(wanted))
-    if days and source and tz == network.timezone == daily_tables_in(network):
+    if days and source and tz == network.timezone == daily_tables_zone(network):
         first, after = days
         return source.model.objects.filter(network=network, day__gte=first, day__lt=after).filter(
             **wanted

@@ -36,12 +36,20 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Max, Min
+from django.db.models import Min
 from django.db.models.functions import TruncHour
 from django.utils.timezone import now
 
 from network.models import Network
-from reports.daily import DAILY_MODELS, days_of_hours, local_day, rollup_days
+from reports.daily import (
+    daily_tables_zone,
+    days_of_hours,
+    local_day,
+    lock_state,
+    redo_days,
+    rollup_days,
+    start_days_in_zone,
+)
 from reports.models import HourlyStat, RollupState
 from tracking.models import Click, Conversion, Impression
 
@@ -159,11 +167,6 @@ def _rollup_chunk(
     return written
 
 
-def lock_state(network: Network) -> RollupState:
-    RollupState.objects.get_or_create(network=network)
-    return RollupState.objects.select_for_update().get(network=network)
-
-
 def advance(state: RollupState, until: datetime, run_started: datetime) -> None:
     """Move the watermark forward (never back). A first run also records its start at once:
     the hours it has done include every decision made before it started."""
@@ -185,8 +188,8 @@ def rollup_network(network: Network, *, deadline: float | None = None) -> int:
     started = now()
     current = floor_hour(started)
     state, _ = RollupState.objects.get_or_create(network=network)
-    if state.daily_timezone != network.timezone:
-        redo_days(network)
+    if state.rolled_until is None and state.daily_timezone != network.timezone:
+        start_days_in_zone(network)  # nothing to redo: the backfill makes the days
     if state.rolled_until is None:
         first = first_activity()
         hours = list(hours_between(floor_hour(first), current)) if first else []
@@ -203,6 +206,8 @@ def rollup_network(network: Network, *, deadline: float | None = None) -> int:
         _rollup_chunk(network, chunk, run_started=started)
         done += len(chunk)
     finish_run(network, current, started)
+    if daily_tables_zone(network) != network.timezone:
+        redo_days(network, deadline=deadline)
     return done
 
 
@@ -218,22 +223,6 @@ def chunks_by_day(hours: list[datetime], network: Network) -> list[list[datetime
             last_day = day
         chunks[-1].append(hour)
     return chunks
-
-
-@transaction.atomic
-def redo_days(network: Network) -> None:
-    """Every daily row again, in the network's current time zone (it changed, or the daily
-    tables are new): the days are sums of the hourly rows, which do not depend on it."""
-    state = lock_state(network)
-    for model in DAILY_MODELS:
-        model.objects.filter(network=network).delete()
-    span = HourlyStat.objects.filter(network=network).aggregate(first=Min("hour"), last=Max("hour"))
-    if span["first"] is not None:
-        days = days_of_hours([span["first"], span["last"]], network)
-        first, last = min(days), max(days)
-        rollup_days(network, [first + timedelta(days=n) for n in range((last - first).days + 1)])
-    state.daily_timezone = network.timezone
-    state.save(update_fields=["daily_timezone"])
 
 
 def finish_run(network: Network, current: datetime, started: datetime) -> None:

@@ -10,7 +10,7 @@ import time_machine
 from django_scopes import scope, scopes_disabled
 
 from conftest import make_world
-from reports import query, rollup
+from reports import daily, query, rollup
 from reports.daily import DAILY_MODELS, first_hour_of
 from reports.kpis import Totals
 from reports.models import DailyStat, RollupState
@@ -96,6 +96,36 @@ def test_a_new_time_zone_redoes_every_day(world, network):
     assert_daily_rows_agree(network)
 
 
+def test_a_redo_past_its_deadline_goes_on_at_the_next_run_and_reports_wait_for_it(
+    world, network, monkeypatch
+):
+    for quarter in range(4 * 20):  # a click every 6 hours for 20 days
+        make_click(world, T0 - timedelta(days=20) + timedelta(hours=6 * quarter))
+    run(network, T0)
+    set_timezone(network, "Asia/Ho_Chi_Minh")
+    redone = []
+    real_rollup_days = daily.rollup_days
+
+    def counted(network, days):
+        redone.append(sorted(days))
+        return real_rollup_days(network, days)
+
+    monkeypatch.setattr(daily, "rollup_days", counted)
+    monkeypatch.setattr(daily.clock, "monotonic", lambda: 10.0)  # always past the deadline
+
+    with time_machine.travel(T0 + timedelta(minutes=5), tick=False), scope(network=network):
+        rollup.rollup_network(network, deadline=5.0)  # past it: one week of days, then stop
+        assert daily.daily_tables_zone(network) == "UTC"  # reports still read hourly rows
+        assert [len(week) for week in redone] == [7]
+        rollup.rollup_network(network)  # no deadline: the rest of the weeks
+
+    assert [len(week) for week in redone] == [7, 7, 7]  # 21 local days (UTC+7 adds one)
+    with scopes_disabled():
+        state = RollupState.objects.get(network=network)
+    assert (state.daily_timezone, state.daily_redo_timezone) == ("Asia/Ho_Chi_Minh", "")
+    assert_daily_rows_agree(network)
+
+
 def test_a_day_starts_at_the_first_whole_hour_after_local_midnight():
     # Midnight in Kolkata is 18:30 UTC: the hour from 18:00 belongs to the day before.
     assert first_hour_of(date(2026, 3, 10), ZoneInfo("Asia/Kolkata")) == datetime(
@@ -150,7 +180,7 @@ def test_reports_from_daily_rows_equal_reports_from_hourly_rows(
     report(network, group_by, days=3)
     assert used[-1].model is not query.HourlyStat  # whole days in the network's zone
 
-    monkeypatch.setattr(query, "daily_tables_in", lambda network: "")  # as before a rollup
+    monkeypatch.setattr(query, "daily_tables_zone", lambda network: "")  # as before a rollup
     hourly = [report(network, group_by, days=3, **dict(a)) for a in asked]
     assert used[-1].model is query.HourlyStat
     assert daily == hourly
