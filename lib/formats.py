@@ -12,7 +12,7 @@ CLDR pattern and symbol (Vietnamese: "1.234.567 ₫").
 from __future__ import annotations
 
 import copy
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from functools import lru_cache
 
@@ -62,16 +62,29 @@ def format_number(value: Decimal | int | float, locale: str | None = None) -> st
     return format_decimal(value, locale=active_locale(locale))
 
 
-def format_percent(ratio: Decimal | float, locale: str | None = None, *, decimals: int = 1) -> str:
-    """A ratio (0.125) as a percent with up to `decimals` decimals: '12.5%'."""
-    pattern = "#,##0" + ("." + "#" * decimals if decimals else "") + "%"
+def format_percent(
+    ratio: Decimal | float,
+    locale: str | None = None,
+    *,
+    decimals: int = 1,
+    fixed: bool = False,
+    signed: bool = False,
+) -> str:
+    """A ratio (0.125) as a percent with up to `decimals` decimals: '12.5%'; `fixed` always
+    writes them ('12.0%'), `signed` writes a plus before a positive one ('+12.5%')."""
+    pattern = "#,##0" + ("." + ("0" if fixed else "#") * decimals if decimals else "") + "%"
+    if signed:
+        pattern = f"+{pattern};-{pattern}"
     return babel_percent(ratio, format=pattern, locale=active_locale(locale))
 
 
-def format_date(value: date, locale: str | None = None, *, style: str = "medium") -> str:
-    """'Jan 31, 2026' / '31 thg 1, 2026'."""
+def format_date(
+    value: date, locale: str | None = None, *, style: str = "medium", tz: tzinfo | None = None
+) -> str:
+    """'Jan 31, 2026' / '31 thg 1, 2026'. A moment is first turned into a day in `tz`, by
+    default the active time zone (the network's on portal pages)."""
     if isinstance(value, datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+        value = timezone.localtime(value, tz).date() if timezone.is_aware(value) else value.date()
     return babel_date(value, format=style, locale=active_locale(locale))
 
 
@@ -80,8 +93,29 @@ def format_month(value: date, locale: str | None = None) -> str:
     return format_skeleton("yMMMM", value, locale=active_locale(locale))
 
 
-def format_datetime(value: datetime, locale: str | None = None, *, style: str = "short") -> str:
-    """A moment in the active time zone (the network's on portal pages)."""
+@lru_cache(maxsize=16)
+def datetime_pattern(locale: str, seconds: bool = False) -> str:
+    """The language's medium date with its short time: 'Jan 31, 2026, 6:05 PM' in English,
+    '18:05 31 thg 1, 2026' in Vietnamese (CLDR's short date has a two-digit year); with
+    `seconds`, its medium time ('6:05:09 PM')."""
+    parsed = Locale.parse(locale)
+    glue = parsed.datetime_formats["medium"]
+    time_pattern = parsed.time_formats["medium" if seconds else "short"].pattern
+    return glue.format(time_pattern, parsed.date_formats["medium"].pattern)
+
+
+def format_datetime(
+    value: datetime,
+    locale: str | None = None,
+    *,
+    style: str | None = None,
+    tz: tzinfo | None = None,
+    seconds: bool = False,
+) -> str:
+    """A moment in `tz`, by default the active time zone (the network's on portal pages);
+    without a `style`, the medium date and the short time (see datetime_pattern)."""
     if timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return babel_datetime(value, format=style, locale=active_locale(locale))
+        value = timezone.localtime(value, tz)
+    language = active_locale(locale)
+    pattern = style or datetime_pattern(language, seconds)
+    return babel_datetime(value, format=pattern, locale=language)

@@ -6,6 +6,7 @@ import re
 from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from lib.urls import validate_http_url
 
@@ -23,7 +24,8 @@ def check_macros(template: str, known: tuple[str, ...] = MACROS) -> str:
     if unknown:
         names = ", ".join("{" + name + "}" for name in dict.fromkeys(unknown))
         raise ValidationError(
-            f"Unknown macro {names}. Known macros: " + ", ".join("{" + m + "}" for m in known)
+            _("Unknown macro %(names)s. Known macros: %(known)s")
+            % {"names": names, "known": ", ".join("{" + m + "}" for m in known)}
         )
     return MACRO_PATTERN.sub("x", template)
 

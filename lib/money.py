@@ -7,8 +7,14 @@ currency's minor unit (issue: money). Rounding happens once, half-even.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 
+from babel import Locale, UnknownLocaleError
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 # Active ISO 4217 currencies (from Debian's iso-codes; funds and metals left out).
 CURRENCIES: list[tuple[str, str]] = [
@@ -172,7 +178,28 @@ CURRENCIES: list[tuple[str, str]] = [
     ("ZMW", "Zambian Kwacha"),
     ("ZWL", "Zimbabwe Dollar"),
 ]
-CURRENCY_CODES = frozenset(code for code, _ in CURRENCIES)
+CURRENCY_CODES = frozenset(code for code, _name in CURRENCIES)
+
+
+@lru_cache(maxsize=16)
+def currency_names(language: str) -> dict[str, str]:
+    try:
+        return dict(Locale.parse(language.replace("-", "_")).currencies)
+    except (UnknownLocaleError, ValueError):
+        return {}
+
+
+def currency_label(code: str, english: str) -> str:
+    """'VND · Dong' in English (ISO's names); the language's own CLDR name otherwise
+    ('VND · Đồng Việt Nam')."""
+    language = translation.get_language() or "en"
+    if language.split("-")[0] != "en":
+        english = currency_names(language).get(code, english)
+    return f"{code} · {english}"
+
+
+# For a form's choices: each label follows the language of the request that shows it.
+CURRENCY_CHOICES = [(code, lazy(currency_label, str)(code, name)) for code, name in CURRENCIES]
 
 # ISO 4217 minor units where they are not 2.
 ZERO_DECIMAL = frozenset(
@@ -219,20 +246,29 @@ def to_minor(amount: Decimal, currency: str) -> int:
 
 def validate_currency(value: str) -> None:
     if value not in CURRENCY_CODES:
-        raise ValidationError(f"{value!r} is not an ISO 4217 currency code.")
+        raise ValidationError(_("“%(code)s” is not an ISO 4217 currency code.") % {"code": value})
 
 
 def validate_amount(amount: Decimal, currency: str) -> None:
     """A money amount: not negative, and no finer than the currency's minor unit."""
     if amount < 0:
-        raise ValidationError("Amounts cannot be negative.")
+        raise ValidationError(_("Amounts cannot be negative."))
     places = minor_units(currency)
     if quantize(amount, currency) != amount:
         if places == 0:
-            raise ValidationError(f"{currency} has no decimals: use a whole amount.")
-        raise ValidationError(f"{currency} amounts have at most {places} decimals.")
+            raise ValidationError(
+                _("%(currency)s has no decimals: use a whole amount.") % {"currency": currency}
+            )
+        raise ValidationError(
+            ngettext(
+                "%(currency)s amounts have at most %(places)d decimal.",
+                "%(currency)s amounts have at most %(places)d decimals.",
+                places,
+            )
+            % {"currency": currency, "places": places}
+        )
 
 
 def validate_percent(value: Decimal) -> None:
     if not Decimal(0) <= value <= Decimal(100):
-        raise ValidationError("A percent is between 0 and 100.")
+        raise ValidationError(_("A percent is between 0 and 100."))

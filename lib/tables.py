@@ -8,6 +8,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig, Table
 
+from lib.formats import format_date, format_datetime, format_month
+
 MAX_PER_PAGE = 100
 
 
@@ -33,3 +35,24 @@ class SelectColumn(tables.CheckBoxColumn):
     @property
     def header(self):
         return _("Select")
+
+
+class DateColumn(tables.Column):
+    """A day, or the day of a moment in the active time zone, written for the language."""
+
+    def render(self, value) -> str:
+        return format_date(value)
+
+
+class DateTimeColumn(tables.Column):
+    """A moment in the active time zone (the network's), written for the language."""
+
+    def render(self, value) -> str:
+        return format_datetime(value)
+
+
+class MonthColumn(tables.Column):
+    """A month's name in the language: 'October 2026' / 'tháng 10 năm 2026'."""
+
+    def render(self, value) -> str:
+        return format_month(value)

@@ -6,14 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from advertisers.models import Advertiser
-from lib.money import CURRENCIES, minor_units, quantize, validate_amount
+from lib.money import CURRENCY_CHOICES, minor_units, quantize, validate_amount
 from network.models import RESERVED_SLUGS, TIMEZONES, Invitation, Membership, Network, Role
 
 
 class NetworkCreateForm(forms.ModelForm):
-    currency = forms.ChoiceField(
-        label=_("Currency"), choices=[(c, f"{c} · {n}") for c, n in CURRENCIES], initial="USD"
-    )
+    currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCY_CHOICES, initial="USD")
     timezone = forms.ChoiceField(
         label=_("Time zone"), choices=[(z, z) for z in TIMEZONES], initial="UTC"
     )
@@ -24,7 +22,9 @@ class NetworkCreateForm(forms.ModelForm):
 
     def __init__(self, *args, platform_domain: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["slug"].help_text = f"Your portal will be at <address>.{platform_domain}"
+        self.fields["slug"].help_text = _("Your portal will be at <address>.%(domain)s") % {
+            "domain": platform_domain
+        }
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"].lower()

@@ -313,10 +313,17 @@ class Invitation(models.Model):
     def unusable_reason(self) -> str:
         """Why this link no longer works, for the person holding it."""
         if self.status == self.Status.ACCEPTED:
-            return "This invitation has already been used."
+            return str(_("This invitation has already been used."))
         if self.status == self.Status.REVOKED:
-            return "This invitation was revoked. Ask the network for a new one."
-        return "This invitation has expired. Ask the network for a new one."
+            return str(_("This invitation was revoked. Ask the network for a new one."))
+        return str(_("This invitation has expired. Ask the network for a new one."))
+
+    @property
+    def status_key(self) -> str:
+        """The status for a badge's class: "expired" for a pending one past its date."""
+        if self.status == self.Status.PENDING and self.is_expired:
+            return "expired"
+        return self.status
 
     @property
     def display_status(self) -> str:

@@ -8,6 +8,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
 from advertisers.models import Advertiser
@@ -106,7 +107,7 @@ def invitation_create(
 def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != Invitation.Status.PENDING:
-        raise InvitationError("Only a pending invitation can be revoked.")
+        raise InvitationError(_("Only a pending invitation can be revoked."))
     invitation.status = Invitation.Status.REVOKED
     invitation.save(update_fields=["status"])
     audit.record(
@@ -126,7 +127,8 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
         raise InvitationError(invitation.unusable_reason())
     if user.email.lower() != invitation.email.lower():
         raise InvitationError(
-            f"This invitation is for {invitation.email}; you are signed in as {user.email}."
+            _("This invitation is for %(invited)s; you are signed in as %(email)s.")
+            % {"invited": invitation.email, "email": user.email}
         )
     try:
         with transaction.atomic():
@@ -137,7 +139,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
                 advertiser=invitation.advertiser,
             )
     except IntegrityError:
-        raise InvitationError("You are already a member of this network.") from None
+        raise InvitationError(_("You are already a member of this network.")) from None
     invitation.status = Invitation.Status.ACCEPTED
     invitation.accepted_by = user
     invitation.save(update_fields=["status", "accepted_by"])

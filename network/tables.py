@@ -3,15 +3,16 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from lib.tables import DateColumn
 from network.models import Membership
 
 
 class MemberTable(tables.Table):
     email = tables.Column(accessor="user__email", verbose_name=_("Email"))
     name = tables.Column(accessor="user__name", verbose_name=_("Name"), default="")
-    role = tables.Column()
-    company = tables.Column(empty_values=(), orderable=False)
-    created_at = tables.DateTimeColumn(verbose_name=_("Member since"), format="Y-m-d")
+    role = tables.Column(verbose_name=_("Role"))
+    company = tables.Column(empty_values=(), orderable=False, verbose_name=_("Company"))
+    created_at = DateColumn(verbose_name=_("Member since"))
 
     class Meta:
         model = Membership

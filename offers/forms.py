@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_scopes.forms import SafeModelChoiceField
 
-from lib.money import CURRENCIES, validate_amount, validate_percent
+from lib.formats import format_number
+from lib.money import CURRENCY_CHOICES, validate_amount, validate_percent
 from lib.urls import validate_hostname
 from lib.widgets import FastSelectMultiple
 from offers.models import DEVICE_TYPES, Cap, Creative, Goal, LandingPage, Offer
@@ -19,9 +20,7 @@ MAX_BANNER_BYTES = 2 * 1024 * 1024
 
 
 class OfferForm(forms.ModelForm):
-    currency = forms.ChoiceField(
-        label=_("Currency"), choices=[(c, f"{c} · {n}") for c, n in CURRENCIES]
-    )
+    currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCY_CHOICES)
     allowed_countries = forms.MultipleChoiceField(
         label=_("Allowed countries"),
         choices=COUNTRIES,
@@ -96,13 +95,15 @@ class OfferForm(forms.ModelForm):
         amounts = [
             (g.name, a) for g in offer.goals.all() for a in (g.revenue_amount, g.payout_amount)
         ]
-        amounts += [("a payout cap", c.limit) for c in offer.caps.filter(metric=Cap.Metric.PAYOUT)]
+        caps = offer.caps.filter(metric=Cap.Metric.PAYOUT)
+        amounts += [(_("A payout cap"), c.limit) for c in caps]
         for name, amount in amounts:
             try:
                 validate_amount(amount, currency)
             except ValidationError as exc:
                 raise ValidationError(
-                    f"{name} has the amount {amount.normalize():f}: {exc.messages[0]}"
+                    _("%(name)s has the amount %(amount)s: %(error)s")
+                    % {"name": name, "amount": format_number(amount), "error": exc.messages[0]}
                 ) from None
         return currency
 
@@ -192,6 +193,7 @@ class CreativeForm(forms.ModelForm):
     class Meta:
         model = Creative
         fields = ["name", "kind", "image", "text", "html", "landing_page", "is_active"]
+        labels = {"landing_page": _("Landing page")}
         widgets = {"html": forms.Textarea(attrs={"rows": 4})}
         field_classes = {"landing_page": SafeModelChoiceField}
 
@@ -217,6 +219,7 @@ class CapForm(forms.ModelForm):
     class Meta:
         model = Cap
         fields = ["period", "metric", "limit", "action", "publisher"]
+        labels = {"publisher": _("Publisher")}
         field_classes = {"publisher": SafeModelChoiceField}
 
     def __init__(self, *args, offer: Offer, allow_publisher: bool = False, **kwargs):

@@ -7,6 +7,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from lib.urls import host_allowed, validate_http_url
@@ -39,11 +40,12 @@ def tracking_url(network: Network, path: str, params: dict[str, object]) -> str:
 
 def check_deep_link(offer: Offer, url: str) -> None:
     if not offer.allows_deep_links:
-        raise ValidationError("This offer does not allow deep links.")
+        raise ValidationError(_("This offer does not allow deep links."))
     validate_http_url(url)
     if not host_allowed(urlsplit(url).hostname or "", offer.deep_link_domains):
         raise ValidationError(
-            "Deep links may only point to " + ", ".join(offer.deep_link_domains) + "."
+            _("Deep links may only point to %(domains)s.")
+            % {"domains": ", ".join(offer.deep_link_domains)}
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.utils.timezone import now
+from django.utils.translation import gettext as _
 
 from network import audit
 from network.models import ADMIN_ROLES, Network, User
@@ -73,21 +74,26 @@ def offer_transition(
     move = (offer.status, to_status)
     if move not in TRANSITIONS:
         raise OfferError(
-            f"An offer that is {offer.get_status_display().lower()} cannot become "
-            f"{Status(to_status).label.lower()}."
+            _("An offer that is %(from)s cannot become %(to)s.")
+            % {
+                "from": offer.get_status_display().lower(),
+                "to": str(Status(to_status).label).lower(),
+            }
         )
     if actor_kind(role) not in TRANSITIONS[move]:
-        raise OfferError("Only the network's owners and managers can do that.")
+        raise OfferError(_("Only the network's owners and managers can do that."))
     if move in NEEDS_REASON and not reason.strip():
-        raise OfferError("Tell the advertiser what to change.")
+        raise OfferError(_("Tell the advertiser what to change."))
     if to_status == Status.PENDING:
         _check_ready_for_review(offer)
     if to_status == Status.ACTIVE and offer.goals.filter(payout_set=False).exists():
         raise OfferError(
-            "Set the publisher payout of every goal before approving."
+            _("Set the publisher payout of every goal before approving.")
             if actor_kind(role) == ADMIN
-            else "A goal waits for the network to set its publisher payout; the offer can go "
-            "live once that is done."
+            else _(
+                "A goal waits for the network to set its publisher payout; the offer can go "
+                "live once that is done."
+            )
         )
     offer.status = to_status
     offer.updated_at = now()
@@ -107,9 +113,9 @@ def offer_transition(
 
 def _check_ready_for_review(offer: Offer) -> None:
     if not offer.goals.filter(is_default=True).exists():
-        raise OfferError("Add a default goal before submitting.")
+        raise OfferError(_("Add a default goal before submitting."))
     if not offer.landing_pages.filter(is_active=True).exists():
-        raise OfferError("Add at least one active landing page before submitting.")
+        raise OfferError(_("Add at least one active landing page before submitting."))
 
 
 def _notify(offer: Offer, move: tuple[str, str]) -> None:
@@ -148,7 +154,7 @@ def access_request(*, offer: Offer, publisher: Publisher, actor: User, note: str
     from offers.tasks import send_access_request_email
 
     if not Offer.objects.visible_to(publisher).filter(pk=offer.pk).exists():
-        raise OfferError("This offer is not available to you.")
+        raise OfferError(_("This offer is not available to you."))
     auto = offer.visibility == Offer.Visibility.PUBLIC
     status = OfferAccess.Status.APPROVED if auto else OfferAccess.Status.PENDING
     try:
@@ -162,7 +168,7 @@ def access_request(*, offer: Offer, publisher: Publisher, actor: User, note: str
                 decided_at=now() if auto else None,
             )
     except IntegrityError:
-        raise OfferError("You have already applied to this offer.") from None
+        raise OfferError(_("You have already applied to this offer.")) from None
     audit.record(
         network=offer.network,
         actor=actor,
@@ -186,11 +192,14 @@ def access_decide(*, access: OfferAccess, actor: User, status: str, reason: str)
         OfferAccess.Status.REJECTED,
         OfferAccess.Status.BLOCKED,
     ):
-        raise OfferError("Approve, reject or block.")
+        raise OfferError(_("Approve, reject or block."))
     if access.status == status:
-        raise OfferError(f"This publisher is already {access.get_status_display().lower()}.")
+        raise OfferError(
+            _("This publisher is already %(status)s.")
+            % {"status": access.get_status_display().lower()}
+        )
     if status != OfferAccess.Status.APPROVED and not reason.strip():
-        raise OfferError("Give the publisher a reason.")
+        raise OfferError(_("Give the publisher a reason."))
     old = access.status
     access.status, access.reason = status, reason.strip()
     access.decided_by, access.decided_at = actor, now()
@@ -212,7 +221,7 @@ def access_decide(*, access: OfferAccess, actor: User, status: str, reason: str)
 def access_invite(*, offer: Offer, publisher: Publisher, actor: User) -> OfferAccess:
     """Give an approved publisher access to an offer (how private offers are shared)."""
     if publisher.status != Publisher.Status.APPROVED:
-        raise OfferError("Only approved publishers can be invited to offers.")
+        raise OfferError(_("Only approved publishers can be invited to offers."))
     access, created = OfferAccess.objects.get_or_create(
         network=offer.network,
         offer=offer,
@@ -221,7 +230,7 @@ def access_invite(*, offer: Offer, publisher: Publisher, actor: User) -> OfferAc
     )
     if not created:
         if access.status == OfferAccess.Status.APPROVED:
-            raise OfferError(f"{publisher} already runs this offer.")
+            raise OfferError(_("%(publisher)s already runs this offer.") % {"publisher": publisher})
         return access_decide(access=access, actor=actor, status="approved", reason="Invited")
     audit.record(
         network=offer.network,
@@ -261,7 +270,7 @@ def payout_override_set(
         with transaction.atomic():
             override.save()
     except IntegrityError:  # created by someone else meanwhile
-        raise OfferError("This override was just changed by someone else; try again.") from None
+        raise OfferError(_("This override was just changed by someone else; try again.")) from None
     audit.record(
         network=goal.network,
         actor=actor,
@@ -291,7 +300,7 @@ def tier_create(*, network: Network, name: str, actor: User) -> PayoutTier:
         with transaction.atomic():
             tier = PayoutTier.objects.create(network=network, name=name)
     except IntegrityError:
-        raise OfferError("There is already a tier with this name.") from None
+        raise OfferError(_("There is already a tier with this name.")) from None
     audit.record(network=network, actor=actor, action="tier.created", obj=tier, to_state=name[:64])
     return tier
 
@@ -335,7 +344,7 @@ def tier_payout_set(
 ) -> TierPayout:
     current = TierPayout.objects.select_for_update().filter(tier=tier, goal=goal).first()
     before = _terms_state(current) if current else ""
-    tier_payout, _ = TierPayout.objects.update_or_create(
+    tier_payout, _created = TierPayout.objects.update_or_create(
         network=tier.network,
         tier=tier,
         goal=goal,
@@ -378,5 +387,10 @@ def cap_delete(*, cap: Cap, actor: User) -> None:
 
 
 def already_in_tier(publisher: Publisher, tier: PayoutTier | None) -> str:
-    where = f"the tier “{tier}”" if tier else "another tier"
-    return f"{publisher} is already in {where}: a publisher is in one tier at most."
+    if tier:
+        return _(
+            "%(publisher)s is already in the tier “%(tier)s”: a publisher is in one tier at most."
+        ) % {"publisher": publisher, "tier": tier}
+    return _("%(publisher)s is already in another tier: a publisher is in one tier at most.") % {
+        "publisher": publisher
+    }

@@ -9,7 +9,8 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from lib.money import quantize
+from lib.formats import format_money
+from lib.tables import DateTimeColumn
 from offers.models import Goal, Offer, OfferAccess
 from offers.terms import terms_parts
 
@@ -18,7 +19,7 @@ def terms_label(kind: str, amount: Decimal, percent: Decimal, currency: str) -> 
     """'10.00 USD', '5%' or '10.00 USD + 5%': a goal's terms in the offer's currency."""
     if not kind:
         return "—"
-    parts = terms_parts(kind, amount, percent, lambda a: f"{quantize(a, currency)} {currency}")
+    parts = terms_parts(kind, amount, percent, lambda a: format_money(a, currency))
     return f"{' + '.join(parts)} ({Goal.Type(kind).name.replace('_', '+')})"
 
 
@@ -36,7 +37,7 @@ def advertiser_offers(advertiser) -> QuerySet[Offer]:
 
 class OfferTable(tables.Table):
     name = tables.LinkColumn("adv_offer_detail", kwargs={"offer_id": tables.A("pk")})
-    status = tables.Column()
+    status = tables.Column(verbose_name=_("Status"))
     visibility = tables.Column()
     category = tables.Column()
     revenue = tables.Column(
@@ -46,7 +47,7 @@ class OfferTable(tables.Table):
         empty_values=(),
     )
     running = tables.Column(verbose_name=_("Publishers running it"))
-    updated_at = tables.DateTimeColumn(verbose_name=_("Updated"), format="Y-m-d H:i")
+    updated_at = DateTimeColumn(verbose_name=_("Updated"))
 
     class Meta:
         model = Offer

@@ -6,21 +6,43 @@ from decimal import Decimal
 
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from lib.money import quantize
+from lib.formats import format_money, format_number
+from lib.tables import DateColumn, DateTimeColumn
 from offers.models import Goal, Offer, OfferAccess, PayoutTier
 from offers.payouts import resolve_payouts
 from offers.terms import terms_parts
 
 BADGE = '<span class="badge badge-{}">{}</span>'
+# Why a publisher earns what they earn (offers.payouts.ResolvedPayout.source), in a word.
+SOURCES = {"override": _("override"), "tier": _("tier"), "goal": _("goal")}
 
 
 def terms_text(kind: str, amount: Decimal, percent: Decimal, currency: str) -> str:
     """'8.00 USD', '5%' or '2.00 USD + 5%': what a payout or revenue means, in one line."""
-    parts = terms_parts(kind, amount, percent, lambda a: f"{quantize(a, currency)} {currency}")
+    parts = terms_parts(kind, amount, percent, lambda a: format_money(a, currency))
     text = " + ".join(parts)
-    return f"{text} per click" if kind == Goal.Type.CPC else text
+    return gettext("%(terms)s per click") % {"terms": text} if kind == Goal.Type.CPC else text
+
+
+def cap_text(cap, currency: str) -> str:
+    """'Monthly payout budget: 500.25 USD, all publishers', for the page's messages (the cap's
+    own str() is the audit's English one)."""
+    if cap.metric == "payout":
+        limit = format_money(cap.limit, currency)
+    else:
+        limit = format_number(int(cap.limit))
+    values = {
+        "period": cap.get_period_display(),
+        "metric": cap.get_metric_display().lower(),
+        "limit": limit,
+        "publisher": cap.publisher,
+    }
+    if cap.publisher is None:
+        return gettext("%(period)s %(metric)s: %(limit)s, all publishers") % values
+    return gettext("%(period)s %(metric)s: %(limit)s, only %(publisher)s") % values
 
 
 def payout_text(terms, currency: str) -> str:
@@ -30,12 +52,12 @@ def payout_text(terms, currency: str) -> str:
 class OfferTable(tables.Table):
     name = tables.LinkColumn("admin_offer_detail", args=[tables.A("pk")])
     advertiser = tables.Column(accessor="advertiser__name", verbose_name=_("Advertiser"))
-    status = tables.Column()
+    status = tables.Column(verbose_name=_("Status"))
     visibility = tables.Column()
     currency = tables.Column()
     goals = tables.Column(accessor="goal_count", verbose_name=_("Goals"))
-    created_at = tables.DateTimeColumn(verbose_name=_("Created"), format="Y-m-d")
-    updated_at = tables.DateTimeColumn(verbose_name=_("Updated"), format="Y-m-d H:i")
+    created_at = DateColumn(verbose_name=_("Created"))
+    updated_at = DateTimeColumn(verbose_name=_("Updated"))
 
     class Meta:
         model = Offer
@@ -65,14 +87,14 @@ class AccessTable(tables.Table):
         accessor="offer__name",
         verbose_name=_("Offer"),
     )
-    status = tables.Column()
+    status = tables.Column(verbose_name=_("Status"))
     publisher_note = tables.Column(verbose_name=_("Their note"), orderable=False)
-    created_at = tables.DateTimeColumn(verbose_name=_("Asked"), format="Y-m-d H:i")
-    decided_at = tables.DateTimeColumn(verbose_name=_("Decided"), format="Y-m-d H:i")
+    created_at = DateTimeColumn(verbose_name=_("Asked"))
+    decided_at = DateTimeColumn(verbose_name=_("Decided"))
     decide = tables.LinkColumn(
         "admin_access_decide",
         args=[tables.A("pk")],
-        text=lambda record: "Review" if record.status == "pending" else "Change",
+        text=lambda record: gettext("Review") if record.status == "pending" else gettext("Change"),
         empty_values=(),
         orderable=False,
         verbose_name="",
@@ -111,12 +133,12 @@ class RunnerTable(tables.Table):
         accessor="publisher__name",
         verbose_name=_("Publisher"),
     )
-    decided_at = tables.DateTimeColumn(verbose_name=_("Since"), format="Y-m-d")
+    decided_at = DateColumn(verbose_name=_("Since"))
     payouts = tables.Column(empty_values=(), orderable=False, verbose_name=_("Payout per goal"))
     manage = tables.LinkColumn(
         "admin_access_decide",
         args=[tables.A("pk")],
-        text="Change access",
+        text=lambda record: gettext("Change access"),
         empty_values=(),
         orderable=False,
         verbose_name="",
@@ -140,5 +162,5 @@ class RunnerTable(tables.Table):
             terms = terms_text(
                 resolved.payout_type, resolved.amount, resolved.percent, self.offer.currency
             )
-            rows.append((goal.name, terms, resolved.source))
+            rows.append((goal.name, terms, SOURCES.get(resolved.source, resolved.source)))
         return format_html_join("", '<div>{}: {} <small class="muted">({})</small></div>', rows)

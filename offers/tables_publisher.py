@@ -7,9 +7,10 @@ from decimal import Decimal
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from lib.money import quantize
+from lib.formats import format_amount, format_money
 from offers.models import Offer, OfferAccess
 from offers.payouts import ResolvedPayout, resolve_payouts
 from offers.terms import terms_parts
@@ -20,9 +21,13 @@ MAX_COUNTRIES_SHOWN = 5
 
 
 def money_label(amount: Decimal, currency: str) -> str:
-    value = quantize(amount, currency)
+    """English writes "$8.00" (or "8.00 THB" without a well-known symbol); other languages
+    their own CLDR way ("8,00 US$", "12.000 ₫")."""
+    if not (get_language() or "en").startswith("en"):
+        return format_money(amount, currency)
+    value = format_amount(amount, currency)
     symbol = SYMBOLS.get(currency)
-    return f"{symbol}{value:,}" if symbol else f"{value:,} {currency}"
+    return f"{symbol}{value}" if symbol else f"{value} {currency}"
 
 
 def payout_label(payout: ResolvedPayout, currency: str) -> str:
@@ -37,8 +42,8 @@ def access_state(offer: Offer, access: OfferAccess | None) -> tuple[str, str]:
     if access is not None:
         return access.status, access.get_status_display()
     if offer.visibility == Offer.Visibility.PUBLIC:
-        return "open", "Run it"
-    return "apply", "Apply"
+        return "open", gettext("Run it")
+    return "apply", gettext("Apply")
 
 
 class MarketplaceTable(tables.Table):
@@ -79,7 +84,7 @@ class MarketplaceTable(tables.Table):
     def render_allowed_countries(self, record: Offer) -> str:
         codes = record.allowed_countries
         if not codes:
-            return "All"
+            return gettext("All")
         shown = ", ".join(codes[:MAX_COUNTRIES_SHOWN])
         more = len(codes) - MAX_COUNTRIES_SHOWN
         return f"{shown} +{more}" if more > 0 else shown

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
+from lib.formats import format_percent
 from offers.rules import GoalType
 
 
@@ -20,9 +21,10 @@ def plain(number: Decimal) -> str:
 def terms_parts(
     kind: str, amount: Decimal, percent: Decimal, money: Callable[[Decimal], str]
 ) -> list[str]:
-    """The flat amount (through `money`) and/or the percent that a pricing type uses."""
+    """The flat amount (through `money`) and/or the percent that a pricing type uses, the
+    percent written for the language ('2.5%' / '2,5%')."""
     terms = GoalType(kind)
     parts = [money(amount)] if terms.has_flat else []
     if terms.has_percent:
-        parts.append(f"{plain(percent)}%")
+        parts.append(format_percent(Decimal(percent) / 100, decimals=3))
     return parts

@@ -8,6 +8,7 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -53,6 +54,7 @@ from offers.tables_admin import (
     AccessTable,
     OfferTable,
     RunnerTable,
+    cap_text,
     payout_text,
     terms_text,
 )
@@ -151,6 +153,7 @@ def _render_offer(
         Q(object_type="offers.offer", object_id=str(offer.pk))
         | Q(object_type="offers.goal", object_id__in=goal_ids)
     )
+    missing = [goal for goal in goals if not goal.payout_set]
     context = {
         "offer": offer,
         "moves": [
@@ -161,7 +164,10 @@ def _render_offer(
         "goal_rows": [
             _goal_row(request, offer, goal, runner_ids, forms.get(goal.pk)) for goal in goals
         ],
-        "missing_payouts": [goal for goal in goals if not goal.payout_set],
+        "missing_payouts": missing,
+        "missing_payout_links": format_html_join(
+            ", ", '<a href="#goal-{}">{}</a>', ((goal.pk, goal.name) for goal in missing)
+        ),
         "has_default_goal": any(goal.is_default for goal in goals),
         "countries": [COUNTRY_NAMES.get(code, code) for code in offer.allowed_countries],
         "devices": [DEVICE_NAMES.get(code, code) for code in offer.device_types],
@@ -326,7 +332,7 @@ def admin_cap_new(request: HttpRequest, offer_id: int) -> HttpResponse:
         cap = form.save(commit=False)
         cap.network, cap.offer = request.network, offer
         cap_save(cap=cap, actor=request.user)
-        messages.success(request, _("Cap added: %(cap)s.") % {"cap": cap})
+        messages.success(request, _("Cap added: %(cap)s.") % {"cap": cap_text(cap, offer.currency)})
         return redirect(_offer_url(offer, "caps"))
     return render(request, "offers/admin/cap_form.html", {"offer": offer, "form": form})
 
@@ -337,7 +343,7 @@ def admin_cap_delete(request: HttpRequest, offer_id: int, cap_id: int) -> HttpRe
     offer = _offer(offer_id)
     cap = get_object_or_404(Cap.objects.select_related("publisher"), pk=cap_id, offer=offer)
     cap_delete(cap=cap, actor=request.user)
-    messages.success(request, _("Cap removed: %(cap)s.") % {"cap": cap})
+    messages.success(request, _("Cap removed: %(cap)s.") % {"cap": cap_text(cap, offer.currency)})
     return redirect(_offer_url(offer, "caps"))
 
 

@@ -11,12 +11,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from lib.money import CURRENCY_CODES, quantize
+from lib.formats import format_money, format_number
+from lib.money import CURRENCY_CODES
 from lib.tables import configure
 from network import audit
 from network.access import posted, role_required
@@ -188,8 +190,8 @@ def offer_detail(request: HttpRequest, offer: Offer) -> HttpResponse:
 
 def _limit_label(cap: Cap, currency: str) -> str:
     if cap.metric == Cap.Metric.PAYOUT:
-        return f"{quantize(cap.limit, currency)} {currency}"
-    return str(int(cap.limit))
+        return format_money(cap.limit, currency)
+    return format_number(int(cap.limit))
 
 
 @role_required(Role.ADVERTISER)
@@ -204,7 +206,7 @@ def offer_edit(request: HttpRequest, offer: Offer) -> HttpResponse:
         editing.save()
         messages.success(request, _("Offer saved."))
         return _detail(editing)
-    return _child_page(request, offer, form, "Edit offer")
+    return _child_page(request, offer, form, _("Edit offer"))
 
 
 @role_required(Role.ADVERTISER)
@@ -254,7 +256,7 @@ def _save_child(request: HttpRequest, offer: Offer, form, title: str, anchor: st
 @offer_of_company(writable=True)
 def goal_new(request: HttpRequest, offer: Offer) -> HttpResponse:
     form = GoalForm(posted(request), offer=offer)  # is_default stays False: one default goal
-    return _save_child(request, offer, form, "New goal", "goals")
+    return _save_child(request, offer, form, _("New goal"), "goals")
 
 
 @role_required(Role.ADVERTISER)
@@ -277,21 +279,28 @@ def goal_edit(request: HttpRequest, offer: Offer, goal_id: int) -> HttpResponse:
 
     form = GoalForm(posted(request), offer=offer, instance=goal)
     return _save_child(
-        request, offer, form, f"Goal {goal.name}", "goals", saved=record_revenue_change
+        request,
+        offer,
+        form,
+        _("Goal %(name)s") % {"name": goal.name},
+        "goals",
+        saved=record_revenue_change,
     )
 
 
 def _revenue_terms(goal: Goal) -> str:
-    return terms_label(
-        goal.revenue_type, goal.revenue_amount, goal.revenue_percent, goal.offer.currency
-    )[:64]
+    """For the audit row: in English whatever the page's language, like every audit state."""
+    with translation.override("en"):
+        return terms_label(
+            goal.revenue_type, goal.revenue_amount, goal.revenue_percent, goal.offer.currency
+        )[:64]
 
 
 @role_required(Role.ADVERTISER)
 @offer_of_company(writable=True)
 def landing_page_new(request: HttpRequest, offer: Offer) -> HttpResponse:
     form = LandingPageForm(posted(request))
-    return _save_child(request, offer, form, "New landing page", "landing-pages")
+    return _save_child(request, offer, form, _("New landing page"), "landing-pages")
 
 
 @role_required(Role.ADVERTISER)
@@ -299,14 +308,15 @@ def landing_page_new(request: HttpRequest, offer: Offer) -> HttpResponse:
 def landing_page_edit(request: HttpRequest, offer: Offer, landing_page_id: int) -> HttpResponse:
     page = get_object_or_404(LandingPage, pk=landing_page_id, offer=offer)
     form = LandingPageForm(posted(request), instance=page)
-    return _save_child(request, offer, form, f"Landing page {page.name}", "landing-pages")
+    title = _("Landing page %(name)s") % {"name": page.name}
+    return _save_child(request, offer, form, title, "landing-pages")
 
 
 @role_required(Role.ADVERTISER)
 @offer_of_company(writable=True)
 def creative_new(request: HttpRequest, offer: Offer) -> HttpResponse:
     form = CreativeForm(posted(request), _files(request), offer=offer)
-    return _save_child(request, offer, form, "New creative", "creatives")
+    return _save_child(request, offer, form, _("New creative"), "creatives")
 
 
 @role_required(Role.ADVERTISER)
@@ -314,7 +324,8 @@ def creative_new(request: HttpRequest, offer: Offer) -> HttpResponse:
 def creative_edit(request: HttpRequest, offer: Offer, creative_id: int) -> HttpResponse:
     creative = get_object_or_404(Creative, pk=creative_id, offer=offer)
     form = CreativeForm(posted(request), _files(request), offer=offer, instance=creative)
-    return _save_child(request, offer, form, f"Creative {creative.name}", "creatives")
+    title = _("Creative %(name)s") % {"name": creative.name}
+    return _save_child(request, offer, form, title, "creatives")
 
 
 def _files(request: HttpRequest):
@@ -325,7 +336,7 @@ def _files(request: HttpRequest):
 @offer_of_company(writable=True)
 def cap_new(request: HttpRequest, offer: Offer) -> HttpResponse:
     form = CapForm(posted(request), offer=offer, allow_publisher=False)
-    return _save_child(request, offer, form, "New cap", "caps")
+    return _save_child(request, offer, form, _("New cap"), "caps")
 
 
 @role_required(Role.ADVERTISER)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.timezone import now
+from django.utils.translation import gettext as _
 
 from lib.money import quantize
 from network import audit
@@ -36,7 +37,12 @@ HOLD_BATCH = 500
 
 
 class DecisionError(ValueError):
-    pass
+    """Why a decision cannot be made, in words for the page (translated when raised)."""
+
+
+def status_word(status: str) -> str:
+    """A status as a word within a sentence: 'pending', 'chờ duyệt'."""
+    return str(Status(status).label).lower() if status in Status.values else status
 
 
 @dataclass(frozen=True)
@@ -56,17 +62,24 @@ SYSTEM_HOLD = Actor(label="system: hold period passed")
 
 def check_allowed(conversion: Conversion, to_status: str, *, override: bool, reason: str) -> None:
     if to_status not in Status.values:
-        raise DecisionError(f"Unknown status {to_status!r}.")
+        raise DecisionError(_("Unknown status “%(status)s”.") % {"status": to_status})
     if to_status == conversion.status:
-        raise DecisionError(f"The conversion is {conversion.status} already.")
+        raise DecisionError(
+            _("The conversion is %(status)s already.") % {"status": status_word(to_status)}
+        )
     if override:
         if not reason.strip():
-            raise DecisionError("An override needs a reason.")
+            raise DecisionError(_("An override needs a reason."))
         return
     if to_status not in ALLOWED[Status(conversion.status)]:
-        raise DecisionError(f"A {conversion.status} conversion cannot become {to_status}.")
+        raise DecisionError(
+            _("A %(from)s conversion cannot become %(to)s.")
+            % {"from": status_word(conversion.status), "to": status_word(to_status)}
+        )
     if to_status in NEEDS_REASON and not reason.strip():
-        raise DecisionError(f"Say why the conversion is {to_status}.")
+        raise DecisionError(
+            _("Say why the conversion is %(status)s.") % {"status": status_word(to_status)}
+        )
 
 
 @transaction.atomic
@@ -135,7 +148,7 @@ def post_change(
         memo=f"conversion {conversion.pk}",
     )
     if posted is None:  # the row lock makes this unreachable; the constraint makes it certain
-        raise DecisionError("This change was posted already.")
+        raise DecisionError(_("This change was posted already."))
 
 
 def reprice(network: Network, conversion: Conversion, sale_amount: Decimal) -> None:
@@ -144,15 +157,15 @@ def reprice(network: Network, conversion: Conversion, sale_amount: Decimal) -> N
     from tracking.conversions import goal_revenue
 
     if conversion.status != Status.PENDING:
-        raise DecisionError("Only a pending conversion's sale amount can be corrected.")
+        raise DecisionError(_("Only a pending conversion's sale amount can be corrected."))
     currency = conversion.currency
     amount = quantize(sale_amount, currency)
     if amount < 0:
-        raise DecisionError("A sale amount cannot be negative.")
+        raise DecisionError(_("A sale amount cannot be negative."))
     terms = lookups.conversion_terms(network.pk, conversion.offer_id)
     goal = terms.goals.get(conversion.goal_id)
     if goal is None:
-        raise DecisionError("The conversion's goal no longer exists.")
+        raise DecisionError(_("The conversion's goal no longer exists."))
     payout = lookups.payout_terms(network.pk, conversion.goal_id, conversion.publisher_id)
     conversion.sale_amount = amount
     conversion.revenue = goal_revenue(goal, amount, currency)

@@ -8,10 +8,10 @@ from datetime import date
 import django_filters as filters
 from django import forms
 from django.db.models import QuerySet
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from advertisers.models import Advertiser
+from lib.formats import format_month
 from network.models import Network
 from payouts.models import Invoice
 from payouts.runs import last_closed_period, previous_month
@@ -24,7 +24,8 @@ def month_value(period: date) -> str:
 
 
 def month_label(period: date) -> str:
-    return date_format(period, "YEAR_MONTH_FORMAT")
+    """The month's name in the language (Babel): 'November 2026' / 'tháng 11 năm 2026'."""
+    return format_month(period)
 
 
 def parse_month(value: str) -> date | None:

@@ -6,8 +6,10 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from lib.formats import format_month, format_number
 from payouts import runs
 from payouts.models import PayoutRun
 
@@ -24,6 +26,12 @@ def closed_months(network, count: int = MONTHS_OFFERED) -> list[date]:
     return months
 
 
+def month_choice(month: date, made: bool) -> str:
+    """'October 2026', or 'October 2026 (run made)' once its run exists."""
+    name = format_month(month)
+    return gettext("%(month)s (run made)") % {"month": name} if made else name
+
+
 class StartRunForm(forms.Form):
     period = forms.TypedChoiceField(label=_("Month"), coerce=date.fromisoformat)
 
@@ -33,7 +41,7 @@ class StartRunForm(forms.Form):
         months = closed_months(network)
         made = set(PayoutRun.objects.filter(period__in=months).values_list("period", flat=True))
         self.fields["period"].choices = [
-            (m.isoformat(), f"{m:%B %Y}{' (run made)' if m in made else ''}") for m in months
+            (m.isoformat(), month_choice(m, m in made)) for m in months
         ]
         self.fields["period"].initial = months[0].isoformat()
 
@@ -59,19 +67,26 @@ class LineIdsField(forms.Field):
         try:
             ids = {int(item) for item in value}
         except (TypeError, ValueError) as exc:
-            raise ValidationError("Select lines from the list.") from exc
+            raise ValidationError(gettext("Select lines from the list.")) from exc
         if any(not 0 < pk <= MAX_ID for pk in ids):
-            raise ValidationError("Select lines from the list.")
+            raise ValidationError(gettext("Select lines from the list."))
         if len(ids) > MAX_TICKED:
-            raise ValidationError(f"Select at most {MAX_TICKED} lines at a time.")
+            raise ValidationError(
+                ngettext(
+                    "Select at most %(count)s line at a time.",
+                    "Select at most %(count)s lines at a time.",
+                    MAX_TICKED,
+                )
+                % {"count": format_number(MAX_TICKED)}
+            )
         return ids
 
     def validate(self, value) -> None:
         if self.required and not value:
-            raise ValidationError("Tick the lines that were paid.")
+            raise ValidationError(gettext("Tick the lines that were paid."))
 
 
-REFERENCE_HELP = "The bank transfer or PayPal batch id; the publishers see it."
+REFERENCE_HELP = _("The bank transfer or PayPal batch id; the publishers see it.")
 
 
 class MarkPaidForm(forms.Form):

@@ -12,6 +12,7 @@ from datetime import date
 from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils.timezone import now
+from django.utils.translation import gettext as _
 
 from network import audit
 from network.models import Network, User
@@ -28,7 +29,7 @@ def invoices_create(network: Network, period: date) -> list[Invoice]:
     period = month_start(period)
     start, end = period_bounds(period, network.timezone)
     if end > now():
-        raise PayoutError("That month has not ended yet.")
+        raise PayoutError(_("That month has not ended yet."))
     Network.objects.select_for_update().filter(pk=network.pk).first()
     rows = (
         Entry.objects.filter(
@@ -103,9 +104,9 @@ def invoice_record_payment(
     """The advertiser paid: cash in, receivable down, once."""
     invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
     if invoice.status == Invoice.Status.PAID:
-        raise PayoutError("This invoice is paid already.")
+        raise PayoutError(_("This invoice is paid already."))
     if not reference.strip():
-        raise PayoutError("Give the payment reference.")
+        raise PayoutError(_("Give the payment reference."))
     cash = ledger.account(network, Account.Kind.CASH, invoice.currency)
     receivable = ledger.account(
         network, Account.Kind.RECEIVABLE, invoice.currency, advertiser_id=invoice.advertiser_id

@@ -20,7 +20,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils.timezone import now
+from django.utils.translation import gettext as _
 
+from lib.formats import format_datetime
 from lib.money import minor_units
 from network import audit
 from network.models import Network, User
@@ -32,7 +34,7 @@ logger = logging.getLogger(__name__)
 
 
 class PayoutError(ValueError):
-    pass
+    """Why money cannot move, in words for the page (translated when raised)."""
 
 
 def month_start(day: date) -> date:
@@ -143,9 +145,9 @@ def _factors_sql(currencies: list[str]) -> str:
 def check_period(network: Network, period: date) -> None:
     """Refuse (PayoutError) a month that has not ended, or one before a month already run."""
     if period_bounds(month_start(period), network.timezone)[1] > now():
-        raise PayoutError("That month has not ended yet.")
+        raise PayoutError(_("That month has not ended yet."))
     if PayoutRun.objects.filter(period__gt=period).exists():
-        raise PayoutError("A later month was paid already: a run cannot go back in time.")
+        raise PayoutError(_("A later month was paid already: a run cannot go back in time."))
 
 
 @transaction.atomic
@@ -154,7 +156,7 @@ def payout_run_create(network: Network, period: date, *, actor: User | None = No
     period = month_start(period)
     cutoff = period_bounds(period, network.timezone)[1]
     if cutoff > now():
-        raise PayoutError("That month has not ended yet.")
+        raise PayoutError(_("That month has not ended yet."))
     Network.objects.select_for_update().filter(pk=network.pk).first()  # one run at a time
     existing = PayoutRun.objects.filter(period=period).first()
     if existing:
@@ -217,7 +219,7 @@ def can_approve(user: User) -> str:
     from allauth.mfa.utils import is_mfa_enabled
 
     if not is_mfa_enabled(user):
-        return "Turn on two-factor authentication to approve payouts."
+        return _("Turn on two-factor authentication to approve payouts.")
     return ""
 
 
@@ -225,7 +227,7 @@ def can_approve(user: User) -> str:
 def payout_run_approve(network: Network, run_id: int, *, actor: User) -> PayoutRun:
     run = PayoutRun.objects.select_for_update().get(pk=run_id)
     if run.status != PayoutRun.Status.REVIEW:
-        raise PayoutError("This run was approved already.")
+        raise PayoutError(_("This run was approved already."))
     refusal = can_approve(actor)
     if refusal:
         raise PayoutError(refusal)
@@ -242,7 +244,7 @@ def payout_run_approve(network: Network, run_id: int, *, actor: User) -> PayoutR
         )
         return run
     if network.payout_second_approver and run.first_approver_id == actor.pk:
-        raise PayoutError("A second, different owner or manager must approve this run.")
+        raise PayoutError(_("A second, different owner or manager must approve this run."))
     run.status, run.approved_by, run.approved_at = PayoutRun.Status.APPROVED, actor, now()
     run.save(update_fields=["status", "approved_by", "approved_at"])
     audit.record(
@@ -289,15 +291,17 @@ def payout_lines_mark_paid(
     """Mark lines paid and post payable -> cash; (paid lines, why others were not)."""
     run = PayoutRun.objects.select_for_update().get(pk=run_id)
     if run.status == PayoutRun.Status.REVIEW:
-        raise PayoutError("Approve the run before paying it.")
+        raise PayoutError(_("Approve the run before paying it."))
     if not reference.strip():
-        raise PayoutError("Give the payment reference (e.g. the bank or PayPal batch id).")
+        raise PayoutError(_("Give the payment reference (e.g. the bank or PayPal batch id)."))
     lines = run.lines.select_for_update().filter(pk__in=line_ids).select_related("publisher")
     paid, skipped = [], []
     for line in lines:
         reason = _not_payable(line, network.timezone)
         if reason:
-            skipped.append(f"{line.publisher}: {reason}")
+            skipped.append(
+                _("%(publisher)s: %(reason)s") % {"publisher": line.publisher, "reason": reason}
+            )
             continue
         pay_line(network, line, reference.strip(), actor)
         paid.append(line)
@@ -312,13 +316,15 @@ def payout_lines_mark_paid(
 
 def _not_payable(line: PayoutLine, tz: str) -> str:
     if line.status == PayoutLine.Status.PAID:
-        return "paid already"
+        return _("paid already")
     if line.status == PayoutLine.Status.CARRIED:
-        return "below the minimum: carried to the next run"
+        return _("below the minimum: carried to the next run")
     held = payment_hold_until(line.publisher_id)
     if held:
-        local = held.astimezone(ZoneInfo(tz))
-        return f"payment details changed recently: on hold until {local:%Y-%m-%d %H:%M %Z}"
+        return _("payment details changed recently: on hold until %(until)s (%(timezone)s)") % {
+            "until": format_datetime(held, tz=ZoneInfo(tz)),
+            "timezone": tz,
+        }
     return ""
 
 
@@ -335,7 +341,7 @@ def pay_line(network: Network, line: PayoutLine, reference: str, actor: User) ->
         memo=f"{line} ref {reference}"[:200],
     )
     if posted is None:
-        raise PayoutError(f"Line {line.pk} was paid already.")
+        raise PayoutError(_("Line %(id)s was paid already.") % {"id": line.pk})
     line.status, line.payment_reference, line.paid_at = PayoutLine.Status.PAID, reference, now()
     line.save(update_fields=["status", "payment_reference", "paid_at"])
     audit.record(

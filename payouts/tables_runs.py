@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import django_tables2 as tables
 from django.utils.html import format_html
-from django.utils.timezone import localtime
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from lib.formats import format_amount, format_money, format_month
-from lib.tables import SelectColumn
+from lib.formats import format_amount, format_datetime, format_money, format_month, format_percent
+from lib.tables import DateTimeColumn, SelectColumn
 from payouts import runs
 from payouts.ledger import from_minor
 from payouts.models import Entry, PaymentDetails, PayoutLine, PayoutRun
@@ -27,8 +27,8 @@ def money(amount: int, currency: str) -> str:
 
 
 def local(moment: datetime) -> str:
-    """A time in the active time zone (the network's, on these pages)."""
-    return f"{localtime(moment):%Y-%m-%d %H:%M}"
+    """A time in the active time zone (the network's, on these pages), for the language."""
+    return format_datetime(moment)
 
 
 def details_of(line: PayoutLine) -> PaymentDetails | None:
@@ -44,7 +44,12 @@ def change_text(amount: int, previous: int | None, currency: str) -> str:
         return DASH
     diff = amount - previous
     sign = "+" if diff > 0 else ""
-    percent = f" ({sign}{Decimal(diff * 100) / abs(previous):.1f}%)" if previous else ""
+    ratio = Decimal(diff) / abs(previous) if previous else None
+    percent = (
+        f" ({format_percent(ratio, decimals=1, fixed=True, signed=diff > 0)})"
+        if ratio is not None
+        else ""
+    )
     return f"{sign}{money(diff, currency)}{percent}"
 
 
@@ -52,11 +57,11 @@ class RunTable(tables.Table):
     period = tables.LinkColumn(
         "payout_run_detail", args=[tables.A("pk")], verbose_name=_("Month"), orderable=False
     )
-    status = tables.Column(orderable=False)
+    status = tables.Column(orderable=False, verbose_name=_("Status"))
     to_pay = tables.Column(empty_values=(), orderable=False, verbose_name=_("To pay"))
     lines = tables.Column(empty_values=(), orderable=False, verbose_name=_("Lines"))
     approvers = tables.Column(empty_values=(), orderable=False, verbose_name=_("Approved by"))
-    created_at = tables.DateTimeColumn(verbose_name=_("Made"), format="Y-m-d H:i", orderable=False)
+    created_at = DateTimeColumn(verbose_name=_("Made"), orderable=False)
 
     class Meta:
         model = PayoutRun
@@ -88,7 +93,7 @@ class RunTable(tables.Table):
         for t in self.totals.get(record.pk, {}).values():
             for status in counts:
                 counts[status] += t[f"{status}_lines"]
-        return "{payable} to pay · {carried} carried · {paid} paid".format(**counts)
+        return gettext("%(payable)s to pay · %(carried)s carried · %(paid)s paid") % counts
 
     def render_approvers(self, record: PayoutRun) -> str:
         names = [user.email for user in (record.first_approver, record.approved_by) if user]
@@ -104,10 +109,14 @@ class PayableSelectColumn(SelectColumn):
         return super().render(value, bound_column, record)
 
 
+def select_label(record: PayoutLine) -> str:
+    return gettext("Select %(publisher)s") % {"publisher": record.publisher.name}
+
+
 class LineTable(tables.Table):
     selected = PayableSelectColumn(
         accessor="pk",
-        attrs={"td__input": {"aria-label": lambda record: f"Select {record.publisher.name}"}},
+        attrs={"td__input": {"aria-label": select_label}},
     )
     publisher = tables.LinkColumn(
         "payout_line_detail",
@@ -115,10 +124,10 @@ class LineTable(tables.Table):
         accessor="publisher__name",
         verbose_name=_("Publisher"),
     )
-    currency = tables.Column()
-    amount = tables.Column(attrs={"td": {"class": "num"}})
+    currency = tables.Column(verbose_name=_("Currency"))
+    amount = tables.Column(verbose_name=_("Amount"), attrs={"td": {"class": "num"}})
     conversions = tables.Column(verbose_name=_("Conversions"))
-    status = tables.Column()
+    status = tables.Column(verbose_name=_("Status"))
     change = tables.Column(
         accessor="previous_amount",
         empty_values=(),
@@ -156,13 +165,12 @@ class LineTable(tables.Table):
     def render_payment(self, record: PayoutLine):
         details = details_of(record)
         if details is None:
-            return format_html(BADGE, "rejected", "Missing payment details")
+            return format_html(BADGE, "rejected", gettext("Missing payment details"))
         held = runs.hold_ends(details)
         if held is None:
             return details.get_method_display()
-        return format_html(
-            "{} " + BADGE, details.get_method_display(), "pending", f"On hold until {local(held)}"
-        )
+        until = gettext("On hold until %(until)s") % {"until": local(held)}
+        return format_html("{} " + BADGE, details.get_method_display(), "pending", until)
 
 
 def line_table(queryset, *, payable: bool, selected: Collection[int] = ()) -> LineTable:
@@ -177,7 +185,7 @@ def line_table(queryset, *, payable: bool, selected: Collection[int] = ()) -> Li
 class EntryTable(tables.Table):
     """A line's ledger entries: what each conversion added to (or took from) the balance."""
 
-    created_at = tables.DateTimeColumn(verbose_name=_("Posted"), format="Y-m-d H:i")
+    created_at = DateTimeColumn(verbose_name=_("Posted"))
     conversion = tables.Column(accessor="conversion_id", verbose_name=_("Conversion"))
     order_id = tables.Column(accessor="conversion__order_id", verbose_name=_("Order"))
     offer = tables.Column(accessor="conversion__offer__name", verbose_name=_("Offer"))

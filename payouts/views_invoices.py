@@ -10,12 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from lib.formats import format_amount
-from lib.tables import configure
+from lib.tables import DateColumn, MonthColumn, configure
 from lib.views import render_in_network_time
 from network.access import ADMINS, posted, role_required
 from network.models import Role
@@ -38,13 +38,13 @@ def invoice_url(record: Invoice, table: InvoiceTable) -> str:
 
 class InvoiceTable(tables.Table):
     number = tables.Column(verbose_name=_("Invoice"), linkify=invoice_url)
-    period = tables.DateColumn(verbose_name=_("Month"), format="F Y")
+    period = MonthColumn(verbose_name=_("Month"))
     advertiser = tables.Column(accessor="advertiser__name", verbose_name=_("Advertiser"))
     currency = tables.Column(verbose_name=_("Currency"))
     total = tables.Column(verbose_name=_("Total"), attrs={"td": {"class": "amount"}})
     status = tables.Column(verbose_name=_("Status"))
-    issued_at = tables.DateTimeColumn(verbose_name=_("Issued"), format="Y-m-d")
-    paid_at = tables.DateTimeColumn(verbose_name=_("Paid"), format="Y-m-d")
+    issued_at = DateColumn(verbose_name=_("Issued"))
+    paid_at = DateColumn(verbose_name=_("Paid"))
 
     class Meta:
         model = Invoice
@@ -236,7 +236,7 @@ def create_invoices(request: HttpRequest, period) -> None:
     try:
         made = invoices_create(request.network, period)
     except PayoutError as exc:
-        messages.error(request, f"{month}: {exc}")
+        messages.error(request, gettext("%(month)s: %(error)s") % {"month": month, "error": exc})
         return
     existed = Invoice.objects.filter(period=period).count() - len(made)
     if not made and not existed:
@@ -271,8 +271,8 @@ def admin_invoice_record_payment(request: HttpRequest, invoice_id: int) -> HttpR
     if invoice.status == Invoice.Status.PAID:
         messages.error(
             request,
-            f"{number} is paid already (reference {invoice.payment_reference}); "
-            "nothing was recorded.",
+            gettext("%(number)s is paid already (reference %(reference)s); nothing was recorded.")
+            % {"number": number, "reference": invoice.payment_reference},
         )
         return redirect("admin_invoice_detail", invoice_id=invoice.pk)
     form = PaymentForm(request.POST)
@@ -286,7 +286,11 @@ def admin_invoice_record_payment(request: HttpRequest, invoice_id: int) -> HttpR
             actor=request.user,
         )
     except PayoutError as exc:  # paid in the meantime: the row lock settled it
-        messages.error(request, f"{number}: {exc} Nothing was recorded.")
+        messages.error(
+            request,
+            gettext("%(number)s: %(error)s Nothing was recorded.")
+            % {"number": number, "error": exc},
+        )
     else:
-        messages.success(request, f"{number}: payment recorded.")
+        messages.success(request, gettext("%(number)s: payment recorded.") % {"number": number})
     return redirect("admin_invoice_detail", invoice_id=invoice.pk)

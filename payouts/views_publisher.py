@@ -15,10 +15,11 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from lib.money import quantize
-from lib.tables import configure
+from lib.formats import format_money
+from lib.tables import DateTimeColumn, configure
 from lib.views import render_in_network_time
 from network.access import posted, role_required
 from network.models import Role
@@ -37,22 +38,27 @@ class StatementTable(tables.Table):
     """A month's conversions as a publisher sees them (as on the Conversions page: no
     revenue), with "paid" for those whose approval a payout paid."""
 
-    created_at = tables.DateTimeColumn(verbose_name=_("Time"), format="Y-m-d H:i")
-    id = tables.Column(verbose_name=_("ID"))
-    offer = tables.Column(accessor="offer__name", verbose_name=_("Offer"), orderable=False)
-    goal = tables.Column(accessor="goal__name", verbose_name=_("Goal"), orderable=False)
-    aff_sub = tables.Column(accessor="click__aff_sub", verbose_name=_("aff_sub"), orderable=False)
-    order_id = tables.Column(verbose_name=_("Order"), orderable=False)
-    payout = tables.Column()
-    shown_status = tables.Column(verbose_name=_("Status"), orderable=False)
+    # Evaluated once, at import: the labels must be lazy to follow each request's language.
+    created_at = DateTimeColumn(verbose_name=gettext_lazy("Time"))
+    id = tables.Column(verbose_name=gettext_lazy("ID"))
+    offer = tables.Column(
+        accessor="offer__name", verbose_name=gettext_lazy("Offer"), orderable=False
+    )
+    goal = tables.Column(accessor="goal__name", verbose_name=gettext_lazy("Goal"), orderable=False)
+    aff_sub = tables.Column(
+        accessor="click__aff_sub", verbose_name=gettext_lazy("aff_sub"), orderable=False
+    )
+    order_id = tables.Column(verbose_name=gettext_lazy("Order"), orderable=False)
+    payout = tables.Column(verbose_name=gettext_lazy("Payout"))
+    shown_status = tables.Column(verbose_name=gettext_lazy("Status"), orderable=False)
 
     class Meta:
         attrs = {"class": "table"}
         order_by = "-created_at"
-        empty_text = _("No conversions in this month.")
+        empty_text = gettext_lazy("No conversions in this month.")
 
     def render_payout(self, value, record):
-        return f"{quantize(value, record.currency)} {record.currency}"
+        return format_money(value, record.currency)
 
     def render_shown_status(self, value, record):
         label = dict(statements.SHOWN_STATUSES).get(value, value)

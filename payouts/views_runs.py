@@ -10,8 +10,10 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
+from lib.formats import format_month
 from lib.tables import configure
 from lib.views import render_in_network_time
 from network import audit
@@ -79,7 +81,10 @@ def payout_run_start(request: HttpRequest) -> HttpResponse:
     period = form.cleaned_data["period"]
     existing = PayoutRun.objects.filter(period=period).first()
     if existing is not None:
-        messages.info(request, f"The payout run for {period:%B %Y} exists already.")
+        messages.info(
+            request,
+            _("The payout run for %(month)s exists already.") % {"month": format_month(period)},
+        )
         return redirect("payout_run_detail", payout_run_id=existing.pk)
     try:
         tasks.create_payout_run.delay(
@@ -90,8 +95,11 @@ def payout_run_start(request: HttpRequest) -> HttpResponse:
         return render_run_list(request, form)
     messages.success(
         request,
-        f"The payout run for {period:%B %Y} is being made. It appears in this list in a "
-        "moment, and owners and managers get an email when it is ready for review.",
+        _(
+            "The payout run for %(month)s is being made. It appears in this list in a moment, "
+            "and owners and managers get an email when it is ready for review."
+        )
+        % {"month": format_month(period)},
     )
     return redirect("payout_run_list")
 
@@ -171,7 +179,8 @@ def approve_recently_authenticated(request: HttpRequest, run: PayoutRun) -> Http
         if run.status == PayoutRun.Status.APPROVED:
             messages.success(
                 request,
-                f"Payouts for {run.period:%B %Y} approved: pay the lines, then mark them paid.",
+                _("Payouts for %(month)s approved: pay the lines, then mark them paid.")
+                % {"month": format_month(run.period)},
             )
         else:
             messages.success(
@@ -193,15 +202,38 @@ def mark_paid(request: HttpRequest, run: PayoutRun, line_ids: set[int], referenc
         messages.error(request, str(exc))
         return
     if paid:
-        messages.success(request, f"{plural(len(paid), 'line')} marked paid ({reference}).")
+        count = len(paid)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d line marked paid (%(reference)s).",
+                "%(count)d lines marked paid (%(reference)s).",
+                count,
+            )
+            % {"count": count, "reference": reference},
+        )
     for reason in skipped[:MAX_SKIPPED_SHOWN]:
-        messages.warning(request, f"Not paid: {reason}.")
+        messages.warning(request, _("Not paid: %(reason)s.") % {"reason": reason})
     if len(skipped) > MAX_SKIPPED_SHOWN:
         more = len(skipped) - MAX_SKIPPED_SHOWN
-        messages.warning(request, f"And {plural(more, 'more line')} not paid.")
+        messages.warning(
+            request,
+            ngettext(
+                "And %(count)d more line not paid.", "And %(count)d more lines not paid.", more
+            )
+            % {"count": more},
+        )
     unknown = len(line_ids) - len(paid) - len(skipped)
     if unknown:
-        messages.warning(request, f"{plural(unknown, 'ticked line')} not in this run: left alone.")
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d ticked line not in this run: left alone.",
+                "%(count)d ticked lines not in this run: left alone.",
+                unknown,
+            )
+            % {"count": unknown},
+        )
 
 
 @role_required(*ADMINS)

@@ -1,8 +1,37 @@
-"""ISO 3166-1 alpha-2 countries (generated from Debian's iso-codes)."""
+"""ISO 3166-1 alpha-2 countries (generated from Debian's iso-codes).
+
+The names are Debian's in English; other languages get CLDR's (Babel) when a page shows them,
+so `COUNTRIES` holds lazy names: the model's choices (and its migrations) stay the English ones.
+"""
 
 from __future__ import annotations
 
-COUNTRIES = [
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from django.utils.functional import lazy
+from django.utils.translation import get_language
+
+
+@lru_cache(maxsize=16)
+def territory_names(language: str) -> dict[str, str]:
+    try:
+        return dict(Locale.parse(language.replace("-", "_")).territories)
+    except (UnknownLocaleError, ValueError):
+        return {}
+
+
+def country_name(code: str, english: str) -> str:
+    """The country's name in the active language ('Việt Nam'), Debian's in English."""
+    language = get_language() or "en"
+    if language.split("-")[0] == "en":
+        return english
+    return territory_names(language).get(code, english)
+
+
+lazy_country_name = lazy(country_name, str)
+
+ENGLISH_NAMES = [
     ("AF", "Afghanistan"),
     ("AL", "Albania"),
     ("DZ", "Algeria"),
@@ -253,3 +282,5 @@ COUNTRIES = [
     ("ZW", "Zimbabwe"),
     ("AX", "Åland Islands"),
 ]
+
+COUNTRIES = [(code, lazy_country_name(code, name)) for code, name in ENGLISH_NAMES]

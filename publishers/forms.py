@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lib.formats import format_money
 from lib.money import minor_units, quantize, validate_amount
 from lib.widgets import FastSelect
 from publishers.models import TRAFFIC_SOURCES, Publisher
@@ -27,7 +28,9 @@ class PublisherProfileForm(forms.ModelForm):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[("approve", _("Approve")), ("reject", _("Reject"))], widget=forms.RadioSelect
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
     )
     reason = forms.CharField(
         label=_("Reason (sent to the applicant)"),
@@ -57,9 +60,9 @@ class MinPayoutForm(forms.Form):
         field = self.fields["min_payout"]
         field.label = _("Minimum payout for this publisher (%(currency)s)") % {"currency": currency}
         field.help_text = _(
-            "Leave empty to use the network's minimum (now %(amount)s %(currency)s). Balances "
-            "below the minimum are carried over to the next monthly run."
-        ) % {"amount": self.network_min, "currency": currency}
+            "Leave empty to use the network's minimum (now %(amount)s). Balances below the "
+            "minimum are carried over to the next monthly run."
+        ) % {"amount": format_money(self.network_min, currency)}
         field.widget.attrs["step"] = str(Decimal(1).scaleb(-minor_units(currency)))
         if self.initial.get("min_payout") is not None:  # 10.00 for USD, not the column's 10.000
             self.initial["min_payout"] = quantize(self.initial["min_payout"], currency)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lib import safehttp
 from lib.macros import fill
@@ -232,7 +233,7 @@ def postback_save(
                     fire_on_approval=fire_on_approval,
                 )
         except IntegrityError:
-            raise PostbackError("This postback was just added: reload the page.") from None
+            raise PostbackError(_("This postback was just added: reload the page.")) from None
         action = "postback.created"
     else:
         endpoint.url_template = url_template

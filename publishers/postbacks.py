@@ -30,7 +30,7 @@ def validate_postback_template(template: str) -> None:
     """An http(s) URL with a host; {macros} only known ones, and only in the path or query."""
     validate_http_url(check_macros(template, MACROS))
     if "{" in urlsplit(template).netloc or "}" in urlsplit(template).netloc:
-        raise ValidationError("Macros can only be used in the path or the query string.")
+        raise ValidationError(_("Macros can only be used in the path or the query string."))
 
 
 class PostbackEndpoint(models.Model):

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from network import audit
 from network.models import Membership, Network, Role, User
@@ -23,7 +24,7 @@ def publisher_apply(*, network: Network, user: User, **profile) -> Publisher:
     from publishers.tasks import send_new_application_email
 
     if Membership.objects.filter(user=user).exists():
-        raise ApplicationError("You are already a member of this network.")
+        raise ApplicationError(_("You are already a member of this network."))
     publisher = Publisher.objects.create(network=network, **profile)
     Membership.objects.create(network=network, user=user, role=Role.PUBLISHER, publisher=publisher)
     audit.record(
@@ -45,9 +46,11 @@ def publisher_decide(*, publisher: Publisher, actor: User, approve: bool, reason
     publisher = Publisher.objects.select_for_update().get(pk=publisher.pk)
     new_status = Publisher.Status.APPROVED if approve else Publisher.Status.REJECTED
     if publisher.status == new_status:
-        raise ApplicationError(f"This publisher is already {publisher.get_status_display()}.")
+        raise ApplicationError(
+            _("This publisher is already %(status)s.") % {"status": publisher.get_status_display()}
+        )
     if not approve and not reason.strip():
-        raise ApplicationError("Give the applicant a reason for the rejection.")
+        raise ApplicationError(_("Give the applicant a reason for the rejection."))
     old_status = publisher.status
     publisher.status = new_status
     publisher.decision_reason = reason.strip()

@@ -3,15 +3,16 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from lib.tables import DateTimeColumn
 from publishers.models import Publisher
 
 
 class PublisherTable(tables.Table):
-    name = tables.LinkColumn("publisher_review", args=[tables.A("pk")])
-    website = tables.URLColumn()
-    country = tables.Column()
-    status = tables.Column()
-    created_at = tables.DateTimeColumn(verbose_name=_("Applied"), format="Y-m-d H:i")
+    name = tables.LinkColumn("publisher_review", args=[tables.A("pk")], verbose_name=_("Name"))
+    website = tables.URLColumn(verbose_name=_("Website"))
+    country = tables.Column(verbose_name=_("Country"))
+    status = tables.Column(verbose_name=_("Status"))
+    created_at = DateTimeColumn(verbose_name=_("Applied"))
 
     class Meta:
         model = Publisher

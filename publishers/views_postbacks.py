@@ -15,9 +15,11 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from lib.formats import format_datetime
 from lib.tables import configure
 from network.access import posted, role_required
 from network.models import Role
@@ -71,7 +73,7 @@ class AttemptTable(tables.Table):
     """The call log, newest first: time, event, URL, HTTP code or error, ms, attempt."""
 
     created_at = tables.Column(verbose_name=_("Time (UTC)"))
-    event = tables.Column(orderable=False)
+    event = tables.Column(verbose_name=_("Event"), orderable=False)
     endpoint = tables.Column(verbose_name=_("Postback"), orderable=False, empty_values=())
     url = tables.Column(verbose_name=_("URL"), orderable=False)
     result = tables.Column(verbose_name=_("Result"), orderable=False, empty_values=())
@@ -84,14 +86,14 @@ class AttemptTable(tables.Table):
         empty_text = _("No calls yet: they appear here as soon as a conversion fires a postback.")
 
     def render_created_at(self, value) -> str:
-        return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+        return format_datetime(value, tz=dt.UTC, seconds=True)
 
     def render_event(self, record: PostbackAttempt) -> str:
         return record.get_event_display()
 
     def render_endpoint(self, record: PostbackAttempt) -> str:
         offer = record.endpoint.offer
-        return offer.name if offer else "Global"
+        return offer.name if offer else gettext("Global")
 
     def render_url(self, value: str):
         return format_html('<code style="word-break: break-all">{}</code>', value)
@@ -281,4 +283,6 @@ def postback_test(request: HttpRequest, postback_endpoint_id: int) -> HttpRespon
 
 
 def endpoint_label(endpoint: PostbackEndpoint) -> str:
-    return f"The postback for {endpoint.offer.name}" if endpoint.offer else "The global postback"
+    if endpoint.offer:
+        return gettext("The postback for %(offer)s") % {"offer": endpoint.offer.name}
+    return gettext("The global postback")

@@ -38,8 +38,12 @@ def day_start(day: date, zone: ZoneInfo) -> datetime:
 
 
 class ConversionFilter(filters.FilterSet):
-    offer = filters.ModelChoiceFilter(queryset=Offer.objects.none(), empty_label=_("Every offer"))
-    status = filters.ChoiceFilter(choices=Conversion.Status.choices, empty_label=_("Every status"))
+    offer = filters.ModelChoiceFilter(
+        label=_("Offer"), queryset=Offer.objects.none(), empty_label=_("Every offer")
+    )
+    status = filters.ChoiceFilter(
+        label=_("Status"), choices=Conversion.Status.choices, empty_label=_("Every status")
+    )
     created_from = filters.DateFilter(
         label=_("From"),
         method="filter_from",

@@ -197,6 +197,12 @@ class Conversion(models.Model):
         return f"conversion {self.pk}"
 
 
+REJECTION_REASONS = {
+    "invalid_security_token": _("Wrong or missing security token"),
+    "ip_not_allowed": _("Sent from an IP address that is not allowed"),
+}
+
+
 class RejectedPostback(models.Model):
     """A postback refused for its token or IP: kept so the advertiser's tech team can debug."""
 
@@ -216,3 +222,8 @@ class RejectedPostback(models.Model):
 
     def __str__(self) -> str:
         return self.reason
+
+    @property
+    def reason_label(self) -> str:
+        """The stored reason code (the one the postback's answer gave) in words."""
+        return str(REJECTION_REASONS.get(self.reason, self.reason))

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from lib.formats import format_amount
-from lib.tables import SelectColumn
+from lib.tables import DateTimeColumn, SelectColumn
 from tracking.models import Conversion
 
 
@@ -20,19 +20,19 @@ class ConversionTable(tables.Table):
         accessor="pk",
         attrs={"td__input": {"aria-label": select_label}},
     )
-    created_at = tables.DateTimeColumn(verbose_name=_("Time"), format="Y-m-d H:i")
+    created_at = DateTimeColumn(verbose_name=_("Time"))
     id = tables.Column(verbose_name=_("ID"))
     offer = tables.Column(accessor="offer__name", verbose_name=_("Offer"))
     goal = tables.Column(accessor="goal__name", verbose_name=_("Goal"))
     publisher = tables.Column(accessor="publisher__name", verbose_name=_("Publisher"))
-    status = tables.Column()
+    status = tables.Column(verbose_name=_("Status"))
     sale_amount = tables.Column(verbose_name=_("Sale"))
-    revenue = tables.Column()
-    payout = tables.Column()
+    revenue = tables.Column(verbose_name=_("Revenue"))
+    payout = tables.Column(verbose_name=_("Payout"))
     order_id = tables.Column(verbose_name=_("Order"))
     transaction_id = tables.Column(accessor="click_id", verbose_name=_("Transaction id"))
     aff_sub = tables.Column(accessor="click__aff_sub", verbose_name=_("aff_sub"))
-    method = tables.Column()
+    method = tables.Column(verbose_name=_("Method"))
     flags = tables.Column(accessor="fraud_flags", orderable=False, verbose_name=_("Flags"))
 
     class Meta:

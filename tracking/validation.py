@@ -27,11 +27,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from lib.formats import format_money, format_number
 from lib.money import quantize
 from network.models import Network
-from payouts.decisions import Actor, DecisionError, check_allowed, conversion_decide
+from payouts.decisions import Actor, DecisionError, check_allowed, conversion_decide, status_word
 from tracking.models import Conversion
 
 Status = Conversion.Status
@@ -73,16 +75,23 @@ class IdsField(forms.Field):
         try:
             ids = {int(item) for item in value}
         except (TypeError, ValueError) as exc:
-            raise ValidationError("Select conversions from the list.") from exc
+            raise ValidationError(gettext("Select conversions from the list.")) from exc
         if any(not 0 < pk <= MAX_ID for pk in ids):  # the database refuses larger ones
-            raise ValidationError("Select conversions from the list.")
+            raise ValidationError(gettext("Select conversions from the list."))
         if len(ids) > MAX_SELECTED:
-            raise ValidationError(f"Select at most {MAX_SELECTED} conversions at a time.")
+            raise ValidationError(
+                ngettext(
+                    "Select at most %(count)s conversion at a time.",
+                    "Select at most %(count)s conversions at a time.",
+                    MAX_SELECTED,
+                )
+                % {"count": format_number(MAX_SELECTED)}
+            )
         return ids
 
     def validate(self, value) -> None:
         if self.required and not value:
-            raise ValidationError("Select at least one conversion.")
+            raise ValidationError(gettext("Select at least one conversion."))
 
 
 class BulkDecisionForm(forms.Form):
@@ -91,11 +100,11 @@ class BulkDecisionForm(forms.Form):
     selected = IdsField()
     action = forms.ChoiceField(
         choices=[(s, s) for s in CSV_STATUSES],
-        error_messages={"required": "Choose what to do with the selected conversions."},
+        error_messages={"required": _("Choose what to do with the selected conversions.")},
     )
     to_status = forms.ChoiceField(
         label=_("Override to"),
-        choices=[("", "Choose a status"), *Status.choices],
+        choices=[("", _("Choose a status")), *Status.choices],
         required=False,
     )
     reason = forms.CharField(
@@ -117,11 +126,15 @@ class BulkDecisionForm(forms.Form):
         action, reason = data.get("action"), data.get("reason", "")
         if action == OVERRIDE:
             if not data.get("to_status"):
-                self.add_error("to_status", "Choose the status to override to.")
+                self.add_error("to_status", gettext("Choose the status to override to."))
             if not reason:
-                self.add_error("reason", "An override needs a reason.")
+                self.add_error("reason", gettext("An override needs a reason."))
         elif action in (Status.REJECTED, Status.REVERSED) and not reason:
-            self.add_error("reason", f"Say why the conversions are {action}.")
+            self.add_error(
+                "reason",
+                gettext("Say why the conversions are %(status)s.")
+                % {"status": status_word(action)},
+            )
         return data
 
     @property
@@ -174,7 +187,9 @@ def decide_selected(
                 override=override,
             )
         except DecisionError as exc:
-            result.errors.append(f"#{conversion_id}: {exc}")
+            result.errors.append(
+                gettext("#%(id)s: %(error)s") % {"id": conversion_id, "error": exc}
+            )
         else:
             result.changed += 1
     return result
@@ -192,7 +207,7 @@ class UploadError(ValueError):
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
-        help_text=(
+        help_text=_(
             "Columns: transaction_id or order_id, status (approved, rejected or reversed), "
             "sale_amount (optional), reason (required to reject or reverse). UTF-8, comma "
             "or semicolon separated, at most 5 MB and 20,000 rows."
@@ -202,7 +217,9 @@ class UploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError("The file is larger than 5 MB: split it in several files.")
+            raise ValidationError(
+                gettext("The file is larger than 5 MB: split it in several files.")
+            )
         data = upload.read(MAX_UPLOAD_BYTES + 1)
         try:
             text = decode(data)
@@ -242,10 +259,19 @@ class Row:
         if conversion is None or self.current_amount is None:
             return self.amount_text
         currency = conversion.currency
-        label = f"{quantize(self.current_amount, currency)} {currency}"
+        label = format_money(self.current_amount, currency)
         if self.new_amount is not None:
-            label += f" → {self.new_amount} {currency}"
+            label += f" → {format_money(self.new_amount, currency)}"
         return label
+
+    @property
+    def status_label(self) -> str:
+        """The wanted status in the language; what the file says when it is no status."""
+        return Status(self.status).label if self.status in Status.values else self.status
+
+    @property
+    def current_status_label(self) -> str:
+        return Status(self.current_status).label if self.current_status else ""
 
     @property
     def key(self) -> str:
@@ -262,7 +288,7 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UploadError(
-            "The file is not UTF-8 text: save it as “CSV UTF-8” and upload it again."
+            gettext("The file is not UTF-8 text: save it as “CSV UTF-8” and upload it again.")
         ) from exc
 
 
@@ -274,25 +300,30 @@ def sniff_delimiter(text: str) -> str:
 def parse(text: str) -> list[Row]:
     """The rows of the file, each with its own problems; raises UploadError for the file."""
     if "\x00" in text:
-        raise UploadError("The file is not a CSV file.")
+        raise UploadError(gettext("The file is not a CSV file."))
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader, None)
         if header is None:
-            raise UploadError("The file is empty.")
+            raise UploadError(gettext("The file is empty."))
         columns = header_columns(header)
         rows = []
         for cells in reader:
             if not any(cell.strip() for cell in cells):
                 continue
             if len(rows) == MAX_ROWS:
-                raise UploadError(f"The file has more than {MAX_ROWS:,} rows: split it.")
+                raise UploadError(
+                    gettext("The file has more than %(count)s rows: split it.")
+                    % {"count": format_number(MAX_ROWS)}
+                )
             rows.append(parse_row(reader.line_num, cells, columns, len(header), delimiter))
     except csv.Error as exc:
-        raise UploadError(f"Line {reader.line_num}: {exc}.") from exc
+        raise UploadError(
+            gettext("Line %(line)s: %(error)s.") % {"line": reader.line_num, "error": exc}
+        ) from exc
     if not rows:
-        raise UploadError("The file has a header but no rows.")
+        raise UploadError(gettext("The file has a header but no rows."))
     return rows
 
 
@@ -303,14 +334,23 @@ def header_columns(header: list[str]) -> dict[str, int]:
         name = name.strip().lower().replace(" ", "_").replace("-", "_")
         if name in COLUMNS:
             if name in columns:
-                raise UploadError(f"The column {name} appears twice in the header.")
+                raise UploadError(
+                    gettext("The column %(name)s appears twice in the header.") % {"name": name}
+                )
             columns[name] = position
     if "status" not in columns or not ({"transaction_id", "order_id"} & columns.keys()):
-        found = ", ".join(cell.strip() for cell in header if cell.strip()) or "nothing"
-        raise UploadError(
-            "The first line must name the columns: status and transaction_id or order_id "
-            f"(sale_amount and reason are optional). It has: {found[:200]}."
-        )
+        found = ", ".join(cell.strip() for cell in header if cell.strip())
+        if found:
+            message = gettext(
+                "The first line must name the columns: status and transaction_id or order_id "
+                "(sale_amount and reason are optional). It has: %(found)s."
+            ) % {"found": found[:200]}
+        else:
+            message = gettext(
+                "The first line must name the columns: status and transaction_id or order_id "
+                "(sale_amount and reason are optional). It has none."
+            )
+        raise UploadError(message)
     return columns
 
 
@@ -330,24 +370,37 @@ def parse_row(
         reason=cell("reason"),
     )
     if any(extra.strip() for extra in cells[width:]):
-        mark = "semicolon" if delimiter == ";" else "comma"
-        row.fail(f"More cells than the header has columns: quote a value with a {mark}.")
+        if delimiter == ";":
+            row.fail(
+                gettext("More cells than the header has columns: quote a value with a semicolon.")
+            )
+        else:
+            row.fail(gettext("More cells than the header has columns: quote a value with a comma."))
     if not row.transaction_id and not row.order_id:
-        row.fail("Give the transaction_id or the order_id.")
+        row.fail(gettext("Give the transaction_id or the order_id."))
     if row.status not in CSV_STATUSES:
-        row.fail("The status must be approved, rejected or reversed.")
+        row.fail(gettext("The status must be approved, rejected or reversed."))
     elif row.status in (Status.REJECTED, Status.REVERSED) and not row.reason:
-        row.fail(f"Give the reason why the conversion is {row.status}.")
+        row.fail(
+            gettext("Give the reason why the conversion is %(status)s.")
+            % {"status": status_word(row.status)}
+        )
     if len(row.reason) > MAX_REASON:
-        row.fail(f"The reason is longer than {MAX_REASON} characters.")
+        row.fail(
+            gettext("The reason is longer than %(count)s characters.")
+            % {"count": format_number(MAX_REASON)}
+        )
     if row.amount_text:
         row.sale_amount = parse_amount(row.amount_text, delimiter)
         if row.sale_amount is None:
-            row.fail(f"The sale amount {row.amount_text[:30]!r} is not a number like 120.50.")
+            row.fail(
+                gettext("The sale amount “%(amount)s” is not a number like 120.50.")
+                % {"amount": row.amount_text[:30]}
+            )
         elif row.sale_amount < 0:
-            row.fail("The sale amount cannot be negative.")
+            row.fail(gettext("The sale amount cannot be negative."))
         elif row.sale_amount > MAX_AMOUNT:
-            row.fail("The sale amount is too large.")
+            row.fail(gettext("The sale amount is too large."))
     return row
 
 
@@ -378,23 +431,29 @@ def judge(rows: list[Row], *, conversions: QuerySet[Conversion], advertiser_id: 
         candidates = match(row, by_transaction, by_order)
         own = [c for c in candidates if c.offer.advertiser_id == advertiser_id]
         if not candidates:
-            row.fail(
-                "No conversion has this "
-                + ("transaction id." if row.transaction_id else "order id.")
-            )
+            if row.transaction_id:
+                row.fail(gettext("No conversion has this transaction id."))
+            else:
+                row.fail(gettext("No conversion has this order id."))
         elif not own:
-            row.fail("This conversion belongs to another advertiser.")
+            row.fail(gettext("This conversion belongs to another advertiser."))
         elif len(own) > 1:
             row.fail(
-                f"{len(own)} of your conversions match: give both the transaction_id and "
-                "the order_id to name one."
+                gettext(
+                    "%(count)s of your conversions match: give both the transaction_id and "
+                    "the order_id to name one."
+                )
+                % {"count": len(own)}
             )
         else:
             conversion = row.conversion = own[0]
             row.current_status = conversion.status
             row.current_amount = conversion.sale_amount
             if conversion.pk in first_line:
-                row.fail(f"Duplicate: line {first_line[conversion.pk]} names this conversion.")
+                row.fail(
+                    gettext("Duplicate: line %(line)s names this conversion.")
+                    % {"line": first_line[conversion.pk]}
+                )
             else:
                 first_line[conversion.pk] = row.line
         if row.problems:
@@ -453,8 +512,11 @@ def judge_change(row: Row) -> None:
             row.outcome = "unchanged"
         else:
             row.fail(
-                f"The conversion is {conversion.status} already; only a pending conversion's "
-                "sale amount can be corrected."
+                gettext(
+                    "The conversion is %(status)s already; only a pending conversion's sale "
+                    "amount can be corrected."
+                )
+                % {"status": status_word(conversion.status)}
             )
         return
     try:
@@ -463,7 +525,7 @@ def judge_change(row: Row) -> None:
         row.fail(str(exc))
         return
     if row.new_amount is not None and conversion.status != Status.PENDING:
-        row.fail("Only a pending conversion's sale amount can be corrected.")
+        row.fail(gettext("Only a pending conversion's sale amount can be corrected."))
         return
     row.outcome = "change"
 

@@ -140,7 +140,7 @@ def advertiser_validation_upload(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "tracking/validation_upload.html",
-        {"form": form, "statuses": validation.CSV_STATUSES},
+        {"form": form, "max_rows": validation.MAX_ROWS},
     )
 
 

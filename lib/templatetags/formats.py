@@ -1,11 +1,16 @@
 """Template filters over lib.formats: {% load formats %} then
 {{ amount|money:currency }}, {{ amount|amount:currency }} (no symbol),
-{{ n|number }}, {{ ratio|percent }}, {{ d|ldate }}, {{ t|ldatetime }}.
+{{ n|number }}, {{ ratio|percent }}, {{ points|percent_points }},
+{{ d|ldate }}, {{ t|ldatetime }}, {{ d|lmonth }}.
+
+Dates and times are written for the language (Babel): pages people read use these, not
+Django's |date with a fixed format; moments are shown in the active time zone.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 from django import template
 
@@ -48,10 +53,26 @@ def percent(ratio, decimals: int = 1) -> str:
 
 
 @register.filter
+def percent_points(value, decimals: int = 2) -> str:
+    """A number of percent (20, as the margin fields hold it) written as a percent: '20%'."""
+    parsed = _decimal(value)
+    return "" if parsed is None else formats.format_percent(parsed / 100, decimals=int(decimals))
+
+
+@register.filter
 def ldate(value) -> str:
     return formats.format_date(value) if value else ""
 
 
 @register.filter
-def ldatetime(value) -> str:
-    return formats.format_datetime(value) if value else ""
+def ldatetime(value, zone: str = "") -> str:
+    """In the active time zone, or in the one named: {{ t|ldatetime:"UTC" }}."""
+    if not value:
+        return ""
+    return formats.format_datetime(value, tz=ZoneInfo(zone) if zone else None)
+
+
+@register.filter
+def lmonth(value) -> str:
+    """A month's name: 'October 2026' / 'tháng 10 năm 2026'."""
+    return formats.format_month(value) if value else ""

@@ -16,7 +16,15 @@ from django.conf import settings
 from django.utils import translation
 
 from conftest import client_for, make_world
-from lib.formats import format_amount, format_money, format_month, format_number, format_percent
+from lib.formats import (
+    format_amount,
+    format_date,
+    format_datetime,
+    format_money,
+    format_month,
+    format_number,
+    format_percent,
+)
 from network.models import User
 
 LOCALE = Path(settings.BASE_DIR) / "locale" / "vi" / "LC_MESSAGES"
@@ -104,6 +112,24 @@ def test_a_month_is_named_in_the_language():
 
     assert format_month(date(2026, 10, 1), "en") == "October 2026"
     assert format_month(date(2026, 10, 1), "vi") == "tháng 10 năm 2026"
+
+
+def test_dates_and_times_are_written_for_the_language():
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from django.template import Context, Template
+
+    moment, zone = datetime(2026, 11, 26, 11, 5, tzinfo=UTC), ZoneInfo("Asia/Ho_Chi_Minh")
+    assert format_datetime(moment, "en", tz=zone) == "Nov 26, 2026, 6:05\u202fPM"
+    assert format_datetime(moment, "vi", tz=zone) == "18:05 26 thg 11, 2026"
+    assert format_date(moment, "vi", tz=zone) == "26 thg 11, 2026"
+    page = Template('{% load formats %}{{ t|ldatetime:"UTC" }} · {{ t|ldate }} · {{ t|lmonth }}')
+    with translation.override("vi"):
+        assert (
+            page.render(Context({"t": moment}))
+            == "11:05 26 thg 11, 2026 · 26 thg 11, 2026 · tháng 11 năm 2026"
+        )
 
 
 def test_the_active_language_is_the_default():

@@ -185,7 +185,7 @@ def test_a_month_shows_each_conversions_status_with_paid_and_the_payment_referen
     }
     [(line, amount)] = response.context["lines"]
     assert (line.status, amount, line.payment_reference) == ("paid", Decimal("24.00"), "BATCH-42")
-    assert b"BATCH-42" in response.content and b"2026-11-02" in response.content
+    assert b"BATCH-42" in response.content and b"Nov 2, 2026" in response.content
     assert b"js/print.js" in response.content and b"data-print" in response.content
     assert b"Rival" not in response.content
 
@@ -226,7 +226,7 @@ def test_months_follow_the_networks_time_zone(network, world, publisher, publish
     late = make_conversion(world, at=datetime(2026, 10, 31, 20, tzinfo=UTC))  # Nov 1, 03:00
     response = at(TODAY, network, publisher_user, "get", NOVEMBER_STATEMENT)
     assert [r.record.pk for r in response.context["table"].rows] == [late.pk]
-    assert b"2026-11-01 03:00" in response.content
+    assert "Nov 1, 2026, 3:00\u202fAM".encode() in response.content
     months = at(TODAY, network, publisher_user, "get", STATEMENTS).context["months"]
     assert [(m.period, m.conversions) for m in months] == [(date(2026, 11, 1), 1)]
 
@@ -358,7 +358,7 @@ def test_a_change_is_saved_audited_masked_emailed_and_holds_the_payout(
     assert "payment details were changed" in message.subject
     assert page.status_code == 200
     assert "••••3000".encode() in page.content and IBAN.encode() not in page.content
-    assert b"held until 2026-11-22 12:00" in page.content
+    assert "held until Nov 22, 2026, 12:00\u202fPM".encode() in page.content
 
 
 def test_saving_the_same_details_does_not_restart_the_hold(

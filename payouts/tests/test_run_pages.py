@@ -219,14 +219,14 @@ def test_the_review_page_shows_lines_totals_and_the_change_since_last_month(
     assert rows["Runner"].get_cell("payment") == "PayPal"
     html = response.content.decode()
     # Held's details changed an hour ago: held 48 hours, shown in the network's time zone.
-    assert "On hold until 2026-11-26 18:00" in html
+    assert "On hold until Nov 26, 2026, 6:00\u202fPM" in html
     [usd] = response.context["totals"]
     assert (usd["payable"], usd["carried"], usd["paid"]) == (
         Decimal("48.00"),
         Decimal("8.00"),
         Decimal("0.00"),
     )
-    assert "2026-11-01 00:00" in html  # the cut-off, in Asia/Ho_Chi_Minh
+    assert "Nov 1, 2026, 12:00\u202fAM" in html  # the cut-off, in Asia/Ho_Chi_Minh
     assert [p.name for p in response.context["missing"]] == ["Newbie"]
     assert 'id="missing-details"' in html
     assert "export/paypal" not in html  # not before approval
@@ -317,6 +317,31 @@ def payout_posted(network, line) -> list[tuple[str, int]]:
         return sorted((e.account.kind, e.amount) for e in posted.entries.select_related("account"))
 
 
+def test_refusals_and_times_read_in_the_admins_language(network, owner, october):
+    """PayoutErrors are translated when raised, and their times written the language's way."""
+    owner.language = "vi"
+    owner.save(update_fields=["language"])
+    client = client_for(network, owner)
+    refused = client.post("/manage/payouts/start/", {"period": "2026-08-01"})
+    assert refused.context["form"].errors["period"] == [
+        "Một tháng sau đó đã được chi trả: không thể chạy đợt chi trả lùi về trước."
+    ]
+    pay = f"/manage/payouts/{october['run'].pk}/pay/"
+    held = october["lines"]["Held"]
+    response = client.post(pay, {"selected": [held.pk], "reference": "B-1"})
+    assert texts(response) == ["Hãy duyệt đợt chi trả trước khi thanh toán."]
+    approved_run(network, october["run"], owner)
+    details(network, october["publishers"]["Held"], method="bank", age=timedelta(hours=1))
+    response = client.post(pay, {"selected": [held.pk], "reference": "B-1"})
+    assert texts(response)[1:] == [  # the first is the refusal above, not shown yet
+        "Chưa thanh toán: Held: thông tin thanh toán vừa thay đổi: tạm giữ đến "
+        "18:00 26 thg 11, 2026 (Asia/Ho_Chi_Minh)."
+    ]
+    page = client.get(f"/manage/payouts/{october['run'].pk}/").content.decode()
+    assert "Chi trả cho tháng 10 năm 2026" in page  # the month named by Babel
+    assert "Tạm giữ đến 18:00 26 thg 11, 2026" in page
+
+
 def test_paying_needs_an_approved_run(network, owner, october):
     line = october["lines"]["Runner"]
     response = client_for(network, owner).post(
@@ -342,7 +367,8 @@ def test_it_marks_the_ticked_lines_paid_and_says_why_others_were_not(network, ow
     assert response["Location"] == f"/manage/payouts/{october['run'].pk}/"
     assert texts(response) == [
         "2 lines marked paid (BATCH-7).",
-        "Not paid: Held: payment details changed recently: on hold until 2026-11-26 18:00 +07.",
+        "Not paid: Held: payment details changed recently: on hold until "
+        "Nov 26, 2026, 6:00\u202fPM (Asia/Ho_Chi_Minh).",
         "Not paid: Small: below the minimum: carried to the next run.",
     ]
     assert payout_posted(network, lines["Runner"]) == [("cash", -1600), ("payable", 1600)]

@@ -116,3 +116,25 @@ def test_the_review_page_shows_what_the_network_owes_from_the_ledger(network, ow
             )
     page = client_for(network, owner).get(review_url(publisher)).content.decode()
     assert "Owed now (from the ledger): <strong>12.50 USD" in page
+
+
+def test_the_review_page_writes_vnd_without_decimals_in_vietnamese(network, owner, publisher):
+    """Amounts go through the formats filters: no raw Decimal ("1234567.000") on the page."""
+    from payouts.decisions import Actor, conversion_decide
+    from payouts.tests.helpers import make_conversion
+
+    network.currency, network.min_payout = "VND", Decimal(500000)
+    network.save()
+    owner.language = "vi"
+    owner.save(update_fields=["language"])
+    world = make_world(network, owner, money=False)
+    conversion = make_conversion(world, publisher=publisher, payout="1234567", currency="VND")
+    with scope(network=network):
+        conversion_decide(
+            network=network, conversion_id=conversion.pk, to_status="approved", actor=Actor()
+        )
+    page = client_for(network, owner).get(review_url(publisher)).content.decode()
+    assert "Đang nợ (theo sổ cái): <strong>1.234.567\xa0₫</strong>" in page
+    assert "<strong>500.000\xa0₫ (mức của mạng lưới)</strong>" in page
+    assert "(hiện là 500.000\xa0₫)" in page  # the form's help text
+    assert "1234567" not in page and "500000" not in page

@@ -507,7 +507,7 @@ def test_it_lists_the_calls_newest_first_with_their_result(client, publisher, ne
     assert rows == [f"https://pub.example/pb?n={n}" for n in (3, 2, 1)]
     body = response.content.decode()
     assert "HTTP 500" in body and "Timed out after 5 s." in body and "HTTP 200" in body
-    assert "2026-03-04 05:09:07" in body
+    assert "Mar 4, 2026, 5:09:07\u202fAM" in body
     assert client.get(HOME, {"per_page": "-1", "page": "x", "sort": "nope"}).status_code in (
         200,
         404,

@@ -1,8 +1,13 @@
 // Copy buttons: <button type="button" data-copy="ID" hidden> copies the value of the field #ID.
 // The buttons stay hidden without JavaScript (the field can still be selected by hand).
 // Loaded as a file, never inline, so a Content-Security-Policy can forbid inline scripts.
+// The page's language gives the confirmations: data-copied and data-copy-failed on the tag.
 (function () {
   "use strict";
+
+  var script = document.currentScript;
+  var COPIED = (script && script.dataset.copied) || "Copied";
+  var FAILED = (script && script.dataset.copyFailed) || "Press Ctrl+C to copy";
 
   function reveal(root) {
     root.querySelectorAll("button[data-copy]").forEach(function (button) {
@@ -26,13 +31,13 @@
     // The Clipboard API needs a secure context; the old command covers plain-http hosts.
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(field.value).then(
-        function () { confirm(button, "Copied"); },
-        function () { confirm(button, "Press Ctrl+C to copy"); }
+        function () { confirm(button, COPIED); },
+        function () { confirm(button, FAILED); }
       );
     } else {
       var copied = false;
       try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
-      confirm(button, copied ? "Copied" : "Press Ctrl+C to copy");
+      confirm(button, copied ? COPIED : FAILED);
     }
   }
 

@@ -175,7 +175,7 @@ def test_it_reads_the_dates_in_the_networks_time_zone(network, world, advertiser
     assert listed(client.get(BULK, {"created_from": "2025-03-02"})) == {conversion.pk}
     assert listed(client.get(BULK, {"created_to": "2025-03-01"})) == set()
     assert listed(client.get(BULK, {"created_to": "2025-03-02"})) == {conversion.pk}
-    assert "2025-03-02 05:00" in client.get(BULK).content.decode()
+    assert "Mar 2, 2025, 5:00\u202fAM" in client.get(BULK).content.decode()
 
 
 def test_it_ignores_filter_values_that_make_no_sense(network, world, advertiser_user):
@@ -420,6 +420,21 @@ EXPECTED_ERRORS = {
     13: "is not a number",
     14: "Give the transaction_id or the order_id.",
 }
+
+
+def test_the_preview_reads_in_the_advertisers_language(network, advertiser_user, orders):
+    """Row errors are whole translated sentences; statuses are shown by their labels."""
+    advertiser_user.language = "vi"
+    advertiser_user.save(update_fields=["language"])
+    client = client_for(network, advertiser_user)
+    upload(client, orders_file(orders))
+    by_line = {row.line: row for row in preview_rows(client)}
+    assert by_line[5].error == "Chuyển đổi đang “bị từ chối” không thể chuyển sang “đã duyệt”."
+    assert by_line[11].error == "Trùng lặp: dòng 2 đã chỉ tới chuyển đổi này."
+    assert by_line[13].error.startswith("Giá trị đơn hàng “12x” không phải là số dạng 120.50.")
+    html = client.get(PREVIEW).content.decode()
+    assert "Áp dụng 4 thay đổi" in html and "Đã duyệt" in html
+    assert "Apply" not in html and "approved</td>" not in html
 
 
 def test_it_previews_each_row_and_changes_nothing(network, advertiser_user, orders):
