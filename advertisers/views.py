@@ -1,4 +1,5 @@
-"""Advertiser company pages."""
+"""Advertiser companies for the admins (an advertiser's own home is their dashboard,
+reports/views_advertiser.py)."""
 
 from __future__ import annotations
 
@@ -7,21 +8,6 @@ from django.shortcuts import render
 
 from advertisers.models import Advertiser
 from network.access import ADMINS, role_required
-from network.models import Invitation, Role
-
-
-@role_required(Role.ADVERTISER)
-def advertiser_home(request: HttpRequest) -> HttpResponse:
-    company = request.membership.advertiser
-    return render(
-        request,
-        "advertisers/home.html",
-        {
-            "company": company,
-            "users": company.memberships.select_related("user"),
-            "invitations": company.invitations.filter(status=Invitation.Status.PENDING),
-        },
-    )
 
 
 @role_required(*ADMINS)

@@ -7,6 +7,7 @@ from django.urls import include, path
 from advertisers import views as advertisers
 from network import views
 from publishers import views as publishers
+from reports import views_advertiser as advertiser_dashboard
 from reports import views_dashboard as dashboard
 from reports import views_publisher as publisher_dashboard
 
@@ -39,7 +40,7 @@ urlpatterns = [
     ),
     path("manage/advertisers/", advertisers.advertiser_list, name="advertiser_list"),
     # Advertisers and publishers
-    path("advertiser/", advertisers.advertiser_home, name="advertiser_home"),
+    path("advertiser/", advertiser_dashboard.advertiser_home, name="advertiser_home"),
     path("publisher/", publisher_dashboard.publisher_home, name="publisher_home"),
     path("publisher/profile/", publishers.edit_profile, name="publisher_profile"),
     path("manage/", include("offers.urls_admin")),

@@ -213,11 +213,19 @@ def main_currency(network: Network, per_currency: dict[str, Totals]) -> str:
 @dataclass(frozen=True)
 class Measure:
     """A line of a period card: the KPI, how it is written, and whether it is money (one line
-    per currency) or a count (every currency together)."""
+    per currency) or a count (every currency together). A ratio of two amounts (ROAS) is
+    `per_currency` too: it cannot be computed over mixed currencies. A cost (CPA) is
+    `lower_is_better`: its fall is shown as the good news it is."""
 
     label: str
     value: Callable[[Totals], Decimal | int | None]
     kind: str  # "count", "ratio", "money"
+    per_currency: bool = False
+    lower_is_better: bool = False
+
+    @property
+    def by_currency(self) -> bool:
+        return self.kind == "money" or self.per_currency
 
 
 @dataclass(frozen=True)
@@ -225,6 +233,7 @@ class CardLine:
     label: str
     text: str
     change: Decimal | None
+    lower_is_better: bool = False
 
     @property
     def size(self) -> Decimal | None:
@@ -248,11 +257,13 @@ def written(value: Decimal | int | None, kind: str, currency: str | None) -> str
 def card_lines(figures: PeriodFigures, measures: list[Measure]) -> list[CardLine]:
     lines = []
     for measure in measures:
-        if measure.kind != "money":
+        if not measure.by_currency:
             now_value = measure.value(figures.total)
             before = measure.value(figures.previous_total)
             text = written(now_value, measure.kind, None)
-            lines.append(CardLine(measure.label, text, change(now_value, before)))
+            lines.append(
+                CardLine(measure.label, text, change(now_value, before), measure.lower_is_better)
+            )
             continue
         currencies = figures.currencies()
         for currency in currencies or [None]:
@@ -261,8 +272,8 @@ def card_lines(figures: PeriodFigures, measures: list[Measure]) -> list[CardLine
             if currency is None:
                 now_value = None
             label = f"{measure.label} ({currency})" if len(currencies) > 1 else measure.label
-            text = written(now_value, "money", currency)
-            lines.append(CardLine(label, text, change(now_value, before)))
+            text = written(now_value, measure.kind, currency)
+            lines.append(CardLine(label, text, change(now_value, before), measure.lower_is_better))
     return lines
 
 

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Q
 from django.utils.timezone import now
 
 from lib.money import quantize
@@ -28,7 +28,6 @@ from tracking.ids import is_click_id
 from tracking.models import ADV_SUB_FIELDS, Click, Conversion, RejectedPostback
 
 MAX_AMOUNT = Decimal("1e10")
-COUNTED = (Conversion.Status.PENDING, Conversion.Status.APPROVED)
 
 
 class Refused(Exception):
@@ -237,30 +236,20 @@ def goal_revenue(goal: lookups.GoalTerms, amount: Decimal, currency: str) -> Dec
 
 def cap_refusal(network: Network, conversion: Conversion) -> str:
     """Lock the offer's conversion caps, count their windows, and say if this one is over."""
-    rules = (
+    rules = list(
         Cap.objects.select_for_update()
         .filter(offer_id=conversion.offer_id)
         .exclude(metric=Cap.Metric.CLICKS)
         .filter(Q(publisher__isnull=True) | Q(publisher_id=conversion.publisher_id))
         .order_by("id")
     )
+    used = caps.usages(rules, network)
     for cap in rules:
-        counted = Conversion.objects.filter(
-            offer_id=conversion.offer_id,
-            status__in=COUNTED,
-            created_at__gte=caps.window_start(cap.period, network.timezone),
-        )
-        if cap.publisher_id:
-            counted = counted.filter(publisher_id=cap.publisher_id)
-        totals = counted.aggregate(n=Count("id"), paid=Sum("payout"))
-        if cap.metric == Cap.Metric.CONVERSIONS:
-            used, adding = Decimal(totals["n"]), Decimal(1)
-        else:
-            used, adding = totals["paid"] or Decimal(0), conversion.payout
-        if used + adding > cap.limit:
+        adding = Decimal(1) if cap.metric == Cap.Metric.CONVERSIONS else conversion.payout
+        if used[cap.id] + adding > cap.limit:
             caps.mark_full(cap, network.timezone)
             return "cap_reached"
-        if used + adding == cap.limit:
+        if used[cap.id] + adding == cap.limit:
             caps.mark_full(cap, network.timezone)  # the next click goes to the fallback
     return ""
 

@@ -7,7 +7,6 @@ from django_scopes import scopes_disabled
 
 from network.management.commands.seed_demo import DEMO_PASSWORD
 
-
 # The rollups are recomputed by each run (rows deleted and inserted again, the run's time
 # recorded): the same figures under new ids.
 RECOMPUTED = {"id", "last_run_started_at", "rolled_until"}
