@@ -217,7 +217,9 @@ def members(network) -> dict[str, object]:
 
     def member(email: str, role: str, **company) -> User:
         user = User.objects.filter(email=email).first() or User.objects.create_user(email, "x")
-        Membership.objects.get_or_create(network=network, user=user, role=role, **company)
+        Membership.objects.update_or_create(
+            network=network, user=user, defaults={"role": role, **company}
+        )
         return user
 
     with scopes_disabled():

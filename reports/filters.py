@@ -95,7 +95,8 @@ def day_range(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, dateti
 
 
 def publishers_for(role: str, membership) -> QuerySet[Publisher]:
-    publishers = Publisher.objects.order_by("name", "pk")
+    # Only what the select shows: a network has thousands of publishers.
+    publishers = Publisher.objects.order_by("name", "pk").only("pk", "name", "network_id")
     if role == "advertiser":
         # Those who run, ran or asked for the company's offers: sending traffic takes an
         # approved access, and a revoked one keeps its row (blocked / rejected).

@@ -32,7 +32,7 @@ SUBS = ["email", "banner", "search", "social", "blog"]
 DEVICES = [("desktop", "Windows", "Chrome", 45), ("mobile", "Android", "Chrome", 30)]
 DEVICES += [("mobile", "iOS", "Safari", 20), ("tablet", "iOS", "Safari", 5)]
 # Conversion rate by landing page name: the A/B test of the summer sale has a winner.
-RATES = {"Home page": 0.022, "Sale landing B": 0.034, "Signup form": 0.12, "VIP page": 0.012}
+RATES = {"Home page": 0.02, "Sale landing B": 0.04, "Signup form": 0.12, "VIP page": 0.012}
 
 
 @dataclass(frozen=True)
