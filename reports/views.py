@@ -16,7 +16,7 @@ from network.access import ADMINS, role_required
 from network.models import Role
 from reports import exports
 from reports.filters import ReportFilter
-from reports.query import is_sub_group, report_rows, report_totals
+from reports.query import is_sub_group, report_rows, report_totals, with_names
 from reports.tables import ReportTable
 from tracking.filters import offers_for
 
@@ -40,7 +40,7 @@ def report_page(request: HttpRequest, role: str, role_scope: dict) -> HttpRespon
         if not is_sub_group(args["group_by"]):
             # A few thousand rows at most (days, offers, publishers...): one query, sorted
             # and paged in Python, instead of the aggregate twice (COUNT, then the page).
-            rows = list(rows)
+            rows = with_names(rows, args["group_by"])
         totals = report_totals(request.network, role_scope=role_scope, **args)
         table = ReportTable(rows, role=role, group_by=args["group_by"], totals=totals)
         days = report.days()

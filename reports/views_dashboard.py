@@ -20,7 +20,7 @@ from payouts.models import PayoutRun
 from publishers.models import Publisher
 from reports import dashboards
 from reports.dashboards import Measure, Series
-from reports.query import report_rows
+from reports.query import report_rows, with_names
 from tracking.models import Conversion
 
 TOP = 5
@@ -51,9 +51,10 @@ def top_rows(
         filters={},
         tz=network.timezone,
     )
+    best = with_names(rows.order_by(f"-{order}", "key")[:limit], group_by)
     return [
         {"name": row["name"], "key": row["key"], "totals": dashboards.Totals.from_row(row)}
-        for row in rows.order_by(f"-{order}", "key")[:limit]
+        for row in best
     ]
 
 

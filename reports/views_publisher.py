@@ -31,7 +31,7 @@ from publishers.models import Publisher
 from reports import dashboards
 from reports.dashboards import Measure, Series
 from reports.kpis import Totals
-from reports.query import report_rows
+from reports.query import report_rows, with_names
 
 TOP = 5
 SUB_ROWS = 10
@@ -74,10 +74,10 @@ def rows_of(network: Network, publisher: Publisher, group_by: str, first: date, 
     )
 
 
-def table_rows(rows, order: str, limit: int) -> list[dict]:
+def table_rows(rows, group_by: str, order: str, limit: int) -> list[dict]:
     return [
         {"key": row["key"], "name": row.get("name"), "totals": Totals.from_row(row)}
-        for row in rows.order_by(f"-{order}", "key")[:limit]
+        for row in with_names(rows.order_by(f"-{order}", "key")[:limit], group_by)
     ]
 
 
@@ -156,9 +156,12 @@ def dashboard_context(request: HttpRequest, link_form: QuickLinkForm, link: str)
         "owed": owed,
         "paid": paid_to_date(publisher),
         "next_payouts": statements.next_payouts(network, publisher, owed),
-        "by_offer": table_rows(rows_of(network, publisher, "offer", month, today), "payout", 10),
+        "by_offer": table_rows(
+            rows_of(network, publisher, "offer", month, today), "offer", "payout", 10
+        ),
         "by_sub": table_rows(
             rows_of(network, publisher, "aff_sub", today - timedelta(days=SUB_DAYS - 1), today),
+            "aff_sub",
             "clicks",
             SUB_ROWS,
         ),

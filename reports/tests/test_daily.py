@@ -14,7 +14,7 @@ from reports import daily, query, rollup
 from reports.daily import DAILY_MODELS, first_hour_of
 from reports.kpis import Totals
 from reports.models import DailyStat, RollupState
-from reports.query import report_rows, report_totals
+from reports.query import report_rows, report_totals, with_names
 from reports.tests.helpers import (
     actual_daily_rows,
     decide,
@@ -148,7 +148,8 @@ def report(network, group_by: str, *, days: int, **scope_and_filters):
         "tz": network.timezone,
     }
     with scope(network=network):
-        rows = [(r["key"], r.get("name"), Totals.from_row(r)) for r in report_rows(network, **args)]
+        named = with_names(report_rows(network, **args), group_by)
+        rows = [(r["key"], r.get("name"), Totals.from_row(r)) for r in named]
         return rows, report_totals(network, **args)
 
 
