@@ -46,6 +46,8 @@ ADVERTISER_MEASURES = [
     Measure(_("Conversions"), lambda t: t.conversions, "count"),
     Measure(_("CPA"), lambda t: t.cpa, "money", lower_is_better=True),
     Measure(_("ROAS"), lambda t: t.roas, "ratio", per_currency=True),
+    # Conversions wait out the hold period before they cost anything: what is coming.
+    Measure(_("Pending spend"), lambda t: t.pending_revenue, "money"),
 ]
 
 VERDICTS = {
@@ -65,6 +67,11 @@ def spend_chart(network: Network, by_day, today: date) -> dict:
         Series(
             _("Spend"),
             dashboards.daily_values(by_day, days, lambda t: t.revenue, currency),
+            "money",
+        ),
+        Series(
+            _("Pending spend"),
+            dashboards.daily_values(by_day, days, lambda t: t.pending_revenue, currency),
             "money",
         ),
     ]
