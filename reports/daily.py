@@ -19,12 +19,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Max, Min, Model, Sum
+from django.db.models import F, Max, Min, Model, Sum
 from django.db.models.functions import TruncDate
 
 from network.models import Network
 from reports.kpis import AMOUNTS, COUNTS
 from reports.models import (
+    DailyAdvertiserPublisherStat,
     DailyGeoStat,
     DailyLandingPageStat,
     DailyOfferStat,
@@ -38,6 +39,7 @@ from reports.models import (
 DAILY_MODELS: tuple[type[Model], ...] = (
     DailyOfferStat,
     DailyPublisherStat,
+    DailyAdvertiserPublisherStat,
     DailyLandingPageStat,
     DailyGeoStat,
     DailyStat,
@@ -88,9 +90,10 @@ def _insert_days(
     model: type[Model], network: Network, start: datetime, end: datetime, zone: ZoneInfo
 ) -> int:
     sums = {name: Sum(name) for name in (*COUNTS, *AMOUNTS)}
+    derived = {name: F(path) for name, path in getattr(model, "DERIVED", {}).items()}
     select = (
         HourlyStat.objects.filter(network=network, hour__gte=start, hour__lt=end)
-        .values("network_id", *model.DIMENSIONS, day=TruncDate("hour", tzinfo=zone))
+        .values("network_id", *model.DIMENSIONS, **derived, day=TruncDate("hour", tzinfo=zone))
         .annotate(**sums)
         .order_by()
     )

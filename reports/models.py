@@ -1,17 +1,23 @@
-"""Hourly rollups of clicks, impressions and conversions: what the report pages read.
+"""Rollups of clicks, impressions and conversions: what the reports and dashboards read.
 
 A HourlyStat row is one hour (UTC) of one dimension tuple. The daily rows sum a day of
 hourly rows in the network's time zone over fewer dimensions, each table for the questions
-it answers: DailyOfferStat (offer, goal), DailyPublisherStat (publisher),
-DailyLandingPageStat (offer, landing page), DailyGeoStat (offer, country, device), DailyStat
-(offer, goal, publisher), DailyTrafficStat (offer, goal, landing page, country, device: the
-combinations of those). Most
-reports and every dashboard read them (`reports.query.stats` picks the smallest that has
-what is asked), as a month of them is a small part of a month of hourly rows; they are
-kept by `reports.daily`. The rows are derived data, recomputed by
-`reports.rollup` from the tracking tables (delete the hours' rows, insert them again), so
-they carry no foreign-key constraints of their own: a landing page that was deleted (clicks
-keep its id) must not stop a rollup, and the tracking tables already PROTECT what matters.
+it answers:
+
+- DailyOfferStat: offer, goal;
+- DailyPublisherStat: publisher;
+- DailyAdvertiserPublisherStat: an advertiser's publishers;
+- DailyLandingPageStat: offer, landing page;
+- DailyGeoStat: offer, country, device;
+- DailyStat: offer, goal, publisher;
+- DailyTrafficStat: offer, goal, landing page, country, device (their combinations).
+
+Most reports and every dashboard read them (`reports.query.stats` picks the smallest that
+has what is asked), as a month of them is a small part of a month of hourly rows; they are
+kept by `reports.daily`. The rows are derived data, recomputed by `reports.rollup` from the
+tracking tables (delete the hours' rows, insert them again), so they carry no foreign-key
+constraints of their own: a landing page that was deleted (clicks keep its id) must not
+stop a rollup, and the tracking tables already PROTECT what matters.
 """
 
 from __future__ import annotations
@@ -151,6 +157,37 @@ class DailyPublisherStat(Measures):
 
     def __str__(self) -> str:
         return f"{self.day} publisher {self.publisher_id}"
+
+
+class DailyAdvertiserPublisherStat(Measures):
+    """A day (in the network's time zone) of a publisher's traffic to one advertiser's offers:
+    an advertiser's publisher report without reading every offer's rows."""
+
+    DIMENSIONS = ("publisher_id", "currency")
+    DERIVED = {"advertiser_id": "offer__advertiser_id"}  # read through the hourly row's offer
+
+    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    advertiser = _dimension("advertisers.Advertiser")
+    publisher = _dimension("publishers.Publisher")
+    currency = models.CharField(max_length=3)
+
+    objects = ScopedManager(network="network")
+
+    class Meta:
+        constraints = [
+            _daily_unique(
+                "dailyadvertiserpublisherstat_once", "advertiser", "publisher", "currency"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["network", "advertiser", "day"], name="dailyadvpubstat_advertiser"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} advertiser {self.advertiser_id} publisher {self.publisher_id}"
 
 
 class DailyLandingPageStat(Measures):

@@ -42,6 +42,7 @@ from publishers.models import Publisher
 from reports.daily import daily_tables_zone
 from reports.kpis import AMOUNTS, COUNTS, Totals
 from reports.models import (
+    DailyAdvertiserPublisherStat,
     DailyGeoStat,
     DailyLandingPageStat,
     DailyOfferStat,
@@ -79,6 +80,8 @@ class DailySource:
     model: type[Model]
     groups: frozenset[str]
     filters: frozenset[str]
+    # A filter's name on the table when it differs (the advertiser is a column, not a join).
+    renamed: tuple[tuple[str, str], ...] = ()
 
 
 DAILY_SOURCES = (  # smallest first
@@ -88,6 +91,12 @@ DAILY_SOURCES = (  # smallest first
         frozenset({"offer_id", "offer__advertiser_id"}),
     ),
     DailySource(DailyPublisherStat, frozenset({"date", "publisher"}), frozenset({"publisher_id"})),
+    DailySource(
+        DailyAdvertiserPublisherStat,
+        frozenset({"date", "publisher"}),
+        frozenset({"offer__advertiser_id", "publisher_id"}),
+        renamed=(("offer__advertiser_id", "advertiser_id"),),
+    ),
     DailySource(
         DailyLandingPageStat,
         frozenset({"date", "offer", "landing_page"}),
@@ -144,9 +153,11 @@ def stats(
     source = _daily_source(group_by, set(wanted))
     if days and source and tz == network.timezone == daily_tables_zone(network):
         first, after = days
-        return source.model.objects.filter(network=network, day__gte=first, day__lt=after).filter(
-            **wanted
-        )
+        for name, column in source.renamed:
+            if name in wanted:
+                wanted[column] = wanted.pop(name)
+        rows = source.model.objects.filter(network=network, day__gte=first, day__lt=after)
+        return rows.filter(**wanted)
     return HourlyStat.objects.filter(network=network, hour__gte=start, hour__lt=end, **wanted)
 
 

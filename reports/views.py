@@ -16,8 +16,9 @@ from network.access import ADMINS, role_required
 from network.models import Role
 from reports import exports
 from reports.filters import ReportFilter
+from reports.kpis import Totals
 from reports.query import is_sub_group, report_rows, report_totals, with_names
-from reports.tables import ReportTable
+from reports.tables import ReportTable, totals_of
 from tracking.filters import offers_for
 
 PER_PAGE = 50
@@ -37,11 +38,14 @@ def report_page(request: HttpRequest, role: str, role_scope: dict) -> HttpRespon
     if report.form.is_valid():
         args = report.report_args()
         rows = report_rows(request.network, role_scope=role_scope, **args)
-        if not is_sub_group(args["group_by"]):
-            # A few thousand rows at most (days, offers, publishers...): one query, sorted
-            # and paged in Python, instead of the aggregate twice (COUNT, then the page).
+        if is_sub_group(args["group_by"]):
+            totals = report_totals(request.network, role_scope=role_scope, **args)
+        else:
+            # A few thousand rows at most (days, offers, publishers...): one query, sorted,
+            # paged and added up in Python, instead of the aggregate three times (COUNT,
+            # the page, the totals row).
             rows = with_names(rows, args["group_by"])
-        totals = report_totals(request.network, role_scope=role_scope, **args)
+            totals = sum((totals_of(row) for row in rows), Totals())
         table = ReportTable(rows, role=role, group_by=args["group_by"], totals=totals)
         days = report.days()
         export = request.GET.get("export")

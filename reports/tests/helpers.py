@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django_scopes import scopes_disabled
 
-from offers.models import Goal, LandingPage
+from offers.models import Goal, LandingPage, Offer
 from publishers.models import Publisher
 from reports.models import HourlyStat
 from tracking.models import Click, Conversion, Impression
@@ -226,14 +226,21 @@ def actual_rows(network, *, hours: set[datetime] | None = None) -> dict[tuple, d
     return rows
 
 
+def dimensions_of(model) -> tuple[str, ...]:
+    """A daily table's dimension columns, those read through the offer included."""
+    return (*getattr(model, "DERIVED", {}), *model.DIMENSIONS)
+
+
 def expected_daily_rows(network, model) -> dict[tuple, dict]:
     """The daily rows of `model` as sums of the network's hourly rows, in Python: each hour on
     the local date (network's zone) on which it starts."""
     zone = ZoneInfo(network.timezone)
     rows: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(MEASURES, Decimal(0)))
     with scopes_disabled():
+        advertiser_of = dict(Offer.objects.values_list("pk", "advertiser_id"))
         for row in HourlyStat.objects.filter(network=network).values():
-            key = (row["hour"].astimezone(zone).date(), *(row[d] for d in model.DIMENSIONS))
+            row["advertiser_id"] = advertiser_of.get(row["offer_id"])
+            key = (row["hour"].astimezone(zone).date(), *(row[d] for d in dimensions_of(model)))
             for name in MEASURES:
                 rows[key][name] += Decimal(row[name])
     return {key: value for key, value in rows.items() if any(value.values())}
@@ -243,8 +250,8 @@ def actual_daily_rows(network, model) -> dict[tuple, dict]:
     with scopes_disabled():
         rows = {}
         stats = model.objects.filter(network=network)
-        for row in stats.values("day", *model.DIMENSIONS, *MEASURES):
-            key = (row["day"], *(row[d] for d in model.DIMENSIONS))
+        for row in stats.values("day", *dimensions_of(model), *MEASURES):
+            key = (row["day"], *(row[d] for d in dimensions_of(model)))
             assert key not in rows, f"two rows for {key}"
             rows[key] = {name: Decimal(row[name]) for name in MEASURES}
     return rows
