@@ -96,7 +96,9 @@ def decide(conversion: Conversion, status: str, at: datetime) -> None:
         Conversion.objects.filter(pk=conversion.pk).update(status=status, decided_at=at)
 
 
-def make_traffic(world, start: datetime, hours: int, *, seed: int = 7) -> dict[str, int]:
+def make_traffic(
+    world, start: datetime, hours: int, *, seed: int = 7, per_hour: int = 40
+) -> dict[str, int]:
     """Random-ish clicks, impressions and conversions over `hours` hours from `start`: two
     publishers, two landing pages (and none), countries and devices (and unknown), rejected
     and repeated clicks, two goals, conversions in every status, some in the next hour."""
@@ -132,7 +134,7 @@ def make_traffic(world, start: datetime, hours: int, *, seed: int = 7) -> dict[s
     pages = [world["landing_page"], second_page, None]
     statuses = list(Conversion.Status)
     made = defaultdict(int)
-    for _ in range(40 * hours):
+    for _ in range(per_hour * hours):
         at = start + timedelta(seconds=rng.randrange(hours * 3600))
         click = make_click(
             world,
@@ -157,7 +159,7 @@ def make_traffic(world, start: datetime, hours: int, *, seed: int = 7) -> dict[s
                 sale_amount=f"{rng.randrange(0, 50000) / 100:.2f}",
             )
             made["conversions"] += 1
-    for _ in range(100 * hours):
+    for _ in range(per_hour * hours * 5 // 2):
         at = start + timedelta(seconds=rng.randrange(hours * 3600))
         make_impression(world, at, publisher=rng.choice(publishers))
         made["impressions"] += 1

@@ -54,7 +54,7 @@ def assert_daily_rows_agree(network) -> None:
 @pytest.mark.parametrize("zone", ["UTC", "Asia/Ho_Chi_Minh", "America/New_York", "Asia/Kolkata"])
 def test_days_are_the_hours_summed_in_the_network_zone(world, network, zone):
     set_timezone(network, zone)
-    make_traffic(world, T0 - timedelta(hours=30), 40)
+    make_traffic(world, T0 - timedelta(hours=30), 40, per_hour=10)
 
     run(network, T0 + timedelta(hours=12))
 
@@ -160,7 +160,7 @@ def test_reports_from_daily_rows_equal_reports_from_hourly_rows(
     world, network, group_by, monkeypatch
 ):
     set_timezone(network, "Asia/Ho_Chi_Minh")
-    make_traffic(world, T0 - timedelta(hours=50), 60)
+    make_traffic(world, T0 - timedelta(hours=50), 60, per_hour=10)
     run(network, T0 + timedelta(hours=12))
     publisher = world["publisher"].pk
     asked = [
