@@ -174,6 +174,13 @@ class ReportFilter(filters.FilterSet):
             if name in self.form.fields:
                 plain_choices(self.form.fields[name])
 
+    def option_names(self, group_by: str) -> dict[int, str]:
+        """The names the offer or publisher select already holds, by id (for the rows)."""
+        field = self.form.fields.get(group_by) if group_by in ("offer", "publisher") else None
+        if field is None:
+            return {}
+        return {pk: name for pk, name in field.widget.choices if pk != ""}
+
     def keep(self, queryset, name, value):
         return queryset  # see the module docstring: reports.query applies the choices
 

@@ -276,8 +276,11 @@ NAMED_MODELS = {
 }
 
 
-def with_names(rows: Iterable[dict], group_by: str) -> list[dict]:
-    """The rows (read) with the `name` of their offer, goal, publisher or landing page.
+def with_names(
+    rows: Iterable[dict], group_by: str, known: dict[int, str] | None = None
+) -> list[dict]:
+    """The rows (read) with the `name` of their offer, goal, publisher or landing page;
+    `known` names (the filter form's options) are not read again.
 
     Names are read after the sums, for the keys there are: joining the names into the
     aggregate makes the database carry every name through the grouping (a 30-day report by
@@ -285,8 +288,11 @@ def with_names(rows: Iterable[dict], group_by: str) -> list[dict]:
     rows = list(rows)
     if group_by not in NAMED_GROUPS:
         return rows
-    keys = {row["key"] for row in rows if row["key"] is not None}
-    names = dict(NAMED_MODELS[group_by].objects.filter(pk__in=keys).values_list("pk", "name"))
+    names = dict(known or {})
+    missing = {row["key"] for row in rows if row["key"] is not None} - set(names)
+    if missing:
+        found = NAMED_MODELS[group_by].objects.filter(pk__in=missing).values_list("pk", "name")
+        names.update(found)
     for row in rows:
         row["name"] = names.get(row["key"])
     return rows

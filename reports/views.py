@@ -44,7 +44,8 @@ def report_page(request: HttpRequest, role: str, role_scope: dict) -> HttpRespon
             # A few thousand rows at most (days, offers, publishers...): one query, sorted,
             # paged and added up in Python, instead of the aggregate three times (COUNT,
             # the page, the totals row).
-            rows = with_names(rows, args["group_by"])
+            group_by = args["group_by"]
+            rows = with_names(rows, group_by, known=report.option_names(group_by))
             totals = sum((totals_of(row) for row in rows), Totals())
         table = ReportTable(rows, role=role, group_by=args["group_by"], totals=totals)
         days = report.days()

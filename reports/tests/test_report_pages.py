@@ -179,6 +179,18 @@ def test_it_refuses_a_publisher_the_groups_and_filters_of_others(network, publis
     assert "group_by" in response.context["filter"].form.errors
 
 
+@pytest.mark.parametrize(
+    "group_by", ["date", "hour", "offer", "goal", "publisher", "landing_page", "country", "device"]
+)
+def test_every_grouping_shows_its_rows_with_names(network, owner, world, traffic, group_by):
+    body = get(network, owner, f"/manage/reports/?{MARCH}&group_by={group_by}").content.decode()
+    rows = body.split("<tbody")[1].split("</tbody>")[0]
+    assert rows.count("<tr") >= 1 and "No traffic" not in rows
+    if group_by in ("offer", "publisher"):
+        named = world["offer"].name if group_by == "offer" else "Alpha Media"
+        assert f"{named} (#" in rows  # the name from the filter's options
+
+
 def test_it_groups_dates_in_the_networks_time_zone(network, owner, world):
     late = datetime(2026, 3, 10, 23, 30, tzinfo=UTC)  # 06:30 on the 11th in Ho Chi Minh City
     make_click(world, late)
