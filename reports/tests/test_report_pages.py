@@ -289,6 +289,8 @@ def test_its_sub_id_report_matches_the_raw_clicks(network, owner, publisher_user
         ["kw-a", "USD", "2", "2", "0", "0"],
         ["kw-b", "USD", "1", "1", "0", "1"],
     ]
+    page = get(network, owner, path.replace("&export=csv", "")).content.decode()
+    assert f'<option value="{publisher.pk}" selected>{publisher.name}</option>' in page
     own_path = f"/publisher/reports/?{MARCH}&group_by=aff_sub&export=csv"
     own = csv_rows(get(network, publisher_user, own_path))
     assert [row[:3] for row in own[1:]] == [["kw-a", "USD", "2"], ["kw-b", "USD", "1"]]
