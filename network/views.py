@@ -124,7 +124,7 @@ def members(request: HttpRequest) -> HttpResponse:
         request,
         "network/members.html",
         {
-            "table": _member_table(request, queryset, paginate=True),
+            "table": _member_table(request, queryset),
             "invitations": invitations,
             "roles": Role.choices,
             "role": role,
@@ -132,12 +132,9 @@ def members(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _member_table(request: HttpRequest, queryset, paginate: bool = False) -> MemberTable:
-    if not paginate:  # a dashboard excerpt: a slice cannot be re-sorted
-        return MemberTable(queryset, orderable=False)
+def _member_table(request: HttpRequest, queryset) -> MemberTable:
     table = MemberTable(queryset.order_by("role", "user__email"))
-    if paginate:
-        configure(request, table)
+    configure(request, table)
     return table
 
 

@@ -19,11 +19,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import F, Max, Min, Model, Sum
+from django.db.models import F, Max, Min, Model
 from django.db.models.functions import TruncDate
 
 from network.models import Network
-from reports.kpis import AMOUNTS, COUNTS
+from reports.kpis import measure_sums
 from reports.models import (
     DailyAdvertiserPublisherStat,
     DailyGeoStat,
@@ -89,12 +89,11 @@ def rollup_days(network: Network, days: Iterable[date]) -> int:
 def _insert_days(
     model: type[Model], network: Network, start: datetime, end: datetime, zone: ZoneInfo
 ) -> int:
-    sums = {name: Sum(name) for name in (*COUNTS, *AMOUNTS)}
     derived = {name: F(path) for name, path in getattr(model, "DERIVED", {}).items()}
     select = (
         HourlyStat.objects.filter(network=network, hour__gte=start, hour__lt=end)
         .values("network_id", *model.DIMENSIONS, **derived, day=TruncDate("hour", tzinfo=zone))
-        .annotate(**sums)
+        .annotate(**measure_sums())
         .order_by()
     )
     query = select.query

@@ -19,17 +19,19 @@ import calendar
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.db.models import QuerySet
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
 from lib.formats import format_date, format_money, format_number, format_percent
 from network.models import Network
+from reports.filters import day_range
 from reports.kpis import Totals
-from reports.query import report_rows
+from reports.query import report_rows, with_names
 
 ByDay = dict[date, dict[str, Totals]]  # day -> currency -> sums
 
@@ -87,24 +89,34 @@ def local_today(network: Network) -> date:
     return now().astimezone(ZoneInfo(network.timezone)).date()
 
 
-def local_midnight(day: date, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(), tzinfo=zone)
+def rows_between(
+    network: Network, role_scope: dict, group_by: str, first: date, last: date, **filters
+) -> QuerySet:
+    """The role's report rows of the days [first, last] of the network's zone."""
+    start, end = day_range(first, last, ZoneInfo(network.timezone))
+    return report_rows(
+        network,
+        role_scope=role_scope,
+        group_by=group_by,
+        start=start,
+        end=end,
+        filters=filters,
+        tz=network.timezone,
+    )
+
+
+def best_rows(rows: QuerySet, group_by: str, order: str, limit: int) -> list[dict]:
+    """The first `limit` rows by `order` (descending), named, with their KPIs."""
+    best = with_names(rows.order_by(f"-{order}", "key")[:limit], group_by)
+    return [
+        {"key": row["key"], "name": row.get("name"), "totals": Totals.from_row(row)} for row in best
+    ]
 
 
 def days_of(network: Network, role_scope: dict, first: date, last: date, **filters) -> ByDay:
     """The role's sums of each day in [first, last], per currency (one grouped query)."""
-    zone = ZoneInfo(network.timezone)
-    rows = report_rows(
-        network,
-        role_scope=role_scope,
-        group_by="date",
-        start=local_midnight(first, zone),
-        end=local_midnight(last + timedelta(days=1), zone),
-        filters=filters,
-        tz=network.timezone,
-    )
     by_day: ByDay = defaultdict(dict)
-    for row in rows:
+    for row in rows_between(network, role_scope, "date", first, last, **filters):
         by_day[row["key"]][row["currency"]] = Totals.from_row(row)
     return by_day
 
@@ -175,20 +187,22 @@ def chart_days(today: date, count: int = 30) -> list[date]:
     return [today - timedelta(days=count - 1 - n) for n in range(count)]
 
 
-@dataclass(frozen=True)
-class Series:
-    label: str
-    values: list[float | None]
-    axis: str = "count"  # "count" or "money": the chart's left and right axes
-
-
-def chart_data(days: list[date], series: list[Series], currency: str | None) -> dict:
-    """What static/js/charts.js draws (through json_script): labels in the language, one
-    dataset a series."""
+def chart(network: Network, by_day: ByDay, today: date, measures: list[Measure]) -> dict:
+    """The last 30 days of these measures, for static/js/charts.js (through json_script):
+    counts on the left axis, money (in the main currency) on the right; day labels in the
+    language."""
+    days = chart_days(today)
+    currency = main_currency(network, sum_days(by_day, days[0], today))
+    datasets = []
+    for measure in measures:
+        money = measure.kind == "money"
+        values = daily_values(by_day, days, measure.value, currency if money else None)
+        axis = "money" if money else "count"
+        datasets.append({"label": str(measure.label), "data": values, "axis": axis})
     return {
         "labels": [format_date(day, style="short") for day in days],
         "currency": currency or "",
-        "datasets": [{"label": str(s.label), "data": s.values, "axis": s.axis} for s in series],
+        "datasets": datasets,
     }
 
 

@@ -155,20 +155,15 @@ class Totals:
         return _ratio(self.sale_amount, self.revenue, RATIO_PLACES)
 
 
-def _sums() -> dict[str, Sum]:
+def measure_sums() -> dict[str, Sum]:
+    """Sum(...) of every count and amount of a rollup table, named as its columns."""
     return {name: Sum(name) for name in (*COUNTS, *AMOUNTS)}
 
 
 def totals(queryset: QuerySet) -> Totals:
     """The totals of these HourlyStat rows, in one query. Money only if they share a currency."""
     sums = queryset.order_by().aggregate(
-        **_sums(), currencies=Count("currency", distinct=True), any_currency=Max("currency")
+        **measure_sums(), currencies=Count("currency", distinct=True), any_currency=Max("currency")
     )
     currency = sums["any_currency"] if sums["currencies"] == 1 else None
     return Totals.from_sums(sums, currency)
-
-
-def totals_by_currency(queryset: QuerySet) -> dict[str, Totals]:
-    """One Totals per currency of these HourlyStat rows (one query), by currency code."""
-    rows = queryset.order_by("currency").values("currency").annotate(**_sums())
-    return {row["currency"]: Totals.from_sums(row, row["currency"]) for row in rows}

@@ -40,7 +40,7 @@ from network.models import Network
 from offers.models import Goal, LandingPage, Offer
 from publishers.models import Publisher
 from reports.daily import daily_tables_zone
-from reports.kpis import AMOUNTS, COUNTS, Totals
+from reports.kpis import Totals, measure_sums, totals
 from reports.models import (
     DailyAdvertiserPublisherStat,
     DailyGeoStat,
@@ -161,10 +161,6 @@ def stats(
     return HourlyStat.objects.filter(network=network, hour__gte=start, hour__lt=end, **wanted)
 
 
-def _rollup_sums() -> dict[str, Any]:
-    return {name: Sum(name) for name in (*COUNTS, *AMOUNTS)}
-
-
 def _group_key(group_by: str, tz: str, rows: QuerySet):
     zone = ZoneInfo(tz)
     if group_by == "date":
@@ -259,7 +255,7 @@ def report_rows(
         group_by=group_by,
     )
     fields: dict[str, Any] = {"key": _group_key(group_by, tz, rollup)}
-    rows = rollup.values("currency", **fields).annotate(**_rollup_sums())
+    rows = rollup.values("currency", **fields).annotate(**measure_sums())
     # These F() name the sums above (the annotations shadow the fields).
     rows = rows.annotate(
         conversions=F("conversions_approved") + F("conversions_pending"),
@@ -311,20 +307,15 @@ def report_totals(
     """The totals of `report_rows()` with the same arguments, in one aggregate query (money
     only when every row has the same currency)."""
     filters = _clean_filters(filters)
-    if group_by in SUB_GROUPS:
-        _one_publisher(role_scope, filters)
-        clicks = _clicks(network, role_scope, start, end, filters)
-        sums = clicks.order_by().aggregate(
-            **_click_sums(),
-            currencies=Count("offer__currency", distinct=True),
-            any_currency=Max("offer__currency"),
-        )
-    else:
+    if group_by not in SUB_GROUPS:
         rollup = stats(network, role_scope=role_scope, start=start, end=end, filters=filters, tz=tz)
-        sums = rollup.order_by().aggregate(
-            **_rollup_sums(),
-            currencies=Count("currency", distinct=True),
-            any_currency=Max("currency"),
-        )
+        return totals(rollup)
+    _one_publisher(role_scope, filters)
+    clicks = _clicks(network, role_scope, start, end, filters)
+    sums = clicks.order_by().aggregate(
+        **_click_sums(),
+        currencies=Count("offer__currency", distinct=True),
+        any_currency=Max("offer__currency"),
+    )
     currency = sums["any_currency"] if sums["currencies"] == 1 else None
     return Totals.from_sums(sums, currency)

@@ -12,7 +12,7 @@ page makes a handful of queries whatever the traffic. The caps' use comes from
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -29,7 +29,8 @@ from network.models import Invitation, Network, Role
 from offers.models import Cap, Offer
 from reports import dashboards
 from reports.abtest import MIN_CLICKS, Result, Variant, Verdict, compare
-from reports.dashboards import EMPTY, Measure, Series
+from reports.dashboards import EMPTY, Measure
+from reports.filters import day_range
 from reports.kpis import Totals
 from reports.query import stats
 from reports.views_dashboard import top_rows
@@ -59,23 +60,11 @@ VERDICTS = {
 }
 
 
-def spend_chart(network: Network, by_day, today: date) -> dict:
-    days = dashboards.chart_days(today)
-    currency = dashboards.main_currency(network, dashboards.sum_days(by_day, days[0], today))
-    series = [
-        Series(_("Conversions"), dashboards.daily_values(by_day, days, lambda t: t.conversions)),
-        Series(
-            _("Spend"),
-            dashboards.daily_values(by_day, days, lambda t: t.revenue, currency),
-            "money",
-        ),
-        Series(
-            _("Pending spend"),
-            dashboards.daily_values(by_day, days, lambda t: t.pending_revenue, currency),
-            "money",
-        ),
-    ]
-    return dashboards.chart_data(days, series, currency)
+SPEND_CHART = [
+    Measure(_("Conversions"), lambda t: t.conversions, "count"),
+    Measure(_("Spend"), lambda t: t.revenue, "money"),
+    Measure(_("Pending spend"), lambda t: t.pending_revenue, "money"),
+]
 
 
 def offer_rows(network: Network, role_scope: dict, today: date) -> tuple[list, bool]:
@@ -200,12 +189,12 @@ class OfferTest:
 def landing_page_sums(network: Network, role_scope: dict, first: date, last: date) -> QuerySet:
     """The clicks and conversions of each offer's landing pages in [first, last], all offers
     in one grouped query (`stats` picks the daily table with landing pages for whole days)."""
-    zone = ZoneInfo(network.timezone)
+    start, end = day_range(first, last, ZoneInfo(network.timezone))
     rows = stats(
         network,
         role_scope=role_scope,
-        start=dashboards.local_midnight(first, zone),
-        end=dashboards.local_midnight(last + timedelta(days=1), zone),
+        start=start,
+        end=end,
         filters={},
         tz=network.timezone,
         group_by="landing_page",
@@ -273,7 +262,7 @@ def advertiser_home(request: HttpRequest) -> HttpResponse:
         {
             "company": company,
             "cards": dashboards.cards(by_day, today, ADVERTISER_MEASURES),
-            "chart": spend_chart(network, by_day, today),
+            "chart": dashboards.chart(network, by_day, today, SPEND_CHART),
             "offers": offers,
             "more_offers": more_offers,
             "pending": pending_conversions(company.pk),

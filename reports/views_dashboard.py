@@ -4,9 +4,6 @@ in reports/views_advertiser.py and reports/views_publisher.py."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from zoneinfo import ZoneInfo
-
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -19,8 +16,7 @@ from offers.models import Offer, OfferAccess
 from payouts.models import PayoutRun
 from publishers.models import Publisher
 from reports import dashboards
-from reports.dashboards import Measure, Series
-from reports.query import report_rows, with_names
+from reports.dashboards import Measure
 from tracking.models import Conversion
 
 TOP = 5
@@ -41,21 +37,8 @@ def top_rows(
     network: Network, role_scope: dict, group_by: str, first, last, order: str, limit: int = TOP
 ) -> list:
     """The best `limit` offers or publishers of [first, last] (one row per currency) by `order`."""
-    zone = ZoneInfo(network.timezone)
-    rows = report_rows(
-        network,
-        role_scope=role_scope,
-        group_by=group_by,
-        start=dashboards.local_midnight(first, zone),
-        end=dashboards.local_midnight(last + timedelta(days=1), zone),
-        filters={},
-        tz=network.timezone,
-    )
-    best = with_names(rows.order_by(f"-{order}", "key")[:limit], group_by)
-    return [
-        {"name": row["name"], "key": row["key"], "totals": dashboards.Totals.from_row(row)}
-        for row in best
-    ]
+    rows = dashboards.rows_between(network, role_scope, group_by, first, last)
+    return dashboards.best_rows(rows, group_by, order, limit)
 
 
 def waiting_decisions() -> list[dict]:
@@ -101,20 +84,12 @@ def latest_conversions() -> QuerySet:
     return Conversion.objects.select_related("offer", "publisher", "goal").order_by("-id")[:LATEST]
 
 
-def admin_chart(network: Network, by_day, today) -> dict:
-    days = dashboards.chart_days(today)
-    currency = dashboards.main_currency(network, dashboards.sum_days(by_day, days[0], today))
-
-    def per_day(measure, in_currency=None):
-        return dashboards.daily_values(by_day, days, measure, in_currency)
-
-    series = [
-        Series(_("Clicks"), per_day(lambda t: t.clicks)),
-        Series(_("Conversions"), per_day(lambda t: t.conversions)),
-        Series(_("Revenue"), per_day(lambda t: t.revenue, currency), "money"),
-        Series(_("Profit"), per_day(lambda t: t.profit, currency), "money"),
-    ]
-    return dashboards.chart_data(days, series, currency)
+ADMIN_CHART = [
+    Measure(_("Clicks"), lambda t: t.clicks, "count"),
+    Measure(_("Conversions"), lambda t: t.conversions, "count"),
+    Measure(_("Revenue"), lambda t: t.revenue, "money"),
+    Measure(_("Profit"), lambda t: t.profit, "money"),
+]
 
 
 @role_required(*ADMINS)
@@ -130,7 +105,7 @@ def admin_home(request: HttpRequest) -> HttpResponse:
         "reports/dashboard/admin.html",
         {
             "cards": dashboards.cards(by_day, today, ADMIN_MEASURES),
-            "chart": admin_chart(network, by_day, today),
+            "chart": dashboards.chart(network, by_day, today, ADMIN_CHART),
             "top_offers": top_rows(network, {}, "offer", month, today, "revenue"),
             "top_publishers": top_rows(network, {}, "publisher", month, today, "revenue"),
             "decisions": waiting_decisions(),

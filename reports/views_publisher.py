@@ -9,7 +9,6 @@ instead (the figures would all be empty).
 from __future__ import annotations
 
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.db.models import Sum
@@ -29,9 +28,8 @@ from payouts.models import PayoutLine
 from payouts.statements import Amount
 from publishers.models import Publisher
 from reports import dashboards
-from reports.dashboards import Measure, Series
+from reports.dashboards import Measure
 from reports.kpis import Totals
-from reports.query import report_rows, with_names
 
 TOP = 5
 SUB_ROWS = 10
@@ -61,26 +59,6 @@ class QuickLinkForm(forms.Form):
         self.fields["offer"].queryset = Offer.objects.runnable_by(publisher).order_by("name")
 
 
-def rows_of(network: Network, publisher: Publisher, group_by: str, first: date, last: date):
-    zone = ZoneInfo(network.timezone)
-    return report_rows(
-        network,
-        role_scope={"publisher_id": publisher.pk},
-        group_by=group_by,
-        start=dashboards.local_midnight(first, zone),
-        end=dashboards.local_midnight(last + timedelta(days=1), zone),
-        filters={},
-        tz=network.timezone,
-    )
-
-
-def table_rows(rows, group_by: str, order: str, limit: int) -> list[dict]:
-    return [
-        {"key": row["key"], "name": row.get("name"), "totals": Totals.from_row(row)}
-        for row in with_names(rows.order_by(f"-{order}", "key")[:limit], group_by)
-    ]
-
-
 def best_offers_for(network: Network, publisher: Publisher, today: date) -> list[dict]:
     """The offers they may run or apply to, by what a click earned across the network in the
     last 30 days (EPC): where their traffic is likely to earn most."""
@@ -88,16 +66,8 @@ def best_offers_for(network: Network, publisher: Publisher, today: date) -> list
     if not visible:
         return []
     first = today - timedelta(days=29)
-    zone = ZoneInfo(network.timezone)
-    rows = report_rows(
-        network,
-        role_scope={},
-        group_by="offer",
-        start=dashboards.local_midnight(first, zone),
-        end=dashboards.local_midnight(today + timedelta(days=1), zone),
-        filters={},
-        tz=network.timezone,
-    ).filter(offer_id__in=list(visible))
+    rows = dashboards.rows_between(network, {}, "offer", first, today)
+    rows = rows.filter(offer_id__in=list(visible))
     ranked = sorted(
         ((Totals.from_row(row), visible[row["key"]]) for row in rows if row["clicks"]),
         key=lambda pair: (pair[0].epc or 0, pair[0].clicks),
@@ -125,20 +95,12 @@ def paid_to_date(publisher: Publisher) -> list[Amount]:
     return [Amount(row["currency"], row["total"]) for row in rows]
 
 
-def publisher_chart(network: Network, by_day, today: date) -> dict:
-    days = dashboards.chart_days(today)
-    currency = dashboards.main_currency(network, dashboards.sum_days(by_day, days[0], today))
-
-    def per_day(measure, in_currency=None):
-        return dashboards.daily_values(by_day, days, measure, in_currency)
-
-    series = [
-        Series(_("Clicks"), per_day(lambda t: t.clicks)),
-        Series(_("Conversions"), per_day(lambda t: t.conversions)),
-        Series(_("Earnings"), per_day(lambda t: t.payout, currency), "money"),
-        Series(_("Pending earnings"), per_day(lambda t: t.pending_payout, currency), "money"),
-    ]
-    return dashboards.chart_data(days, series, currency)
+PUBLISHER_CHART = [
+    Measure(_("Clicks"), lambda t: t.clicks, "count"),
+    Measure(_("Conversions"), lambda t: t.conversions, "count"),
+    Measure(_("Earnings"), lambda t: t.payout, "money"),
+    Measure(_("Pending earnings"), lambda t: t.pending_payout, "money"),
+]
 
 
 def dashboard_context(request: HttpRequest, link_form: QuickLinkForm, link: str) -> dict:
@@ -151,16 +113,21 @@ def dashboard_context(request: HttpRequest, link_form: QuickLinkForm, link: str)
     return {
         "publisher": publisher,
         "cards": dashboards.cards(by_day, today, PUBLISHER_MEASURES),
-        "chart": publisher_chart(network, by_day, today),
+        "chart": dashboards.chart(network, by_day, today, PUBLISHER_CHART),
         "pending": statements.pending_earnings(publisher),
         "owed": owed,
         "paid": paid_to_date(publisher),
         "next_payouts": statements.next_payouts(network, publisher, owed),
-        "by_offer": table_rows(
-            rows_of(network, publisher, "offer", month, today), "offer", "payout", 10
+        "by_offer": dashboards.best_rows(
+            dashboards.rows_between(network, role_scope, "offer", month, today),
+            "offer",
+            "payout",
+            10,
         ),
-        "by_sub": table_rows(
-            rows_of(network, publisher, "aff_sub", today - timedelta(days=SUB_DAYS - 1), today),
+        "by_sub": dashboards.best_rows(
+            dashboards.rows_between(
+                network, role_scope, "aff_sub", today - timedelta(days=SUB_DAYS - 1), today
+            ),
             "aff_sub",
             "clicks",
             SUB_ROWS,

@@ -9,7 +9,7 @@ import pytest
 from django_scopes import scope
 
 from conftest import make_world
-from reports.kpis import Totals, totals, totals_by_currency
+from reports.kpis import Totals, totals
 from reports.models import HourlyStat
 
 D = Decimal
@@ -142,12 +142,3 @@ def test_totals_is_one_query_and_refuses_to_add_currencies(stats, django_assert_
         D("0.1357"),  # 20.35 / 150
     )
     assert (nothing.clicks, nothing.cr, nothing.currency) == (0, None, None)
-
-
-def test_totals_by_currency(stats, django_assert_num_queries):
-    with scope(network=stats), django_assert_num_queries(1):
-        by_currency = totals_by_currency(HourlyStat.objects.all())
-    assert list(by_currency) == ["USD", "VND"]
-    assert (by_currency["USD"].clicks, by_currency["USD"].revenue) == (150, D("40.75"))
-    assert (by_currency["VND"].clicks, by_currency["VND"].revenue) == (20, D("150000"))
-    assert by_currency["VND"].epc == D("3750.00")  # 75000 / 20
