@@ -18,14 +18,15 @@ from django_scopes import scopes_disabled
 from tracking.buffer import BUFFER_KEY, COLUMNS, PROCESSING_KEY, client, decode
 from tracking.models import Click
 
+# Takes up to ARGV[1] clicks off the buffer onto the processing list, atomically, in a few
+# commands whatever the batch size (RPUSH in slices: Lua's unpack takes at most ~8000 values).
 MOVE_SCRIPT = """
-local out = {}
-for i = 1, tonumber(ARGV[1]) do
-  local item = redis.call('LMOVE', KEYS[1], KEYS[2], 'LEFT', 'RIGHT')
-  if not item then break end
-  out[#out + 1] = item
+local items = redis.call('LRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+for first = 1, #items, 1000 do
+  redis.call('RPUSH', KEYS[2], unpack(items, first, math.min(first + 999, #items)))
 end
-return out
+if #items > 0 then redis.call('LTRIM', KEYS[1], #items, -1) end
+return items
 """
 LOCK_KEY = "clicks:drainer"
 WAIT_SECONDS = 3.0

@@ -21,8 +21,15 @@ class Click(models.Model):
     id = models.CharField(primary_key=True, max_length=32)
     # No foreign-key constraints in the database: every COPY row would pay five index
     # lookups. The click path only writes ids it has just read, and Django still PROTECTs.
+    # Nor single-column indexes where nothing looks clicks up by that column alone: the
+    # composite indexes below start with the network, and a landing page or creative is
+    # never deleted through its clicks (DO_NOTHING). Each index costs every COPY row.
     network = models.ForeignKey(
-        "network.Network", on_delete=models.PROTECT, related_name="+", db_constraint=False
+        "network.Network",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     offer = models.ForeignKey(
         "offers.Offer", on_delete=models.PROTECT, related_name="clicks", db_constraint=False
@@ -37,6 +44,7 @@ class Click(models.Model):
         on_delete=models.DO_NOTHING,
         related_name="+",
         db_constraint=False,
+        db_index=False,
     )
     creative = models.ForeignKey(
         "offers.Creative",
@@ -45,6 +53,7 @@ class Click(models.Model):
         on_delete=models.DO_NOTHING,
         related_name="+",
         db_constraint=False,
+        db_index=False,
     )
     aff_sub = models.CharField(max_length=255, blank=True)
     aff_sub2 = models.CharField(max_length=255, blank=True)

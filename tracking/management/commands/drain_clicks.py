@@ -10,6 +10,8 @@ from django.core.management.base import BaseCommand
 from tracking.buffer import client
 from tracking.drain import LOCK_KEY, buffered, drain_once
 
+# After a batch that was not full, wait a moment: fewer, larger COPYs cost PostgreSQL less
+# per click than a transaction per handful (a postback waits that long at most for its click).
 IDLE_SECONDS = 0.2
 
 
@@ -32,7 +34,7 @@ class Command(BaseCommand):
             while True:
                 written = drain_once(settings.CLICK_DRAIN_BATCH)
                 lock.extend(120, replace_ttl=True)
-                if written == 0:
-                    if once:
-                        return
+                if written == 0 and once:
+                    return
+                if written < settings.CLICK_DRAIN_BATCH:
                     time.sleep(IDLE_SECONDS)
