@@ -6,6 +6,7 @@ change without its audit row cannot be committed.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -50,6 +51,15 @@ class AuditEntry(models.Model):
         return f"{self.actor_label} {self.action} {self.object_repr}"
 
 
+# How the actor acted when not through the portal's pages, e.g. "API key 1a2b3c4d": set by
+# the API for the length of a request, added to the actor label of every entry it writes.
+_acting_via: ContextVar[str] = ContextVar("audit_acting_via", default="")
+
+
+def acting_via(label: str) -> None:
+    _acting_via.set(label)
+
+
 def record(
     *,
     network: Network,
@@ -64,7 +74,7 @@ def record(
     return AuditEntry.objects.create(
         network=network,
         actor=actor,
-        actor_label=actor_label or (actor.email if actor else "system"),
+        actor_label=_label(actor, actor_label),
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
@@ -73,3 +83,9 @@ def record(
         to_state=to_state,
         reason=reason,
     )
+
+
+def _label(actor: User | None, given: str) -> str:
+    label = given or (actor.email if actor else "system")
+    via = _acting_via.get()
+    return (f"{label} via {via}" if via else label)[:200]

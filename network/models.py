@@ -333,3 +333,7 @@ class Invitation(models.Model):
 
     def accept_url(self) -> str:
         return self.network.absolute_url(f"/invitations/{self.key}/")
+
+
+from network.api_keys import ApiKey  # noqa: E402, F401  (model lives in its own module)
+from network.idempotency import IdempotencyRecord  # noqa: E402, F401  (own module)

@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from advertisers import views as advertisers
 from network import views
+from network import views_api_keys as api_keys
 from publishers import views as publishers
 from reports import views_advertiser as advertiser_dashboard
 from reports import views_dashboard as dashboard
@@ -50,7 +51,14 @@ urlpatterns = [
     path("", include("tracking.urls_portal")),
     path("", include("payouts.urls")),
     path("", include("reports.urls")),
+    path("account/api-keys/", api_keys.api_keys, name="api_keys"),
+    path(
+        "account/api-keys/<int:key_id>/revoke/",
+        api_keys.api_key_revoke_view,
+        name="api_key_revoke",
+    ),
     path("accounts/", include("allauth.urls")),
+    path("api/", include("network.api_urls")),
 ]
 
 # Uploaded creatives in development; production serves MEDIA_ROOT from the web server.

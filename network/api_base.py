@@ -1,0 +1,110 @@
+"""What every API viewset shares: the rows it may see, the ids it accepts, idempotent POSTs.
+
+`TenantViewSet` owns `get_queryset()`: it asks the subclass for the rows the caller's role may
+see (`visible(membership)`) and always narrows them to the request's network. A subclass that
+defines `get_queryset` (or a class-level `queryset`) is refused when the class is created, so
+none can bypass it. Roles are declared per action in `roles`; an action not listed there is
+refused (fail closed). Policies (permission, pages, errors, rate limits): network.api_policy.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.db.models import QuerySet
+from rest_framework import serializers, status, viewsets
+from rest_framework.response import Response
+
+from network import api_idempotency as idempotency
+from network import audit
+from network.api_keys import ApiKey
+from network.api_policy import IpThrottledFirst, MemberOfNetwork, membership_of
+from network.models import ADMIN_ROLES, Membership, Role
+
+ADMINS = tuple(ADMIN_ROLES)
+EVERYONE = (*ADMINS, Role.ADVERTISER, Role.PUBLISHER)
+
+
+class TenantViewSet(IpThrottledFirst, viewsets.GenericViewSet):
+    """Base of every API viewset: tenant and role filtering that subclasses cannot skip."""
+
+    roles: ClassVar[dict[str, tuple[str, ...]]] = {}
+    permission_classes = [MemberOfNetwork]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "get_queryset" in cls.__dict__ or "queryset" in cls.__dict__:
+            raise TypeError(f"{cls.__name__}: define visible(membership), not get_queryset")
+
+    @classmethod
+    def allowed_roles(cls, action: str | None) -> tuple[str, ...]:
+        return cls.roles.get(action or "", ())
+
+    @property
+    def membership(self) -> Membership:
+        return membership_of(self.request)
+
+    def visible(self, membership: Membership) -> QuerySet:
+        """The rows this member's role may see (the network filter is added after)."""
+        raise NotImplementedError
+
+    def get_queryset(self) -> QuerySet:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no caller
+            return self.visible_model().objects.none()
+        network = self.request._request.network
+        return self.visible(self.membership).filter(network=network)
+
+    def visible_model(self):
+        return self.get_serializer_class().Meta.model
+
+    def initial(self, request, *args, **kwargs) -> None:
+        self.idempotency = None
+        super().initial(request, *args, **kwargs)  # authentication, roles, rate limits
+        if isinstance(request.auth, ApiKey):  # audit rows say the change came through a key
+            audit.acting_via(f"API key {request.auth.prefix}")
+        if request.method == "POST":
+            self.idempotency = idempotency.claim(request)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, idempotency.Replay):
+            return exc.response
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        audit.acting_via("")
+        if getattr(self, "idempotency", None) is not None:
+            idempotency.settle(self.idempotency, response)
+            self.idempotency = None
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class NetworkRelatedField(serializers.PrimaryKeyRelatedField):
+    """An id the caller submits: it must name a row of the request's network that the
+    caller's role may use (`limit(rows, membership)`), else "does not exist"."""
+
+    def __init__(self, model, limit=None, **kwargs: Any) -> None:
+        self.model, self.limit = model, limit
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        request = self.context["request"]
+        rows = self.model.objects.filter(network=request._request.network)
+        if self.limit is not None:
+            rows = self.limit(rows, membership_of(request))
+        return rows
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every 4xx answer (for the schema)."""
+
+    class Detail(serializers.Serializer):
+        status = serializers.IntegerField()
+        code = serializers.CharField()
+        message = serializers.CharField()
+        fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+    error = Detail()
+
+
+def created(data: Any) -> Response:
+    return Response(data, status=status.HTTP_201_CREATED)
