@@ -171,6 +171,7 @@ def make_world(network: Network, admin: User, *, money: bool = True) -> dict[str
     """
     from django_scopes import scope
 
+    from network.api_keys import api_key_create
     from network.services import invitation_create
     from offers.models import (
         Cap,
@@ -185,6 +186,7 @@ def make_world(network: Network, admin: User, *, money: bool = True) -> dict[str
         TierPayout,
     )
     from publishers.postbacks import PostbackEndpoint
+    from webhooks.models import WebhookDelivery, WebhookEndpoint
 
     with scope(network=network):
         advertiser = Advertiser.objects.first() or Advertiser.objects.create(
@@ -260,6 +262,18 @@ def make_world(network: Network, admin: User, *, money: bool = True) -> dict[str
         invitation = invitation_create(
             network=network, invited_by=admin, email=f"new@{network.slug}.example", role="manager"
         )
+        api_key, _raw = api_key_create(network=network, user=admin, name="World key")
+        # Subscribed to nothing: other tests' events send no webhooks.
+        webhook_endpoint = WebhookEndpoint.objects.create(
+            network=network, url="https://hooks.example/in", events=[]
+        )
+        webhook_delivery = WebhookDelivery.objects.create(
+            network=network,
+            endpoint=webhook_endpoint,
+            event="ping",
+            payload={"type": "ping"},
+            state="delivered",
+        )
         # money=False for tests of the runs and invoices themselves, which count from zero.
         payout_run, payout_line, invoice = (
             make_money(network, advertiser, applicant) if money else (None, None, None)
@@ -276,7 +290,10 @@ def make_world(network: Network, admin: User, *, money: bool = True) -> dict[str
         "payout_override": override,
         "offer_access": access,
         "invitation": invitation,
+        "api_key": api_key,
         "postback_endpoint": postback_endpoint,
+        "webhook_endpoint": webhook_endpoint,
+        "webhook_delivery": webhook_delivery,
         "payout_run": payout_run,
         "payout_line": payout_line,
         "invoice": invoice,

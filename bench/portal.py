@@ -28,6 +28,7 @@ ENV = {
     "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER", "redis://127.0.0.1:6379/8"),
     "BENCH_CEILING": "1",
     "SESSION_COOKIE_SECURE": "0",
+    "SECURE_SSL_REDIRECT": "0",  # plain http on the loopback: no TLS to redirect to
     "CSRF_COOKIE_SECURE": "0",
     "LOG_LEVEL": "WARNING",
     "DJANGO_SETTINGS_MODULE": "network.settings",

@@ -1,7 +1,8 @@
-"""The one way the portal calls a URL a user typed (publisher postbacks).
+"""The one way the portal calls a URL a user typed (publisher postbacks, network webhooks).
 
-`fetch(url)` sends one GET and reports what happened; it never raises for a network problem.
-Guards against server-side request forgery:
+`fetch(url)` sends one GET, `post(url, body, headers=...)` one POST; each reports what
+happened and never raises for a network problem. `check_url(url)` says, without calling,
+whether a URL would be refused (for a form). Guards against server-side request forgery:
 
 - http and https only; no user:password@ in the URL;
 - the host is resolved once, and every address it resolves to must be public (not loopback,
@@ -73,6 +74,7 @@ class Outcome:
     elapsed_ms: int
     error: str | None
     final_url: str  # the URL requested: redirects are not followed, so it is also the last
+    body: bytes = b""  # the start of the answer's body (at most MAX_BODY_BYTES)
 
     @property
     def ok(self) -> bool:
@@ -174,29 +176,68 @@ def connect(infos: list[tuple], deadline: float) -> socket.socket:
     raise last_error
 
 
+def target(url: str) -> tuple:
+    """(parts, ASCII host, port) of an http(s) URL; Refused for anything else."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise Refused("only http:// and https:// URLs are allowed")
+    if parts.username is not None or parts.password is not None:
+        raise Refused("credentials in the URL are not allowed")
+    host = parts.hostname
+    if not host:
+        raise Refused("the URL has no host")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    ascii_host = host if _is_ip(host) else host.encode("idna").decode("ascii")
+    return parts, ascii_host, port
+
+
+def check_url(url: str) -> None:
+    """Raise Refused when a call to url would be refused now (the address is checked again on
+    every call); OSError when the name does not resolve; ValueError for a malformed URL."""
+    _parts, host, port = target(url)
+    resolve(host, port)
+
+
 def fetch(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> Outcome:
     """GET url once, safely. Network problems and refusals come back as Outcome.error."""
+    return _call("GET", url, timeout=timeout)
+
+
+def post(
+    url: str,
+    body: bytes,
+    *,
+    headers: dict[str, str] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> Outcome:
+    """POST body to url once, with the same guards as fetch(). `headers` are added to Host,
+    User-Agent, Accept and Connection (a User-Agent given here replaces ours; Host cannot be
+    replaced). Outcome.body holds the start of the answer."""
+    return _call("POST", url, body=body, headers=headers or {}, timeout=timeout)
+
+
+def _call(
+    method: str,
+    url: str,
+    *,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float,
+) -> Outcome:
     started = time.monotonic()
     deadline = started + timeout
     timer: threading.Timer | None = None
     timed_out = threading.Event()
     sock: socket.socket | None = None
 
-    def outcome(status: int | None = None, error: str | None = None) -> Outcome:
+    def outcome(status: int | None = None, error: str | None = None, data: bytes = b"") -> Outcome:
         elapsed = round((time.monotonic() - started) * 1000)
-        return Outcome(status_code=status, elapsed_ms=elapsed, error=error, final_url=url)
+        return Outcome(
+            status_code=status, elapsed_ms=elapsed, error=error, final_url=url, body=data
+        )
 
     try:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https"):
-            raise Refused("only http:// and https:// URLs are allowed")
-        if parts.username is not None or parts.password is not None:
-            raise Refused("credentials in the URL are not allowed")
-        host = parts.hostname
-        if not host:
-            raise Refused("the URL has no host")
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        ascii_host = host if _is_ip(host) else host.encode("idna").decode("ascii")
+        parts, ascii_host, port = target(url)
         infos = resolve(ascii_host, port)
         sock = connect(infos, deadline)
 
@@ -213,7 +254,9 @@ def fetch(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> Outcome:
         if parts.scheme == "https":
             context = ssl.create_default_context()
             sock = context.wrap_socket(sock, server_hostname=ascii_host)
-        status = _exchange(sock, parts, ascii_host, port)
+        status, data = _exchange(
+            sock, parts, ascii_host, port, method=method, body=body, headers=headers or {}
+        )
         if timed_out.is_set():  # cut off mid-answer: what was parsed is not to be trusted
             raise TimeoutError
     except Refused as exc:
@@ -227,30 +270,32 @@ def fetch(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> Outcome:
             timer.cancel()
         if sock is not None:
             sock.close()
-    return outcome(status=status)
+    return outcome(status=status, data=data)
 
 
-def _exchange(sock: socket.socket, parts, host: str, port: int) -> int:
+def _exchange(
+    sock: socket.socket,
+    parts,
+    host: str,
+    port: int,
+    *,
+    method: str = "GET",
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, bytes]:
     default_port = 443 if parts.scheme == "https" else 80
     name = f"[{host}]" if ":" in host else host
     host_header = name if port == default_port else f"{name}:{port}"
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     connection = http.client.HTTPConnection(host, port)
     connection.sock = sock  # already connected to the checked address: no second lookup
     try:
-        connection.request(
-            "GET",
-            target,
-            headers={
-                "Host": host_header,
-                "User-Agent": USER_AGENT,
-                "Accept": "*/*",
-                "Connection": "close",
-            },
-        )
+        sent = {"User-Agent": USER_AGENT, "Accept": "*/*"}
+        sent.update({k: v for k, v in (headers or {}).items() if k.lower() != "host"})
+        sent.update({"Host": host_header, "Connection": "close"})
+        connection.request(method, path, body=body, headers=sent)
         response = connection.getresponse()
-        response.read(MAX_BODY_BYTES)
-        return response.status
+        return response.status, response.read(MAX_BODY_BYTES)
     finally:
         connection.close()
 

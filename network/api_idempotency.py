@@ -42,12 +42,29 @@ class Replay(Exception):
 
 
 def fingerprint(request) -> str:
+    """Method, path and body. A multipart body is hashed by its fields and files' contents, not
+    its bytes: a client's retry of the same upload comes with another boundary."""
     django_request = request._request
     digest = hashlib.sha256()
     for part in (django_request.method, django_request.get_full_path()):
         digest.update(part.encode() + b"\0")
-    digest.update(django_request.body)
+    if django_request.content_type == "multipart/form-data":
+        for name, value in sorted(request.data.lists()):
+            digest.update(name.encode() + b"\0")
+            for item in value:
+                digest.update(_content(item) + b"\0")
+    else:
+        digest.update(django_request.body)
     return digest.hexdigest()
+
+
+def _content(item) -> bytes:
+    if hasattr(item, "chunks"):  # an uploaded file: its name and bytes
+        item.seek(0)
+        content = hashlib.sha256(b"".join(item.chunks())).hexdigest()
+        item.seek(0)
+        return f"{item.name}:{content}".encode()
+    return str(item).encode()
 
 
 def claim(request) -> IdempotencyRecord | None:

@@ -45,7 +45,11 @@ class AuditEntry(models.Model):
     class Meta:
         app_label = "network"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["network", "object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["network", "object_type", "object_id"]),
+            # The audit pages: a network's entries newest first, paged (`ordering` above).
+            models.Index(fields=["network", "created_at", "id"], name="audit_network_created"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.actor_label} {self.action} {self.object_repr}"

@@ -68,6 +68,11 @@ app.conf.beat_schedule = {
         "task": "payouts.tasks.monthly_payouts_everywhere",
         "schedule": crontab(minute=5),
     },
+    # Webhook deliveries whose next attempt is due (retries are hours apart: no countdowns).
+    "retry-webhooks": {
+        "task": "webhooks.tasks.retry_due_webhooks",
+        "schedule": 60.0,
+    },
 }
 
 app.autodiscover_tasks()

@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_tables2",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "network",
     "advertisers",
     "publishers",
@@ -74,12 +77,17 @@ INSTALLED_APPS = [
     "tracking",
     "payouts",
     "reports",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers /healthz (any host) and the tracking endpoints itself, on a lean route: the
+    # middleware below it runs for portal pages only.
     "network.middleware.TenantMiddleware",
+    "network.logs.RequestLogMiddleware",
+    "network.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -123,10 +131,11 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+SILENCED_SYSTEM_CHECKS: list[str] = []
 if "sqlite" in DATABASES["default"]["ENGINE"]:
     # The embedded default for `make run`: the ledger account's NULLS NOT DISTINCT constraint
     # and the entries' covering index are PostgreSQL features, which CI and production use.
-    SILENCED_SYSTEM_CHECKS = ["models.W040", "models.W047"]
+    SILENCED_SYSTEM_CHECKS += ["models.W040", "models.W047"]
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
@@ -170,12 +179,25 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Affiliate portal] "
 ACCOUNT_RATE_LIMITS = {
-    # allauth's defaults, stated so that they are visible and reviewed.
+    # allauth's defaults, stated so that they are visible and reviewed. The Django admin's
+    # login goes through allauth's too (network/urls_platform.py), so these cover it.
+    # Every login POST from one IP, whatever its outcome: past it allauth answers 429.
+    "login": "30/m/ip",
+    # Wrong passwords (and wrong two-factor codes, keyed by user): per IP, and per account,
+    # the key being the email on whichever of our hosts (network.adapters). Past it the form
+    # refuses even the right password.
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
 }
+# Behind a proxy the client's address is the proxy's unless allauth reads X-Forwarded-For:
+# one shared address would put every visitor in the same rate-limit bucket.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if env_bool("BEHIND_PROXY") else 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Affiliate portal")
 
@@ -247,17 +269,50 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
-# Security: secure cookies and HSTS outside development.
+# Security (README "Security"). SecurityMiddleware runs before TenantMiddleware, so its
+# headers (HSTS over https, nosniff, Referrer-Policy, Cross-Origin-Opener-Policy) are on every
+# response, tracking's too. X-Frame-Options and the Content-Security-Policy come after it: on
+# portal pages only, since an advertiser embeds the conversion pixel's iframe.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# No script reads the CSRF cookie: htmx sends the token from the page (hx-headers on <body>).
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+# The header (META name) a TLS-terminating proxy sets to "https"; only behind such a proxy.
+SECURE_PROXY_SSL_HEADER = (
+    (env_str("PROXY_SSL_HEADER", "HTTP_X_FORWARDED_PROTO"), "https")
+    if env_bool("BEHIND_PROXY")
+    else None
+)
+# Portal pages move to https; tracking links and postbacks keep working over http (a
+# redirect would lose a POSTed postback), and so does a load balancer's /healthz probe.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not (DEBUG or TESTING))
+SECURE_REDIRECT_EXEMPT = [r"^aff_(c|lsr|goal|l|i)/?$", r"^healthz/?$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+# Off by default: HSTS is sent on the networks' custom domains too, and `preload` there would
+# let anyone put a customer's domain on the browsers' preload list. Turn it on for a
+# deployment without custom domains; off, its deploy check (W021) is silenced on purpose.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# network.security: our own static files only; no inline script or style (README "Security").
+# The dict has the shape of Django 6's SECURE_CSP, so an upgrade can drop our middleware.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
@@ -280,11 +335,82 @@ CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER")
 CLICK_DRAIN_BATCH = env_int("CLICK_DRAIN_BATCH", 5000)
 BENCH_CEILING = env_bool("BENCH_CEILING")  # adds /bench/redirect for make bench-clicks
 
+# One JSON object per line on stderr (network.logs) unless DEBUG; LOG_FORMAT=text|json.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    sys.exit(f"LOG_FORMAT must be json or text; got {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "network.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}
+
+# The REST API (network/api_*.py, each app's api.py). Rates: per API key and per client IP,
+# counted in the shared cache; README's API section explains them.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "network.api_auth.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["network.api_policy.MemberOfNetwork"],
+    # Per IP comes first, before the credentials: network.api_policy.IpThrottledFirst.
+    "DEFAULT_THROTTLE_CLASSES": ["network.api_policy.PerKeyThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_key": env_str("API_RATE_PER_KEY", "1200/min"),
+        "api_ip": env_str("API_RATE_PER_IP", "3000/min"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "network.api_policy.CursorPage",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "network.api_policy.error_response",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Affiliate network API",
+    "DESCRIPTION": (
+        "The API of one network, on the network's own host. Authenticate with "
+        "`Authorization: Api-Key <key>` (create keys under Account > API keys); the key acts "
+        "with its owner's role in the network."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "network.api_docs.complete_docs",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        # Several models have a "status" (and goals two terms types): one name per choice set.
+        "OfferStatusEnum": "offers.models.Offer.Status",
+        "ConversionStatusEnum": "tracking.models.Conversion.Status",
+        "InvoiceStatusEnum": "payouts.models.Invoice.Status",
+        "GoalTypeEnum": "offers.rules.GoalType",
+        "DecisionStatusEnum": "advertisers.api_serializers.DECISION_STATUSES",
+        "PublisherStatusEnum": "publishers.models.Publisher.Status",
+        "AdvertiserStatusEnum": "advertisers.models.Advertiser.Status",
+        "OfferAccessStatusEnum": "offers.models.OfferAccess.Status",
+        "PayoutRunStatusEnum": "payouts.models.PayoutRun.Status",
+        "PayoutLineStatusEnum": "payouts.models.PayoutLine.Status",
+        "AdminOfferMoveEnum": "network.api_admin_serializers.ADMIN_OFFER_MOVES",
+    },
 }
 
 # Money. The fault test sets a pause inside the payout run's transaction to kill the worker

@@ -7,6 +7,7 @@ from django.urls import include, path
 from advertisers import views as advertisers
 from network import views
 from network import views_api_keys as api_keys
+from network import views_audit as audit
 from publishers import views as publishers
 from reports import views_advertiser as advertiser_dashboard
 from reports import views_dashboard as dashboard
@@ -40,10 +41,14 @@ urlpatterns = [
         name="publisher_review",
     ),
     path("manage/advertisers/", advertisers.advertiser_list, name="advertiser_list"),
+    path("manage/webhooks/", include("webhooks.urls")),
+    path("manage/audit/", audit.admin_audit, name="admin_audit"),
     # Advertisers and publishers
     path("advertiser/", advertiser_dashboard.advertiser_home, name="advertiser_home"),
     path("publisher/", publisher_dashboard.publisher_home, name="publisher_home"),
     path("publisher/profile/", publishers.edit_profile, name="publisher_profile"),
+    path("advertiser/audit/", audit.advertiser_audit, name="advertiser_audit"),
+    path("publisher/audit/", audit.publisher_audit, name="publisher_audit"),
     path("manage/", include("offers.urls_admin")),
     path("advertiser/offers/", include("offers.urls_advertiser")),
     path("publisher/offers/", include("offers.urls_publisher")),
@@ -53,7 +58,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("account/api-keys/", api_keys.api_keys, name="api_keys"),
     path(
-        "account/api-keys/<int:key_id>/revoke/",
+        "account/api-keys/<int:api_key_id>/revoke/",
         api_keys.api_key_revoke_view,
         name="api_key_revoke",
     ),

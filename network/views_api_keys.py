@@ -50,10 +50,10 @@ def api_keys(request: HttpRequest) -> HttpResponse:
     return render(request, "network/api_keys.html", context)
 
 
-@require_POST
 @role_required(*ALL_ROLES)
-def api_key_revoke_view(request: HttpRequest, key_id: int) -> HttpResponse:
-    key = get_object_or_404(keys_shown_to(request), pk=key_id)
+@require_POST
+def api_key_revoke_view(request: HttpRequest, api_key_id: int) -> HttpResponse:
+    key = get_object_or_404(keys_shown_to(request), pk=api_key_id)
     api_key_revoke(key=key, actor=request.user)
     messages.success(request, _("Key %(name)s revoked.") % {"name": key.name})
     return redirect("api_keys")

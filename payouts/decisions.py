@@ -24,6 +24,7 @@ from offers.models import Offer
 from payouts import ledger
 from payouts.models import LedgerTransaction
 from tracking.models import Conversion
+from webhooks import events as webhooks
 
 Status = Conversion.Status
 ALLOWED = {
@@ -127,6 +128,14 @@ def conversion_decide(
         from_state=from_status,
         to_state=to_status,
         reason=reason,
+    )
+    webhooks.emit(
+        network.pk,
+        "conversion.status_changed",
+        conversion,
+        previous_status=from_status,
+        reason=reason,
+        changed_by=actor.name,
     )
     return conversion
 

@@ -28,6 +28,7 @@ from network import audit
 from network.models import Network, User
 from payouts import ledger
 from payouts.models import Account, LedgerTransaction, PaymentDetails, PayoutLine, PayoutRun
+from webhooks import events as webhooks
 
 PAYMENT_HOLD = timedelta(hours=48)
 logger = logging.getLogger(__name__)
@@ -255,6 +256,7 @@ def payout_run_approve(network: Network, run_id: int, *, actor: User) -> PayoutR
         from_state=PayoutRun.Status.REVIEW,
         to_state=run.status,
     )
+    webhooks.emit(network.pk, "payout_run.approved", run)
     transaction.on_commit(lambda: notify_publishers(network, run, "approved"))
     return run
 
@@ -353,3 +355,4 @@ def pay_line(network: Network, line: PayoutLine, reference: str, actor: User) ->
         to_state=PayoutLine.Status.PAID,
         reason=reference,
     )
+    webhooks.emit(network.pk, "payout_line.paid", line)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from network import audit
 from network.models import Membership, Network, Role, User
 from publishers.models import Publisher
+from webhooks import events as webhooks
 
 
 class ApplicationError(Exception):
@@ -34,6 +35,7 @@ def publisher_apply(*, network: Network, user: User, **profile) -> Publisher:
         obj=publisher,
         to_state=publisher.status,
     )
+    webhooks.emit(network.pk, "publisher.applied", publisher, applicant_email=user.email)
     send_new_application_email.delay_on_commit(network_id=network.pk, publisher_id=publisher.pk)
     return publisher
 

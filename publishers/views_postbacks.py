@@ -96,7 +96,7 @@ class AttemptTable(tables.Table):
         return offer.name if offer else gettext("Global")
 
     def render_url(self, value: str):
-        return format_html('<code style="word-break: break-all">{}</code>', value)
+        return format_html('<code class="break-all">{}</code>', value)
 
     def render_result(self, record: PostbackAttempt):
         if record.status_code is not None:

@@ -65,20 +65,40 @@ def portal(live_server, network) -> str:
     return f"http://{network.portal_host}:{port}"
 
 
+def is_csp_violation(text: str) -> bool:
+    """Chromium's console line for anything the Content-Security-Policy blocked."""
+    return text.startswith("Refused to") or "Content Security Policy" in text
+
+
 @pytest.fixture
 def new_page(browser: Browser):
-    """Opens pages in fresh browser contexts: one person, one set of cookies each."""
+    """Opens pages in fresh browser contexts: one person, one set of cookies each.
+
+    A page whose console reports a Content-Security-Policy violation fails the test: an
+    inline script or style that the policy blocks breaks a page only in a real browser.
+    """
     contexts: list[BrowserContext] = []
+    violations: list[str] = []
 
     def open_page() -> Page:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                violations.append(f"{page.url}: {message.text}")
+                if is_csp_violation(message.text)
+                else None
+            ),
+        )
+        return page
 
     yield open_page
     for context in contexts:
         context.close()
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 def login_form(page: Page):

@@ -16,6 +16,7 @@ from conftest import client_for, make_member, make_world
 from network.models import Invitation, Role
 
 THIRD_PARTY_PREFIXES = ("allauth.",)  # account pages: global, not network data
+API_PREFIX = "api/"  # the API has its own matrix: test_api_matrix.py
 OBJECT_PARAMETER = re.compile(r"<(?:\w+:)?(?:\w+_id|key)>")  # names one object
 
 
@@ -30,6 +31,8 @@ def walk(patterns, prefix=""):
 def portal_patterns():
     for route, pattern in walk(get_resolver("network.urls").url_patterns):
         if pattern.callback.__module__.startswith(THIRD_PARTY_PREFIXES):
+            continue
+        if route.startswith(API_PREFIX):
             continue
         yield route, pattern
 

@@ -1,0 +1,27 @@
+"""The advertiser's API, /api/v1/advertiser/: their company's offers (with goals, landing
+pages and creatives: advertisers/api_offers.py), the conversions of those offers (bulk
+decisions, order validation by CSV) and their invoices (advertisers/api_conversions.py).
+
+It mirrors the advertiser's pages: the same forms judge what is sent
+(advertisers/api_serializers.py), the same services make the changes and write the audit
+entries (offers.services, tracking.validation -> payouts.decisions), and an archived offer is
+never changed. Ids of another company's rows answer 404 (in a URL) or 400 "does not exist"
+(in a body), whether they are of this network or another.
+"""
+
+from __future__ import annotations
+
+from rest_framework.routers import SimpleRouter
+
+from advertisers.api_conversions import ConversionViewSet, InvoiceViewSet
+from advertisers.api_offers import CreativeViewSet, GoalViewSet, LandingPageViewSet, OfferViewSet
+from reports.api import AdvertiserStats
+
+router = SimpleRouter()
+router.register("offers", OfferViewSet, basename="advertiser-offers")
+router.register("goals", GoalViewSet, basename="advertiser-goals")
+router.register("landing-pages", LandingPageViewSet, basename="advertiser-landing-pages")
+router.register("creatives", CreativeViewSet, basename="advertiser-creatives")
+router.register("conversions", ConversionViewSet, basename="advertiser-conversions")
+router.register("invoices", InvoiceViewSet, basename="advertiser-invoices")
+router.register("stats", AdvertiserStats, basename="advertiser-stats")

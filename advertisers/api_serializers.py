@@ -1,0 +1,631 @@
+"""What the advertiser API reads and writes (advertisers/api.py).
+
+Writes are judged by the portal page's own form (offers/forms.py, tracking/validation.py):
+the serializer fields give the types and the schema, then `run_form` feeds the form with the
+saved values overlaid with what the caller sent, so that every rule of the page (currency of
+the amounts, goal names, landing-page macros, banner images...) holds for the API too. The
+views save what the form cleaned, through the same code as the pages.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db import models
+from django.forms.models import model_to_dict
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from lib.money import CURRENCY_CODES, quantize
+from network.api_base import NetworkRelatedField
+from network.api_policy import membership_of
+from offers.models import CATEGORIES, DEVICE_TYPES, Creative, Goal, LandingPage, Offer
+from offers.services import allowed_moves
+from payouts import ledger
+from payouts.models import Invoice, InvoiceLine
+from publishers.countries import COUNTRIES
+from tracking import validation
+from tracking.models import ADV_SUB_FIELDS, Conversion
+
+# The offer's moves an advertiser makes through the API, by the status they lead to.
+MOVE_NAMES = {
+    Offer.Status.PENDING: "submit",
+    Offer.Status.PAUSED: "pause",
+    Offer.Status.ACTIVE: "resume",
+    Offer.Status.ARCHIVED: "archive",
+}
+
+
+# The moves of the bulk decision (an advertiser never overrides), by name in the schema.
+DECISION_STATUSES = [str(status) for status in validation.CSV_STATUSES]
+
+
+# --- Ids the caller may name: their company's rows only ----------------------------------
+
+
+def own_offers(rows, membership):
+    return rows.filter(advertiser_id=membership.advertiser_id)
+
+
+def own_landing_pages(rows, membership):
+    return rows.filter(offer__advertiser_id=membership.advertiser_id)
+
+
+# --- The page's form as the judge ---------------------------------------------------------
+
+
+def form_value(value: Any) -> Any:
+    """A validated value as a form's POST would carry it."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return "" if value is None else value
+
+
+def run_form(
+    form_class: type[forms.ModelForm],
+    *,
+    attrs: dict,
+    instance: models.Model | None,
+    files: tuple[str, ...] = (),
+    convert: dict[str, Any] | None = None,
+    prefix: str = "",
+    **kwargs: Any,
+) -> forms.ModelForm:
+    """The form, bound to the saved values (or the model's defaults) overlaid with `attrs`,
+    and validated; its errors raise ValidationError under the API's field names (`prefix`
+    for a nested object). The form works on a fresh copy of `instance`, which stays as saved
+    (a view compares before and after)."""
+    fields = list(form_class._meta.fields)
+    saved = model_to_dict(instance if instance is not None else form_class._meta.model(), fields)
+    data, uploads = {}, {}
+    for name in fields:
+        value = attrs[name] if name in attrs else saved.get(name)
+        if name in files:
+            if name in attrs and value:
+                uploads[name] = value
+            continue
+        if convert and name in convert:
+            value = convert[name](value)
+        data[name] = form_value(value)
+    copy = type(instance).objects.get(pk=instance.pk) if instance is not None else None
+    form = form_class(data, uploads, instance=copy, **kwargs)
+    if not form.is_valid():
+        raise serializers.ValidationError(form_errors(form, prefix))
+    return form
+
+
+def form_errors(form: forms.BaseForm, prefix: str = "") -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for name, messages in form.errors.items():
+        if name == forms.forms.NON_FIELD_ERRORS:
+            name = prefix.rstrip(".") or "non_field_errors"
+        else:
+            name = prefix + name
+        errors.setdefault(name, []).extend(str(m) for m in messages)
+    return errors
+
+
+def lines(domains: list[str] | None) -> str:
+    return "\n".join(domains or [])
+
+
+# --- Money ---------------------------------------------------------------------------------
+
+DECIMAL = {"type": "string", "format": "decimal", "example": "12.50"}
+
+
+@extend_schema_field(DECIMAL)
+class Amount(serializers.Field):
+    """A stored amount (3 decimals in the database) in its currency's precision, as a string:
+    "12.50" for USD, "120000" for VND. Read only."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        return super().get_attribute(instance), instance.currency
+
+    def to_representation(self, value) -> str:
+        amount, currency = value
+        return str(quantize(amount, currency))
+
+
+@extend_schema_field(DECIMAL)
+class MinorAmount(Amount):
+    """An amount kept in minor units (the ledger's, an invoice's), as a decimal string."""
+
+    def to_representation(self, value) -> str:
+        amount, currency = value
+        return str(ledger.from_minor(amount, currency))
+
+
+# --- Goals ---------------------------------------------------------------------------------
+
+
+class GoalTermsSerializer(serializers.ModelSerializer):
+    """What the advertiser pays for a goal (the page's goal form)."""
+
+    class Meta:
+        model = Goal
+        fields = ["name", "revenue_type", "revenue_amount", "revenue_percent"]
+
+
+PAYOUT_AMOUNT = serializers.DecimalField(
+    max_digits=14, decimal_places=3, allow_null=True, read_only=True
+)
+PAYOUT_PERCENT = serializers.DecimalField(
+    max_digits=6, decimal_places=3, allow_null=True, read_only=True
+)
+
+
+class AdvertiserGoalSerializer(serializers.ModelSerializer):
+    """A goal of one of the company's offers. The publisher payout is the network's to set:
+    shown once set, never written here."""
+
+    offer = NetworkRelatedField(Offer, limit=own_offers)
+    currency = serializers.CharField(source="offer.currency", read_only=True)
+    payout_type = serializers.SerializerMethodField()
+    payout_amount = serializers.SerializerMethodField()
+    payout_percent = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Goal
+        fields = [
+            "id",
+            "offer",
+            "name",
+            "is_default",
+            "currency",
+            "revenue_type",
+            "revenue_amount",
+            "revenue_percent",
+            "payout_set",
+            "payout_type",
+            "payout_amount",
+            "payout_percent",
+        ]
+        read_only_fields = ["id", "is_default", "payout_set"]
+        validators: list = []  # the form judges names (case-insensitively, per offer)
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=Goal.Type.choices, allow_null=True, read_only=True)
+    )
+    def get_payout_type(self, goal: Goal) -> str | None:
+        return goal.payout_type if goal.payout_set else None
+
+    @extend_schema_field(PAYOUT_AMOUNT)
+    def get_payout_amount(self, goal: Goal) -> str | None:
+        return PAYOUT_AMOUNT.to_representation(goal.payout_amount) if goal.payout_set else None
+
+    @extend_schema_field(PAYOUT_PERCENT)
+    def get_payout_percent(self, goal: Goal) -> str | None:
+        return PAYOUT_PERCENT.to_representation(goal.payout_percent) if goal.payout_set else None
+
+    def validate(self, attrs: dict) -> dict:
+        from offers.forms import GoalForm
+
+        offer = self.instance.offer if self.instance else attrs["offer"]
+        self.form = run_form(GoalForm, attrs=attrs, instance=self.instance, offer=offer)
+        return attrs
+
+
+class AdvertiserGoalUpdateSerializer(AdvertiserGoalSerializer):
+    """A goal stays with its offer."""
+
+    offer = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+# --- Offers --------------------------------------------------------------------------------
+
+
+class AdvertiserOfferSerializer(serializers.ModelSerializer):
+    """One of the company's offers: what the offer form edits, and its state (read only;
+    it changes through the moves: submit, pause, resume, archive)."""
+
+    currency = serializers.ChoiceField(
+        choices=sorted(CURRENCY_CODES),
+        required=False,
+        help_text="ISO 4217; the network's currency when left out of a new offer.",
+    )
+    category = serializers.ChoiceField(choices=[code for code, _label in CATEGORIES])
+    preview_url = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    fallback_url = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    allowed_countries = serializers.ListField(
+        child=serializers.ChoiceField(choices=[code for code, _name in COUNTRIES]),
+        required=False,
+        help_text="ISO country codes; empty: every country.",
+    )
+    device_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=[code for code, _name in DEVICE_TYPES]),
+        required=False,
+        help_text="Empty: every device.",
+    )
+    deep_link_domains = serializers.ListField(
+        child=serializers.CharField(max_length=253),
+        required=False,
+        help_text="Host names publishers may deep-link to; empty: no deep links.",
+    )
+    fallback_offer = NetworkRelatedField(Offer, limit=own_offers, required=False, allow_null=True)
+    default_goal = serializers.SerializerMethodField()
+    running_publishers = serializers.IntegerField(source="running", read_only=True)
+    moves = serializers.SerializerMethodField(
+        help_text="The moves the offer allows now (each is a POST to its own URL)."
+    )
+
+    class Meta:
+        model = Offer
+        fields = [
+            "id",
+            "name",
+            "description",
+            "category",
+            "preview_url",
+            "status",
+            "visibility",
+            "currency",
+            "allowed_countries",
+            "device_types",
+            "attribution_window_days",
+            "hold_days",
+            "multiple_conversions",
+            "fallback_offer",
+            "fallback_url",
+            "expires_on",
+            "terms",
+            "deep_link_domains",
+            "default_goal",
+            "running_publishers",
+            "moves",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "status", "created_at", "updated_at"]
+
+    @extend_schema_field(AdvertiserGoalSerializer(allow_null=True, read_only=True))
+    def get_default_goal(self, offer: Offer) -> dict | None:
+        goal = next((g for g in offer.goals.all() if g.is_default), None)
+        return AdvertiserGoalSerializer(goal, context=self.context).data if goal else None
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=list(MOVE_NAMES.values())))
+    )
+    def get_moves(self, offer: Offer) -> list[str]:
+        return [MOVE_NAMES[to] for to in allowed_moves(offer, "advertiser")]
+
+    def validate(self, attrs: dict) -> dict:
+        from offers.forms import OfferForm
+
+        request = self.context["request"]
+        if self.instance is None and not attrs.get("currency"):
+            attrs["currency"] = request._request.network.currency
+        self.form = run_form(
+            OfferForm,
+            attrs=attrs,
+            instance=self.instance,
+            convert={"deep_link_domains": lines},
+            advertiser=membership_of(request).advertiser,
+        )
+        return attrs
+
+
+class AdvertiserOfferCreateSerializer(AdvertiserOfferSerializer):
+    """A new offer (a draft) with its default goal, like the page's "New offer" form."""
+
+    default_goal = GoalTermsSerializer(
+        help_text="The offer's first goal (the default one): what the advertiser pays."
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        from offers.forms import GoalForm
+        from offers.views_advertiser import _OfferToBe
+
+        goal_terms = attrs.pop("default_goal")
+        errors: dict[str, list[str]] = {}
+        try:
+            super().validate(attrs)
+        except serializers.ValidationError as exc:
+            errors.update(exc.detail)
+        try:  # the goal's amounts are judged in the offer's currency, as on the page
+            self.goal_form = run_form(
+                GoalForm,
+                attrs=goal_terms,
+                instance=None,
+                prefix="default_goal.",
+                offer=_OfferToBe(attrs["currency"]),
+            )
+        except serializers.ValidationError as exc:
+            errors.update(exc.detail)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+# --- Landing pages and creatives ----------------------------------------------------------
+
+
+class AdvertiserLandingPageSerializer(serializers.ModelSerializer):
+    offer = NetworkRelatedField(Offer, limit=own_offers)
+
+    class Meta:
+        model = LandingPage
+        fields = ["id", "offer", "name", "url_template", "weight", "is_active"]
+        read_only_fields = ["id"]
+        extra_kwargs = {
+            "url_template": {
+                "help_text": (
+                    "An http(s) URL with macros such as {transaction_id}, {affiliate_id}, "
+                    "{aff_sub}...{aff_sub5}, {source}, {offer_id}, {goal_id}."
+                )
+            }
+        }
+
+    def validate(self, attrs: dict) -> dict:
+        from offers.forms import LandingPageForm
+
+        self.form = run_form(LandingPageForm, attrs=attrs, instance=self.instance)
+        return attrs
+
+
+class AdvertiserLandingPageUpdateSerializer(AdvertiserLandingPageSerializer):
+    offer = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+class AdvertiserCreativeSerializer(serializers.ModelSerializer):
+    """A banner (an image, multipart upload), a text link or an HTML snippet."""
+
+    offer = NetworkRelatedField(Offer, limit=own_offers)
+    landing_page = NetworkRelatedField(
+        LandingPage, limit=own_landing_pages, required=False, allow_null=True
+    )
+    image = serializers.ImageField(
+        required=False,
+        allow_null=True,
+        help_text="The banner (PNG, JPEG, GIF, WebP; at most 2 MB): send it as multipart.",
+    )
+
+    class Meta:
+        model = Creative
+        fields = [
+            "id",
+            "offer",
+            "name",
+            "kind",
+            "image",
+            "width",
+            "height",
+            "text",
+            "html",
+            "landing_page",
+            "is_active",
+            "created_at",
+        ]
+        read_only_fields = ["id", "width", "height", "created_at"]
+
+    def validate(self, attrs: dict) -> dict:
+        from offers.forms import CreativeForm
+
+        offer = self.instance.offer if self.instance else attrs["offer"]
+        self.form = run_form(
+            CreativeForm, attrs=attrs, instance=self.instance, files=("image",), offer=offer
+        )
+        return attrs
+
+
+class AdvertiserCreativeUpdateSerializer(AdvertiserCreativeSerializer):
+    offer = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+# --- Conversions ---------------------------------------------------------------------------
+
+
+class AdvertiserConversionSerializer(serializers.ModelSerializer):
+    """A conversion of one of the company's offers, as the advertiser's conversions page
+    shows it (no publisher payout)."""
+
+    transaction_id = serializers.CharField(source="click_id", read_only=True)
+    offer_name = serializers.CharField(source="offer.name", read_only=True)
+    goal_name = serializers.CharField(source="goal.name", read_only=True)
+    publisher_name = serializers.CharField(source="publisher.name", read_only=True)
+    aff_sub = serializers.CharField(source="click.aff_sub", read_only=True)
+    sale_amount = Amount()
+    revenue = Amount(help_text="What the advertiser pays for this conversion.")
+    fraud_flags = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Conversion
+        fields = [
+            "id",
+            "transaction_id",
+            "offer",
+            "offer_name",
+            "goal",
+            "goal_name",
+            "publisher",
+            "publisher_name",
+            "status",
+            "reason_code",
+            "sale_amount",
+            "revenue",
+            "currency",
+            "order_id",
+            *ADV_SUB_FIELDS,
+            "aff_sub",
+            "method",
+            "fraud_flags",
+            "created_at",
+            "decided_at",
+        ]
+        read_only_fields = fields
+
+
+class DecisionSerializer(serializers.Serializer):
+    """The bulk form of the conversions page: ticked ids, what to do, and why."""
+
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=validation.MAX_ID),
+        min_length=1,
+        max_length=validation.MAX_SELECTED,
+        help_text="Conversion ids (at most 500); ids that are not yours are left alone.",
+    )
+    status = serializers.ChoiceField(choices=DECISION_STATUSES)
+    reason = serializers.CharField(
+        max_length=validation.MAX_REASON,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required to reject or reverse; the publisher may see it.",
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        form = validation.BulkDecisionForm(
+            {"selected": attrs["ids"], "action": attrs["status"], "reason": attrs["reason"]},
+            admin=False,  # only owners and managers override a decision
+        )
+        if not form.is_valid():
+            errors = form_errors(form)
+            renamed = {"selected": "ids", "action": "status"}
+            raise serializers.ValidationError(
+                {renamed.get(name, name): messages for name, messages in errors.items()}
+            )
+        self.form = form
+        return attrs
+
+
+class DecisionStateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Conversion.Status.choices)
+
+
+class DecisionResultSerializer(serializers.Serializer):
+    changed = serializers.IntegerField(help_text="How many conversions changed.")
+    errors = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Why some of yours did not change, one message per conversion.",
+    )
+    not_found = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Ids that are not among your conversions: left alone.",
+    )
+    conversions = DecisionStateSerializer(
+        many=True, help_text="Your conversions among the ids, with their status now."
+    )
+
+
+class ValidationUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text=(
+            "CSV, UTF-8, comma or semicolon separated: transaction_id or order_id, status "
+            "(approved, rejected, reversed), sale_amount (optional), reason (required to "
+            "reject or reverse). At most 5 MB and 20,000 rows."
+        )
+    )
+    dry_run = serializers.BooleanField(
+        default=False, help_text="true: judge every row and change nothing."
+    )
+
+
+OUTCOMES = ["change", "unchanged", "error", "changed"]
+
+
+class ValidationRowSerializer(serializers.Serializer):
+    line = serializers.IntegerField(help_text="The line of the file (the header is line 1).")
+    transaction_id = serializers.CharField(allow_blank=True)
+    order_id = serializers.CharField(allow_blank=True)
+    status = serializers.CharField(allow_blank=True, help_text="The status the row asks for.")
+    sale_amount = serializers.CharField(allow_blank=True, source="amount_text")
+    reason = serializers.CharField(allow_blank=True)
+    conversion = serializers.IntegerField(
+        source="conversion.pk", allow_null=True, help_text="Your conversion the row names."
+    )
+    status_before = serializers.ChoiceField(
+        choices=Conversion.Status.choices, allow_null=True, source="current_status"
+    )
+    new_sale_amount = serializers.SerializerMethodField(
+        help_text="The corrected sale amount the row applies, when it differs."
+    )
+    outcome = serializers.ChoiceField(
+        choices=OUTCOMES,
+        help_text=(
+            "change: would change (dry run, or left for the next call); changed: applied; "
+            "unchanged: the conversion is so already; error: see error."
+        ),
+    )
+    error = serializers.CharField(allow_blank=True)
+
+    @extend_schema_field({**DECIMAL, "nullable": True})
+    def get_new_sale_amount(self, row: validation.Row) -> str | None:
+        return None if row.new_amount is None else str(row.new_amount)
+
+    def to_representation(self, row: validation.Row) -> dict:
+        data = super().to_representation(row)
+        data["status_before"] = data["status_before"] or None
+        return data
+
+
+class ValidationTallySerializer(serializers.Serializer):
+    change = serializers.IntegerField()
+    changed = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    error = serializers.IntegerField()
+
+
+class ValidationResultSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    file = serializers.CharField(help_text="The uploaded file's name.")
+    tally = ValidationTallySerializer()
+    rows = ValidationRowSerializer(many=True)
+
+
+# --- Invoices ------------------------------------------------------------------------------
+
+
+class AdvertiserInvoiceLineSerializer(serializers.ModelSerializer):
+    offer_name = serializers.CharField(source="offer.name", read_only=True)
+    goal_name = serializers.CharField(source="goal.name", read_only=True)
+    amount = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InvoiceLine
+        fields = ["offer", "offer_name", "goal", "goal_name", "conversions", "amount"]
+        read_only_fields = fields
+
+    @extend_schema_field(DECIMAL)
+    def get_amount(self, line: InvoiceLine) -> str:
+        return str(ledger.from_minor(line.amount, line.invoice.currency))
+
+
+class AdvertiserInvoiceSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(source="display_number", read_only=True)
+    total = MinorAmount()
+
+    class Meta:
+        model = Invoice
+        fields = [
+            "id",
+            "number",
+            "period",
+            "currency",
+            "total",
+            "status",
+            "issued_at",
+            "paid_at",
+            "payment_reference",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {"period": {"help_text": ("The month billed (its first day).")}}
+
+
+class AdvertiserInvoiceDetailSerializer(AdvertiserInvoiceSerializer):
+    lines = AdvertiserInvoiceLineSerializer(many=True, read_only=True)
+
+    class Meta(AdvertiserInvoiceSerializer.Meta):
+        fields = [*AdvertiserInvoiceSerializer.Meta.fields, "lines"]
+        read_only_fields = fields

@@ -1,0 +1,319 @@
+"""The admins' offers and publisher access requests (/api/v1/admin/offers/, /offer-access/):
+the offer review page's moves (offers.services.offer_transition with the admin's role) and the
+access decisions (offers.services.access_decide). Registered on network.api_admin.router."""
+
+from __future__ import annotations
+
+import django_filters.rest_framework as filters
+from django.db.models import Prefetch, Q
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from network import api_admin_serializers as s
+from network.api_base import TenantViewSet
+from network.api_docs import admin_roles, answers, example, id_filter, text_filter
+from offers.forms_admin import AccessDecisionForm
+from offers.models import Goal, Offer, OfferAccess
+from offers.services import OfferError, access_decide, offer_transition
+
+# --- Offers --------------------------------------------------------------------------------
+
+
+class OfferFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=Offer.Status.choices)
+    visibility = filters.ChoiceFilter(choices=Offer.Visibility.choices)
+    advertiser = id_filter("advertiser_id")
+    search = text_filter("name", 100, method="filter_search")
+
+    class Meta:
+        model = Offer
+        fields: list[str] = []
+
+    def filter_search(self, queryset, name, value: str):
+        """As the offers page's search box: offer or advertiser name, or the offer's id."""
+        value = value.strip()
+        match = Q(name__icontains=value) | Q(advertiser__name__icontains=value)
+        if value.isdigit() and len(value) < 10:
+            match |= Q(pk=int(value))
+        return queryset.filter(match)
+
+
+OFFER_EXAMPLE = {
+    "id": 12,
+    "name": "Summer Sale",
+    "advertiser": 3,
+    "advertiser_name": "Beach Shop",
+    "category": "ecommerce",
+    "status": "pending",
+    "visibility": "approval",
+    "currency": "USD",
+    "preview_url": "https://shop.example/summer",
+    "allowed_countries": ["US"],
+    "device_types": [],
+    "hold_days": 14,
+    "attribution_window_days": 30,
+    "expires_on": None,
+    "moves": ["approve", "send_back", "archive"],
+    "created_at": "2026-06-01T09:30:00Z",
+    "updated_at": "2026-06-01T09:30:00Z",
+    "description": "Shoes and bags for the beach.",
+    "terms": "",
+    "multiple_conversions": False,
+    "deep_link_domains": ["shop.example"],
+    "goals": [
+        {
+            "id": 31,
+            "name": "Sale",
+            "is_default": True,
+            "currency": "USD",
+            "revenue_type": "cpa",
+            "revenue_amount": "10.00",
+            "revenue_percent": None,
+            "payout_set": True,
+            "payout_type": "cpa",
+            "payout_amount": "8.00",
+            "payout_percent": None,
+        }
+    ],
+    "landing_pages": ["https://shop.example/?click={transaction_id}"],
+    "pending_access": 2,
+}
+TAGS_OFFERS = ["admin: offers"]
+MOVE_TEXT = {
+    "approve": (
+        "Approve an offer",
+        "pending -> active: it goes live; the advertiser is "
+        "emailed. Every goal needs its publisher payout set first.",
+    ),
+    "send_back": (
+        "Send an offer back",
+        "pending -> draft, with a reason (required, emailed to the advertiser: what to change).",
+    ),
+    "submit": ("Submit an offer for review", "draft -> pending."),
+    "pause": ("Pause an offer", "active -> paused: its clicks go to the fallback."),
+    "resume": ("Resume an offer", "paused -> active."),
+    "archive": ("Archive an offer", "draft, pending, active or paused -> archived."),
+}
+
+
+def move_schema(name: str):
+    summary, path = MOVE_TEXT[name]
+    return extend_schema(
+        summary=summary,
+        description=f"{path} As the offer review page's button; the audit log keeps who, "
+        "when, from, to and the reason (`offer.status`). A move the offer does not allow now "
+        "answers 400 (see `moves` on the offer).",
+        request=s.ReasonSerializer,
+        responses=answers(s.AdminOfferDetailSerializer),
+        examples=[
+            example(
+                "A note to the advertiser", {"reason": "Add a landing page for VN."}, request=True
+            ),
+            example("The offer after the move", OFFER_EXAMPLE),
+        ],
+        tags=TAGS_OFFERS,
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List the network's offers",
+        description="Every offer of every advertiser. Filters: `status`, `visibility`, "
+        "`advertiser` (id), `search` (offer or advertiser name, or the offer id). Order by "
+        "updated_at, created_at, name or id.",
+        responses=answers(s.AdminOfferSerializer(many=True)),
+        tags=TAGS_OFFERS,
+    ),
+    retrieve=extend_schema(
+        summary="One offer, with its goals",
+        responses=answers(s.AdminOfferDetailSerializer),
+        examples=[example("An offer waiting for review", OFFER_EXAMPLE)],
+        tags=TAGS_OFFERS,
+    ),
+)
+class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    roles = admin_roles("list", "retrieve", *s.OFFER_MOVES)
+    filterset_class = OfferFilter
+    ordering_fields = ["updated_at", "created_at", "name", "id"]
+    ordering = ["-updated_at", "-id"]
+
+    def visible(self, membership):
+        offers = Offer.objects.select_related("advertiser")
+        if self.action != "list":
+            goals = Goal.objects.select_related("offer").order_by("-is_default", "id")
+            offers = offers.prefetch_related(Prefetch("goals", queryset=goals))
+        return offers
+
+    def visible_model(self):
+        return Offer
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return s.AdminOfferSerializer
+        return s.AdminOfferDetailSerializer
+
+    def move(self, name: str) -> Response:
+        offer = self.get_object()
+        body = s.ReasonSerializer(data=self.request.data)
+        body.is_valid(raise_exception=True)
+        froms, to_status = s.OFFER_MOVES[name]
+        if offer.status not in froms:
+            raise OfferError(
+                _("An offer that is %(status)s cannot make this move; its moves now: %(moves)s.")
+                % {
+                    "status": offer.get_status_display().lower(),
+                    "moves": ", ".join(s.move_names(offer, self.membership.role)) or "-",
+                }
+            )
+        offer_transition(
+            offer=offer,
+            to_status=to_status,
+            actor=self.request.user,
+            role=self.membership.role,
+            reason=body.validated_data["reason"],
+        )
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @move_schema("approve")
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self.move("approve")
+
+    @move_schema("send_back")
+    @action(detail=True, methods=["post"])
+    def send_back(self, request, pk=None):
+        return self.move("send_back")
+
+    @move_schema("submit")
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self.move("submit")
+
+    @move_schema("pause")
+    @action(detail=True, methods=["post"])
+    def pause(self, request, pk=None):
+        return self.move("pause")
+
+    @move_schema("resume")
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        return self.move("resume")
+
+    @move_schema("archive")
+    @action(detail=True, methods=["post"])
+    def archive(self, request, pk=None):
+        return self.move("archive")
+
+
+# --- Access requests -----------------------------------------------------------------------
+
+
+class OfferAccessFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=OfferAccess.Status.choices)
+    offer = id_filter("offer_id")
+    publisher = id_filter("publisher_id")
+
+    class Meta:
+        model = OfferAccess
+        fields: list[str] = []
+
+
+ACCESS_EXAMPLE = {
+    "id": 55,
+    "offer": 12,
+    "offer_name": "Summer Sale",
+    "publisher": 7,
+    "publisher_name": "Deal Blog",
+    "status": "approved",
+    "publisher_note": "Coupon site, 40k readers.",
+    "reason": "",
+    "decided_by": "owner@example.com",
+    "decided_at": "2026-06-03T08:00:00Z",
+    "created_at": "2026-06-02T12:00:00Z",
+}
+TAGS_ACCESS = ["admin: offer access"]
+ACCESS_TEXT = {
+    OfferAccess.Status.APPROVED: ("approve", "Approve an access request", "they may run it"),
+    OfferAccess.Status.REJECTED: ("reject", "Reject an access request", "not now; reason needed"),
+    OfferAccess.Status.BLOCKED: (
+        "block",
+        "Block a publisher from an offer",
+        "the offer is hidden from them; reason needed",
+    ),
+}
+
+
+def access_schema(status: str):
+    _name, summary, effect = ACCESS_TEXT[status]
+    return extend_schema(
+        summary=summary,
+        description=f"The publisher's access to the offer becomes {status} ({effect}), as "
+        "on the access request page; they are emailed, and the audit log keeps it "
+        "(`offer_access.decided`). A decision may be changed later.",
+        request=s.ReasonSerializer,
+        responses=answers(s.AdminOfferAccessSerializer),
+        examples=[
+            example("Why", {"reason": "Brand bidding is not allowed."}, request=True),
+            example("The access after the decision", ACCESS_EXAMPLE),
+        ],
+        tags=TAGS_ACCESS,
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List publishers' access to offers",
+        description="Requests and decisions. Filters: `status` (pending: waiting for you), "
+        "`offer`, `publisher` (ids). Order by created_at, decided_at or id.",
+        responses=answers(s.AdminOfferAccessSerializer(many=True)),
+        tags=TAGS_ACCESS,
+    ),
+    retrieve=extend_schema(
+        summary="One access request",
+        responses=answers(s.AdminOfferAccessSerializer),
+        examples=[example("An approved request", ACCESS_EXAMPLE)],
+        tags=TAGS_ACCESS,
+    ),
+)
+class OfferAccessViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    roles = admin_roles("list", "retrieve", "approve", "reject", "block")
+    serializer_class = s.AdminOfferAccessSerializer
+    filterset_class = OfferAccessFilter
+    ordering_fields = ["created_at", "decided_at", "id"]
+    ordering = ["-created_at", "-id"]
+
+    def visible(self, membership):
+        return OfferAccess.objects.select_related("offer", "publisher", "decided_by")
+
+    def decide(self, status: str) -> Response:
+        access = self.get_object()
+        body = s.ReasonSerializer(data=self.request.data)
+        body.is_valid(raise_exception=True)
+        form = AccessDecisionForm({"decision": status, "reason": body.validated_data["reason"]})
+        if not form.is_valid():
+            raise serializers.ValidationError(s.form_errors(form))
+        access_decide(
+            access=access,
+            actor=self.request.user,
+            status=status,
+            reason=form.cleaned_data["reason"],
+        )
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @access_schema(OfferAccess.Status.APPROVED)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self.decide(OfferAccess.Status.APPROVED)
+
+    @access_schema(OfferAccess.Status.REJECTED)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self.decide(OfferAccess.Status.REJECTED)
+
+    @access_schema(OfferAccess.Status.BLOCKED)
+    @action(detail=True, methods=["post"])
+    def block(self, request, pk=None):
+        return self.decide(OfferAccess.Status.BLOCKED)

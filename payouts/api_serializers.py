@@ -1,0 +1,150 @@
+"""What the admins' payout run endpoints (payouts/api.py) read and write: the run with its
+totals and lines, and the bodies of its moves, judged by the payout run page's forms."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from advertisers.api_serializers import MinorAmount
+from payouts.forms_runs import MAX_ID, MAX_TICKED
+from payouts.models import PayoutLine, PayoutRun
+
+
+class AdminPayoutLineSerializer(serializers.ModelSerializer):
+    publisher_name = serializers.CharField(source="publisher.name", read_only=True)
+    amount = MinorAmount()
+    payment_method = serializers.SerializerMethodField(
+        help_text=_("How the publisher is paid (paypal, bank, other); null: no details yet.")
+    )
+
+    class Meta:
+        model = PayoutLine
+        fields = [
+            "id",
+            "run",
+            "publisher",
+            "publisher_name",
+            "currency",
+            "amount",
+            "conversions",
+            "status",
+            "from_time",
+            "to_time",
+            "payment_method",
+            "payment_reference",
+            "paid_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(
+        {"type": "string", "enum": ["paypal", "bank", "other", None], "nullable": True}
+    )
+    def get_payment_method(self, line: PayoutLine) -> str | None:
+        details = getattr(line.publisher, "payment_details", None)
+        return details.method if details else None
+
+
+@extend_schema_field(OpenApiTypes.DECIMAL)
+class DecimalText(serializers.Field):
+    """An amount already in its currency's precision (e.g. from the ledger), as a string."""
+
+    def to_representation(self, value: Decimal) -> str:
+        return str(value)
+
+
+class RunTotalSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    payable = DecimalText(help_text=_("To pay."))
+    paid = DecimalText()
+    carried = DecimalText(help_text=_("Below the minimum: the next run takes it."))
+    payable_lines = serializers.IntegerField()
+    paid_lines = serializers.IntegerField()
+    carried_lines = serializers.IntegerField()
+
+
+class AdminPayoutRunSerializer(serializers.ModelSerializer):
+    first_approver = serializers.EmailField(
+        source="first_approver.email", default=None, read_only=True, allow_null=True
+    )
+    approved_by = serializers.EmailField(
+        source="approved_by.email", default=None, read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = PayoutRun
+        fields = [
+            "id",
+            "period",
+            "cutoff",
+            "status",
+            "first_approver",
+            "approved_by",
+            "approved_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "period": {"help_text": _("The month paid (its first day).")},
+        }
+
+
+class AdminPayoutRunDetailSerializer(AdminPayoutRunSerializer):
+    totals = serializers.SerializerMethodField()
+    lines = serializers.SerializerMethodField()
+
+    class Meta(AdminPayoutRunSerializer.Meta):
+        fields = [*AdminPayoutRunSerializer.Meta.fields, "totals", "lines"]
+        read_only_fields = fields
+
+    @extend_schema_field(RunTotalSerializer(many=True))
+    def get_totals(self, run: PayoutRun) -> list[dict]:
+        from payouts.views_runs import currency_totals, totals_by_run
+
+        rows = currency_totals(totals_by_run(run.lines.all()).get(run.pk, {}))
+        return RunTotalSerializer(rows, many=True).data
+
+    @extend_schema_field(AdminPayoutLineSerializer(many=True))
+    def get_lines(self, run: PayoutRun) -> list[dict]:
+        lines = run.lines.select_related("publisher__payment_details").order_by(
+            "publisher__name", "currency", "pk"
+        )
+        return AdminPayoutLineSerializer(lines, many=True).data
+
+
+class NewRunSerializer(serializers.Serializer):
+    period = serializers.DateField(
+        help_text=_(
+            "The month to pay, as its first day (2026-10-01): one of the last 12 months that "
+            "have ended in the network's time zone."
+        )
+    )
+
+
+class MarkPaidSerializer(serializers.Serializer):
+    lines = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        min_length=1,
+        max_length=MAX_TICKED,
+        help_text=_("Ids of the run's lines that were paid (at most 1000)."),
+    )
+    reference = serializers.CharField(
+        max_length=200, help_text=_("The bank transfer or PayPal batch id; the publishers see it.")
+    )
+
+
+class MarkPaidResultSerializer(serializers.Serializer):
+    paid = serializers.ListField(
+        child=serializers.IntegerField(), help_text=_("The lines marked paid now.")
+    )
+    not_paid = serializers.ListField(
+        child=serializers.CharField(), help_text=_("Why the other lines named were not paid.")
+    )
+    not_found = serializers.ListField(
+        child=serializers.IntegerField(), help_text=_("Ids that are no line of this run.")
+    )
+    run = AdminPayoutRunSerializer()

@@ -1,0 +1,30 @@
+"""The publisher's API, /api/v1/publisher/: the marketplace (offers, applying, tracking links),
+their conversions, statements (payout lines), postbacks and their call log, and the stats of
+the report page (reports/api.py). Offers and links: publishers/api_offers.py; conversions
+and statements: publishers/api_money.py; postbacks: publishers/api_postbacks.py.
+
+It mirrors the publisher's pages: what they may see is `Offer.objects.visible_to(publisher)`,
+what they may link to `.runnable_by(publisher)`; the same forms judge what is sent
+(publishers/api_serializers.py) and the same services make the changes and write the audit
+entries (offers.services.access_request, publishers.postback_services). A publisher whose
+account is not approved yet gets 403 where the pages show "not approved" instead. Ids of
+another company's rows answer 404 (in a URL) or 400 "does not exist" (in a body).
+"""
+
+from __future__ import annotations
+
+from rest_framework.routers import SimpleRouter
+
+from publishers.api_money import ConversionViewSet, StatementViewSet
+from publishers.api_offers import OfferViewSet, TrackingLinkViewSet
+from publishers.api_postbacks import PostbackLogViewSet, PostbackViewSet
+from reports.api import PublisherStats
+
+router = SimpleRouter()
+router.register("offers", OfferViewSet, basename="publisher-offers")
+router.register("tracking-links", TrackingLinkViewSet, basename="publisher-tracking-links")
+router.register("conversions", ConversionViewSet, basename="publisher-conversions")
+router.register("statements", StatementViewSet, basename="publisher-statements")
+router.register("postbacks", PostbackViewSet, basename="publisher-postbacks")
+router.register("postback-log", PostbackLogViewSet, basename="publisher-postback-log")
+router.register("stats", PublisherStats, basename="publisher-stats")

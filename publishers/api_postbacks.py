@@ -1,0 +1,342 @@
+"""The publisher's postbacks through the API (/api/v1/publisher/): the global and per-offer URLs,
+turning them on and off, a test call, and the log of every call; through postback_services, so
+the postbacks page's checks and audit entries apply."""
+
+from __future__ import annotations
+
+import django_filters.rest_framework as filters
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from network.api_base import ErrorSerializer
+from network.api_docs import ERRORS, answers, example
+from offers.models import Offer
+from publishers import api_serializers as s
+from publishers.api_offers import PUBLISHER, PublisherViewSet
+from publishers.postback_services import postback_delete, postback_save, postback_set_active
+from publishers.postbacks import PostbackAttempt, PostbackEndpoint
+from publishers.tasks import send_test_postback
+from publishers.views_postbacks import TEST_INTERVAL_SECONDS
+
+POSTBACK_EXAMPLE = {
+    "id": 5,
+    "offer": 12,
+    "offer_name": "Summer Sale",
+    "url_template": "https://tracker.example/pb?click={aff_click_id}&payout={payout}",
+    "fire_on_approval": True,
+    "state": "active",
+    "consecutive_failures": 0,
+    "disabled_at": None,
+    "created_at": "2026-06-01T09:30:00Z",
+}
+
+
+GLOBAL_EXAMPLE = {**POSTBACK_EXAMPLE, "id": 4, "offer": None, "offer_name": None}
+
+
+NEW_POSTBACK = {
+    "url_template": "https://tracker.example/pb?click={aff_click_id}&payout={payout}",
+    "fire_on_approval": True,
+}
+
+
+POSTBACKS = ["publisher: postbacks"]
+
+
+class QueuedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List your postbacks",
+        description="Your global postback (offer null) and one per offer. A conversion "
+        "calls its offer's postback when that one is active, else the global one.",
+        responses=answers(s.PostbackSerializer(many=True)),
+        tags=POSTBACKS,
+    ),
+    retrieve=extend_schema(
+        summary="One of your postbacks",
+        responses=answers(s.PostbackSerializer),
+        examples=[example("An offer's postback", POSTBACK_EXAMPLE)],
+        tags=POSTBACKS,
+    ),
+    create=extend_schema(
+        summary="Add a postback for one offer",
+        description="For an offer you run that has none yet; the URL is checked as on the "
+        "postbacks page (http or https, known macros, none in the host). Audited.",
+        request=s.OfferPostbackSerializer,
+        responses=answers(s.PostbackSerializer, 201),
+        examples=[
+            example("For offer 12", {**NEW_POSTBACK, "offer": 12}, request=True),
+            example("The new postback", POSTBACK_EXAMPLE),
+        ],
+        tags=POSTBACKS,
+    ),
+    update=extend_schema(
+        summary="Change a postback",
+        description="Its URL and whether approvals call it too; it stays with its offer. Audited.",
+        responses=answers(s.PostbackSerializer),
+        examples=[
+            example("New URL", NEW_POSTBACK, request=True),
+            example("The postback", POSTBACK_EXAMPLE),
+        ],
+        tags=POSTBACKS,
+    ),
+    partial_update=extend_schema(
+        summary="Change part of a postback",
+        description="Only the fields sent change, checked as on the postbacks page; the offer "
+        "stays the postback's own whatever the body says.",
+        responses=answers(s.PostbackSerializer),
+        examples=[
+            example("Approvals too", {"fire_on_approval": True}, request=True),
+            example("The postback", POSTBACK_EXAMPLE),
+        ],
+        tags=POSTBACKS,
+    ),
+    destroy=extend_schema(
+        summary="Delete a postback",
+        description="Its call log goes with it. Audited.",
+        responses={204: None, **ERRORS},
+        tags=POSTBACKS,
+    ),
+)
+class PostbackViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    PublisherViewSet,
+):
+    roles = {
+        name: PUBLISHER
+        for name in (
+            "list",
+            "retrieve",
+            "create",
+            "update",
+            "partial_update",
+            "destroy",
+            "enable",
+            "disable",
+            "test",
+            "global_postback",
+        )
+    }
+    # As the pages: turning on, off, testing and deleting need no approved account.
+    approved_only = ("list", "retrieve", "create", "update", "partial_update", "global_postback")
+    ordering_fields = ["created_at", "id"]
+    ordering = ["created_at", "id"]
+    filterset_fields: list[str] = []
+
+    def visible(self, membership):
+        return PostbackEndpoint.objects.filter(publisher_id=membership.publisher_id).select_related(
+            "offer"
+        )
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return s.OfferPostbackSerializer
+        return s.PostbackSerializer
+
+    def get_serializer_context(self) -> dict:
+        context = super().get_serializer_context()
+        if getattr(self, "request", None) is not None and self.membership is not None:
+            context["publisher"] = self.membership.publisher
+        return context
+
+    def answer(self, endpoint: PostbackEndpoint, code: int = 200) -> Response:
+        endpoint = self.get_queryset().get(pk=endpoint.pk)
+        return Response(s.PostbackSerializer(endpoint).data, status=code)
+
+    def save(self, serializer, offer: Offer | None) -> PostbackEndpoint:
+        wanted = serializer.validated_data
+        return postback_save(
+            publisher=self.publisher,
+            actor=self.request.user,
+            offer=offer,
+            url_template=wanted["url_template"],
+            fire_on_approval=wanted["fire_on_approval"],
+        )
+
+    def create(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        endpoint = self.save(serializer, serializer.validated_data["offer"])
+        return self.answer(endpoint, status.HTTP_201_CREATED)
+
+    def update(self, request, pk=None, partial=False):
+        endpoint = self.get_object()
+        serializer = self.get_serializer(endpoint, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        return self.answer(self.save(serializer, endpoint.offer))
+
+    def partial_update(self, request, pk=None):
+        return self.update(request, pk, partial=True)
+
+    def perform_destroy(self, instance: PostbackEndpoint) -> None:
+        postback_delete(endpoint=instance, actor=self.request.user)
+
+    @extend_schema(
+        summary="Turn a postback on",
+        description="Also after it was turned off for failing: its failure count starts "
+        "again from 0. Audited.",
+        request=None,
+        responses=answers(s.PostbackSerializer),
+        examples=[example("On again", POSTBACK_EXAMPLE)],
+        tags=POSTBACKS,
+    )
+    @action(detail=True, methods=["post"])
+    def enable(self, request, pk=None):
+        endpoint = self.get_object()
+        postback_set_active(endpoint=endpoint, actor=request.user, active=True)
+        return self.answer(endpoint)
+
+    @extend_schema(
+        summary="Turn a postback off",
+        description="Conversions stop calling it (an offer's then falls back to your global "
+        "postback). Audited.",
+        request=None,
+        responses=answers(s.PostbackSerializer),
+        examples=[example("Off", {**POSTBACK_EXAMPLE, "state": "off"})],
+        tags=POSTBACKS,
+    )
+    @action(detail=True, methods=["post"])
+    def disable(self, request, pk=None):
+        endpoint = self.get_object()
+        postback_set_active(endpoint=endpoint, actor=request.user, active=False)
+        return self.answer(endpoint)
+
+    @extend_schema(
+        summary="Send a test call",
+        description="Calls the postback once with sample values (conversion_id `test`), in "
+        "the background; the outcome appears in the postback log. One test per postback "
+        "every 10 seconds (else 429). Test calls never count as failures.",
+        request=None,
+        responses=answers(QueuedSerializer, 202, {429: ErrorSerializer}),
+        examples=[
+            OpenApiExample(
+                "Queued",
+                value={"detail": "Test call sent with sample values."},
+                response_only=True,
+                status_codes=["202"],
+            )
+        ],
+        tags=POSTBACKS,
+    )
+    @action(detail=True, methods=["post"])
+    def test(self, request, pk=None):
+        endpoint = self.get_object()
+        key = f"postback-test:{request._request.network.pk}:{endpoint.pk}"
+        if not cache.add(key, 1, TEST_INTERVAL_SECONDS):
+            raise exceptions.Throttled(
+                wait=TEST_INTERVAL_SECONDS,
+                detail=_("A test call was just sent: wait a few seconds before the next."),
+            )
+        send_test_postback.delay_on_commit(
+            network_id=request._request.network.pk, postback_endpoint_id=endpoint.pk
+        )
+        message = _("Test call sent with sample values. Its result appears in the log shortly.")
+        return Response({"detail": message}, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Your global postback",
+        description="The postback of every offer that has none of its own; 404 while you "
+        "have none.",
+        request=None,
+        responses=answers(s.PostbackSerializer),
+        examples=[example("The global postback", GLOBAL_EXAMPLE)],
+        tags=POSTBACKS,
+    )
+    @extend_schema(
+        methods=["PUT"],
+        summary="Set your global postback",
+        description="Creates it (201) or changes it (200), as the postbacks page's form; audited.",
+        request=s.PostbackSerializer,
+        responses=answers(s.PostbackSerializer, 200, {201: s.PostbackSerializer}),
+        examples=[
+            example("Global URL", NEW_POSTBACK, request=True),
+            example("The global postback", GLOBAL_EXAMPLE),
+        ],
+        tags=POSTBACKS,
+    )
+    @action(detail=False, methods=["get", "put"], url_path="global", url_name="global")
+    def global_postback(self, request):
+        endpoint = self.get_queryset().filter(offer__isnull=True).first()
+        if request.method == "GET":
+            if endpoint is None:
+                raise exceptions.NotFound(_("You have no global postback yet."))
+            return self.answer(endpoint)
+        serializer = self.get_serializer(endpoint, data=request.data)
+        serializer.is_valid(raise_exception=True)
+        saved = self.save(serializer, None)
+        return self.answer(saved, status.HTTP_201_CREATED if endpoint is None else 200)
+
+
+class AttemptFilter(filters.FilterSet):
+    outcome = filters.ChoiceFilter(choices=[(o, o) for o in s.OUTCOMES], method="by_outcome")
+    event = filters.ChoiceFilter(choices=PostbackAttempt.Event.choices)
+    offer = filters.NumberFilter(field_name="endpoint__offer_id", help_text="An offer's id.")
+    postback = filters.NumberFilter(field_name="endpoint_id", help_text="A postback's id.")
+
+    class Meta:
+        model = PostbackAttempt
+        fields: list[str] = []
+
+    def by_outcome(self, queryset, name, value):
+        if value == "no_response":
+            return queryset.filter(status_code__isnull=True)
+        ok = {"status_code__gte": 200, "status_code__lt": 300}
+        if value == "ok":
+            return queryset.filter(**ok)
+        return queryset.filter(status_code__isnull=False).exclude(**ok)
+
+
+ATTEMPT_EXAMPLE = {
+    "id": 300,
+    "postback": 5,
+    "offer": 12,
+    "conversion": 901,
+    "event": "created",
+    "url": "https://tracker.example/pb?click=abc&payout=8.00",
+    "outcome": "http_error",
+    "status_code": 500,
+    "error": "",
+    "elapsed_ms": 120,
+    "attempt_number": 1,
+    "created_at": "2026-06-02T10:00:01Z",
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Your postbacks' call log",
+        description="Every call, newest first: its URL, HTTP status or error, time taken and "
+        "attempt. Filter by `outcome` (ok, http_error, no_response), `event`, `offer`, "
+        "`postback`.",
+        responses=answers(s.PostbackAttemptSerializer(many=True)),
+        tags=POSTBACKS,
+    ),
+    retrieve=extend_schema(
+        summary="One call of a postback",
+        responses=answers(s.PostbackAttemptSerializer),
+        examples=[example("A refused call", ATTEMPT_EXAMPLE)],
+        tags=POSTBACKS,
+    ),
+)
+class PostbackLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublisherViewSet):
+    roles = {"list": PUBLISHER, "retrieve": PUBLISHER}
+    approved_only = ("list", "retrieve")
+    serializer_class = s.PostbackAttemptSerializer
+    filterset_class = AttemptFilter
+    ordering_fields = ["created_at", "id"]
+    ordering = ["-created_at", "-id"]
+
+    def visible(self, membership):
+        return PostbackAttempt.objects.filter(
+            endpoint__publisher_id=membership.publisher_id
+        ).select_related("endpoint")

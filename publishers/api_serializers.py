@@ -1,0 +1,591 @@
+"""What the publisher API reads and writes (publishers/api.py).
+
+Everything a publisher reads is what their pages show them, and nothing more: their own
+payout (never the network's revenue, margin or the source of a payout), their own
+conversions, payout lines and postbacks. Writes are judged by the pages' own forms
+(offers.forms_publisher, publishers.views_postbacks), so the rules and messages are the same.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from lib.macros import fill
+from lib.money import quantize
+from network.api_base import NetworkRelatedField
+from offers.forms_publisher import SUB_MAX_LENGTH
+from offers.links import SUB_FIELDS
+from offers.models import (
+    CATEGORIES,
+    DEVICE_TYPES,
+    Creative,
+    GoalType,
+    LandingPage,
+    Offer,
+    OfferAccess,
+)
+from offers.payouts import ResolvedPayout
+from offers.tables_publisher import payout_label
+from payouts import ledger
+from payouts.models import PayoutLine
+from publishers.postbacks import PostbackAttempt, PostbackEndpoint
+from tracking.models import Conversion
+
+# A publisher's access to an offer: their OfferAccess status, or what they may do without one.
+ACCESS_STATES = ["open", "apply", *OfferAccess.Status.values]
+NULLABLE_DECIMAL = {"type": "string", "format": "decimal", "nullable": True}
+
+
+def form_errors(form: forms.BaseForm, renamed: dict[str, str] | None = None) -> dict:
+    """A page form's errors under the API's field names."""
+    errors: dict[str, list[str]] = {}
+    for name, messages in form.errors.items():
+        name = "non_field_errors" if name == forms.forms.NON_FIELD_ERRORS else name
+        errors.setdefault((renamed or {}).get(name, name), []).extend(str(m) for m in messages)
+    return errors
+
+
+def money(amount: Decimal | int | None, currency: str) -> str | None:
+    """An amount in its currency's precision, as a string ("8.00", "120000" for VND)."""
+    return None if amount is None else str(quantize(Decimal(amount), currency))
+
+
+# --- Offers --------------------------------------------------------------------------------
+
+
+class PayoutSerializer(serializers.Serializer):
+    """What the publisher earns on a goal, as their offer page shows it: their override, their
+    tier's payout or the goal's, whichever applies (which one is not said, as on the page)."""
+
+    goal = serializers.IntegerField(help_text=_("The goal's id."))
+    goal_name = serializers.CharField()
+    is_default = serializers.BooleanField()
+    payout_type = serializers.ChoiceField(choices=GoalType.choices)
+    payout_amount = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=3,
+        allow_null=True,
+        help_text=_("The flat amount, in the offer's currency; null when the type has none."),
+    )
+    payout_percent = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=3,
+        allow_null=True,
+        help_text=_("Percent of the sale amount; null when the type has none."),
+    )
+    currency = serializers.CharField()
+    label = serializers.CharField(help_text=_('As the portal writes it, e.g. "$8.00 CPA".'))
+
+    @staticmethod
+    def data_of(goal, payout: ResolvedPayout, currency: str) -> dict[str, Any]:
+        try:
+            kind = GoalType(payout.payout_type)
+        except ValueError:  # no payout set yet: nothing to show but the type
+            kind = None
+        return {
+            "goal": goal.pk,
+            "goal_name": goal.name,
+            "is_default": goal.is_default,
+            "payout_type": payout.payout_type,
+            "payout_amount": money(payout.amount, currency) if kind and kind.has_flat else None,
+            "payout_percent": (
+                str(Decimal(payout.percent).quantize(Decimal("0.001")))
+                if kind and kind.has_percent
+                else None
+            ),
+            "currency": currency,
+            "label": payout_label(payout, currency) if kind else "—",
+        }
+
+
+class PublisherOfferSerializer(serializers.ModelSerializer):
+    """An offer of the marketplace, with the publisher's access and payout (default goal)."""
+
+    category = serializers.ChoiceField(choices=[code for code, _label in CATEGORIES])
+    preview_url = serializers.CharField(help_text=_("The advertiser's page; may be empty."))
+    access = serializers.SerializerMethodField(
+        help_text=_(
+            "Your access: approved (run it), pending (applied), rejected, or without an "
+            "application: open (public: apply to start at once) or apply (approval required)."
+        )
+    )
+    payout = serializers.SerializerMethodField(help_text=_("Your payout on the default goal."))
+
+    class Meta:
+        model = Offer
+        fields = [
+            "id",
+            "name",
+            "category",
+            "currency",
+            "visibility",
+            "preview_url",
+            "allowed_countries",
+            "device_types",
+            "expires_on",
+            "access",
+            "payout",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=ACCESS_STATES))
+    def get_access(self, offer: Offer) -> str:
+        access = self.context["accesses"].get(offer.pk)
+        if access is not None:
+            return access.status
+        return "open" if offer.visibility == Offer.Visibility.PUBLIC else "apply"
+
+    @extend_schema_field(PayoutSerializer(allow_null=True))
+    def get_payout(self, offer: Offer) -> dict | None:
+        goal = next((g for g in offer.goals.all() if g.is_default), None)
+        if goal is None:
+            return None
+        return PayoutSerializer.data_of(goal, self.context["payouts"][goal.pk], offer.currency)
+
+
+class LandingPagePreviewSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    preview_url = serializers.CharField(
+        help_text=_("The page with its macros left empty: to look at, not to send traffic to.")
+    )
+
+
+class PublisherCreativeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Creative.Kind.choices)
+    image = serializers.CharField(allow_null=True, help_text=_("A banner's image URL."))
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    text = serializers.CharField(allow_blank=True)
+    landing_page = serializers.IntegerField(allow_null=True)
+    embed_code = serializers.CharField(
+        allow_null=True,
+        help_text=_(
+            "The HTML to paste (wrapped in your tracking link, with the impression pixel); "
+            "null until your access is approved."
+        ),
+    )
+
+
+class PublisherOfferDetailSerializer(PublisherOfferSerializer):
+    """One offer as its page shows it: goals with your payout, landing pages, creatives,
+    terms; once approved, your default tracking link and impression pixel."""
+
+    device_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=[code for code, _name in DEVICE_TYPES])
+    )
+    access_note = serializers.SerializerMethodField(help_text=_("Your note when you applied."))
+    access_reason = serializers.SerializerMethodField(
+        help_text=_("Why the network rejected your application (when rejected).")
+    )
+    goals = serializers.SerializerMethodField()
+    landing_pages = serializers.SerializerMethodField()
+    creatives = serializers.SerializerMethodField()
+    tracking_link = serializers.SerializerMethodField(
+        help_text=_("Your tracking link (rotating landing pages); null until approved.")
+    )
+    impression_pixel = serializers.SerializerMethodField(
+        help_text=_("The impression pixel's HTML; null until approved.")
+    )
+
+    class Meta(PublisherOfferSerializer.Meta):
+        fields = [
+            *PublisherOfferSerializer.Meta.fields,
+            "description",
+            "attribution_window_days",
+            "hold_days",
+            "terms",
+            "deep_link_domains",
+            "access_note",
+            "access_reason",
+            "goals",
+            "landing_pages",
+            "creatives",
+            "tracking_link",
+            "impression_pixel",
+        ]
+        read_only_fields = fields
+
+    def _access(self, offer: Offer) -> OfferAccess | None:
+        return self.context["accesses"].get(offer.pk)
+
+    def get_access_note(self, offer: Offer) -> str:
+        access = self._access(offer)
+        return access.publisher_note if access else ""
+
+    def get_access_reason(self, offer: Offer) -> str:
+        access = self._access(offer)
+        rejected = access is not None and access.status == OfferAccess.Status.REJECTED
+        return access.reason if rejected else ""
+
+    @extend_schema_field(PayoutSerializer(many=True))
+    def get_goals(self, offer: Offer) -> list[dict]:
+        payouts = self.context["payouts"]
+        currency = offer.currency
+        return [PayoutSerializer.data_of(g, payouts[g.pk], currency) for g in offer.goals.all()]
+
+    @extend_schema_field(LandingPagePreviewSerializer(many=True))
+    def get_landing_pages(self, offer: Offer) -> list[dict]:
+        return [
+            {"id": page.pk, "name": page.name, "preview_url": fill(page.url_template, {})}
+            for page in offer.landing_pages.all()
+            if page.is_active
+        ]
+
+    @extend_schema_field(PublisherCreativeSerializer(many=True))
+    def get_creatives(self, offer: Offer) -> list[dict]:
+        return self.context["creatives"]
+
+    def get_tracking_link(self, offer: Offer) -> str | None:
+        return self.context["links"].get("url")
+
+    def get_impression_pixel(self, offer: Offer) -> str | None:
+        return self.context["links"].get("pixel")
+
+
+class ApplySerializer(serializers.Serializer):
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2000,
+        help_text=_("How and where you will promote this offer (optional)."),
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        from offers.forms_publisher import ApplyForm
+
+        form = ApplyForm(attrs)
+        if not form.is_valid():
+            raise serializers.ValidationError(form_errors(form))
+        return form.cleaned_data
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdField(NetworkRelatedField):
+    """An id the caller sends, of this network and this publisher's reach (see
+    NetworkRelatedField), typed for a serializer without a model."""
+
+
+def runnable_offers(rows, membership):
+    return rows.filter(pk__in=Offer.objects.runnable_by(membership.publisher).values("pk"))
+
+
+def parts_of_runnable_offers(rows, membership):
+    return rows.filter(offer__in=Offer.objects.runnable_by(membership.publisher).values("pk"))
+
+
+class LinkRequestSerializer(serializers.Serializer):
+    """The link builder of the offer page: an offer you run, then the same optional fields
+    and checks (sub ids, landing page, deep link), plus a creative to count."""
+
+    offer = IdField(
+        Offer, limit=runnable_offers, help_text=_("An offer you run (access approved).")
+    )
+    landing_page = IdField(
+        LandingPage,
+        limit=parts_of_runnable_offers,
+        required=False,
+        allow_null=True,
+        help_text=_("An active landing page of the offer; left out: rotate between them."),
+    )
+    creative = IdField(
+        Creative,
+        limit=parts_of_runnable_offers,
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "An active creative of the offer: the link and pixel then count it (file_id), and "
+            "the link lands on the creative's landing page unless you name one."
+        ),
+    )
+    aff_sub = serializers.CharField(required=False, allow_blank=True, max_length=SUB_MAX_LENGTH)
+    aff_sub2 = serializers.CharField(required=False, allow_blank=True, max_length=SUB_MAX_LENGTH)
+    aff_sub3 = serializers.CharField(required=False, allow_blank=True, max_length=SUB_MAX_LENGTH)
+    aff_sub4 = serializers.CharField(required=False, allow_blank=True, max_length=SUB_MAX_LENGTH)
+    aff_sub5 = serializers.CharField(required=False, allow_blank=True, max_length=SUB_MAX_LENGTH)
+    source = serializers.CharField(required=False, allow_blank=True, max_length=SUB_MAX_LENGTH)
+    deep_link = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text=_("A page of the offer's deep-link domains to send the visitor to."),
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        from offers.forms_publisher import LinkForm
+        from offers.links import check_deep_link
+
+        offer, page, creative = attrs["offer"], attrs.get("landing_page"), attrs.get("creative")
+        errors: dict[str, list[str]] = {}
+        not_this = _("Not an active one of this offer.")
+        if page is not None and (page.offer_id != offer.pk or not page.is_active):
+            errors["landing_page"] = [not_this]
+        if creative is not None and (creative.offer_id != offer.pk or not creative.is_active):
+            errors["creative"] = [not_this]
+        deep_link = attrs.get("deep_link", "").strip()
+        if deep_link and not offer.allows_deep_links:  # the page has no such field then
+            try:
+                check_deep_link(offer, deep_link)
+            except DjangoValidationError as exc:
+                errors["deep_link"] = exc.messages
+        if errors:
+            raise serializers.ValidationError(errors)
+        if page is None and creative is not None:
+            page = creative.landing_page  # as the creative's embed code links
+        data = {name: attrs.get(name, "") for name in SUB_FIELDS}
+        data.update(landing_page=page.pk if page else "", deep_link=deep_link)
+        form = LinkForm(data, offer=offer)
+        if not form.is_valid():
+            raise serializers.ValidationError(form_errors(form))
+        return {
+            "offer": offer,
+            "landing_page": form.cleaned_data["landing_page"],
+            "creative": creative,
+            "subs": form.subs(),
+            "deep_link": form.cleaned_data.get("deep_link", ""),
+        }
+
+
+class LinkSerializer(serializers.Serializer):
+    url = serializers.CharField(help_text=_("The tracking link."))
+    impression_pixel = serializers.CharField(help_text=_("The impression pixel's HTML."))
+    impression_pixel_url = serializers.CharField(help_text=_("The pixel's image URL alone."))
+    landing_page = serializers.IntegerField(allow_null=True)
+    creative = serializers.IntegerField(allow_null=True)
+
+
+# --- Conversions ---------------------------------------------------------------------------
+
+
+@extend_schema_field(OpenApiTypes.DECIMAL)
+class Amount(serializers.Field):
+    """A stored amount in its currency's precision, as a string. Read only."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        return super().get_attribute(instance), instance.currency
+
+    def to_representation(self, value) -> str:
+        amount, currency = value
+        return money(amount, currency)
+
+
+@extend_schema_field(OpenApiTypes.DECIMAL)
+class MinorAmount(Amount):
+    """An amount kept in minor units (a payout line's), as a decimal string."""
+
+    def to_representation(self, value) -> str:
+        amount, currency = value
+        return str(ledger.from_minor(amount, currency))
+
+
+class PublisherConversionSerializer(serializers.ModelSerializer):
+    """A conversion of the publisher's traffic, as their conversions page shows it: their
+    payout, never the network's revenue or the fraud flags."""
+
+    transaction_id = serializers.CharField(source="click_id", read_only=True)
+    offer_name = serializers.CharField(source="offer.name", read_only=True)
+    goal_name = serializers.CharField(source="goal.name", read_only=True)
+    sale_amount = Amount()
+    payout = Amount(help_text=_("What you earn for this conversion."))
+    aff_sub = serializers.CharField(source="click.aff_sub", read_only=True)
+    aff_sub2 = serializers.CharField(source="click.aff_sub2", read_only=True)
+    aff_sub3 = serializers.CharField(source="click.aff_sub3", read_only=True)
+    aff_sub4 = serializers.CharField(source="click.aff_sub4", read_only=True)
+    aff_sub5 = serializers.CharField(source="click.aff_sub5", read_only=True)
+    source = serializers.CharField(source="click.source", read_only=True)
+
+    class Meta:
+        model = Conversion
+        fields = [
+            "id",
+            "transaction_id",
+            "offer",
+            "offer_name",
+            "goal",
+            "goal_name",
+            "status",
+            "reason_code",
+            "sale_amount",
+            "payout",
+            "currency",
+            "order_id",
+            *SUB_FIELDS,
+            "method",
+            "created_at",
+            "decided_at",
+        ]
+        read_only_fields = fields
+
+
+# --- Statements ----------------------------------------------------------------------------
+
+
+class PayoutLineSerializer(serializers.ModelSerializer):
+    """One payout of the publisher: a month's run, in one currency."""
+
+    period = serializers.DateField(
+        source="run.period", read_only=True, help_text=_("The month paid (its first day).")
+    )
+    amount = MinorAmount()
+
+    class Meta:
+        model = PayoutLine
+        fields = [
+            "id",
+            "period",
+            "currency",
+            "amount",
+            "conversions",
+            "status",
+            "from_time",
+            "to_time",
+            "paid_at",
+            "payment_reference",
+        ]
+        read_only_fields = fields
+
+
+# --- Postbacks -----------------------------------------------------------------------------
+
+
+class PostbackSerializer(serializers.ModelSerializer):
+    offer_name = serializers.CharField(source="offer.name", read_only=True, allow_null=True)
+    state = serializers.ChoiceField(
+        choices=["active", "failing", "off"],
+        read_only=True,
+        help_text=_(
+            "active; failing: turned off after 25 failed calls in a row; off: turned off "
+            "by you. Turn it on again with `enable`."
+        ),
+    )
+
+    class Meta:
+        model = PostbackEndpoint
+        fields = [
+            "id",
+            "offer",
+            "offer_name",
+            "url_template",
+            "fire_on_approval",
+            "state",
+            "consecutive_failures",
+            "disabled_at",
+            "created_at",
+        ]
+        read_only_fields = [
+            "id",
+            "offer",
+            "consecutive_failures",
+            "disabled_at",
+            "created_at",
+        ]
+        extra_kwargs = {
+            "url_template": {
+                "help_text": _(
+                    "An http(s) URL; macros such as {aff_click_id}, {payout}, {conversion_id}, "
+                    "{status} are filled for each call."
+                )
+            }
+        }
+
+    def validate(self, attrs: dict) -> dict:
+        from publishers.views_postbacks import PostbackForm
+
+        values = {
+            "url_template": attrs.get("url_template", getattr(self.instance, "url_template", "")),
+            "fire_on_approval": attrs.get(
+                "fire_on_approval", getattr(self.instance, "fire_on_approval", False)
+            ),
+        }
+        data = {"url_template": values["url_template"]}
+        if values["fire_on_approval"]:
+            data["fire_on_approval"] = "on"
+        form = PostbackForm(data)
+        if not form.is_valid():
+            raise serializers.ValidationError(form_errors(form))
+        return {**attrs, **form.cleaned_data}
+
+
+class OfferPostbackSerializer(PostbackSerializer):
+    """A new postback for one offer you run (one per offer)."""
+
+    offer = NetworkRelatedField(
+        Offer,
+        limit=runnable_offers,
+        help_text=_("An offer you run that has no postback of its own yet."),
+    )
+
+    class Meta(PostbackSerializer.Meta):
+        read_only_fields = ["id", "consecutive_failures", "disabled_at", "created_at"]
+
+    def validate(self, attrs: dict) -> dict:
+        from publishers.views_postbacks import OfferPostbackForm
+
+        publisher, offer = self.context["publisher"], attrs["offer"]
+        if PostbackEndpoint.objects.filter(publisher=publisher, offer=offer).exists():
+            raise serializers.ValidationError(
+                {"offer": [_("This offer has a postback already: change that one instead.")]}
+            )
+        data = {"offer": offer.pk, "url_template": attrs.get("url_template", "")}
+        if attrs.get("fire_on_approval"):
+            data["fire_on_approval"] = "on"
+        form = OfferPostbackForm(data, publisher=publisher)
+        if not form.is_valid():
+            raise serializers.ValidationError(form_errors(form))
+        return form.cleaned_data
+
+
+OUTCOMES = ["ok", "http_error", "no_response"]
+
+
+class PostbackAttemptSerializer(serializers.ModelSerializer):
+    """One call of a postback, as the log on the postbacks page shows it."""
+
+    postback = serializers.IntegerField(source="endpoint_id", read_only=True)
+    offer = serializers.IntegerField(source="endpoint.offer_id", read_only=True, allow_null=True)
+    outcome = serializers.SerializerMethodField(
+        help_text=_(
+            "ok: answered 2xx; http_error: answered another status; no_response: refused, "
+            "timed out or not allowed (see error)."
+        )
+    )
+
+    class Meta:
+        model = PostbackAttempt
+        fields = [
+            "id",
+            "postback",
+            "offer",
+            "conversion",
+            "event",
+            "url",
+            "outcome",
+            "status_code",
+            "error",
+            "elapsed_ms",
+            "attempt_number",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=OUTCOMES))
+    def get_outcome(self, attempt: PostbackAttempt) -> str:
+        if attempt.status_code is None:
+            return "no_response"
+        return "ok" if attempt.ok else "http_error"

@@ -1,0 +1,66 @@
+"""Webhook test helpers: a receiving HTTP server on the loopback address, endpoints."""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from django_scopes import scopes_disabled
+
+from webhooks.models import WebhookEndpoint
+
+LOOPBACK = ["127.0.0.0/8"]
+ALL_EVENTS = [
+    "conversion.created",
+    "conversion.status_changed",
+    "publisher.applied",
+    "payout_run.approved",
+    "payout_line.paid",
+]
+
+
+class Receiver:
+    """An HTTP server in a thread that records every POST (headers and raw body) and answers
+    the next status of `statuses` (the last one repeats)."""
+
+    def __init__(self, statuses=(200,), answer=b'{"received": true}'):
+        self.requests: list[dict] = []
+        receiver = self
+        pending = list(statuses)
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                receiver.requests.append(
+                    {"path": self.path, "headers": dict(self.headers), "body": body}
+                )
+                status = pending.pop(0) if len(pending) > 1 else pending[0]
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}/hooks"
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def make_endpoint(network, url="http://10.0.0.1/hooks", events=None, **fields) -> WebhookEndpoint:
+    with scopes_disabled():
+        return WebhookEndpoint.objects.create(
+            network=network, url=url, events=ALL_EVENTS if events is None else events, **fields
+        )
