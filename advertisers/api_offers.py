@@ -212,7 +212,8 @@ class OfferViewSet(
 
     def visible(self, membership):
         goals = Prefetch("goals", queryset=Goal.objects.select_related("offer"))
-        return advertiser_offers(membership.advertiser).prefetch_related(goals)
+        offers = advertiser_offers(membership.advertiser).select_related("advertiser")
+        return offers.prefetch_related(goals)
 
     def visible_model(self):
         return Offer

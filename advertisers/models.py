@@ -17,7 +17,10 @@ def new_postback_token() -> str:
 class Advertiser(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
-        SUSPENDED = "suspended", _("Suspended")
+        # Blocked by the network's admins (advertisers.services.advertiser_set_status): its
+        # offers take no traffic and leave the marketplace; postbacks of earlier clicks
+        # still count; its users keep read access but cannot put an offer (back) live.
+        BLOCKED = "blocked", _("Blocked")
 
     network = models.ForeignKey(
         "network.Network", on_delete=models.CASCADE, related_name="advertisers"
@@ -46,3 +49,7 @@ class Advertiser(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_blocked(self) -> bool:
+        return self.status == self.Status.BLOCKED

@@ -17,12 +17,15 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from advertisers.forms import AdvertiserStatusForm
 from advertisers.models import Advertiser
-from network import api_admin_conversions, api_admin_offers
+from advertisers.services import advertiser_set_status
+from network import api_admin_conversions, api_admin_more, api_admin_offers
 from network import api_admin_serializers as s
 from network.api_base import TenantViewSet
 from network.api_docs import admin_roles, answers, example, text_filter
 from payouts import api as payouts_api
+from payouts import api_invoices
 from publishers.countries import COUNTRIES
 from publishers.forms import DecisionForm
 from publishers.models import Publisher
@@ -175,6 +178,41 @@ ADVERTISER_EXAMPLE = {
 TAGS_ADVERTISERS = ["admin: advertisers"]
 
 
+def advertiser_status_schema(block: bool):
+    if block:
+        summary = "Block an advertiser"
+        description = (
+            "Blocks the company, with a reason (required). While blocked its offers take no "
+            "traffic (clicks are recorded, rejected as `advertiser_blocked` and sent to the "
+            "fallback) and leave the publishers' marketplace; postbacks of earlier clicks are "
+            "still accepted; its users keep read access but cannot submit or resume an offer. "
+            "Nothing is emailed. Written to the audit log (`advertiser.status`). Blocking a "
+            "blocked advertiser answers 400."
+        )
+        body = {"reason": "Unpaid invoices since March."}
+    else:
+        summary = "Unblock an advertiser"
+        description = (
+            "Lifts the block: its active offers take traffic again (within seconds: the "
+            "tracking servers cache offers briefly). The reason is optional. Written to the "
+            "audit log (`advertiser.status`). Unblocking an active advertiser answers 400."
+        )
+        body = {"reason": "Invoices settled."}
+    after = {**ADVERTISER_EXAMPLE, "status": "blocked" if block else "active"}
+    after.pop("owed")
+    return extend_schema(
+        summary=summary,
+        description=description,
+        request=s.ReasonSerializer,
+        responses=answers(s.AdminAdvertiserSerializer),
+        examples=[
+            example("Why", body, request=True),
+            example("The advertiser after the decision", after),
+        ],
+        tags=TAGS_ADVERTISERS,
+    )
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List the advertisers",
@@ -192,10 +230,10 @@ TAGS_ADVERTISERS = ["admin: advertisers"]
     ),
 )
 class AdvertiserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
-    """Read only, as the advertisers page is: the portal has no page that creates a company
-    by itself or changes its status."""
+    """As the advertisers page: read, and block or unblock (advertisers.services). The
+    portal has no page that creates a company by itself: inviting its first user does."""
 
-    roles = admin_roles("list", "retrieve")
+    roles = admin_roles("list", "retrieve", "block", "unblock")
     filterset_class = AdvertiserFilter
     ordering_fields = ["name", "created_at", "id"]
     ordering = ["name", "id"]
@@ -208,6 +246,31 @@ class AdvertiserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
             return s.AdminAdvertiserDetailSerializer
         return s.AdminAdvertiserSerializer
 
+    def set_status(self, status: str) -> Response:
+        company = self.get_object()  # another network's id: 404 before anything else
+        body = s.ReasonSerializer(data=self.request.data)
+        body.is_valid(raise_exception=True)
+        form = AdvertiserStatusForm({"status": status, "reason": body.validated_data["reason"]})
+        if not form.is_valid():
+            raise serializers.ValidationError(s.form_errors(form))
+        advertiser_set_status(
+            advertiser=company,
+            actor=self.request.user,
+            status=status,
+            reason=form.cleaned_data["reason"],
+        )
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @advertiser_status_schema(block=True)
+    @action(detail=True, methods=["post"])
+    def block(self, request, pk=None):
+        return self.set_status(Advertiser.Status.BLOCKED)
+
+    @advertiser_status_schema(block=False)
+    @action(detail=True, methods=["post"])
+    def unblock(self, request, pk=None):
+        return self.set_status(Advertiser.Status.ACTIVE)
+
 
 router = SimpleRouter()
 router.register("publishers", PublisherViewSet, basename="admin-publishers")
@@ -219,3 +282,6 @@ router.register(
 )
 router.register("payout-runs", payouts_api.PayoutRunViewSet, basename="admin-payout-runs")
 router.register("stats", AdminStats, basename="admin-stats")
+router.register("invoices", api_invoices.InvoiceViewSet, basename="admin-invoices")
+router.register("audit-log", api_admin_more.AuditLogViewSet, basename="admin-audit-log")
+router.register("members", api_admin_more.MemberViewSet, basename="admin-members")

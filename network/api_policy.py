@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from advertisers.services import AdvertiserError
 from network.api_keys import ApiKey
 from network.models import Membership
 from network.services import InvitationError
@@ -30,6 +31,7 @@ from tracking.validation import UploadError
 
 # A service refusing a move (approve twice, pay an unapproved run...): the caller's mistake.
 SERVICE_ERRORS = (
+    AdvertiserError,
     ApplicationError,
     DecisionError,
     InvitationError,

@@ -41,6 +41,11 @@ urlpatterns = [
         name="publisher_review",
     ),
     path("manage/advertisers/", advertisers.advertiser_list, name="advertiser_list"),
+    path(
+        "manage/advertisers/<int:advertiser_id>/status/",
+        advertisers.advertiser_status,
+        name="advertiser_status",
+    ),
     path("manage/webhooks/", include("webhooks.urls")),
     path("manage/audit/", audit.admin_audit, name="admin_audit"),
     # Advertisers and publishers

@@ -43,7 +43,8 @@ DEVICE_TYPES = [("desktop", _("Desktop")), ("mobile", _("Mobile")), ("tablet", _
 class OfferQuerySet(models.QuerySet):
     def visible_to(self, publisher) -> OfferQuerySet:
         """What a publisher finds in the marketplace: active, unexpired, public or on approval,
-        private only when they were let in, never what they are blocked from."""
+        private only when they were let in, never what they are blocked from, nor the offers
+        of a blocked advertiser."""
         if publisher.status != "approved":
             return self.none()
         accesses = OfferAccess.objects.filter(publisher=publisher)
@@ -53,6 +54,7 @@ class OfferQuerySet(models.QuerySet):
         return (
             # The network filter is redundant inside a scope; it keeps this safe outside one.
             self.filter(network_id=publisher.network_id, status=Offer.Status.ACTIVE)
+            .exclude(advertiser__status="blocked")  # advertisers.services: no traffic
             .exclude(expires_on__lt=now().date())
             .exclude(pk__in=blocked)
             .filter(listed | models.Q(pk__in=admitted))

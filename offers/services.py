@@ -36,6 +36,9 @@ TRANSITIONS: dict[tuple[str, str], set[str]] = {
     (Status.PAUSED, Status.ARCHIVED): {ADVERTISER, ADMIN},
 }
 NEEDS_REASON = {(Status.PENDING, Status.DRAFT)}
+# While its advertiser is blocked (advertisers.services), an offer may be paused, sent back or
+# archived, but not submitted, approved or resumed: for the advertiser and the admins alike.
+BLOCKED_ADVERTISER_REFUSES = {Status.PENDING, Status.ACTIVE}
 
 
 class OfferError(Exception):
@@ -47,8 +50,15 @@ def actor_kind(role: str) -> str:
 
 
 def allowed_moves(offer: Offer, role: str) -> list[str]:
+    """The statuses this role may move the offer to now (load the offer's advertiser with it:
+    a blocked advertiser's offers cannot be submitted, approved or resumed)."""
     kind = actor_kind(role)
-    return [to for (frm, to), who in TRANSITIONS.items() if frm == offer.status and kind in who]
+    refused = BLOCKED_ADVERTISER_REFUSES if offer.advertiser.is_blocked else set()
+    return [
+        to
+        for (frm, to), who in TRANSITIONS.items()
+        if frm == offer.status and kind in who and to not in refused
+    ]
 
 
 @transaction.atomic
@@ -84,6 +94,8 @@ def offer_transition(
         raise OfferError(_("Only the network's owners and managers can do that."))
     if move in NEEDS_REASON and not reason.strip():
         raise OfferError(_("Tell the advertiser what to change."))
+    if to_status in BLOCKED_ADVERTISER_REFUSES and offer.advertiser.is_blocked:
+        raise OfferError(_("The advertiser is blocked: its offers cannot be submitted or go live."))
     if to_status == Status.PENDING:
         _check_ready_for_review(offer)
     if to_status == Status.ACTIVE and offer.goals.filter(payout_set=False).exists():

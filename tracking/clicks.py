@@ -94,6 +94,8 @@ def redirect_to(url: str) -> HttpResponse:
 
 def rejection(network, offer: OfferView, publisher_id, publisher_state, country, device, landing):
     """Why this click cannot convert ("" when it can). The click is still recorded."""
+    if offer.advertiser_blocked:
+        return "advertiser_blocked"
     if not offer.is_live:
         return "offer_not_active"
     if publisher_state != Publisher.Status.APPROVED:

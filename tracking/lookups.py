@@ -51,11 +51,15 @@ class OfferView:
     landings: tuple[Landing, ...]
     caps: tuple[CapRule, ...]
     attribution_window_days: int
+    # The advertiser is blocked (advertisers.services): no traffic, not even as a fallback.
+    advertiser_blocked: bool = False
 
     @property
     def is_live(self) -> bool:
-        return self.status == Offer.Status.ACTIVE and not (
-            self.expires_on and self.expires_on < now().date()
+        return (
+            self.status == Offer.Status.ACTIVE
+            and not self.advertiser_blocked
+            and not (self.expires_on and self.expires_on < now().date())
         )
 
 
@@ -76,7 +80,8 @@ def offer_view(network_id: int, offer_id: int) -> OfferView | None:
 
 
 def _load_offer(offer_id: int) -> OfferView | None:
-    offer = Offer.objects.filter(pk=offer_id).first()
+    # The advertiser's status comes in the same query (a join), not one more per click.
+    offer = Offer.objects.select_related("advertiser").filter(pk=offer_id).first()
     if offer is None:
         return None
     landings = tuple(
@@ -100,6 +105,7 @@ def _load_offer(offer_id: int) -> OfferView | None:
         landings=landings,
         caps=caps,
         attribution_window_days=offer.attribution_window_days,
+        advertiser_blocked=offer.advertiser.is_blocked,
     )
 
 

@@ -1,0 +1,54 @@
+"""Advertiser company workflows: the network's admins block and unblock a company.
+
+What "blocked" means, in one place (HasOffers / Everflow behave alike):
+- its offers take no traffic: a click is still recorded, rejected with the reason
+  "advertiser_blocked", and sent to the fallback (tracking.clicks.rejection);
+- its offers leave the publishers' marketplace (offers.models.OfferQuerySet.visible_to);
+- postbacks for its offers are still accepted: conversions of earlier clicks are not lost;
+- its users keep read access to their pages, but offers.services.offer_transition refuses
+  to put one of its offers up for review or live again until it is unblocked.
+No email is sent: the admins tell the company themselves.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from advertisers.models import Advertiser
+from network import audit
+from network.models import User
+
+
+class AdvertiserError(Exception):
+    """A refused change of an advertiser company, in words for the admin who asked."""
+
+
+@transaction.atomic
+def advertiser_set_status(
+    *, advertiser: Advertiser, actor: User, status: str, reason: str
+) -> Advertiser:
+    """Block (reason required) or unblock an advertiser; audited as "advertiser.status"."""
+    advertiser = Advertiser.objects.select_for_update().get(pk=advertiser.pk)
+    new_status = Advertiser.Status(status)
+    if advertiser.status == new_status:
+        raise AdvertiserError(
+            _("This advertiser is already %(status)s.")
+            % {"status": advertiser.get_status_display().lower()}
+        )
+    reason = reason.strip()
+    if new_status == Advertiser.Status.BLOCKED and not reason:
+        raise AdvertiserError(_("Give a reason for blocking this advertiser."))
+    old_status = advertiser.status
+    advertiser.status = new_status
+    advertiser.save(update_fields=["status"])
+    audit.record(
+        network=advertiser.network,
+        actor=actor,
+        action="advertiser.status",
+        obj=advertiser,
+        from_state=old_status,
+        to_state=new_status,
+        reason=reason,
+    )
+    return advertiser

@@ -1,0 +1,142 @@
+"""The admins' advertiser invoices (/api/v1/admin/invoices/): list, read with the lines, and
+record an advertiser's payment, as the admin invoice pages do (payouts/views_invoices.py):
+the same form judges the reference, the same service (payouts.invoices.invoice_record_payment)
+posts cash / receivable to the ledger and writes the audit entry `invoice.paid`.
+
+The pages offer no other move on an invoice (there is no void), so neither does the API.
+Registered on network.api_admin.router.
+"""
+
+from __future__ import annotations
+
+import django_filters.rest_framework as filters
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from advertisers.api_serializers import form_errors
+from network.api_base import TenantViewSet
+from network.api_docs import admin_roles, answers, example, id_filter, text_filter
+from payouts import api_invoice_serializers as s
+from payouts.forms_invoices import PaymentForm
+from payouts.invoices import invoice_record_payment
+from payouts.models import Invoice, InvoiceLine
+from payouts.runs import PayoutError
+
+TAGS = ["admin: invoices"]
+
+
+class InvoiceFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=Invoice.Status.choices)
+    advertiser = id_filter("advertiser_id")
+    currency = text_filter("currency", 3)
+    period_from = filters.DateFilter(field_name="period", lookup_expr="gte")
+    period_to = filters.DateFilter(field_name="period", lookup_expr="lte")
+
+    class Meta:
+        model = Invoice
+        fields: list[str] = []
+
+
+INVOICE_EXAMPLE = {
+    "id": 3,
+    "number": "INV-2026-0003",
+    "advertiser": 5,
+    "advertiser_name": "Beach Shop",
+    "period": "2026-10-01",
+    "currency": "USD",
+    "total": "1250.00",
+    "status": "paid",
+    "issued_at": "2026-11-01T02:00:00Z",
+    "paid_at": "2026-11-20T10:15:00Z",
+    "payment_reference": "WIRE-88213",
+    "lines": [
+        {
+            "offer": 12,
+            "offer_name": "Summer Sale",
+            "goal": 31,
+            "goal_name": "Sale",
+            "conversions": 125,
+            "amount": "1250.00",
+        }
+    ],
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List the advertisers' invoices",
+        description="One invoice per advertiser, month and currency, as on the invoices "
+        "page. Filters: `status` (issued: not paid yet), `advertiser` (id), `currency`, "
+        "`period_from` / `period_to` (months, as their first day). Order by period, "
+        "issued_at, number or id; newest month first by default.",
+        responses=answers(s.AdminInvoiceSerializer(many=True)),
+        tags=TAGS,
+    ),
+    retrieve=extend_schema(
+        summary="One invoice, with its lines",
+        responses=answers(s.AdminInvoiceDetailSerializer),
+        examples=[example("A paid invoice", INVOICE_EXAMPLE)],
+        tags=TAGS,
+    ),
+)
+class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    roles = admin_roles("list", "retrieve", "record_payment")
+    filterset_class = InvoiceFilter
+    ordering_fields = ["period", "issued_at", "number", "id"]
+    ordering = ["-period", "-id"]
+
+    def visible(self, membership):
+        invoices = Invoice.objects.select_related("advertiser")
+        if self.action != "list":
+            lines = InvoiceLine.objects.select_related("offer", "goal", "invoice")
+            invoices = invoices.prefetch_related(Prefetch("lines", queryset=lines))
+        return invoices
+
+    def visible_model(self):
+        return Invoice
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return s.AdminInvoiceSerializer
+        return s.AdminInvoiceDetailSerializer
+
+    @extend_schema(
+        summary="Record an advertiser's payment of an invoice",
+        description="After the advertiser paid: the payment reference (the bank transfer's "
+        "or the payment provider's id) is kept on the invoice, cash in / receivable down is "
+        "posted to the ledger, the invoice becomes paid and the audit log keeps it "
+        "(`invoice.paid`, with the reference as the reason), as the invoice page's payment "
+        "form does. An invoice paid already, or a blank reference, answers 400 and records "
+        "nothing.",
+        request=s.PaymentSerializer,
+        responses=answers(s.AdminInvoiceDetailSerializer),
+        examples=[
+            example("A wire transfer", {"reference": "WIRE-88213"}, request=True),
+            example("The paid invoice", INVOICE_EXAMPLE),
+        ],
+        tags=TAGS,
+    )
+    @action(detail=True, methods=["post"])
+    def record_payment(self, request, pk=None):
+        invoice = self.get_object()  # another network's invoice: 404 before anything else
+        if invoice.status == Invoice.Status.PAID:
+            raise PayoutError(
+                _("%(number)s is paid already (reference %(reference)s); nothing was recorded.")
+                % {"number": invoice.display_number, "reference": invoice.payment_reference}
+            )
+        body = s.PaymentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        form = PaymentForm({"reference": body.validated_data["reference"]})
+        if not form.is_valid():
+            raise serializers.ValidationError(form_errors(form))
+        invoice_record_payment(
+            request._request.network,
+            invoice.pk,
+            reference=form.cleaned_data["reference"],
+            actor=request.user,
+        )
+        return Response(self.get_serializer(self.get_object()).data)
