@@ -285,3 +285,13 @@ router.register("stats", AdminStats, basename="admin-stats")
 router.register("invoices", api_invoices.InvoiceViewSet, basename="admin-invoices")
 router.register("audit-log", api_admin_more.AuditLogViewSet, basename="admin-audit-log")
 router.register("members", api_admin_more.MemberViewSet, basename="admin-members")
+
+# Payout rules and invitations (network/api_admin_rules.py).
+from network import api_admin_rules  # noqa: E402
+
+router.register("goals", api_admin_rules.GoalViewSet, basename="admin-goals")
+router.register(
+    "payout-overrides", api_admin_rules.PayoutOverrideViewSet, basename="admin-payout-overrides"
+)
+router.register("caps", api_admin_rules.CapViewSet, basename="admin-caps")
+router.register("invitations", api_admin_rules.InvitationViewSet, basename="admin-invitations")

@@ -410,6 +410,7 @@ SPECTACULAR_SETTINGS = {
         "PayoutRunStatusEnum": "payouts.models.PayoutRun.Status",
         "PayoutLineStatusEnum": "payouts.models.PayoutLine.Status",
         "AdminOfferMoveEnum": "network.api_admin_serializers.ADMIN_OFFER_MOVES",
+        "InvitationRoleEnum": "network.models.Invitation.INVITABLE_ROLES",
     },
 }
 
