@@ -295,3 +295,11 @@ router.register(
 )
 router.register("caps", api_admin_rules.CapViewSet, basename="admin-caps")
 router.register("invitations", api_admin_rules.InvitationViewSet, basename="admin-invitations")
+
+# Payout tiers (network/api_admin_tiers.py).
+from network import api_admin_tiers  # noqa: E402
+
+router.register("payout-tiers", api_admin_tiers.PayoutTierViewSet, basename="admin-payout-tiers")
+# The network's settings, one object at settings/ (an empty prefix: its routes are its actions).
+router.register("", api_admin_tiers.NetworkSettingsViewSet, basename="admin-settings")
+router.register("webhooks", api_admin_tiers.WebhookEndpointViewSet, basename="admin-webhooks")

@@ -1,0 +1,494 @@
+"""The admins' payout tiers API (/api/v1/admin/payout-tiers/): each write is the tier pages'
+(same form, same words, same audit entry); other networks' ids are refused; advertisers and
+publishers are refused (403). The 401/404/403 of every route for every role:
+test_api_matrix.py."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django_scopes import scopes_disabled
+
+from conftest import make_member, make_world
+from network.audit import AuditEntry
+from network.models import Network, Role
+from network.tests.api import api_client, key_for
+from offers.models import PayoutTier, TierMembership, TierPayout
+from publishers.models import Publisher
+from webhooks.models import WebhookEndpoint
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/admin/payout-tiers"
+
+
+@pytest.fixture
+def world(network, owner):
+    return make_world(network, owner, money=False)
+
+
+@pytest.fixture
+def key(network, manager):
+    return key_for(network, manager)  # managers may do all of it, as on the pages
+
+
+@pytest.fixture
+def api(network, key):
+    return api_client(network, key)
+
+
+@pytest.fixture
+def foreign(other_network):
+    stranger = make_member(other_network, Role.OWNER, "owner@beta.example")
+    return make_world(other_network, stranger, money=False)
+
+
+def audit_of(obj, action: str) -> list[AuditEntry]:
+    with scopes_disabled():
+        return list(
+            AuditEntry.objects.filter(
+                action=action, object_type=obj._meta.label_lower, object_id=str(obj.pk)
+            ).order_by("id")
+        )
+
+
+def via(user, key: str) -> str:
+    return f"{user.email} via API key {key.split('_')[1]}"
+
+
+def error_of(response, status: int) -> dict:
+    assert response.status_code == status, response.content[:500]
+    return response.json()["error"]
+
+
+def ok(response) -> dict:
+    assert response.status_code == 200, response.content[:500]
+    return response.json()
+
+
+def ids(response) -> list[int]:
+    return [row["id"] for row in ok(response)["results"]]
+
+
+def gold_member(tier: PayoutTier) -> Publisher:
+    with scopes_disabled():
+        return tier.memberships.get().publisher
+
+
+def approved_publisher(network, name: str = "Second Media") -> Publisher:
+    with scopes_disabled():
+        return Publisher.objects.create(
+            network=network,
+            name=name,
+            website="https://second.example",
+            country="US",
+            status=Publisher.Status.APPROVED,
+        )
+
+
+def test_it_lists_and_shows_tiers_with_members_and_payouts(api, world, foreign):
+    tier, member = world["payout_tier"], gold_member(world["payout_tier"])
+    assert ids(api.get(f"{API}/")) == [tier.pk]  # not the other network's Gold
+    row = ok(api.get(f"{API}/{tier.pk}/"))
+    assert row["name"] == "Gold"
+    assert row["members"] == [{"publisher": member.pk, "publisher_name": member.name}]
+    [payout] = row["payouts"]
+    assert (payout["goal"], payout["offer"], payout["currency"]) == (
+        world["goal"].pk,
+        world["offer"].pk,
+        "USD",
+    )
+    assert (payout["payout_type"], payout["payout_amount"], payout["payout_percent"]) == (
+        "cpa",
+        "9.00",
+        None,
+    )
+    assert error_of(api.get(f"{API}/{foreign['payout_tier'].pk}/"), 404)
+
+
+def test_tiers_filter_by_publisher_and_page_in_order(api, network, world):
+    for name in ("Bronze", "Silver", "Platinum"):
+        assert api.post(f"{API}/", {"name": name}, format="json").status_code == 201
+    member = gold_member(world["payout_tier"])
+    assert ids(api.get(f"{API}/", {"publisher": member.pk})) == [world["payout_tier"].pk]
+    assert ids(api.get(f"{API}/", {"publisher": world["publisher"].pk})) == []
+    first = ok(api.get(f"{API}/", {"ordering": "-name", "page_size": 2}))
+    assert [row["name"] for row in first["results"]] == ["Silver", "Platinum"]
+    second = ok(api.get(first["next"]))
+    assert [row["name"] for row in second["results"]] == ["Gold", "Bronze"]
+    assert second["next"] is None
+
+
+def test_creating_a_tier_audits_it_and_ignores_read_only_fields(api, manager, key, world):
+    body = {"name": "  Silver ", "id": 999999, "members": [{"publisher": 1}], "payouts": []}
+    response = api.post(f"{API}/", body, format="json")
+    assert response.status_code == 201, response.content
+    row = response.json()
+    assert (row["name"], row["members"], row["payouts"]) == ("Silver", [], [])
+    assert row["id"] != 999999
+    with scopes_disabled():
+        tier = PayoutTier.objects.get(pk=row["id"])
+    [entry] = audit_of(tier, "tier.created")
+    assert (entry.actor_id, entry.actor_label, entry.to_state) == (
+        manager.pk,
+        via(manager, key),
+        "Silver",
+    )
+
+
+def test_a_tier_name_is_judged_by_the_pages_form(api, world, foreign):
+    fields = error_of(api.post(f"{API}/", {"name": "gold"}, format="json"), 400)["fields"]
+    assert fields["name"] == ["There is already a tier with this name."]
+    # Nothing made: only this network's Gold and the other network's.
+    with scopes_disabled():
+        assert PayoutTier.objects.filter(name__iexact="gold").count() == 2
+
+
+def test_it_adds_and_removes_a_member_with_audit(api, manager, network, world):
+    tier, newcomer = world["payout_tier"], approved_publisher(network)
+    url = f"{API}/{tier.pk}/"
+    row = ok(api.post(url + "add_member/", {"publisher": newcomer.pk}, format="json"))
+    assert newcomer.pk in [m["publisher"] for m in row["members"]]
+    with scopes_disabled():
+        membership = TierMembership.objects.get(tier=tier, publisher=newcomer)
+    [entry] = audit_of(membership, "tier.member_added")
+    assert (entry.actor_id, entry.to_state) == (manager.pk, "Gold")
+
+    row = ok(api.post(url + "remove_member/", {"publisher": newcomer.pk}, format="json"))
+    assert newcomer.pk not in [m["publisher"] for m in row["members"]]
+    with scopes_disabled():
+        assert not TierMembership.objects.filter(publisher=newcomer).exists()
+    [entry] = audit_of(membership, "tier.member_removed")
+    assert (entry.actor_id, entry.from_state) == (manager.pk, "Gold")
+    # Not in the tier (any more): 404, as the page's remove link.
+    assert error_of(api.post(url + "remove_member/", {"publisher": newcomer.pk}), 404)
+
+
+def test_a_member_is_judged_by_the_pages_form(api, world):
+    silver = ok_created(api, "Silver")
+    member = gold_member(world["payout_tier"])
+    url = f"{API}/{silver}/add_member/"
+    fields = error_of(api.post(url, {"publisher": member.pk}, format="json"), 400)["fields"]
+    assert fields["publisher"] == [
+        f"{member.name} is already in the tier “Gold”: a publisher is in one tier at most."
+    ]
+    applicant = world["publisher"]  # not approved: not offered by the page's form
+    assert error_of(api.post(url, {"publisher": applicant.pk}, format="json"), 400)["fields"][
+        "publisher"
+    ]
+    with scopes_disabled():
+        assert not TierMembership.objects.filter(tier_id=silver).exists()
+
+
+def ok_created(api, name: str) -> int:
+    response = api.post(f"{API}/", {"name": name}, format="json")
+    assert response.status_code == 201, response.content
+    return response.json()["id"]
+
+
+def test_it_sets_and_removes_a_tier_payout_with_audit(api, manager, world):
+    tier, goal = world["payout_tier"], world["goal"]
+    url = f"{API}/{tier.pk}/"
+    body = {"goal": goal.pk, "payout_type": "cpa", "payout_amount": "9.75", "tier": 1}
+    row = ok(api.post(url + "set_payout/", body, format="json"))
+    assert row["payouts"][0]["payout_amount"] == "9.75"
+    with scopes_disabled():
+        tier_payout = TierPayout.objects.get(tier=tier, goal=goal)
+    assert tier_payout.payout_amount == Decimal("9.75")
+    [entry] = audit_of(tier_payout, "tier_payout.set")
+    assert entry.actor_id == manager.pk
+    assert entry.from_state.startswith("cpa 9") and entry.to_state.startswith("cpa 9.75")
+
+    row = ok(api.post(url + "remove_payout/", {"goal": goal.pk}, format="json"))
+    assert row["payouts"] == []
+    [entry] = audit_of(tier_payout, "tier_payout.deleted")
+    assert entry.actor_id == manager.pk
+    assert error_of(api.post(url + "remove_payout/", {"goal": goal.pk}, format="json"), 404)
+
+
+def test_a_tier_payout_is_judged_by_the_pages_form(api, world):
+    tier, goal = world["payout_tier"], world["goal"]
+    url = f"{API}/{tier.pk}/set_payout/"
+    cps_with_flat = {
+        "goal": goal.pk,
+        "payout_type": "cps",
+        "payout_amount": "3",
+        "payout_percent": "5",
+    }
+    fields = error_of(api.post(url, cps_with_flat, format="json"), 400)["fields"]
+    assert fields["payout_amount"] == ["CPS pays a percent only; leave the flat amount at 0."]
+    with scopes_disabled():
+        tier_payout = TierPayout.objects.get(tier=tier, goal=goal)
+    assert tier_payout.payout_amount == Decimal("9")
+    assert audit_of(tier_payout, "tier_payout.set") == []
+
+
+def test_tiers_refuse_another_networks_ids(api, world, foreign):
+    tier = world["payout_tier"]
+    theirs = foreign["payout_tier"]
+    url = f"{API}/{tier.pk}/"
+    their_publisher = gold_member(theirs)
+    response = api.post(url + "add_member/", {"publisher": their_publisher.pk}, format="json")
+    assert "does not exist" in error_of(response, 400)["fields"]["publisher"][0]
+    body = {"goal": foreign["goal"].pk, "payout_type": "cpa", "payout_amount": "1"}
+    assert (
+        "does not exist"
+        in error_of(api.post(url + "set_payout/", body, format="json"), 400)["fields"]["goal"][0]
+    )
+    # Their tier, by id on this host: not found, and nothing changes there.
+    for move, data in (
+        ("add_member", {"publisher": world["publisher"].pk}),
+        ("remove_member", {"publisher": their_publisher.pk}),
+        ("remove_payout", {"goal": foreign["goal"].pk}),
+    ):
+        assert error_of(api.post(f"{API}/{theirs.pk}/{move}/", data, format="json"), 404)
+    with scopes_disabled():
+        assert TierMembership.objects.filter(tier=theirs).count() == 1
+        assert TierPayout.objects.filter(tier=theirs).count() == 1
+
+
+def test_a_key_on_another_networks_host_is_refused(key, other_network, world):
+    assert error_of(api_client(other_network, key).get(f"{API}/"), 401)
+
+
+@pytest.mark.parametrize("role", [Role.ADVERTISER, Role.PUBLISHER])
+def test_advertisers_and_publishers_are_refused(role, network, world):
+    user = make_member(network, role, f"{role}@x.example", company=f"{role} co")
+    client = api_client(network, key_for(network, user))
+    tier = world["payout_tier"]
+    assert error_of(client.get(f"{API}/"), 403)
+    assert error_of(client.post(f"{API}/", {"name": "Mine"}, format="json"), 403)
+    body = {"goal": world["goal"].pk, "payout_type": "cpa", "payout_amount": "50"}
+    assert error_of(client.post(f"{API}/{tier.pk}/set_payout/", body, format="json"), 403)
+    with scopes_disabled():
+        assert TierPayout.objects.get(tier=tier).payout_amount == Decimal("9")
+        assert not PayoutTier.objects.filter(name="Mine").exists()
+
+
+# --- Network settings -----------------------------------------------------------------------
+
+SETTINGS = "/api/v1/admin/settings/"
+
+
+def test_it_shows_the_settings_page_fields(api, network):
+    assert ok(api.get(SETTINGS)) == {
+        "name": "Alpha Network",
+        "slug": network.slug,
+        "currency": "USD",
+        "timezone": network.timezone,
+        "language": network.language,
+        "default_margin_percent": "20.00",
+        "min_payout": "50.00",
+        "payout_second_approver": False,
+    }
+
+
+def test_patching_changes_only_what_is_sent_with_one_audit_row_each(api, manager, key, network):
+    body = {
+        "timezone": "Europe/Berlin",
+        "min_payout": "25.50",
+        "payout_second_approver": True,
+        "currency": "VND",  # fixed: ignored, as on the page
+        "slug": "stolen",
+    }
+    row = ok(api.patch(SETTINGS, body, format="json"))
+    assert (row["timezone"], row["min_payout"], row["payout_second_approver"]) == (
+        "Europe/Berlin",
+        "25.50",
+        True,
+    )
+    assert (row["name"], row["currency"], row["slug"]) == ("Alpha Network", "USD", network.slug)
+    fresh = Network.objects.get(pk=network.pk)
+    assert (fresh.timezone, fresh.min_payout, fresh.currency) == (
+        "Europe/Berlin",
+        Decimal("25.50"),
+        "USD",
+    )
+    with scopes_disabled():
+        entries = AuditEntry.objects.filter(network=network, action__startswith="network.")
+        changed = {e.action: (e.from_state, e.to_state, e.actor_label) for e in entries}
+    assert changed == {
+        "network.timezone": (network.timezone, "Europe/Berlin", via(manager, key)),
+        "network.min_payout": ("50.00", "25.50", via(manager, key)),
+        "network.payout_second_approver": ("False", "True", via(manager, key)),
+    }
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("timezone", "Nowhere/City", "Select a valid choice"),
+        ("min_payout", "10.005", "at most 2 decimals"),
+        ("min_payout", "-1", "cannot be negative"),
+        ("default_margin_percent", "101", ""),
+        ("name", "", "required"),
+    ],
+)
+def test_settings_are_judged_by_the_pages_form(api, network, field, value, words):
+    fields = error_of(api.patch(SETTINGS, {field: value}, format="json"), 400)["fields"]
+    assert words in fields[field][0]
+    assert Network.objects.get(pk=network.pk).name == "Alpha Network"
+    with scopes_disabled():
+        assert not AuditEntry.objects.filter(network=network, action__startswith="network.")
+
+
+@pytest.mark.parametrize("role", [Role.ADVERTISER, Role.PUBLISHER])
+def test_settings_are_for_admins_only(role, network):
+    user = make_member(network, role, f"{role}@x.example", company=f"{role} co")
+    client = api_client(network, key_for(network, user))
+    assert error_of(client.get(SETTINGS), 403)
+    assert error_of(client.patch(SETTINGS, {"name": "Mine"}, format="json"), 403)
+    assert Network.objects.get(pk=network.pk).name == "Alpha Network"
+
+
+def test_settings_of_another_network_are_out_of_reach(network, other_network, manager):
+    stranger = make_member(other_network, Role.OWNER, "owner@beta.example")
+    their_key = key_for(other_network, stranger)
+    # Their key on this host is no key here; on their host it changes their network only.
+    assert error_of(api_client(network, their_key).patch(SETTINGS, {"name": "X"}), 401)
+    theirs = api_client(other_network, their_key)
+    assert ok(theirs.patch(SETTINGS, {"name": "Beta Renamed"}, format="json"))["name"] == (
+        "Beta Renamed"
+    )
+    assert Network.objects.get(pk=network.pk).name == "Alpha Network"
+
+
+# --- Webhook endpoints ----------------------------------------------------------------------
+
+HOOKS = "/api/v1/admin/webhooks"
+NEW_HOOK = {
+    "url": "https://crm.example/hooks",
+    "description": "Our CRM",
+    "events": ["payout_line.paid", "conversion.created"],
+}
+
+
+@pytest.fixture
+def receiver():
+    from webhooks.tests.helpers import Receiver
+
+    server = Receiver()
+    yield server
+    server.close()
+
+
+def hook_actions(endpoint: WebhookEndpoint) -> list[str]:
+    with scopes_disabled():
+        return list(
+            AuditEntry.objects.filter(
+                object_type="webhooks.webhookendpoint", object_id=str(endpoint.pk)
+            )
+            .order_by("id")
+            .values_list("action", flat=True)
+        )
+
+
+def test_it_lists_and_shows_endpoints_without_their_secret(api, world, foreign):
+    endpoint = world["webhook_endpoint"]
+    assert ids(api.get(f"{HOOKS}/")) == [endpoint.pk]
+    assert ids(api.get(f"{HOOKS}/", {"is_active": "false"})) == []
+    row = ok(api.get(f"{HOOKS}/{endpoint.pk}/"))
+    assert (row["url"], row["state"], row["events"]) == ("https://hooks.example/in", "active", [])
+    assert "secret" not in row
+    assert error_of(api.get(f"{HOOKS}/{foreign['webhook_endpoint'].pk}/"), 404)
+
+
+def test_creating_an_endpoint_answers_its_secret_once_and_audits_it(api, manager, key):
+    body = {**NEW_HOOK, "secret": "whsec_mine", "is_active": False, "id": 999999}
+    response = api.post(f"{HOOKS}/", body, format="json")
+    assert response.status_code == 201, response.content
+    row = response.json()
+    with scopes_disabled():
+        endpoint = WebhookEndpoint.objects.get(pk=row["id"])
+    assert row["secret"] == endpoint.secret != "whsec_mine"
+    assert (row["state"], endpoint.is_active) == ("active", True)
+    # The page's order of events, whatever order was sent.
+    assert endpoint.events == ["conversion.created", "payout_line.paid"]
+    [entry] = audit_of(endpoint, "webhook.created")
+    assert (entry.actor_label, entry.reason) == (
+        via(manager, key),
+        "conversion.created, payout_line.paid",
+    )
+    assert "secret" not in ok(api.get(f"{HOOKS}/{endpoint.pk}/"))
+
+
+def test_an_endpoint_is_judged_by_the_pages_form(api, network):
+    fields = error_of(
+        api.post(f"{HOOKS}/", {**NEW_HOOK, "url": "ftp://crm.example/x"}, format="json"), 400
+    )["fields"]
+    assert fields["url"] == ["Use an http:// or https:// URL."]
+    fields = error_of(
+        api.post(f"{HOOKS}/", {**NEW_HOOK, "url": "http://127.0.0.1/in"}, format="json"), 400
+    )["fields"]
+    assert fields["url"][0].startswith("We cannot send webhooks to this URL")
+    assert error_of(api.post(f"{HOOKS}/", {**NEW_HOOK, "events": []}, format="json"), 400)
+    with scopes_disabled():
+        assert not WebhookEndpoint.objects.filter(network=network, url__contains="crm").exists()
+
+
+def test_it_changes_rotates_and_deletes_an_endpoint_with_audit(api, network, world):
+    from webhooks.tests.helpers import make_endpoint
+
+    # make_world's endpoint has no events: the page's form refuses it unchanged, so does PATCH.
+    bare = world["webhook_endpoint"]
+    fields = error_of(api.patch(f"{HOOKS}/{bare.pk}/", {"is_active": False}), 400)["fields"]
+    assert fields["events"] == ["This field is required."]
+    endpoint = make_endpoint(network, "https://erp.example/hooks", events=["payout_line.paid"])
+    url = f"{HOOKS}/{endpoint.pk}/"
+    row = ok(api.patch(url, {"is_active": False, "secret": "whsec_mine"}, format="json"))
+    assert (row["state"], row["url"], "secret" in row) == ("off", endpoint.url, False)
+    row = ok(api.put(url, {**NEW_HOOK, "is_active": True}, format="json"))
+    assert (row["state"], row["url"]) == ("active", NEW_HOOK["url"])
+
+    rotated = ok(api.post(url + "rotate_secret/"))
+    with scopes_disabled():
+        secret = WebhookEndpoint.objects.get(pk=endpoint.pk).secret
+    assert rotated["secret"] == secret != endpoint.secret
+
+    assert api.delete(url).status_code == 204
+    with scopes_disabled():
+        assert not WebhookEndpoint.objects.filter(pk=endpoint.pk).exists()
+    assert hook_actions(endpoint) == [
+        "webhook.updated",
+        "webhook.updated",
+        "webhook.secret_rotated",
+        "webhook.deleted",
+    ]
+
+
+def test_the_test_action_pings_now_once_every_few_seconds(api, network, receiver, settings):
+    from webhooks.tests.helpers import LOOPBACK, make_endpoint
+
+    settings.OUTBOUND_ALLOWED_NETWORKS = LOOPBACK
+    endpoint = make_endpoint(network, receiver.url, events=["payout_line.paid"])
+    row = ok(api.post(f"{HOOKS}/{endpoint.pk}/test/"))
+    assert (row["event"], row["state"], row["status_code"]) == ("ping", "delivered", 200)
+    [request] = receiver.requests
+    assert request["headers"]["X-Webhook-Event"] == "ping"
+    again = error_of(api.post(f"{HOOKS}/{endpoint.pk}/test/"), 400)
+    assert again["message"] == "A test was just sent: wait a few seconds before the next."
+    assert len(receiver.requests) == 1
+
+
+def test_another_networks_endpoint_is_out_of_reach(api, foreign):
+    endpoint = foreign["webhook_endpoint"]
+    url = f"{HOOKS}/{endpoint.pk}/"
+    assert error_of(api.patch(url, {"is_active": False}, format="json"), 404)
+    assert error_of(api.post(url + "rotate_secret/"), 404)
+    assert error_of(api.post(url + "test/"), 404)
+    assert error_of(api.delete(url), 404)
+    with scopes_disabled():
+        assert WebhookEndpoint.objects.get(pk=endpoint.pk).secret == endpoint.secret
+    assert hook_actions(endpoint) == []
+
+
+@pytest.mark.parametrize("role", [Role.ADVERTISER, Role.PUBLISHER])
+def test_webhooks_are_for_admins_only(role, network, world):
+    user = make_member(network, role, f"{role}@x.example", company=f"{role} co")
+    client = api_client(network, key_for(network, user))
+    endpoint = world["webhook_endpoint"]
+    assert error_of(client.get(f"{HOOKS}/"), 403)
+    assert error_of(client.post(f"{HOOKS}/", NEW_HOOK, format="json"), 403)
+    assert error_of(client.post(f"{HOOKS}/{endpoint.pk}/rotate_secret/"), 403)
+    with scopes_disabled():
+        assert WebhookEndpoint.objects.get(pk=endpoint.pk).secret == endpoint.secret
