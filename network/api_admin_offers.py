@@ -7,7 +7,7 @@ from __future__ import annotations
 import django_filters.rest_framework as filters
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -15,9 +15,9 @@ from rest_framework.response import Response
 from network import api_admin_serializers as s
 from network.api_base import TenantViewSet
 from network.api_docs import admin_roles, answers, example, id_filter, text_filter
-from offers.forms_admin import AccessDecisionForm
+from offers.forms_admin import AccessDecisionForm, InviteForm
 from offers.models import Goal, Offer, OfferAccess
-from offers.services import OfferError, access_decide, offer_transition
+from offers.services import OfferError, access_decide, access_invite, offer_transition
 
 # --- Offers --------------------------------------------------------------------------------
 
@@ -118,6 +118,25 @@ def move_schema(name: str):
     )
 
 
+ACCESS_EXAMPLE = {
+    "id": 55,
+    "offer": 12,
+    "offer_name": "Summer Sale",
+    "publisher": 7,
+    "publisher_name": "Deal Blog",
+    "status": "approved",
+    "publisher_note": "Coupon site, 40k readers.",
+    "reason": "",
+    "decided_by": "owner@example.com",
+    "decided_at": "2026-06-03T08:00:00Z",
+    "created_at": "2026-06-02T12:00:00Z",
+}
+
+
+class InviteSerializer(serializers.Serializer):
+    publisher = serializers.IntegerField(min_value=1, help_text="An approved publisher's id.")
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List the network's offers",
@@ -135,7 +154,7 @@ def move_schema(name: str):
     ),
 )
 class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
-    roles = admin_roles("list", "retrieve", *s.OFFER_MOVES)
+    roles = admin_roles("list", "retrieve", "invite", *s.OFFER_MOVES)
     filterset_class = OfferFilter
     ordering_fields = ["updated_at", "created_at", "name", "id"]
     ordering = ["-updated_at", "-id"]
@@ -176,6 +195,33 @@ class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewS
             reason=body.validated_data["reason"],
         )
         return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Invite a publisher to the offer",
+        description="Gives an approved publisher access at once, as the offer page's Invite "
+        "(how private offers are shared): they are emailed, and the audit log keeps "
+        "`offer_access.invited` (or the approval of their pending request). A publisher who "
+        "is not approved, of another network, or already running the offer answers 400.",
+        request=InviteSerializer,
+        responses=answers(s.AdminOfferAccessSerializer, 201),
+        examples=[
+            example("Invite publisher 7", {"publisher": 7}, request=True),
+            OpenApiExample(
+                "Their access", value=ACCESS_EXAMPLE, response_only=True, status_codes=["201"]
+            ),
+        ],
+        tags=TAGS_OFFERS,
+    )
+    @action(detail=True, methods=["post"])
+    def invite(self, request, pk=None):
+        offer = self.get_object()
+        form = InviteForm(request.data, offer=offer)
+        if not form.is_valid():
+            raise serializers.ValidationError(form.errors)
+        publisher = form.cleaned_data["publisher"]
+        access = access_invite(offer=offer, publisher=publisher, actor=request.user)
+        data = s.AdminOfferAccessSerializer(access, context=self.get_serializer_context()).data
+        return Response(data, status=201)
 
     @move_schema("approve")
     @action(detail=True, methods=["post"])
@@ -221,19 +267,6 @@ class OfferAccessFilter(filters.FilterSet):
         fields: list[str] = []
 
 
-ACCESS_EXAMPLE = {
-    "id": 55,
-    "offer": 12,
-    "offer_name": "Summer Sale",
-    "publisher": 7,
-    "publisher_name": "Deal Blog",
-    "status": "approved",
-    "publisher_note": "Coupon site, 40k readers.",
-    "reason": "",
-    "decided_by": "owner@example.com",
-    "decided_at": "2026-06-03T08:00:00Z",
-    "created_at": "2026-06-02T12:00:00Z",
-}
 TAGS_ACCESS = ["admin: offer access"]
 ACCESS_TEXT = {
     OfferAccess.Status.APPROVED: ("approve", "Approve an access request", "they may run it"),

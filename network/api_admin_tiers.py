@@ -309,12 +309,14 @@ class NetworkSettingsViewSet(TenantViewSet):
     @show_settings.mapping.patch
     def change_settings(self, request):
         network = self.fresh_network()
-        body = s.NetworkSettingsWriteSerializer(data=request.data)
+        # partial: a field not sent stays as it is (in a multipart body too, where DRF would
+        # otherwise read a missing checkbox as false).
+        body = s.NetworkSettingsWriteSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         current = NetworkSettingsForm(instance=network).initial
         data = {name: current.get(name) for name in NetworkSettingsForm.Meta.fields}
         # The values as sent (typed above), as the page posts them: 25.50 is audited as 25.50.
-        sent = {name: request.data[name] for name in body.validated_data}
+        sent = {name: request.data.get(name, value) for name, value in body.validated_data.items()}
         form = NetworkSettingsForm({**data, **sent}, instance=network)
         judged(form)
         network_update_settings(network=network, actor=request.user, form=form)

@@ -304,6 +304,28 @@ def test_another_networks_offer_is_not_found(api, network, world, other_network)
     assert fresh(offer).status == "active"
 
 
+def test_it_invites_a_publisher_to_an_offer_and_audits_it(
+    api, network, owner, key, world, other_network
+):
+    offer, invitee = world["offer"], make_publisher(network, "Invitee Media")
+    url = f"{API}/offers/{offer.pk}/invite/"
+    response = api.post(url, {"publisher": invitee.pk}, format="json")
+    assert response.status_code == 201, response.content
+    assert (response.json()["publisher"], response.json()["status"]) == (invitee.pk, "approved")
+    with scopes_disabled():
+        access = OfferAccess.objects.get(offer=offer, publisher=invitee)
+    [entry] = audit_of(access, "offer_access.invited")
+    assert entry.actor_label == via(owner, key)
+    # Already running it, not approved, or of another network: refused, nothing made.
+    assert error_of(api.post(url, {"publisher": invitee.pk}, format="json"), 400)["fields"]
+    applicant = world["publisher"]
+    assert error_of(api.post(url, {"publisher": applicant.pk}, format="json"), 400)["fields"]
+    stranger_pub = make_publisher(other_network, "Beta Media")
+    assert error_of(api.post(url, {"publisher": stranger_pub.pk}, format="json"), 400)["fields"]
+    with scopes_disabled():
+        assert OfferAccess.objects.filter(offer=offer).count() == 2  # world's one + the invitee
+
+
 # --- Access requests -----------------------------------------------------------------------
 
 
