@@ -53,4 +53,5 @@ def test_the_api_documentation_renders_under_the_policy(new_page, portal):
     page = new_page()
     page.goto(f"{portal}/api/docs/")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Affiliate network API")
-    expect(page.get_by_text("/api/v1/publisher/stats/").first).to_be_visible()
+    # The operations are drawn from the schema by the bundled script (a hundred of them).
+    expect(page.locator(".opblock-summary-path").first).to_be_visible(timeout=20_000)
