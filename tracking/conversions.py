@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import NamedTuple
+from typing import NamedTuple, NoReturn
 
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils.timezone import now
@@ -24,7 +26,7 @@ from network.models import Network
 from offers.models import Cap, Goal
 from tracking import caps, follow_ups, lookups
 from tracking.drain import wait_for_click
-from tracking.ids import is_click_id
+from tracking.ids import is_click_id, issued_at
 from tracking.models import ADV_SUB_FIELDS, Click, Conversion, RejectedPostback
 from webhooks import events as webhooks
 
@@ -32,9 +34,10 @@ MAX_AMOUNT = Decimal("1e10")
 
 
 class Refused(Exception):
-    def __init__(self, status: int, code: str, message: str):
+    def __init__(self, status: int, code: str, message: str, retry_after: int | None = None):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.retry_after = retry_after  # seconds, for a Retry-After header
 
 
 @dataclass
@@ -63,7 +66,12 @@ class ClickFacts(NamedTuple):
 
 def record_conversion(network: Network, data: ConversionInput) -> tuple[Conversion, bool]:
     """(conversion, created). Raises Refused with an HTTP status and a reason."""
-    click = find_click(network, data.click_id)
+    try:
+        click = find_click(network, data.click_id)
+    except Refused as refusal:
+        if refusal.code == "unknown_transaction_id":
+            log_unknown_click(network, data)
+        raise
     terms = lookups.conversion_terms(network.pk, click.offer_id)
     if data.offer_id and data.offer_id != click.offer_id:
         raise Refused(400, "offer_mismatch", "The click belongs to another offer.")
@@ -142,17 +150,88 @@ def find_click(network: Network, click_id: str) -> ClickFacts:
     if not click_id or not is_click_id(click_id):
         raise Refused(400, "invalid_transaction_id", "transaction_id is missing or malformed.")
     found = _click_row(network, click_id)
-    if found is None:
-        waited = wait_for_click(click_id)  # perhaps still in the Redis buffer
-        found = waited and tuple(getattr(waited, name) for name in ClickFacts._fields)
-    if not found:
-        raise Refused(404, "unknown_transaction_id", "No such click in this network.")
+    if found is None:  # perhaps still on its way from the Redis buffer: tracking.drain
+        waited = wait_for_click(lambda: _click_row(network, click_id))
+        found = waited.row or unknown_click(network, click_id, waited.certain)
     facts = ClickFacts(*found)
     if isinstance(facts.created_at, str):  # SQLite through a raw cursor
         facts = facts._replace(created_at=datetime.fromisoformat(facts.created_at))
     if facts.created_at.tzinfo is None:  # stored in UTC (USE_TZ)
         facts = facts._replace(created_at=facts.created_at.replace(tzinfo=UTC))
     return facts
+
+
+# How long a click id we cannot find may still become known, and the clock skew we allow
+# between the machine that made it and this one.
+PLAUSIBLE_AGE_SECONDS = 24 * 3600
+CLOCK_SKEW_SECONDS = 60
+RETRY_AFTER_SECONDS = 60
+
+
+def unknown_click(network: Network, click_id: str, certain: bool) -> NoReturn:
+    """Refuse a click id we cannot find, so that a sender retries exactly when a retry can
+    succeed. A TUNE-style sender gives up on a 4xx and retries a 5xx, so:
+
+    - 404 only when the id can never become a click of this network: made more than 24 h
+      ago (no click stays in the buffer that long) or in the future (beyond clock skew), or it
+      is a click of another network;
+    - else 503 with Retry-After: even when every click answered before this postback is
+      written (`certain`), a recent id may be a click we cannot see yet (a Redis failover that
+      lost the last writes of a replica, a web node's clock ahead of ours, the buffer
+      unreachable), and a retry costs us one indexed read where a wrong 404 loses a sale.
+    """
+    age = time.time() - issued_at(click_id)
+    final = not -CLOCK_SKEW_SECONDS <= age <= PLAUSIBLE_AGE_SECONDS or _click_elsewhere(
+        network, click_id
+    )
+    if final:
+        raise Refused(404, "unknown_transaction_id", "No such click in this network.")
+    why = "not written yet" if not certain else "not found"
+    raise Refused(
+        503,
+        "unknown_transaction_id",
+        f"No such click in this network ({why}), please retry.",
+        retry_after=RETRY_AFTER_SECONDS,
+    )
+
+
+def _click_elsewhere(network: Network, click_id: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM tracking_click WHERE id = %s AND network_id <> %s",
+            [click_id, network.pk],
+        )
+        return cursor.fetchone() is not None
+
+
+# A flood of made-up ids must not grow RejectedPostback faster than today's token refusals
+# (which need a real click id): at most this many unknown-id refusals are kept per network and
+# minute; the others are answered all the same.
+UNKNOWN_LOGGED_PER_MINUTE = 30
+
+
+def log_unknown_click(network: Network, data: ConversionInput) -> None:
+    """Keep the refusal for the advertiser's tech team: theirs when `offer_id` names an
+    offer of this network, else the network's only (advertiser NULL)."""
+    key = f"rejected-unknown:{network.pk}:{int(time.time() // 60)}"
+    try:
+        cache.add(key, 0, 120)
+        if cache.incr(key) > UNKNOWN_LOGGED_PER_MINUTE:
+            return
+    except Exception:  # the cache is down: keep nothing rather than unbounded
+        return
+    terms = data.offer_id and lookups.conversion_terms(network.pk, data.offer_id)
+    log_rejected(network, terms.advertiser_id if terms else None, "unknown_transaction_id", data)
+
+
+def log_rejected(network: Network, advertiser_id: int | None, reason: str, data) -> None:
+    RejectedPostback.objects.create(
+        network=network,
+        advertiser_id=advertiser_id,
+        reason=reason,
+        query=data.query[:4000],
+        ip=data.ip,
+    )
 
 
 def check_advertiser(network: Network, terms: lookups.ConversionTerms, data) -> None:
@@ -164,13 +243,7 @@ def check_advertiser(network: Network, terms: lookups.ConversionTerms, data) -> 
     elif terms.postback_ips and not ip_allowed(data.ip, list(terms.postback_ips)):
         reason = "ip_not_allowed"
     if reason:
-        RejectedPostback.objects.create(
-            network=network,
-            advertiser_id=terms.advertiser_id,
-            reason=reason,
-            query=data.query[:4000],
-            ip=data.ip,
-        )
+        log_rejected(network, terms.advertiser_id, reason, data)
         raise Refused(403, reason, reason.replace("_", " ").capitalize() + ".")
 
 

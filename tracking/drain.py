@@ -1,16 +1,64 @@
-"""The drainer: moves clicks from the Redis buffer to PostgreSQL in batches.
+"""The drainer: moves clicks from the Redis buffer to PostgreSQL in batches, and how a
+postback finds a click wherever it is.
 
 A batch is first moved, atomically, to a processing list, then written with COPY, and only
 then is the processing list deleted. A drainer killed at any point finds the processing list
 when it restarts and writes it again through a temporary table with ON CONFLICT DO NOTHING:
 what had already landed is skipped, so nothing is lost and nothing is duplicated.
+
+Two counters in Redis let a postback know when a miss in the table is definitive. Number the
+clicks in the order they were appended to the buffer: `clicks:moved` is how many have been
+moved to the processing list (raised by the script that moves a batch) and `clicks:written` how
+many are committed (raised by the script that deletes the processing list, which runs only
+after the COPY committed). A postback that misses the table reads, in one script,
+target = max(moved, written + LLEN(processing)) + LLEN(buffer): its click was answered before
+that moment, so it is one of the first `target` clicks (appended before the read: in the
+buffer, or moved). Once written >= target, all of those are committed and one more read of
+the table is definitive. (The max() and the same clamp in the scripts keep this true if a
+counter is lost, e.g. evicted, while the lists are not.)
+
+Every interleaving of a postback P for click C with the drainer D, and what P does
+(tracking/tests/test_drain_race.py plays each of them step by step):
+
+1. C is committed and its batch acknowledged: P's first read finds it.
+2. C is in the buffer, the lock is free (no drainer, or between its runs): P takes the lock
+   and drains batches itself until written >= target (at most SELF_DRAIN_LIMIT clicks, so a
+   postback never writes a backlog of tens of thousands; past that it waits), then reads.
+3. C is in the buffer, D holds the lock and has not moved it yet: P polls `written`; D moves,
+   COPYs, commits and acknowledges (written >= target); P reads and finds C.
+4. C was moved to the processing list, D's COPY not yet started: as 3.
+5. D's COPY is in flight (not committed): P's read misses. Before, P then saw an empty
+   buffer and processing list (D had just finished) and answered 404 without reading again:
+   the bug of issue 14. Now P waits for written >= target, which D reaches only after the
+   commit, and then reads again: found.
+6. D committed but has not deleted the processing list: C is in the table but written is
+   still below target. P reads again each time `written` moves and at the deadline: found.
+7. D crashed after moving (or after the COPY): the processing list stays; once D's lock has
+   expired P (or the restarted D) writes it again as a leftover batch (ON CONFLICT skips what
+   had landed) and acknowledges it: as 2. While the dead D's lock has not expired, P waits
+   until its deadline and answers "retry" (tracking.conversions): nothing is lost, the
+   sender's retry finds C.
+8. Redis restarted and lost the counters: `written` may never reach the target P read; P
+   reads the table whenever `written` changes and once more at its deadline (WAIT_SECONDS):
+   it never waits longer, and a miss then is answered "retry".
+9. Redis unreachable: P cannot know where C is: it reads the table once more and a miss is
+   answered "retry".
+10. No Redis (SQLite, development): clicks are inserted before they are answered, nothing to
+    wait for.
+A second drainer that took over an expired lock (a first one stalled for over two minutes)
+cannot make a batch vanish: the delete of the processing list only runs if the list is still
+the batch that drainer wrote (ACK_SCRIPT).
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Callable
+from typing import NamedTuple
 
 import psycopg
+import redis
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django_scopes import scopes_disabled
@@ -18,35 +66,93 @@ from django_scopes import scopes_disabled
 from tracking.buffer import BUFFER_KEY, COLUMNS, PROCESSING_KEY, client, decode
 from tracking.models import Click
 
-# Takes up to ARGV[1] clicks off the buffer onto the processing list, atomically, in a few
-# commands whatever the batch size (RPUSH in slices: Lua's unpack takes at most ~8000 values).
-MOVE_SCRIPT = """
-local items = redis.call('LRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+MOVED_KEY = "clicks:moved"
+WRITTEN_KEY = "clicks:written"
+KEYS = [BUFFER_KEY, PROCESSING_KEY, MOVED_KEY, WRITTEN_KEY]
+
+# A leftover batch (a crashed drainer's) if there is one, else up to ARGV[1] clicks moved off
+# the buffer onto the processing list, atomically, in a few commands whatever the batch size
+# (RPUSH in slices: Lua's unpack takes at most ~8000 values). Returns {leftover, items}.
+TAKE_SCRIPT = """
+local items = redis.call('LRANGE', KEYS[2], 0, -1)
+if #items > 0 then return {1, items} end
+items = redis.call('LRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+if #items == 0 then return {0, items} end
 for first = 1, #items, 1000 do
   redis.call('RPUSH', KEYS[2], unpack(items, first, math.min(first + 999, #items)))
 end
-if #items > 0 then redis.call('LTRIM', KEYS[1], #items, -1) end
-return items
+redis.call('LTRIM', KEYS[1], #items, -1)
+local moved = tonumber(redis.call('GET', KEYS[3]) or 0)
+local written = tonumber(redis.call('GET', KEYS[4]) or 0)
+redis.call('INCRBY', KEYS[3], math.max(0, written - moved) + #items)
+return {0, items}
+"""
+# After the COPY committed: delete the processing list and count its clicks as written, but
+# only if the list is still this batch (ARGV: its length, its first item); else another
+# drainer took the batch over and acknowledges it itself. written = moved afterwards.
+ACK_SCRIPT = """
+if redis.call('LLEN', KEYS[2]) ~= tonumber(ARGV[1]) or redis.call('LINDEX', KEYS[2], 0) ~= ARGV[2]
+then return 0 end
+redis.call('DEL', KEYS[2])
+local moved = tonumber(redis.call('GET', KEYS[3]) or 0)
+local written = tonumber(redis.call('GET', KEYS[4]) or 0)
+local done = math.max(moved, written + tonumber(ARGV[1]))
+redis.call('INCRBY', KEYS[3], done - moved)
+redis.call('INCRBY', KEYS[4], done - written)
+return 1
+"""
+# {target, written}: every click answered before this call is among the first `target`.
+TARGET_SCRIPT = """
+local moved = tonumber(redis.call('GET', KEYS[3]) or 0)
+local written = tonumber(redis.call('GET', KEYS[4]) or 0)
+local target = math.max(moved, written + redis.call('LLEN', KEYS[2]))
+return {target + redis.call('LLEN', KEYS[1]), written}
 """
 LOCK_KEY = "clicks:drainer"
 WAIT_SECONDS = 3.0
-DRAIN_BATCHES_PER_WAIT = 10
+POLL_SECONDS = 0.02
+# A postback drains at most this many clicks itself (the drainer's job; a click further back
+# in a backlog is answered "retry" at the deadline rather than holding the request).
+SELF_DRAIN_LIMIT = 5000
+# A postback that dies while draining blocks the drainer only this long.
+SELF_DRAIN_LOCK_SECONDS = 30
 COLUMN_LIST = ", ".join(COLUMNS)
 
 
+def _no_step(step: str) -> None:
+    pass
+
+
+# Called between the drainer's steps ("taken", "written", "acknowledged"): tests pause the
+# drainer there to play each interleaving with a postback (test_drain_race.py).
+on_step: Callable[[str], None] = _no_step
+
+
 def drain_once(batch_size: int) -> int:
-    """Write one batch (a leftover one first); returns how many clicks it held."""
+    """Write one batch (a leftover one first); returns how many clicks it held. Raises on a
+    Redis or database error (the batch stays in the processing list for the next call)."""
     conn = client()
-    items = conn.lrange(PROCESSING_KEY, 0, -1)
-    leftover = bool(items)
-    if not items:
-        move = conn.register_script(MOVE_SCRIPT)
-        items = move(keys=[BUFFER_KEY, PROCESSING_KEY], args=[batch_size])
+    items, leftover = take_batch(conn, batch_size)
     if not items:
         return 0
+    on_step("taken")
     write_items(items, maybe_written=leftover)
-    conn.delete(PROCESSING_KEY)
+    on_step("written")
+    acknowledge(conn, items)
+    on_step("acknowledged")
     return len(items)
+
+
+def take_batch(conn: redis.Redis, batch_size: int) -> tuple[list[bytes], bool]:
+    """(items, leftover): the processing list a crashed drainer left, else a new batch."""
+    leftover, items = conn.register_script(TAKE_SCRIPT)(keys=KEYS, args=[batch_size])
+    return items, bool(leftover)
+
+
+def acknowledge(conn: redis.Redis, items: list[bytes]) -> bool:
+    """The batch is committed: drop the processing list and count the clicks as written."""
+    done = conn.register_script(ACK_SCRIPT)(keys=KEYS, args=[len(items), items[0]])
+    return bool(done)
 
 
 def write_items(items: list[bytes], maybe_written: bool = False) -> None:
@@ -81,27 +187,67 @@ def _copy(cursor, table: str, items: list[bytes]) -> None:
         copy.write(b"\n".join(items) + b"\n")
 
 
-def wait_for_click(click_id: str, seconds: float = WAIT_SECONDS) -> Click | None:
-    """A click that may still be in the buffer: drain it ourselves when the drainer is not
-    at work (the lock is free), else give the drainer a moment; then read the table."""
+class Waited(NamedTuple):
+    """What a postback learnt by waiting: the click's row, or None and whether that is sure
+    (every click answered before the postback is committed) or not (deadline, no Redis)."""
+
+    row: tuple | None
+    certain: bool
+
+
+def wait_for_click(read: Callable[[], tuple | None], seconds: float = WAIT_SECONDS) -> Waited:
+    """Called after `read()` (the click's row from the table) missed: find out whether the
+    click may still be on its way (the module docstring's interleavings), draining the buffer
+    ourselves when no drainer is at work, else waiting for the drainer, until `seconds`."""
     conn = client()
-    if conn is None:
-        return None
+    if conn is None:  # clicks are inserted before they are answered
+        return Waited(read(), certain=True)
     deadline = time.monotonic() + seconds
+    try:
+        return _wait(conn, read, deadline)
+    except redis.exceptions.RedisError:
+        row = read()  # cannot know where the click is: one more look, then "retry"
+        return Waited(row, certain=row is not None)
+
+
+def _wait(conn: redis.Redis, read, deadline: float) -> Waited:
+    target, written = conn.register_script(TARGET_SCRIPT)(keys=KEYS)
+    budget = SELF_DRAIN_LIMIT
+    last_read: int | None = None
     while True:
-        lock = conn.lock(LOCK_KEY, timeout=120)
-        if lock.acquire(blocking=False):
-            try:
-                for _ in range(DRAIN_BATCHES_PER_WAIT):
-                    if not drain_once(settings.CLICK_DRAIN_BATCH):
-                        break
-            finally:
-                lock.release()
-        click = Click.objects.select_related("offer__advertiser", "publisher").filter(pk=click_id)
-        found = click.first()
-        if found is not None or time.monotonic() > deadline or not buffered():
-            return found
-        time.sleep(0.05)
+        if written != last_read:  # a batch was acknowledged since we last looked (or first)
+            row, last_read = read(), written
+            if row is not None or written >= target:
+                return Waited(row, certain=True)
+        if time.monotonic() >= deadline:
+            row = read()
+            return Waited(row, certain=row is not None)
+        if budget > 0:
+            budget -= _drain_if_free(conn, target, budget)
+        written = int(conn.get(WRITTEN_KEY) or 0)
+        if written == last_read:
+            time.sleep(POLL_SECONDS)
+            written = int(conn.get(WRITTEN_KEY) or 0)
+
+
+def _drain_if_free(conn: redis.Redis, target: int, budget: int) -> int:
+    """Drain (up to `budget` clicks, until `target` are written) if no drainer holds the
+    lock; returns how many clicks were drained."""
+    lock = conn.lock(LOCK_KEY, timeout=SELF_DRAIN_LOCK_SECONDS)
+    if not lock.acquire(blocking=False):
+        return 0
+    drained = 0
+    try:
+        while drained < budget and int(conn.get(WRITTEN_KEY) or 0) < target:
+            count = drain_once(min(settings.CLICK_DRAIN_BATCH, budget - drained))
+            if not count:
+                break
+            drained += count
+    finally:
+        # It may have expired (a very slow COPY): ACK_SCRIPT kept the batches safe.
+        with contextlib.suppress(redis.exceptions.LockError):
+            lock.release()
+    return drained
 
 
 def buffered() -> int:

@@ -16,3 +16,8 @@ def new_click_id() -> str:
 
 def is_click_id(value: str) -> bool:
     return bool(CLICK_ID.fullmatch(value))
+
+
+def issued_at(click_id: str) -> float:
+    """When the click id was made (Unix seconds), from its 48-bit millisecond prefix."""
+    return int(click_id[:12], 16) / 1000

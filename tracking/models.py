@@ -209,11 +209,13 @@ class Conversion(models.Model):
 REJECTION_REASONS = {
     "invalid_security_token": _("Wrong or missing security token"),
     "ip_not_allowed": _("Sent from an IP address that is not allowed"),
+    "unknown_transaction_id": _("No click with this transaction_id in the network"),
 }
 
 
 class RejectedPostback(models.Model):
-    """A postback refused for its token or IP: kept so the advertiser's tech team can debug."""
+    """A postback refused for its token, IP or an unknown click id: kept so the advertiser's
+    tech team can debug (advertiser NULL when the click, hence the offer, is unknown)."""
 
     network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
     advertiser = models.ForeignKey(

@@ -94,7 +94,10 @@ def convert(request: HttpRequest, data: ConversionInput) -> HttpResponse:
     try:
         conversion, created = record_conversion(request.network, data)
     except Refused as refusal:
-        return refused(refusal.status, f"{refusal.code}: {refusal.message}")
+        answer = refused(refusal.status, f"{refusal.code}: {refusal.message}")
+        if refusal.retry_after:
+            answer["Retry-After"] = str(refusal.retry_after)
+        return answer
     if created:
         return accepted(conversion_id=conversion.pk, status=conversion.status)
     return accepted(duplicate="true", conversion_id=conversion.pk)
