@@ -195,14 +195,15 @@ class Waited(NamedTuple):
     certain: bool
 
 
-def wait_for_click(read: Callable[[], tuple | None], seconds: float = WAIT_SECONDS) -> Waited:
+def wait_for_click(read: Callable[[], tuple | None], seconds: float | None = None) -> Waited:
     """Called after `read()` (the click's row from the table) missed: find out whether the
     click may still be on its way (the module docstring's interleavings), draining the buffer
-    ourselves when no drainer is at work, else waiting for the drainer, until `seconds`."""
+    ourselves when no drainer is at work, else waiting for the drainer, until `seconds`
+    (WAIT_SECONDS) have passed."""
     conn = client()
     if conn is None:  # clicks are inserted before they are answered
         return Waited(read(), certain=True)
-    deadline = time.monotonic() + seconds
+    deadline = time.monotonic() + (WAIT_SECONDS if seconds is None else seconds)
     try:
         return _wait(conn, read, deadline)
     except redis.exceptions.RedisError:
