@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_scopes import scope, scopes_disabled
 
 from conftest import client_for, make_world
 from offers.models import Cap, Goal, Offer
+from tracking.ids import new_click_id
 from tracking.models import Click, Conversion, RejectedPostback
 
 
@@ -133,7 +135,8 @@ def test_it_records_a_named_goal_with_aff_goal(network, world):
     [
         ({"transaction_id": ""}, 400, "invalid_transaction_id"),
         ({"transaction_id": "nope"}, 400, "invalid_transaction_id"),
-        ({"transaction_id": "f" * 32}, 404, "unknown_transaction_id"),
+        ({"transaction_id": "f" * 32}, 404, "unknown_transaction_id"),  # made in the year 10889
+        ({"transaction_id": "0" * 32}, 404, "unknown_transaction_id"),  # in 1970
         ({"security_token": "forged"}, 403, "invalid_security_token"),
         ({"security_token": ""}, 403, "invalid_security_token"),
         ({"offer_id": "999999"}, 400, "offer_mismatch"),
@@ -288,3 +291,32 @@ def test_it_never_answers_500_to_a_malformed_query(network, world, path, query):
         client_for(network).post(path, data=b"\xff\xfe", content_type="text/plain").status_code
         < 500
     )
+
+
+def test_it_asks_a_sender_to_retry_a_recent_unknown_click_id_and_logs_it(network, world):
+    """A recent id may still be on its way (tracking.drain): 503 + Retry-After, which a
+    TUNE-style sender retries; an id that can never become a click: 404, which it does not."""
+    recent = new_click_id()
+    retry = postback(network, world, recent, offer_id=world["offer"].pk)
+    assert (retry.status_code, retry["Retry-After"]) == (503, "60")
+    assert retry.content.startswith(b"success=false; err_msg=unknown_transaction_id")
+    day_old = f"{(int(time.time()) - 25 * 3600) * 1000:012x}" + "0" * 20
+    final = postback(network, world, day_old)
+    assert (final.status_code, final.has_header("Retry-After")) == (404, False)
+    with scope(network=network):
+        logged = list(RejectedPostback.objects.order_by("created_at", "id"))
+    assert [(r.reason, r.advertiser) for r in logged] == [
+        ("unknown_transaction_id", world["advertiser"]),  # offer_id named the offer
+        ("unknown_transaction_id", None),
+    ]
+    english = logged[0].reason_label
+    with translation.override("vi"):
+        assert logged[0].reason_label not in (english, "unknown_transaction_id")
+
+
+def test_it_keeps_a_bounded_number_of_unknown_id_refusals(network, world):
+    """Made-up ids need no secret: a flood of them keeps at most 30 rows a minute."""
+    for _ in range(40):
+        assert postback(network, world, new_click_id()).status_code == 503
+    with scope(network=network):
+        assert RejectedPostback.objects.count() == 30  # conversions.UNKNOWN_LOGGED_PER_MINUTE
