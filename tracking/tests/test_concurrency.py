@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,7 +20,7 @@ from django_scopes import scope, scopes_disabled
 from conftest import client_for, make_world
 from offers.models import Cap
 from tracking.buffer import BUFFER_KEY, PROCESSING_KEY
-from tracking.drain import drain_once
+from tracking.drain import LOCK_KEY, drain_once
 from tracking.models import Click, Conversion
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,9 +96,22 @@ def test_it_does_not_overshoot_a_cap_under_concurrency(network, world):
 def redis_buffer(settings):
     settings.REDIS_URL = REDIS_URL
     conn = redis.Redis.from_url(REDIS_URL)
-    conn.delete(BUFFER_KEY, PROCESSING_KEY)
+    keys = [BUFFER_KEY, PROCESSING_KEY, "clicks:moved", "clicks:written", LOCK_KEY]
+    conn.delete(*keys)
     yield conn
-    conn.delete(BUFFER_KEY, PROCESSING_KEY)
+    conn.delete(*keys)  # LOCK_KEY: a drainer subprocess killed by a test leaves its lock
+
+
+def drainer_command(*args: str) -> tuple[list[str], dict[str, str]]:
+    """`manage.py drain_clicks` on the test database and this test's Redis."""
+    db = settings.DATABASES["default"]
+    env = {
+        **os.environ,
+        "REDIS_URL": REDIS_URL,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "drainer-test-key"),
+    }
+    return [sys.executable, "manage.py", "drain_clicks", *args], env
 
 
 @needs_redis
@@ -189,3 +203,62 @@ def test_a_drainer_killed_mid_batch_loses_and_duplicates_nothing(network, world,
         assert Click.objects.count() == sent
     assert redis_buffer.llen(BUFFER_KEY) == redis_buffer.llen(PROCESSING_KEY) == 0
     connection.close()
+
+
+@needs_redis
+def test_it_attributes_every_postback_that_races_its_click(network, world, redis_buffer, tmp_path):
+    """Issue 14: 50 visitors at once, each click followed at once by its conversion postback,
+    8 rounds, while `drain_clicks` runs and other clicks keep arriving: 400 conversions, none
+    refused (before: a few answered 404 unknown_transaction_id while their COPY was in flight).
+    """
+    with scopes_disabled():
+        Cap.objects.filter(offer=world["offer"]).delete()  # 400 conversions must not be capped
+    command, env = drainer_command()
+    log = (tmp_path / "drainer.log").open("w")
+    drainer = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+    stop, background = threading.Event(), []
+
+    def other_clicks():
+        try:
+            while not stop.is_set():
+                background.append(client_for(network).get(click_url(world)).status_code)
+        finally:
+            connections.close_all()
+
+    token = world["advertiser"].postback_token
+
+    def click_then_postback(n: int):
+        visitor = client_for(network)
+        click_id = visitor.get(click_url(world)).cookies[f"tid_{world['offer'].pk}"].value
+        return visitor.get(
+            f"/aff_lsr?transaction_id={click_id}&security_token={token}"
+            f"&conversion_unique_id=order-{n}"
+        )
+
+    clicker = threading.Thread(target=other_clicks)
+    try:
+        wait_until(lambda: redis_buffer.exists(LOCK_KEY), "the drainer took its lock")
+        clicker.start()
+        wait_until(lambda: len(background) >= 5, "background clicks arrive")
+        answers = []
+        for round_ in range(8):
+            answers += in_threads(50, lambda i, r=round_: click_then_postback(r * 50 + i))
+    finally:
+        stop.set()
+        if clicker.is_alive():
+            clicker.join()
+        drainer.send_signal(signal.SIGINT)  # releases its lock on the way out
+        drainer.wait(30)
+        log.close()
+    refused = [(a.status_code, a.content) for a in answers if a.status_code != 200]
+    assert refused == []
+    assert set(background) == {302}
+    with scopes_disabled():
+        assert Conversion.objects.count() == 400
+
+
+def wait_until(condition, what: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting: {what}"
+        time.sleep(0.01)
