@@ -234,6 +234,8 @@ def _wait(conn: redis.Redis, read, deadline: float) -> Waited:
 def _drain_if_free(conn: redis.Redis, target: int, budget: int) -> int:
     """Drain (up to `budget` clicks, until `target` are written) if no drainer holds the
     lock; returns how many clicks were drained."""
+    if connection.in_atomic_block:  # our COPY would commit only with the caller, after the ack
+        return 0
     lock = conn.lock(LOCK_KEY, timeout=SELF_DRAIN_LOCK_SECONDS)
     if not lock.acquire(blocking=False):
         return 0
