@@ -31,8 +31,9 @@ Every interleaving of a postback P for click C with the drainer D, and what P do
    buffer and processing list (D had just finished) and answered 404 without reading again:
    the bug of issue 14. Now P waits for written >= target, which D reaches only after the
    commit, and then reads again: found.
-6. D committed but has not deleted the processing list: C is in the table but written is
-   still below target. P reads again each time `written` moves and at the deadline: found.
+6. D committed but has not deleted the processing list (P's first read came before the
+   commit): C is in the table, written still below target. P reads the table once after
+   taking its target, again each time `written` moves, and at the deadline: found.
 7. D crashed after moving (or after the COPY): the processing list stays; once D's lock has
    expired P (or the restarted D) writes it again as a leftover batch (ON CONFLICT skips what
    had landed) and acknowledges it: as 2. While the dead D's lock has not expired, P waits
