@@ -1,7 +1,7 @@
 """Run the click drainer (one per deployment; a Redis lock keeps a second one idle).
 
 It never exits on a Redis or PostgreSQL outage (lib.resilience.keep_running): it logs one
-line per failed attempt, backs off (0.2 s doubling up to 10 s), drops the broken database
+line per failed attempt, backs off (0.2 s doubling up to 5 s), drops the broken database
 connection and resumes. A batch it held when the error came stays on the processing list and
 is written again, exactly once, through ON CONFLICT (tracking.drain). After a Redis restart
 it goes on with its lock if the lock survived (AOF), else waits to take it again.
@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from redis.exceptions import LockError
 
-from lib.resilience import OUTAGE_ERRORS, keep_running
+from lib.resilience import OUTAGE_ERRORS, Backoff, keep_running
 from tracking.buffer import client
 from tracking.drain import LOCK_KEY, buffered, drain_once
 
@@ -43,7 +43,13 @@ class Command(BaseCommand):
             return
         self.once, self.finished, self.lock = once, False, None
         try:
-            keep_running(self.step, name="drain_clicks", log=log, until=lambda: self.finished)
+            keep_running(
+                self.step,
+                name="drain_clicks",
+                log=log,
+                backoff=Backoff(first=0.2, maximum=5.0),  # resume soon after Redis is back
+                until=lambda: self.finished,
+            )
         finally:
             self.release()
 
