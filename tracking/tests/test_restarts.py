@@ -31,9 +31,17 @@ from django.db import connection
 from django_scopes import scope, scopes_disabled
 
 from conftest import client_for, make_world
+from network.tests.celery_worker import (
+    TASK_TIMEOUT,
+    read_log,
+    running_worker,
+    wait_for_log,
+    worker_skip_reason,
+)
 from tracking.buffer import BUFFER_KEY, PROCESSING_KEY
 from tracking.drain import drain_once
-from tracking.models import Click
+from tracking.models import Click, Conversion
+from tracking.tasks import check_new_conversions
 
 ROOT = Path(__file__).resolve().parents[2]
 IS_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
@@ -485,3 +493,57 @@ def test_it_writes_a_batch_held_through_a_database_outage_exactly_once(
     with scopes_disabled():
         assert set(Click.objects.values_list("pk", flat=True)) == ids
     assert own_redis.client().llen(BUFFER_KEY) == 0
+
+
+# --- the Celery worker -------------------------------------------------------------------------
+
+
+@contextmanager
+def database_refusing_connections() -> Iterator[None]:
+    """New connections to the test database are refused (ALLOW_CONNECTIONS false, on the
+    test's own database only) and the open ones terminated: PostgreSQL is "down" for every
+    process but this test. Set from the maintenance database (PostgreSQL refuses it from the
+    database itself)."""
+    import psycopg
+
+    db = settings.DATABASES["default"]
+    name = db["NAME"].replace('"', "")
+    admin = psycopg.connect(
+        host=db["HOST"], port=db["PORT"], user=db["USER"], dbname="postgres", autocommit=True
+    )
+    try:
+        admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        try:
+            terminate_test_database_connections()
+            yield
+        finally:
+            admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+    finally:
+        admin.close()
+
+
+@pytest.mark.skipif(worker_skip_reason() is not None, reason=worker_skip_reason() or "")
+@pytest.mark.django_db(transaction=True)
+def test_it_retries_a_task_that_met_a_database_restart(
+    network, world, celery_queue, tmp_path, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks():  # a conversion left unchecked: no task yet
+        client = client_for(network)
+        url = f"/aff_c?offer_id={world['offer'].pk}&aff_id={world['runner'].pk}"
+        click_id = client.get(url).cookies[f"tid_{world['offer'].pk}"].value
+        token = world["advertiser"].postback_token
+        client.get(f"/aff_lsr?transaction_id={click_id}&security_token={token}")
+    log = tmp_path / "worker.log"
+    with running_worker(celery_queue, log) as worker:
+        with database_refusing_connections():
+            check_new_conversions.delay(network_id=network.pk)
+            wait_for_log(log, "Retry in", worker, TASK_TIMEOUT, "the task to be retried")
+
+        def checked():
+            with scopes_disabled():
+                return Conversion.objects.filter(fraud_checked_at__isnull=False).exists()
+
+        deadline = time.monotonic() + TASK_TIMEOUT
+        while not checked():
+            assert time.monotonic() < deadline, read_log(log)
+            time.sleep(0.25)
