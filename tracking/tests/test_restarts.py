@@ -317,6 +317,10 @@ def test_it_loses_no_click_and_turns_no_visitor_away_when_redis_restarts(
         assert traffic.failures() == [], f"{len(traffic.failures())} clicks answered >= 500"
         outage_clicks = traffic.redirected_ids(since=down_at + 0.5, until=up_at - 0.5)
         assert outage_clicks, "no click was answered while Redis was down"
+        print(  # figures for the report (pytest -s)
+            f"redis restart: {len(traffic.answers)} clicks, {len(traffic.redirected_ids())} "
+            f"answered 302, {len(outage_clicks)} of them while Redis was down"
+        )
         wait_until_stored(traffic.redirected_ids(), 30)
         assert drainer.poll() is None, (tmp_path / "drainer.log").read_text()
         later = sorted(outage_clicks)[-1]
@@ -366,6 +370,10 @@ def test_it_loses_no_click_and_answers_no_500_when_postgresql_restarts(
         assert traffic.failures() == [], f"{len(traffic.failures())} clicks answered >= 500"
         # A postback during the outage may ask to be retried (503), never fails with 500.
         assert set(postbacks) <= {200, 503}, postbacks
+        print(
+            f"postgresql restart: {len(traffic.answers)} clicks answered 302, {terminated} "
+            f"connections terminated, postbacks during it: {sorted(postbacks)}"
+        )
         wait_until_stored(traffic.redirected_ids(), 30)
         assert drainer.poll() is None, (tmp_path / "drainer.log").read_text()
         assert wait_until(lambda: postback(port, host, before[0], token) == 200, 10, "postback")
