@@ -54,7 +54,9 @@ UNESCAPES = {"\\\\": "\\", "\\t": "\t", "\\n": "\n", "\\r": "\r"}
 # Seconds a drainer's or a postback's Redis command may take (a batch of thousands of lines).
 COMMAND_TIMEOUT = 5.0
 
-_pool: tuple[int, redis.Redis] | None = None
+# Keyed by (process id, URL): a forked worker makes its own, and a changed REDIS_URL (tests)
+# is not served by a connection to the old one.
+_pool: tuple[tuple[int, str], redis.Redis] | None = None
 _thread = threading.local()
 # Uniqueness while Redis is away (see the module docstring): bounded, per process.
 _outage_uniques = LocMemCache("click-uniques-without-redis", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
@@ -69,14 +71,15 @@ def client() -> redis.Redis | None:
     global _pool
     if not settings.REDIS_URL:
         return None
-    if _pool is None or _pool[0] != os.getpid():
+    owner = (os.getpid(), settings.REDIS_URL)
+    if _pool is None or _pool[0] != owner:
         conn = redis.Redis.from_url(
             settings.REDIS_URL,
             socket_connect_timeout=settings.REDIS_CONNECT_TIMEOUT,
             socket_timeout=max(settings.REDIS_SOCKET_TIMEOUT, COMMAND_TIMEOUT),
             retry=Retry(NoBackoff(), 1),
         )
-        _pool = (os.getpid(), conn)
+        _pool = (owner, conn)
     return _pool[1]
 
 
@@ -120,13 +123,16 @@ def _record_script(uniq: str, line: str):
     """EVALSHA on this thread's own connection: a pool's bookkeeping costs the click path
     more than the Redis call itself."""
     raw = getattr(_thread, "connection", None)
-    if raw is None or _thread.pid != os.getpid():
+    owner = (os.getpid(), settings.REDIS_URL)
+    if raw is None or _thread.owner != owner:
+        if raw is not None and _thread.owner[0] == owner[0]:
+            raw.disconnect()  # this process's connection to a Redis no longer configured
         raw = redis.Connection(
             **redis.connection.parse_url(settings.REDIS_URL),
             socket_connect_timeout=settings.REDIS_CONNECT_TIMEOUT,
             socket_timeout=settings.REDIS_SOCKET_TIMEOUT,
         )
-        _thread.connection, _thread.pid = raw, os.getpid()
+        _thread.connection, _thread.owner = raw, owner
     for attempt in range(3):
         try:
             raw.send_command("EVALSHA", RECORD_SHA, 2, uniq, BUFFER_KEY, line, UNIQUE_SECONDS)

@@ -557,3 +557,19 @@ def test_it_retries_a_task_that_met_a_database_restart(
         while not checked():
             assert time.monotonic() < deadline, read_log(log)
             time.sleep(0.25)
+
+
+@needs_redis_server
+def test_it_takes_the_drainer_lock_again_when_a_restarted_redis_lost_it(own_redis, settings):
+    from tracking.drain import LOCK_KEY
+    from tracking.management.commands.drain_clicks import Command
+
+    settings.REDIS_URL = own_redis.url
+    drainer = Command()
+    drainer.lock = None
+    drainer.hold_lock()
+    assert drainer.lock.owned()
+    own_redis.client().delete(LOCK_KEY)  # a Redis restarted without its data (no AOF)
+    drainer.hold_lock()
+    assert drainer.lock.owned()
+    assert own_redis.client().get(LOCK_KEY) == drainer.lock.local.token
