@@ -10,7 +10,8 @@ from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "network.settings")
 
-app = Celery("network")
+# Every task's base (NetworkTask too): retried through a PostgreSQL or Redis restart.
+app = Celery("network", task_cls="network.celery:OutageRetryTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.update(
     task_serializer="json",
@@ -78,7 +79,30 @@ app.conf.beat_schedule = {
 app.autodiscover_tasks()
 
 
-class NetworkTask(DjangoTask):
+class OutageRetryTask(DjangoTask):
+    """A task that fails because PostgreSQL or Redis is away (a restart) is retried with a
+    growing delay (1 s, 2 s, ... 60 s) instead of being lost: the tasks take ids and call
+    services that guard their own state, so running one again is safe. Other errors are
+    not retried here (a task may still choose its own `autoretry_for`)."""
+
+    def __call__(self, *args, **kwargs):
+        from lib.resilience import OUTAGE_ERRORS, reset_database_connections
+
+        try:
+            return super().__call__(*args, **kwargs)
+        except OUTAGE_ERRORS as error:
+            if self.request.called_directly or self.request.is_eager:
+                raise
+            reset_database_connections()  # the next attempt must not reuse a dead connection
+            delay = min(OUTAGE_RETRY_MAX_DELAY, 2**self.request.retries)
+            raise self.retry(exc=error, countdown=delay, max_retries=OUTAGE_RETRIES) from error
+
+
+OUTAGE_RETRIES = 30  # about 25 minutes of 60-second waits after the first few
+OUTAGE_RETRY_MAX_DELAY = 60
+
+
+class NetworkTask(OutageRetryTask):
     """Base for tasks about one network: called with `network_id=`, runs inside its scope."""
 
     def __call__(self, *args, **kwargs):

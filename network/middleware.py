@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.conf import settings
@@ -10,9 +11,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django_scopes import scope, scopes_disabled
 
+from lib.resilience import OUTAGE_ERRORS
 from network import health
 from network.models import Domain, Network, host_cache_key
+from tracking.responses import refused
 from tracking.views import ROUTES, dispatch
+
+log = logging.getLogger(__name__)
 
 PLATFORM_URLCONF = "network.urls_platform"
 HOST_CACHE_SECONDS = 300
@@ -29,7 +34,11 @@ def hostname_of(request: HttpRequest) -> str:
 # Every request resolves its host, and a shared-cache round trip costs more than the rest of
 # a click, so each process keeps answers for a few seconds. Saving a Network or Domain clears
 # the shared entry and this process's copy; other processes follow within LOCAL_SECONDS.
+# The shared cache degrades (lib.cache): with Redis away a lookup is a miss and goes to the
+# database. With the database away too, this process's expired answer is served again
+# (asked again after STALE_RETRY_SECONDS); with no answer at all, the request gets a 503.
 LOCAL_SECONDS = 10
+STALE_RETRY_SECONDS = 1.0
 _local: dict[str, tuple[float, Network | None]] = {}
 
 
@@ -42,7 +51,13 @@ def network_for_host(hostname: str) -> Network | None:
     key = host_cache_key(hostname)
     cached = cache.get(key)
     if cached is None:
-        cached = _lookup_network(hostname) or UNKNOWN
+        try:
+            cached = _lookup_network(hostname) or UNKNOWN
+        except OUTAGE_ERRORS:
+            if hit is None:
+                raise
+            _local[hostname] = (now + STALE_RETRY_SECONDS, hit[1])
+            return hit[1]
         cache.set(key, cached, HOST_CACHE_SECONDS)
     network = None if cached == UNKNOWN else cached
     if len(_local) > 10_000:  # bounded: junk Host headers must not grow memory
@@ -79,7 +94,12 @@ class TenantMiddleware:
         hostname = hostname_of(request)
         if hostname == settings.PLATFORM_DOMAIN:
             return self.platform_response(request)
-        network = network_for_host(hostname)
+        try:
+            network = network_for_host(hostname)
+        except OUTAGE_ERRORS:
+            # The database is away and this process never saw the host: retry, not a 500.
+            log.warning("host lookup failed: the database is unreachable", exc_info=True)
+            return refused(503, "Temporarily unavailable, please retry.")
         if network is None:
             request.network = None
             raise Http404("Unknown host")

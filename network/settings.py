@@ -138,12 +138,21 @@ if "sqlite" in DATABASES["default"]["ENGINE"]:
     SILENCED_SYSTEM_CHECKS += ["models.W040", "models.W047"]
 
 REDIS_URL = env_str("REDIS_URL")
+# Seconds: a Redis that is down or unreachable must cost a request little (then the circuit
+# breaker in lib.resilience skips Redis for a while), and a hung one must not hold a worker.
+REDIS_CONNECT_TIMEOUT = float(env_str("REDIS_CONNECT_TIMEOUT", "0.25"))
+REDIS_SOCKET_TIMEOUT = float(env_str("REDIS_SOCKET_TIMEOUT", "1.0"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A cache that degrades: Redis away -> a miss (the caller reads the database).
+            "BACKEND": "lib.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "aff"),
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            },
         }
     }
 else:
@@ -239,6 +248,21 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 # Redis redelivers a late-acked task whose worker died after this many seconds: longer than
 # the longest task, so that a running task is not delivered twice (the fault tests shorten it).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# A broker restart: the worker and beat reconnect for as long as it takes (Celery's default
+# gives up after 100 attempts, and the process exits); short socket timeouts so a dead Redis
+# is noticed. A task running when the connection drops is redelivered (late acks), so the
+# worker cancels it rather than let it finish twice.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "socket_connect_timeout": 2,
+        "socket_timeout": 10,
+        "retry_on_timeout": True,
+        "health_check_interval": 10,
+    }
 CELERY_BROKER_DIR = VAR_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     os.makedirs(CELERY_BROKER_DIR / "queue", exist_ok=True)

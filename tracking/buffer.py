@@ -3,7 +3,16 @@
 With REDIS_URL set, one Redis round trip per click runs a script that decides uniqueness and
 appends the click to the buffer list (a postback that arrives before the drainer wrote its
 click drains the buffer itself: tracking.drain.wait_for_click). Without Redis the click is
-inserted directly.
+inserted directly (`insert_click`, the one place that does).
+
+While Redis is unreachable (refused, timed out, restarting, loading its data) the click is
+inserted directly too, so no visitor is turned away and no click is lost. A per-process
+circuit breaker (lib.resilience.redis_breaker, shared with the cache) then skips Redis for a
+couple of seconds at a time: a dead Redis costs one failed connect per interval per process.
+Uniqueness during an outage is decided by this process's own memory of the last 24 hours:
+a repeated visitor is caught when the same web process sees both clicks, and may count as
+unique once more per process (and once more when Redis is back). `available()` tells other
+code (the postback's wait for a buffered click) whether Redis is worth asking now.
 
 A buffered click is a line of PostgreSQL's COPY text format (tab-separated, escaped), so the
 drainer hands batches to COPY without parsing them.
@@ -19,7 +28,11 @@ from datetime import datetime
 import redis
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
+from lib.resilience import OUTAGE_ERRORS, redis_breaker
 from tracking.models import Click
 
 BUFFER_KEY = "clicks:buffer"
@@ -38,18 +51,43 @@ RECORD_SHA = hashlib.sha1(RECORD_SCRIPT.encode()).hexdigest()  # noqa: S324  (Re
 ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 UNESCAPES = {"\\\\": "\\", "\\t": "\t", "\\n": "\n", "\\r": "\r"}
 
-_pool: tuple[int, redis.Redis] | None = None
+# Seconds a drainer's or a postback's Redis command may take (a batch of thousands of lines).
+COMMAND_TIMEOUT = 5.0
+
+# Keyed by (process id, URL): a forked worker makes its own, and a changed REDIS_URL (tests)
+# is not served by a connection to the old one.
+_pool: tuple[tuple[int, str], redis.Redis] | None = None
 _thread = threading.local()
+# Uniqueness while Redis is away (see the module docstring): bounded, per process.
+_outage_uniques = LocMemCache("click-uniques-without-redis", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
 
 
 def client() -> redis.Redis | None:
-    """A connection pool per process (a forked worker makes its own), for the drainer."""
+    """A connection pool per process (a forked worker makes its own), for the drainer.
+
+    Short connect timeout and a single immediate retry (a connection left over from before
+    a Redis restart fails once): redis-py's default of ten retries with back-off would hold a
+    postback for seconds while Redis is down. The drainer's own loop does the backing off."""
     global _pool
     if not settings.REDIS_URL:
         return None
-    if _pool is None or _pool[0] != os.getpid():
-        _pool = (os.getpid(), redis.Redis.from_url(settings.REDIS_URL))
+    owner = (os.getpid(), settings.REDIS_URL)
+    if _pool is None or _pool[0] != owner:
+        conn = redis.Redis.from_url(
+            settings.REDIS_URL,
+            socket_connect_timeout=settings.REDIS_CONNECT_TIMEOUT,
+            socket_timeout=max(settings.REDIS_SOCKET_TIMEOUT, COMMAND_TIMEOUT),
+            retry=Retry(NoBackoff(), 1),
+        )
+        _pool = (owner, conn)
     return _pool[1]
+
+
+def available() -> bool:
+    """Is the Redis buffer worth asking now? False without REDIS_URL, and while this
+    process's breaker says Redis is away (after each interval one caller gets True: the
+    probe). Callers that then fail report it: `lib.resilience.redis_breaker.failed(error)`."""
+    return bool(settings.REDIS_URL) and redis_breaker.allow()
 
 
 def unique_key(network_id: int, offer_id: int, publisher_id: int, ip: str, agent: str) -> str:
@@ -61,19 +99,40 @@ def record(fields: dict, uniq: str) -> bool:
     """Store a click (fields as for Click(**fields) with ids for foreign keys); return whether
     it is the first of its (offer, publisher, IP, user agent) in 24 hours."""
     if not settings.REDIS_URL:
-        is_unique = cache.add(uniq, 1, UNIQUE_SECONDS)
-        Click.objects.create(is_unique=is_unique, **fields)
-        return is_unique
-    return _record_script(uniq, encode(fields)) == 1
+        return insert_click(fields, cache.add(uniq, 1, UNIQUE_SECONDS))
+    if redis_breaker.allow():
+        try:
+            fresh = _record_script(uniq, encode(fields)) == 1
+        except OUTAGE_ERRORS as error:
+            redis_breaker.failed(error)
+        else:
+            redis_breaker.succeeded()
+            return fresh
+    # Redis is away: the row the drainer would have written. Should the script have run
+    # after all (an answer lost to a timeout), the drainer's COPY meets this row and skips it.
+    return insert_click(fields, _outage_uniques.add(uniq, 1, UNIQUE_SECONDS))
+
+
+def insert_click(fields: dict, is_unique: bool) -> bool:
+    """The one place a click is written to the table itself (no buffer, or Redis away)."""
+    Click.objects.create(is_unique=is_unique, **fields)
+    return is_unique
 
 
 def _record_script(uniq: str, line: str):
     """EVALSHA on this thread's own connection: a pool's bookkeeping costs the click path
     more than the Redis call itself."""
     raw = getattr(_thread, "connection", None)
-    if raw is None or _thread.pid != os.getpid():
-        raw = redis.Connection(**redis.connection.parse_url(settings.REDIS_URL))
-        _thread.connection, _thread.pid = raw, os.getpid()
+    owner = (os.getpid(), settings.REDIS_URL)
+    if raw is None or _thread.owner != owner:
+        if raw is not None and _thread.owner[0] == owner[0]:
+            raw.disconnect()  # this process's connection to a Redis no longer configured
+        raw = redis.Connection(
+            **redis.connection.parse_url(settings.REDIS_URL),
+            socket_connect_timeout=settings.REDIS_CONNECT_TIMEOUT,
+            socket_timeout=settings.REDIS_SOCKET_TIMEOUT,
+        )
+        _thread.connection, _thread.owner = raw, owner
     for attempt in range(3):
         try:
             raw.send_command("EVALSHA", RECORD_SHA, 2, uniq, BUFFER_KEY, line, UNIQUE_SECONDS)
@@ -81,9 +140,10 @@ def _record_script(uniq: str, line: str):
         except redis.exceptions.NoScriptError:  # a new or restarted Redis: teach it the script
             raw.send_command("SCRIPT", "LOAD", RECORD_SCRIPT)
             raw.read_response()
-        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError):
+        except OUTAGE_ERRORS:
             raw.disconnect()  # the next send reconnects
-            if attempt == 2:
+            # Once more only: a connection from before a Redis restart fails exactly once.
+            if attempt >= 1:
                 raise
     raise redis.exceptions.ResponseError("the click script could not be loaded")
 

@@ -6,6 +6,13 @@ caps count in the cache (atomic increments). When a cap whose action is "fallbac
 flag in the cache sends the offer's clicks to the fallback until the window ends.
 `usages()` is the one count of a window's use: the conversion path decides with it and the
 advertiser's dashboard shows it, so the two cannot disagree.
+
+While Redis (the cache) is away, caps fail open for clicks and stay exact for conversions:
+a click cap does not count the outage's clicks (the visitor still goes to the offer, and the
+dashboard shows the window's count without them), a "full" flag reads as not set (clicks go to
+the offer, whose conversion caps the database still enforces under row locks: a conversion
+over the cap is stored rejected). Turning paid traffic away because a cache is down would be
+the worse error.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.utils.timezone import now
 
+from lib.cache import CacheUnavailable
 from network.models import Network
 from offers.models import Cap
 from tracking.models import Conversion
@@ -73,6 +81,8 @@ def count_click(cap, timezone_name: str) -> int:
     except ValueError:  # expired between add and incr
         cache.add(key, 1, ttl)
         return 1
+    except CacheUnavailable:  # Redis away: not counted (module docstring)
+        return 0
 
 
 def mark_full(cap, timezone_name: str) -> None:

@@ -2,6 +2,8 @@
 
 Each answer is kept LOOKUP_SECONDS: a change made in the portal (an offer paused, an access
 approved) reaches the click path within that time, without a database query per click.
+While the database is away (a restart), an expired answer is served again rather than
+failing the click, and the database is asked again after STALE_RETRY_SECONDS.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from decimal import Decimal
 
 from django.utils.timezone import now
 
+from lib.resilience import OUTAGE_ERRORS
 from offers.models import Cap, Offer, OfferAccess
 from publishers.models import Publisher
 
 LOOKUP_SECONDS = 10
+STALE_RETRY_SECONDS = 1.0
 _cache: dict[tuple, tuple[float, object]] = {}
 
 
@@ -68,7 +72,13 @@ def cached(key: tuple, load):
     clock = time.monotonic()
     if hit is not None and hit[0] > clock:
         return hit[1]
-    value = load()
+    try:
+        value = load()
+    except OUTAGE_ERRORS:
+        if hit is None:
+            raise
+        _cache[key] = (clock + STALE_RETRY_SECONDS, hit[1])  # the last answer beats none
+        return hit[1]
     if len(_cache) > 50_000:  # bounded: ids in junk URLs must not grow memory
         _cache.clear()
     _cache[key] = (clock + LOOKUP_SECONDS, value)

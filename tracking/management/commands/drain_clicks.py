@@ -1,18 +1,32 @@
-"""Run the click drainer (one per deployment; a Redis lock keeps a second one idle)."""
+"""Run the click drainer (one per deployment; a Redis lock keeps a second one idle).
+
+It never exits on a Redis or PostgreSQL outage (lib.resilience.keep_running): it logs one
+line per failed attempt, backs off (0.2 s doubling up to 5 s), drops the broken database
+connection and resumes. A batch it held when the error came stays on the processing list and
+is written again, exactly once, through ON CONFLICT (tracking.drain). After a Redis restart
+it goes on with its lock if the lock survived (AOF), else waits to take it again.
+"""
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from redis.exceptions import LockError
 
+from lib.resilience import OUTAGE_ERRORS, Backoff, keep_running
 from tracking.buffer import client
 from tracking.drain import LOCK_KEY, buffered, drain_once
+
+log = logging.getLogger("tracking.drainer")
 
 # After a batch that was not full, wait a moment: fewer, larger COPYs cost PostgreSQL less
 # per click than a transaction per handful (a postback waits that long at most for its click).
 IDLE_SECONDS = 0.2
+# A drainer that died holds the lock this long at most; a live one extends it every batch.
+LOCK_SECONDS = 120
 
 
 class Command(BaseCommand):
@@ -22,19 +36,50 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="Drain what is there, then exit.")
 
     def handle(self, *args, once: bool = False, **options):
-        conn = client()
-        if conn is None:
+        if client() is None:
             self.stdout.write("No REDIS_URL: clicks are written directly, nothing to drain.")
             while not once:  # stay up, so that `make run` keeps its other processes
                 time.sleep(3600)
             return
-        lock = conn.lock(LOCK_KEY, timeout=120, blocking_timeout=None)
-        with lock:
-            self.stdout.write(f"Draining clicks ({buffered()} buffered).")
-            while True:
-                written = drain_once(settings.CLICK_DRAIN_BATCH)
-                lock.extend(120, replace_ttl=True)
-                if written == 0 and once:
-                    return
-                if written < settings.CLICK_DRAIN_BATCH:
-                    time.sleep(IDLE_SECONDS)
+        self.once, self.finished, self.lock = once, False, None
+        try:
+            keep_running(
+                self.step,
+                name="drain_clicks",
+                log=log,
+                backoff=Backoff(first=0.2, maximum=5.0),  # resume soon after Redis is back
+                until=lambda: self.finished,
+            )
+        finally:
+            self.release()
+
+    def step(self) -> None:
+        self.hold_lock()
+        written = drain_once(settings.CLICK_DRAIN_BATCH)
+        if written == 0 and self.once:
+            self.finished = True
+        elif written < settings.CLICK_DRAIN_BATCH:
+            time.sleep(IDLE_SECONDS)
+
+    def hold_lock(self) -> None:
+        """Extend the lock we hold; take it (waiting while another drainer works) if we hold
+        none or lost it (expired during a long outage, or gone with a Redis that lost data)."""
+        if self.lock is not None:
+            try:
+                self.lock.extend(LOCK_SECONDS, replace_ttl=True)
+                return
+            except LockError:
+                log.warning("drain_clicks: lost the drainer lock; waiting to take it again")
+                self.lock = None
+        lock = client().lock(LOCK_KEY, timeout=LOCK_SECONDS, blocking_timeout=None)
+        lock.acquire(blocking=True)
+        self.lock = lock
+        self.stdout.write(f"Draining clicks ({buffered()} buffered).")
+
+    def release(self) -> None:
+        if self.lock is None:
+            return
+        try:
+            self.lock.release()
+        except (LockError, *OUTAGE_ERRORS):  # exiting anyway
+            log.warning("drain_clicks: could not release the lock; it expires by itself")
