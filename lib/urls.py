@@ -10,6 +10,8 @@ import idna
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from lib import safehttp
+
 HOSTNAME = re.compile(
     r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$"
 )
@@ -29,6 +31,43 @@ def validate_http_url(value: str) -> None:
         raise ValidationError(_("The URL needs a host name, like https://shop.example/page."))
     if any(ch.isspace() for ch in value):
         raise ValidationError(_("A URL cannot contain spaces."))
+
+
+def validate_outbound_url(value: str) -> None:
+    """The one check of a URL typed by a user that the portal will call (publisher postbacks,
+    webhooks), on the form, the page and the API alike: http(s), a host, no credentials, no
+    backslash or whitespace, and not an address lib.safehttp refuses to call (loopback,
+    private, link-local... unless OUTBOUND_ALLOWED_NETWORKS allows it). Whatever this accepts
+    is a URL every call can at least try. A name that does not resolve today is accepted:
+    every call checks the address again."""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  (raises ValueError for a port out of range)
+    except ValueError as exc:
+        raise ValidationError(_("Not a valid URL: %(error)s.") % {"error": exc}) from None
+    if parts.scheme not in ("http", "https"):
+        raise ValidationError(_("Use an http:// or https:// URL."))
+    if not parts.hostname:
+        raise ValidationError(_("The URL needs a host name, like https://shop.example/page."))
+    if any(ch.isspace() for ch in value):
+        raise ValidationError(_("A URL cannot contain spaces."))
+    # A browser reads "\" as "/" but urlsplit does not: the two disagree on the host.
+    if "\\" in value:
+        raise ValidationError(_("A URL cannot contain a backslash (\\)."))
+    if "@" in parts.netloc:
+        raise ValidationError(_("Do not put a user name or password in the URL."))
+    _check_callable(value)
+
+
+def _check_callable(value: str) -> None:
+    try:
+        safehttp.check_url(value)
+    except safehttp.Refused as exc:
+        raise ValidationError(_("We cannot call this URL: %(reason)s.") % {"reason": exc}) from None
+    except OSError:  # does not resolve (today): every call resolves and checks again
+        pass
+    except ValueError as exc:  # e.g. a host IDNA refuses ("a..b"): every call would fail
+        raise ValidationError(_("Not a valid URL: %(error)s.") % {"error": exc}) from None
 
 
 def validate_hostname(value: str) -> None:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from lib.macros import check_macros
-from lib.urls import validate_http_url
+from lib.urls import validate_outbound_url
 
 MACROS = (
     "aff_sub", "aff_sub2", "aff_sub3", "aff_sub4", "aff_sub5", "aff_click_id", "source",
@@ -27,8 +27,9 @@ MAX_CONSECUTIVE_FAILURES = 25
 
 
 def validate_postback_template(template: str) -> None:
-    """An http(s) URL with a host; {macros} only known ones, and only in the path or query."""
-    validate_http_url(check_macros(template, MACROS))
+    """{macros} only known ones, and only in the path or query; with each macro filled, a URL
+    we may call, checked exactly as a webhook's (lib.urls.validate_outbound_url)."""
+    validate_outbound_url(check_macros(template, MACROS))
     if "{" in urlsplit(template).netloc or "}" in urlsplit(template).netloc:
         raise ValidationError(_("Macros can only be used in the path or the query string."))
 

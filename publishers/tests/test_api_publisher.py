@@ -18,6 +18,7 @@ from payouts.models import PayoutLine
 from payouts.tests.helpers import make_conversion, make_publisher
 from publishers.models import Publisher
 from publishers.postbacks import PostbackAttempt, PostbackEndpoint
+from publishers.tests.test_safehttp import REFUSED_URLS
 from tracking.models import Conversion
 
 pytestmark = pytest.mark.django_db
@@ -574,6 +575,25 @@ def test_postback_urls_are_judged_like_on_the_page(network, world, pub):
     assert fresh(endpoint).url_template == "https://pub.example/pb?c={conversion_id}"
     with scopes_disabled():
         assert not PostbackEndpoint.objects.filter(offer__isnull=True).exists()
+
+
+@pytest.mark.parametrize(("url", "words"), REFUSED_URLS)
+def test_postback_urls_are_refused_as_webhook_urls_are(network, world, pub, url, words):
+    for response in (
+        pub.put(f"{API}/postbacks/global/", {"url_template": url}, format="json"),
+        pub.patch(
+            f"{API}/postbacks/{world['postback_endpoint'].pk}/",
+            {"url_template": url},
+            format="json",
+        ),
+    ):
+        assert words in " ".join(error_of(response, 400)["fields"]["url_template"]), url
+    assert (
+        fresh(world["postback_endpoint"]).url_template == "https://pub.example/pb?c={conversion_id}"
+    )
+    macros = "https://t.example/pb/{offer_id}?c={aff_click_id}&s={status}"
+    response = pub.put(f"{API}/postbacks/global/", {"url_template": macros}, format="json")
+    assert response.status_code in (200, 201), response.content
 
 
 def test_offer_postbacks_are_added_changed_and_deleted_with_the_audit(network, world, pub):

@@ -27,7 +27,7 @@ from publishers.postback_services import (
     postback_endpoints_for,
 )
 from publishers.postbacks import MAX_CONSECUTIVE_FAILURES, PostbackAttempt, PostbackEndpoint
-from publishers.tests.test_safehttp import LOOPBACK, listening
+from publishers.tests.test_safehttp import LOOPBACK, REFUSED_URLS, listening
 from tracking.models import Click, Conversion
 
 HOME = "/publisher/postbacks/"
@@ -591,6 +591,26 @@ def test_it_explains_what_is_wrong_with_a_postback_url(client, network, url, mes
     assert message in errors
     with scopes_disabled():
         assert not PostbackEndpoint.objects.filter(network=network).exists()
+
+
+@pytest.mark.parametrize(("url", "words"), REFUSED_URLS)
+@pytest.mark.parametrize("form", ["global", "offer"])
+def test_it_refuses_a_postback_url_as_a_webhook_url_is_refused(
+    client, network, world, url, words, form
+):
+    data = {f"{form}-url_template": url, "offer-offer": world["offer"].pk}
+    response = client.post(f"{HOME}{'global/' if form == 'global' else 'offers/new/'}", data)
+    assert response.status_code == 200
+    assert words in " ".join(response.context[f"{form}_form"].errors["url_template"])
+    with scopes_disabled():
+        assert not PostbackEndpoint.objects.filter(network=network).exists()
+
+
+def test_it_still_takes_macros_anywhere_in_the_path_and_query(client, network):
+    url = "https://t.example/pb/{offer_id}?c={aff_click_id}&p={payout}&s={status}#{source}"
+    assert client.post(f"{HOME}global/", {"global-url_template": url}).status_code == 302
+    with scopes_disabled():
+        assert PostbackEndpoint.objects.get(network=network).url_template == url
 
 
 @pytest.mark.parametrize(
