@@ -596,6 +596,46 @@ def test_postback_urls_are_refused_as_webhook_urls_are(network, world, pub, url,
     assert response.status_code in (200, 201), response.content
 
 
+def test_it_chooses_the_events_a_postback_is_called_for(network, world, pub):
+    endpoint = world["postback_endpoint"]
+    assert pub.get(f"{API}/postbacks/{endpoint.pk}/").json()["events"] == ["created"]
+    changed = pub.patch(
+        f"{API}/postbacks/{endpoint.pk}/", {"events": ["reversed", "created"]}, format="json"
+    )
+    assert changed.status_code == 200, changed.content
+    assert (changed.json()["events"], changed.json()["fire_on_approval"]) == (
+        ["created", "reversed"],
+        False,
+    )
+    assert fresh(endpoint).events == ["created", "reversed"]
+    # An older integration's flag adds approvals to what was chosen.
+    pub.patch(f"{API}/postbacks/{endpoint.pk}/", {"fire_on_approval": True}, format="json")
+    assert fresh(endpoint).events == ["created", "approved", "reversed"]
+    for bad in ([], ["paid"], "reversed"):
+        response = pub.patch(f"{API}/postbacks/{endpoint.pk}/", {"events": bad}, format="json")
+        assert error_of(response, 400)["fields"]["events"], bad
+    created = pub.put(
+        f"{API}/postbacks/global/", {"url_template": URL, "events": ["reversed"]}, format="json"
+    )
+    assert created.status_code == 201 and created.json()["events"] == ["reversed"]
+
+
+def test_the_log_shows_reversal_calls(network, world, pub):
+    endpoint = world["postback_endpoint"]
+    with scopes_disabled():
+        PostbackAttempt.objects.create(
+            network=network,
+            endpoint=endpoint,
+            event="reversed",
+            url="https://pub.example/pb?s=reversed",
+            status_code=200,
+        )
+    body = pub.get(f"{API}/postback-log/", {"event": "reversed"}).json()
+    assert [(row["event"], row["url"]) for row in body["results"]] == [
+        ("reversed", "https://pub.example/pb?s=reversed")
+    ]
+
+
 def test_offer_postbacks_are_added_changed_and_deleted_with_the_audit(network, world, pub):
     existing = world["postback_endpoint"]  # for world's offer
     second = make_offer(world, "Open Offer", visibility="public")
