@@ -12,10 +12,11 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import connections
+from django.db import connection, connections
+from django.db.migrations.executor import MigrationExecutor
 from django_scopes import scope, scopes_disabled
 
-from conftest import client_for, make_member, make_world
+from conftest import client_for, make_member, make_network, make_world
 from network.audit import AuditEntry
 from network.models import Role
 from offers.models import Offer, OfferAccess
@@ -562,6 +563,36 @@ def test_a_reversal_is_retried_like_any_postback(
     assert (attempt.event, attempt.attempt_number) == ("reversed", 1)
     assert retry_countdowns == [30]  # the same backoff, failure count and auto-disable
     assert reload(endpoint).consecutive_failures == 1
+
+
+BEFORE_EVENTS = [("publishers", "0003_publisher_min_payout")]
+WITH_EVENTS = [("publishers", "0004_postback_events")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_what_each_endpoint_was_called_for():
+    """Endpoints saved with the old flag: without it, conversions only; with it, approvals too."""
+    with scopes_disabled():
+        network = make_network("mig")
+        first, second = (
+            Publisher.objects.create(network=network, name=name) for name in ("Old", "Older")
+        )
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE_EVENTS)
+    try:
+        old = executor.loader.project_state(BEFORE_EVENTS).apps
+        endpoints = old.get_model("publishers", "PostbackEndpoint")._base_manager
+        url = "https://t.example/"
+        plain = endpoints.create(network_id=network.pk, publisher_id=first.pk, url_template=url)
+        approvals = endpoints.create(
+            network_id=network.pk, publisher_id=second.pk, url_template=url, fire_on_approval=True
+        )
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    with scopes_disabled():
+        assert PostbackEndpoint.objects.get(pk=plain.pk).events == ["created"]
+        assert PostbackEndpoint.objects.get(pk=approvals.pk).events == ["created", "approved"]
 
 
 # Pages
