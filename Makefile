@@ -31,6 +31,11 @@ run: $(VENV)/.runtime
 test: $(VENV)/.dev
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# CI: fail when a test module in git is not collected (e.g. its folder missing from testpaths).
+.PHONY: check-collected
+check-collected: $(VENV)/.dev
+	$(BIN)/python .ci/check_collected.py
+
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

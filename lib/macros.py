@@ -8,7 +8,7 @@ from urllib.parse import quote
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from lib.urls import validate_http_url
+from lib.urls import iri_to_uri, validate_http_url
 
 MACROS = (
     "transaction_id", "offer_id", "affiliate_id", "aff_sub", "aff_sub2", "aff_sub3",
@@ -36,7 +36,9 @@ def validate_url_template(template: str) -> None:
 
 
 def fill(template: str, values: dict[str, object], known: tuple[str, ...] = MACROS) -> str:
-    """Replace each known macro by its URL-encoded value (empty when not given)."""
+    """Replace each known macro by its URL-encoded value (empty when not given). A template
+    written with non-ASCII (`https://shop.example/giày`) comes out as its ASCII URI, the form
+    a Location header or an HTTP request line can carry."""
 
     def replace(match: re.Match) -> str:
         name = match.group(1)
@@ -44,4 +46,8 @@ def fill(template: str, values: dict[str, object], known: tuple[str, ...] = MACR
             return match.group(0)
         return quote(str(values.get(name, "") or ""), safe="")
 
-    return MACRO_PATTERN.sub(replace, template)
+    filled = MACRO_PATTERN.sub(replace, template)
+    try:
+        return iri_to_uri(filled)
+    except ValueError:  # a host no validation let in: left for the caller's checks to refuse
+        return filled

@@ -435,6 +435,8 @@ SPECTACULAR_SETTINGS = {
         "PayoutLineStatusEnum": "payouts.models.PayoutLine.Status",
         "AdminOfferMoveEnum": "network.api_admin_serializers.ADMIN_OFFER_MOVES",
         "InvitationRoleEnum": "network.models.Invitation.INVITABLE_ROLES",
+        "PostbackEventEnum": "publishers.postbacks.FIRING_EVENTS",
+        "WebhookEventEnum": "webhooks.models.SUBSCRIBABLE",
     },
 }
 

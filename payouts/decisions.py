@@ -23,6 +23,7 @@ from network.models import Network, User
 from offers.models import Offer
 from payouts import ledger
 from payouts.models import LedgerTransaction
+from publishers.postback_services import queue_decision_postbacks
 from tracking.models import Conversion
 from webhooks import events as webhooks
 
@@ -137,6 +138,7 @@ def conversion_decide(
         reason=reason,
         changed_by=actor.name,
     )
+    queue_decision_postbacks(conversion)  # approved, reversed: when the publisher asks
     return conversion
 
 

@@ -26,7 +26,8 @@ POSTBACK_EXAMPLE = {
     "id": 5,
     "offer": 12,
     "offer_name": "Summer Sale",
-    "url_template": "https://tracker.example/pb?click={aff_click_id}&payout={payout}",
+    "url_template": "https://tracker.example/pb?click={aff_click_id}&status={status}",
+    "events": ["created", "approved", "reversed"],
     "fire_on_approval": True,
     "state": "active",
     "consecutive_failures": 0,
@@ -39,8 +40,8 @@ GLOBAL_EXAMPLE = {**POSTBACK_EXAMPLE, "id": 4, "offer": None, "offer_name": None
 
 
 NEW_POSTBACK = {
-    "url_template": "https://tracker.example/pb?click={aff_click_id}&payout={payout}",
-    "fire_on_approval": True,
+    "url_template": "https://tracker.example/pb?click={aff_click_id}&status={status}",
+    "events": ["created", "reversed"],
 }
 
 
@@ -93,7 +94,7 @@ class QueuedSerializer(serializers.Serializer):
         "stays the postback's own whatever the body says.",
         responses=answers(s.PostbackSerializer),
         examples=[
-            example("Approvals too", {"fire_on_approval": True}, request=True),
+            example("Reversals too", {"events": ["created", "reversed"]}, request=True),
             example("The postback", POSTBACK_EXAMPLE),
         ],
         tags=POSTBACKS,
@@ -159,7 +160,7 @@ class PostbackViewSet(
             actor=self.request.user,
             offer=offer,
             url_template=wanted["url_template"],
-            fire_on_approval=wanted["fire_on_approval"],
+            events=wanted["events"],
         )
 
     def create(self, request):

@@ -36,7 +36,13 @@ from offers.payouts import ResolvedPayout
 from offers.tables_publisher import payout_label
 from payouts import ledger
 from payouts.models import PayoutLine
-from publishers.postbacks import PostbackAttempt, PostbackEndpoint
+from publishers.postbacks import (
+    APPROVED,
+    FIRING_EVENTS,
+    PostbackAttempt,
+    PostbackEndpoint,
+    default_events,
+)
 from tracking.models import Conversion
 
 # A publisher's access to an offer: their OfferAccess status, or what they may do without one.
@@ -466,6 +472,18 @@ class PayoutLineSerializer(serializers.ModelSerializer):
 
 class PostbackSerializer(serializers.ModelSerializer):
     offer_name = serializers.CharField(source="offer.name", read_only=True, allow_null=True)
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=FIRING_EVENTS),
+        required=False,
+        help_text=_(
+            "What the postback is called for: created (each new conversion), approved, "
+            'reversed. Default: ["created"].'
+        ),
+    )
+    fire_on_approval = serializers.BooleanField(
+        required=False,
+        help_text=_("Whether `events` has approved (kept for older integrations)."),
+    )
     state = serializers.ChoiceField(
         choices=["active", "failing", "off"],
         read_only=True,
@@ -482,6 +500,7 @@ class PostbackSerializer(serializers.ModelSerializer):
             "offer",
             "offer_name",
             "url_template",
+            "events",
             "fire_on_approval",
             "state",
             "consecutive_failures",
@@ -507,15 +526,10 @@ class PostbackSerializer(serializers.ModelSerializer):
     def validate(self, attrs: dict) -> dict:
         from publishers.views_postbacks import PostbackForm
 
-        values = {
+        data = {
             "url_template": attrs.get("url_template", getattr(self.instance, "url_template", "")),
-            "fire_on_approval": attrs.get(
-                "fire_on_approval", getattr(self.instance, "fire_on_approval", False)
-            ),
+            "events": wanted_events(attrs, self.instance),
         }
-        data = {"url_template": values["url_template"]}
-        if values["fire_on_approval"]:
-            data["fire_on_approval"] = "on"
         form = PostbackForm(data)
         if not form.is_valid():
             raise serializers.ValidationError(form_errors(form))
@@ -542,13 +556,26 @@ class OfferPostbackSerializer(PostbackSerializer):
             raise serializers.ValidationError(
                 {"offer": [_("This offer has a postback already: change that one instead.")]}
             )
-        data = {"offer": offer.pk, "url_template": attrs.get("url_template", "")}
-        if attrs.get("fire_on_approval"):
-            data["fire_on_approval"] = "on"
+        data = {
+            "offer": offer.pk,
+            "url_template": attrs.get("url_template", ""),
+            "events": wanted_events(attrs, None),
+        }
         form = OfferPostbackForm(data, publisher=publisher)
         if not form.is_valid():
             raise serializers.ValidationError(form_errors(form))
         return form.cleaned_data
+
+
+def wanted_events(attrs: dict, endpoint: PostbackEndpoint | None) -> list[str]:
+    """`events` as sent, else the endpoint's (a new one: created only); an older client's
+    `fire_on_approval` adds or removes approved."""
+    events = list(attrs.get("events", endpoint.events if endpoint else default_events()))
+    if "fire_on_approval" in attrs:
+        events = [event for event in events if event != APPROVED]
+        if attrs["fire_on_approval"]:
+            events.append(APPROVED)
+    return events
 
 
 OUTCOMES = ["ok", "http_error", "no_response"]

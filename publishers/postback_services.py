@@ -20,8 +20,11 @@ from lib.macros import fill
 from lib.money import quantize
 from network import audit
 from publishers.postbacks import (
+    APPROVED,
+    CREATED,
     MACROS,
     MAX_CONSECUTIVE_FAILURES,
+    REVERSED,
     PostbackAttempt,
     PostbackEndpoint,
 )
@@ -57,25 +60,37 @@ class PostbackError(Exception):
     """A change the publisher asked for that cannot be made; the message says why."""
 
 
-def postback_endpoints_for(conversion: Conversion, *, event: str = "created") -> list:
-    """The endpoint a conversion fires: the offer's own when active, else the global one.
-
-    For an approval, the chosen endpoint fires only if it asks for approvals too.
-    """
+def postback_endpoints_for(conversion: Conversion, *, event: str = CREATED) -> list:
+    """The endpoint a conversion fires: the offer's own when active, else the global one;
+    and only when it is called for this event (created, approved, reversed)."""
     active = PostbackEndpoint.objects.filter(
         Q(offer_id=conversion.offer_id) | Q(offer__isnull=True),
         publisher_id=conversion.publisher_id,
         is_active=True,
     )
     chosen = sorted(active, key=lambda endpoint: endpoint.offer_id is None)[:1]
-    if event == PostbackAttempt.Event.APPROVED:
-        chosen = [endpoint for endpoint in chosen if endpoint.fire_on_approval]
-    return chosen
+    return [endpoint for endpoint in chosen if endpoint.fires_on(event)]
 
 
-def postback_values(conversion: Conversion) -> dict[str, str]:
+def queue_decision_postbacks(conversion: Conversion) -> None:
+    """After a conversion became approved or reversed (in the caller's transaction): call the
+    publisher's endpoint, after commit, when it asks for that event. No endpoint, no task."""
+    event = {APPROVED: APPROVED, REVERSED: REVERSED}.get(conversion.status)
+    if event is None or not postback_endpoints_for(conversion, event=event):
+        return
+    from publishers.tasks import fire_conversion_postbacks
+
+    fire_conversion_postbacks.delay_on_commit(
+        network_id=conversion.network_id, conversion_id=conversion.pk, event=event
+    )
+
+
+def postback_values(conversion: Conversion, *, event: str = CREATED) -> dict[str, str]:
+    """The macros' values. {status} of an approval's or a reversal's call is that event's
+    status, whatever happened to the conversion between the decision and the call."""
     click = conversion.click
     created = conversion.created_at.astimezone(dt.UTC)
+    status = event if event in (APPROVED, REVERSED) else conversion.status
     return {
         "aff_sub": click.aff_sub,
         "aff_sub2": click.aff_sub2,
@@ -90,7 +105,7 @@ def postback_values(conversion: Conversion) -> dict[str, str]:
         "payout": format(quantize(Decimal(conversion.payout), conversion.currency), "f"),
         "currency": conversion.currency,
         "conversion_id": str(conversion.pk),
-        "status": conversion.status,
+        "status": status,
         "datetime": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
 
@@ -100,8 +115,8 @@ def fill_values(template: str, values: dict[str, str]) -> str:
     return fill(template, values, known=MACROS)
 
 
-def fill_postback_url(template: str, conversion: Conversion) -> str:
-    return fill_values(template, postback_values(conversion))
+def fill_postback_url(template: str, conversion: Conversion, *, event: str = CREATED) -> str:
+    return fill_values(template, postback_values(conversion, event=event))
 
 
 def fire_postback(
@@ -119,7 +134,7 @@ def fire_postback(
         values = {**SAMPLE_VALUES, "datetime": timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ")}
         url = fill_values(endpoint.url_template, values)
     else:
-        url = fill_postback_url(endpoint.url_template, conversion)
+        url = fill_postback_url(endpoint.url_template, conversion, event=event)
     outcome = safehttp.fetch(url, timeout=TIMEOUT_SECONDS)
     with transaction.atomic():
         logged = PostbackAttempt.objects.create(
@@ -214,9 +229,10 @@ def postback_save(
     actor: User,
     offer: Offer | None,
     url_template: str,
-    fire_on_approval: bool,
+    events: list[str],
 ) -> PostbackEndpoint:
-    """Create or update the publisher's endpoint for the offer (None: the global one)."""
+    """Create or update the publisher's endpoint for the offer (None: the global one), called
+    for `events` (some of created, approved, reversed)."""
     endpoint = (
         PostbackEndpoint.objects.select_for_update()
         .filter(publisher=publisher, offer=offer)
@@ -230,15 +246,15 @@ def postback_save(
                     publisher=publisher,
                     offer=offer,
                     url_template=url_template,
-                    fire_on_approval=fire_on_approval,
+                    events=events,
                 )
         except IntegrityError:
             raise PostbackError(_("This postback was just added: reload the page.")) from None
         action = "postback.created"
     else:
         endpoint.url_template = url_template
-        endpoint.fire_on_approval = fire_on_approval
-        endpoint.save(update_fields=["url_template", "fire_on_approval"])
+        endpoint.events = events
+        endpoint.save(update_fields=["url_template", "events"])
         action = "postback.updated"
     audit.record(
         network=publisher.network,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from lib.macros import check_macros
-from lib.urls import validate_http_url
+from lib.urls import validate_outbound_url
 
 MACROS = (
     "aff_sub", "aff_sub2", "aff_sub3", "aff_sub4", "aff_sub5", "aff_click_id", "source",
@@ -24,11 +24,20 @@ MACROS = (
     "datetime",
 )  # fmt: skip
 MAX_CONSECUTIVE_FAILURES = 25
+# What a publisher's endpoint may be called for (its `events`), in this order on the page.
+CREATED, APPROVED, REVERSED = "created", "approved", "reversed"
+FIRING_EVENTS = (CREATED, APPROVED, REVERSED)
+
+
+def default_events() -> list[str]:
+    """What an endpoint is called for unless the publisher chooses: each new conversion."""
+    return [CREATED]
 
 
 def validate_postback_template(template: str) -> None:
-    """An http(s) URL with a host; {macros} only known ones, and only in the path or query."""
-    validate_http_url(check_macros(template, MACROS))
+    """{macros} only known ones, and only in the path or query; with each macro filled, a URL
+    we may call, checked exactly as a webhook's (lib.urls.validate_outbound_url)."""
+    validate_outbound_url(check_macros(template, MACROS))
     if "{" in urlsplit(template).netloc or "}" in urlsplit(template).netloc:
         raise ValidationError(_("Macros can only be used in the path or the query string."))
 
@@ -44,9 +53,8 @@ class PostbackEndpoint(models.Model):
     url_template = models.CharField(
         _("postback URL"), max_length=2000, validators=[validate_postback_template]
     )
-    fire_on_approval = models.BooleanField(
-        _("also call it when a conversion is approved"), default=False
-    )
+    # The conversion events it is called for, a subset of FIRING_EVENTS in that order.
+    events = models.JSONField(_("events"), default=default_events)
     is_active = models.BooleanField(default=True)
     consecutive_failures = models.PositiveIntegerField(default=0)
     # Set when the endpoint was turned off for failing, empty when the publisher turned it off.
@@ -79,6 +87,19 @@ class PostbackEndpoint(models.Model):
     def is_global(self) -> bool:
         return self.offer_id is None
 
+    def fires_on(self, event: str) -> bool:
+        return event in self.events
+
+    @property
+    def event_labels(self) -> list[str]:
+        labels = dict(PostbackAttempt.Event.choices)
+        return [str(labels[event]) for event in self.events if event in labels]
+
+    @property
+    def fire_on_approval(self) -> bool:
+        """Whether approvals call it (the API's field from before `events`)."""
+        return self.fires_on(APPROVED)
+
     @property
     def state(self) -> str:
         """active, failing (turned off after too many failures) or off (by the publisher)."""
@@ -91,6 +112,7 @@ class PostbackAttempt(models.Model):
     class Event(models.TextChoices):
         CREATED = "created", _("Conversion")
         APPROVED = "approved", _("Approval")
+        REVERSED = "reversed", _("Reversal")
         TEST = "test", _("Test")
 
     network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")

@@ -28,16 +28,23 @@ from publishers.models import Publisher
 from publishers.postback_services import PostbackError, postback_delete, postback_save
 from publishers.postback_services import postback_set_active as set_active
 from publishers.postbacks import (
+    FIRING_EVENTS,
     MACROS,
     MAX_CONSECUTIVE_FAILURES,
     PostbackAttempt,
     PostbackEndpoint,
+    default_events,
     validate_postback_template,
 )
 from publishers.tasks import send_test_postback
 
 TEST_INTERVAL_SECONDS = 10  # one test call per endpoint per 10 s
 PLACEHOLDER = "https://tracker.example/postback?click={aff_click_id}&payout={payout}"
+EVENT_CHOICES = [
+    ("created", _("recorded (pending)")),
+    ("approved", _("approved")),
+    ("reversed", _("reversed")),
+]
 
 
 class PostbackForm(forms.Form):
@@ -48,16 +55,24 @@ class PostbackForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": PLACEHOLDER, "spellcheck": "false"}),
         help_text=_("An http:// or https:// URL; the macros below are filled for each call."),
     )
-    fire_on_approval = forms.BooleanField(
-        label=_("Also call it when a conversion is approved"), required=False
+    events = forms.MultipleChoiceField(
+        label=_("Call it when a conversion is"),
+        choices=EVENT_CHOICES,
+        initial=default_events,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The {status} macro says which: pending, approved or reversed."),
     )
+
+    def clean_events(self) -> list[str]:
+        chosen = set(self.cleaned_data["events"])
+        return [event for event in FIRING_EVENTS if event in chosen]
 
 
 class OfferPostbackForm(PostbackForm):
     offer = forms.ModelChoiceField(
         label=_("Offer"), queryset=Offer.objects.none(), empty_label=_("Choose an offer")
     )
-    field_order = ["offer", "url_template", "fire_on_approval"]
+    field_order = ["offer", "url_template", "events"]
 
     def __init__(self, *args, publisher: Publisher, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,7 +156,7 @@ def home_context(
         if global_endpoint is not None:
             initial = {
                 "url_template": global_endpoint.url_template,
-                "fire_on_approval": global_endpoint.fire_on_approval,
+                "events": global_endpoint.events,
             }
         global_form = PostbackForm(initial=initial, prefix="global")
     return {
@@ -200,7 +215,7 @@ def save_and_redirect(
             actor=request.user,
             offer=offer,
             url_template=form.cleaned_data["url_template"],
-            fire_on_approval=form.cleaned_data["fire_on_approval"],
+            events=form.cleaned_data["events"],
         )
     except PostbackError as exc:
         messages.error(request, str(exc))
@@ -215,10 +230,7 @@ def postback_edit(request: HttpRequest, postback_endpoint_id: int) -> HttpRespon
     if publisher.status != Publisher.Status.APPROVED:
         return not_approved(request)
     endpoint = own_endpoint(request, postback_endpoint_id)
-    initial = {
-        "url_template": endpoint.url_template,
-        "fire_on_approval": endpoint.fire_on_approval,
-    }
+    initial = {"url_template": endpoint.url_template, "events": endpoint.events}
     form = PostbackForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         return save_and_redirect(request, publisher, endpoint.offer, form)

@@ -16,7 +16,7 @@ from django.utils.timezone import now
 
 from lib.geoip import country_of
 from lib.macros import fill
-from lib.urls import host_allowed
+from lib.urls import HOSTNAME, UNSAFE_IN_URL, host_allowed, iri_to_uri
 from lib.useragent import parse as parse_agent
 from network.models import Network
 from offers.models import Cap, OfferAccess
@@ -138,18 +138,24 @@ def choose_landing(offer: OfferView, url_id: int | None):
 
 
 def deep_link(offer: OfferView, url: str) -> str:
-    """The `url` parameter, only when the offer allows deep links to its host."""
+    """The `url` parameter, only when the offer allows deep links to its host, as the ASCII URI
+    a Location header can carry (an IRI's non-ASCII percent-encoded, an IDN host in punycode).
+    The checks run on that URI, so the host checked is the host the browser goes to."""
     if not url or not offer.deep_link_domains or len(url) > 2000:
         return ""
+    if UNSAFE_IN_URL.search(url):  # browsers drop or reinterpret these
+        return ""
     try:
-        parts = urlsplit(url)
-    except ValueError:
+        uri = iri_to_uri(url)
+        parts = urlsplit(uri)
+    except ValueError:  # a host that is no valid IDN, or one spoofing "/" or "@" (NFKC)
         return ""
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    host = parts.hostname
+    if parts.scheme not in ("http", "https") or not host or not HOSTNAME.match(host.rstrip(".")):
         return ""
-    if any(ch in url for ch in "\\\r\n\t ") or parts.username or parts.password:
+    if "@" in parts.netloc:  # no credentials, not even empty ones
         return ""
-    return url if host_allowed(parts.hostname, list(offer.deep_link_domains)) else ""
+    return uri if host_allowed(host, list(offer.deep_link_domains)) else ""
 
 
 def fallback_url(network: Network, offer: OfferView) -> str:

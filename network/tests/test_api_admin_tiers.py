@@ -16,6 +16,7 @@ from network.models import Network, Role
 from network.tests.api import api_client, key_for
 from offers.models import PayoutTier, TierMembership, TierPayout
 from publishers.models import Publisher
+from publishers.tests.test_safehttp import REFUSED_URLS
 from webhooks.models import WebhookEndpoint
 
 pytestmark = pytest.mark.django_db
@@ -420,10 +421,18 @@ def test_an_endpoint_is_judged_by_the_pages_form(api, network):
     fields = error_of(
         api.post(f"{HOOKS}/", {**NEW_HOOK, "url": "http://127.0.0.1/in"}, format="json"), 400
     )["fields"]
-    assert fields["url"][0].startswith("We cannot send webhooks to this URL")
+    assert fields["url"][0].startswith("We cannot call this URL")
     assert error_of(api.post(f"{HOOKS}/", {**NEW_HOOK, "events": []}, format="json"), 400)
     with scopes_disabled():
         assert not WebhookEndpoint.objects.filter(network=network, url__contains="crm").exists()
+
+
+@pytest.mark.parametrize(("url", "words"), REFUSED_URLS)
+def test_an_endpoint_url_is_refused_as_a_postback_url_is(api, network, url, words):
+    response = api.post(f"{HOOKS}/", {**NEW_HOOK, "url": url}, format="json")
+    assert words in " ".join(error_of(response, 400)["fields"]["url"]), url
+    with scopes_disabled():
+        assert not WebhookEndpoint.objects.filter(network=network).exists()
 
 
 def test_it_changes_rotates_and_deletes_an_endpoint_with_audit(api, network, world):

@@ -83,6 +83,16 @@ def test_it_accepts_a_well_formed_offer(network, company, in_scope):
     assert form.cleaned_data["deep_link_domains"] == ["blog.shop.example", "shop.example"]
 
 
+def test_it_accepts_an_internationalized_deep_link_domain_in_unicode_or_punycode(
+    network, company, in_scope
+):
+    form = offer_form(company, deep_link_domains="Bücher.example\nxn--ngbx2d5u.example")
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["deep_link_domains"] == ["bücher.example", "xn--ngbx2d5u.example"]
+    refused = offer_form(company, deep_link_domains="bücher\uff0fevil.example")  # fullwidth "/"
+    assert set(refused.errors) == {"deep_link_domains"}
+
+
 @pytest.mark.parametrize("field", ["preview_url", "fallback_url"])
 @pytest.mark.parametrize(
     "url",

@@ -18,6 +18,7 @@ from payouts.models import PayoutLine
 from payouts.tests.helpers import make_conversion, make_publisher
 from publishers.models import Publisher
 from publishers.postbacks import PostbackAttempt, PostbackEndpoint
+from publishers.tests.test_safehttp import REFUSED_URLS
 from tracking.models import Conversion
 
 pytestmark = pytest.mark.django_db
@@ -574,6 +575,65 @@ def test_postback_urls_are_judged_like_on_the_page(network, world, pub):
     assert fresh(endpoint).url_template == "https://pub.example/pb?c={conversion_id}"
     with scopes_disabled():
         assert not PostbackEndpoint.objects.filter(offer__isnull=True).exists()
+
+
+@pytest.mark.parametrize(("url", "words"), REFUSED_URLS)
+def test_postback_urls_are_refused_as_webhook_urls_are(network, world, pub, url, words):
+    for response in (
+        pub.put(f"{API}/postbacks/global/", {"url_template": url}, format="json"),
+        pub.patch(
+            f"{API}/postbacks/{world['postback_endpoint'].pk}/",
+            {"url_template": url},
+            format="json",
+        ),
+    ):
+        assert words in " ".join(error_of(response, 400)["fields"]["url_template"]), url
+    assert (
+        fresh(world["postback_endpoint"]).url_template == "https://pub.example/pb?c={conversion_id}"
+    )
+    macros = "https://t.example/pb/{offer_id}?c={aff_click_id}&s={status}"
+    response = pub.put(f"{API}/postbacks/global/", {"url_template": macros}, format="json")
+    assert response.status_code in (200, 201), response.content
+
+
+def test_it_chooses_the_events_a_postback_is_called_for(network, world, pub):
+    endpoint = world["postback_endpoint"]
+    assert pub.get(f"{API}/postbacks/{endpoint.pk}/").json()["events"] == ["created"]
+    changed = pub.patch(
+        f"{API}/postbacks/{endpoint.pk}/", {"events": ["reversed", "created"]}, format="json"
+    )
+    assert changed.status_code == 200, changed.content
+    assert (changed.json()["events"], changed.json()["fire_on_approval"]) == (
+        ["created", "reversed"],
+        False,
+    )
+    assert fresh(endpoint).events == ["created", "reversed"]
+    # An older integration's flag adds approvals to what was chosen.
+    pub.patch(f"{API}/postbacks/{endpoint.pk}/", {"fire_on_approval": True}, format="json")
+    assert fresh(endpoint).events == ["created", "approved", "reversed"]
+    for bad in ([], ["paid"], "reversed"):
+        response = pub.patch(f"{API}/postbacks/{endpoint.pk}/", {"events": bad}, format="json")
+        assert error_of(response, 400)["fields"]["events"], bad
+    created = pub.put(
+        f"{API}/postbacks/global/", {"url_template": URL, "events": ["reversed"]}, format="json"
+    )
+    assert created.status_code == 201 and created.json()["events"] == ["reversed"]
+
+
+def test_the_log_shows_reversal_calls(network, world, pub):
+    endpoint = world["postback_endpoint"]
+    with scopes_disabled():
+        PostbackAttempt.objects.create(
+            network=network,
+            endpoint=endpoint,
+            event="reversed",
+            url="https://pub.example/pb?s=reversed",
+            status_code=200,
+        )
+    body = pub.get(f"{API}/postback-log/", {"event": "reversed"}).json()
+    assert [(row["event"], row["url"]) for row in body["results"]] == [
+        ("reversed", "https://pub.example/pb?s=reversed")
+    ]
 
 
 def test_offer_postbacks_are_added_changed_and_deleted_with_the_audit(network, world, pub):

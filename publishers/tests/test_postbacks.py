@@ -12,13 +12,15 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import connections
+from django.db import connection, connections
+from django.db.migrations.executor import MigrationExecutor
 from django_scopes import scope, scopes_disabled
 
-from conftest import client_for, make_member, make_world
+from conftest import client_for, make_member, make_network, make_world
 from network.audit import AuditEntry
 from network.models import Role
 from offers.models import Offer, OfferAccess
+from payouts.decisions import Actor, conversion_decide
 from publishers import tasks
 from publishers.models import Publisher
 from publishers.postback_services import (
@@ -27,7 +29,7 @@ from publishers.postback_services import (
     postback_endpoints_for,
 )
 from publishers.postbacks import MAX_CONSECUTIVE_FAILURES, PostbackAttempt, PostbackEndpoint
-from publishers.tests.test_safehttp import LOOPBACK, listening
+from publishers.tests.test_safehttp import LOOPBACK, REFUSED_URLS, listening
 from tracking.models import Click, Conversion
 
 HOME = "/publisher/postbacks/"
@@ -217,12 +219,12 @@ def test_another_publishers_postback_does_not_fire(world, publisher, network):
 
 
 def test_an_approval_fires_only_an_endpoint_that_asks_for_it(world, publisher, network):
-    make_endpoint(publisher, fire_on_approval=True)
-    own = make_endpoint(publisher, world["offer"], fire_on_approval=False)
+    make_endpoint(publisher, events=["created", "approved"])
+    own = make_endpoint(publisher, world["offer"], events=["created"])
     conversion = make_conversion(world, publisher)
     with scope(network=network):
         assert postback_endpoints_for(conversion, event="approved") == []
-        PostbackEndpoint.objects.filter(pk=own.pk).update(fire_on_approval=True)
+        PostbackEndpoint.objects.filter(pk=own.pk).update(events=["created", "approved"])
         assert postback_endpoints_for(conversion, event="approved") == [own]
 
 
@@ -457,6 +459,142 @@ def test_the_task_stays_in_its_network(world, publisher, network, other_network)
     assert attempts_of(endpoint) == []
 
 
+# Approvals and reversals: payouts.decisions.conversion_decide calls the chosen endpoints
+
+
+def decide(network, conversion, to_status, reason=""):
+    with scope(network=network):
+        conversion_decide(
+            network=network,
+            conversion_id=conversion.pk,
+            to_status=to_status,
+            actor=Actor(label="test"),
+            reason=reason,
+        )
+
+
+def second_publisher(network, world) -> Publisher:
+    """Another approved publisher of the same network who runs the same offer."""
+    user = make_member(network, Role.PUBLISHER, "second@alpha.example", company="Second Media")
+    with scopes_disabled():
+        other = Publisher.objects.get(memberships__user=user)
+        OfferAccess.objects.create(network=network, offer=world["offer"], publisher=other)
+    return other
+
+
+def listener_url(server) -> str:
+    return f"http://127.0.0.1:{server.port}/pb?c={{conversion_id}}&s={{status}}"
+
+
+@pytest.mark.usefixtures("allow_loopback")
+def test_a_reversal_calls_an_endpoint_that_chose_reversals_with_its_status(
+    world, publisher, network, client, django_capture_on_commit_callbacks
+):
+    conversion = make_conversion(world, publisher)
+    with listening() as server, django_capture_on_commit_callbacks(execute=True):
+        endpoint = make_endpoint(publisher, url=listener_url(server), events=["reversed"])
+        decide(network, conversion, "approved")
+        assert server.requests == []  # approvals were not chosen
+        decide(network, conversion, "reversed", reason="chargeback")
+    assert [r["path"] for r in server.requests] == [f"/pb?c={conversion.pk}&s=reversed"]
+    [attempt] = attempts_of(endpoint)
+    assert (attempt.event, attempt.conversion_id, attempt.status_code) == (
+        "reversed",
+        conversion.pk,
+        200,
+    )
+    # In the publisher's delivery log, named as a reversal.
+    log = client.get(HOME).context["table"]
+    assert [(row.get_cell("event"), row.record.url) for row in log.rows] == [
+        ("Reversal", f"http://127.0.0.1:{server.port}/pb?c={conversion.pk}&s=reversed")
+    ]
+
+
+@pytest.mark.usefixtures("allow_loopback")
+def test_a_reversal_calls_no_endpoint_that_did_not_choose_it(
+    world, publisher, network, django_capture_on_commit_callbacks
+):
+    conversion = make_conversion(world, publisher)
+    with listening() as server, django_capture_on_commit_callbacks(execute=True):
+        # The offer's own endpoint stands for the global one (which did choose reversals).
+        global_endpoint = make_endpoint(publisher, url=listener_url(server), events=["reversed"])
+        own = make_endpoint(publisher, world["offer"], url=listener_url(server))
+        assert own.events == ["created"]  # the default: each new conversion, as before
+        decide(network, conversion, "approved")
+        decide(network, conversion, "reversed", reason="chargeback")
+        with scopes_disabled():  # now approvals too, but still not reversals
+            PostbackEndpoint.objects.filter(pk=own.pk).update(events=["created", "approved"])
+        second = make_conversion(world, publisher)
+        decide(network, second, "approved")
+        decide(network, second, "reversed", reason="refund")
+    assert [r["path"] for r in server.requests] == [f"/pb?c={second.pk}&s=approved"]
+    assert attempts_of(global_endpoint) == []
+    assert [a.event for a in attempts_of(own)] == ["approved"]
+
+
+@pytest.mark.usefixtures("allow_loopback")
+def test_a_reversal_never_calls_another_publishers_endpoint(
+    world, publisher, network, django_capture_on_commit_callbacks
+):
+    other = second_publisher(network, world)
+    conversion = make_conversion(world, publisher)
+    everything = ["created", "approved", "reversed"]
+    with listening() as server, django_capture_on_commit_callbacks(execute=True):
+        theirs = make_endpoint(other, url=listener_url(server), events=everything)
+        theirs_for_offer = make_endpoint(
+            other, world["offer"], url=listener_url(server), events=everything
+        )
+        decide(network, conversion, "approved")
+        decide(network, conversion, "reversed", reason="chargeback")
+    assert server.requests == []
+    assert attempts_of(theirs) == [] and attempts_of(theirs_for_offer) == []
+
+
+@pytest.mark.usefixtures("allow_loopback")
+def test_a_reversal_is_retried_like_any_postback(
+    world, publisher, network, retry_countdowns, django_capture_on_commit_callbacks
+):
+    conversion = make_conversion(world, publisher)
+    endpoint = make_endpoint(publisher, url="http://10.0.0.1/pb", events=["reversed"])
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(network, conversion, "approved")
+        decide(network, conversion, "reversed", reason="chargeback")
+    [attempt] = attempts_of(endpoint)
+    assert (attempt.event, attempt.attempt_number) == ("reversed", 1)
+    assert retry_countdowns == [30]  # the same backoff, failure count and auto-disable
+    assert reload(endpoint).consecutive_failures == 1
+
+
+BEFORE_EVENTS = [("publishers", "0003_publisher_min_payout")]
+WITH_EVENTS = [("publishers", "0004_postback_events")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_what_each_endpoint_was_called_for():
+    """Endpoints saved with the old flag: without it, conversions only; with it, approvals too."""
+    with scopes_disabled():
+        network = make_network("mig")
+        first, second = (
+            Publisher.objects.create(network=network, name=name) for name in ("Old", "Older")
+        )
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE_EVENTS)
+    try:
+        old = executor.loader.project_state(BEFORE_EVENTS).apps
+        endpoints = old.get_model("publishers", "PostbackEndpoint")._base_manager
+        url = "https://t.example/"
+        plain = endpoints.create(network_id=network.pk, publisher_id=first.pk, url_template=url)
+        approvals = endpoints.create(
+            network_id=network.pk, publisher_id=second.pk, url_template=url, fire_on_approval=True
+        )
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    with scopes_disabled():
+        assert PostbackEndpoint.objects.get(pk=plain.pk).events == ["created"]
+        assert PostbackEndpoint.objects.get(pk=approvals.pk).events == ["created", "approved"]
+
+
 # Pages
 
 
@@ -516,17 +654,20 @@ def test_it_lists_the_calls_newest_first_with_their_result(client, publisher, ne
 
 def test_it_saves_then_updates_the_global_postback(client, publisher, network):
     url = "https://t.example/pb?click={aff_click_id}&p={payout}"
-    response = client.post(f"{HOME}global/", {"global-url_template": url})
+    response = client.post(
+        f"{HOME}global/", {"global-url_template": url, "global-events": "created"}
+    )
     assert response.status_code == 302
     with scopes_disabled():
         endpoint = PostbackEndpoint.objects.get(publisher=publisher)
-    assert (endpoint.offer, endpoint.url_template, endpoint.fire_on_approval) == (None, url, False)
+    assert (endpoint.offer, endpoint.url_template, endpoint.events) == (None, url, ["created"])
     client.post(
         f"{HOME}global/",
-        {"global-url_template": url + "&s={status}", "global-fire_on_approval": "on"},
+        {"global-url_template": url + "&s={status}", "global-events": ["reversed", "approved"]},
     )
     endpoint = reload(endpoint)
-    assert endpoint.url_template.endswith("&s={status}") and endpoint.fire_on_approval
+    assert endpoint.url_template.endswith("&s={status}")
+    assert endpoint.events == ["approved", "reversed"]  # the page's order
     with scopes_disabled():
         actions = list(
             AuditEntry.objects.filter(object_id=str(endpoint.pk))
@@ -540,7 +681,11 @@ def test_it_saves_then_updates_the_global_postback(client, publisher, network):
 def test_it_adds_a_postback_for_an_offer_the_publisher_runs(client, world, publisher):
     response = client.post(
         f"{HOME}offers/new/",
-        {"offer-offer": world["offer"].pk, "offer-url_template": "https://t.example/{offer_id}"},
+        {
+            "offer-offer": world["offer"].pk,
+            "offer-url_template": "https://t.example/{offer_id}",
+            "offer-events": "created",
+        },
     )
     assert response.status_code == 302
     with scopes_disabled():
@@ -593,6 +738,27 @@ def test_it_explains_what_is_wrong_with_a_postback_url(client, network, url, mes
         assert not PostbackEndpoint.objects.filter(network=network).exists()
 
 
+@pytest.mark.parametrize(("url", "words"), REFUSED_URLS)
+@pytest.mark.parametrize("form", ["global", "offer"])
+def test_it_refuses_a_postback_url_as_a_webhook_url_is_refused(
+    client, network, world, url, words, form
+):
+    data = {f"{form}-url_template": url, "offer-offer": world["offer"].pk}
+    response = client.post(f"{HOME}{'global/' if form == 'global' else 'offers/new/'}", data)
+    assert response.status_code == 200
+    assert words in " ".join(response.context[f"{form}_form"].errors["url_template"])
+    with scopes_disabled():
+        assert not PostbackEndpoint.objects.filter(network=network).exists()
+
+
+def test_it_still_takes_macros_anywhere_in_the_path_and_query(client, network):
+    url = "https://t.example/pb/{offer_id}?c={aff_click_id}&p={payout}&s={status}#{source}"
+    data = {"global-url_template": url, "global-events": "created"}
+    assert client.post(f"{HOME}global/", data).status_code == 302
+    with scopes_disabled():
+        assert PostbackEndpoint.objects.get(network=network).url_template == url
+
+
 @pytest.mark.parametrize(
     "data",
     [
@@ -601,7 +767,7 @@ def test_it_explains_what_is_wrong_with_a_postback_url(client, network, url, mes
         {"global-url_template": "https://t.example/" + "a" * 5000},
         {"global-url_template": "https://[t.example/"},
         {"global-url_template": "https://t.example:99999/"},
-        {"global-url_template": "https://t.example/{", "global-fire_on_approval": "maybe"},
+        {"global-url_template": "https://t.example/{", "global-events": "maybe"},
         {"global-url_template": ["https://a.example/", "https://b.example/"]},
     ],
 )
@@ -616,9 +782,12 @@ def test_it_edits_an_offers_postback_on_its_own_page(client, world, publisher):
     assert world["offer"].name in client.get(page).content.decode()
     response = client.post(page, {"url_template": "https://t.example/{bogus}"})
     assert "Unknown macro {bogus}." in response.content.decode()
-    client.post(page, {"url_template": "https://t.example/new", "fire_on_approval": "on"})
+    client.post(page, {"url_template": "https://t.example/new", "events": ["created", "approved"]})
     endpoint = reload(endpoint)
-    assert (endpoint.url_template, endpoint.fire_on_approval) == ("https://t.example/new", True)
+    assert (endpoint.url_template, endpoint.events) == (
+        "https://t.example/new",
+        ["created", "approved"],
+    )
     assert endpoint.offer == world["offer"]
 
 
@@ -675,7 +844,9 @@ def test_a_publisher_under_review_cannot_set_postbacks(network):
         Publisher.objects.filter(memberships__user=user).update(status="pending")
     client = client_for(network, user)
     assert "once the network has approved" in client.get(HOME).content.decode()
-    client.post(f"{HOME}global/", {"global-url_template": "https://t.example/"})
+    client.post(
+        f"{HOME}global/", {"global-url_template": "https://t.example/", "global-events": "created"}
+    )
     with scopes_disabled():
         assert not PostbackEndpoint.objects.filter(network=network).exists()
 

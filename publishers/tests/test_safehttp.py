@@ -16,6 +16,26 @@ from lib.safehttp import fetch
 
 LOOPBACK = ["127.0.0.0/8"]
 
+# URLs the one validator of URLs we call (lib.urls.validate_outbound_url) refuses, with words
+# of the reason given; publisher postbacks and webhooks, pages and APIs, are tested with them.
+REFUSED_URLS = [
+    ("http://127.0.0.1:8199\\@example.com/", "backslash"),
+    ("https://t.example\\evil.example/pb", "backslash"),
+    ("https://user:pw@t.example/pb", "user name or password"),
+    ("https://@t.example/pb", "user name or password"),
+    ("http://10.1.2.3/pb", "10.1.2.3 is a private address"),
+    ("http://[::ffff:127.0.0.1]/pb", "a loopback address"),
+    ("http://169.254.169.254/latest/meta-data", "link-local"),
+    ("http://localhost:8000/pb", "resolves to"),
+    ("ftp://t.example/pb", "Use an http:// or https:// URL."),
+    ("file:///etc/passwd", "Use an http:// or https:// URL."),
+    ("https://t.example/p b", "cannot contain spaces"),
+    ("https://t.example/p\tb", "cannot contain spaces"),
+    ("https://t.example/p\u00a0b", "cannot contain spaces"),
+    ("https://a..example/pb", "Not a valid URL"),
+    ("https://t.example:99999/pb", "Not a valid URL"),
+]
+
 
 class Listener:
     """An HTTP server in a thread that records every request it receives."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, quote, urlsplit
+import re
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+import idna
 import pytest
 from django_scopes import scope, scopes_disabled
 
@@ -124,6 +126,106 @@ def test_it_honours_a_deep_link_to_an_allowed_host(network, world):
         Offer.objects.filter(pk=world["offer"].pk).update(deep_link_domains=["shop.example"])
     url = "https://www.shop.example/sale/shoes?color=red"
     assert click(network, world, url=url)["Location"] == url
+
+
+def allow_deep_links(world, *domains: str) -> None:
+    with scopes_disabled():
+        Offer.objects.filter(pk=world["offer"].pk).update(deep_link_domains=list(domains))
+
+
+def browser_reading(location: str) -> str:
+    """What a browser's address bar shows for a Location: the host in Unicode and the escaped
+    UTF-8 of non-ASCII characters decoded (ASCII escapes such as %26 or %20 stay)."""
+    parts = urlsplit(location)
+    authority = parts.netloc.replace(parts.hostname, idna.decode(parts.hostname))
+    rest = location.split(parts.netloc, 1)[1]
+    high_bytes = re.compile(r"(?:%[89A-Fa-f][0-9A-Fa-f])+")
+    return f"{parts.scheme}://{authority}" + high_bytes.sub(lambda m: unquote(m.group(0)), rest)
+
+
+@pytest.mark.parametrize(
+    ("iri", "uri"),
+    [
+        (  # Vietnamese
+            "https://shop.example/giày-dép/áo-dài?màu=đỏ&cỡ=M#mô-tả",
+            "https://shop.example/gi%C3%A0y-d%C3%A9p/%C3%A1o-d%C3%A0i"
+            "?m%C3%A0u=%C4%91%E1%BB%8F&c%E1%BB%A1=M#m%C3%B4-t%E1%BA%A3",
+        ),
+        (  # Persian, with Persian digits
+            "https://shop.example/محصولات/کفش?رنگ=قرمز&q=۱۲",
+            "https://shop.example/%D9%85%D8%AD%D8%B5%D9%88%D9%84%D8%A7%D8%AA/%DA%A9%D9%81%D8%B4"
+            "?%D8%B1%D9%86%DA%AF=%D9%82%D8%B1%D9%85%D8%B2&q=%DB%B1%DB%B2",
+        ),
+        (  # escapes already there stay as they are
+            "https://www.shop.example/sale%20now/giày?x=a%26b&y=Đà%20Nẵng",
+            "https://www.shop.example/sale%20now/gi%C3%A0y?x=a%26b&y=%C4%90%C3%A0%20N%E1%BA%B5ng",
+        ),
+    ],
+)
+def test_it_sends_a_non_ascii_deep_link_as_an_ascii_location_a_browser_reads_back(
+    network, world, iri, uri
+):
+    allow_deep_links(world, "shop.example")
+    response = click(network, world, url=iri)
+    assert response.status_code == 302
+    assert response["Location"] == uri  # ASCII, not Django's "=?utf-8?b?...?="
+    assert browser_reading(uri) == iri
+
+
+BUECHER = "https://xn--bcher-kva.example/s%C3%A1ch"
+
+
+@pytest.mark.parametrize(
+    ("allowed", "url", "expected"),
+    [
+        ("xn--bcher-kva.example", "https://bücher.example/sách", BUECHER),
+        ("xn--bcher-kva.example", BUECHER, BUECHER),
+        ("bücher.example", "https://Bücher.example/sách", BUECHER),
+        ("bücher.example", BUECHER, BUECHER),
+        ("bücher.example", "https://m.bücher.example/", "https://m.xn--bcher-kva.example/"),
+        (
+            "شبکه.example",
+            "https://شبکه.example/کفش",
+            "https://xn--ngbx2d5u.example/%DA%A9%D9%81%D8%B4",
+        ),
+    ],
+)
+def test_it_allows_an_idn_host_by_its_unicode_or_punycode_name(
+    network, world, allowed, url, expected
+):
+    allow_deep_links(world, allowed)
+    assert click(network, world, url=url)["Location"] == expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://sh\u043ep.example/",  # a Cyrillic o: another domain (xn--shp-ted.example)
+        "https://evil.example\uff0f.shop.example/",  # fullwidth solidus
+        "https://evil.example\uff20shop.example/",  # fullwidth commercial at
+        "https://evil.example%E3%80%82shop.example/",  # an escaped ideographic full stop
+        "https://evil。example/?shop.example",  # ideographic full stop: evil.example
+        "https://\uff45\uff56\uff49\uff4c.example/shop.example",  # fullwidth: evil.example
+        "https://@shop.example/",  # empty credentials
+        "https://shop.example\x00.evil.example/",
+        "https://shop.example/\x7f",
+    ],
+)
+def test_it_never_redirects_an_unicode_spoof_off_the_allowed_hosts(network, world, url):
+    allow_deep_links(world, "shop.example")
+    location = click(network, world, url=url)["Location"]
+    assert location.startswith("https://shop.example/land?"), location
+
+
+def test_it_sends_a_landing_page_written_with_non_ascii_as_an_ascii_location(network, world):
+    with scope(network=network):
+        world["landing_page"].url_template = "https://shop.example/giày/کفش?t={transaction_id}&đ=ạ"
+        world["landing_page"].save()
+    location = click(network, world)["Location"]
+    clicked = only_click(network)
+    assert location == (
+        f"https://shop.example/gi%C3%A0y/%DA%A9%D9%81%D8%B4?t={clicked.pk}&%C4%91=%E1%BA%A1"
+    )
 
 
 def test_it_ignores_a_deep_link_when_the_offer_allows_none(network, world):

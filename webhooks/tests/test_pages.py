@@ -14,6 +14,7 @@ from django_scopes import scopes_disabled
 from conftest import client_for, make_member
 from network.audit import AuditEntry
 from network.models import Role
+from publishers.tests.test_safehttp import REFUSED_URLS
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 from webhooks.tests.helpers import make_endpoint
 
@@ -89,7 +90,7 @@ def test_an_admin_adds_an_endpoint_and_sees_its_secret(client, network):
         ("https://user:pw@crm.example/", "Do not put a user name or password in the URL."),
         (
             "http://127.0.0.1:8000/hooks",
-            "We cannot send webhooks to this URL: 127.0.0.1 is a loopback address.",
+            "We cannot call this URL: 127.0.0.1 is a loopback address.",
         ),
         ("http://localhost/hooks", "resolves to"),
         ("http://10.1.2.3/hooks", "10.1.2.3 is a private address."),
@@ -102,6 +103,14 @@ def test_it_explains_why_a_url_is_refused(client, network, url, message):
     response = client.post(f"{HOME}new/", {**VALID, "url": url})
     assert response.status_code == 200
     assert escape(message) in response.content.decode()
+    assert endpoints(network) == []
+
+
+@pytest.mark.parametrize(("url", "words"), REFUSED_URLS)
+def test_it_refuses_a_url_no_call_could_make(client, network, url, words):
+    response = client.post(f"{HOME}new/", {**VALID, "url": url})
+    assert response.status_code == 200
+    assert escape(words) in response.content.decode()
     assert endpoints(network) == []
 
 
