@@ -20,6 +20,7 @@ import redis
 from django.conf import settings
 from django.core.cache import cache
 
+from tracking import cpc
 from tracking.models import Click
 
 BUFFER_KEY = "clicks:buffer"
@@ -63,6 +64,7 @@ def record(fields: dict, uniq: str) -> bool:
     if not settings.REDIS_URL:
         is_unique = cache.add(uniq, 1, UNIQUE_SECONDS)
         Click.objects.create(is_unique=is_unique, **fields)
+        cpc.click_written(fields, is_unique)
         return is_unique
     return _record_script(uniq, encode(fields)) == 1
 

@@ -1,0 +1,118 @@
+"""CPC on the live stack: clicks through the Redis buffer, conversions made by a real drainer
+(`manage.py drain_clicks` in a subprocess) after its COPY. PostgreSQL + Redis only (CI)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django_scopes import scope, scopes_disabled
+
+from conftest import client_for
+from tracking.buffer import BUFFER_KEY, PROCESSING_KEY
+from tracking.drain import drain_once
+from tracking.models import Click, Conversion
+from tracking.tests.test_concurrency import REDIS_URL, ROOT
+from tracking.tests.test_cpc import cpc_world
+
+needs_postgres = pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="the drainer's COPY needs PostgreSQL (set DATABASE_URL=postgres://...; CI does); "
+    "test_cpc.py makes the same conversions through direct inserts",
+)
+needs_redis = pytest.mark.skipif(
+    not REDIS_URL, reason="the click buffer needs Redis (set REDIS_URL=redis://...; CI does)"
+)
+pytestmark = [needs_postgres, needs_redis, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def world(network, owner, publisher_user):
+    return cpc_world(network, owner, publisher_user)
+
+
+@pytest.fixture
+def redis_buffer(settings, network):
+    import redis
+
+    settings.REDIS_URL = REDIS_URL
+    conn = redis.Redis.from_url(REDIS_URL)
+    # A fresh test database reuses the network's id: forget an earlier run's unique visitors.
+    stale = list(conn.scan_iter(f"uniq:{network.pk}:*"))
+    conn.delete(BUFFER_KEY, PROCESSING_KEY, "clicks:drainer", *stale)
+    yield conn
+    conn.delete(BUFFER_KEY, PROCESSING_KEY, "clicks:drainer")
+
+
+def clicks(network, world, count: int, first: int = 1) -> None:
+    for n in range(first, first + count):
+        response = client_for(network).get(
+            "/aff_c",
+            {"offer_id": world["offer"].pk, "aff_id": world["runner"].pk},
+            REMOTE_ADDR=f"198.51.100.{n}",
+        )
+        assert response.status_code == 302
+
+
+def cpc_count(world) -> int:
+    with scopes_disabled():
+        return Conversion.objects.filter(goal=world["cpc_goal"], method="click").count()
+
+
+def drainer_env() -> dict[str, str]:
+    db = settings.DATABASES["default"]
+    return {
+        **os.environ,
+        "REDIS_URL": REDIS_URL,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "drainer-test-key"),
+    }
+
+
+def test_it_makes_20_conversions_of_20_unique_clicks_within_60_s(network, world, redis_buffer):
+    drainer = subprocess.Popen(
+        [sys.executable, "manage.py", "drain_clicks"],
+        cwd=ROOT,
+        env=drainer_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        clicks(network, world, 20)
+        clicks(network, world, 1, first=5)  # a repeated visitor: no second conversion
+        deadline = time.monotonic() + 60
+        while cpc_count(world) < 20 and time.monotonic() < deadline:
+            assert drainer.poll() is None, drainer.stdout.read().decode()
+            time.sleep(0.1)
+        while redis_buffer.llen(BUFFER_KEY) + redis_buffer.llen(PROCESSING_KEY):
+            assert time.monotonic() < deadline, "the drainer did not empty the buffer"
+            time.sleep(0.1)
+    finally:
+        drainer.terminate()
+        drainer.wait(10)
+    with scopes_disabled():
+        assert Click.objects.count() == 21
+        made = list(Conversion.objects.filter(goal=world["cpc_goal"]))
+    assert len(made) == 20
+    assert {(c.status, c.revenue, c.payout) for c in made} == {
+        ("pending", Decimal("0.30"), Decimal("0.25"))
+    }
+    connection.close()
+
+
+def test_a_batch_drained_again_after_a_crash_makes_none_twice(network, world, redis_buffer):
+    clicks(network, world, 12)
+    batch = redis_buffer.lrange(BUFFER_KEY, 0, -1)
+    assert drain_once(1000) == 12  # written, conversions made, acknowledged...
+    assert cpc_count(world) == 12
+    redis_buffer.rpush(PROCESSING_KEY, *batch)  # ...but as if the drainer died before the ack
+    assert drain_once(1000) == 12  # the next drainer writes the leftover batch again
+    assert cpc_count(world) == 12
+    with scope(network=network):
+        assert Click.objects.count() == 12
