@@ -19,6 +19,7 @@ from datetime import datetime
 import redis
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 
 from tracking import cpc
 from tracking.models import Click
@@ -63,8 +64,9 @@ def record(fields: dict, uniq: str) -> bool:
     it is the first of its (offer, publisher, IP, user agent) in 24 hours."""
     if not settings.REDIS_URL:
         is_unique = cache.add(uniq, 1, UNIQUE_SECONDS)
-        Click.objects.create(is_unique=is_unique, **fields)
-        cpc.click_written(fields, is_unique)
+        with transaction.atomic():  # the click and its CPC conversion, or neither
+            Click.objects.create(is_unique=is_unique, **fields)
+            cpc.click_written(fields, is_unique)
         return is_unique
     return _record_script(uniq, encode(fields)) == 1
 
