@@ -27,7 +27,6 @@ go to the fallback when its action says so.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import NamedTuple
@@ -49,6 +48,7 @@ class StoredClick(NamedTuple):
 
 
 class Price(NamedTuple):
+    network_id: int
     goal_id: int
     publisher_id: int
     revenue: Decimal
@@ -58,6 +58,7 @@ class Price(NamedTuple):
 
 class Made(NamedTuple):
     id: int
+    network_id: int
     offer_id: int
     publisher_id: int
     payout: Decimal
@@ -93,52 +94,52 @@ def click_written(fields: dict, is_unique: bool) -> int:
 
 def clicks_written(clicks: Iterable[StoredClick]) -> int:
     """Make the CPC conversions of these unique accepted clicks; how many were made."""
-    by_network: dict[int, list[StoredClick]] = defaultdict(list)
-    for click in clicks:
-        by_network[click.network_id].append(click)
-    made = 0
-    for network_id, network_clicks in by_network.items():
-        with scope(network=network_id):
-            made += _network_clicks_written(network_id, network_clicks)
-    return made
-
-
-def _network_clicks_written(network_id: int, clicks: list[StoredClick]) -> int:
-    terms = {}
-    for offer_id in {click.offer_id for click in clicks}:
-        offer_terms = lookups.conversion_terms(network_id, offer_id)
-        if offer_terms and any(_is_cpc(goal) for goal in offer_terms.goals.values()):
-            terms[offer_id] = offer_terms
-    paid = [click for click in clicks if click.offer_id in terms]
+    clicks = list(clicks)
+    terms = _cpc_offers(clicks)
+    paid = [click for click in clicks if (click.network_id, click.offer_id) in terms]
     if not paid:
         return 0
-    prices = _prices(network_id, paid, terms)
-    capped = sorted(offer_id for offer_id, t in terms.items() if t.has_conversion_caps)
+    prices = _prices(paid, terms)
+    capped = sorted(offer_id for (_n, offer_id), t in terms.items() if t.has_conversion_caps)
     with transaction.atomic():
         locked = _lock_caps(capped)
-        made = _insert(network_id, [click.id for click in paid], prices)
+        made = _insert([click.id for click in paid], prices)
         if locked:
-            _enforce_caps(network_id, locked, made)
+            _enforce_caps(locked, made)
     return len(made)
+
+
+def _cpc_offers(clicks: list[StoredClick]) -> dict[tuple[int, int], lookups.ConversionTerms]:
+    """The offers of these clicks that have a CPC goal, by (network, offer): the click path's
+    cached lookups, each read in its network's scope."""
+    found = {}
+    for network_id, offer_id in {(click.network_id, click.offer_id) for click in clicks}:
+        with scope(network=network_id):
+            terms = lookups.conversion_terms(network_id, offer_id)
+        if terms and any(_is_cpc(goal) for goal in terms.goals.values()):
+            found[network_id, offer_id] = terms
+    return found
 
 
 def _is_cpc(goal: lookups.GoalTerms) -> bool:
     return goal.revenue_type == Goal.Type.CPC
 
 
-def _prices(network_id: int, clicks: list[StoredClick], terms: dict) -> list[Price]:
+def _prices(clicks: list[StoredClick], terms: dict) -> list[Price]:
     """One price per distinct (CPC goal, publisher): what any conversion of it would cost."""
     from tracking.conversions import goal_revenue  # imports the drainer, which imports us
 
     prices = {}
     for click in clicks:
-        offer_terms = terms[click.offer_id]
+        offer_terms = terms[click.network_id, click.offer_id]
         currency = offer_terms.currency
         for goal in offer_terms.goals.values():
             if not _is_cpc(goal) or (goal.id, click.publisher_id) in prices:
                 continue
-            payout = lookups.payout_terms(network_id, goal.id, click.publisher_id)
+            with scope(network=click.network_id):
+                payout = lookups.payout_terms(click.network_id, goal.id, click.publisher_id)
             prices[goal.id, click.publisher_id] = Price(
+                click.network_id,
                 goal.id,
                 click.publisher_id,
                 goal_revenue(goal, Decimal(0), currency),
@@ -155,27 +156,31 @@ CONVERSION_COLUMNS = (
     "created_at"
 )
 # The stored clicks joined to their offer's CPC goals and to the prices (a VALUES list): one
-# statement for the whole batch. The network is in every join and in the WHERE clause: raw SQL
+# statement for the whole batch, whatever its networks. The network is in every join: raw SQL
 # is outside the scope's protection.
 INSERT_SQL = """
-WITH price (goal_id, publisher_id, revenue, payout, currency) AS (VALUES {prices})
+WITH price (network_id, goal_id, publisher_id, revenue, payout, currency) AS (VALUES {prices})
 INSERT INTO tracking_conversion ({columns})
 SELECT c.network_id, c.id, c.offer_id, g.id, c.publisher_id, 'pending', '', 0,
        price.revenue, price.payout, price.currency, '', '', '', '', '', '',
        c.id || ':' || g.id, 'click', c.ip, {no_flags}, NULL, 0, NULL, c.created_at
 FROM tracking_click c
 JOIN offers_goal g ON g.offer_id = c.offer_id AND g.network_id = c.network_id
-JOIN price ON price.goal_id = g.id AND price.publisher_id = c.publisher_id
-WHERE c.network_id = %s AND c.id IN ({ids}) AND c.status = 'accepted' AND c.is_unique
+JOIN price ON price.network_id = c.network_id AND price.goal_id = g.id
+  AND price.publisher_id = c.publisher_id
+WHERE c.id IN ({ids}) AND c.status = 'accepted' AND c.is_unique
   AND g.revenue_type = 'cpc'
 ORDER BY c.id, g.id
 ON CONFLICT (network_id, click_goal_key) DO NOTHING
-RETURNING id, offer_id, publisher_id, payout
+RETURNING id, network_id, offer_id, publisher_id, payout
 """
-PRICE_ROW = "(CAST(%s AS bigint), CAST(%s AS bigint), CAST(%s AS numeric), CAST(%s AS numeric), %s)"
+PRICE_ROW = (
+    "(CAST(%s AS bigint), CAST(%s AS bigint), CAST(%s AS bigint), CAST(%s AS numeric), "
+    "CAST(%s AS numeric), %s)"
+)
 
 
-def _insert(network_id: int, click_ids: list[str], prices: list[Price]) -> list[Made]:
+def _insert(click_ids: list[str], prices: list[Price]) -> list[Made]:
     sql = INSERT_SQL.format(
         prices=", ".join([PRICE_ROW] * len(prices)),
         columns=CONVERSION_COLUMNS,
@@ -184,8 +189,8 @@ def _insert(network_id: int, click_ids: list[str], prices: list[Price]) -> list[
     )
     params = [value for price in prices for value in price]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, network_id, *click_ids])
-        made = [Made(row[0], row[1], row[2], Decimal(row[3])) for row in cursor.fetchall()]
+        cursor.execute(sql, [*params, *click_ids])
+        made = [Made(*row[:4], Decimal(row[4])) for row in cursor.fetchall()]
     return sorted(made)  # in the order they were made: the ids follow the clicks' time
 
 
@@ -194,36 +199,38 @@ def _lock_caps(offer_ids: list[int]) -> list[Cap]:
     rows in the same order: no deadlock), so that the counts below see every conversion."""
     if not offer_ids:
         return []
-    rules = Cap.objects.select_for_update().filter(offer_id__in=offer_ids)
-    return list(rules.exclude(metric=Cap.Metric.CLICKS).order_by("id"))
+    with scopes_disabled():  # explicit: the offers of this batch, whatever their network
+        rules = Cap.objects.select_for_update().filter(offer_id__in=offer_ids)
+        return list(rules.exclude(metric=Cap.Metric.CLICKS).order_by("id"))
 
 
-def _enforce_caps(network_id: int, rules: list[Cap], made: list[Made]) -> None:
+def _enforce_caps(rules: list[Cap], made: list[Made]) -> None:
     """Reject the newest of this batch's conversions that a cap has no room for; flag a cap
     that is full so that the offer's next clicks go where its action says."""
-    with scopes_disabled():  # the network only, explicitly: Network is not a scoped model
-        network = Network.objects.get(pk=network_id)
+    networks = Network.objects.in_bulk({cap.network_id for cap in rules})
     refused: set[int] = set()
     for cap in rules:
-        used = caps.usages([cap], network)[cap.id]  # counted afresh: earlier caps refused some
-        over = used - cap.limit
+        network = networks[cap.network_id]
         mine = [
             m
             for m in made
-            if m.offer_id == cap.offer_id
+            if (m.network_id, m.offer_id) == (cap.network_id, cap.offer_id)
             and m.id not in refused
             and cap.publisher_id in (None, m.publisher_id)
         ]
-        newly = []
-        for conversion in reversed(mine):
-            if over <= 0:
-                break
-            newly.append(conversion.id)
-            over -= 1 if cap.metric == Cap.Metric.CONVERSIONS else conversion.payout
-        if newly:
-            Conversion.objects.filter(pk__in=newly).update(
-                status=Conversion.Status.REJECTED, reason_code="cap_reached"
-            )
-            refused.update(newly)
+        with scope(network=network):
+            used = caps.usages([cap], network)[cap.id]  # afresh: earlier caps refused some
+            over = used - cap.limit
+            newly = []
+            for conversion in reversed(mine):
+                if over <= 0:
+                    break
+                newly.append(conversion.id)
+                over -= 1 if cap.metric == Cap.Metric.CONVERSIONS else conversion.payout
+            if newly:
+                Conversion.objects.filter(pk__in=newly).update(
+                    status=Conversion.Status.REJECTED, reason_code="cap_reached"
+                )
+                refused.update(newly)
         if over >= 0:
             caps.mark_full(cap, network.timezone)

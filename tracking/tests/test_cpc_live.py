@@ -14,7 +14,8 @@ from django.conf import settings
 from django.db import connection
 from django_scopes import scope, scopes_disabled
 
-from conftest import client_for
+from conftest import client_for, make_member
+from network.models import Role
 from tracking.buffer import BUFFER_KEY, PROCESSING_KEY
 from tracking.drain import drain_once
 from tracking.models import Click, Conversion
@@ -38,13 +39,13 @@ def world(network, owner, publisher_user):
 
 
 @pytest.fixture
-def redis_buffer(settings, network):
+def redis_buffer(settings):
     import redis
 
     settings.REDIS_URL = REDIS_URL
     conn = redis.Redis.from_url(REDIS_URL)
-    # A fresh test database reuses the network's id: forget an earlier run's unique visitors.
-    stale = list(conn.scan_iter(f"uniq:{network.pk}:*"))
+    # A fresh test database reuses the networks' ids: forget an earlier run's unique visitors.
+    stale = list(conn.scan_iter("uniq:*"))
     conn.delete(BUFFER_KEY, PROCESSING_KEY, "clicks:drainer", *stale)
     yield conn
     conn.delete(BUFFER_KEY, PROCESSING_KEY, "clicks:drainer")
@@ -116,3 +117,25 @@ def test_a_batch_drained_again_after_a_crash_makes_none_twice(network, world, re
     assert cpc_count(world) == 12
     with scope(network=network):
         assert Click.objects.count() == 12
+
+
+def test_one_batch_pays_the_clicks_of_each_network_at_its_own_prices(
+    network, world, other_network, redis_buffer
+):
+    with scopes_disabled():
+        owner = make_member(other_network, Role.OWNER, "owner@beta.example")
+        runner = make_member(other_network, Role.PUBLISHER, "pub@beta.example")
+        beta = cpc_world(other_network, owner, runner)
+        beta["cpc_goal"].overrides.update(payout_amount=Decimal("0.11"))
+    clicks(network, world, 3)
+    clicks(other_network, beta, 2)
+    assert redis_buffer.llen(BUFFER_KEY) == 5
+    assert drain_once(1000) == 5  # one batch, both networks
+    with scopes_disabled():
+        made = sorted(
+            Conversion.objects.values_list("network_id", "goal_id", "payout", "click__network_id")
+        )
+    assert made == [
+        *[(network.pk, world["cpc_goal"].pk, Decimal("0.25"), network.pk)] * 3,
+        *[(other_network.pk, beta["cpc_goal"].pk, Decimal("0.11"), other_network.pk)] * 2,
+    ]
