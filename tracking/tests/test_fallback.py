@@ -260,3 +260,41 @@ def test_it_keeps_each_offers_unique_visitors_and_click_caps(network, world):
             (other, "accepted", False),
         ]
     )
+
+
+def test_a_pixel_on_the_fallback_offers_page_finds_its_click(network, world):
+    fallback = make_offer(network, world, 1, payout="4.25")
+    chain(world["offer"], fallback)
+    pause(world["offer"])
+    browser = client_for(network)
+    browser.get(
+        "/aff_c",
+        {"offer_id": world["offer"].pk, "aff_id": world["runner"].pk},
+        REMOTE_ADDR="203.0.113.7",
+    )
+
+    pixel = browser.get("/aff_l", {"offer_id": fallback.pk}, REMOTE_ADDR="203.0.113.7")
+
+    assert pixel.status_code == 200, pixel["X-Tracking-Result"]
+    with scope(network=network):
+        conversion = Conversion.objects.get()
+    assert conversion.click_id == accepted_click(network, fallback).pk
+    assert conversion.payout == Decimal("4.25")
+
+
+def test_it_honours_a_deep_link_only_to_a_host_the_receiving_offer_allows(network, world):
+    fallback = make_offer(network, world, 1, payout="1")
+    chain(world["offer"], fallback)
+    pause(world["offer"])
+    with scopes_disabled():
+        Offer.objects.filter(pk=world["offer"].pk).update(deep_link_domains=["shop.example"])
+        Offer.objects.filter(pk=fallback.pk).update(deep_link_domains=["fb1.example"])
+
+    own = click(network, world, url="https://fb1.example/sale")
+    foreign = click(network, world, url="https://shop.example/shoes")
+
+    assert own["Location"] == "https://fb1.example/sale"
+    assert urlsplit(foreign["Location"]).hostname == "fb1.example"  # its landing page
+    assert parse_qs(urlsplit(foreign["Location"]).query)["t"] == [
+        foreign.cookies[f"tid_{fallback.pk}"].value
+    ]
