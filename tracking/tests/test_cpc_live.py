@@ -16,10 +16,11 @@ from django_scopes import scope, scopes_disabled
 
 from conftest import client_for, make_member
 from network.models import Role
+from offers.models import Cap
 from tracking.buffer import BUFFER_KEY, PROCESSING_KEY
 from tracking.drain import drain_once
 from tracking.models import Click, Conversion
-from tracking.tests.test_concurrency import REDIS_URL, ROOT
+from tracking.tests.test_concurrency import REDIS_URL, ROOT, in_threads
 from tracking.tests.test_cpc import cpc_world
 
 needs_postgres = pytest.mark.skipif(
@@ -139,3 +140,29 @@ def test_one_batch_pays_the_clicks_of_each_network_at_its_own_prices(
         *[(network.pk, world["cpc_goal"].pk, Decimal("0.25"), network.pk)] * 3,
         *[(other_network.pk, beta["cpc_goal"].pk, Decimal("0.11"), other_network.pk)] * 2,
     ]
+
+
+def test_a_cap_holds_while_the_drainer_and_postbacks_race(network, world, redis_buffer):
+    with scopes_disabled():
+        Cap.objects.filter(offer=world["offer"]).update(limit=15, period="total")
+    clicks(network, world, 10)
+    assert drain_once(1000) == 10  # 10 CPC conversions: 5 left under the cap
+    with scopes_disabled():
+        sold = list(Click.objects.values_list("id", flat=True))
+    clicks(network, world, 10, first=100)  # 10 more unique clicks, still buffered
+    token = world["advertiser"].postback_token
+
+    def work(i: int):
+        if i == 10:
+            return drain_once(1000)
+        return client_for(network).get(
+            "/aff_lsr",
+            {"transaction_id": sold[i], "goal_id": world["goal"].pk, "security_token": token},
+        )
+
+    in_threads(11, work)
+    with scopes_disabled():
+        statuses = list(Conversion.objects.values_list("status", "reason_code"))
+    assert len(statuses) == 30
+    assert sum(status == "pending" for status, _reason in statuses) == 15  # never more
+    assert statuses.count(("rejected", "cap_reached")) == 15
