@@ -114,7 +114,19 @@ def send_click(visit: Visit, offer: OfferView) -> Taken | None:
     `rejection` rules) gets an accepted click of its own, so that its landing page's macros,
     cookie and conversions work as for any click. None when no offer takes it."""
     landing = choose_landing(offer, visit.url_id)
-    reason = rejection(
+    reason = visit_rejection(visit, offer, landing)
+    fields = record_click(visit, offer, landing, reason)
+    if not reason:
+        return Taken(offer, landing, fields)
+    for fallback in fallback_chain(visit.network, offer):
+        landing = choose_landing(fallback, visit.url_id)
+        if not visit_rejection(visit, fallback, landing):
+            return Taken(fallback, landing, record_click(visit, fallback, landing, ""))
+    return None
+
+
+def visit_rejection(visit: Visit, offer: OfferView, landing: Landing | None) -> str:
+    return rejection(
         visit.network,
         offer,
         visit.publisher_id,
@@ -123,22 +135,6 @@ def send_click(visit: Visit, offer: OfferView) -> Taken | None:
         visit.device,
         landing,
     )
-    fields = record_click(visit, offer, landing, reason)
-    if not reason:
-        return Taken(offer, landing, fields)
-    for fallback in fallback_chain(visit.network, offer):
-        landing = choose_landing(fallback, visit.url_id)
-        if not rejection(
-            visit.network,
-            fallback,
-            visit.publisher_id,
-            visit.publisher_state,
-            visit.country,
-            visit.device,
-            landing,
-        ):
-            return Taken(fallback, landing, record_click(visit, fallback, landing, ""))
-    return None
 
 
 def fallback_chain(network: Network, offer: OfferView) -> Iterator[OfferView]:
