@@ -144,7 +144,7 @@ def test_it_pays_a_fallback_offers_cpc_click(network, world):
         assert conversion.offer_id == world["offer"].pk
 
 
-def test_a_cpc_cap_counts_them_and_rejects_past_it(network, world):
+def test_a_cpc_cap_counts_them_and_a_full_one_sends_clicks_to_the_fallback(network, world):
     with scopes_disabled():
         cap = Cap.objects.get(offer=world["offer"])
         Cap.objects.filter(pk=cap.pk).update(limit=3, action="fallback")
