@@ -29,10 +29,12 @@ import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
+from django.db import transaction
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from lib.resilience import OUTAGE_ERRORS, redis_breaker
+from tracking import cpc
 from tracking.models import Click
 
 BUFFER_KEY = "clicks:buffer"
@@ -115,7 +117,9 @@ def record(fields: dict, uniq: str) -> bool:
 
 def insert_click(fields: dict, is_unique: bool) -> bool:
     """The one place a click is written to the table itself (no buffer, or Redis away)."""
-    Click.objects.create(is_unique=is_unique, **fields)
+    with transaction.atomic():  # the click and its CPC conversion, or neither
+        Click.objects.create(is_unique=is_unique, **fields)
+        cpc.click_written(fields, is_unique)
     return is_unique
 
 

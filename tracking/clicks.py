@@ -1,13 +1,18 @@
 """GET /aff_c: record the click, then 302 to one of the offer's own landing pages.
 
-The redirect target only ever comes from the offer's configuration (a landing page, an allowed
-deep link, a fallback) or the network's fallback: never from an unchecked parameter.
+The redirect target only ever comes from the configuration of the offer that takes the click
+(a landing page, an allowed deep link), of an offer of its fallback chain (which then gets an
+accepted click of its own: `send_click`), or the fallback URL of the offer or the network:
+never from an unchecked parameter.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -17,18 +22,21 @@ from django.utils.timezone import now
 from lib.geoip import country_of
 from lib.macros import fill
 from lib.urls import HOSTNAME, UNSAFE_IN_URL, host_allowed, iri_to_uri
+from lib.useragent import Agent
 from lib.useragent import parse as parse_agent
 from network.models import Network
 from offers.models import Cap, OfferAccess
 from publishers.models import Publisher
 from tracking import buffer, caps, lookups
 from tracking.ids import new_click_id
-from tracking.lookups import OfferView
+from tracking.lookups import Landing, OfferView
 from tracking.models import SUB_FIELDS
 from tracking.responses import clean_text, not_found, parse_id, query
 
 TEXT_FIELDS = (*SUB_FIELDS, "source", "aff_click_id")
 COOKIE_PREFIX = "tid_"
+# A fallback chain longer than this is a misconfiguration: the click goes to the fallback URL.
+MAX_FALLBACKS = 5
 
 
 def handle_click(request: HttpRequest) -> HttpResponse:
@@ -39,41 +47,140 @@ def handle_click(request: HttpRequest) -> HttpResponse:
     publisher_state = publisher_id and lookups.publisher_status(network.pk, publisher_id)
     if not offer or not publisher_state:
         return not_found("Unknown offer or publisher.")
-    ip = client_ip(request)
-    agent = clean_text(request.META.get("HTTP_USER_AGENT"), 512)
-    device = parse_agent(agent)
-    country = country_of(ip, request.META)
-    landing = choose_landing(offer, parse_id(params.get("url_id")))
-    fields = {
-        "id": new_click_id(),
-        "network_id": network.pk,
-        "offer_id": offer.id,
-        "publisher_id": publisher_id,
-        "landing_page_id": landing.id if landing else None,
-        "creative_id": own_creative(network, offer, params.get("file_id")),
-        "ip": ip,
-        "user_agent": agent,
-        "referrer": clean_text(request.META.get("HTTP_REFERER"), 1024),
-        "country": country,
-        "device_type": device.device_type,
-        "os": device.os,
-        "browser": device.browser,
-        "created_at": now(),
-        **{name: clean_text(params.get(name), 255) for name in TEXT_FIELDS},
-    }
-    reason = rejection(network, offer, publisher_id, publisher_state, country, device, landing)
-    fields["status"] = "rejected" if reason else "accepted"
-    fields["reject_reason"] = reason
-    uniq = buffer.unique_key(network.pk, offer.id, publisher_id, ip or "", agent)
-    buffer.record(fields, uniq)
-    if reason:
+    visit = visit_of(request, params, network, publisher_id, publisher_state)
+    taken = send_click(visit, offer)
+    if taken is None:  # no offer of the chain may take it: a plain URL, no click to carry
         return redirect_to(fallback_url(network, offer))
-    target = deep_link(offer, params.get("url", "")) or fill(
-        landing.url_template, macro_values(fields, offer)
+    target = deep_link(taken.offer, params.get("url", "")) or fill(
+        taken.landing.url_template, macro_values(taken.fields, taken.offer)
     )
     response = redirect_to(target)
-    set_click_cookie(request, response, offer, fields["id"])
+    set_click_cookie(request, response, taken.offer, taken.fields["id"])
     return response
+
+
+@dataclass(slots=True)
+class Visit:
+    """Who clicks, from where, with which sub ids: the same whichever offer takes the click."""
+
+    network: Network
+    publisher_id: int
+    publisher_state: str
+    ip: str | None
+    agent: str
+    device: Agent
+    country: str
+    referrer: str
+    url_id: int | None
+    file_id: str | None
+    texts: dict[str, str]
+    at: datetime
+
+
+@dataclass(slots=True)
+class Taken:
+    """The offer that accepted the click, its landing page and the click's stored fields."""
+
+    offer: OfferView
+    landing: Landing
+    fields: dict
+
+
+def visit_of(request: HttpRequest, params, network, publisher_id, publisher_state) -> Visit:
+    ip = client_ip(request)
+    agent = clean_text(request.META.get("HTTP_USER_AGENT"), 512)
+    return Visit(
+        network=network,
+        publisher_id=publisher_id,
+        publisher_state=publisher_state,
+        ip=ip,
+        agent=agent,
+        device=parse_agent(agent),
+        country=country_of(ip, request.META),
+        referrer=clean_text(request.META.get("HTTP_REFERER"), 1024),
+        url_id=parse_id(params.get("url_id")),
+        file_id=params.get("file_id"),
+        texts={name: clean_text(params.get(name), 255) for name in TEXT_FIELDS},
+        at=now(),
+    )
+
+
+def send_click(visit: Visit, offer: OfferView) -> Taken | None:
+    """Pick the offer that receives a visit and record its click(s): the one route of every
+    click (a tracking link today, a smart link later).
+
+    The offer asked for gets its click, accepted or refused with its reason. A refused click
+    then walks the offer's fallback chain: the first offer the publisher may run (the same
+    `rejection` rules) gets an accepted click of its own, so that its landing page's macros,
+    cookie and conversions work as for any click. None when no offer takes it."""
+    landing = choose_landing(offer, visit.url_id)
+    reason = visit_rejection(visit, offer, landing)
+    fields = record_click(visit, offer, landing, reason)
+    if not reason:
+        return Taken(offer, landing, fields)
+    for fallback in fallback_chain(visit.network, offer):
+        landing = choose_landing(fallback, visit.url_id)
+        if not visit_rejection(visit, fallback, landing):
+            return Taken(fallback, landing, record_click(visit, fallback, landing, ""))
+    return None
+
+
+def visit_rejection(visit: Visit, offer: OfferView, landing: Landing | None) -> str:
+    return rejection(
+        visit.network,
+        offer,
+        visit.publisher_id,
+        visit.publisher_state,
+        visit.country,
+        visit.device,
+        landing,
+    )
+
+
+def fallback_chain(network: Network, offer: OfferView) -> Iterator[OfferView]:
+    """The offers after this one in its fallback chain, each once, at most MAX_FALLBACKS.
+
+    Offers come from the network's own lookups (scoped, and keyed by the network), so a
+    fallback set to another network's offer ends the chain: it is never used."""
+    seen = {offer.id}
+    next_id = offer.fallback_offer_id
+    for _ in range(MAX_FALLBACKS):
+        if not next_id or next_id in seen:  # the end, or a loop back to an offer tried
+            return
+        seen.add(next_id)
+        fallback = lookups.offer_view(network.pk, next_id)
+        if fallback is None:
+            return
+        yield fallback
+        next_id = fallback.fallback_offer_id
+
+
+def record_click(visit: Visit, offer: OfferView, landing, reason: str) -> dict:
+    """Store the visit's click on this offer (accepted when reason is ""); its fields."""
+    fields = {
+        "id": new_click_id(),
+        "network_id": visit.network.pk,
+        "offer_id": offer.id,
+        "publisher_id": visit.publisher_id,
+        "landing_page_id": landing.id if landing else None,
+        "creative_id": own_creative(visit.network, offer, visit.file_id),
+        "ip": visit.ip,
+        "user_agent": visit.agent,
+        "referrer": visit.referrer,
+        "country": visit.country,
+        "device_type": visit.device.device_type,
+        "os": visit.device.os,
+        "browser": visit.device.browser,
+        "created_at": visit.at,
+        **visit.texts,
+        "status": "rejected" if reason else "accepted",
+        "reject_reason": reason,
+    }
+    uniq = buffer.unique_key(
+        visit.network.pk, offer.id, visit.publisher_id, visit.ip or "", visit.agent
+    )
+    buffer.record(fields, uniq)
+    return fields
 
 
 def own_creative(network: Network, offer: OfferView, raw: str | None) -> int | None:
@@ -159,13 +266,15 @@ def deep_link(offer: OfferView, url: str) -> str:
 
 
 def fallback_url(network: Network, offer: OfferView) -> str:
-    if offer.fallback_offer_id:
-        fallback = lookups.offer_view(network.pk, offer.fallback_offer_id)
-        if fallback and fallback.is_live and fallback.landings:
-            return fill(fallback.landings[0].url_template, {"offer_id": fallback.id})
-    if offer.fallback_url:
-        return offer.fallback_url
-    return network.fallback_url or network.absolute_url("/")
+    """Where a click goes when no offer of its fallback chain may take it, as an ASCII URI
+    (a fallback URL typed with non-ASCII would otherwise reach the Location header mangled)."""
+    for url in (offer.fallback_url, network.fallback_url):
+        if url:
+            try:
+                return iri_to_uri(url)
+            except ValueError:  # a host no browser can reach: the next choice
+                continue
+    return network.absolute_url("/")
 
 
 def macro_values(fields: dict, offer: OfferView) -> dict[str, object]:

@@ -64,6 +64,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django_scopes import scopes_disabled
 
+from tracking import cpc
 from tracking.buffer import BUFFER_KEY, COLUMNS, PROCESSING_KEY, client, decode
 from tracking.models import Click
 
@@ -138,6 +139,7 @@ def drain_once(batch_size: int) -> int:
         return 0
     on_step("taken")
     write_items(items, maybe_written=leftover)
+    cpc.batch_written(items)  # before the ack: a batch re-drained after a crash makes them again
     on_step("written")
     acknowledge(conn, items)
     on_step("acknowledged")

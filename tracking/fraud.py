@@ -35,7 +35,9 @@ def fraud_flags(conversion: Conversion) -> list[str]:
     click = conversion.click
     customer_ip = conversion.ip if conversion.method == Conversion.Method.PIXEL else None
     flags = []
-    if conversion.created_at - click.created_at < timedelta(seconds=settings.FRAUD_MIN_SECONDS):
+    if conversion.method != Conversion.Method.CLICK and (  # a CPC conversion is its click
+        conversion.created_at - click.created_at < timedelta(seconds=settings.FRAUD_MIN_SECONDS)
+    ):
         flags.append(FAST_CONVERSION)
     if customer_ip and _conversions_from_ip(conversion) > settings.FRAUD_MAX_CONVERSIONS_PER_IP:
         flags.append(IP_VELOCITY)

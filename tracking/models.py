@@ -125,6 +125,7 @@ class Conversion(models.Model):
     class Method(models.TextChoices):
         POSTBACK = "postback", _("Server postback")
         PIXEL = "pixel", _("Pixel")
+        CLICK = "click", _("Unique click (CPC)")  # made in bulk by tracking.cpc
 
     # No single-column indexes for these two: every query of a network's conversions starts
     # with one of the composite indexes below, and the click's plain index (Meta) has no
