@@ -175,6 +175,13 @@ def run_forever(*, idle_seconds: float, stop: Callable[[], bool]) -> None:
             connection.close()  # the next query opens a fresh connection
             time.sleep(backoff)
             continue
+        except Exception:
+            # Anything else (a bug in one batch): the batch rolled back and stays for the next
+            # pass; exiting would stop every process of `make run` with it.
+            backoff = min(max(backoff * 2, 0.5), 10.0)
+            logger.exception("sweeper: a batch failed, retrying in %.1f s", backoff)
+            time.sleep(backoff)
+            continue
         backoff = 0.0
         close_old_connections()
         if claimed < BATCH:
