@@ -262,6 +262,28 @@ def send_queued(sink: Sink, expected: int) -> float:
     return sink.calls / (time.monotonic() - started)
 
 
+def cpu_seconds(group_ids: set[int]) -> dict[str, float]:
+    """CPU time so far of the processes in these process groups, and of PostgreSQL's
+    backends serving the bench database: what a postback costs, whatever the machine's load."""
+    tick = os.sysconf("SC_CLK_TCK")
+    totals = {"portal": 0.0, "postgres": 0.0}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        used = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        if int(fields[2]) in group_ids:
+            totals["portal"] += used
+        elif cmdline.startswith(b"postgres: ") and DB_NAME.encode() in cmdline:
+            totals["postgres"] += used
+    return totals
+
+
 def run(mode: str, tree: Path | None) -> dict:
     offer_id, publisher_id = prepare()
     ids, token, _ = make_clicks(offer_id, publisher_id)
@@ -282,7 +304,11 @@ def run(mode: str, tree: Path | None) -> dict:
     result: dict = {"mode": mode, "load": os.getloadavg()[0]}
     try:
         wait_for_server(server)
+        groups = {server.pid} | ({sweeper.pid} if sweeper else set())
+        cpu_before = cpu_seconds(groups)
         result["wrk"] = wrk("/aff_lsr", script=script.name)
+        cpu_after = cpu_seconds(groups)
+        result["cpu"] = {key: cpu_after[key] - cpu_before[key] for key in cpu_before}
         burst = identical_postbacks(ids[-1], token)
         if sweeper is not None:
             result["catch_up"] = wait_for_follow_ups()
@@ -320,6 +346,11 @@ def report(result: dict) -> None:
         f"(about 9 in 10: the repeats answer duplicate=true); 50 identical concurrent: "
         f"{result['burst_created']} created, conversions for that click {result['burst_stored']}"
     )
+    per = {key: 1000 * used / max(run_["sent"], 1) for key, used in result["cpu"].items()}
+    print(
+        f"{'':>22}CPU per answered postback: web + sweeper {per['portal']:.2f} ms, "
+        f"PostgreSQL backends {per['postgres']:.2f} ms"
+    )
     if "unchecked" in result:
         print(
             f"{'':>22}follow-ups: fraud check after the INSERT max {result['check_max']:.2f} s, "
@@ -329,9 +360,8 @@ def report(result: dict) -> None:
             f"{result['catch_up']:.1f} s after the load"
         )
     if "sent_per_s" in result:
-        print(
-            f"{'':>22}sent to the sink afterwards: {result['sent']:,} at {result['sent_per_s']:,.0f}/s"
-        )
+        sent = f"{result['sent']:,} at {result['sent_per_s']:,.0f}/s"
+        print(f"{'':>22}sent to the sink afterwards (a Celery worker, 8 threads): {sent}")
 
 
 def main() -> None:
