@@ -321,3 +321,34 @@ def test_a_killed_sweeper_loses_nothing(network, world, outbox):
         time.sleep(0.1)  # PostgreSQL notices the dead connection and releases its locks
     assert swept == 5
     assert state_of(network) == (0, 5, 5)
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_sweeper_survives_a_database_restart(network, world, outbox, celery_queue):
+    env = {"SWEEP_IDLE_SECONDS": "0.1"}
+    with running_sweeper(celery_queue, env) as sweeper:
+        convert(network, world)
+        wait_until_checked(network, 1)
+        with connection.cursor() as cursor:  # what a PostgreSQL restart does to its sessions
+            cursor.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            assert cursor.fetchone()[0] >= 1
+        convert(network, world)
+        wait_until_checked(network, 2)
+        assert sweeper.poll() is None  # still running: it reconnected
+
+
+def wait_until_checked(network, count: int) -> None:
+    deadline = time.monotonic() + TASK_TIMEOUT
+    while time.monotonic() < deadline:
+        with scopes_disabled():
+            checked = Conversion.objects.filter(
+                network=network, fraud_checked_at__isnull=False
+            ).count()
+        if checked >= count:
+            return
+        time.sleep(0.1)
+    pytest.fail(f"{checked} of {count} conversions checked after {TASK_TIMEOUT} s")
