@@ -170,7 +170,7 @@ def run_forever(*, idle_seconds: float, stop: Callable[[], bool]) -> None:
         try:
             claimed = sweep_batch()
         except (OperationalError, InterfaceError):
-            backoff = min(max(backoff * 2, 0.5), 10.0)
+            backoff = min(max(backoff * 2, 0.2), 5.0)
             logger.warning("sweeper: database unavailable, retrying in %.1f s", backoff)
             connection.close()  # the next query opens a fresh connection
             time.sleep(backoff)
@@ -178,7 +178,7 @@ def run_forever(*, idle_seconds: float, stop: Callable[[], bool]) -> None:
         except Exception:
             # Anything else (a bug in one batch): the batch rolled back and stays for the next
             # pass; exiting would stop every process of `make run` with it.
-            backoff = min(max(backoff * 2, 0.5), 10.0)
+            backoff = min(max(backoff * 2, 0.2), 5.0)
             logger.exception("sweeper: a batch failed, retrying in %.1f s", backoff)
             time.sleep(backoff)
             continue
