@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 LEASE = timedelta(seconds=60)  # longer than a call (its 5 s timeout) and its bookkeeping
 QUEUE_GRACE = timedelta(seconds=30)  # a first call's own message has this long to arrive
 SWEEP_BATCH = 5000
+CHUNK = 10  # deliveries per message: 10 calls of at most 5 s fit the 60 s soft time limit
 
 
 def endpoints_by_conversion(conversions: Iterable[Conversion]) -> dict[int, PostbackEndpoint]:
@@ -70,15 +71,20 @@ def queue_postback_deliveries(
     return PostbackDelivery.objects.bulk_create(rows) if rows else []
 
 
-def send_postback_deliveries(network_id: int, delivery_ids: list[int]) -> None:
-    """One message per delivery; a failed publish is left to the retry sweep (the row stays
+def send_postback_deliveries(network_id: int, deliveries: list[PostbackDelivery]) -> None:
+    """One message per endpoint and CHUNK deliveries: a publish cost the sweeper more than
+    everything else it does for a conversion, and a chunk's calls (5 s timeout each) stay
+    within a task's time limit. A failed publish is left to the retry sweep (the rows stay
     pending), so a broker outage costs one quick failure here, not a blocked sweeper."""
-    from publishers.tasks import deliver_postback
+    from publishers.tasks import deliver_postbacks
 
-    for delivery_id in delivery_ids:
-        deliver_postback.apply_async(
-            kwargs={"network_id": network_id, "postback_delivery_id": delivery_id}, retry=False
-        )
+    by_endpoint: dict[int, list[int]] = {}
+    for delivery in deliveries:
+        by_endpoint.setdefault(delivery.endpoint_id, []).append(delivery.pk)
+    for ids in by_endpoint.values():
+        for start in range(0, len(ids), CHUNK):
+            kwargs = {"network_id": network_id, "postback_delivery_ids": ids[start : start + CHUNK]}
+            deliver_postbacks.apply_async(kwargs=kwargs, retry=False)
 
 
 def claim(delivery_id: int) -> bool:

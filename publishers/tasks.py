@@ -97,6 +97,16 @@ def deliver_postback(*, network_id: int, postback_delivery_id: int) -> None:
     attempt_postback_delivery(postback_delivery_id)
 
 
+@shared_task(base=NetworkTask, acks_late=True)
+def deliver_postbacks(*, network_id: int, postback_delivery_ids: list[int]) -> None:
+    """The calls of a chunk the conversion sweeper queued, one after the other (each claims
+    its delivery first, so a chunk cut short by the time limit is finished by the sweep)."""
+    from publishers.postback_deliveries import attempt_postback_delivery
+
+    for delivery_id in postback_delivery_ids:
+        attempt_postback_delivery(delivery_id)
+
+
 @shared_task(acks_late=True)
 def retry_due_postbacks() -> int:
     """Beat: one deliver_postback per delivery whose call is due (retries, lost messages)."""

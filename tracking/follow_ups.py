@@ -12,7 +12,7 @@ claims unchecked conversions of every network in batches, oldest first, with
   audit entries of the flagged ones;
 - writes the publisher postbacks the pending conversions owe (publishers.PostbackDelivery,
   unique per conversion, endpoint and event) and the `conversion.created` webhook deliveries;
-- after commit, publishes one message per delivery.
+- after commit, publishes one message per endpoint and ten postback deliveries.
 
 So a crash before commit leaves the rows unchecked and locked by nobody: the next pass (of
 this or another sweeper) takes them, and nothing was sent. A crash after commit leaves the
@@ -114,9 +114,8 @@ def follow_up(network_id: int, conversions: list[Conversion]) -> None:
         # Costs a dict lookup unless an endpoint subscribes (webhooks.events: cached per
         # process); its deliveries are rows of this transaction, sent after commit.
         webhooks.emit(network_id, "conversion.created", conversion)
-    ids = [delivery.pk for delivery in deliveries]
-    if ids:
-        transaction.on_commit(lambda: send_postback_deliveries(network_id, ids), robust=True)
+    if deliveries:
+        transaction.on_commit(lambda: send_postback_deliveries(network_id, deliveries), robust=True)
 
 
 def store_fraud_flags(network_id: int, conversions: list[Conversion]) -> None:
