@@ -352,3 +352,29 @@ def wait_until_checked(network, count: int) -> None:
             return
         time.sleep(0.1)
     pytest.fail(f"{checked} of {count} conversions checked after {TASK_TIMEOUT} s")
+
+
+def test_a_failing_postback_is_retried_with_backoff_then_given_up(
+    network, world, settings, django_capture_on_commit_callbacks
+):
+    settings.FOLLOW_UPS_INLINE = False
+    settings.OUTBOUND_ALLOWED_NETWORKS = LOOPBACK
+    with listening(status=500) as sink:
+        with scopes_disabled():
+            world["postback_endpoint"].url_template = f"http://127.0.0.1:{sink.port}/pb"
+            world["postback_endpoint"].save()
+        convert(network, world)
+        with django_capture_on_commit_callbacks(execute=True):
+            follow_ups.sweep()  # the first call, sent after the sweeper's commit, fails
+        delays, called_at = [], timezone.now()
+        for _ in range(8):
+            with scopes_disabled():
+                delivery = PostbackDelivery.objects.get()
+            if delivery.state != "pending":
+                break
+            delays.append(round((delivery.next_attempt_at - called_at).total_seconds()))
+            called_at = delivery.next_attempt_at + timedelta(seconds=1)
+            with time_machine.travel(called_at, tick=False):
+                retry_due_postbacks.apply()
+    assert delays == [30, 60, 120, 240, 480, 960]
+    assert (delivery.state, delivery.attempts, len(sink.requests)) == ("failed", 7, 7)
