@@ -14,6 +14,7 @@ the endpoint was turned off meanwhile.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -27,6 +28,8 @@ from publishers.postbacks import PostbackAttempt, PostbackDelivery, PostbackEndp
 
 if TYPE_CHECKING:
     from tracking.models import Conversion
+
+logger = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)  # longer than a call (its 5 s timeout) and its bookkeeping
 QUEUE_GRACE = timedelta(seconds=30)  # a first call's own message has this long to arrive
@@ -81,10 +84,24 @@ def send_postback_deliveries(network_id: int, deliveries: list[PostbackDelivery]
     by_endpoint: dict[int, list[int]] = {}
     for delivery in deliveries:
         by_endpoint.setdefault(delivery.endpoint_id, []).append(delivery.pk)
-    for ids in by_endpoint.values():
-        for start in range(0, len(ids), CHUNK):
-            kwargs = {"network_id": network_id, "postback_delivery_ids": ids[start : start + CHUNK]}
+    chunks = [
+        ids[start : start + CHUNK]
+        for ids in by_endpoint.values()
+        for start in range(0, len(ids), CHUNK)
+    ]
+    for sent, chunk in enumerate(chunks):
+        try:
+            kwargs = {"network_id": network_id, "postback_delivery_ids": chunk}
             deliver_postbacks.apply_async(kwargs=kwargs, retry=False)
+        except Exception:
+            # The broker is down (or unreachable: each try could wait for a connect timeout):
+            # stop trying for this batch; the rows wait for the retry sweep.
+            logger.warning(
+                "broker unavailable: %s postback messages left to the retry sweep",
+                len(chunks) - sent,
+                exc_info=True,
+            )
+            return
 
 
 def claim(delivery_id: int) -> bool:
