@@ -91,7 +91,7 @@ def sweep_batch(
     return len(batch)
 
 
-def claim(*, network_id: int | None, older_than: timedelta | None, limit: int) -> list:
+def claim(*, network_id: int | None, older_than: timedelta | None, limit: int) -> list[Conversion]:
     """Lock the oldest unchecked conversions nobody else holds (with their clicks)."""
     # Across networks on purpose: the sweeper serves every network, and follow_up() enters
     # each network's scope for its rows.
