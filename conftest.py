@@ -18,7 +18,7 @@ from network.tests.celery_worker import (  # noqa: F401  (fixtures)
     celery_worker_process,
 )
 from publishers.models import Publisher
-from tracking import follow_ups, lookups
+from tracking import lookups
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -28,7 +28,6 @@ def _fresh_cache():
     cache.clear()
     host_cache._local.clear()
     lookups.forget_all()
-    follow_ups.forget_queued_checks()
     yield
     cache.clear()
     host_cache._local.clear()
@@ -39,6 +38,13 @@ def _fresh_cache():
 def _clicks_written_directly(settings):
     """Clicks go straight to the table; tests of the Redis buffer turn it on themselves."""
     settings.REDIS_URL = ""
+
+
+@pytest.fixture(autouse=True)
+def _follow_ups_inline(settings):
+    """A postback's follow-ups run after its commit in-process (tracking.follow_ups), as eager
+    Celery runs tasks; the tests of the sweeper turn it off and run the sweeper themselves."""
+    settings.FOLLOW_UPS_INLINE = True
 
 
 @pytest.fixture(autouse=True)

@@ -51,9 +51,17 @@ app.conf.beat_schedule = {
         "task": "network.tasks.clear_expired_sessions",
         "schedule": crontab(hour=4, minute=17),
     },
+    # The backstop of `manage.py sweep_conversions` (tracking.follow_ups): it follows up
+    # conversions the sweeper process left unchecked for 30 s (none while it runs).
     "sweep-unchecked-conversions": {
         "task": "tracking.tasks.sweep_unchecked_conversions",
         "schedule": 60.0,
+    },
+    # Publisher postback deliveries whose call is due: retries, and first calls whose message
+    # was lost (a broker outage after the sweeper's commit).
+    "retry-postbacks": {
+        "task": "publishers.tasks.retry_due_postbacks",
+        "schedule": 30.0,
     },
     "approve-held-conversions": {
         "task": "payouts.tasks.approve_held_conversions_everywhere",

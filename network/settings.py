@@ -352,6 +352,11 @@ GEOIP_COUNTRY_HEADER = env_str("GEOIP_COUNTRY_HEADER")
 # Fraud checks of new conversions (tracking/fraud.py).
 FRAUD_MIN_SECONDS = env_int("FRAUD_MIN_SECONDS", 10)
 FRAUD_MAX_CONVERSIONS_PER_IP = env_int("FRAUD_MAX_CONVERSIONS_PER_IP", 5)
+# The conversion sweeper (tracking/follow_ups.py): on, each postback sweeps its network after
+# commit in its own process (the tests' default); off (production), `sweep_conversions` does.
+FOLLOW_UPS_INLINE = env_bool("FOLLOW_UPS_INLINE", False)
+# How long the sweeper waits after a batch that was not full (a follow-up's added delay).
+SWEEP_IDLE_SECONDS = float(env_str("SWEEP_IDLE_SECONDS", "0.2"))
 
 # Tracking: which request header holds the visitor's IP behind a proxy (e.g.
 # HTTP_X_FORWARDED_FOR); empty: REMOTE_ADDR. Only set it when a trusted proxy writes it.

@@ -72,4 +72,8 @@ class Publisher(models.Model):
         return [str(labels.get(code, code)) for code in self.traffic_sources]
 
 
-from publishers.postbacks import PostbackAttempt, PostbackEndpoint  # noqa: E402, F401
+from publishers.postbacks import (  # noqa: E402, F401
+    PostbackAttempt,
+    PostbackDelivery,
+    PostbackEndpoint,
+)

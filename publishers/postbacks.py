@@ -143,3 +143,54 @@ class PostbackAttempt(models.Model):
     @property
     def ok(self) -> bool:
         return self.status_code is not None and 200 <= self.status_code < 300
+
+
+class PostbackDelivery(models.Model):
+    """One postback a conversion owes an endpoint for one event: the outbox of the call.
+
+    The conversion sweeper (tracking.follow_ups) writes it in the transaction that marks the
+    conversion checked, so a crash before commit writes neither and a crash after commit
+    leaves the row for the retry sweep; the constraint says it exists once. Each call first
+    claims the row (postback_services.attempt_postback_delivery), so a duplicate message calls
+    nothing twice; every call is still logged as a PostbackAttempt."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
+    endpoint = models.ForeignKey(
+        PostbackEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    conversion = models.ForeignKey(
+        "tracking.Conversion", on_delete=models.CASCADE, related_name="+"
+    )
+    event = models.CharField(max_length=8, choices=PostbackAttempt.Event.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    # When the next call is due (pending; a claimed call moves it a lease ahead), else empty.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(network="network")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "conversion", "endpoint", "event"],
+                name="postback_delivery_once",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(state="pending"),
+                name="postback_delivery_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} postback of conversion {self.conversion_id}"

@@ -86,3 +86,33 @@ def send_postback_disabled_email(*, network_id: int, postback_endpoint_id: int) 
     from publishers.postback_services import send_postback_disabled
 
     send_postback_disabled(postback_endpoint_id)
+
+
+@shared_task(base=NetworkTask, acks_late=True)
+def deliver_postback(*, network_id: int, postback_delivery_id: int) -> None:
+    """One call of a queued delivery if it is still pending and due (else nothing: safe to run
+    twice). A failed call sets the delivery's next due time; the sweep below queues it then."""
+    from publishers.postback_deliveries import attempt_postback_delivery
+
+    attempt_postback_delivery(postback_delivery_id)
+
+
+@shared_task(base=NetworkTask, acks_late=True)
+def deliver_postbacks(*, network_id: int, postback_delivery_ids: list[int]) -> None:
+    """The calls of a chunk the conversion sweeper queued, one after the other (each claims
+    its delivery first, so a chunk cut short by the time limit is finished by the sweep)."""
+    from publishers.postback_deliveries import attempt_postback_delivery
+
+    for delivery_id in postback_delivery_ids:
+        attempt_postback_delivery(delivery_id)
+
+
+@shared_task(acks_late=True)
+def retry_due_postbacks() -> int:
+    """Beat: one deliver_postback per delivery whose call is due (retries, lost messages)."""
+    from publishers.postback_deliveries import due_postback_deliveries
+
+    due = due_postback_deliveries()
+    for network_id, delivery_id in due:
+        deliver_postback.delay(network_id=network_id, postback_delivery_id=delivery_id)
+    return len(due)

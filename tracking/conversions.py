@@ -28,7 +28,6 @@ from tracking import caps, follow_ups, lookups
 from tracking.drain import wait_for_click
 from tracking.ids import is_click_id, issued_at
 from tracking.models import ADV_SUB_FIELDS, Click, Conversion, RejectedPostback
-from webhooks import events as webhooks
 
 MAX_AMOUNT = Decimal("1e10")
 
@@ -94,9 +93,8 @@ def record_conversion(network: Network, data: ConversionInput) -> tuple[Conversi
         created = insert(conversion)
     if not created:
         return existing(conversion), False
+    # The row is the outbox: the sweeper runs the fraud check, postbacks and webhooks.
     follow_ups.conversion_stored(network.pk)
-    # Costs a dict lookup unless an endpoint subscribes (webhooks.events: cached per process).
-    webhooks.emit(network.pk, "conversion.created", conversion)
     return conversion, True
 
 

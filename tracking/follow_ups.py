@@ -1,95 +1,187 @@
-"""What follows new conversions: the fraud check, then the publisher's postbacks.
+"""What follows new conversions: the fraud check, the publisher's postback, the webhooks.
 
-The conversion row is its own outbox: `fraud_checked_at` stays NULL until the check has run.
-A postback does not publish a Celery message of its own (on the 2-core machine the publish
-cost as much CPU as the rest of the postback). After commit it makes sure that one
-`check_new_conversions` task for its network is queued to run within a second, and that task
-checks every unchecked conversion of the network, in batches. So at 1,000 postbacks/s each web
-process publishes about one message a second per busy network, not a thousand.
+The conversion row is its own outbox: `fraud_checked_at` stays NULL until its follow-ups are
+done. A postback does the INSERT and answers: no Celery publish, no webhook work on the
+request path (on the 2-core machine the publish cost as much CPU as the rest of the postback).
 
-Nothing depends on that message arriving: a beat job (`sweep_unchecked_conversions`, every
-minute) queues the check for any network whose conversions stay unchecked, whether a publish
-failed, a worker died mid-batch (its transaction rolls back) or clocks drifted. The hold-period
-approval only approves conversions that were checked.
+The sweeper (`manage.py sweep_conversions`, one or more per deployment, beside the drainer)
+claims unchecked conversions of every network in batches, oldest first, with
+`FOR UPDATE SKIP LOCKED`, and in ONE transaction per batch, in each network's scope:
+
+- stores the fraud flags and `fraud_checked_at` (one UPDATE per distinct outcome), with the
+  audit entries of the flagged ones;
+- writes the publisher postbacks the pending conversions owe (publishers.PostbackDelivery,
+  unique per conversion, endpoint and event) and the `conversion.created` webhook deliveries;
+- after commit, publishes one message per endpoint and ten postback deliveries.
+
+So a crash before commit leaves the rows unchecked and locked by nobody: the next pass (of
+this or another sweeper) takes them, and nothing was sent. A crash after commit leaves the
+deliveries written: their retry sweeps queue them (nothing fires twice: the conversion is
+checked, and each call claims its delivery). A broker outage only delays the calls. Two
+sweepers share the work: SKIP LOCKED hands each batch to one of them.
+
+Backstop: the beat job `sweep_unchecked_conversions` (every minute) runs the same sweep in a
+worker for conversions left unchecked STALE_AFTER, should no sweeper process be running.
 """
 
 from __future__ import annotations
 
+import logging
 import time
+from collections import defaultdict
+from collections.abc import Callable
 from datetime import timedelta
 
-from celery import current_app
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
+from network.audit import AuditEntry
+from publishers.postback_deliveries import queue_postback_deliveries, send_postback_deliveries
 from tracking import fraud
 from tracking.models import Conversion
+from webhooks import events as webhooks
 
-CHECK_DELAY = 1.0  # seconds a queued check waits, so that it finds a batch
-CHECK_MARGIN = 0.2  # a check due sooner than this may start before a commit is visible
-BATCH = 200
+logger = logging.getLogger(__name__)
+
+BATCH = 500
 STALE_AFTER = timedelta(seconds=30)
-
-# Per process: until when a check already queued for a network will pick up new rows.
-_check_queued_until: dict[int, float] = {}
 
 
 def conversion_stored(network_id: int) -> None:
-    """Called in the transaction that inserted a conversion."""
-    transaction.on_commit(lambda: queue_check(network_id), robust=True)
+    """Called after a conversion was inserted: nothing to do, the sweeper finds the row.
+
+    FOLLOW_UPS_INLINE (the tests' default, like eager Celery) sweeps after commit in this
+    process instead, so a test sees the follow-ups of its postback without a sweeper."""
+    if settings.FOLLOW_UPS_INLINE:
+        transaction.on_commit(lambda: sweep(network_id=network_id), robust=True)
 
 
-def queue_check(network_id: int) -> None:
-    from tracking.tasks import check_new_conversions
-
-    kwargs = {"network_id": network_id}
-    if current_app.conf.task_always_eager:  # it runs inline: there is no queued task to join
-        check_new_conversions.apply_async(kwargs=kwargs)
-        return
-    moment = time.monotonic()
-    if moment < _check_queued_until.get(network_id, 0.0) - CHECK_MARGIN:
-        return
-    _check_queued_until[network_id] = moment + CHECK_DELAY
-    check_new_conversions.apply_async(kwargs=kwargs, countdown=CHECK_DELAY)
-
-
-def forget_queued_checks() -> None:
-    _check_queued_until.clear()
-
-
-def check_new_conversions(network_id: int) -> int:
-    """Check every unchecked conversion of the network (inside its scope); how many were checked.
-
-    Each batch is one transaction holding its rows with SKIP LOCKED, so concurrent tasks
-    share the work and a crash mid-batch leaves those rows unchecked for the next run."""
-    checked = 0
+def sweep(*, network_id: int | None = None, older_than: timedelta | None = None) -> int:
+    """Batches until none is left (for one network, or all); how many conversions."""
+    done = 0
     while True:
-        with transaction.atomic():
-            batch = list(
-                Conversion.objects.filter(fraud_checked_at__isnull=True)
-                .select_for_update(skip_locked=True)
-                .order_by("id")[:BATCH]
-            )
-            for conversion in batch:
-                fraud.check_conversion(conversion)
-            to_fire = [c.pk for c in batch if c.status == Conversion.Status.PENDING]
-            transaction.on_commit(lambda ids=to_fire: fire_postbacks(network_id, ids))
-        checked += len(batch)
-        if len(batch) < BATCH:
-            return checked
+        claimed = sweep_batch(network_id=network_id, older_than=older_than)
+        done += claimed
+        if claimed < BATCH:
+            return done
 
 
-def fire_postbacks(network_id: int, conversion_ids: list[int]) -> None:
-    """Publisher postbacks for new pending conversions (not for refusals: caps, advertiser)."""
-    from publishers.tasks import fire_conversion_postbacks
+def sweep_batch(
+    *,
+    network_id: int | None = None,
+    older_than: timedelta | None = None,
+    limit: int = BATCH,
+    before_commit: Callable[[list[Conversion]], None] | None = None,
+) -> int:
+    """Claim up to `limit` unchecked conversions and do their follow-ups; how many.
 
-    for conversion_id in conversion_ids:
-        fire_conversion_postbacks.delay(network_id=network_id, conversion_id=conversion_id)
+    `before_commit` is a test's hook: it runs with the batch claimed, before the commit."""
+    with transaction.atomic():
+        batch = claim(network_id=network_id, older_than=older_than, limit=limit)
+        by_network: dict[int, list[Conversion]] = defaultdict(list)
+        for conversion in batch:
+            by_network[conversion.network_id].append(conversion)
+        for network, conversions in by_network.items():
+            with scope(network=network):
+                follow_up(network, conversions)
+        if before_commit is not None:
+            before_commit(batch)
+    return len(batch)
 
 
-def networks_with_unchecked_conversions() -> list[int]:
-    cutoff = timezone.now() - STALE_AFTER
+def claim(*, network_id: int | None, older_than: timedelta | None, limit: int) -> list[Conversion]:
+    """Lock the oldest unchecked conversions nobody else holds (with their clicks)."""
+    # Across networks on purpose: the sweeper serves every network, and follow_up() enters
+    # each network's scope for its rows.
     with scopes_disabled():
-        rows = Conversion.objects.filter(fraud_checked_at__isnull=True, created_at__lt=cutoff)
-        return list(rows.order_by("network_id").values_list("network_id", flat=True).distinct())
+        rows = Conversion.objects.filter(fraud_checked_at__isnull=True)
+        if network_id is not None:
+            rows = rows.filter(network_id=network_id)
+        if older_than is not None:
+            rows = rows.filter(created_at__lt=timezone.now() - older_than)
+        rows = rows.select_related("click").select_for_update(skip_locked=True, of=("self",))
+        return list(rows.order_by("id")[:limit])
+
+
+def follow_up(network_id: int, conversions: list[Conversion]) -> None:
+    """Inside the batch's transaction and the network's scope."""
+    store_fraud_flags(network_id, conversions)
+    pending = [c for c in conversions if c.status == Conversion.Status.PENDING]
+    deliveries = queue_postback_deliveries(network_id, pending)
+    for conversion in conversions:
+        # Costs a dict lookup unless an endpoint subscribes (webhooks.events: cached per
+        # process); its deliveries are rows of this transaction, sent after commit.
+        webhooks.emit(network_id, "conversion.created", conversion)
+    if deliveries:
+        transaction.on_commit(lambda: send_postback_deliveries(network_id, deliveries), robust=True)
+
+
+def store_fraud_flags(network_id: int, conversions: list[Conversion]) -> None:
+    """fraud.fraud_flags for each conversion, written with one UPDATE per distinct outcome
+    (most batches have one or two), and one audit entry per flagged conversion."""
+    moment = timezone.now()
+    outcomes: dict[tuple[tuple[str, ...], str], list[int]] = defaultdict(list)
+    audits = []
+    for conversion in conversions:
+        flags = fraud.fraud_flags(conversion)
+        # reason_code is shared with the other validation steps: a non-fraud reason (set by
+        # the step that rejected the conversion) is kept.
+        reason = conversion.reason_code
+        if not reason or reason in fraud.FRAUD_CODES:
+            reason = flags[0] if flags else ""
+        conversion.fraud_flags, conversion.reason_code = flags, reason
+        conversion.fraud_checked_at = moment
+        outcomes[(tuple(flags), reason)].append(conversion.pk)
+        if flags:
+            audits.append(fraud_audit_entry(network_id, conversion, flags, moment))
+    for (flags, reason), ids in outcomes.items():
+        Conversion.objects.filter(pk__in=ids).update(
+            fraud_flags=list(flags), reason_code=reason, fraud_checked_at=moment
+        )
+    AuditEntry.objects.bulk_create(audits)
+
+
+def fraud_audit_entry(network_id: int, conversion: Conversion, flags, moment) -> AuditEntry:
+    """What fraud.check_conversion's audit.record writes, made for a bulk insert."""
+    return AuditEntry(
+        network_id=network_id,
+        actor=None,
+        actor_label="system",
+        action="conversion.fraud_checked",
+        object_type=Conversion._meta.label_lower,
+        object_id=str(conversion.pk),
+        object_repr=str(conversion)[:200],
+        reason=", ".join(flags),
+        created_at=moment,
+    )
+
+
+def run_forever(*, idle_seconds: float, stop: Callable[[], bool]) -> None:
+    """The sweeper's loop: sweep, wait a moment when a batch was not full, never exit on a
+    database error (it backs off and reconnects), until `stop()` says so."""
+    from django.db import close_old_connections, connection
+    from django.db.utils import InterfaceError, OperationalError
+
+    backoff = 0.0
+    while not stop():
+        try:
+            claimed = sweep_batch()
+        except (OperationalError, InterfaceError):
+            backoff = min(max(backoff * 2, 0.2), 5.0)
+            logger.warning("sweeper: database unavailable, retrying in %.1f s", backoff)
+            connection.close()  # the next query opens a fresh connection
+            time.sleep(backoff)
+            continue
+        except Exception:
+            # Anything else (a bug in one batch): the batch rolled back and stays for the next
+            # pass; exiting would stop every process of `make run` with it.
+            backoff = min(max(backoff * 2, 0.2), 5.0)
+            logger.exception("sweeper: a batch failed, retrying in %.1f s", backoff)
+            time.sleep(backoff)
+            continue
+        backoff = 0.0
+        close_old_connections()
+        if claimed < BATCH:
+            time.sleep(idle_seconds)

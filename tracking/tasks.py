@@ -10,12 +10,13 @@ from tracking import follow_ups
 
 @shared_task(base=NetworkTask, acks_late=True)
 def check_new_conversions(*, network_id: int) -> int:
-    """Fraud-check the network's unchecked conversions, then fire their publisher postbacks."""
-    return follow_ups.check_new_conversions(network_id)
+    """Sweep one network's unchecked conversions (messages queued before the sweeper existed,
+    and an operator's nudge); the sweeper process does this for every network."""
+    return follow_ups.sweep(network_id=network_id)
 
 
 @shared_task(acks_late=True)
-def sweep_unchecked_conversions() -> None:
-    """Beat: queue the check for networks whose conversions were left unchecked."""
-    for network_id in follow_ups.networks_with_unchecked_conversions():
-        check_new_conversions.delay(network_id=network_id)
+def sweep_unchecked_conversions() -> int:
+    """Beat, the backstop of the sweeper process: follow up conversions left unchecked for
+    STALE_AFTER (none while a sweeper runs; SKIP LOCKED keeps the two from colliding)."""
+    return follow_ups.sweep(older_than=follow_ups.STALE_AFTER)

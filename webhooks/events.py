@@ -81,7 +81,10 @@ def emit(network_id: int, event: str, source: object | Callable[[], dict], **con
     from webhooks.tasks import deliver_webhook
 
     for delivery in deliveries:
-        deliver_webhook.delay_on_commit(network_id=network_id, webhook_delivery_id=delivery.pk)
+        # Robust: a broker outage must not fail the caller after its commit (a request, the
+        # conversion sweeper); the row stays pending and retry_due_webhooks sends it later.
+        kwargs = {"network_id": network_id, "webhook_delivery_id": delivery.pk}
+        transaction.on_commit(lambda kwargs=kwargs: deliver_webhook.delay(**kwargs), robust=True)
     return len(deliveries)
 
 

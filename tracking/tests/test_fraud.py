@@ -4,7 +4,6 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
-from celery import current_app
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
@@ -359,27 +358,7 @@ def test_a_new_conversion_is_checked_after_commit(
     assert conversion.fraud_flags == ["bot_user_agent"]
 
 
-def test_a_busy_process_queues_one_check_a_second_per_network(
-    network, other_network, monkeypatch, settings
-):
-    """With a real queue, a thousand postbacks a second must not publish a thousand messages."""
-    monkeypatch.setitem(current_app.conf, "task_always_eager", False)
-    queued, clock = [], [100.0]
-    monkeypatch.setattr(check_new_conversions, "apply_async", lambda **kw: queued.append(kw))
-    monkeypatch.setattr(follow_ups.time, "monotonic", lambda: clock[0])
-    for _ in range(50):
-        follow_ups.queue_check(network.id)
-    follow_ups.queue_check(other_network.id)
-    assert queued == [
-        {"kwargs": {"network_id": network.id}, "countdown": follow_ups.CHECK_DELAY},
-        {"kwargs": {"network_id": other_network.id}, "countdown": follow_ups.CHECK_DELAY},
-    ]
-    clock[0] += follow_ups.CHECK_DELAY - follow_ups.CHECK_MARGIN  # the queued one may be running
-    follow_ups.queue_check(network.id)
-    assert len(queued) == 3
-
-
-def test_the_sweeper_queues_the_check_for_conversions_left_unchecked(world, network, other_network):
+def test_the_beat_backstop_checks_conversions_left_unchecked(world, network, other_network):
     old = make_conversion(world, make_click(world, user_agent="curl/8.5.0"))
     fresh = make_conversion(world, make_click(world, user_agent="curl/8.5.0"))
     with scopes_disabled():
@@ -387,11 +366,10 @@ def test_the_sweeper_queues_the_check_for_conversions_left_unchecked(world, netw
             created_at=timezone.now() - timedelta(minutes=5)
         )
         Conversion.objects.filter(pk=fresh.pk).update(created_at=timezone.now())
-    assert follow_ups.networks_with_unchecked_conversions() == [network.id]
-    sweep_unchecked_conversions.apply()
-    assert follow_ups.networks_with_unchecked_conversions() == []
+    assert sweep_unchecked_conversions.apply().get() == 1
     with scopes_disabled():
         assert Conversion.objects.get(pk=old.pk).fraud_flags == ["bot_user_agent"]
+        assert Conversion.objects.get(pk=fresh.pk).fraud_checked_at is None  # the sweeper's
 
 
 def test_the_task_needs_a_network_id(world):

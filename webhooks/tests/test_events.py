@@ -20,6 +20,7 @@ from payouts.tasks import approve_held_conversions
 from payouts.tests.helpers import make_conversion
 from payouts.tests.test_runs import with_mfa
 from publishers.services import publisher_apply
+from tracking import follow_ups
 from tracking.models import Conversion
 from webhooks import events
 from webhooks.models import WebhookDelivery
@@ -62,6 +63,7 @@ def postback(network, world, **params):
     params = {"transaction_id": click_id, "security_token": world["token"], **params}
     response = client_for(network).get("/aff_lsr", params, REMOTE_ADDR="198.51.100.20")
     assert response.status_code == 200, response.content
+    follow_ups.sweep()  # conversion.created is the sweeper's (the row is the outbox)
     return click_id
 
 
