@@ -193,7 +193,7 @@ def test_the_monthly_run_pays_them_after_checks_and_hold(
         for n in range(1, 9):
             click(network, world, n)
     with scope(network=network), django_capture_on_commit_callbacks(execute=True):
-        assert follow_ups.check_new_conversions(network.pk) == 8  # as the outbox sweeper does
+        assert follow_ups.sweep(network_id=network.pk) == 8  # what the sweeper does
     made = cpc_conversions(network, world)
     assert all(c.fraud_checked_at and c.fraud_flags == [] for c in made)
     with scope(network=network):  # the publisher's postback fired for each
