@@ -28,8 +28,14 @@ from publishers.postback_services import (
     fire_postback,
     postback_endpoints_for,
 )
-from publishers.postbacks import MAX_CONSECUTIVE_FAILURES, PostbackAttempt, PostbackEndpoint
+from publishers.postbacks import (
+    MAX_CONSECUTIVE_FAILURES,
+    PostbackAttempt,
+    PostbackDelivery,
+    PostbackEndpoint,
+)
 from publishers.tests.test_safehttp import LOOPBACK, REFUSED_URLS, listening
+from tracking import follow_ups
 from tracking.models import Click, Conversion
 
 HOME = "/publisher/postbacks/"
@@ -854,3 +860,19 @@ def test_a_publisher_under_review_cannot_set_postbacks(network):
 def test_other_roles_may_not_open_the_pages(network, owner, advertiser_user):
     for user in (owner, advertiser_user):
         assert client_for(network, user).get(HOME).status_code == 403
+
+
+def test_the_sweeper_owes_a_created_postback_only_to_an_endpoint_that_asked_for_it(
+    world, publisher, network
+):
+    second = second_publisher(network, world)
+    reversals_only = make_endpoint(publisher, events=["reversed"])
+    everything = make_endpoint(second, events=["created", "approved", "reversed"])
+    quiet = make_conversion(world, publisher)
+    called = make_conversion(world, second)
+    follow_ups.sweep(network_id=network.pk)
+    with scopes_disabled():
+        owed = list(PostbackDelivery.objects.values_list("endpoint_id", "conversion_id", "event"))
+        assert Conversion.objects.get(pk=quiet.pk).fraud_checked_at is not None  # swept too
+    assert owed == [(everything.pk, called.pk, "created")]
+    assert reversals_only.pk not in {endpoint for endpoint, _, _ in owed}
