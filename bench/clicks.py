@@ -1,14 +1,17 @@
-"""make bench-clicks: the click path under load, against the machine's own ceiling.
+"""make bench-clicks: the click path under load, against the ceiling of any Django view.
 
-Starts the portal as production runs it (DEBUG off, network.wsgi:application under gunicorn
-with several workers, PostgreSQL, Redis buffer, the drainer), then drives with wrk from 32
-connections for DURATION seconds each:
-  1. /bench/redirect: a bare Django redirect on the same route, no database or cache work;
-  2. /aff_c: real clicks of one offer by one publisher.
-Prints requests/s, the ratio of clicks to the ceiling, p50/p99 latency, answers that were
-not 302, and, once the drainer has emptied the buffer, clicks in PostgreSQL versus sent.
+For each server (granian, then gunicorn), with the same worker count (WORKERS, default 2) and
+wrk from 32 connections for DURATION seconds each, in the same run:
+  1. the ceiling: bench/ceiling, a separate bare Django project (SecurityMiddleware and
+     CommonMiddleware, one URL, one view returning a redirect), asked the same request line;
+  2. /aff_c on the portal as production runs it (DEBUG off, network.wsgi:application, i.e. the
+     lean tracking application in front of Django; PostgreSQL, Redis buffer, the drainer):
+     real clicks of one offer by one publisher.
+Prints requests/s, p50/p99 latency, answers that were not 302 and socket errors, then, once
+the drainer has emptied the buffer, clicks in PostgreSQL versus answered; the ratio of clicks
+to the ceiling last.
 
-    make bench-clicks      # DURATION=20 WORKERS=4 BENCH_DATABASE=affiliate_bench
+    make bench-clicks      # DURATION=20 WORKERS=2 SERVERS=granian,gunicorn PORT=8765
 """
 
 from __future__ import annotations
@@ -19,7 +22,10 @@ import subprocess
 import sys
 import time
 
-from portal import DURATION, HOST, PORT, WORKERS, prepare, start, wait_for_server, wrk
+from portal import DURATION, HOST, PORT, prepare, serve, start, wait_for_server, wrk
+
+WORKERS = int(os.environ.get("WORKERS", 2))
+SERVERS = os.environ.get("SERVERS", "granian,gunicorn").split(",")
 
 
 def clicks_in_database() -> int:
@@ -30,46 +36,44 @@ def clicks_in_database() -> int:
         return cursor.fetchone()[0]
 
 
-def main() -> None:
-    offer_id, publisher_id = prepare()
-    server = start(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "network.wsgi:application",
-            f"--workers={WORKERS}",
-            f"--bind=127.0.0.1:{PORT}",
-            "--backlog=2048",
-            "--access-logfile=/dev/null",
-        ]
-    )
+def stop(*processes: subprocess.Popen) -> None:
+    for process in processes:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(20)
+
+
+def ceiling(server: str) -> dict:
+    process = start(serve(server, "ceiling.wsgi:application", WORKERS, chdir="bench"))
+    try:
+        wait_for_server("/aff_c", 302)
+        warm_up("/aff_c")
+        return wrk("/aff_c")
+    finally:
+        stop(process)
+
+
+def clicks(server: str, path: str) -> tuple[dict, int]:
+    """wrk's figures and the clicks that reached PostgreSQL from that run."""
+    process = start(serve(server, "network.wsgi:application", WORKERS))
     drainer = start([sys.executable, "manage.py", "drain_clicks"])
     try:
         wait_for_server()
-        wrk_path = f"/aff_c?offer_id={offer_id}&aff_id={publisher_id}&aff_sub=bench"
-        subprocess.run(
-            [
-                "wrk",
-                "-t2",
-                "-c32",
-                "-d3s",
-                "-H",
-                f"Host: {HOST}",
-                f"http://127.0.0.1:{PORT}{wrk_path}",
-            ],
-            capture_output=True,
-            check=True,
-        )
-        warmup_sent = clicks_settled(0)
-        ceiling = wrk("/bench/redirect")
-        clicks = wrk(wrk_path)
-        stored = clicks_settled(warmup_sent + clicks["sent"]) - warmup_sent
+        warm_up(path)
+        before = clicks_settled(0)
+        run = wrk(path)
+        stored = clicks_settled(before + run["sent"]) - before
     finally:
-        for process in (server, drainer):
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(20)
-    report(ceiling, clicks, stored)
+        stop(process, drainer)
+    return run, stored
+
+
+def warm_up(path: str) -> None:
+    """Every worker imports, connects and fills its caches before the measured run."""
+    subprocess.run(
+        ["wrk", "-t2", "-c32", "-d3s", "-H", f"Host: {HOST}", f"http://127.0.0.1:{PORT}{path}"],
+        capture_output=True,
+        check=True,
+    )
 
 
 def clicks_settled(expected: int, timeout: float = 120) -> int:
@@ -84,27 +88,42 @@ def clicks_settled(expected: int, timeout: float = 120) -> int:
     return clicks_in_database()
 
 
-def report(ceiling: dict, clicks: dict, stored: int) -> None:
+def main() -> None:
+    offer_id, publisher_id = prepare()
+    path = f"/aff_c?offer_id={offer_id}&aff_id={publisher_id}&aff_sub=bench"
+    results = {}
+    for server in SERVERS:
+        results[server] = (ceiling(server), *clicks(server, path))
+    report(results)
+
+
+def report(results: dict) -> None:
     print(
-        f"machine: {os.cpu_count()} cores; gunicorn {WORKERS} workers; wrk 2 threads, "
-        f"32 connections, {DURATION} s per run; PostgreSQL + Redis buffer + drainer"
+        f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f} (1 min) at the end; "
+        f"{WORKERS} workers per server; wrk 2 threads, 32 connections, {DURATION} s per run; "
+        "PostgreSQL + Redis buffer + drainer"
     )
-    print(f"{'':<22}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'non-302':>9}{'sock err':>9}")
-    for label, run in (("bare redirect", ceiling), ("/aff_c clicks", clicks)):
+    print(f"{'':<30}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'non-302':>9}{'sock err':>9}")
+    for server, (bare, run, stored) in results.items():
+        for label, figures in (
+            (f"{server}: bare Django redirect", bare),
+            (f"{server}: /aff_c", run),
+        ):
+            print(
+                f"{label:<30}{figures['rps']:>10.0f}{figures['p50']:>9.2f}{figures['p99']:>9.2f}"
+                f"{figures['errors']:>9}{figures['socket_errors']:>9}"
+            )
+        lost = max(run["sent"] - stored, 0)
         print(
-            f"{label:<22}{run['rps']:>10.0f}{run['p50']:>9.2f}{run['p99']:>9.2f}"
-            f"{run['errors']:>9}{run['socket_errors']:>9}"
+            f"{server}: clicks answered to wrk {run['sent']}; in PostgreSQL after draining "
+            f"{stored}; lost {lost}"
         )
-    print(f"ratio clicks / ceiling: {clicks['rps'] / ceiling['rps']:.2f}")
-    lost = max(clicks["sent"] - stored, 0)
-    print(
-        f"clicks answered to wrk: {clicks['sent']}; in PostgreSQL after draining: {stored}; "
-        f"lost: {lost}"
-    )
     print(
         "(PostgreSQL may hold up to 32 more than answered: requests in flight when wrk stops "
         "are served but not counted by wrk)"
     )
+    for server, (bare, run, _stored) in results.items():
+        print(f"ratio clicks / bare Django redirect, {server}: {run['rps'] / bare['rps']:.2f}")
 
 
 if __name__ == "__main__":
