@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import ipaddress
 import random
+import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.http import http_date
 from django.utils.timezone import now
 
 from lib.geoip import country_of
@@ -176,14 +178,29 @@ def macro_values(fields: dict, offer: OfferView) -> dict[str, object]:
 def set_click_cookie(request: HttpRequest, response, offer: OfferView, click_id: str) -> None:
     """First-party cookie on the tracking host: the pixel finds the click with it."""
     secure = request.is_secure()
+    max_age = offer.attribution_window_days * 86400
     response.set_cookie(
         f"{COOKIE_PREFIX}{offer.id}",
         click_id,
-        max_age=offer.attribution_window_days * 86400,
+        max_age=max_age,
+        expires=cookie_expiry(max_age),
         secure=secure,
         httponly=True,
         samesite="None" if secure else "Lax",  # the pixel loads from the advertiser's site
     )
+
+
+_expiries: dict[int, tuple[int, str]] = {}
+
+
+def cookie_expiry(max_age: int) -> str:
+    """The `expires` Django's set_cookie writes for max_age (http_date of now + max_age, to
+    the second), formatted once a second instead of once a click."""
+    second = int(time.time())
+    cached = _expiries.get(max_age)
+    if cached is None or cached[0] != second:
+        cached = _expiries[max_age] = (second, http_date(second + max_age))
+    return cached[1]
 
 
 def client_ip(request: HttpRequest) -> str | None:

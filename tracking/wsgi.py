@@ -62,6 +62,10 @@ class TrackingRequest(HttpRequest):
     def _get_scheme(self) -> str:
         return self.META.get("wsgi.url_scheme", "http")
 
+    # Django's rule (SECURE_PROXY_SSL_HEADER, else the server's scheme), read once: the click
+    # asks for it twice (cookie, security headers).
+    scheme = cached_property(HttpRequest.scheme.fget)
+
     @cached_property
     def COOKIES(self) -> dict[str, str]:
         return parse_cookie(self.META.get("HTTP_COOKIE", ""))
@@ -156,10 +160,30 @@ class TrackingApplication:
 
 def network_of(request: TrackingRequest) -> Network | None:
     """TenantMiddleware's rule: the host decides; the platform host is not a network."""
-    hostname = hostname_of(request)
+    hostname = _hostname(request)
     if hostname == settings.PLATFORM_DOMAIN:
         return None
     return network_for_host(hostname)
+
+
+# Host header -> host name, as network.middleware.hostname_of reads it (Django's get_host():
+# syntax and ALLOWED_HOSTS), remembered per process: checking costs more than the click's
+# lookups. Only a plain Host header is remembered (its answer depends on nothing else but
+# settings), and only a bounded number of them: junk Host headers must not grow memory.
+_hostnames: dict[str, str] = {}
+
+
+def _hostname(request: TrackingRequest) -> str:
+    host = request.META.get("HTTP_HOST")
+    known = _hostnames.get(host) if host is not None else None
+    if known is not None:
+        return known
+    hostname = hostname_of(request)  # raises DisallowedHost for a refused one
+    if host is not None and not settings.USE_X_FORWARDED_HOST:
+        if len(_hostnames) > 10_000:
+            _hostnames.clear()
+        _hostnames[host] = hostname
+    return hostname
 
 
 def headers_added_by(security: SecurityMiddleware, secure: bool) -> list[tuple[str, str]]:
