@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import quote
 
@@ -37,11 +38,24 @@ def validate_url_template(template: str) -> None:
 
 def fill(template: str, values: dict[str, object], known: tuple[str, ...] = MACROS) -> str:
     """Replace each known macro by its URL-encoded value (empty when not given)."""
+    parts = _parts(template, known)
+    out = [parts[0]]
+    for index in range(1, len(parts), 2):
+        out.append(quote(str(values.get(parts[index], "") or ""), safe=""))
+        out.append(parts[index + 1])
+    return "".join(out)
 
-    def replace(match: re.Match) -> str:
-        name = match.group(1)
-        if name not in known:
-            return match.group(0)
-        return quote(str(values.get(name, "") or ""), safe="")
 
-    return MACRO_PATTERN.sub(replace, template)
+@functools.lru_cache(maxsize=4096)
+def _parts(template: str, known: tuple[str, ...]) -> tuple[str, ...]:
+    """The template cut once into text, macro name, text, ...: a click fills the same few
+    templates again and again. Unknown {names} stay as they are, in the text."""
+    pieces = MACRO_PATTERN.split(template)
+    parts = [pieces[0]]
+    for index in range(1, len(pieces), 2):
+        name, text = pieces[index], pieces[index + 1]
+        if name in known:
+            parts += [name, text]
+        else:
+            parts[-1] += "{" + name + "}" + text
+    return tuple(parts)

@@ -131,6 +131,8 @@ def choose_landing(offer: OfferView, url_id: int | None):
     """The landing page asked for by url_id, else a weighted random pick (A/B rotation)."""
     if not offer.landings:
         return None
+    if len(offer.landings) == 1:  # whatever url_id asks for, this is the one
+        return offer.landings[0]
     if url_id:
         for landing in offer.landings:
             if landing.id == url_id:
