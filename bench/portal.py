@@ -140,6 +140,10 @@ def serve(server: str, target: str, workers: int, chdir: str = ".") -> list[str]
         f"--bind=127.0.0.1:{PORT}",
         "--backlog=2048",
         "--access-logfile=/dev/null",
+        # Each worker touches its heartbeat file per request: memory, not a disk under load.
+        "--worker-tmp-dir=/dev/shm",
+        # Threads keep wrk's connections open (a sync worker closes each after one answer).
+        f"--threads={os.environ.get('GUNICORN_THREADS', 8)}",
     ]
 
 
