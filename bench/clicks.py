@@ -77,11 +77,18 @@ def warm_up(path: str) -> None:
 
 
 def clicks_settled(expected: int, timeout: float = 120) -> int:
-    """Clicks in PostgreSQL once the drainer has caught up (or the timeout passed)."""
+    """Clicks in PostgreSQL once the drainer has emptied the Redis buffer (or the timeout
+    passed). A count that stands still is not enough: the drainer may not have started."""
+    import redis
+
+    from tracking.buffer import BUFFER_KEY, PROCESSING_KEY
+
+    buffered = redis.Redis.from_url(os.environ["REDIS_URL"])
     deadline, last = time.monotonic() + timeout, -1
     while time.monotonic() < deadline:
         count = clicks_in_database()
-        if count >= expected and count == last:
+        empty = not buffered.llen(BUFFER_KEY) and not buffered.llen(PROCESSING_KEY)
+        if empty and count >= expected and count == last:
             return count
         last = count
         time.sleep(1)
