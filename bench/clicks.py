@@ -11,7 +11,8 @@ Prints requests/s, p50/p99 latency, answers that were not 302 and socket errors,
 the drainer has emptied the buffer, clicks in PostgreSQL versus answered; the ratio of clicks
 to the ceiling last.
 
-    make bench-clicks      # DURATION=20 WORKERS=2 SERVERS=granian,gunicorn PORT=8765
+    make bench-clicks      # DURATION=20 WORKERS=2 SERVERS=granian,gunicorn PORT=8765 BEFORE=0
+    BEFORE=1 adds /aff_c through Django's own route (as before the lean application).
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ from portal import DURATION, HOST, PORT, prepare, serve, start, wait_for_server,
 
 WORKERS = int(os.environ.get("WORKERS", 2))
 SERVERS = os.environ.get("SERVERS", "granian,gunicorn").split(",")
+LEAN = "network.wsgi:application"
+# BEFORE=1: also /aff_c through Django's own route (TenantMiddleware), as before the lean app.
+DJANGO_ROUTE = "network.wsgi:django_application" if os.environ.get("BEFORE") == "1" else None
 
 
 def clicks_in_database() -> int:
@@ -52,9 +56,9 @@ def ceiling(server: str) -> dict:
         stop(process)
 
 
-def clicks(server: str, path: str) -> tuple[dict, int]:
+def clicks(server: str, path: str, app: str = LEAN) -> tuple[dict, int]:
     """wrk's figures and the clicks that reached PostgreSQL from that run."""
-    process = start(serve(server, "network.wsgi:application", WORKERS))
+    process = start(serve(server, app, WORKERS))
     drainer = start([sys.executable, "manage.py", "drain_clicks"])
     try:
         wait_for_server()
@@ -100,7 +104,11 @@ def main() -> None:
     path = f"/aff_c?offer_id={offer_id}&aff_id={publisher_id}&aff_sub=bench"
     results = {}
     for server in SERVERS:
-        results[server] = (ceiling(server), *clicks(server, path))
+        runs = {"bare Django redirect": (ceiling(server), None)}
+        if DJANGO_ROUTE:
+            runs["/aff_c, Django's route"] = clicks(server, path, DJANGO_ROUTE)
+        runs["/aff_c"] = clicks(server, path)
+        results[server] = runs
     report(results)
 
 
@@ -110,27 +118,31 @@ def report(results: dict) -> None:
         f"{WORKERS} workers per server; wrk 2 threads, 32 connections, {DURATION} s per run; "
         "PostgreSQL + Redis buffer + drainer"
     )
-    print(f"{'':<30}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'non-302':>9}{'sock err':>9}")
-    for server, (bare, run, stored) in results.items():
-        for label, figures in (
-            (f"{server}: bare Django redirect", bare),
-            (f"{server}: /aff_c", run),
-        ):
+    print(f"{'':<40}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'non-302':>9}{'sock err':>9}")
+    for server, runs in results.items():
+        for label, (figures, _stored) in runs.items():
             print(
-                f"{label:<30}{figures['rps']:>10.0f}{figures['p50']:>9.2f}{figures['p99']:>9.2f}"
-                f"{figures['errors']:>9}{figures['socket_errors']:>9}"
+                f"{server + ': ' + label:<40}{figures['rps']:>10.0f}{figures['p50']:>9.2f}"
+                f"{figures['p99']:>9.2f}{figures['errors']:>9}{figures['socket_errors']:>9}"
             )
-        lost = max(run["sent"] - stored, 0)
-        print(
-            f"{server}: clicks answered to wrk {run['sent']}; in PostgreSQL after draining "
-            f"{stored}; lost {lost}"
-        )
+        for label, (figures, stored) in runs.items():
+            if stored is not None:
+                lost = max(figures["sent"] - stored, 0)
+                print(
+                    f"{server}: {label}: clicks answered to wrk {figures['sent']}; in "
+                    f"PostgreSQL after draining {stored}; lost {lost}"
+                )
     print(
         "(PostgreSQL may hold up to 32 more than answered: requests in flight when wrk stops "
         "are served but not counted by wrk)"
     )
-    for server, (bare, run, _stored) in results.items():
-        print(f"ratio clicks / bare Django redirect, {server}: {run['rps'] / bare['rps']:.2f}")
+    for server, runs in results.items():
+        bare = runs["bare Django redirect"][0]["rps"]
+        for label, (figures, stored) in runs.items():
+            if stored is not None:
+                print(
+                    f"ratio {label} / bare Django redirect, {server}: {figures['rps'] / bare:.2f}"
+                )
 
 
 if __name__ == "__main__":
