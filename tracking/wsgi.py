@@ -104,15 +104,15 @@ class TrackingApplication:
         if view is None:
             return self.behind(environ, start_response)
         self.request_started()
+        request = TrackingRequest(environ, path)
         try:
-            request = TrackingRequest(environ, path)
-            try:
-                response = self.answer(request, view)
-            except Exception:  # an honest "retry", never a 500 (as tracking.views.dispatch)
-                log.exception("tracking endpoint %s failed", path)
-                response = refused(503, "Temporarily unavailable, please retry.")
-            if response is None:  # not a network's host: Django's answer, as today
-                return self.behind(environ, start_response)
+            response = self.answer(request, view)
+        except Exception:  # an honest "retry", never a 500 (as tracking.views.dispatch)
+            log.exception("tracking endpoint %s failed", path)
+            response = refused(503, "Temporarily unavailable, please retry.")
+        if response is None:  # not a network's host: Django's answer (it ends the request)
+            return self.behind(environ, start_response)
+        try:
             return self.send(request, response, start_response)
         finally:
             self.request_finished()
