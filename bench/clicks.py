@@ -1,14 +1,18 @@
-"""make bench-clicks: the click path under load, against the machine's own ceiling.
+"""make bench-clicks: the click path under load, against the ceiling of any Django view.
 
-Starts the portal as production runs it (DEBUG off, network.wsgi:application under gunicorn
-with several workers, PostgreSQL, Redis buffer, the drainer), then drives with wrk from 32
-connections for DURATION seconds each:
-  1. /bench/redirect: a bare Django redirect on the same route, no database or cache work;
-  2. /aff_c: real clicks of one offer by one publisher.
-Prints requests/s, the ratio of clicks to the ceiling, p50/p99 latency, answers that were
-not 302, and, once the drainer has emptied the buffer, clicks in PostgreSQL versus sent.
+For each server (granian, then gunicorn), with the same worker count (WORKERS, default 2) and
+wrk from 32 connections for DURATION seconds each, in the same run:
+  1. the ceiling: bench/ceiling, a separate bare Django project (SecurityMiddleware and
+     CommonMiddleware, one URL, one view returning a redirect), asked the same request line;
+  2. /aff_c on the portal as production runs it (DEBUG off, network.wsgi:application, i.e. the
+     lean tracking application in front of Django; PostgreSQL, Redis buffer, the drainer):
+     real clicks of one offer by one publisher.
+Prints requests/s, p50/p99 latency, answers that were not 302 and socket errors, then, once
+the drainer has emptied the buffer, clicks in PostgreSQL versus answered; the ratio of clicks
+to the ceiling last.
 
-    make bench-clicks      # DURATION=20 WORKERS=4 BENCH_DATABASE=affiliate_bench
+    make bench-clicks      # DURATION=20 WORKERS=2 SERVERS=granian,gunicorn PORT=8765 BEFORE=0
+    BEFORE=1 adds /aff_c through Django's own route (as before the lean application).
 """
 
 from __future__ import annotations
@@ -19,7 +23,13 @@ import subprocess
 import sys
 import time
 
-from portal import DURATION, HOST, PORT, WORKERS, prepare, start, wait_for_server, wrk
+from portal import DURATION, HOST, PORT, prepare, serve, start, wait_for_server, wrk
+
+WORKERS = int(os.environ.get("WORKERS", 2))
+SERVERS = os.environ.get("SERVERS", "granian,gunicorn").split(",")
+LEAN = "network.wsgi:application"
+# BEFORE=1: also /aff_c through Django's own route (TenantMiddleware), as before the lean app.
+DJANGO_ROUTE = "network.wsgi:django_application" if os.environ.get("BEFORE") == "1" else None
 
 
 def clicks_in_database() -> int:
@@ -30,81 +40,109 @@ def clicks_in_database() -> int:
         return cursor.fetchone()[0]
 
 
-def main() -> None:
-    offer_id, publisher_id = prepare()
-    server = start(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "network.wsgi:application",
-            f"--workers={WORKERS}",
-            f"--bind=127.0.0.1:{PORT}",
-            "--backlog=2048",
-            "--access-logfile=/dev/null",
-        ]
-    )
+def stop(*processes: subprocess.Popen) -> None:
+    for process in processes:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(20)
+
+
+def ceiling(server: str) -> dict:
+    process = start(serve(server, "ceiling.wsgi:application", WORKERS, chdir="bench"))
+    try:
+        wait_for_server("/aff_c", 302)
+        warm_up("/aff_c")
+        return wrk("/aff_c")
+    finally:
+        stop(process)
+
+
+def clicks(server: str, path: str, app: str = LEAN) -> tuple[dict, int]:
+    """wrk's figures and the clicks that reached PostgreSQL from that run."""
+    process = start(serve(server, app, WORKERS))
     drainer = start([sys.executable, "manage.py", "drain_clicks"])
     try:
         wait_for_server()
-        wrk_path = f"/aff_c?offer_id={offer_id}&aff_id={publisher_id}&aff_sub=bench"
-        subprocess.run(
-            [
-                "wrk",
-                "-t2",
-                "-c32",
-                "-d3s",
-                "-H",
-                f"Host: {HOST}",
-                f"http://127.0.0.1:{PORT}{wrk_path}",
-            ],
-            capture_output=True,
-            check=True,
-        )
-        warmup_sent = clicks_settled(0)
-        ceiling = wrk("/bench/redirect")
-        clicks = wrk(wrk_path)
-        stored = clicks_settled(warmup_sent + clicks["sent"]) - warmup_sent
+        warm_up(path)
+        before = clicks_settled(0)
+        run = wrk(path)
+        stored = clicks_settled(before + run["sent"]) - before
     finally:
-        for process in (server, drainer):
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(20)
-    report(ceiling, clicks, stored)
+        stop(process, drainer)
+    return run, stored
+
+
+def warm_up(path: str) -> None:
+    """Every worker imports, connects and fills its caches before the measured run."""
+    subprocess.run(
+        ["wrk", "-t2", "-c32", "-d3s", "-H", f"Host: {HOST}", f"http://127.0.0.1:{PORT}{path}"],
+        capture_output=True,
+        check=True,
+    )
 
 
 def clicks_settled(expected: int, timeout: float = 120) -> int:
-    """Clicks in PostgreSQL once the drainer has caught up (or the timeout passed)."""
+    """Clicks in PostgreSQL once the drainer has emptied the Redis buffer (or the timeout
+    passed). A count that stands still is not enough: the drainer may not have started."""
+    import redis
+
+    from tracking.buffer import BUFFER_KEY, PROCESSING_KEY
+
+    buffered = redis.Redis.from_url(os.environ["REDIS_URL"])
     deadline, last = time.monotonic() + timeout, -1
     while time.monotonic() < deadline:
         count = clicks_in_database()
-        if count >= expected and count == last:
+        empty = not buffered.llen(BUFFER_KEY) and not buffered.llen(PROCESSING_KEY)
+        if empty and count >= expected and count == last:
             return count
         last = count
         time.sleep(1)
     return clicks_in_database()
 
 
-def report(ceiling: dict, clicks: dict, stored: int) -> None:
+def main() -> None:
+    offer_id, publisher_id = prepare()
+    path = f"/aff_c?offer_id={offer_id}&aff_id={publisher_id}&aff_sub=bench"
+    results = {}
+    for server in SERVERS:
+        runs = {"bare Django redirect": (ceiling(server), None)}
+        if DJANGO_ROUTE:
+            runs["/aff_c, Django's route"] = clicks(server, path, DJANGO_ROUTE)
+        runs["/aff_c"] = clicks(server, path)
+        results[server] = runs
+    report(results)
+
+
+def report(results: dict) -> None:
     print(
-        f"machine: {os.cpu_count()} cores; gunicorn {WORKERS} workers; wrk 2 threads, "
-        f"32 connections, {DURATION} s per run; PostgreSQL + Redis buffer + drainer"
+        f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f} (1 min) at the end; "
+        f"{WORKERS} workers per server; wrk 2 threads, 32 connections, {DURATION} s per run; "
+        "PostgreSQL + Redis buffer + drainer"
     )
-    print(f"{'':<22}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'non-302':>9}{'sock err':>9}")
-    for label, run in (("bare redirect", ceiling), ("/aff_c clicks", clicks)):
-        print(
-            f"{label:<22}{run['rps']:>10.0f}{run['p50']:>9.2f}{run['p99']:>9.2f}"
-            f"{run['errors']:>9}{run['socket_errors']:>9}"
-        )
-    print(f"ratio clicks / ceiling: {clicks['rps'] / ceiling['rps']:.2f}")
-    lost = max(clicks["sent"] - stored, 0)
-    print(
-        f"clicks answered to wrk: {clicks['sent']}; in PostgreSQL after draining: {stored}; "
-        f"lost: {lost}"
-    )
+    print(f"{'':<40}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'non-302':>9}{'sock err':>9}")
+    for server, runs in results.items():
+        for label, (figures, _stored) in runs.items():
+            print(
+                f"{server + ': ' + label:<40}{figures['rps']:>10.0f}{figures['p50']:>9.2f}"
+                f"{figures['p99']:>9.2f}{figures['errors']:>9}{figures['socket_errors']:>9}"
+            )
+        for label, (figures, stored) in runs.items():
+            if stored is not None:
+                lost = max(figures["sent"] - stored, 0)
+                print(
+                    f"{server}: {label}: clicks answered to wrk {figures['sent']}; in "
+                    f"PostgreSQL after draining {stored}; lost {lost}"
+                )
     print(
         "(PostgreSQL may hold up to 32 more than answered: requests in flight when wrk stops "
         "are served but not counted by wrk)"
     )
+    for server, runs in results.items():
+        bare = runs["bare Django redirect"][0]["rps"]
+        for label, (figures, stored) in runs.items():
+            if stored is not None:
+                print(
+                    f"ratio {label} / bare Django redirect, {server}: {figures['rps'] / bare:.2f}"
+                )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """What the load benchmarks share: a fresh PostgreSQL database with one live offer, and the
-portal started as production runs it (DEBUG off, network.wsgi:application under gunicorn
-with several workers, Redis for cache, click buffer and broker)."""
+portal started as production runs it (DEBUG off, network.wsgi:application under granian or
+gunicorn with several workers, Redis for cache, click buffer and broker)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,6 @@ ENV = {
     "DATABASE_URL": f"{PG}/{DB_NAME}",
     "REDIS_URL": os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/9"),
     "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER", "redis://127.0.0.1:6379/8"),
-    "BENCH_CEILING": "1",
     "SESSION_COOKIE_SECURE": "0",
     "SECURE_SSL_REDIRECT": "0",  # plain http on the loopback: no TLS to redirect to
     "CSRF_COOKIE_SECURE": "0",
@@ -114,19 +113,54 @@ def start(command: list[str]) -> subprocess.Popen:
     )
 
 
-def wait_for_server() -> None:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{PORT}/bench/redirect", headers={"Host": HOST}
-    )
-    for _ in range(100):
+def serve(server: str, target: str, workers: int, chdir: str = ".") -> list[str]:
+    """The command that serves a WSGI application `target` ("module:name") on PORT."""
+    if server == "granian":
+        return [
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface=wsgi",
+            f"--working-dir={chdir}",
+            f"--workers={workers}",
+            "--host=127.0.0.1",
+            f"--port={PORT}",
+            "--backlog=2048",
+            "--no-access-log",
+            "--log-level=warning",
+            target,
+        ]
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        f"--chdir={chdir}",
+        target,
+        f"--workers={workers}",
+        f"--bind=127.0.0.1:{PORT}",
+        "--backlog=2048",
+        "--access-logfile=/dev/null",
+        # Each worker touches its heartbeat file per request: memory, not a disk under load.
+        "--worker-tmp-dir=/dev/shm",
+        # Threads keep wrk's connections open (a sync worker closes each after one answer).
+        f"--threads={os.environ.get('GUNICORN_THREADS', 8)}",
+    ]
+
+
+def wait_for_server(path: str = "/healthz", status: int = 200) -> None:
+    """Until the server on PORT answers `path` with `status` (redirects not followed)."""
+    request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}", headers={"Host": HOST})
+    for _ in range(300):
         try:
-            urllib.request.build_opener(NoRedirect).open(request, timeout=1)
+            answer = urllib.request.build_opener(NoRedirect).open(request, timeout=1).status
         except urllib.error.HTTPError as exc:
-            if exc.code == 302:
-                return
+            answer = exc.code
         except OSError:
-            time.sleep(0.1)
-    raise SystemExit("the server did not start")
+            answer = None
+        if answer == status:
+            return
+        time.sleep(0.1)
+    raise SystemExit(f"the server did not answer {path} with {status}")
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

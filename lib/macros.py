@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import re
 from urllib.parse import quote
 
@@ -39,15 +41,28 @@ def fill(template: str, values: dict[str, object], known: tuple[str, ...] = MACR
     """Replace each known macro by its URL-encoded value (empty when not given). A template
     written with non-ASCII (`https://shop.example/giày`) comes out as its ASCII URI, the form
     a Location header or an HTTP request line can carry."""
+    parts = _parts(template, known)
+    out = [parts[0]]
+    for index in range(1, len(parts), 2):
+        out.append(quote(str(values.get(parts[index], "") or ""), safe=""))
+        out.append(parts[index + 1])
+    return "".join(out)
 
-    def replace(match: re.Match) -> str:
-        name = match.group(1)
-        if name not in known:
-            return match.group(0)
-        return quote(str(values.get(name, "") or ""), safe="")
 
-    filled = MACRO_PATTERN.sub(replace, template)
-    try:
-        return iri_to_uri(filled)
-    except ValueError:  # a host no validation let in: left for the caller's checks to refuse
-        return filled
+@functools.lru_cache(maxsize=4096)
+def _parts(template: str, known: tuple[str, ...]) -> tuple[str, ...]:
+    """The template, as its ASCII URI, cut once into text, macro name, text, ...: a click
+    fills the same few templates again and again, and the values it fills in are
+    percent-encoded already. Unknown {names} stay as they are, in the text."""
+    # A host no validation let in (ValueError) is left for the caller's checks to refuse.
+    with contextlib.suppress(ValueError):
+        template = iri_to_uri(template)
+    pieces = MACRO_PATTERN.split(template)
+    parts = [pieces[0]]
+    for index in range(1, len(pieces), 2):
+        name, text = pieces[index], pieces[index + 1]
+        if name in known:
+            parts += [name, text]
+        else:
+            parts[-1] += "{" + name + "}" + text
+    return tuple(parts)

@@ -362,7 +362,6 @@ SWEEP_IDLE_SECONDS = float(env_str("SWEEP_IDLE_SECONDS", "0.2"))
 # HTTP_X_FORWARDED_FOR); empty: REMOTE_ADDR. Only set it when a trusted proxy writes it.
 CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER")
 CLICK_DRAIN_BATCH = env_int("CLICK_DRAIN_BATCH", 5000)
-BENCH_CEILING = env_bool("BENCH_CEILING")  # adds /bench/redirect for make bench-clicks
 
 # One JSON object per line on stderr (network.logs) unless DEBUG; LOG_FORMAT=text|json.
 LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")

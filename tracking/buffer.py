@@ -21,7 +21,9 @@ drainer hands batches to COPY without parsing them.
 from __future__ import annotations
 
 import hashlib
+import operator
 import os
+import re
 import threading
 from datetime import datetime
 
@@ -152,9 +154,19 @@ def _record_script(uniq: str, line: str):
     raise redis.exceptions.ResponseError("the click script could not be loaded")
 
 
+_VALUES = operator.itemgetter(*COLUMNS[1:])
+_SPECIAL = re.compile(r"[\\\t\n\r]")
+
+
 def encode(fields: dict) -> str:
     """The COPY line of a click, without its leading is_unique column."""
-    return "".join("\t" + _text(fields[name]) for name in COLUMNS[1:])
+    values = _VALUES(fields)
+    texts = [value if value.__class__ is str else _text(value) for value in values]
+    # Escaping each value costs more than the rest of the line; it is needed only when a text
+    # value holds a backslash, tab or newline (never in ids, numbers, times or "\\N").
+    if _SPECIAL.search("".join([value for value in values if value.__class__ is str])):
+        texts = [_text(value) for value in values]
+    return "\t" + "\t".join(texts)
 
 
 def _text(value) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import random
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.http import http_date
 from django.utils.timezone import now
 
 from lib.geoip import country_of
@@ -236,6 +238,8 @@ def choose_landing(offer: OfferView, url_id: int | None):
     """The landing page asked for by url_id, else a weighted random pick (A/B rotation)."""
     if not offer.landings:
         return None
+    if len(offer.landings) == 1:  # whatever url_id asks for, this is the one
+        return offer.landings[0]
     if url_id:
         for landing in offer.landings:
             if landing.id == url_id:
@@ -291,14 +295,29 @@ def macro_values(fields: dict, offer: OfferView) -> dict[str, object]:
 def set_click_cookie(request: HttpRequest, response, offer: OfferView, click_id: str) -> None:
     """First-party cookie on the tracking host: the pixel finds the click with it."""
     secure = request.is_secure()
+    max_age = offer.attribution_window_days * 86400
     response.set_cookie(
         f"{COOKIE_PREFIX}{offer.id}",
         click_id,
-        max_age=offer.attribution_window_days * 86400,
+        max_age=max_age,
+        expires=cookie_expiry(max_age),
         secure=secure,
         httponly=True,
         samesite="None" if secure else "Lax",  # the pixel loads from the advertiser's site
     )
+
+
+_expiries: dict[int, tuple[int, str]] = {}
+
+
+def cookie_expiry(max_age: int) -> str:
+    """The `expires` Django's set_cookie writes for max_age (http_date of now + max_age, to
+    the second), formatted once a second instead of once a click."""
+    second = int(time.time())
+    cached = _expiries.get(max_age)
+    if cached is None or cached[0] != second:
+        cached = _expiries[max_age] = (second, http_date(second + max_age))
+    return cached[1]
 
 
 def client_ip(request: HttpRequest) -> str | None:

