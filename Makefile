@@ -25,7 +25,7 @@ run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo "Portal:   http://demo.localhost:$(PORT)/   (platform host: http://localhost:$(PORT)/)"
-	@echo "Web, Celery worker and beat start now; Ctrl-C stops all three."
+	@echo "Web server, Celery worker and beat, click drainer and conversion sweeper start now (Procfile); Ctrl-C stops them all."
 	$(BIN)/honcho start --procfile Procfile
 
 test: $(VENV)/.dev
