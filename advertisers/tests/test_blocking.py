@@ -12,7 +12,7 @@ from advertisers.services import AdvertiserError, advertiser_set_status
 from conftest import client_for, make_member, make_world
 from network.audit import AuditEntry
 from network.models import Role
-from offers.models import Offer
+from offers.models import Offer, OfferAccess
 from offers.services import OfferError, offer_transition
 from tracking.models import Click, Conversion
 
@@ -123,6 +123,13 @@ def test_a_blocked_advertisers_offer_is_not_used_as_another_offers_fallback(netw
         backup.save()
         backup.landing_pages.create(
             network=network, name="Home", url_template="https://backup.example/"
+        )
+        # The publisher may run the backup offer: a fallback offer takes a click only then.
+        OfferAccess.objects.create(
+            network=network,
+            offer=backup,
+            publisher=world["runner"],
+            status=OfferAccess.Status.APPROVED,
         )
         Offer.objects.filter(pk=world["offer"].pk).update(
             status=Offer.Status.PAUSED, fallback_offer=backup, fallback_url="https://fb.example/"
@@ -248,7 +255,7 @@ def world_owner(network):
 
 
 def test_a_blocked_advertisers_offer_lists_no_move_that_would_go_live(world, manager):
-    from offers.models import Offer
+    from offers.models import Offer, OfferAccess
     from offers.services import allowed_moves
 
     offer = world["offer"]

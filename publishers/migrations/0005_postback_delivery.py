@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             name='PostbackDelivery',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event', models.CharField(choices=[('created', 'Conversion'), ('approved', 'Approval'), ('test', 'Test')], max_length=8)),
+                ('event', models.CharField(choices=[('created', 'Conversion'), ('approved', 'Approval'), ('reversed', 'Reversal'), ('test', 'Test')], max_length=8)),
                 ('state', models.CharField(choices=[('pending', 'Pending'), ('delivered', 'Delivered'), ('failed', 'Failed')], default='pending', max_length=10)),
                 ('attempts', models.PositiveSmallIntegerField(default=0)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
