@@ -255,7 +255,7 @@ def world_owner(network):
 
 
 def test_a_blocked_advertisers_offer_lists_no_move_that_would_go_live(world, manager):
-    from offers.models import Offer, OfferAccess
+    from offers.models import Offer
     from offers.services import allowed_moves
 
     offer = world["offer"]
