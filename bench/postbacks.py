@@ -37,10 +37,11 @@ from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from portal import DB_NAME, DURATION, ENV, HOST, PG, PORT, ROOT, WORKERS, prepare, start, wrk
+from portal import DB_NAME, DURATION, ENV, HOST, PG, PORT, ROOT, WORKERS, prepare, serve, start, wrk
 
 CLICKS = 100_000
 BEFORE_REF = os.environ.get("BEFORE_REF", "4a2b277")  # main before the outbox (issue 14)
+SERVER = os.environ.get("SERVER", "gunicorn")  # or granian
 MODES = os.environ.get("MODES", "before,after,after+group-commit").split(",")
 COMMIT_DELAY = int(os.environ.get("COMMIT_DELAY", 200))  # microseconds
 COMMIT_SIBLINGS = int(os.environ.get("COMMIT_SIBLINGS", 5))
@@ -182,6 +183,14 @@ def gunicorn(folder: Path) -> subprocess.Popen:
     )
 
 
+def web_server(folder: Path) -> subprocess.Popen:
+    """SERVER=granian serves the same application as bench-clicks does (Rust HTTP, keep-alive
+    connections); the default, gunicorn's sync workers, is how the earlier figures were made."""
+    if SERVER == "granian":
+        return start(serve("granian", "network.wsgi:application", WORKERS, chdir=str(folder)))
+    return gunicorn(folder)
+
+
 def stop(process: subprocess.Popen) -> None:
     os.killpg(process.pid, signal.SIGTERM)
     try:
@@ -299,7 +308,7 @@ def run(mode: str, tree: Path | None) -> dict:
     id_file.close()
     script.write(WRK_SCRIPT % {"ids": id_file.name, "threads": 2, "token": token})
     script.close()
-    server = gunicorn(ROOT if outbox else tree)
+    server = web_server(ROOT if outbox else tree)
     sweeper = start([sys.executable, "manage.py", "sweep_conversions"]) if outbox else None
     result: dict = {"mode": mode, "load": os.getloadavg()[0]}
     try:
@@ -366,7 +375,7 @@ def report(result: dict) -> None:
 
 def main() -> None:
     print(
-        f"machine: {os.cpu_count()} cores; gunicorn {WORKERS} workers; wrk 32 connections, "
+        f"machine: {os.cpu_count()} cores; {SERVER} {WORKERS} workers; wrk 32 connections, "
         f"{DURATION} s; PostgreSQL + Redis (cache, broker); group commit: commit_delay "
         f"{COMMIT_DELAY} us, commit_siblings {COMMIT_SIBLINGS}"
     )
