@@ -298,3 +298,16 @@ def test_it_honours_a_deep_link_only_to_a_host_the_receiving_offer_allows(networ
     assert parse_qs(urlsplit(foreign["Location"]).query)["t"] == [
         foreign.cookies[f"tid_{fallback.pk}"].value
     ]
+
+
+def test_it_sends_a_fallback_url_typed_with_non_ascii_as_its_ascii_uri(network, world):
+    pause(world["offer"])
+    with scopes_disabled():
+        Offer.objects.filter(pk=world["offer"].pk).update(
+            fallback_url="https://bücher.example/giày-dép?q=áo"
+        )
+
+    response = click(network, world)
+
+    # What a browser requests for that IRI; a raw one reached the header MIME-encoded.
+    assert response["Location"] == ("https://xn--bcher-kva.example/gi%C3%A0y-d%C3%A9p?q=%C3%A1o")
