@@ -14,7 +14,7 @@ from django_scopes import scope, scopes_disabled
 from lib.resilience import OUTAGE_ERRORS
 from network import health
 from network.models import Domain, Network, host_cache_key
-from tracking.responses import refused
+from tracking.responses import django_response, refused
 from tracking.views import ROUTES, dispatch
 
 log = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ class TenantMiddleware:
             tracking_view = ROUTES.get(request.path.rstrip("/"))
             if tracking_view is not None:
                 # The lean route: clicks and postbacks skip sessions, auth, CSRF and messages.
-                return dispatch(request, tracking_view)
+                return django_response(dispatch(request, tracking_view))
             return self.get_response(request)
 
     def platform_response(self, request: HttpRequest) -> HttpResponse:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ipaddress
 import random
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +17,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils.http import http_date
 from django.utils.timezone import now
 
 from lib.geoip import country_of
@@ -33,7 +31,14 @@ from tracking import buffer, caps, lookups
 from tracking.ids import new_click_id
 from tracking.lookups import Landing, OfferView
 from tracking.models import SUB_FIELDS
-from tracking.responses import clean_text, not_found, parse_id, query
+from tracking.responses import (
+    ClickCookie,
+    ClickRedirect,
+    clean_text,
+    not_found,
+    parse_id,
+    query,
+)
 
 TEXT_FIELDS = (*SUB_FIELDS, "source", "aff_click_id")
 COOKIE_PREFIX = "tid_"
@@ -41,7 +46,7 @@ COOKIE_PREFIX = "tid_"
 MAX_FALLBACKS = 5
 
 
-def handle_click(request: HttpRequest) -> HttpResponse:
+def handle_click(request: HttpRequest) -> HttpResponse | ClickRedirect:
     network: Network = request.network
     params = query(request)
     offer_id, publisher_id = parse_id(params.get("offer_id")), parse_id(params.get("aff_id"))
@@ -52,13 +57,11 @@ def handle_click(request: HttpRequest) -> HttpResponse:
     visit = visit_of(request, params, network, publisher_id, publisher_state)
     taken = send_click(visit, offer)
     if taken is None:  # no offer of the chain may take it: a plain URL, no click to carry
-        return redirect_to(fallback_url(network, offer))
+        return ClickRedirect(fallback_url(network, offer))
     target = deep_link(taken.offer, params.get("url", "")) or fill(
         taken.landing.url_template, macro_values(taken.fields, taken.offer)
     )
-    response = redirect_to(target)
-    set_click_cookie(request, response, taken.offer, taken.fields["id"])
-    return response
+    return ClickRedirect(target, click_cookie(request, taken.offer, taken.fields["id"]))
 
 
 @dataclass(slots=True)
@@ -193,14 +196,6 @@ def own_creative(network: Network, offer: OfferView, raw: str | None) -> int | N
     return None
 
 
-def redirect_to(url: str) -> HttpResponse:
-    """A 302 to a URL this module built from the offer's configuration (already checked:
-    http(s) with a host), without HttpResponseRedirect's second parse of it."""
-    response = HttpResponse(status=302)
-    response["Location"] = url
-    return response
-
-
 def rejection(network, offer: OfferView, publisher_id, publisher_state, country, device, landing):
     """Why this click cannot convert ("" when it can). The click is still recorded."""
     if offer.advertiser_blocked:
@@ -292,32 +287,14 @@ def macro_values(fields: dict, offer: OfferView) -> dict[str, object]:
     }
 
 
-def set_click_cookie(request: HttpRequest, response, offer: OfferView, click_id: str) -> None:
+def click_cookie(request: HttpRequest, offer: OfferView, click_id: str) -> ClickCookie:
     """First-party cookie on the tracking host: the pixel finds the click with it."""
-    secure = request.is_secure()
-    max_age = offer.attribution_window_days * 86400
-    response.set_cookie(
+    return ClickCookie(
         f"{COOKIE_PREFIX}{offer.id}",
         click_id,
-        max_age=max_age,
-        expires=cookie_expiry(max_age),
-        secure=secure,
-        httponly=True,
-        samesite="None" if secure else "Lax",  # the pixel loads from the advertiser's site
+        offer.attribution_window_days * 86400,
+        request.is_secure(),
     )
-
-
-_expiries: dict[int, tuple[int, str]] = {}
-
-
-def cookie_expiry(max_age: int) -> str:
-    """The `expires` Django's set_cookie writes for max_age (http_date of now + max_age, to
-    the second), formatted once a second instead of once a click."""
-    second = int(time.time())
-    cached = _expiries.get(max_age)
-    if cached is None or cached[0] != second:
-        cached = _expiries[max_age] = (second, http_date(second + max_age))
-    return cached[1]
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -38,7 +38,7 @@ from django_scopes import scope
 
 from network.middleware import hostname_of, network_for_host
 from network.models import Network
-from tracking.responses import refused
+from tracking.responses import ClickRedirect, refused
 from tracking.views import ROUTES, dispatch
 
 log = logging.getLogger(__name__)
@@ -133,10 +133,18 @@ class TrackingApplication:
         with scope(network=network):
             return dispatch(request, view)
 
-    def send(self, request, response: HttpResponse, start_response: Callable) -> list[bytes]:
+    def send(
+        self, request, response: HttpResponse | ClickRedirect, start_response: Callable
+    ) -> list[bytes]:
         """Django's WSGIHandler's way of sending a response (its headers, each cookie as
         Django writes it) plus SecurityMiddleware's headers and Content-Length; no body for
         HEAD."""
+        if response.__class__ is ClickRedirect:  # a click: no HttpResponse was made
+            headers = response.headers()
+            headers += self.security_headers[request.is_secure()]
+            headers.append(("Content-Length", "0"))
+            start_response("302 Found", headers)
+            return []
         body = response.content
         headers = [
             *response.items(),

@@ -20,11 +20,14 @@ from django.conf import settings
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections, connection
+from django.http import HttpResponse
 from django.test import Client, override_settings
 from django_scopes import scope, scopes_disabled
 
 from conftest import client_for, make_world
+from tracking import responses
 from tracking.models import Click, Conversion
+from tracking.responses import ClickCookie
 from tracking.wsgi import TrackingApplication
 
 
@@ -335,3 +338,15 @@ def test_it_writes_a_buffered_click_that_reads_back_unchanged():
         fields.update(network_id=3, creative_id=None, created_at=now())
         row = buffer.decode(("t" + buffer.encode(fields)).encode())
         assert row == {**fields, "network_id": "3", "is_unique": True}  # COPY reads text
+
+
+@pytest.mark.parametrize("value", ["0123456789abcdef0123456789abcdef", "needs quoting; yes"])
+@pytest.mark.parametrize("secure", [False, True])
+def test_the_click_cookie_header_is_djangos_own_spelling(value, secure, monkeypatch):
+    """ClickCookie.header() (made once a second from a template) equals Django's set_cookie
+    output for the same cookie, quoting included."""
+    monkeypatch.setattr(responses, "cookie_second", lambda: 1_800_000_000)  # one second
+    cookie = ClickCookie("tid_7", value, 30 * 86400, secure)
+    django = HttpResponse()
+    cookie.set_on(django)
+    assert cookie.header() == django.cookies["tid_7"].output(header="")
