@@ -130,6 +130,13 @@ DATABASES = {
         conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", False),
     )
 }
+# The postback's hot statements run as prepared statements (lib/prepared.py); off behind a
+# pooler in transaction mode that cannot keep them. Django switches psycopg's preparing off
+# (prepare_threshold None); a threshold no statement reaches keeps it off for every other
+# query while letting lib.prepared ask for it.
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
+if DB_PREPARED_STATEMENTS and "postgresql" in DATABASES["default"]["ENGINE"]:
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SILENCED_SYSTEM_CHECKS: list[str] = []
 if "sqlite" in DATABASES["default"]["ENGINE"]:

@@ -17,10 +17,11 @@ from decimal import Decimal, InvalidOperation
 from typing import NamedTuple, NoReturn
 
 from django.core.cache import cache
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models, transaction
 from django.db.models import Q
 from django.utils.timezone import now
 
+from lib import prepared
 from lib.money import quantize
 from network.models import Network
 from offers.models import Cap, Goal
@@ -122,12 +123,39 @@ INSERT_SQL = "INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING id".fo
 )
 
 
+# Fields whose Python value psycopg sends to PostgreSQL as Django would (a str, int, Decimal
+# already quantized to the currency, aware datetime, bool, None); the others (JSON) go through
+# Django's get_db_prep_save.
+PLAIN_TYPES = (
+    models.CharField,
+    models.IntegerField,
+    models.DecimalField,
+    models.DateTimeField,
+    models.BooleanField,
+    models.GenericIPAddressField,
+    models.ForeignKey,
+)
+PLAIN = [isinstance(f, PLAIN_TYPES) for f in INSERT_FIELDS]
+
+
+def _insert_values(conversion: Conversion) -> list:
+    """The INSERT's parameters. On PostgreSQL the plain fields' values go as they are: Django's
+    per-field preparation (through the connection proxy, per field) cost more than a third of
+    a postback's CPU; other databases (SQLite's text datetimes) get Django's own."""
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    values = [f.pre_save(conversion, True) for f in INSERT_FIELDS]
+    if wrapper.vendor != "postgresql":
+        return [f.get_db_prep_save(v, wrapper) for f, v in zip(INSERT_FIELDS, values, strict=True)]
+    return [
+        v if plain else f.get_db_prep_save(v, wrapper)
+        for f, v, plain in zip(INSERT_FIELDS, values, PLAIN, strict=True)
+    ]
+
+
 def _insert_row(conversion: Conversion) -> None:
     """What Model.save() sends, without compiling the INSERT anew for every postback."""
-    values = [f.get_db_prep_save(f.pre_save(conversion, True), connection) for f in INSERT_FIELDS]
-    with connection.cursor() as cursor:
-        cursor.execute(INSERT_SQL, values)
-        conversion.pk = cursor.fetchone()[0]
+    values = _insert_values(conversion)
+    conversion.pk = prepared.fetch_one(INSERT_SQL, values)[0]
     conversion._state.adding = False
     conversion._state.db = "default"
 
@@ -135,13 +163,11 @@ def _insert_row(conversion: Conversion) -> None:
 def _click_row(network: Network, click_id: str) -> tuple | None:
     """One statement, no ORM: building the query cost more than running it. The network is
     in the WHERE clause because raw SQL is outside the scope's protection."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT id, offer_id, publisher_id, status, reject_reason, created_at "
-            "FROM tracking_click WHERE id = %s AND network_id = %s",
-            [click_id, network.pk],
-        )
-        return cursor.fetchone()
+    return prepared.fetch_one(
+        "SELECT id, offer_id, publisher_id, status, reject_reason, created_at "
+        "FROM tracking_click WHERE id = %s AND network_id = %s",
+        [click_id, network.pk],
+    )
 
 
 def find_click(network: Network, click_id: str) -> ClickFacts:
