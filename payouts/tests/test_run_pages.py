@@ -25,7 +25,7 @@ from payouts.models import (
     PayoutRun,
 )
 from payouts.runs import payout_run_approve, payout_run_create
-from payouts.tests.helpers import make_conversion, make_publisher
+from payouts.tests.helpers import RECENT, make_conversion, make_publisher
 
 NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
 SEPTEMBER, OCTOBER = date(2026, 9, 1), date(2026, 10, 1)
@@ -113,7 +113,7 @@ def reauthenticated(client, user):
 def approved_run(network, run, user):
     with_mfa(user)
     with scope(network=network):
-        return payout_run_approve(network, run.pk, actor=user)
+        return payout_run_approve(network, run.pk, actor=user, proof=RECENT)
 
 
 def texts(response) -> list[str]:
