@@ -56,7 +56,7 @@ def network_update_settings(*, network: Network, actor: User, form, proof: StepU
     (step_up.MONEY_SETTINGS) changes only with two-factor and a fresh proof of presence, and
     only for what starts later: a payout run keeps the rule it started with."""
     if set(form.changed_data) & set(MONEY_SETTINGS):
-        require_step_up(actor, proof)
+        require_step_up(actor, proof, settings=True)
     # Serialised with payout_run_create, which copies the rule under the same row lock.
     Network.objects.select_for_update().filter(pk=network.pk).first()
     for field in form.changed_data:

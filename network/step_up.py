@@ -55,22 +55,26 @@ def of_request(request: HttpRequest, key=None) -> StepUp:
     return StepUp(recent=did_recently_reauthenticate(request))
 
 
-def mfa_refusal(user: User) -> str:
-    if not is_mfa_enabled(user):
-        return _("Turn on two-factor authentication to approve payouts.")
-    return ""
+def mfa_refusal(user: User, *, settings: bool = False) -> str:
+    """Why `user` may not move money (or, `settings`, change its rules) without 2FA, or ''."""
+    if is_mfa_enabled(user):
+        return ""
+    if settings:
+        return _("Turn on two-factor authentication to change the payout controls.")
+    return _("Turn on two-factor authentication to approve payouts.")
 
 
-def step_up_check(user: User, proof: StepUp) -> tuple[str, str]:
-    """(code, why) `user` may not move money with `proof`, or ("", "")."""
-    refusal = mfa_refusal(user)
+def step_up_check(user: User, proof: StepUp, *, settings: bool = False) -> tuple[str, str]:
+    """(code, why) `user` may not move money (`settings`: change its rules) with `proof`, or
+    ("", "")."""
+    refusal = mfa_refusal(user, settings=settings)
     if refusal:
         return "mfa_required", refusal
     if proof.via_key:
         if MONEY_SCOPE not in proof.key_scopes:
             why = _(
                 "This API key lacks the %(scope)s scope: make a key with it (which needs "
-                "two-factor authentication) to move money."
+                "two-factor authentication) to move money or change the payout controls."
             ) % {"scope": MONEY_SCOPE}
             return "scope_required", why
         return "", ""
@@ -79,8 +83,8 @@ def step_up_check(user: User, proof: StepUp) -> tuple[str, str]:
     return "", ""
 
 
-def require_step_up(user: User, proof: StepUp) -> None:
+def require_step_up(user: User, proof: StepUp, *, settings: bool = False) -> None:
     """For services: refuse (StepUpRequired) unless the proof holds."""
-    code, why = step_up_check(user, proof)
+    code, why = step_up_check(user, proof, settings=settings)
     if why:
         raise StepUpRequired(why, code)

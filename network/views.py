@@ -166,7 +166,7 @@ def network_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if not set(form.changed_data) & set(step_up.MONEY_SETTINGS):
             return save_settings(request, network, form)
-        refusal = step_up.mfa_refusal(request.user)
+        refusal = step_up.mfa_refusal(request.user, settings=True)
         if refusal:  # a money control: two-factor first, then the password again
             form.add_error(None, refusal)
         else:

@@ -287,7 +287,7 @@ class PayoutRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
             "paid": sorted(line.pk for line in paid),
             "not_paid": skipped,
             "not_found": sorted(set(ids) - ours),
-            "run": s.AdminPayoutRunSerializer(self.get_queryset().get(pk=run.pk)).data,
+            "run": self.get_queryset().get(pk=run.pk),
         }
         return Response(s.MarkPaidResultSerializer(result).data)
 
