@@ -48,9 +48,9 @@ def test_the_starter_sees_why_and_a_money_key_asks_for_the_password(
 ):
     owner.language = language
     owner.save(update_fields=["language"])
-    with time_machine.travel(datetime(2026, 11, 2, tzinfo=UTC), tick=False):
-        with scope(network=network):
-            run = payout_run_create(network, date(2026, 10, 1), actor=owner)
+    after_october = datetime(2026, 11, 2, tzinfo=UTC)
+    with time_machine.travel(after_october, tick=False), scope(network=network):
+        run = payout_run_create(network, date(2026, 10, 1), actor=owner)
     page = new_page()
     page.set_viewport_size({"width": 1366, "height": 900})
     sign_in(page, portal, owner.email, next_path=f"/manage/payouts/{run.pk}/")
