@@ -268,7 +268,9 @@ def make_world(network: Network, admin: User, *, money: bool = True) -> dict[str
         invitation = invitation_create(
             network=network, invited_by=admin, email=f"new@{network.slug}.example", role="manager"
         )
-        api_key, _raw = api_key_create(network=network, user=admin, name="World key")
+        api_key, _raw = api_key_create(
+            network=network, user=admin, name="World key", recently_authenticated=True
+        )
         # Subscribed to nothing: other tests' events send no webhooks.
         webhook_endpoint = WebhookEndpoint.objects.create(
             network=network, url="https://hooks.example/in", events=[]

@@ -22,9 +22,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from network import api_admin_tiers_serializers as s
+from network import step_up
 from network.api_admin_rules import judged
 from network.api_base import TenantViewSet, created
 from network.api_docs import ERRORS, admin_roles, answers, example, id_filter
+from network.api_keys import ApiKey
 from network.forms import NetworkSettingsForm
 from network.models import Network
 from network.services import network_update_settings
@@ -293,7 +295,11 @@ class NetworkSettingsViewSet(TenantViewSet):
         "en or vi, a `default_margin_percent` from 0 to 100, a `min_payout` not negative and "
         "no finer than the currency's minor unit. `slug` and `currency` cannot be changed "
         "(sent, they are ignored). Each changed field is written to the audit log "
-        "(`network.<field>`, from the old value to the new).",
+        "(`network.<field>`, from the old value to the new). The money controls "
+        "(`min_payout`, `payout_second_approver`) change only with two-factor "
+        "authentication on and a key with the `payouts:approve` scope (or a browser session "
+        "that re-authenticated recently); else 403 (`mfa_required` / `scope_required`). "
+        "A payout run keeps the second approver rule it started with.",
         request=s.NetworkSettingsWriteSerializer,
         responses=answers(s.NetworkSettingsSerializer),
         examples=[
@@ -319,7 +325,9 @@ class NetworkSettingsViewSet(TenantViewSet):
         sent = {name: request.data.get(name, value) for name, value in body.validated_data.items()}
         form = NetworkSettingsForm({**data, **sent}, instance=network)
         judged(form)
-        network_update_settings(network=network, actor=request.user, form=form)
+        key = request.auth if isinstance(request.auth, ApiKey) else None
+        proof = step_up.of_request(request._request, key)
+        network_update_settings(network=network, actor=request.user, form=form, proof=proof)
         return Response(s.NetworkSettingsSerializer(self.fresh_network()).data)
 
 

@@ -4,6 +4,11 @@ A key reads `afk_<prefix>_<secret>`. The prefix (stored in clear, unique) finds 
 lets people recognise a key in lists and logs; the whole key is stored only as its SHA-256
 (a random 256-bit secret needs no slow hash: there is nothing to guess). A key acts with its
 owner's current role in its network: removing the membership disables every key with it.
+
+Minting a key needs a recent authentication (allauth's re-authentication: a key outlives the
+session, so whoever holds only a stolen session cannot mint one). A key carries the scopes
+chosen when it is made: `payouts:approve` (approve runs, mark lines paid, download payment
+files) is granted only to an owner or manager with two-factor authentication on.
 """
 
 from __future__ import annotations
@@ -16,16 +21,26 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager, scopes_disabled
 
 from network import audit
-from network.models import Network, User
+from network.models import ADMIN_ROLES, Membership, Network, User
+from network.step_up import MONEY_SCOPE, mfa_refusal
 
 KEY_PREFIX = "afk_"
 HEADER_WORD = "Api-Key"
 # last_used_at is written at most this often per key: not one UPDATE per API call.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+# The scopes a key may carry, beyond acting with its owner's role.
+SCOPES = {
+    MONEY_SCOPE: _("Approve payout runs, mark lines paid and download payment files"),
+}
+
+
+class ApiKeyError(ValueError):
+    """Why a key cannot be made, in words for the page (translated when raised)."""
 
 
 class ApiKey(models.Model):
@@ -36,6 +51,8 @@ class ApiKey(models.Model):
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(max_length=16, unique=True)
     key_hash = models.CharField(max_length=64)
+    # Chosen when the key is made, never changed after (see SCOPES).
+    scopes = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -54,6 +71,10 @@ class ApiKey(models.Model):
     def is_active(self) -> bool:
         return self.revoked_at is None
 
+    @property
+    def moves_money(self) -> bool:
+        return MONEY_SCOPE in (self.scopes or [])
+
 
 def hash_key(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
@@ -69,16 +90,66 @@ def split_key(raw: str) -> tuple[str, str] | None:
     return prefix, secret
 
 
+def scope_refusal(*, network: Network, user: User, scopes: list[str]) -> str:
+    """Why `user` may not give a key these scopes, or ''."""
+    unknown = sorted(set(scopes) - set(SCOPES))
+    if unknown:
+        return gettext("Unknown scope: %(scope)s.") % {"scope": ", ".join(unknown)}
+    if MONEY_SCOPE not in scopes:
+        return ""
+    with scopes_disabled():  # the user's membership in this network, checked by network
+        role = (
+            Membership.objects.filter(network=network, user=user)
+            .values_list("role", flat=True)
+            .first()
+        )
+    if role not in ADMIN_ROLES:
+        return gettext("Only owners and managers may give a key the %(scope)s scope.") % {
+            "scope": MONEY_SCOPE
+        }
+    refusal = mfa_refusal(user)
+    if refusal:
+        return gettext("Turn on two-factor authentication to give a key the %(scope)s scope.") % {
+            "scope": MONEY_SCOPE
+        }
+    return ""
+
+
 @transaction.atomic
-def api_key_create(*, network: Network, user: User, name: str) -> tuple[ApiKey, str]:
+def api_key_create(
+    *,
+    network: Network,
+    user: User,
+    name: str,
+    scopes: list[str] | tuple[str, ...] = (),
+    recently_authenticated: bool,
+) -> tuple[ApiKey, str]:
     """A new key for `user` in `network`; returns it with the raw key, which is never shown
-    again."""
+    again. `recently_authenticated`: the caller saw allauth's recent authentication."""
+    if not recently_authenticated:
+        raise ApiKeyError(gettext("Confirm your password again to make an API key."))
+    scopes = sorted(set(scopes))
+    refusal = scope_refusal(network=network, user=user, scopes=scopes)
+    if refusal:
+        raise ApiKeyError(refusal)
     prefix = secrets.token_hex(4)
     raw = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     key = ApiKey.objects.create(
-        network=network, user=user, name=name.strip()[:100], prefix=prefix, key_hash=hash_key(raw)
+        network=network,
+        user=user,
+        name=name.strip()[:100],
+        prefix=prefix,
+        key_hash=hash_key(raw),
+        scopes=scopes,
     )
-    audit.record(network=network, actor=user, action="api_key.created", obj=key, to_state="active")
+    audit.record(
+        network=network,
+        actor=user,
+        action="api_key.created",
+        obj=key,
+        to_state="active",
+        reason=f"scopes: {', '.join(scopes)}" if scopes else "",
+    )
     return key, raw
 
 

@@ -19,6 +19,7 @@ from advertisers.services import AdvertiserError
 from network.api_keys import ApiKey
 from network.models import Membership
 from network.services import InvitationError
+from network.step_up import StepUpRequired
 from offers.services import OfferError
 from payouts.decisions import DecisionError
 from payouts.payment_details import PaymentDetailsError
@@ -94,6 +95,8 @@ def error_response(exc, context) -> Response | None:
 
     if isinstance(exc, SERVICE_ERRORS):
         exc = exceptions.ValidationError({"non_field_errors": [str(exc)]})
+    elif isinstance(exc, StepUpRequired):
+        exc = exceptions.PermissionDenied(str(exc), code=exc.code)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -14,6 +14,7 @@ from django_scopes import scope, scopes_disabled
 from advertisers.models import Advertiser
 from network import audit
 from network.models import Invitation, Membership, Network, Role, User
+from network.step_up import MONEY_SETTINGS, StepUp, require_step_up
 
 HANDOFF_SALT = "network.handoff"
 HANDOFF_MAX_AGE = 120  # seconds: the link is followed by a redirect right away
@@ -49,8 +50,15 @@ def user_set_language(*, user: User, language: str) -> None:
 
 
 @transaction.atomic
-def network_update_settings(*, network: Network, actor: User, form) -> Network:
-    """Save the settings form, with one audit row per changed field."""
+@transaction.atomic
+def network_update_settings(*, network: Network, actor: User, form, proof: StepUp) -> Network:
+    """Save the settings form, with one audit row per changed field. A money control
+    (step_up.MONEY_SETTINGS) changes only with two-factor and a fresh proof of presence, and
+    only for what starts later: a payout run keeps the rule it started with."""
+    if set(form.changed_data) & set(MONEY_SETTINGS):
+        require_step_up(actor, proof, settings=True)
+    # Serialised with payout_run_create, which copies the rule under the same row lock.
+    Network.objects.select_for_update().filter(pk=network.pk).first()
     for field in form.changed_data:
         audit.record(
             network=network,

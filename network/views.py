@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from allauth.account.adapter import get_adapter
+from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lib.tables import configure
+from network import step_up
 from network.access import ADMINS, current_membership, posted, public_page, role_required
 from network.forms import InvitationForm, NetworkSettingsForm
 from network.models import Invitation, Membership, Network, Role
@@ -162,10 +164,30 @@ def network_settings(request: HttpRequest) -> HttpResponse:
     network = Network.objects.get(pk=request.network.pk)
     form = NetworkSettingsForm(posted(request), instance=network)
     if request.method == "POST" and form.is_valid():
-        network_update_settings(network=network, actor=request.user, form=form)
-        messages.success(request, _("Settings saved."))
-        return redirect("network_settings")
+        if not set(form.changed_data) & set(step_up.MONEY_SETTINGS):
+            return save_settings(request, network, form)
+        refusal = step_up.mfa_refusal(request.user, settings=True)
+        if refusal:  # a money control: two-factor first, then the password again
+            form.add_error(None, refusal)
+        else:
+            return save_settings_recently_authenticated(request, network, form)
     return render(request, "network/settings.html", {"form": form})
+
+
+def save_settings(request: HttpRequest, network: Network, form) -> HttpResponse:
+    proof = step_up.of_request(request)
+    network_update_settings(network=network, actor=request.user, form=form, proof=proof)
+    messages.success(request, _("Settings saved."))
+    return redirect("network_settings")
+
+
+@reauthentication_required
+def save_settings_recently_authenticated(
+    request: HttpRequest, network: Network, form
+) -> HttpResponse:
+    """Changing a money control: without a recent password (or code) allauth asks for one,
+    then posts this again."""
+    return save_settings(request, network, form)
 
 
 @role_required(*ADMINS)

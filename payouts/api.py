@@ -3,18 +3,17 @@ month's run, approve it, download the payment files, mark lines paid. The same s
 the payout run pages (payouts.runs), so the same refusals and the same audit entries.
 Registered on network.api_admin.router.
 
-Approving moves money, and the page asks for the password again (allauth's
-re-authentication) on top of two-factor authentication. A key cannot type a password, so
-through the API (see `approval_refusal`):
-- only a call made with an API key may approve (not the browser's session: the page is the
-  place for that, with its re-authentication);
-- the key's owner must have two-factor authentication on (payouts.runs.can_approve, the
-  page's own rule);
-- and the key must have been made after two-factor authentication was turned on, so that it
-  was made in a session that passed it: a key made with the password alone (perhaps by
-  someone who had only the password) never approves money, even once 2FA is on.
-Refusals answer 403 with code `mfa_required`. The second approver setting holds as on the
-page (payouts.runs.payout_run_approve).
+Approving, marking paid and downloading payment files move money or payment details. The
+page asks for two-factor authentication and a recent password (allauth's
+re-authentication); a key cannot type a password, so through the API (see `money_refusal`):
+- the caller must have two-factor authentication on (network.step_up);
+- with an API key: the key must carry the `payouts:approve` scope, which is only granted
+  when the key is made by a user with two-factor on, after a recent authentication; and it
+  must have been made after two-factor authentication was last turned on;
+- with the browser's session: a recent authentication, as on the page.
+Refusals answer 403 with code `mfa_required` or `scope_required`. The audit entries of a
+call made with a key name the key. Whoever started a run never approves it, and the second
+approver rule is the run's own (payouts.runs.payout_run_approve).
 """
 
 from __future__ import annotations
@@ -37,8 +36,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from advertisers.api_serializers import form_errors
-from lib.formats import format_month
-from network import audit
+from network import step_up
 from network.api_base import TenantViewSet, created
 from network.api_docs import ERRORS, admin_roles, answers, example
 from network.api_keys import ApiKey
@@ -46,33 +44,35 @@ from payouts import api_serializers as s
 from payouts import exports, runs
 from payouts.forms_runs import MarkPaidForm, StartRunForm
 from payouts.models import PayoutRun
-from payouts.views_runs import plural
 
 TAGS = ["admin: payout runs"]
 
 
-class MfaRequired(exceptions.PermissionDenied):
-    default_code = "mfa_required"
-
-
-def approval_refusal(request) -> str:
-    """Why this caller may not approve money through the API, or '' (see the docstring)."""
-    key = request.auth
-    if not isinstance(key, ApiKey):
-        return _(
-            "Approve payout runs through the API with an API key, or on the payout run page "
-            "(which asks for your password again)."
-        )
-    refusal = runs.can_approve(request.user)
-    if refusal:
-        return refusal
+def money_refusal(request) -> tuple[str, str]:
+    """(code, why) this caller may not move money through the API, or ("", "")."""
+    key = request.auth if isinstance(request.auth, ApiKey) else None
+    code, why = step_up.step_up_check(request.user, proof_of(request))
+    if why or key is None:
+        return code, why
     mfa_since = Authenticator.objects.filter(user=request.user).aggregate(at=Min("created_at"))
     if key.created_at < mfa_since["at"]:
-        return _(
+        return "mfa_required", _(
             "This API key was made before two-factor authentication was turned on: make a "
             "new key to approve payouts."
         )
-    return ""
+    return "", ""
+
+
+def proof_of(request) -> step_up.StepUp:
+    key = request.auth if isinstance(request.auth, ApiKey) else None
+    return step_up.of_request(request._request, key)
+
+
+def check_money_move(request) -> None:
+    """403 (`mfa_required` / `scope_required`) unless this caller may move money."""
+    code, why = money_refusal(request)
+    if why:
+        raise exceptions.PermissionDenied(why, code=code)
 
 
 class RunFilter(filters.FilterSet):
@@ -103,6 +103,8 @@ RUN_EXAMPLE = {
     "period": "2026-10-01",
     "cutoff": "2026-10-31T17:00:00Z",
     "status": "approved",
+    "created_by": "scheduled",
+    "needs_second_approver": False,
     "first_approver": None,
     "approved_by": "owner@example.com",
     "approved_at": "2026-11-03T09:00:00Z",
@@ -161,7 +163,7 @@ class PayoutRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
     ordering = ["-period", "-id"]
 
     def visible(self, membership):
-        return PayoutRun.objects.select_related("first_approver", "approved_by")
+        return PayoutRun.objects.select_related("created_by", "first_approver", "approved_by")
 
     def get_serializer_class(self):
         if self.action in ("list", "create"):
@@ -207,10 +209,12 @@ class PayoutRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
 
     @extend_schema(
         summary="Approve a payout run",
-        description="Needs an API key whose owner has two-factor authentication on, and "
-        "which was made after it was turned on (else 403, code `mfa_required`): the page "
-        "asks for the password again, which a key cannot do. With the network's second "
-        "approver setting, the first approval is recorded (`first_approver`, audit "
+        description="Needs two-factor authentication on (else 403, code `mfa_required`) "
+        "and an API key with the `payouts:approve` scope, made after two-factor was turned "
+        "on (else 403, `scope_required` / `mfa_required`), or a browser session that "
+        "re-authenticated recently. Whoever started the run cannot approve it (400). With "
+        "the run's second approver rule (the network's setting when the run started), the "
+        "first approval is recorded (`first_approver`, audit "
         "`payout_run.first_approval`) and the run stays in review until a different owner "
         "or manager approves (`payout_run.approved`). Publishers are emailed once approved.",
         request=None,
@@ -221,10 +225,10 @@ class PayoutRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         run = self.get_object()  # another network's run: 404 before anything is said
-        refusal = approval_refusal(request)
-        if refusal:
-            raise MfaRequired(refusal)
-        runs.payout_run_approve(request._request.network, run.pk, actor=request.user)
+        check_money_move(request)
+        runs.payout_run_approve(
+            request._request.network, run.pk, actor=request.user, proof=proof_of(request)
+        )
         return Response(self.run_data(run))
 
     @extend_schema(
@@ -234,7 +238,8 @@ class PayoutRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
         "to the ledger and writes `payout_line.paid`; lines carried, paid already, or whose "
         "publisher changed their payment details in the last 48 hours are not paid (see "
         "`not_paid`). The run becomes paid when no line is left to pay. Only an approved "
-        "run is paid (else 400).",
+        "run is paid (else 400). Needs what approving needs (two-factor, the "
+        "`payouts:approve` scope; else 403).",
         request=s.MarkPaidSerializer,
         responses=answers(s.MarkPaidResultSerializer),
         examples=[
@@ -259,6 +264,7 @@ class PayoutRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
     @action(detail=True, methods=["post"])
     def mark_paid(self, request, pk=None):
         run = self.get_object()
+        check_money_move(request)
         body = s.MarkPaidSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         ids = sorted(set(body.validated_data["lines"]))
@@ -270,13 +276,18 @@ class PayoutRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
         network = request._request.network
         ours = set(run.lines.filter(pk__in=ids).values_list("pk", flat=True))
         paid, skipped = runs.payout_lines_mark_paid(
-            network, run.pk, ids, reference=form.cleaned_data["reference"], actor=request.user
+            network,
+            run.pk,
+            ids,
+            reference=form.cleaned_data["reference"],
+            actor=request.user,
+            proof=proof_of(request),
         )
         result = {
             "paid": sorted(line.pk for line in paid),
             "not_paid": skipped,
             "not_found": sorted(set(ids) - ours),
-            "run": s.AdminPayoutRunSerializer(self.get_queryset().get(pk=run.pk)).data,
+            "run": self.get_queryset().get(pk=run.pk),
         }
         return Response(s.MarkPaidResultSerializer(result).data)
 
@@ -285,7 +296,9 @@ class PayoutRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
         description="The CSV the payout run page offers, to upload to PayPal (mass payment, "
         "no header row) or the bank: the run's lines still to pay by that method, leaving "
         "out publishers whose payment details changed in the last 48 hours. Only once the "
-        "run is approved (else 400). Changes nothing, but each download is written to the "
+        "run is approved (else 400). It holds payment details, so it needs what approving "
+        "needs (two-factor, the `payouts:approve` scope; else 403). Changes nothing, but "
+        "each download is written to the "
         "audit log (`payout_run.exported`). Answered as `text/csv` whatever the Accept header "
         "asks, refusals as JSON.",
         parameters=[
@@ -319,19 +332,10 @@ class PayoutRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
         fmt = request.query_params.get("method", "")
         if fmt not in exports.FORMATS:
             raise serializers.ValidationError({"method": [_("Choose paypal or bank.")]})
-        if run.status == PayoutRun.Status.REVIEW:
-            raise runs.PayoutError(
-                _("Approve the payouts of %(month)s before downloading their payment files.")
-                % {"month": format_month(run.period)}
-            )
+        check_money_move(request)
         network = request._request.network
-        text, count = exports.export_csv(run, fmt)
-        audit.record(
-            network=network,
-            actor=request.user,
-            action="payout_run.exported",
-            obj=run,
-            reason=f"{fmt} file, {plural(count, 'line')}",
+        run, text, _count = runs.payout_run_export(
+            network, run.pk, fmt, actor=request.user, proof=proof_of(request)
         )
         response = HttpResponse(text, content_type="text/csv; charset=utf-8")
         name = exports.filename(network, run, fmt)

@@ -68,6 +68,12 @@ class RunTotalSerializer(serializers.Serializer):
 
 
 class AdminPayoutRunSerializer(serializers.ModelSerializer):
+    created_by = serializers.SerializerMethodField(
+        help_text=_(
+            'Who started the run (an email; they cannot approve it), "scheduled" for the '
+            "monthly job, or null for a run made before this was recorded."
+        )
+    )
     first_approver = serializers.EmailField(
         source="first_approver.email", default=None, read_only=True, allow_null=True
     )
@@ -82,6 +88,8 @@ class AdminPayoutRunSerializer(serializers.ModelSerializer):
             "period",
             "cutoff",
             "status",
+            "created_by",
+            "needs_second_approver",
             "first_approver",
             "approved_by",
             "approved_at",
@@ -90,7 +98,15 @@ class AdminPayoutRunSerializer(serializers.ModelSerializer):
         read_only_fields = fields
         extra_kwargs = {
             "period": {"help_text": _("The month paid (its first day).")},
+            "needs_second_approver": {
+                "help_text": _("The network's second approver rule when the run started.")
+            },
         }
+
+    def get_created_by(self, run: PayoutRun) -> str | None:
+        if run.created_by_id is not None:
+            return run.created_by.email
+        return "scheduled" if run.scheduled else None
 
 
 class AdminPayoutRunDetailSerializer(AdminPayoutRunSerializer):

@@ -134,6 +134,13 @@ class PayoutRun(models.Model):
     period = models.DateField(help_text="first day of the month paid")
     cutoff = models.DateTimeField(help_text="the period's end in the network's time zone")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REVIEW)
+    # Who started the run: never its approver. None with `scheduled`: the monthly beat job.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    scheduled = models.BooleanField(default=False, help_text="started by the monthly job")
+    # The approval rule the run started with: changing the setting later does not change it.
+    needs_second_approver = models.BooleanField(default=False)
     first_approver = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -1,5 +1,11 @@
 """Monthly payout runs: create (set-based), approve (MFA, optional second approver), pay.
 
+Maker-checker: a run records who started it (a person, or the monthly job), and that person
+never approves it. The second-approver rule is copied onto the run when it starts, so
+changing the setting later does not change the rule of a run in review. Approving, paying
+and downloading payment details need two-factor authentication and a proof of presence
+(network.step_up), re-checked here whatever the caller checked.
+
 A run's line for a publisher pays their payable balance as of the run's cut-off less what
 earlier lines already took. The balance is read from ledger entries by posting time, and a
 run is only made for a period that has ended, so nothing can be posted before a cut-off
@@ -22,10 +28,11 @@ from django.db import connection, transaction
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
 
-from lib.formats import format_datetime
+from lib.formats import format_datetime, format_month
 from lib.money import minor_units
 from network import audit
 from network.models import Network, User
+from network.step_up import StepUp, require_step_up
 from payouts import ledger
 from payouts.models import Account, LedgerTransaction, PaymentDetails, PayoutLine, PayoutRun
 from webhooks import events as webhooks
@@ -158,12 +165,20 @@ def payout_run_create(network: Network, period: date, *, actor: User | None = No
     cutoff = period_bounds(period, network.timezone)[1]
     if cutoff > now():
         raise PayoutError(_("That month has not ended yet."))
-    Network.objects.select_for_update().filter(pk=network.pk).first()  # one run at a time
+    # One run at a time; and the row as stored now, not a cached copy: its rule is copied.
+    locked = Network.objects.select_for_update().filter(pk=network.pk).first()
     existing = PayoutRun.objects.filter(period=period).first()
     if existing:
         return existing
     check_period(network, period)
-    run = PayoutRun.objects.create(network=network, period=period, cutoff=cutoff)
+    run = PayoutRun.objects.create(
+        network=network,
+        period=period,
+        cutoff=cutoff,
+        created_by=actor,
+        scheduled=actor is None,
+        needs_second_approver=locked.payout_second_approver,
+    )
     insert_lines(network, run)
     pause_for_fault_tests(run)
     audit.record(
@@ -224,15 +239,27 @@ def can_approve(user: User) -> str:
     return ""
 
 
-@transaction.atomic
-def payout_run_approve(network: Network, run_id: int, *, actor: User) -> PayoutRun:
-    run = PayoutRun.objects.select_for_update().get(pk=run_id)
+def approval_refusal(run: PayoutRun, actor: User) -> str:
+    """Why `actor` may not approve `run` (its own rules, beyond two-factor), or ''."""
     if run.status != PayoutRun.Status.REVIEW:
-        raise PayoutError(_("This run was approved already."))
-    refusal = can_approve(actor)
+        return _("This run was approved already.")
+    if run.created_by_id is not None and run.created_by_id == actor.pk:
+        return _("You started this run: another owner or manager must approve it.")
+    if run.needs_second_approver and run.first_approver_id == actor.pk:
+        return _("A second, different owner or manager must approve this run.")
+    return ""
+
+
+@transaction.atomic
+def payout_run_approve(network: Network, run_id: int, *, actor: User, proof: StepUp) -> PayoutRun:
+    """Approve (or, under the run's second-approver rule, first-approve) a run in review."""
+    require_step_up(actor, proof)
+    run = PayoutRun.objects.select_for_update().get(pk=run_id)
+    refusal = approval_refusal(run, actor)
     if refusal:
         raise PayoutError(refusal)
-    if network.payout_second_approver and run.first_approver_id is None:
+    # The run's own rule, copied when it started: not the setting as it is now.
+    if run.needs_second_approver and run.first_approver_id is None:
         run.first_approver = actor
         run.save(update_fields=["first_approver"])
         audit.record(
@@ -244,8 +271,6 @@ def payout_run_approve(network: Network, run_id: int, *, actor: User) -> PayoutR
             to_state=run.status,
         )
         return run
-    if network.payout_second_approver and run.first_approver_id == actor.pk:
-        raise PayoutError(_("A second, different owner or manager must approve this run."))
     run.status, run.approved_by, run.approved_at = PayoutRun.Status.APPROVED, actor, now()
     run.save(update_fields=["status", "approved_by", "approved_at"])
     audit.record(
@@ -288,9 +313,16 @@ def hold_ends(details: PaymentDetails | None) -> datetime | None:
 
 @transaction.atomic
 def payout_lines_mark_paid(
-    network: Network, run_id: int, line_ids: list[int], *, reference: str, actor: User
+    network: Network,
+    run_id: int,
+    line_ids: list[int],
+    *,
+    reference: str,
+    actor: User,
+    proof: StepUp,
 ) -> tuple[list[PayoutLine], list[str]]:
     """Mark lines paid and post payable -> cash; (paid lines, why others were not)."""
+    require_step_up(actor, proof)
     run = PayoutRun.objects.select_for_update().get(pk=run_id)
     if run.status == PayoutRun.Status.REVIEW:
         raise PayoutError(_("Approve the run before paying it."))
@@ -314,6 +346,31 @@ def payout_lines_mark_paid(
         ids = [line.pk for line in paid]
         transaction.on_commit(lambda: notify_publishers(network, run, "paid", ids))
     return paid, skipped
+
+
+def payout_run_export(
+    network: Network, run_id: int, fmt: str, *, actor: User, proof: StepUp
+) -> tuple[PayoutRun, str, int]:
+    """A payment file (PayPal emails, IBANs): (run, CSV text, line count), audited. Payment
+    details leave the portal here, so it needs what paying needs."""
+    from payouts import exports
+
+    require_step_up(actor, proof)
+    run = PayoutRun.objects.get(pk=run_id)
+    if run.status == PayoutRun.Status.REVIEW:
+        raise PayoutError(
+            _("Approve the payouts of %(month)s before downloading their payment files.")
+            % {"month": format_month(run.period)}
+        )
+    text, count = exports.export_csv(run, fmt)
+    audit.record(
+        network=network,
+        actor=actor,
+        action="payout_run.exported",
+        obj=run,
+        reason=f"{fmt} file, {count} line{'' if count == 1 else 's'}",
+    )
+    return run, text, count
 
 
 def _not_payable(line: PayoutLine, tz: str) -> str:

@@ -1,6 +1,8 @@
 """Payout run pages for owners and managers: list and start runs, review a run's lines,
-approve it (MFA, a recent re-authentication, an optional second approver), mark lines paid,
-and download the payment files (see payouts/exports.py for what they hold)."""
+approve it (MFA, a recent re-authentication, not its starter, an optional second approver),
+mark lines paid, and download the payment files (see payouts/exports.py for what they hold).
+Approving, paying and downloading need two-factor authentication on and allauth's recent
+authentication (network.step_up); the services check both again."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from lib.formats import format_month
 from lib.tables import configure
 from lib.views import render_in_network_time
-from network import audit
+from network import step_up
 from network.access import ADMINS, role_required
 from payouts import exports, runs, tasks
 from payouts.forms_runs import MarkOnePaidForm, MarkPaidForm, StartRunForm
@@ -58,7 +60,8 @@ def currency_totals(per_currency: dict[str, dict[str, int]]) -> list[dict]:
 
 
 def render_run_list(request: HttpRequest, form: StartRunForm) -> HttpResponse:
-    table = RunTable(PayoutRun.objects.select_related("first_approver", "approved_by"), totals={})
+    runs_shown = PayoutRun.objects.select_related("first_approver", "approved_by")
+    table = RunTable(runs_shown, totals={})
     configure(request, table, per_page=24)
     shown = [row.record.pk for row in table.page.object_list]
     table.totals = totals_by_run(PayoutLine.objects.filter(run__in=shown))
@@ -137,7 +140,8 @@ def render_run(request: HttpRequest, run: PayoutRun, pay_form: MarkPaidForm) -> 
         "pay_form": pay_form,
         "payable": payable,
         "refusal": runs.can_approve(request.user),
-        "second_approver": request.network.payout_second_approver,
+        "started_by_you": run.created_by_id == request.user.pk,
+        "second_approver": run.needs_second_approver,
         "approved_first": run.first_approver_id == request.user.pk,
         "export_formats": list(exports.FORMATS),
     }
@@ -147,7 +151,7 @@ def render_run(request: HttpRequest, run: PayoutRun, pay_form: MarkPaidForm) -> 
 def run_of(payout_run_id: int) -> PayoutRun:
     """The pages of one run or line answer any method, as other detail pages do: the lookup
     comes first, so another network's id is a 404 whatever the method."""
-    queryset = PayoutRun.objects.select_related("first_approver", "approved_by")
+    queryset = PayoutRun.objects.select_related("created_by", "first_approver", "approved_by")
     return get_object_or_404(queryset, pk=payout_run_id)
 
 
@@ -172,8 +176,10 @@ def payout_run_approve(request: HttpRequest, payout_run_id: int) -> HttpResponse
 def approve_recently_authenticated(request: HttpRequest, run: PayoutRun) -> HttpResponse:
     """Without a recent password (or code) allauth asks for one, then posts this again."""
     try:
-        run = runs.payout_run_approve(request.network, run.pk, actor=request.user)
-    except runs.PayoutError as exc:
+        run = runs.payout_run_approve(
+            request.network, run.pk, actor=request.user, proof=step_up.of_request(request)
+        )
+    except (runs.PayoutError, step_up.StepUpRequired) as exc:
         messages.error(request, str(exc))
     else:
         if run.status == PayoutRun.Status.APPROVED:
@@ -196,9 +202,14 @@ def mark_paid(request: HttpRequest, run: PayoutRun, line_ids: set[int], referenc
     """Mark the lines paid and say what happened to each."""
     try:
         paid, skipped = runs.payout_lines_mark_paid(
-            request.network, run.pk, sorted(line_ids), reference=reference, actor=request.user
+            request.network,
+            run.pk,
+            sorted(line_ids),
+            reference=reference,
+            actor=request.user,
+            proof=step_up.of_request(request),
         )
-    except runs.PayoutError as exc:
+    except (runs.PayoutError, step_up.StepUpRequired) as exc:
         messages.error(request, str(exc))
         return
     if paid:
@@ -243,8 +254,22 @@ def payout_run_mark_paid(request: HttpRequest, payout_run_id: int) -> HttpRespon
     form = MarkPaidForm(request.POST)
     if not form.is_valid():
         return render_run(request, run, form)
-    mark_paid(request, run, form.cleaned_data["selected"], form.cleaned_data["reference"])
+    refusal = step_up.mfa_refusal(request.user)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("payout_run_detail", payout_run_id=run.pk)
+    selected, reference = form.cleaned_data["selected"], form.cleaned_data["reference"]
+    mark_paid_recently_authenticated(request, run, selected, reference)
     return redirect("payout_run_detail", payout_run_id=run.pk)
+
+
+@reauthentication_required
+def mark_paid_recently_authenticated(
+    request: HttpRequest, run: PayoutRun, line_ids: set[int], reference: str
+) -> None:
+    """Without a recent password (or code) allauth asks for one (the decorator raises), then
+    posts this again."""
+    mark_paid(request, run, line_ids, reference)
 
 
 # --- One line -------------------------------------------------------------------------------
@@ -306,7 +331,11 @@ def payout_line_mark_paid(request: HttpRequest, payout_line_id: int) -> HttpResp
     form = MarkOnePaidForm(request.POST)
     if not form.is_valid():
         return render_line(request, line, form)
-    mark_paid(request, line.run, {line.pk}, form.cleaned_data["reference"])
+    refusal = step_up.mfa_refusal(request.user)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("payout_line_detail", payout_line_id=line.pk)
+    mark_paid_recently_authenticated(request, line.run, {line.pk}, form.cleaned_data["reference"])
     return redirect("payout_line_detail", payout_line_id=line.pk)
 
 
@@ -315,19 +344,23 @@ def payout_line_mark_paid(request: HttpRequest, payout_line_id: int) -> HttpResp
 
 @role_required(*ADMINS)
 def payout_run_export(request: HttpRequest, payout_run_id: int, fmt: str) -> HttpResponse:
-    """The CSV to upload to PayPal or the bank; only once the run is approved."""
+    """The CSV to upload to PayPal or the bank; only once the run is approved. It holds
+    payment details (IBANs, PayPal emails): two-factor on (else 403) and a recent password."""
     run = get_object_or_404(PayoutRun, pk=payout_run_id)
     if fmt not in exports.FORMATS:
         raise Http404("Unknown export format")
     if run.status == PayoutRun.Status.REVIEW:
         return render_in_network_time(request, "payouts/runs/export_unavailable.html", {"run": run})
-    text, count = exports.export_csv(run, fmt)
-    audit.record(
-        network=request.network,
-        actor=request.user,
-        action="payout_run.exported",
-        obj=run,
-        reason=f"{fmt} file, {plural(count, 'line')}",
+    refusal = step_up.mfa_refusal(request.user)
+    if refusal:
+        raise step_up.StepUpRequired(refusal)
+    return export_recently_authenticated(request, run, fmt)
+
+
+@reauthentication_required(allow_get=False)
+def export_recently_authenticated(request: HttpRequest, run: PayoutRun, fmt: str) -> HttpResponse:
+    run, text, _count = runs.payout_run_export(
+        request.network, run.pk, fmt, actor=request.user, proof=step_up.of_request(request)
     )
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

@@ -9,10 +9,13 @@ from network.api_keys import api_key_create
 from network.models import Network, User
 
 
-def key_for(network: Network, user: User, name: str = "tests") -> str:
-    """A fresh raw API key of `user` in `network`."""
+def key_for(network: Network, user: User, name: str = "tests", scopes: tuple[str, ...] = ()) -> str:
+    """A fresh raw API key of `user` in `network`, made as the key page makes it (after a
+    recent authentication), with `scopes`."""
     with scopes_disabled():
-        return api_key_create(network=network, user=user, name=name)[1]
+        return api_key_create(
+            network=network, user=user, name=name, scopes=scopes, recently_authenticated=True
+        )[1]
 
 
 def api_client(network: Network, key: str | None = None) -> APIClient:

@@ -35,6 +35,7 @@ class KeyMaker(mixins.CreateModelMixin, TenantViewSet):
             network=request._request.network,
             user=request.user,
             name=serializer.validated_data["name"],
+            recently_authenticated=True,
         )
         serializer.instance = key
 

@@ -16,8 +16,10 @@ from django_scopes import scope, scopes_disabled
 from conftest import client_for, make_member, make_world
 from network.audit import AuditEntry
 from network.models import Role
+from network.step_up import MONEY_SCOPE
 from network.tests.api import api_client, key_for
 from payouts import ledger
+from payouts import runs as payouts_runs
 from payouts.decisions import Actor, conversion_decide
 from payouts.models import Account, PaymentDetails, PayoutLine, PayoutRun
 from payouts.tests.helpers import make_conversion, make_publisher
@@ -112,14 +114,28 @@ def create(client, period: str = "2026-10-01"):
     return client.post(f"{API}/", {"period": period}, format="json")
 
 
-def test_the_money_path_through_the_api(network, owner, october):
-    """create -> approve -> export -> mark paid, with the pages' audit entries and ledger."""
+def scheduled_run(network) -> PayoutRun:
+    """October's run as the monthly job makes it: started by no one, so anyone may approve."""
+    with scope(network=network):
+        return payouts_runs.payout_run_create(network, OCTOBER)
+
+
+def money_key(network, user) -> str:
+    """A key with the money scope, which its maker needs two-factor on to get."""
+    return key_for(network, user, scopes=(MONEY_SCOPE,))
+
+
+def test_the_money_path_through_the_api(network, owner, manager, october):
+    """create -> approve -> export -> mark paid, with the pages' audit entries and ledger. The
+    manager starts the run; the owner, with the money scope, approves and pays it."""
     with_mfa(owner, at=NOW - timedelta(days=1))
-    key = key_for(network, owner)
+    key = money_key(network, owner)
     label = f"{owner.email} via API key {key.split('_')[1]}"
     api = api_client(network, key)
+    maker_key = key_for(network, manager)
+    maker = api_client(network, maker_key)
 
-    made = create(api)
+    made = create(maker)
     assert made.status_code == 201, made.content
     body = made.json()
     assert (body["period"], body["status"]) == ("2026-10-01", "review")
@@ -132,7 +148,7 @@ def test_the_money_path_through_the_api(network, owner, october):
     assert body["totals"][0]["payable"] == "32.00"
     run = run_of(made)
     # Asking again gives the same run (the page goes to it), made once.
-    again = create(api, "2026-10-01")
+    again = create(maker, "2026-10-01")
     assert (again.status_code, again.json()["id"]) == (200, run.pk)
 
     # No payment file before the approval.
@@ -178,7 +194,7 @@ def test_the_money_path_through_the_api(network, owner, october):
         assert ledger.balance(payable) == 0
 
     assert entries(run) == [
-        ("payout_run.created", "", "review", "", label),
+        ("payout_run.created", "", "review", "", f"{manager.email} via API key {maker_key[4:12]}"),
         ("payout_run.approved", "review", "approved", "", label),
         ("payout_run.exported", "", "", "paypal file, 1 line", label),
         ("payout_run.exported", "", "", "bank file, 1 line", label),
@@ -202,28 +218,30 @@ def test_approving_needs_two_factor_authentication(network, owner, october):
 
 
 def test_a_key_made_before_two_factor_was_on_never_approves(network, owner, october):
-    old_key = key_for(network, owner)  # made at NOW, with the password alone
+    old_key = key_for(network, owner)  # made at NOW, with the password alone: no money scope
     with_mfa(owner, at=NOW + timedelta(minutes=5))
     with time_machine.travel(NOW + timedelta(minutes=10), tick=False):
+        run = scheduled_run(network)
         api = api_client(network, old_key)
-        run = run_of(create(api))
         refused = api.post(f"{API}/{run.pk}/approve/", format="json")
         assert refused.status_code == 403
-        assert refused.json()["error"]["message"].startswith("This API key was made before")
-        new_api = api_client(network, key_for(network, owner))
+        assert refused.json()["error"]["code"] == "scope_required"
+        new_api = api_client(network, money_key(network, owner))
         assert new_api.post(f"{API}/{run.pk}/approve/", format="json").status_code == 200
 
 
-def test_the_browser_session_approves_on_the_page_not_here(network, owner, october):
+def test_the_browser_session_approves_only_after_a_recent_password(network, owner, october):
     with_mfa(owner, at=NOW - timedelta(days=1))
-    api = api_client(network, key_for(network, owner))
-    run = run_of(create(api))
+    run = scheduled_run(network)
     session = client_for(network, owner)
     response = session.post(f"{API}/{run.pk}/approve/", content_type="application/json")
     assert response.status_code == 403
-    assert response.json()["error"]["message"].startswith(
-        "Approve payout runs through the API with an API key, or on the payout run page"
-    )
+    assert response.json()["error"] == {
+        "status": 403,
+        "code": "mfa_required",
+        "message": "Confirm your password (or a two-factor code) again to do this.",
+        "fields": {},
+    }
     assert status_of(run) == "review"
 
 
@@ -233,9 +251,9 @@ def test_a_second_approver_must_be_someone_else(network, owner, manager, october
     network.save()
     for user in (owner, manager):
         with_mfa(user, at=NOW - timedelta(days=1))
-    owner_api = api_client(network, key_for(network, owner))
-    manager_api = api_client(network, key_for(network, manager))
-    run = run_of(create(owner_api))
+    owner_api = api_client(network, money_key(network, owner))
+    manager_api = api_client(network, money_key(network, manager))
+    run = scheduled_run(network)
     first = owner_api.post(f"{API}/{run.pk}/approve/", format="json").json()
     assert (first["status"], first["first_approver"]) == ("review", owner.email)
     twice = owner_api.post(f"{API}/{run.pk}/approve/", format="json")
@@ -264,8 +282,9 @@ def test_it_refuses_months_the_page_refuses(network, owner, world):
 
 
 def test_paying_needs_an_approved_run_and_a_reference(network, owner, october):
-    api = api_client(network, key_for(network, owner))
-    run = run_of(create(api))
+    with_mfa(owner, at=NOW - timedelta(days=1))
+    api = api_client(network, money_key(network, owner))
+    run = scheduled_run(network)
     with scopes_disabled():
         line = run.lines.filter(status="payable").first()
     url = f"{API}/{run.pk}/mark_paid/"
@@ -281,9 +300,9 @@ def test_lines_of_another_run_or_network_are_left_alone(network, owner, october,
     stranger = make_member(other_network, Role.OWNER, "owner@beta.example")
     theirs = make_world(other_network, stranger)  # with a run in review and a payable line
     with_mfa(owner, at=NOW - timedelta(days=1))
-    api = api_client(network, key_for(network, owner))
-    run = run_of(create(api))
-    api.post(f"{API}/{run.pk}/approve/", format="json")
+    api = api_client(network, money_key(network, owner))
+    run = scheduled_run(network)
+    assert api.post(f"{API}/{run.pk}/approve/", format="json").status_code == 200
     foreign = theirs["payout_line"]
     result = api.post(
         f"{API}/{run.pk}/mark_paid/", {"lines": [foreign.pk], "reference": "R"}, format="json"

@@ -13,7 +13,9 @@ from django_scopes import scopes_disabled
 from conftest import make_member, make_world
 from network.audit import AuditEntry
 from network.models import Network, Role
+from network.step_up import MONEY_SCOPE
 from network.tests.api import api_client, key_for
+from network.tests.money import with_mfa
 from offers.models import PayoutTier, TierMembership, TierPayout
 from publishers.models import Publisher
 from publishers.tests.test_safehttp import REFUSED_URLS
@@ -284,7 +286,10 @@ def test_it_shows_the_settings_page_fields(api, network):
     }
 
 
-def test_patching_changes_only_what_is_sent_with_one_audit_row_each(api, manager, key, network):
+def test_patching_changes_only_what_is_sent_with_one_audit_row_each(manager, network):
+    # Money controls among the fields: two-factor on and a key with the money scope.
+    key = key_for(network, with_mfa(manager), scopes=(MONEY_SCOPE,))
+    api = api_client(network, key)
     body = {
         "timezone": "Europe/Berlin",
         "min_payout": "25.50",

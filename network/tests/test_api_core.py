@@ -14,6 +14,7 @@ from network.api_keys import ApiKey, api_key_revoke
 from network.audit import AuditEntry
 from network.models import Membership, Role
 from network.tests.api import api_client, key_for
+from network.tests.money import reauthenticated
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,7 @@ def test_a_session_works_for_members_and_outsiders_get_404(network, manager, out
 
 
 def test_the_page_shows_a_new_key_once_and_stores_only_its_hash(network, publisher_user):
-    client = client_for(network, publisher_user)
+    client = reauthenticated(client_for(network, publisher_user), publisher_user)
     page = client.post("/account/api-keys/", {"name": "order sync"})
     assert page.status_code == 200
     raw = page.context["new_key"]

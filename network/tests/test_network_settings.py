@@ -8,6 +8,7 @@ from django_scopes import scope
 from conftest import client_for
 from network.audit import AuditEntry
 from network.models import Network
+from network.tests.money import money_client
 
 SETTINGS = {
     "name": "Alpha Renamed",
@@ -60,7 +61,8 @@ def test_it_keeps_the_currency(network, owner):
 
 
 def test_it_saves_the_payout_settings(network, owner):
-    response = client_for(network, owner).post(
+    client = money_client(network, owner)  # money controls: two-factor and a recent password
+    response = client.post(
         "/manage/settings/",
         {**SETTINGS, "min_payout": "25.50", "payout_second_approver": "on"},
     )
@@ -73,7 +75,7 @@ def test_it_saves_the_payout_settings(network, owner):
         assert AuditEntry.objects.filter(action="network.payout_second_approver").exists()
     assert (entry.actor, entry.from_state, entry.to_state) == (owner, "50.00", "25.50")
 
-    client_for(network, owner).post("/manage/settings/", {**SETTINGS, "min_payout": "0"})
+    client.post("/manage/settings/", {**SETTINGS, "min_payout": "0"})
     network.refresh_from_db()
     assert (network.min_payout, network.payout_second_approver) == (Decimal(0), False)
 
@@ -109,7 +111,7 @@ def test_it_refuses_a_bad_minimum_payout(network, owner, value, message):
 def test_it_takes_the_minimum_in_the_networks_currency(network, owner):
     network.currency = "JPY"
     network.save()
-    client = client_for(network, owner)
+    client = money_client(network, owner)
     response = client.post("/manage/settings/", {**SETTINGS, "min_payout": "500.5"})
     assert "JPY has no decimals" in " ".join(response.context["form"].errors["min_payout"])
     client.post("/manage/settings/", {**SETTINGS, "min_payout": "5000"})

@@ -9,6 +9,7 @@ from uuid import uuid4
 from django.utils.timezone import now
 from django_scopes import scopes_disabled
 
+from network.step_up import StepUp
 from publishers.models import Publisher
 from tracking.models import Click, Conversion
 
@@ -52,3 +53,7 @@ def make_conversion(
             fraud_checked_at=at if checked else None,
             created_at=at,
         )
+
+
+# What a page passes to the money services once allauth's re-authentication is recent.
+RECENT = StepUp(recent=True)

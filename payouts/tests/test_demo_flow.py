@@ -1,6 +1,6 @@
 """The README's money walk-through on the demo network, through the pages: the hold-period
-job and a person approve conversions, the manager runs last month's payouts, approves the run
-with two-factor and the password again, marks it paid and exports the PayPal file; the
+job and a person approve conversions, the owner runs last month's payouts, the manager approves
+the run with two-factor and the password again, exports the PayPal file and marks it paid; the
 publisher sees the paid statement and the advertiser the invoice."""
 
 from __future__ import annotations
@@ -63,9 +63,9 @@ def test_the_demo_month_is_paid_from_approval_to_statement(db):
     first_flagged.refresh_from_db()
     assert first_flagged.status == "approved"
 
-    # The manager runs last month's payouts, approves the run and pays it.
-    manager = log_in(APPROVER)
-    response = manager.post("/manage/payouts/start/", {"period": period.isoformat()})
+    # The owner runs last month's payouts; the manager (not who started it) approves and pays.
+    owner = log_in("owner@demo.example")
+    response = owner.post("/manage/payouts/start/", {"period": period.isoformat()})
     assert response.status_code == 302
     with scopes_disabled():
         run = PayoutRun.objects.get(network=network, period=period)
@@ -80,6 +80,7 @@ def test_the_demo_month_is_paid_from_approval_to_statement(db):
     assert blue.amount == -owed > 0
 
     approve = f"/manage/payouts/{run.pk}/approve/"
+    manager = log_in(APPROVER)
     response = manager.post(approve)
     assert response["Location"].startswith("/accounts/reauthenticate/")
     response = manager.post(response["Location"], {"password": DEMO_PASSWORD})

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import make_world
+from network.step_up import StepUpRequired
 from payouts import ledger
 from payouts.decisions import Actor, DecisionError, conversion_decide
 from payouts.models import Account, Entry, PayoutLine
@@ -27,7 +28,7 @@ from payouts.runs import (
     payout_run_create,
     previous_month,
 )
-from payouts.tests.helpers import make_conversion, make_publisher
+from payouts.tests.helpers import RECENT, make_conversion, make_publisher
 from tracking.models import Conversion
 
 START = datetime(2026, 1, 5, tzinfo=UTC)
@@ -118,12 +119,14 @@ def play(step, network, owner, world, publishers, conversions, month):
                 and sorted(again.lines.values_list("pk", "amount", "status")) == lines
             )
             if run.status == "review":
-                payout_run_approve(network, run.pk, actor=owner)
-        except PayoutError:
+                payout_run_approve(network, run.pk, actor=owner, proof=RECENT)
+        except (PayoutError, StepUpRequired):
             pass
     elif kind == "pay":
         for line in PayoutLine.objects.filter(status="payable").select_related("run"):
-            payout_lines_mark_paid(network, line.run_id, [line.pk], reference="R", actor=owner)
+            payout_lines_mark_paid(
+                network, line.run_id, [line.pk], reference="R", actor=owner, proof=RECENT
+            )
 
 
 def check_invariants(network):

@@ -32,7 +32,7 @@ from payouts.runs import (
     payout_run_approve,
     payout_run_create,
 )
-from payouts.tests.helpers import make_conversion, make_publisher
+from payouts.tests.helpers import RECENT, make_conversion, make_publisher
 
 OCTOBER = date(2026, 10, 1)
 IN_OCTOBER = datetime(2026, 10, 15, 12, tzinfo=UTC)
@@ -116,10 +116,10 @@ def october_paid_then_november(network, world, owner) -> dict[str, object]:
     decide(network, made["rejected"], "rejected", LATE_OCTOBER, reason="duplicate")
     with time_machine.travel(AFTER_OCTOBER, tick=False), scope(network=network):
         run = payout_run_create(network, OCTOBER)
-        payout_run_approve(network, run.pk, actor=owner)
+        payout_run_approve(network, run.pk, actor=owner, proof=RECENT)
         line_ids = list(run.lines.values_list("pk", flat=True))
         paid, skipped = payout_lines_mark_paid(
-            network, run.pk, line_ids, reference="BATCH-42", actor=owner
+            network, run.pk, line_ids, reference="BATCH-42", actor=owner, proof=RECENT
         )
     assert (len(paid), skipped) == (1, [])
     decide(network, made["late"], "approved", NOVEMBER_5)

@@ -25,7 +25,7 @@ from payouts.models import (
     PayoutRun,
 )
 from payouts.runs import payout_run_approve, payout_run_create
-from payouts.tests.helpers import make_conversion, make_publisher
+from payouts.tests.helpers import RECENT, make_conversion, make_publisher
 
 NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
 SEPTEMBER, OCTOBER = date(2026, 9, 1), date(2026, 10, 1)
@@ -95,8 +95,15 @@ def details(network, publisher, *, age: timedelta = timedelta(days=30), **fields
 
 
 def with_mfa(user):
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    Authenticator.objects.get_or_create(
+        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}}
+    )
     return user
+
+
+def money_client(network, user):
+    """A client of `user` with two-factor on who just entered their password again."""
+    return reauthenticated(client_for(network, with_mfa(user)), user)
 
 
 def reauthenticated(client, user):
@@ -113,7 +120,7 @@ def reauthenticated(client, user):
 def approved_run(network, run, user):
     with_mfa(user)
     with scope(network=network):
-        return payout_run_approve(network, run.pk, actor=user)
+        return payout_run_approve(network, run.pk, actor=user, proof=RECENT)
 
 
 def texts(response) -> list[str]:
@@ -288,6 +295,8 @@ def test_approving_asks_for_the_password_again_then_approves(network, owner, oct
 def test_a_run_with_a_second_approver_needs_two_people(network, owner, manager, october):
     network.payout_second_approver = True
     network.save()
+    with scopes_disabled():  # as if the run had started under the rule
+        PayoutRun.objects.filter(pk=october["run"].pk).update(needs_second_approver=True)
     with_mfa(owner), with_mfa(manager)
     run_page = f"/manage/payouts/{october['run'].pk}/"
     first = reauthenticated(client_for(network, owner), owner)
@@ -321,7 +330,7 @@ def test_refusals_and_times_read_in_the_admins_language(network, owner, october)
     """PayoutErrors are translated when raised, and their times written the language's way."""
     owner.language = "vi"
     owner.save(update_fields=["language"])
-    client = client_for(network, owner)
+    client = money_client(network, owner)
     refused = client.post("/manage/payouts/start/", {"period": "2026-08-01"})
     assert refused.context["form"].errors["period"] == [
         "Một tháng sau đó đã được chi trả: không thể chạy đợt chi trả lùi về trước."
@@ -344,7 +353,7 @@ def test_refusals_and_times_read_in_the_admins_language(network, owner, october)
 
 def test_paying_needs_an_approved_run(network, owner, october):
     line = october["lines"]["Runner"]
-    response = client_for(network, owner).post(
+    response = money_client(network, owner).post(
         f"/manage/payouts/{october['run'].pk}/pay/", {"selected": [line.pk], "reference": "B-1"}
     )
     assert texts(response) == ["Approve the run before paying it."]
@@ -356,7 +365,7 @@ def test_it_marks_the_ticked_lines_paid_and_says_why_others_were_not(network, ow
     details(network, october["publishers"]["Held"], method="bank", age=timedelta(hours=1))
     lines = october["lines"]
     ticked = [lines[name].pk for name in ("Runner", "Newbie", "Held", "Small")]
-    client = client_for(network, owner)
+    client = money_client(network, owner)
     page = client.get(f"/manage/payouts/{october['run'].pk}/").content.decode()
     assert "Mark selected paid" in page
     assert f'name="selected" value="{lines["Runner"].pk}"' in page
@@ -400,7 +409,7 @@ def test_the_bulk_form_needs_a_reference_and_a_ticked_line(network, owner, octob
 def test_the_line_page_lists_its_conversions_and_pays_it(network, owner, october):
     approved_run(network, october["run"], owner)
     line = october["lines"]["Runner"]
-    client = client_for(network, owner)
+    client = money_client(network, owner)
     response = client.get(f"/manage/payouts/lines/{line.pk}/")
     assert response.status_code == 200
     entries = [row.record for row in response.context["table"].rows]
@@ -474,7 +483,7 @@ def payable_files(network, owner, october):
 
 def test_the_paypal_file_pays_the_lines_to_pay_by_paypal(network, owner, payable_files):
     run, line = payable_files["run"], payable_files["lines"]["Runner"]
-    response = client_for(network, owner).get(f"/manage/payouts/{run.pk}/export/paypal/")
+    response = money_client(network, owner).get(f"/manage/payouts/{run.pk}/export/paypal/")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == (
@@ -495,7 +504,7 @@ def test_the_paypal_file_pays_the_lines_to_pay_by_paypal(network, owner, payable
 def test_the_bank_file_escapes_cells_a_spreadsheet_would_run(network, owner, payable_files):
     run = payable_files["run"]
     line = payable_files["lines"]["Newbie"]
-    response = client_for(network, owner).get(f"/manage/payouts/{run.pk}/export/bank/")
+    response = money_client(network, owner).get(f"/manage/payouts/{run.pk}/export/bank/")
     assert response["Content-Disposition"] == (
         'attachment; filename="payouts-alpha-2026-10-bank.csv"'
     )
@@ -509,7 +518,7 @@ def test_the_bank_file_escapes_cells_a_spreadsheet_would_run(network, owner, pay
 
 def test_a_paid_line_is_not_exported_again(network, owner, payable_files):
     run, line = payable_files["run"], payable_files["lines"]["Runner"]
-    client = client_for(network, owner)
+    client = money_client(network, owner)
     client.post(f"/manage/payouts/lines/{line.pk}/pay/", {"reference": "PP-1"})
     assert client.get(f"/manage/payouts/{run.pk}/export/paypal/").content == b""
 

@@ -10,6 +10,7 @@ from django_scopes import scope, scopes_disabled
 
 from conftest import make_member, make_world
 from network.models import Role
+from network.step_up import StepUpRequired
 from payouts import ledger
 from payouts.decisions import Actor, conversion_decide
 from payouts.invoices import invoice_record_payment, invoices_create
@@ -20,13 +21,14 @@ from payouts.runs import (
     payout_run_approve,
     payout_run_create,
 )
-from payouts.tests.helpers import make_conversion
+from payouts.tests.helpers import RECENT, make_conversion
 
 OCTOBER = date(2026, 10, 1)
 IN_OCTOBER = datetime(2026, 10, 15, 12, tzinfo=UTC)
 IN_NOVEMBER = datetime(2026, 11, 15, 12, tzinfo=UTC)
 AFTER_OCTOBER = datetime(2026, 11, 2, 12, tzinfo=UTC)
 AFTER_NOVEMBER = datetime(2026, 12, 2, 12, tzinfo=UTC)
+NOVEMBER = date(2026, 11, 1)
 
 
 @pytest.fixture
@@ -80,12 +82,14 @@ def lines_of(run) -> dict[str, tuple[int, str]]:
 def pay(network, run, user, at, reference="BATCH-1"):
     with time_machine.travel(at, tick=False), scope(network=network):
         lines = list(PayoutLine.objects.filter(run=run).values_list("pk", flat=True))
-        return payout_lines_mark_paid(network, run.pk, lines, reference=reference, actor=user)
+        return payout_lines_mark_paid(
+            network, run.pk, lines, reference=reference, actor=user, proof=RECENT
+        )
 
 
 def approve(network, run, user, at=AFTER_OCTOBER):
     with time_machine.travel(at, tick=False), scope(network=network):
-        return payout_run_approve(network, run.pk, actor=user)
+        return payout_run_approve(network, run.pk, actor=user, proof=RECENT)
 
 
 def test_a_line_pays_what_was_approved_up_to_the_cutoff(network, world, runner):
@@ -184,7 +188,7 @@ def test_the_last_second_of_the_month_belongs_to_it_in_the_networks_time_zone(
 def test_approving_needs_mfa(network, world, owner):
     approved(network, world, IN_OCTOBER)
     run = run_for(network, OCTOBER, AFTER_OCTOBER)
-    with pytest.raises(PayoutError, match="two-factor"):
+    with pytest.raises(StepUpRequired, match="two-factor"):
         approve(network, run, owner)
     with_mfa(owner)
     assert approve(network, run, owner).status == "approved"
@@ -202,17 +206,45 @@ def test_a_second_approver_must_be_someone_else(network, world, owner, manager):
     assert (run.status, run.first_approver, run.approved_by) == ("approved", owner, manager)
 
 
-def test_the_first_approver_finishes_alone_once_a_second_is_no_longer_required(
-    network, world, owner
-):
+def test_a_run_keeps_the_second_approver_rule_it_started_with(network, world, owner, manager):
+    """Issue 15: unticking the setting mid-run let the first approver finish alone."""
     network.payout_second_approver = True
     network.save()
-    with_mfa(owner)
+    with_mfa(owner), with_mfa(manager)
     run = run_for(network, OCTOBER, AFTER_OCTOBER)
+    assert run.needs_second_approver
     assert approve(network, run, owner).status == "review"
     network.payout_second_approver = False
     network.save()
-    assert approve(network, run, owner).status == "approved"
+    with pytest.raises(PayoutError, match="different"):
+        approve(network, run, owner)
+    assert approve(network, run, manager).status == "approved"
+    later = run_for(network, NOVEMBER, AFTER_NOVEMBER)  # started after the change: one approval
+    assert not later.needs_second_approver
+    assert approve(network, later, owner).status == "approved"
+
+
+def test_whoever_started_a_run_never_approves_it(network, world, owner, manager):
+    with_mfa(owner), with_mfa(manager)
+    with time_machine.travel(AFTER_OCTOBER, tick=False), scope(network=network):
+        run = payout_run_create(network, OCTOBER, actor=owner)
+    assert (run.created_by, run.scheduled) == (owner, False)
+    with pytest.raises(PayoutError, match="You started this run"):
+        approve(network, run, owner)
+    assert approve(network, run, manager).status == "approved"
+    scheduled = run_for(network, NOVEMBER, AFTER_NOVEMBER)  # the monthly job: no person
+    assert (scheduled.created_by, scheduled.scheduled) == (None, True)
+
+
+def test_a_second_approver_cannot_be_the_starter_either(network, world, owner, manager):
+    network.payout_second_approver = True
+    network.save()
+    with_mfa(owner), with_mfa(manager)
+    with time_machine.travel(AFTER_OCTOBER, tick=False), scope(network=network):
+        run = payout_run_create(network, OCTOBER, actor=manager)
+    assert approve(network, run, owner).status == "review"
+    with pytest.raises(PayoutError, match="You started this run"):
+        approve(network, run, manager)
 
 
 def test_paying_posts_payable_to_cash_once(network, world, runner, owner):

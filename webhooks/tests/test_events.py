@@ -17,7 +17,7 @@ from payouts.decisions import Actor, conversion_decide
 from payouts.models import PayoutLine
 from payouts.runs import payout_lines_mark_paid, payout_run_approve, payout_run_create
 from payouts.tasks import approve_held_conversions
-from payouts.tests.helpers import make_conversion
+from payouts.tests.helpers import RECENT, make_conversion
 from payouts.tests.test_runs import with_mfa
 from publishers.services import publisher_apply
 from tracking import follow_ups
@@ -218,9 +218,11 @@ def test_a_payout_run_approved_and_its_line_paid_are_emitted(network, world, own
         )
     with time_machine.travel(AFTER_OCTOBER, tick=False), scope(network=network):
         run = payout_run_create(network, date(2026, 10, 1))
-        payout_run_approve(network, run.pk, actor=owner)
+        payout_run_approve(network, run.pk, actor=owner, proof=RECENT)
         [line_id] = PayoutLine.objects.filter(run=run).values_list("pk", flat=True)
-        payout_lines_mark_paid(network, run.pk, [line_id], reference="BATCH-7", actor=owner)
+        payout_lines_mark_paid(
+            network, run.pk, [line_id], reference="BATCH-7", actor=owner, proof=RECENT
+        )
     [approved] = payloads(network, "payout_run.approved")
     assert approved["data"]["payout_run"] == {
         "id": run.pk,
