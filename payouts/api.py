@@ -319,7 +319,7 @@ class PayoutRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
         fmt = request.query_params.get("method", "")
         if fmt not in exports.FORMATS:
             raise serializers.ValidationError({"method": [_("Choose paypal or bank.")]})
-        if run.status == PayoutRun.Status.REVIEW:
+        if run.status in (PayoutRun.Status.MAKING, PayoutRun.Status.REVIEW):
             raise runs.PayoutError(
                 _("Approve the payouts of %(month)s before downloading their payment files.")
                 % {"month": format_month(run.period)}

@@ -238,7 +238,8 @@ class LineSpan:
 def last_run_period() -> date | None:
     """The latest month a run was made for: everything posted before its cut-off is in a
     line of it or of an earlier run (or was nothing to pay)."""
-    return PayoutRun.objects.aggregate(latest=Max("period"))["latest"]
+    made = PayoutRun.objects.exclude(status=PayoutRun.Status.MAKING)
+    return made.aggregate(latest=Max("period"))["latest"]
 
 
 def month_status(
