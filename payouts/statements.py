@@ -209,7 +209,12 @@ def months(network: Network, publisher: Publisher, accounts: list[Account]) -> l
     current = now().astimezone(zone).date().replace(day=1)
     for target in rows.values():
         target.status = month_status(
-            target.period, target.currency, spans, zone=zone, current=current, last_run=last_run
+            target.period,
+            target.currency,
+            spans if target.approved or target.reversed else [],
+            zone=zone,
+            current=current,
+            last_run=last_run,
         )
     return sorted(rows.values(), key=lambda r: (r.period, r.currency), reverse=True)
 
@@ -255,7 +260,9 @@ def month_status(
     statements list and the month's own page.
 
     A month's approvals are paid by the lines whose entry range covers part of the month,
-    whichever run made them: a month without a run of its own is paid by the next run."""
+    whichever run made them: a month without a run of its own is paid by the next run.
+    (The caller passes no lines for a month where nothing was approved or reversed: a line
+    covering it paid nothing of it.)"""
     if period >= current:
         return MonthStatus.OPEN
     start, end = period_bounds(period, str(zone))
