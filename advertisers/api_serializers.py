@@ -559,6 +559,10 @@ class ValidationRowSerializer(serializers.Serializer):
         ),
     )
     error = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(
+        allow_blank=True,
+        help_text="Why an unchanged row is so, when someone else applied it meanwhile.",
+    )
 
     @extend_schema_field({**DECIMAL, "nullable": True})
     def get_new_sale_amount(self, row: validation.Row) -> str | None:

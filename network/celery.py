@@ -77,6 +77,13 @@ app.conf.beat_schedule = {
         "task": "payouts.tasks.monthly_payouts_everywhere",
         "schedule": crontab(minute=5),
     },
+    # Payout runs being made whose task stopped renewing their heartbeat (a worker lost):
+    # made again within about a minute and a quarter, not after the broker's visibility
+    # timeout (an hour).
+    "recover-stalled-payout-runs": {
+        "task": "payouts.tasks.recover_stalled_payout_runs",
+        "schedule": 15.0,
+    },
     # Webhook deliveries whose next attempt is due (retries are hours apart: no countdowns).
     "retry-webhooks": {
         "task": "webhooks.tasks.retry_due_webhooks",

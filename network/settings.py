@@ -454,3 +454,6 @@ SPECTACULAR_SETTINGS = {
 # Money. The fault test sets a pause inside the payout run's transaction to kill the worker
 # there; it is 0 everywhere else.
 PAYOUT_RUN_PAUSE_SECONDS = env_int("PAYOUT_RUN_PAUSE_SECONDS", 0)
+# A run being made whose task has not renewed its heartbeat for this long is made again by
+# the beat (payouts.tasks.recover_stalled_payout_runs), whatever the broker does.
+PAYOUT_RUN_STALE_SECONDS = env_int("PAYOUT_RUN_STALE_SECONDS", 60)

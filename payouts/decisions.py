@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
 
-from lib.money import quantize
+from lib.money import quantize, validate_amount
 from network import audit
 from network.models import Network, User
 from offers.models import Offer
@@ -170,9 +171,13 @@ def reprice(network: Network, conversion: Conversion, sale_amount: Decimal) -> N
     if conversion.status != Status.PENDING:
         raise DecisionError(_("Only a pending conversion's sale amount can be corrected."))
     currency = conversion.currency
-    amount = quantize(sale_amount, currency)
-    if amount < 0:
+    if sale_amount < 0:
         raise DecisionError(_("A sale amount cannot be negative."))
+    try:  # never rounded away: 0.001 USD would re-price a percent commission to 0
+        validate_amount(sale_amount, currency)
+    except ValidationError as exc:
+        raise DecisionError(" ".join(exc.messages)) from exc
+    amount = quantize(sale_amount, currency)
     terms = lookups.conversion_terms(network.pk, conversion.offer_id)
     goal = terms.goals.get(conversion.goal_id)
     if goal is None:

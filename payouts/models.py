@@ -123,9 +123,14 @@ class Entry(models.Model):
 
 
 class PayoutRun(models.Model):
-    """The payouts of one network for one month; at most one per (network, period)."""
+    """The payouts of one network for one month; at most one per (network, period).
+
+    A run is first a row "being made" (committed at once, with a heartbeat its task renews
+    while it works), then its lines are made in one transaction and it is ready for review.
+    A run being made whose heartbeat stopped (a worker lost) is made again by the beat."""
 
     class Status(models.TextChoices):
+        MAKING = "making", _("Being made")
         REVIEW = "review", _("Ready for review")
         APPROVED = "approved", _("Approved")
         PAID = "paid", _("Paid")
@@ -149,6 +154,9 @@ class PayoutRun(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=now)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="renewed by the task making the run, while it lives"
+    )
 
     objects = ScopedManager(network="network")
 

@@ -10,23 +10,32 @@ A run's line for a publisher pays their payable balance as of the run's cut-off 
 earlier lines already took. The balance is read from ledger entries by posting time, and a
 run is only made for a period that has ended, so nothing can be posted before a cut-off
 after its run exists: the cut-off never moves back, and re-running a period finds the run.
-The whole run is one transaction: a crash mid-run leaves nothing, and the next attempt makes
-the same run. Runs of one network are serialised by a lock on the network's row, and the
-unique constraints on (network, period) and (run, publisher, currency) back that up.
+A run is first committed as a row "being made" (payout_run_request); its lines are then made
+in one transaction (payout_run_make): a crash mid-run leaves the row being made and nothing
+else, and the next attempt makes the same run. The task making it renews the row's heartbeat;
+the beat makes again a run whose heartbeat stopped for a minute (payout_runs_recover), so a
+lost worker costs a minute, not the broker's visibility timeout. Runs of one network are
+serialised by a lock on the network's row, and the unique constraints on (network, period)
+and (run, publisher, currency) back that up.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
+from django_scopes import scopes_disabled
 
 from lib.formats import format_datetime, format_month
 from lib.money import minor_units
@@ -158,9 +167,18 @@ def check_period(network: Network, period: date) -> None:
         raise PayoutError(_("A later month was paid already: a run cannot go back in time."))
 
 
-@transaction.atomic
 def payout_run_create(network: Network, period: date, *, actor: User | None = None) -> PayoutRun:
-    """The run for `period` (a month), made once; later calls return the same run."""
+    """The run for `period` (a month), made once, here and now; later calls return the same
+    run. (The page starts a run in the background: payout_run_request, then the task.)"""
+    run = payout_run_request(network, period, actor=actor)
+    return payout_run_make(network, run.pk)
+
+
+@transaction.atomic
+def payout_run_request(network: Network, period: date, *, actor: User | None = None) -> PayoutRun:
+    """The run of `period` as a row "being made", committed at once with a fresh heartbeat,
+    so that a lost task is noticed (payout_runs_recover); the existing run if there is one.
+    Its lines are made by payout_run_make."""
     period = month_start(period)
     cutoff = period_bounds(period, network.timezone)[1]
     if cutoff > now():
@@ -171,26 +189,124 @@ def payout_run_create(network: Network, period: date, *, actor: User | None = No
     if existing:
         return existing
     check_period(network, period)
-    run = PayoutRun.objects.create(
+    return PayoutRun.objects.create(
         network=network,
         period=period,
         cutoff=cutoff,
+        status=PayoutRun.Status.MAKING,
         created_by=actor,
         scheduled=actor is None,
         needs_second_approver=locked.payout_second_approver,
+        heartbeat_at=now(),
     )
+
+
+@transaction.atomic
+def payout_run_make(network: Network, payout_run_id: int) -> PayoutRun:
+    """Make the lines of a run being made, in one transaction: a crash leaves the run being
+    made (and nothing else), and making it again, or twice at once, makes it once."""
+    # Runs of a network are serialised on its row; the run's own row is not locked, so that
+    # the heartbeat of the task making it can be renewed meanwhile.
+    Network.objects.select_for_update().filter(pk=network.pk).first()
+    run = PayoutRun.objects.select_related("created_by").get(pk=payout_run_id)
+    if run.status != PayoutRun.Status.MAKING:
+        return run  # made already
     insert_lines(network, run)
     pause_for_fault_tests(run)
+    run.status, run.heartbeat_at = PayoutRun.Status.REVIEW, None
+    run.save(update_fields=["status", "heartbeat_at"])
     audit.record(
         network=network,
-        actor=actor,
-        actor_label="" if actor else "system: monthly payout run",
+        actor=run.created_by,
+        actor_label="" if run.created_by else "system: monthly payout run",
         action="payout_run.created",
         obj=run,
         to_state=run.status,
     )
     transaction.on_commit(lambda: notify_admins(network, run))
     return run
+
+
+# A run being made: its task renews the heartbeat every HEARTBEAT_SECONDS; a run whose
+# heartbeat is older than settings.PAYOUT_RUN_STALE_SECONDS lost its task (a worker killed,
+# a message lost by the broker) and is made again, whatever the broker's visibility timeout.
+HEARTBEAT_SECONDS = 10
+
+
+def payout_run_heartbeat(payout_run_id: int) -> bool:
+    """Renew the heartbeat of a run being made (autocommit, outside the making transaction);
+    False once the run is made."""
+    with scopes_disabled():
+        renewed = PayoutRun.objects.filter(pk=payout_run_id, status=PayoutRun.Status.MAKING).update(
+            heartbeat_at=now()
+        )
+    return bool(renewed)
+
+
+@contextmanager
+def heartbeat(payout_run_id: int, every: float = HEARTBEAT_SECONDS) -> Iterator[None]:
+    """Renew the run's heartbeat from a thread (its own database connection) while the
+    block runs. The thread dies with the process: a killed worker stops the heartbeat."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while True:
+                try:
+                    if not payout_run_heartbeat(payout_run_id):
+                        return
+                except DatabaseError:  # the next beat tries again; the run is not harmed
+                    logger.warning("payout run %s: heartbeat failed", payout_run_id, exc_info=True)
+                if stop.wait(every):
+                    return
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"payout-run-{payout_run_id}-heartbeat")
+    thread.daemon = True
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=every)
+
+
+def payout_runs_recover(moment: datetime | None = None) -> list[tuple[int, int]]:
+    """Claim every run (of any network) being made whose heartbeat is older than
+    PAYOUT_RUN_STALE_SECONDS: its heartbeat is set to now (so that the task enqueued for it
+    has a minute to start, and two beats claim it once) and the claim audited. Returns
+    (network id, run id) of each, for the caller to enqueue the making again."""
+    moment = moment or now()
+    stale = moment - timedelta(seconds=settings.PAYOUT_RUN_STALE_SECONDS)
+    stalled = Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True)
+    claimed = []
+    with scopes_disabled():
+        found = PayoutRun.objects.filter(stalled, status=PayoutRun.Status.MAKING)
+        for run in found.select_related("network"):
+            taken = PayoutRun.objects.filter(stalled, pk=run.pk, status=PayoutRun.Status.MAKING)
+            if not taken.update(heartbeat_at=moment):
+                continue  # made, or claimed by another beat, meanwhile
+            logger.warning(
+                "payout run %s of network %s: no heartbeat since %s, made again",
+                run.period,
+                run.network_id,
+                run.heartbeat_at,
+            )
+            audit.record(
+                network=run.network,
+                actor=None,
+                actor_label="system: payout run recovery",
+                action="payout_run.recovered",
+                obj=run,
+                from_state=run.status,
+                to_state=run.status,
+                reason=f"no heartbeat since {run.heartbeat_at:%Y-%m-%d %H:%M:%S %Z}"
+                if run.heartbeat_at
+                else "no heartbeat",
+            )
+            claimed.append((run.network_id, run.pk))
+    return claimed
 
 
 def insert_lines(network: Network, run: PayoutRun) -> int:
@@ -241,6 +357,8 @@ def can_approve(user: User) -> str:
 
 def approval_refusal(run: PayoutRun, actor: User) -> str:
     """Why `actor` may not approve `run` (its own rules, beyond two-factor), or ''."""
+    if run.status == PayoutRun.Status.MAKING:
+        return _("This run is still being made.")
     if run.status != PayoutRun.Status.REVIEW:
         return _("This run was approved already.")
     if run.created_by_id is not None and run.created_by_id == actor.pk:
@@ -324,7 +442,7 @@ def payout_lines_mark_paid(
     """Mark lines paid and post payable -> cash; (paid lines, why others were not)."""
     require_step_up(actor, proof)
     run = PayoutRun.objects.select_for_update().get(pk=run_id)
-    if run.status == PayoutRun.Status.REVIEW:
+    if run.status in (PayoutRun.Status.MAKING, PayoutRun.Status.REVIEW):
         raise PayoutError(_("Approve the run before paying it."))
     if not reference.strip():
         raise PayoutError(_("Give the payment reference (e.g. the bank or PayPal batch id)."))
@@ -357,7 +475,7 @@ def payout_run_export(
 
     require_step_up(actor, proof)
     run = PayoutRun.objects.get(pk=run_id)
-    if run.status == PayoutRun.Status.REVIEW:
+    if run.status in (PayoutRun.Status.MAKING, PayoutRun.Status.REVIEW):
         raise PayoutError(
             _("Approve the payouts of %(month)s before downloading their payment files.")
             % {"month": format_month(run.period)}

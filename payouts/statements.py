@@ -23,6 +23,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -193,18 +194,28 @@ def months(network: Network, publisher: Publisher, accounts: list[Account]) -> l
             target.approved = -item["total"]
         else:
             target.reversed = item["total"]
-    lines = PayoutLine.objects.filter(publisher=publisher).values_list(
-        "run__period", "currency", "status", "amount"
+    lines = list(
+        PayoutLine.objects.filter(publisher=publisher).values_list(
+            "run__period", "currency", "status", "amount", "from_time", "to_time"
+        )
     )
-    for period, currency, status, amount in lines:
+    for period, currency, status, amount, _from, _to in lines:
         target = row(period, currency)
         target.line_statuses.add(status)
         if status == PayoutLine.Status.PAID:
             target.paid += amount
-    runs = set(PayoutRun.objects.values_list("period", flat=True))
+    spans = [LineSpan(currency, status, start, end) for _, currency, status, _, start, end in lines]
+    last_run = last_run_period()
     current = now().astimezone(zone).date().replace(day=1)
     for target in rows.values():
-        target.status = month_status(target, current, runs)
+        target.status = month_status(
+            target.period,
+            target.currency,
+            spans if target.approved or target.reversed else [],
+            zone=zone,
+            current=current,
+            last_run=last_run,
+        )
     return sorted(rows.values(), key=lambda r: (r.period, r.currency), reverse=True)
 
 
@@ -219,16 +230,65 @@ def posted_by_month(accounts: list[Account], zone: ZoneInfo):
     )
 
 
-def month_status(row: MonthRow, current: date, runs: set[date]) -> MonthStatus:
-    if row.period >= current:
+@dataclass(frozen=True)
+class LineSpan:
+    """What the status of a month needs of a payout line: the entries it ranges over."""
+
+    currency: str
+    status: str
+    from_time: datetime | None
+    to_time: datetime
+
+
+def last_run_period() -> date | None:
+    """The latest month a run was made for: everything posted before its cut-off is in a
+    line of it or of an earlier run (or was nothing to pay)."""
+    made = PayoutRun.objects.exclude(status=PayoutRun.Status.MAKING)
+    return made.aggregate(latest=Max("period"))["latest"]
+
+
+def month_status(
+    period: date,
+    currency: str,
+    lines: list[LineSpan],
+    *,
+    zone: ZoneInfo,
+    current: date,
+    last_run: date | None,
+) -> MonthStatus:
+    """The payout status of one month in one currency: the one function behind the
+    statements list and the month's own page.
+
+    A month's approvals are paid by the lines whose entry range covers part of the month,
+    whichever run made them: a month without a run of its own is paid by the next run.
+    (The caller passes no lines for a month where nothing was approved or reversed: a line
+    covering it paid nothing of it.)"""
+    if period >= current:
         return MonthStatus.OPEN
-    if PayoutLine.Status.PAYABLE in row.line_statuses:
+    start, end = period_bounds(period, str(zone))
+    covering = {
+        line.status
+        for line in lines
+        if line.currency == currency
+        and line.to_time > start
+        and (line.from_time is None or line.from_time < end)
+    }
+    if PayoutLine.Status.PAYABLE in covering:
         return MonthStatus.TO_PAY
-    if PayoutLine.Status.PAID in row.line_statuses:
+    if PayoutLine.Status.PAID in covering:
         return MonthStatus.PAID
-    if PayoutLine.Status.CARRIED in row.line_statuses:
+    if PayoutLine.Status.CARRIED in covering:
         return MonthStatus.CARRIED
-    return MonthStatus.NOTHING_DUE if row.period in runs else MonthStatus.AWAITING_RUN
+    if last_run is not None and last_run >= period:
+        return MonthStatus.NOTHING_DUE
+    return MonthStatus.AWAITING_RUN
+
+
+def month_rows(network: Network, publisher: Publisher, period: date) -> list[MonthRow]:
+    """The rows of the statements list for this month (one per currency), status included:
+    what the month's page shows, so that the two always agree."""
+    accounts = payable_accounts(publisher)
+    return [row for row in months(network, publisher, accounts) if row.period == period]
 
 
 # One month

@@ -57,27 +57,61 @@ def monthly_payouts(*, network_id: int) -> None:
     """Invoices first, then the run: a run that exists means both were made."""
     from payouts.invoices import invoices_create
     from payouts.models import PayoutRun
-    from payouts.runs import last_closed_period, payout_run_create
+    from payouts.runs import last_closed_period, payout_run_request
 
     network = Network.objects.get(pk=network_id)
     period = last_closed_period(network)
     if PayoutRun.objects.filter(period__gte=period).exists():
-        return
+        return  # made, or being made (the recovery job takes care of a lost one)
     invoices_create(network, period)
-    payout_run_create(network, period)
+    run = payout_run_request(network, period)
+    make_run(monthly_payouts, network, run.pk)
+
+
+def make_run(task, network: Network, payout_run_id: int) -> int:
+    """Make the run with its heartbeat renewed while this worker lives. (Not when the task
+    runs in-process, eagerly, or on SQLite: its one writer would make the heartbeat wait.)"""
+    from django.db import connection
+
+    from payouts.runs import heartbeat, payout_run_make
+
+    if task.request.is_eager or task.request.called_directly or connection.vendor != "postgresql":
+        return payout_run_make(network, payout_run_id).pk
+    with heartbeat(payout_run_id):
+        return payout_run_make(network, payout_run_id).pk
 
 
 @shared_task(base=NetworkTask, acks_late=True)
 def create_payout_run(*, network_id: int, period: str, user_id: int | None = None) -> int:
-    """An admin's "run payouts for this month" (ISO date of the month's first day)."""
+    """Make the run of a month (ISO date of its first day), requested here if need be."""
     from datetime import date
 
     from network.models import User
-    from payouts.runs import payout_run_create
+    from payouts.runs import payout_run_request
 
     network = Network.objects.get(pk=network_id)
     actor = User.objects.filter(pk=user_id).first() if user_id else None
-    return payout_run_create(network, date.fromisoformat(period), actor=actor).pk
+    run = payout_run_request(network, date.fromisoformat(period), actor=actor)
+    return make_run(create_payout_run, network, run.pk)
+
+
+@shared_task(base=NetworkTask, acks_late=True)
+def make_payout_run(*, network_id: int, payout_run_id: int) -> int:
+    """Make a run requested on the page, or one the recovery job found without heartbeat.
+    Safe to run twice, or after a crash: a run is made once."""
+    return make_run(make_payout_run, Network.objects.get(pk=network_id), payout_run_id)
+
+
+@shared_task(acks_late=True)
+def recover_stalled_payout_runs() -> int:
+    """Beat, every 15 s: a run being made whose heartbeat is older than a minute lost its
+    task (a worker killed mid-run, a message lost); enqueue its making again."""
+    from payouts.runs import payout_runs_recover
+
+    claimed = payout_runs_recover()
+    for network_id, payout_run_id in claimed:
+        make_payout_run.delay(network_id=network_id, payout_run_id=payout_run_id)
+    return len(claimed)
 
 
 @shared_task(base=NetworkTask, acks_late=True, autoretry_for=(OSError,), retry_backoff=True)

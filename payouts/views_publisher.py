@@ -110,6 +110,7 @@ def publisher_statement(request: HttpRequest, year: int, month: int) -> HttpResp
         {
             "period": period,
             "publisher": publisher,
+            "month_rows": statements.month_rows(network, publisher, period),
             "table": table,
             "totals": statements.status_totals(conversions),
             "postings": statements.month_postings(

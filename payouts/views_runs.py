@@ -90,12 +90,12 @@ def payout_run_start(request: HttpRequest) -> HttpResponse:
         )
         return redirect("payout_run_detail", payout_run_id=existing.pk)
     try:
-        tasks.create_payout_run.delay(
-            network_id=request.network.pk, period=period.isoformat(), user_id=request.user.pk
-        )
-    except runs.PayoutError as exc:  # raised here when tasks run in-process (eager)
+        run = runs.payout_run_request(request.network, period, actor=request.user)
+    except runs.PayoutError as exc:
         form.add_error("period", str(exc))
         return render_run_list(request, form)
+    # Committed: should this message be lost, the recovery job makes the run within a minute.
+    tasks.make_payout_run.delay(network_id=request.network.pk, payout_run_id=run.pk)
     messages.success(
         request,
         _(
@@ -349,7 +349,7 @@ def payout_run_export(request: HttpRequest, payout_run_id: int, fmt: str) -> Htt
     run = get_object_or_404(PayoutRun, pk=payout_run_id)
     if fmt not in exports.FORMATS:
         raise Http404("Unknown export format")
-    if run.status == PayoutRun.Status.REVIEW:
+    if run.status in (PayoutRun.Status.MAKING, PayoutRun.Status.REVIEW):
         return render_in_network_time(request, "payouts/runs/export_unavailable.html", {"run": run})
     refusal = step_up.mfa_refusal(request.user)
     if refusal:

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -30,8 +31,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from lib.formats import format_money, format_number
-from lib.money import quantize
+from lib.formats import format_datetime, format_money, format_number
+from lib.money import quantize, validate_amount
 from network.models import Network
 from payouts.decisions import Actor, DecisionError, check_allowed, conversion_decide, status_word
 from tracking.models import Conversion
@@ -247,6 +248,7 @@ class Row:
     current_amount: Decimal | None = None
     new_amount: Decimal | None = None  # the corrected sale amount to apply, if it differs
     outcome: str = ""  # change | unchanged | error, then changed after apply
+    note: str = ""  # why an unchanged row is so: who applied it meanwhile
 
     @property
     def error(self) -> str:
@@ -505,6 +507,14 @@ def judge_change(row: Row) -> None:
     assert conversion is not None
     amount = None
     if row.sale_amount is not None:
+        try:  # finer than the currency allows: refused, never rounded (0.001 USD is not 0)
+            validate_amount(row.sale_amount, conversion.currency)
+        except ValidationError as exc:
+            row.fail(
+                gettext("The sale amount “%(amount)s” is refused: %(error)s")
+                % {"amount": row.amount_text[:30], "error": " ".join(exc.messages)}
+            )
+            return
         amount = quantize(row.sale_amount, conversion.currency)
     row.new_amount = amount if amount is not None and amount != conversion.sale_amount else None
     if row.status == conversion.status:
@@ -557,14 +567,45 @@ def apply(
                 sale_amount=row.new_amount,
             )
         except DecisionError as exc:
-            # Decided by someone else since it was read: the same decision is no error.
-            current = Conversion.objects.filter(pk=row.conversion.pk).values("status").first()
-            if current and current["status"] == row.status and row.new_amount is None:
+            # Decided by someone else since it was read (two people applying the same file
+            # at once): the same decision is no error, and the row says who made it.
+            current = (
+                Conversion.objects.filter(pk=row.conversion.pk)
+                .values("status", "sale_amount")
+                .first()
+            )
+            if (
+                current
+                and current["status"] == row.status
+                and (row.new_amount is None or current["sale_amount"] == row.new_amount)
+            ):
                 row.outcome = "unchanged"
+                row.note = applied_by(network, row.conversion.pk, row.status)
             else:
                 row.fail(str(exc))
         else:
             row.outcome = "changed"
+
+
+def applied_by(network: Network, conversion_id: int, status: str) -> str:
+    """ "Already applied by <who> at <time>", from the audit entry of the decision."""
+    from network.audit import AuditEntry
+
+    entry = (
+        AuditEntry.objects.filter(
+            object_type=Conversion._meta.label_lower,
+            object_id=str(conversion_id),
+            to_state=status,
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if entry is None:
+        return ""
+    return gettext("Already applied by %(who)s at %(time)s.") % {
+        "who": entry.actor_label,
+        "time": format_datetime(entry.created_at, tz=ZoneInfo(network.timezone)),
+    }
 
 
 def tally(rows: list[Row]) -> Counter:

@@ -77,9 +77,12 @@ def celery_worker_process(tmp_path, celery_queue):
 
 
 @contextmanager
-def running_worker(queue: str, log: Path, **extra_env: str) -> Iterator[subprocess.Popen]:
+def running_worker(
+    queue: str, log: Path, *args: str, **extra_env: str
+) -> Iterator[subprocess.Popen]:
     """A worker process on `queue`, ready when this enters, stopped when it leaves. The fault
-    tests kill it themselves (`kill_worker`) and start another on the same queue."""
+    tests kill it themselves (`kill_worker`) and start another on the same queue. `args` go
+    to `celery worker` as they are (`--beat`, ...)."""
     env = {
         **os.environ,
         "DATABASE_URL": _test_database_url(),
@@ -106,6 +109,7 @@ def running_worker(queue: str, log: Path, **extra_env: str) -> Iterator[subproce
         "--without-gossip",
         "--without-mingle",
         "--without-heartbeat",
+        *args,
     ]
     with log.open("ab") as output:
         process = subprocess.Popen(

@@ -30,6 +30,7 @@ from payouts.tests.helpers import make_conversion, make_publisher
 
 PUBLISHERS = 12
 RUN_TIMEOUT = 60  # seconds: a second worker starts, gets the message back and runs it
+RECOVERY_TIMEOUT = 90  # seconds from the kill: heartbeat stale after 60, beat every 15
 
 needs_postgresql = pytest.mark.skipif(
     worker_skip_reason() is not None, reason=worker_skip_reason() or ""
@@ -72,7 +73,11 @@ def wait_for_run(network, period) -> PayoutRun:
     deadline = time.monotonic() + RUN_TIMEOUT
     while time.monotonic() < deadline:
         with scopes_disabled():
-            run = PayoutRun.objects.filter(network=network, period=period).first()
+            run = (
+                PayoutRun.objects.filter(network=network, period=period)
+                .exclude(status=PayoutRun.Status.MAKING)
+                .first()
+            )
         if run is not None:
             return run
         time.sleep(0.3)
@@ -93,8 +98,9 @@ def test_a_worker_killed_in_the_middle_of_the_run_leaves_the_same_run_to_its_suc
         task = create_payout_run.delay(network_id=network.pk, period=period.isoformat())
         wait_for_log(log, "lines inserted, pausing", first, RUN_TIMEOUT, "the run's lines")
         kill_worker(first)
-    with scopes_disabled():
-        assert not PayoutRun.objects.filter(network=network).exists()  # rolled back
+    with scopes_disabled():  # the lines were rolled back; the run is still being made
+        run = PayoutRun.objects.get(network=network)
+        assert run.status == PayoutRun.Status.MAKING and not run.lines.exists()
 
     time.sleep(3)  # past the visibility timeout
     with running_worker(celery_queue, log, CELERY_VISIBILITY_TIMEOUT="2") as second:
@@ -107,6 +113,54 @@ def test_a_worker_killed_in_the_middle_of_the_run_leaves_the_same_run_to_its_suc
         assert PayoutRun.objects.filter(network=network).count() == 1
         assert AuditEntry.objects.filter(action="payout_run.created").count() == 1
     assert run.status == PayoutRun.Status.REVIEW
+
+
+def wait_for_review(run: PayoutRun, deadline: float, worker, log) -> None:
+    """Poll the database until the run is ready for review, or fail at `deadline`."""
+    while time.monotonic() < deadline:
+        with scopes_disabled():
+            run.refresh_from_db()
+        if run.status == PayoutRun.Status.REVIEW:
+            return
+        if worker.poll() is not None:
+            pytest.fail(f"the worker exited with {worker.returncode}:\n{read_log(log)}")
+        time.sleep(0.3)
+    pytest.fail(f"the run is still {run.status} {RECOVERY_TIMEOUT} s after the kill")
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_run_whose_worker_was_killed_is_made_again_by_the_beat_within_90_seconds(
+    network, owner, celery_queue, tmp_path
+):
+    """Independent of the broker: Redis keeps the killed worker's message for its visibility
+    timeout (an hour, as configured), but the run's heartbeat stops with the worker and the
+    beat's recovery job makes the run again, once."""
+    period, earned = approved_month(network, owner)
+    log = tmp_path / "workers.log"
+    with running_worker(celery_queue, log, PAYOUT_RUN_PAUSE_SECONDS="120") as first:
+        task = create_payout_run.delay(network_id=network.pk, period=period.isoformat())
+        wait_for_log(log, "lines inserted, pausing", first, RUN_TIMEOUT, "the run's lines")
+        kill_worker(first)
+        killed = time.monotonic()
+    with scopes_disabled():
+        run = PayoutRun.objects.get(network=network)
+        assert run.status == PayoutRun.Status.MAKING and not run.lines.exists()
+
+    beat = ("--beat", "--schedule", str(tmp_path / "beat-schedule"))
+    with running_worker(celery_queue, log, *beat) as second:  # the hour-long visibility timeout
+        wait_for_review(run, killed + RECOVERY_TIMEOUT, second, log)
+        made_after = time.monotonic() - killed
+
+    assert made_after < RECOVERY_TIMEOUT
+    text = read_log(log)
+    assert text.count(f"create_payout_run[{task.id}] received") == 1  # the broker gave nothing back
+    assert text.count("payouts.tasks.make_payout_run[") >= 1
+    assert lines_of(network, period) == earned  # same totals, one line per publisher
+    with scopes_disabled():
+        assert PayoutRun.objects.filter(network=network).count() == 1
+        assert AuditEntry.objects.filter(action="payout_run.created").count() == 1
+        assert AuditEntry.objects.filter(action="payout_run.recovered").count() == 1
 
 
 @needs_postgresql

@@ -196,6 +196,34 @@ def test_a_month_shows_each_conversions_status_with_paid_and_the_payment_referen
     assert november.context["lines"] == []
 
 
+def test_a_month_paid_by_a_later_run_reads_paid_on_the_list_and_on_its_page(
+    network, world, owner, publisher, publisher_user
+):
+    """September had no run of its own; October's run paid it. The list said "Waiting for
+    the payout run" forever while the month's page showed its conversions paid."""
+    september = datetime(2026, 9, 15, 12, tzinfo=UTC)
+    made = approved(network, world, september)
+    network.min_payout = 1
+    network.save()
+    Authenticator.objects.create(user=owner, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    with time_machine.travel(AFTER_OCTOBER, tick=False), scope(network=network):
+        run = payout_run_create(network, OCTOBER)
+        payout_run_approve(network, run.pk, actor=owner)
+        line_ids = list(run.lines.values_list("pk", flat=True))
+        payout_lines_mark_paid(network, run.pk, line_ids, reference="BATCH-7", actor=owner)
+
+    listed = at(TODAY, network, publisher_user, "get", STATEMENTS)
+    statuses = {row.period: row.status for row in listed.context["months"]}
+    assert statuses[date(2026, 9, 1)] == "paid"
+    page = at(TODAY, network, publisher_user, "get", "/publisher/statements/2026/09/")
+    assert [row.status for row in page.context["month_rows"]] == ["paid"]
+    assert {r.record.pk: r.record.shown_status for r in page.context["table"].rows} == {
+        made.pk: "paid"
+    }
+    assert b'data-month-status="USD">Paid</span>' in page.content
+    assert b"Waiting for the payout run" not in listed.content + page.content
+
+
 def test_a_month_is_paginated_and_its_queries_do_not_grow_with_its_conversions(
     network, world, publisher, publisher_user
 ):

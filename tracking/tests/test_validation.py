@@ -16,6 +16,7 @@ from conftest import client_for, make_member, make_world
 from network.audit import AuditEntry
 from network.models import Role
 from offers.models import Goal, Offer
+from payouts.decisions import Actor, DecisionError, conversion_decide
 from payouts.models import Entry
 from tracking import validation
 from tracking.models import Click, Conversion
@@ -500,6 +501,43 @@ def test_it_applies_the_valid_rows_and_a_second_time_nothing(network, advertiser
     assert second.context["tally"]["unchanged"] == 4
     assert len(audits(network)) == 4
     assert sum(len(entries(c)) for c in orders.values()) == ledger_size
+
+
+def test_it_refuses_a_sale_amount_finer_than_the_currency_allows(network, world, advertiser_user):
+    """0.001 USD was rounded to 0.00 and approved a percent-of-sale conversion for 0."""
+    with scopes_disabled():
+        Goal.objects.filter(pk=world["goal"].pk).update(
+            revenue_type="cps", revenue_percent=10, payout_type="cps", payout_percent=5
+        )
+    conversion = make_conversion(world["offer"], order_id="A-1", sale_amount="100.00")
+    kept = make_conversion(world["offer"], order_id="A-2", sale_amount="100.00")
+    client = client_for(network, advertiser_user)
+    upload(client, "order_id,status,sale_amount\nA-1,approved,0.001\nA-2,approved,80.500\n")
+    rows = {row.line: row for row in preview_rows(client)}
+    assert rows[2].outcome == "error"
+    assert rows[2].error == (
+        "The sale amount “0.001” is refused: USD amounts have at most 2 decimals."
+    )
+    assert (rows[3].outcome, rows[3].new_amount) == ("change", Decimal("80.50"))  # exact
+    response = apply(client)
+    assert (response.context["tally"]["changed"], response.context["tally"]["error"]) == (1, 1)
+    conversion = reload(conversion)
+    assert (conversion.status, conversion.sale_amount, conversion.payout) == (
+        "pending",
+        Decimal("100.00"),
+        Decimal("9.50"),
+    )
+    assert not entries(conversion)
+    assert reload(kept).status == "approved"
+    # The service refuses it too, whoever calls it.
+    with scope(network=network), pytest.raises(DecisionError, match="at most 2 decimals"):
+        conversion_decide(
+            network=network,
+            conversion_id=conversion.pk,
+            to_status="approved",
+            actor=Actor(user=advertiser_user),
+            sale_amount=Decimal("0.001"),
+        )
 
 
 def test_it_reads_a_bom_semicolons_and_decimal_commas(network, world, advertiser_user):
