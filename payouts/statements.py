@@ -35,9 +35,10 @@ from django.db.models.functions import TruncMonth
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
-from lib.money import minor_units, to_minor
+from lib.money import to_minor
 from network.models import Network
 from payouts import ledger
+from payouts.minimums import Minimum, publisher_minimums
 from payouts.models import Account, Entry, LedgerTransaction, PayoutLine, PayoutRun
 from payouts.runs import last_closed_period, next_month, payment_hold_until, period_bounds
 from publishers.models import Publisher
@@ -53,6 +54,7 @@ class MonthStatus(models.TextChoices):
     AWAITING_RUN = "awaiting_run", _("Waiting for the payout run")
     NOTHING_DUE = "nothing_due", _("Nothing to pay")
     CARRIED = "carried", _("Below the minimum: carried over")
+    NEGATIVE = "negative", _("Negative balance: carried over")
     TO_PAY = "to_pay", _("To be paid")
     PAID = "paid", _("Paid")
 
@@ -73,8 +75,9 @@ class NextPayout:
 
     amount: Amount
     run_date: date
-    minimum: Decimal
+    minimum: Decimal  # in the balance's currency: the publisher's own, else the network's
     below_minimum: bool
+    negative: bool  # a reversal after a payout: nothing to pay, deducted from the next one
     awaiting: Amount | None  # lines approved for payment but not paid yet
     held_until: datetime | None
 
@@ -89,6 +92,7 @@ class MonthRow:
     paid: int = 0  # paid lines of this month's run
     status: MonthStatus = MonthStatus.OPEN
     line_statuses: set[str] = field(default_factory=set)
+    negative: bool = False  # the month's run carried a negative balance
 
     def money(self, minor: int) -> Decimal:
         return ledger.from_minor(minor, self.currency)
@@ -128,10 +132,6 @@ def pending_earnings(publisher: Publisher) -> list[Amount]:
     return [Amount(row["currency"], to_minor(row["total"], row["currency"])) for row in rows]
 
 
-def minimum_payout(network: Network, publisher: Publisher) -> Decimal:
-    return publisher.min_payout if publisher.min_payout is not None else network.min_payout
-
-
 def next_payouts(
     network: Network, publisher: Publisher, owed: list[Amount], *, moment: datetime | None = None
 ) -> list[NextPayout]:
@@ -149,19 +149,20 @@ def next_payouts(
         .annotate(total=Sum("amount"))
         .order_by()
     )
-    minimum = minimum_payout(network, publisher)
+    minimums = {m.currency: m for m in publisher_minimums(network, publisher)}
     held = payment_hold_until(publisher.pk)
     estimates = []
     for balance in owed:
         waiting = awaiting.get(balance.currency, 0)
         rest = balance.minor - waiting
-        threshold = minimum.scaleb(minor_units(balance.currency))
+        minimum = minimums.get(balance.currency, Minimum(balance.currency, None))
         estimates.append(
             NextPayout(
                 amount=Amount(balance.currency, rest),
                 run_date=next_month(period),
-                minimum=minimum,
-                below_minimum=rest <= 0 or rest < threshold,
+                minimum=minimum.applied_amount,
+                below_minimum=rest <= 0 or rest < minimum.applied,
+                negative=rest < 0,
                 awaiting=Amount(balance.currency, waiting) if waiting else None,
                 held_until=held,
             )
@@ -201,6 +202,8 @@ def months(network: Network, publisher: Publisher, accounts: list[Account]) -> l
         target.line_statuses.add(status)
         if status == PayoutLine.Status.PAID:
             target.paid += amount
+        if status == PayoutLine.Status.CARRIED and amount < 0:
+            target.negative = True
     runs = set(PayoutRun.objects.values_list("period", flat=True))
     current = now().astimezone(zone).date().replace(day=1)
     for target in rows.values():
@@ -226,6 +229,8 @@ def month_status(row: MonthRow, current: date, runs: set[date]) -> MonthStatus:
         return MonthStatus.TO_PAY
     if PayoutLine.Status.PAID in row.line_statuses:
         return MonthStatus.PAID
+    if row.negative:
+        return MonthStatus.NEGATIVE
     if PayoutLine.Status.CARRIED in row.line_statuses:
         return MonthStatus.CARRIED
     return MonthStatus.NOTHING_DUE if row.period in runs else MonthStatus.AWAITING_RUN
