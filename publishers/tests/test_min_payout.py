@@ -50,7 +50,7 @@ def audit_rows(network) -> list[tuple]:
 def test_it_shows_the_networks_minimum_until_one_is_set(network, owner, publisher):
     html = client_for(network, owner).get(review_url(publisher)).content.decode()
     assert "Minimum payout for this publisher" in html
-    assert "<th scope=\"row\">USD</th>\n      <td>50.00 USD</td>\n      <td>—</td>" in html
+    assert '<th scope="row">USD</th>\n      <td>50.00 USD</td>\n      <td>—</td>' in html
     assert "use the network's minimum in that currency" in html
 
 
