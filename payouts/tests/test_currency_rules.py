@@ -11,12 +11,15 @@ from decimal import Decimal
 import pytest
 import time_machine
 from allauth.mfa.models import Authenticator
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import translation
 from django_scopes import scope, scopes_disabled
 
 from conftest import client_for, make_world, set_minimum
 from lib.formats import format_money
 from network.audit import AuditEntry
+from network.models import PayoutMinimum
 from network.services import payout_minimum_set
 from network.tests.api import api_client, key_for
 from payouts import exports
@@ -25,7 +28,7 @@ from payouts.models import PaymentDetails, PayoutLine, PayoutRun
 from payouts.payment_details import PaymentDetailsError, payment_details_change
 from payouts.runs import payout_lines_mark_paid, payout_run_approve, payout_run_create
 from payouts.tests.helpers import make_conversion, make_publisher
-from publishers.models import Publisher
+from publishers.models import Publisher, PublisherMinimum
 from publishers.services import publisher_minimum_set
 
 NOW = datetime(2026, 12, 10, 12, tzinfo=UTC)
@@ -438,3 +441,45 @@ def test_the_publishers_statements_call_it_a_negative_balance(
     assert "below the minimum" not in page.lower()
     month = client.get("/publisher/statements/2026/11/").content.decode()
     assert "Negative balance: carried over" in month
+
+
+# --- The migration ----------------------------------------------------------------------------
+
+BEFORE_MINIMUMS = [
+    ("network", "0008_auditentry_network_created_index"),
+    ("publishers", "0005_postback_delivery"),
+    ("payouts", "0002_entry_covering_index"),
+]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_todays_minimums_in_the_networks_currency():
+    """Today's single minimum becomes the one of the network's own currency (VND here, no
+    decimals), a publisher's own likewise; bank accounts are taken to be in that currency."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE_MINIMUMS)
+    try:
+        old = executor.loader.project_state(BEFORE_MINIMUMS).apps
+        network = old.get_model("network", "Network")._base_manager.create(
+            slug="dong", name="Dong", currency="VND", min_payout=Decimal(500000)
+        )
+        publishers = old.get_model("publishers", "Publisher")._base_manager
+        own = publishers.create(network_id=network.pk, name="Own", min_payout=Decimal(20000))
+        plain = publishers.create(network_id=network.pk, name="Plain")
+        old.get_model("payouts", "PaymentDetails")._base_manager.create(
+            network_id=network.pk, publisher_id=own.pk, method="bank", iban="x"
+        )
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    with scopes_disabled():
+        assert list(
+            PayoutMinimum.objects.filter(network_id=network.pk).values_list("currency", "amount")
+        ) == [("VND", 500000)]
+        assert list(
+            PublisherMinimum.objects.filter(network_id=network.pk).values_list(
+                "publisher_id", "currency", "amount"
+            )
+        ) == [(own.pk, "VND", 20000)]
+        assert not PublisherMinimum.objects.filter(publisher_id=plain.pk).exists()
+        assert PaymentDetails.objects.get(publisher_id=own.pk).currency == "VND"
