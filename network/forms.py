@@ -135,7 +135,7 @@ class PayoutMinimumForm(forms.Form):
         label=_("Minimum payout"),
         required=False,
         max_digits=18,  # the decimals are the currency's: checked in clean()
-        help_text=_("In the currency's own units (e.g. 500000 for VND, 15.000 for KWD)."),
+        help_text=_("In the currency's own units (e.g. 500000 for VND, 15 for KWD)."),
         widget=forms.NumberInput(attrs={"min": 0, "step": "any"}),
     )
 

@@ -84,10 +84,8 @@ class AdminPayoutLineSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "string", "nullable": True})
     def get_payment_problem(self, line: PayoutLine) -> str | None:
-        if line.status == PayoutLine.Status.PAID:
-            return None
         details = getattr(line.publisher, "payment_details", None)
-        return methods.currency_problem(details, line.currency) or None
+        return methods.line_problem(line, details) or None
 
 
 @extend_schema_field(OpenApiTypes.DECIMAL)

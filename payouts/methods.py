@@ -76,6 +76,14 @@ def currency_problem(details: PaymentDetails | None, currency: str) -> str:
     }
 
 
+def line_problem(line: PayoutLine, details: PaymentDetails | None) -> str:
+    """Why this line cannot be paid by its method, or ''. Only lines still to pay are
+    flagged: a carried or paid line is not in this run's payments."""
+    if line.status != PayoutLine.Status.PAYABLE:
+        return ""
+    return currency_problem(details, line.currency)
+
+
 def unpayable_lines(run: PayoutRun) -> list[tuple[PayoutLine, str]]:
     """The run's lines still to pay whose method cannot pay their currency, with the reason:
     flagged on the run page and in the API, left out of the payment files."""

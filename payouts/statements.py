@@ -37,9 +37,16 @@ from django.utils.translation import gettext_lazy as _
 
 from lib.money import to_minor
 from network.models import Network
-from payouts import ledger
+from payouts import ledger, methods
 from payouts.minimums import Minimum, publisher_minimums
-from payouts.models import Account, Entry, LedgerTransaction, PayoutLine, PayoutRun
+from payouts.models import (
+    Account,
+    Entry,
+    LedgerTransaction,
+    PaymentDetails,
+    PayoutLine,
+    PayoutRun,
+)
 from payouts.runs import last_closed_period, next_month, payment_hold_until, period_bounds
 from publishers.models import Publisher
 from tracking.models import Conversion
@@ -80,6 +87,7 @@ class NextPayout:
     negative: bool  # a reversal after a payout: nothing to pay, deducted from the next one
     awaiting: Amount | None  # lines approved for payment but not paid yet
     held_until: datetime | None
+    cannot_pay: bool = False  # the payment method cannot pay this currency (payouts/methods)
 
 
 @dataclass
@@ -151,6 +159,7 @@ def next_payouts(
     )
     minimums = {m.currency: m for m in publisher_minimums(network, publisher)}
     held = payment_hold_until(publisher.pk)
+    details = PaymentDetails.objects.filter(publisher=publisher).first()
     estimates = []
     for balance in owed:
         waiting = awaiting.get(balance.currency, 0)
@@ -165,6 +174,7 @@ def next_payouts(
                 negative=rest < 0,
                 awaiting=Amount(balance.currency, waiting) if waiting else None,
                 held_until=held,
+                cannot_pay=bool(methods.currency_problem(details, balance.currency)),
             )
         )
     return estimates

@@ -171,9 +171,13 @@ class LineTable(tables.Table):
         if details is None:
             return format_html(BADGE, "rejected", gettext("Missing payment details"))
         shown = format_html("{}", details.get_method_display())
-        problem = methods.currency_problem(details, record.currency)
-        if problem and record.status != PayoutLine.Status.PAID:
-            shown = format_html("{} " + BADGE, shown, "rejected", problem)
+        # Only lines to pay: the reason in full is in the run page's list and on the line.
+        problem = methods.line_problem(record, details)
+        if problem:
+            short = gettext("Cannot pay %(currency)s") % {"currency": record.currency}
+            shown = format_html(
+                '{} <span class="badge badge-rejected" title="{}">{}</span>', shown, problem, short
+            )
         held = runs.hold_ends(details)
         if held is not None:
             until = gettext("On hold until %(until)s") % {"until": local(held)}

@@ -280,11 +280,7 @@ def render_line(request: HttpRequest, line: PayoutLine, form: MarkOnePaidForm) -
         "earned": from_minor(-credited, line.currency),
         "details": details,
         "held_until": runs.hold_ends(details),
-        "currency_problem": (
-            ""
-            if line.status == PayoutLine.Status.PAID
-            else methods.currency_problem(details, line.currency)
-        ),
+        "currency_problem": methods.line_problem(line, details),
         "minimum": from_minor(line.minimum or 0, line.currency),
         "table": table,
         "form": form,

@@ -196,6 +196,17 @@ def test_the_statements_show_each_minimum_in_its_currencys_format(
     assert "500.000\xa0₫" in page  # Vietnamese digit grouping, no decimals
 
 
+def test_the_statements_warn_when_the_method_cannot_pay_a_currency(
+    network, world, publisher_user, own_company
+):
+    pay_with(network, own_company, method="paypal", paypal_email="pay@alpha.example")
+    earn(network, world, own_company, "49.000", "KWD", at=NOW - timedelta(days=1))
+    earn(network, world, own_company, "60.00", "USD", at=NOW - timedelta(days=1))
+    page = client_for(network, publisher_user).get("/publisher/statements/").content.decode()
+    assert "Your payment method cannot receive KWD" in page
+    assert "cannot receive USD" not in page
+
+
 # --- The network's minimums page and API -------------------------------------------------------
 
 
