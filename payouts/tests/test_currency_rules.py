@@ -494,3 +494,15 @@ def test_the_migration_keeps_todays_minimums_in_the_networks_currency():
         ) == [(own.pk, "VND", 20000)]
         assert not PublisherMinimum.objects.filter(publisher_id=plain.pk).exists()
         assert PaymentDetails.objects.get(publisher_id=own.pk).currency == "VND"
+
+
+def test_the_publishers_api_says_why_a_line_was_carried(
+    network, world, publisher_user, negative_run
+):
+    api = api_client(network, key_for(network, publisher_user))
+    rows = api.get("/api/v1/publisher/statements/").json()["results"]
+    shown = {(row["period"], row["amount"], row["carried_reason"], row["minimum"]) for row in rows}
+    assert shown == {
+        ("2026-10-01", "16.00", None, "1.00"),
+        ("2026-11-01", "-16.00", "negative_balance", "1.00"),
+    }
