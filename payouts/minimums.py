@@ -54,8 +54,3 @@ def publisher_minimums(
     )
     shown = sorted({*by_network, *own, *currencies})
     return [Minimum(code, by_network.get(code), own.get(code)) for code in shown]
-
-
-def minimum_for(network: Network, publisher: Publisher, currency: str) -> Minimum:
-    own = PublisherMinimum.objects.filter(publisher=publisher, currency=currency).first()
-    return Minimum(currency, network.minimum_payout(currency), own.amount if own else None)
