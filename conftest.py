@@ -3,6 +3,8 @@ test runs in the request's or task's scope, so an unscoped query in the app fail
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
@@ -12,7 +14,7 @@ from django_scopes import scopes_disabled
 from advertisers.models import Advertiser
 from network import middleware as host_cache
 from network.celery import app as celery_app
-from network.models import Membership, Network, Role, User
+from network.models import Membership, Network, PayoutMinimum, Role, User
 from network.tests.celery_worker import (  # noqa: F401  (fixtures)
     celery_queue,
     celery_worker_process,
@@ -69,7 +71,23 @@ def make_user(email: str, *, verified: bool = True, password: str = PASSWORD) ->
 
 
 def make_network(slug: str, name: str | None = None) -> Network:
-    return Network.objects.create(slug=slug, name=name or slug.title())
+    """A USD network with the minimum payout a new network gets (50.00 USD)."""
+    network = Network.objects.create(slug=slug, name=name or slug.title())
+    with scopes_disabled():
+        PayoutMinimum.objects.create(network=network, currency="USD", amount=5000)
+    return network
+
+
+def set_minimum(network: Network, currency: str, amount) -> None:
+    """The network's minimum payout in `currency` (major units: 10 for 10.00 USD)."""
+    from lib.money import to_minor
+
+    with scopes_disabled():
+        PayoutMinimum.objects.update_or_create(
+            network=network,
+            currency=currency,
+            defaults={"amount": to_minor(Decimal(amount), currency)},
+        )
 
 
 def make_member(network: Network, role: Role, email: str, company: str | None = None) -> User:

@@ -146,9 +146,9 @@ def load(network, offer_id: int, start, end) -> dict[str, float]:
     with transaction.atomic():
         sql(
             "INSERT INTO publishers_publisher (network_id, name, website, traffic_sources,"
-            " traffic_description, country, status, decision_reason, created_at, min_payout)"
+            " traffic_description, country, status, decision_reason, created_at)"
             " SELECT %s, 'Publisher ' || n, 'https://p' || n || '.example', '[]'::jsonb, '',"
-            " 'US', 'approved', '', %s, NULL FROM generate_series(2, %s) n",
+            " 'US', 'approved', '', %s FROM generate_series(2, %s) n",
             [network.pk, start - timedelta(days=90), PUBLISHERS],
         )
         sql(
@@ -245,12 +245,11 @@ def explain_lines(network, run) -> str:
 
     from payouts.runs import lines_sql
 
-    statement = lines_sql(["USD"])
+    statement = lines_sql()
     params = {
         "network": network.pk,
         "run": run.pk + 1_000_000,  # no such run: the FK is checked at commit, never reached
         "cutoff": run.cutoff,
-        "network_min": network.min_payout,
     }
     with transaction.atomic():
         plan = sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, params)

@@ -244,6 +244,16 @@ def to_minor(amount: Decimal, currency: str) -> int:
     return int(quantize(amount, currency).scaleb(minor_units(currency)))
 
 
+def from_minor(amount: int, currency: str) -> Decimal:
+    """Integer minor units -> Decimal amount with the currency's decimals (exact)."""
+    return Decimal(amount).scaleb(-minor_units(currency))
+
+
+def plain_money(amount: int | None, currency: str) -> str:
+    """Minor units as '50.000 KWD' for audit rows and logs (not localised); 'none' for None."""
+    return "none" if amount is None else f"{from_minor(amount, currency)} {currency}"
+
+
 def validate_currency(value: str) -> None:
     if value not in CURRENCY_CODES:
         raise ValidationError(_("“%(code)s” is not an ISO 4217 currency code.") % {"code": value})

@@ -61,6 +61,7 @@ PUBLISHER_EXAMPLE = {
     "reviewed_by": "owner@example.com",
     "reviewed_at": "2026-06-02T08:00:00Z",
     "min_payout": None,
+    "min_payouts": [{"currency": "VND", "amount": "500000"}],
     "currency": "USD",
     "users": ["pub@deals.example"],
     "created_at": "2026-06-01T09:30:00Z",

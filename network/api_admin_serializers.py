@@ -19,12 +19,12 @@ from rest_framework import serializers
 
 from advertisers.api_serializers import Amount, MinorAmount, form_errors
 from advertisers.models import Advertiser
-from lib.money import quantize
+from lib.money import from_minor, quantize
 from network.api_policy import membership_of
 from offers.models import CATEGORIES, Goal, Offer, OfferAccess
 from offers.rules import GoalType
 from offers.services import allowed_moves
-from publishers.models import Publisher
+from publishers.models import Publisher, PublisherMinimum
 
 __all__ = ["Amount", "MinorAmount", "form_errors"]
 
@@ -51,7 +51,13 @@ class AdminPublisherSerializer(serializers.ModelSerializer):
         source="reviewed_by.email", default=None, read_only=True, allow_null=True
     )
     min_payout = serializers.SerializerMethodField(
-        help_text=_("This publisher's own payout minimum; null: the network's applies.")
+        help_text=_(
+            "This publisher's own payout minimum in the network's currency; null: the "
+            "network's applies."
+        )
+    )
+    min_payouts = serializers.SerializerMethodField(
+        help_text=_("This publisher's own payout minimum per currency (others: the network's).")
     )
     currency = serializers.CharField(source="network.currency", read_only=True)
     users = serializers.SerializerMethodField()
@@ -71,6 +77,7 @@ class AdminPublisherSerializer(serializers.ModelSerializer):
             "reviewed_by",
             "reviewed_at",
             "min_payout",
+            "min_payouts",
             "currency",
             "users",
             "created_at",
@@ -79,9 +86,29 @@ class AdminPublisherSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "string", "format": "decimal", "nullable": True})
     def get_min_payout(self, publisher: Publisher) -> str | None:
-        if publisher.min_payout is None:
-            return None
-        return str(quantize(publisher.min_payout, publisher.network.currency))
+        own = self.own_minimums(publisher)
+        return own.get(publisher.network.currency)
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "currency": {"type": "string"},
+                    "amount": {"type": "string", "format": "decimal"},
+                },
+                "required": ["currency", "amount"],
+            },
+        }
+    )
+    def get_min_payouts(self, publisher: Publisher) -> list[dict[str, str]]:
+        own = self.own_minimums(publisher)
+        return [{"currency": code, "amount": amount} for code, amount in sorted(own.items())]
+
+    def own_minimums(self, publisher: Publisher) -> dict[str, str]:
+        rows = PublisherMinimum.objects.filter(publisher=publisher)
+        return {row.currency: str(from_minor(row.amount, row.currency)) for row in rows}
 
     @extend_schema_field(serializers.ListField(child=serializers.EmailField()))
     def get_users(self, publisher: Publisher) -> list[str]:

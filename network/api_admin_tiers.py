@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import django_filters.rest_framework as filters
 from django.core.cache import cache
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -21,15 +22,16 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from advertisers.api_serializers import form_errors
 from network import api_admin_tiers_serializers as s
 from network import step_up
 from network.api_admin_rules import judged
 from network.api_base import TenantViewSet, created
 from network.api_docs import ERRORS, admin_roles, answers, example, id_filter
 from network.api_keys import ApiKey
-from network.forms import NetworkSettingsForm
+from network.forms import NetworkSettingsForm, PayoutMinimumForm
 from network.models import Network
-from network.services import network_update_settings
+from network.services import network_update_settings, payout_minimum_set
 from offers.forms_admin import TierForm, TierMemberForm, TierPayoutForm, payout_terms
 from offers.models import PayoutTier, TierMembership, TierPayout
 from offers.services import (
@@ -243,6 +245,19 @@ class PayoutTierViewSet(
 
 # --- Network settings -----------------------------------------------------------------------
 
+
+def judged_minimums(rows: list[dict]) -> list[dict]:
+    """Each minimum judged by the payout minimums page's form, errors named by position
+    (`payout_minimums.0.amount`); all are judged before anything is saved."""
+    judged_rows = []
+    for index, row in enumerate(rows):
+        form = PayoutMinimumForm(row)
+        if not form.is_valid():
+            raise serializers.ValidationError(form_errors(form, f"payout_minimums.{index}."))
+        judged_rows.append(form.cleaned_data)
+    return judged_rows
+
+
 SETTINGS_EXAMPLE = {
     "name": "Alpha Network",
     "slug": "alpha",
@@ -251,6 +266,11 @@ SETTINGS_EXAMPLE = {
     "language": "en",
     "default_margin_percent": "20.00",
     "min_payout": "50.00",
+    "payout_minimums": [
+        {"currency": "KWD", "amount": "15.000"},
+        {"currency": "USD", "amount": "50.00"},
+        {"currency": "VND", "amount": "500000"},
+    ],
     "payout_second_approver": False,
 }
 TAGS_SETTINGS = ["admin: settings"]
@@ -292,11 +312,14 @@ class NetworkSettingsViewSet(TenantViewSet):
         summary="Change the network's settings",
         description="Send the fields to change; the others keep their value and the whole "
         "is judged by the settings page's form: a `timezone` of the IANA list, `language` "
-        "en or vi, a `default_margin_percent` from 0 to 100, a `min_payout` not negative and "
-        "no finer than the currency's minor unit. `slug` and `currency` cannot be changed "
+        "en or vi, a `default_margin_percent` from 0 to 100, a `min_payout` (the minimum in "
+        "the network's currency) not negative and no finer than the currency's minor unit. "
+        "`payout_minimums` sets the minimum of each currency listed (`amount` null removes "
+        "it; audited as `network.payout_minimum`); currencies not listed keep theirs. "
+        "`slug` and `currency` cannot be changed "
         "(sent, they are ignored). Each changed field is written to the audit log "
         "(`network.<field>`, from the old value to the new). The money controls "
-        "(`min_payout`, `payout_second_approver`) change only with two-factor "
+        "(`min_payout`, `payout_minimums`, `payout_second_approver`) change only with two-factor "
         "authentication on and a key with the `payouts:approve` scope (or a browser session "
         "that re-authenticated recently); else 403 (`mfa_required` / `scope_required`). "
         "A payout run keeps the second approver rule it started with.",
@@ -305,7 +328,11 @@ class NetworkSettingsViewSet(TenantViewSet):
         examples=[
             example(
                 "Berlin time, 25.50 minimum",
-                {"timezone": "Europe/Berlin", "min_payout": "25.50"},
+                {
+                    "timezone": "Europe/Berlin",
+                    "min_payout": "25.50",
+                    "payout_minimums": [{"currency": "KWD", "amount": "15.000"}],
+                },
                 request=True,
             ),
             example("The settings after the change", SETTINGS_EXAMPLE),
@@ -323,11 +350,21 @@ class NetworkSettingsViewSet(TenantViewSet):
         data = {name: current.get(name) for name in NetworkSettingsForm.Meta.fields}
         # The values as sent (typed above), as the page posts them: 25.50 is audited as 25.50.
         sent = {name: request.data.get(name, value) for name, value in body.validated_data.items()}
+        minimums = judged_minimums(sent.pop("payout_minimums", []))
         form = NetworkSettingsForm({**data, **sent}, instance=network)
         judged(form)
         key = request.auth if isinstance(request.auth, ApiKey) else None
         proof = step_up.of_request(request._request, key)
-        network_update_settings(network=network, actor=request.user, form=form, proof=proof)
+        with transaction.atomic():  # the settings and the minimums together, or nothing
+            network_update_settings(network=network, actor=request.user, form=form, proof=proof)
+            for minimum in minimums:
+                payout_minimum_set(
+                    network=network,
+                    actor=request.user,
+                    currency=minimum["currency"],
+                    amount=minimum["amount"],
+                    proof=proof,
+                )
         return Response(s.NetworkSettingsSerializer(self.fresh_network()).data)
 
 

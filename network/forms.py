@@ -3,10 +3,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from advertisers.models import Advertiser
-from lib.money import CURRENCY_CHOICES, minor_units, quantize, validate_amount
+from lib.money import CURRENCY_CHOICES, from_minor, minor_units, validate_amount
 from network.models import RESERVED_SLUGS, TIMEZONES, Invitation, Membership, Network, Role
 
 
@@ -78,9 +79,13 @@ class InvitationForm(forms.Form):
 
 
 class NetworkSettingsForm(forms.ModelForm):
-    """What admins may change later. The currency is fixed: money is booked in it."""
+    """What admins may change later. The currency is fixed: money is booked in it.
+
+    `min_payout` is the minimum in the network's own currency: one row of the per-currency
+    table (network.PayoutMinimum), the others are set on the payout minimums page."""
 
     timezone = forms.ChoiceField(label=_("Time zone"), choices=[(z, z) for z in TIMEZONES])
+    min_payout = forms.DecimalField(max_digits=14, decimal_places=3)
 
     class Meta:
         model = Network
@@ -93,11 +98,6 @@ class NetworkSettingsForm(forms.ModelForm):
             "payout_second_approver",
         ]
         help_texts = {
-            "min_payout": _(
-                "A publisher whose balance is below this at the monthly payout run is not "
-                "paid that month: the balance is carried over to the next run. A publisher "
-                "can have their own minimum, set on their review page."
-            ),
             "payout_second_approver": _(
                 "Each payout run needs the approval of two different owners or managers "
                 "before it can be paid."
@@ -109,12 +109,42 @@ class NetworkSettingsForm(forms.ModelForm):
         currency = self.instance.currency
         amount = self.fields["min_payout"]
         amount.label = _("Minimum payout (%(currency)s)") % {"currency": currency}
+        amount.help_text = _(
+            "A publisher whose balance is below this at the monthly payout run is not "
+            "paid that month: the balance is carried over to the next run. Other currencies "
+            "have their own minimums, and a publisher can have their own, set on their "
+            "review page."
+        )
         amount.widget.attrs.update(min="0", step=str(Decimal(1).scaleb(-minor_units(currency))))
-        if self.instance.min_payout is not None:  # 50.00 for USD, not the column's 50.000
-            self.initial["min_payout"] = quantize(self.instance.min_payout, currency)
+        if "min_payout" not in self.initial:  # 50.00 for USD: the currency's decimals
+            minimum = self.instance.minimum_payout(currency) if self.instance.pk else None
+            self.initial["min_payout"] = from_minor(minimum or 0, currency)
 
     def clean_min_payout(self) -> Decimal:
         """Not negative, and no finer than the network currency's minor unit (cents)."""
         amount = self.cleaned_data["min_payout"]
         validate_amount(amount, self.instance.currency)
         return amount
+
+
+class PayoutMinimumForm(forms.Form):
+    """One currency's minimum payout on the payout minimums page; empty removes it."""
+
+    currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCY_CHOICES)
+    amount = forms.DecimalField(
+        label=_("Minimum payout"),
+        required=False,
+        max_digits=18,  # the decimals are the currency's: checked in clean()
+        help_text=_("In the currency's own units (e.g. 500000 for VND, 15 for KWD)."),
+        widget=forms.NumberInput(attrs={"min": 0, "step": "any"}),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        currency, amount = data.get("currency"), data.get("amount")
+        if currency and amount is not None:
+            try:
+                validate_amount(amount, currency)
+            except ValidationError as exc:
+                self.add_error("amount", exc)
+        return data

@@ -105,13 +105,6 @@ class Network(models.Model):
         blank=True,
         help_text=_("Where clicks go that no offer can take (e.g. your own site)."),
     )
-    min_payout = models.DecimalField(
-        _("minimum payout"),
-        max_digits=14,
-        decimal_places=3,
-        default=Decimal(50),
-        help_text=_("Smaller balances are carried over to the next month."),
-    )
     payout_second_approver = models.BooleanField(
         _("payout runs need a second approver"),
         default=False,
@@ -134,6 +127,11 @@ class Network(models.Model):
         for hostname in [self.portal_host, *custom_hosts]:
             forget_host(hostname)
 
+    def minimum_payout(self, currency: str) -> int | None:
+        """The network's minimum payout in `currency` (minor units), None when it has none."""
+        row = PayoutMinimum.objects.filter(network=self, currency=currency).first()
+        return row.amount if row else None
+
     @property
     def portal_host(self) -> str:
         return f"{self.slug}.{settings.PLATFORM_DOMAIN}"
@@ -142,6 +140,30 @@ class Network(models.Model):
         """Link into this network's portal, for emails sent outside a request."""
         port = f":{settings.PLATFORM_PORT}" if settings.PLATFORM_PORT else ""
         return f"{settings.PLATFORM_SCHEME}://{self.portal_host}{port}{path}"
+
+
+class PayoutMinimum(models.Model):
+    """The network's minimum payout in one currency: a publisher's balance in that currency
+    below it is carried to the next monthly run. Per currency, because one number cannot mean
+    the same in VND (0 decimals) and KWD (3 decimals). A currency without a row has no
+    minimum: every positive balance is paid. Publishers may have their own
+    (publishers.PublisherMinimum)."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+")
+    currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
+    amount = models.BigIntegerField(_("minimum payout"), help_text="minor units")
+
+    objects = ScopedManager(network="network")
+
+    class Meta:
+        ordering = ["currency"]
+        constraints = [
+            models.UniqueConstraint(fields=["network", "currency"], name="payout_minimum_once"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="payout_minimum_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network} {self.currency} {self.amount}"
 
 
 class Domain(models.Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 
 from django.core import signing
 from django.core.cache import cache
@@ -12,9 +13,13 @@ from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
 from advertisers.models import Advertiser
+from lib.money import plain_money, to_minor, validate_amount, validate_currency
 from network import audit
-from network.models import Invitation, Membership, Network, Role, User
+from network.models import Invitation, Membership, Network, PayoutMinimum, Role, User
 from network.step_up import MONEY_SETTINGS, StepUp, require_step_up
+
+# A new network's minimum payout in its own currency, as before minimums were per currency.
+DEFAULT_MINIMUM = Decimal(50)
 
 HANDOFF_SALT = "network.handoff"
 HANDOFF_MAX_AGE = 120  # seconds: the link is followed by a redirect right away
@@ -33,6 +38,9 @@ def network_create(
     )
     with scope(network=network):
         Membership.objects.create(network=network, user=owner, role=Role.OWNER)
+        PayoutMinimum.objects.create(
+            network=network, currency=currency, amount=to_minor(DEFAULT_MINIMUM, currency)
+        )
         audit.record(
             network=network,
             actor=owner,
@@ -50,16 +58,18 @@ def user_set_language(*, user: User, language: str) -> None:
 
 
 @transaction.atomic
-@transaction.atomic
 def network_update_settings(*, network: Network, actor: User, form, proof: StepUp) -> Network:
     """Save the settings form, with one audit row per changed field. A money control
     (step_up.MONEY_SETTINGS) changes only with two-factor and a fresh proof of presence, and
-    only for what starts later: a payout run keeps the rule it started with."""
+    only for what starts later: a payout run keeps the rule it started with. Its `min_payout`
+    (the minimum in the network's own currency) is a row of the per-currency table."""
     if set(form.changed_data) & set(MONEY_SETTINGS):
         require_step_up(actor, proof, settings=True)
     # Serialised with payout_run_create, which copies the rule under the same row lock.
     Network.objects.select_for_update().filter(pk=network.pk).first()
     for field in form.changed_data:
+        if field == "min_payout":
+            continue  # audited by payout_minimum_set
         audit.record(
             network=network,
             actor=actor,
@@ -68,7 +78,54 @@ def network_update_settings(*, network: Network, actor: User, form, proof: StepU
             from_state=str(form.initial.get(field, ""))[:64],
             to_state=str(form.cleaned_data[field])[:64],
         )
-    return form.save()
+    network = form.save()
+    if "min_payout" in form.changed_data:
+        payout_minimum_set(
+            network=network,
+            actor=actor,
+            currency=network.currency,
+            amount=form.cleaned_data["min_payout"],
+            proof=proof,
+        )
+    return network
+
+
+@transaction.atomic
+def payout_minimum_set(
+    *, network: Network, actor: User, currency: str, amount: Decimal | None, proof: StepUp
+) -> PayoutMinimum | None:
+    """Set the network's minimum payout in one currency, or remove it (None: every positive
+    balance in that currency is paid). Raises ValidationError for a bad code or amount. A money
+    control: two-factor and a fresh proof of presence (StepUpRequired otherwise)."""
+    require_step_up(actor, proof, settings=True)
+    validate_currency(currency)
+    if amount is not None:
+        validate_amount(amount, currency)  # not negative, no finer than the minor unit
+    # One change of a network's minimums at a time, so the audit's "from" is the real one.
+    Network.objects.select_for_update().filter(pk=network.pk).first()
+    row = PayoutMinimum.objects.filter(network=network, currency=currency).first()
+    old = row.amount if row else None
+    new = None if amount is None else to_minor(amount, currency)
+    if old == new:
+        return row
+    if new is None:
+        row.delete()
+        row = None
+    elif row is None:
+        row = PayoutMinimum.objects.create(network=network, currency=currency, amount=new)
+    else:
+        row.amount = new
+        row.save(update_fields=["amount"])
+    audit.record(
+        network=network,
+        actor=actor,
+        action="network.payout_minimum",
+        obj=network,
+        from_state=plain_money(old, currency),
+        to_state=plain_money(new, currency),
+        reason=currency,
+    )
+    return row
 
 
 @transaction.atomic

@@ -28,6 +28,7 @@ urlpatterns = [
     ),
     path("manage/members/", views.members, name="members"),
     path("manage/settings/", views.network_settings, name="network_settings"),
+    path("manage/settings/minimums/", views.payout_minimums, name="payout_minimums"),
     path("manage/invitations/new/", views.invite, name="invite"),
     path(
         "manage/invitations/<int:invitation_id>/revoke/",

@@ -15,11 +15,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lib.money import from_minor
 from lib.tables import configure
 from network import step_up
 from network.access import ADMINS, current_membership, posted, public_page, role_required
-from network.forms import InvitationForm, NetworkSettingsForm
-from network.models import Invitation, Membership, Network, Role
+from network.forms import InvitationForm, NetworkSettingsForm, PayoutMinimumForm
+from network.models import Invitation, Membership, Network, PayoutMinimum, Role
 from network.services import (
     InvitationError,
     handoff_user,
@@ -27,6 +28,7 @@ from network.services import (
     invitation_create,
     invitation_revoke,
     network_update_settings,
+    payout_minimum_set,
     user_set_language,
 )
 from network.tables import MemberTable
@@ -188,6 +190,44 @@ def save_settings_recently_authenticated(
     """Changing a money control: without a recent password (or code) allauth asks for one,
     then posts this again."""
     return save_settings(request, network, form)
+
+
+@role_required(*ADMINS)
+def payout_minimums(request: HttpRequest) -> HttpResponse:
+    """The network's minimum payout per currency: add or change one (the form), or remove
+    one (the same form with an empty amount, posted by each row's Remove button). A money
+    control, as on the settings page: two-factor first, then the password again."""
+    form = PayoutMinimumForm(posted(request), initial={"currency": request.network.currency})
+    if request.method == "POST" and form.is_valid():
+        refusal = step_up.mfa_refusal(request.user, settings=True)
+        if not refusal:
+            return save_minimum_recently_authenticated(request, form)
+        form.add_error(None, refusal)
+    rows = [
+        (row, from_minor(row.amount, row.currency))
+        for row in PayoutMinimum.objects.filter(network=request.network)
+    ]
+    return render(request, "network/payout_minimums.html", {"form": form, "rows": rows})
+
+
+@reauthentication_required
+def save_minimum_recently_authenticated(request: HttpRequest, form) -> HttpResponse:
+    """Without a recent password (or code) allauth asks for one, then posts this again."""
+    currency, amount = form.cleaned_data["currency"], form.cleaned_data["amount"]
+    payout_minimum_set(
+        network=request.network,
+        actor=request.user,
+        currency=currency,
+        amount=amount,
+        proof=step_up.of_request(request),
+    )
+    done = (
+        _("Minimum payout in %(currency)s saved.")
+        if amount is not None
+        else _("Minimum payout in %(currency)s removed: every positive balance in it is paid.")
+    )
+    messages.success(request, done % {"currency": currency})
+    return redirect("payout_minimums")
 
 
 @role_required(*ADMINS)

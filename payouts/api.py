@@ -130,9 +130,12 @@ RUN_EXAMPLE = {
             "amount": "16.00",
             "conversions": 2,
             "status": "payable",
+            "minimum": "10.00",
+            "carried_reason": None,
             "from_time": None,
             "to_time": "2026-10-31T17:00:00Z",
             "payment_method": "paypal",
+            "payment_problem": None,
             "payment_reference": "",
             "paid_at": None,
         }

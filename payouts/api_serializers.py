@@ -11,6 +11,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from advertisers.api_serializers import MinorAmount
+from lib.money import from_minor
+from payouts import methods
 from payouts.forms_runs import MAX_ID, MAX_TICKED
 from payouts.models import PayoutLine, PayoutRun
 
@@ -20,6 +22,23 @@ class AdminPayoutLineSerializer(serializers.ModelSerializer):
     amount = MinorAmount()
     payment_method = serializers.SerializerMethodField(
         help_text=_("How the publisher is paid (paypal, bank, other); null: no details yet.")
+    )
+    minimum = serializers.SerializerMethodField(
+        help_text=_(
+            "The minimum payout the run applied, in the line's currency; null on lines made "
+            "before it was recorded."
+        )
+    )
+    carried_reason = serializers.SerializerMethodField(
+        help_text=_(
+            "Why a carried line was not paid: below_minimum or negative_balance; null otherwise."
+        )
+    )
+    payment_problem = serializers.SerializerMethodField(
+        help_text=_(
+            "Why the payment method cannot pay the line's currency (the line is in no payment "
+            "file); null when it can."
+        )
     )
 
     class Meta:
@@ -33,9 +52,12 @@ class AdminPayoutLineSerializer(serializers.ModelSerializer):
             "amount",
             "conversions",
             "status",
+            "minimum",
+            "carried_reason",
             "from_time",
             "to_time",
             "payment_method",
+            "payment_problem",
             "payment_reference",
             "paid_at",
         ]
@@ -47,6 +69,23 @@ class AdminPayoutLineSerializer(serializers.ModelSerializer):
     def get_payment_method(self, line: PayoutLine) -> str | None:
         details = getattr(line.publisher, "payment_details", None)
         return details.method if details else None
+
+    @extend_schema_field({"type": "string", "format": "decimal", "nullable": True})
+    def get_minimum(self, line: PayoutLine) -> str | None:
+        return None if line.minimum is None else str(from_minor(line.minimum, line.currency))
+
+    @extend_schema_field(
+        {"type": "string", "enum": ["below_minimum", "negative_balance", None], "nullable": True}
+    )
+    def get_carried_reason(self, line: PayoutLine) -> str | None:
+        if line.status != PayoutLine.Status.CARRIED:
+            return None
+        return "negative_balance" if line.negative else "below_minimum"
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_payment_problem(self, line: PayoutLine) -> str | None:
+        details = getattr(line.publisher, "payment_details", None)
+        return methods.line_problem(line, details) or None
 
 
 @extend_schema_field(OpenApiTypes.DECIMAL)
@@ -61,7 +100,9 @@ class RunTotalSerializer(serializers.Serializer):
     currency = serializers.CharField()
     payable = DecimalText(help_text=_("To pay."))
     paid = DecimalText()
-    carried = DecimalText(help_text=_("Below the minimum: the next run takes it."))
+    carried = DecimalText(
+        help_text=_("Below the minimum, or a negative balance: the next run takes it.")
+    )
     payable_lines = serializers.IntegerField()
     paid_lines = serializers.IntegerField()
     carried_lines = serializers.IntegerField()

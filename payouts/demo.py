@@ -20,13 +20,14 @@ from zoneinfo import ZoneInfo
 from django.utils.timezone import now
 
 from advertisers.models import Advertiser
+from lib.money import to_minor
 from network import audit
 from network.models import Network
 from offers.models import Offer, OfferAccess
 from payouts.decisions import post_change
 from payouts.models import PaymentDetails
 from payouts.runs import last_closed_period, previous_month
-from publishers.models import Publisher
+from publishers.models import Publisher, PublisherMinimum
 from tracking import lookups
 from tracking.conversions import ClickFacts, ConversionInput, build
 from tracking.ids import new_click_id
@@ -94,8 +95,14 @@ def red_deals(network: Network, summer: Offer) -> Publisher:
             "website": "https://reddeals.example",
             "country": "GB",
             "status": Publisher.Status.APPROVED,
-            "min_payout": Decimal("20"),  # their own minimum, below the network's 50
         },
+    )
+    # Their own minimum in the network's currency, below the network's 50.
+    PublisherMinimum.objects.get_or_create(
+        network=network,
+        publisher=red,
+        currency=network.currency,
+        defaults={"amount": to_minor(Decimal(20), network.currency)},
     )
     OfferAccess.objects.get_or_create(
         network=network, offer=summer, publisher=red, defaults={"status": "approved"}
@@ -125,6 +132,7 @@ def pay_by_bank(network: Network, publisher: Publisher) -> None:
             "iban": "GB82WEST12345698765432",
             "swift": "WESTGB2L",
             "bank_name": "West Bank",
+            "currency": network.currency,
             "changed_at": now() - timedelta(days=90),
         },
     )

@@ -7,6 +7,9 @@ What a file holds:
 - only the publishers paid by the file's method (PayPal mass payment file: method "paypal";
   bank file: method "bank"); publishers with no payment details, or "other", are in neither
   and are paid by hand;
+- only lines in a currency the method can pay (payouts/methods.py): PayPal only in the
+  currencies it supports, a bank transfer only in the account's currency. The run page
+  flags the others with the reason; they are paid by hand or once the details change;
 - no line whose publisher changed their payment details in the last 48 hours
   (`runs.PAYMENT_HOLD`): the hold is there so that someone who took over an account cannot
   redirect a payout, and a file made during the hold would pay the new details. Export again
@@ -35,12 +38,13 @@ import csv
 import io
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.timezone import now
 
 from lib.cells import safe_cell
 from payouts import runs
 from payouts.ledger import from_minor
+from payouts.methods import PAYPAL_CURRENCIES
 from payouts.models import PaymentDetails, PayoutLine, PayoutRun
 
 FORMATS = {"paypal": PaymentDetails.Method.PAYPAL, "bank": PaymentDetails.Method.BANK}
@@ -60,15 +64,19 @@ BANK_HEADER = [
 
 
 def exported_lines(run: PayoutRun, fmt: str) -> QuerySet[PayoutLine]:
-    """The run's lines to pay by this file's method, leaving out those on hold."""
-    return (
-        run.lines.filter(
-            status=PayoutLine.Status.PAYABLE,
-            publisher__payment_details__method=FORMATS[fmt],
-            publisher__payment_details__changed_at__lte=now() - runs.PAYMENT_HOLD,
-        )
-        .select_related("publisher__payment_details")
-        .order_by("publisher__name", "currency", "pk")
+    """The run's lines to pay by this file's method, leaving out those on hold and those in
+    a currency the method cannot pay."""
+    lines = run.lines.filter(
+        status=PayoutLine.Status.PAYABLE,
+        publisher__payment_details__method=FORMATS[fmt],
+        publisher__payment_details__changed_at__lte=now() - runs.PAYMENT_HOLD,
+    )
+    if fmt == "paypal":
+        lines = lines.filter(currency__in=PAYPAL_CURRENCIES)
+    else:
+        lines = lines.filter(currency=F("publisher__payment_details__currency"))
+    return lines.select_related("publisher__payment_details").order_by(
+        "publisher__name", "currency", "pk"
     )
 
 

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from lib.money import CURRENCY_CHOICES
 from payouts.models import PaymentDetails
 from payouts.payment_details import clean_details, mask
 
@@ -18,6 +19,7 @@ PREFILLED = (
     "swift",
     "bank_name",
     "routing_number",
+    "currency",
     "instructions",
 )
 NOT_SHOWN = _("Saved: %(masked)s. Not shown for your security: type it again to change it.")
@@ -60,6 +62,12 @@ class PaymentDetailsForm(forms.Form):
     )
     routing_number = forms.CharField(
         label=_("Routing number or sort code"), required=False, max_length=40
+    )
+    currency = forms.ChoiceField(
+        label=_("Account currency"),
+        required=False,
+        choices=[("", "—"), *CURRENCY_CHOICES],
+        help_text=_("The currency the account holds: only payouts in it are sent there."),
     )
     instructions = forms.CharField(
         label=_("Instructions"),
@@ -104,6 +112,7 @@ class PaymentDetailsForm(forms.Form):
                     "swift",
                     "account_number",
                     "routing_number",
+                    "currency",
                 ],
             ),
             (_("Other"), ["instructions"]),

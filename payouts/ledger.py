@@ -8,13 +8,13 @@ balance is minus the sum), so every balance a person reads is positive in the no
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.timezone import now
 
-from lib.money import minor_units, to_minor
+from lib.money import from_minor as from_minor  # re-exported: payouts code imports it here
+from lib.money import to_minor
 from network.models import Network
 from payouts.models import Account, Entry, LedgerTransaction
 
@@ -104,7 +104,3 @@ def balance(acc: Account, *, until: datetime | None = None) -> int:
         entries = entries.filter(created_at__lte=until)
     total = entries.aggregate(total=Sum("amount"))["total"] or 0
     return -total if acc.kind in CREDIT_NORMAL else total
-
-
-def from_minor(amount: int, currency: str) -> Decimal:
-    return Decimal(amount).scaleb(-minor_units(currency))

@@ -194,6 +194,9 @@ class PayoutLine(models.Model):
     from_time = models.DateTimeField(null=True, blank=True)
     to_time = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices)
+    # The minimum the run applied (minor units of `currency`), kept so that the line says why
+    # it was carried even after the rule changes. Null on lines made before it was recorded.
+    minimum = models.BigIntegerField(null=True, blank=True, help_text="minor units")
     payment_reference = models.CharField(max_length=200, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
 
@@ -210,6 +213,20 @@ class PayoutLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run} {self.publisher}"
+
+    @property
+    def negative(self) -> bool:
+        """A carried line of a negative balance (reversals after a payout), not a small one."""
+        return self.status == self.Status.CARRIED and self.amount < 0
+
+    @property
+    def status_label(self) -> str:
+        """The status in words, telling a negative balance from one below the minimum."""
+        if self.status != self.Status.CARRIED:
+            return str(self.get_status_display())
+        if self.amount < 0:
+            return str(_("Negative balance: carried over"))
+        return str(_("Below the minimum: carried over"))
 
 
 class PaymentDetails(models.Model):
@@ -232,6 +249,8 @@ class PaymentDetails(models.Model):
     bank_name = models.CharField(_("bank name"), max_length=150, blank=True)
     account_number = models.CharField(_("account number"), max_length=40, blank=True)
     routing_number = models.CharField(_("routing or sort code"), max_length=40, blank=True)
+    # The bank account's currency: a bank file pays only lines in it (payouts/methods.py).
+    currency = models.CharField(_("account currency"), max_length=3, blank=True)
     instructions = models.TextField(_("instructions"), blank=True)
     changed_at = models.DateTimeField(default=now)
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
 
+from lib.money import validate_currency
 from network import audit
 from network.models import Network, User
 from payouts.models import PaymentDetails
@@ -33,6 +34,7 @@ FIELDS = (
     "bank_name",
     "account_number",
     "routing_number",
+    "currency",
     "instructions",
 )
 # What each method keeps; the other fields are emptied so no stale number lingers.
@@ -45,6 +47,7 @@ KEPT = {
         "bank_name",
         "account_number",
         "routing_number",
+        "currency",
     },
     Method.OTHER: {"instructions"},
 }
@@ -117,6 +120,12 @@ def clean_email(value: str) -> str:
     return value
 
 
+def clean_currency(value: str) -> str:
+    currency = value.upper()
+    validate_currency(currency)
+    return currency
+
+
 def clean_account(value: str) -> str:
     account = " ".join((value or "").split())
     if not ACCOUNT_FORMAT.fullmatch(account):
@@ -153,7 +162,22 @@ def clean_details(data: dict) -> dict[str, str]:
             check("paypal_email", clean_email)
     elif method == Method.OTHER:
         require("instructions", _("Tell the network how to pay you."))
-    elif values["iban"]:
+    else:
+        # A bank account pays in its own currency only (payouts/methods.py).
+        if require(
+            "currency",
+            _("Say which currency the account holds: only payouts in it are sent there."),
+        ):
+            check("currency", clean_currency)
+        check_bank_account(values, check, require)
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def check_bank_account(values: dict[str, str], check, require) -> None:
+    """An IBAN (with holder and SWIFT), or holder, account number and routing code."""
+    if values["iban"]:
         check("iban", clean_iban)
         require("account_holder", _("A bank transfer needs the name on the account."))
         if require("swift", _("A transfer to an IBAN needs the bank's SWIFT/BIC code.")):
@@ -168,9 +192,6 @@ def clean_details(data: dict) -> dict[str, str]:
                 check(field, clean_account)
         if values["swift"]:
             check("swift", clean_swift)
-    if errors:
-        raise ValidationError(errors)
-    return values
 
 
 # Showing
@@ -197,6 +218,8 @@ def summary(details: PaymentDetails | None) -> str:
         parts += [f"account {mask(details.account_number)}", f"routing {details.routing_number}"]
         if details.swift:
             parts.append(f"SWIFT {details.swift}")
+    if details.currency:
+        parts.append(f"in {details.currency}")
     return "bank transfer: " + ", ".join(parts)
 
 

@@ -22,7 +22,6 @@ and (run, publisher, currency) back that up.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections.abc import Iterator
@@ -38,7 +37,6 @@ from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from lib.formats import format_datetime, format_month
-from lib.money import minor_units
 from network import audit
 from network.models import Network, User
 from network.step_up import StepUp, require_step_up
@@ -122,41 +120,32 @@ BALANCES_LATERAL_SQL = """
     WHERE a.network_id = %(network)s AND a.kind = 'payable'
 """
 
+# Each line's minimum is the publisher's own in the line's currency, else the network's in
+# that currency, else none (0: every positive balance is paid). Both are minor units of the
+# line's currency, so the comparison is exact and needs no scaling.
 LINES_SQL = """
 INSERT INTO payouts_payoutline
     (network_id, run_id, publisher_id, currency, amount, conversions, from_time, to_time,
-     status, payment_reference, paid_at)
+     status, minimum, payment_reference, paid_at)
 SELECT %(network)s, %(run)s, t.publisher_id, t.currency, t.earned - t.taken, t.conversions,
        t.last_to, %(cutoff)s,
        CASE WHEN t.earned - t.taken > 0
-                 AND t.earned - t.taken >= COALESCE(p.min_payout, %(network_min)s) * s.factor
+                 AND t.earned - t.taken >= COALESCE(pm.amount, nm.amount, 0)
             THEN 'payable' ELSE 'carried' END,
+       COALESCE(pm.amount, nm.amount, 0),
        '', NULL
 FROM ({balances}) t
-JOIN publishers_publisher p ON p.id = t.publisher_id
-JOIN ({factors}) s ON s.currency = t.currency
+LEFT JOIN publishers_publisherminimum pm
+       ON pm.network_id = %(network)s AND pm.publisher_id = t.publisher_id
+      AND pm.currency = t.currency
+LEFT JOIN network_payoutminimum nm ON nm.network_id = %(network)s AND nm.currency = t.currency
 WHERE t.earned - t.taken <> 0
 """
 
 
-def lines_sql(currencies: list[str]) -> str:
+def lines_sql() -> str:
     balances = BALANCES_LATERAL_SQL if connection.vendor == "postgresql" else BALANCES_GROUPED_SQL
-    return LINES_SQL.replace("{balances}", balances.replace("{prior}", PRIOR_LINES_SQL)).replace(
-        "{factors}", _factors_sql(currencies)
-    )
-
-
-def _factors_sql(currencies: list[str]) -> str:
-    """A VALUES list of (currency, 10 ** minor units), to scale the threshold. The codes are
-    ISO 4217 codes read from our own accounts, checked here before they go into the text."""
-    rows = []
-    for code in currencies:
-        if not re.fullmatch(r"[A-Z]{3}", code):
-            raise PayoutError(f"Unexpected currency code {code!r}.")
-        rows.append(f"SELECT '{code}' AS currency, {10 ** minor_units(code)} AS factor")
-    return " UNION ALL ".join(rows) or (
-        "SELECT CAST(NULL AS VARCHAR(3)) AS currency, CAST(NULL AS BIGINT) AS factor WHERE 1 = 0"
-    )
+    return LINES_SQL.replace("{balances}", balances.replace("{prior}", PRIOR_LINES_SQL))
 
 
 def check_period(network: Network, period: date) -> None:
@@ -310,19 +299,14 @@ def payout_runs_recover(moment: datetime | None = None) -> list[tuple[int, int]]
 
 
 def insert_lines(network: Network, run: PayoutRun) -> int:
-    currencies = sorted(
-        set(Account.objects.filter(kind=Account.Kind.PAYABLE).values_list("currency", flat=True))
-    )
-    sql = lines_sql(currencies)
     params = {
         "network": network.pk,
         "run": run.pk,
         # As the ORM would send it (SQLite compares the stored text with this one's).
         "cutoff": connection.ops.adapt_datetimefield_value(run.cutoff),
-        "network_min": network.min_payout,
     }
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(lines_sql(), params)
         return cursor.rowcount
 
 
@@ -494,6 +478,8 @@ def payout_run_export(
 def _not_payable(line: PayoutLine, tz: str) -> str:
     if line.status == PayoutLine.Status.PAID:
         return _("paid already")
+    if line.negative:
+        return _("a negative balance: carried to the next run and deducted from it")
     if line.status == PayoutLine.Status.CARRIED:
         return _("below the minimum: carried to the next run")
     held = payment_hold_until(line.publisher_id)

@@ -36,10 +36,18 @@ from django.db.models.functions import TruncMonth
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
-from lib.money import minor_units, to_minor
+from lib.money import to_minor
 from network.models import Network
-from payouts import ledger
-from payouts.models import Account, Entry, LedgerTransaction, PayoutLine, PayoutRun
+from payouts import ledger, methods
+from payouts.minimums import Minimum, publisher_minimums
+from payouts.models import (
+    Account,
+    Entry,
+    LedgerTransaction,
+    PaymentDetails,
+    PayoutLine,
+    PayoutRun,
+)
 from payouts.runs import last_closed_period, next_month, payment_hold_until, period_bounds
 from publishers.models import Publisher
 from tracking.models import Conversion
@@ -54,6 +62,7 @@ class MonthStatus(models.TextChoices):
     AWAITING_RUN = "awaiting_run", _("Waiting for the payout run")
     NOTHING_DUE = "nothing_due", _("Nothing to pay")
     CARRIED = "carried", _("Below the minimum: carried over")
+    NEGATIVE = "negative", _("Negative balance: carried over")
     TO_PAY = "to_pay", _("To be paid")
     PAID = "paid", _("Paid")
 
@@ -74,10 +83,12 @@ class NextPayout:
 
     amount: Amount
     run_date: date
-    minimum: Decimal
+    minimum: Decimal  # in the balance's currency: the publisher's own, else the network's
     below_minimum: bool
+    negative: bool  # a reversal after a payout: nothing to pay, deducted from the next one
     awaiting: Amount | None  # lines approved for payment but not paid yet
     held_until: datetime | None
+    cannot_pay: bool = False  # the payment method cannot pay this currency (payouts/methods)
 
 
 @dataclass
@@ -129,10 +140,6 @@ def pending_earnings(publisher: Publisher) -> list[Amount]:
     return [Amount(row["currency"], to_minor(row["total"], row["currency"])) for row in rows]
 
 
-def minimum_payout(network: Network, publisher: Publisher) -> Decimal:
-    return publisher.min_payout if publisher.min_payout is not None else network.min_payout
-
-
 def next_payouts(
     network: Network, publisher: Publisher, owed: list[Amount], *, moment: datetime | None = None
 ) -> list[NextPayout]:
@@ -150,21 +157,24 @@ def next_payouts(
         .annotate(total=Sum("amount"))
         .order_by()
     )
-    minimum = minimum_payout(network, publisher)
+    minimums = {m.currency: m for m in publisher_minimums(network, publisher)}
     held = payment_hold_until(publisher.pk)
+    details = PaymentDetails.objects.filter(publisher=publisher).first()
     estimates = []
     for balance in owed:
         waiting = awaiting.get(balance.currency, 0)
         rest = balance.minor - waiting
-        threshold = minimum.scaleb(minor_units(balance.currency))
+        minimum = minimums.get(balance.currency, Minimum(balance.currency, None))
         estimates.append(
             NextPayout(
                 amount=Amount(balance.currency, rest),
                 run_date=next_month(period),
-                minimum=minimum,
-                below_minimum=rest <= 0 or rest < threshold,
+                minimum=minimum.applied_amount,
+                below_minimum=rest <= 0 or rest < minimum.applied,
+                negative=rest < 0,
                 awaiting=Amount(balance.currency, waiting) if waiting else None,
                 held_until=held,
+                cannot_pay=bool(methods.currency_problem(details, balance.currency)),
             )
         )
     return estimates
@@ -204,7 +214,10 @@ def months(network: Network, publisher: Publisher, accounts: list[Account]) -> l
         target.line_statuses.add(status)
         if status == PayoutLine.Status.PAID:
             target.paid += amount
-    spans = [LineSpan(currency, status, start, end) for _, currency, status, _, start, end in lines]
+    spans = [
+        LineSpan(currency, status, start, end, amount)
+        for _, currency, status, amount, start, end in lines
+    ]
     last_run = last_run_period()
     current = now().astimezone(zone).date().replace(day=1)
     for target in rows.values():
@@ -238,6 +251,12 @@ class LineSpan:
     status: str
     from_time: datetime | None
     to_time: datetime
+    amount: int = 0  # minor units: a carried line below zero is a negative balance
+
+
+# A carried line with a negative amount (a reversal after a payout), told apart from a line
+# carried because it is below the minimum.
+NEGATIVE_BALANCE = "negative"
 
 
 def last_run_period() -> date | None:
@@ -267,7 +286,9 @@ def month_status(
         return MonthStatus.OPEN
     start, end = period_bounds(period, str(zone))
     covering = {
-        line.status
+        NEGATIVE_BALANCE
+        if line.status == PayoutLine.Status.CARRIED and line.amount < 0
+        else line.status
         for line in lines
         if line.currency == currency
         and line.to_time > start
@@ -277,6 +298,8 @@ def month_status(
         return MonthStatus.TO_PAY
     if PayoutLine.Status.PAID in covering:
         return MonthStatus.PAID
+    if NEGATIVE_BALANCE in covering:
+        return MonthStatus.NEGATIVE
     if PayoutLine.Status.CARRIED in covering:
         return MonthStatus.CARRIED
     if last_run is not None and last_run >= period:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lib.formats import format_amount, format_datetime, format_money, format_month, format_percent
 from lib.tables import DateTimeColumn, SelectColumn
-from payouts import runs
+from payouts import methods, runs
 from payouts.ledger import from_minor
 from payouts.models import Entry, PaymentDetails, PayoutLine, PayoutRun
 
@@ -157,7 +157,11 @@ class LineTable(tables.Table):
         return format_amount(from_minor(record.amount, record.currency), record.currency)
 
     def render_status(self, record: PayoutLine):
-        return format_html(BADGE, record.status, record.get_status_display())
+        badge = format_html(BADGE, record.status, record.status_label)
+        if record.status != PayoutLine.Status.CARRIED or record.negative or not record.minimum:
+            return badge
+        minimum = gettext("minimum %(amount)s") % {"amount": money(record.minimum, record.currency)}
+        return format_html('{} <small class="muted">{}</small>', badge, minimum)
 
     def render_change(self, record: PayoutLine) -> str:
         return change_text(record.amount, record.previous_amount, record.currency)
@@ -166,11 +170,19 @@ class LineTable(tables.Table):
         details = details_of(record)
         if details is None:
             return format_html(BADGE, "rejected", gettext("Missing payment details"))
+        shown = format_html("{}", details.get_method_display())
+        # Only lines to pay: the reason in full is in the run page's list and on the line.
+        problem = methods.line_problem(record, details)
+        if problem:
+            short = gettext("Cannot pay %(currency)s") % {"currency": record.currency}
+            shown = format_html(
+                '{} <span class="badge badge-rejected" title="{}">{}</span>', shown, problem, short
+            )
         held = runs.hold_ends(details)
-        if held is None:
-            return details.get_method_display()
-        until = gettext("On hold until %(until)s") % {"until": local(held)}
-        return format_html("{} " + BADGE, details.get_method_display(), "pending", until)
+        if held is not None:
+            until = gettext("On hold until %(until)s") % {"until": local(held)}
+            shown = format_html("{} " + BADGE, shown, "pending", until)
+        return shown
 
 
 def line_table(queryset, *, payable: bool, selected: Collection[int] = ()) -> LineTable:

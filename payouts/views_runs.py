@@ -20,7 +20,7 @@ from lib.tables import configure
 from lib.views import render_in_network_time
 from network import step_up
 from network.access import ADMINS, role_required
-from payouts import exports, runs, tasks
+from payouts import exports, methods, runs, tasks
 from payouts.forms_runs import MarkOnePaidForm, MarkPaidForm, StartRunForm
 from payouts.ledger import from_minor
 from payouts.models import Account, Entry, LedgerTransaction, PayoutLine, PayoutRun
@@ -137,6 +137,7 @@ def render_run(request: HttpRequest, run: PayoutRun, pay_form: MarkPaidForm) -> 
         "table": table,
         "totals": currency_totals(totals_by_run(run.lines.all()).get(run.pk, {})),
         "missing": missing,
+        "unpayable": methods.unpayable_lines(run),
         "pay_form": pay_form,
         "payable": payable,
         "refusal": runs.can_approve(request.user),
@@ -304,6 +305,8 @@ def render_line(request: HttpRequest, line: PayoutLine, form: MarkOnePaidForm) -
         "earned": from_minor(-credited, line.currency),
         "details": details,
         "held_until": runs.hold_ends(details),
+        "currency_problem": methods.line_problem(line, details),
+        "minimum": from_minor(line.minimum or 0, line.currency),
         "table": table,
         "form": form,
         "payable": (

@@ -19,7 +19,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lib.macros import fill
-from lib.money import quantize
+from lib.money import from_minor, quantize
 from network.api_base import NetworkRelatedField
 from offers.forms_publisher import SUB_MAX_LENGTH
 from offers.links import SUB_FIELDS
@@ -449,6 +449,17 @@ class PayoutLineSerializer(serializers.ModelSerializer):
         source="run.period", read_only=True, help_text=_("The month paid (its first day).")
     )
     amount = MinorAmount()
+    minimum = serializers.SerializerMethodField(
+        help_text=_(
+            "The minimum payout the run applied, in the line's currency; null on lines made "
+            "before it was recorded."
+        )
+    )
+    carried_reason = serializers.SerializerMethodField(
+        help_text=_(
+            "Why a carried line was not paid: below_minimum or negative_balance; null otherwise."
+        )
+    )
 
     class Meta:
         model = PayoutLine
@@ -459,12 +470,26 @@ class PayoutLineSerializer(serializers.ModelSerializer):
             "amount",
             "conversions",
             "status",
+            "minimum",
+            "carried_reason",
             "from_time",
             "to_time",
             "paid_at",
             "payment_reference",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(NULLABLE_DECIMAL)
+    def get_minimum(self, line: PayoutLine) -> str | None:
+        return None if line.minimum is None else str(from_minor(line.minimum, line.currency))
+
+    @extend_schema_field(
+        {"type": "string", "enum": ["below_minimum", "negative_balance", None], "nullable": True}
+    )
+    def get_carried_reason(self, line: PayoutLine) -> str | None:
+        if line.status != PayoutLine.Status.CARRIED:
+            return None
+        return "negative_balance" if line.negative else "below_minimum"
 
 
 # --- Postbacks -----------------------------------------------------------------------------

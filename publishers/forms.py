@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from lib.formats import format_money
-from lib.money import minor_units, quantize, validate_amount
+from lib.money import CURRENCY_CHOICES, validate_amount
 from lib.widgets import FastSelect
 from publishers.models import TRAFFIC_SOURCES, Publisher
 
@@ -46,29 +44,27 @@ class DecisionForm(forms.Form):
         return data
 
 
-class MinPayoutForm(forms.Form):
-    """The publisher's own payout minimum; empty falls back to the network's."""
+class PublisherMinimumForm(forms.Form):
+    """The publisher's own minimum payout in one currency; empty: the network's applies."""
 
+    currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCY_CHOICES)
     min_payout = forms.DecimalField(
-        required=False, max_digits=14, decimal_places=3, widget=forms.NumberInput(attrs={"min": 0})
+        label=_("Minimum payout for this publisher"),
+        required=False,
+        max_digits=18,  # the decimals are the currency's: checked in clean()
+        help_text=_(
+            "In the currency's own units. Leave empty to use the network's minimum in that "
+            "currency. Balances below the minimum are carried over to the next monthly run."
+        ),
+        widget=forms.NumberInput(attrs={"min": 0, "step": "any"}),
     )
 
-    def __init__(self, *args, currency: str, network_min: Decimal, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.currency = currency
-        self.network_min = quantize(network_min, currency)
-        field = self.fields["min_payout"]
-        field.label = _("Minimum payout for this publisher (%(currency)s)") % {"currency": currency}
-        field.help_text = _(
-            "Leave empty to use the network's minimum (now %(amount)s). Balances below the "
-            "minimum are carried over to the next monthly run."
-        ) % {"amount": format_money(self.network_min, currency)}
-        field.widget.attrs["step"] = str(Decimal(1).scaleb(-minor_units(currency)))
-        if self.initial.get("min_payout") is not None:  # 10.00 for USD, not the column's 10.000
-            self.initial["min_payout"] = quantize(self.initial["min_payout"], currency)
-
-    def clean_min_payout(self) -> Decimal | None:
-        amount = self.cleaned_data["min_payout"]
-        if amount is not None:
-            validate_amount(amount, self.currency)
-        return amount
+    def clean(self) -> dict:
+        data = super().clean()
+        currency, amount = data.get("currency"), data.get("min_payout")
+        if currency and amount is not None:
+            try:
+                validate_amount(amount, currency)
+            except ValidationError as exc:
+                self.add_error("min_payout", exc)
+        return data

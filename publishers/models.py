@@ -48,14 +48,6 @@ class Publisher(models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    min_payout = models.DecimalField(
-        _("minimum payout"),
-        max_digits=14,
-        decimal_places=3,
-        null=True,
-        blank=True,
-        help_text=_("Empty: the network's minimum."),
-    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ScopedManager(network="network")
@@ -77,3 +69,29 @@ from publishers.postbacks import (  # noqa: E402, F401
     PostbackDelivery,
     PostbackEndpoint,
 )
+
+
+class PublisherMinimum(models.Model):
+    """The publisher's own minimum payout in one currency, in place of the network's
+    (network.PayoutMinimum) for that currency."""
+
+    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
+    publisher = models.ForeignKey(Publisher, on_delete=models.CASCADE, related_name="minimums")
+    currency = models.CharField(_("currency"), max_length=3)
+    amount = models.BigIntegerField(_("minimum payout"), help_text="minor units")
+
+    objects = ScopedManager(network="network")
+
+    class Meta:
+        ordering = ["currency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "publisher", "currency"], name="publisher_minimum_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="publisher_minimum_gte_0"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publisher} {self.currency} {self.amount}"

@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lib.money import plain_money, to_minor, validate_amount, validate_currency
 from network import audit
 from network.models import Membership, Network, Role, User
-from publishers.models import Publisher
+from publishers.models import Publisher, PublisherMinimum
 from webhooks import events as webhooks
 
 
@@ -75,14 +76,41 @@ def publisher_decide(*, publisher: Publisher, actor: User, approve: bool, reason
 
 
 @transaction.atomic
-def publisher_set_min_payout(
-    *, publisher: Publisher, actor: User, amount: Decimal | None
-) -> Publisher:
-    """Set (or clear, with None: the network's minimum applies) the publisher's own minimum."""
+def publisher_minimum_set(
+    *, publisher: Publisher, actor: User, currency: str, amount: Decimal | None
+) -> PublisherMinimum | None:
+    """Set the publisher's own minimum payout in one currency, or clear it (None: the
+    network's minimum in that currency applies). Raises ValidationError for a bad amount."""
+    validate_currency(currency)
+    if amount is not None:
+        validate_amount(amount, currency)  # not negative, no finer than the minor unit
+    # One change of a publisher's minimums at a time, so the audit's "from" is the real one.
     publisher = Publisher.objects.select_for_update().get(pk=publisher.pk)
-    old = publisher.min_payout
-    if old == amount:  # Decimal("10.000") == Decimal("10"); None only equals None
-        return publisher
+    row = PublisherMinimum.objects.filter(publisher=publisher, currency=currency).first()
+    old = row.amount if row else None
+    new = None if amount is None else to_minor(amount, currency)
+    if old == new:
+        return row
+    if new is None:
+        row.delete()
+        row = None
+    elif row is None:
+        row = PublisherMinimum.objects.create(
+            network=publisher.network, publisher=publisher, currency=currency, amount=new
+        )
+    else:
+        row.amount = new
+        row.save(update_fields=["amount"])
+    audit.record(
+        network=publisher.network,
+        actor=actor,
+        action="publisher.min_payout",
+        obj=publisher,
+        from_state="network default" if old is None else plain_money(old, currency),
+        to_state="network default" if new is None else plain_money(new, currency),
+        reason=currency,
+    )
+    return row
     publisher.min_payout = amount
     publisher.save(update_fields=["min_payout"])
     audit.record(

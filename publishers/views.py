@@ -12,14 +12,14 @@ from lib.tables import configure
 from network.access import ADMINS, current_membership, posted, public_page, role_required
 from network.audit import AuditEntry
 from network.models import Role
-from payouts import statements
-from publishers.forms import DecisionForm, MinPayoutForm, PublisherProfileForm
+from payouts import minimums, statements
+from publishers.forms import DecisionForm, PublisherMinimumForm, PublisherProfileForm
 from publishers.models import Publisher
 from publishers.services import (
     ApplicationError,
     publisher_apply,
     publisher_decide,
-    publisher_set_min_payout,
+    publisher_minimum_set,
 )
 from publishers.tables import PublisherTable
 
@@ -78,16 +78,20 @@ def publisher_review(request: HttpRequest, publisher_id: int) -> HttpResponse:
     second form, told apart by its hidden field `form=min_payout`)."""
     publisher = get_object_or_404(Publisher, pk=publisher_id)
     payout_posted = request.method == "POST" and request.POST.get("form") == "min_payout"
-    payout_form = MinPayoutForm(
-        request.POST if payout_posted else None,
-        initial={"min_payout": publisher.min_payout},
-        currency=request.network.currency,
-        network_min=request.network.min_payout,
+    payout_form = PublisherMinimumForm(
+        request.POST if payout_posted else None, initial={"currency": request.network.currency}
     )
     if payout_posted and payout_form.is_valid():
         amount = payout_form.cleaned_data["min_payout"]
-        publisher_set_min_payout(publisher=publisher, actor=request.user, amount=amount)
-        done = _("the network's minimum applies") if amount is None else _("minimum payout saved")
+        currency = payout_form.cleaned_data["currency"]
+        publisher_minimum_set(
+            publisher=publisher, actor=request.user, currency=currency, amount=amount
+        )
+        done = (
+            _("the network's minimum applies in %(currency)s")
+            if amount is None
+            else _("minimum payout in %(currency)s saved")
+        ) % {"currency": currency}
         messages.success(
             request, _("%(publisher)s: %(done)s.") % {"publisher": publisher.name, "done": done}
         )
@@ -112,6 +116,7 @@ def publisher_review(request: HttpRequest, publisher_id: int) -> HttpResponse:
     history = AuditEntry.objects.filter(
         object_type="publishers.publisher", object_id=str(publisher.pk)
     )
+    owed = statements.balances(statements.payable_accounts(publisher))
     return render(
         request,
         "publishers/admin_review.html",
@@ -119,7 +124,12 @@ def publisher_review(request: HttpRequest, publisher_id: int) -> HttpResponse:
             "publisher": publisher,
             "form": form,
             "payout_form": payout_form,
-            "owed": statements.balances(statements.payable_accounts(publisher)),
+            "owed": owed,
+            "minimums": minimums.publisher_minimums(
+                request.network,
+                publisher,
+                [request.network.currency, *(amount.currency for amount in owed)],
+            ),
             "history": history,
             "users": publisher.memberships.select_related("user"),
         },

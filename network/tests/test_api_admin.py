@@ -16,7 +16,7 @@ from network.tests.api import api_client, key_for
 from offers.models import Offer, OfferAccess
 from payouts.models import LedgerTransaction
 from payouts.tests.helpers import make_conversion, make_publisher
-from publishers.models import Publisher
+from publishers.models import Publisher, PublisherMinimum
 from tracking.models import Conversion
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +104,23 @@ def test_it_shows_one_publisher_with_its_users(api, network, world, publisher_us
     body = api.get(f"{API}/publishers/{publisher.pk}/").json()
     assert body["users"] == [publisher_user.email]
     assert (body["status"], body["currency"], body["min_payout"]) == ("approved", "USD", None)
+    assert body["min_payouts"] == []
+
+
+def test_it_shows_a_publishers_own_minimums_per_currency(api, network, world, publisher_user):
+    with scopes_disabled():
+        publisher = Publisher.objects.get(memberships__user=publisher_user)
+        for currency, amount in (("USD", 2000), ("KWD", 15000), ("VND", 500000)):
+            PublisherMinimum.objects.create(
+                network=network, publisher=publisher, currency=currency, amount=amount
+            )
+    body = api.get(f"{API}/publishers/{publisher.pk}/").json()
+    assert body["min_payout"] == "20.00"  # in the network's currency, as before
+    assert body["min_payouts"] == [
+        {"currency": "KWD", "amount": "15.000"},
+        {"currency": "USD", "amount": "20.00"},
+        {"currency": "VND", "amount": "500000"},
+    ]
 
 
 def test_it_approves_an_application_and_audits_it(api, network, owner, key, world):
@@ -152,11 +169,9 @@ def test_a_decision_writes_nothing_else_it_is_sent(api, network, world):
     sent = {"reason": "", "status": "rejected", "name": "Hacked", "min_payout": "1", "id": 1}
     api.post(f"{API}/publishers/{applicant.pk}/approve/", sent, format="json")
     applicant = fresh(applicant)
-    assert (applicant.status, applicant.name, applicant.min_payout) == (
-        "approved",
-        "Applicant alpha",
-        None,
-    )
+    assert (applicant.status, applicant.name) == ("approved", "Applicant alpha")
+    with scopes_disabled():
+        assert not PublisherMinimum.objects.filter(publisher=applicant).exists()
 
 
 def test_another_networks_publisher_is_not_found(api, network, world, other_network):

@@ -13,7 +13,7 @@ import time_machine
 from allauth.mfa.models import Authenticator
 from django_scopes import scope, scopes_disabled
 
-from conftest import client_for, make_member, make_world
+from conftest import client_for, make_member, make_world, set_minimum
 from network.audit import AuditEntry
 from network.models import Role
 from network.step_up import MONEY_SCOPE
@@ -45,8 +45,7 @@ def with_mfa(user, at: datetime = NOW):
 @pytest.fixture
 def world(network, owner):
     world = make_world(network, owner, money=False)
-    network.min_payout = Decimal(10)
-    network.save()
+    set_minimum(network, "USD", Decimal(10))
     return world
 
 
@@ -69,6 +68,7 @@ def october(network, world):
             method="bank",
             account_holder="Bea",
             iban="DE89370400440532013000",
+            currency="USD",
             changed_at=NOW - timedelta(days=30),
         )
     at = datetime(2026, 10, 15, tzinfo=UTC)

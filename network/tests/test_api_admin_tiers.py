@@ -282,6 +282,7 @@ def test_it_shows_the_settings_page_fields(api, network):
         "language": network.language,
         "default_margin_percent": "20.00",
         "min_payout": "50.00",
+        "payout_minimums": [{"currency": "USD", "amount": "50.00"}],
         "payout_second_approver": False,
     }
 
@@ -305,19 +306,60 @@ def test_patching_changes_only_what_is_sent_with_one_audit_row_each(manager, net
     )
     assert (row["name"], row["currency"], row["slug"]) == ("Alpha Network", "USD", network.slug)
     fresh = Network.objects.get(pk=network.pk)
-    assert (fresh.timezone, fresh.min_payout, fresh.currency) == (
-        "Europe/Berlin",
-        Decimal("25.50"),
-        "USD",
-    )
+    assert (fresh.timezone, fresh.currency) == ("Europe/Berlin", "USD")
+    with scopes_disabled():
+        assert fresh.minimum_payout("USD") == 2550
     with scopes_disabled():
         entries = AuditEntry.objects.filter(network=network, action__startswith="network.")
         changed = {e.action: (e.from_state, e.to_state, e.actor_label) for e in entries}
     assert changed == {
         "network.timezone": (network.timezone, "Europe/Berlin", via(manager, key)),
-        "network.min_payout": ("50.00", "25.50", via(manager, key)),
+        "network.payout_minimum": ("50.00 USD", "25.50 USD", via(manager, key)),
         "network.payout_second_approver": ("False", "True", via(manager, key)),
     }
+
+
+def test_patching_sets_the_minimum_of_each_currency_sent(api, manager, key, network):
+    """VND has no decimals and KWD three: each minimum is judged and shown in its own."""
+    body = {
+        "payout_minimums": [
+            {"currency": "VND", "amount": "500000"},
+            {"currency": "KWD", "amount": "15"},
+            {"currency": "USD", "amount": None},  # removed: every positive balance is paid
+        ]
+    }
+    row = ok(api.patch(SETTINGS, body, format="json"))
+    assert row["payout_minimums"] == [
+        {"currency": "KWD", "amount": "15.000"},
+        {"currency": "VND", "amount": "500000"},
+    ]
+    assert row["min_payout"] == "0.00"
+    with scopes_disabled():
+        entries = AuditEntry.objects.filter(network=network, action="network.payout_minimum")
+        changed = sorted((e.reason, e.from_state, e.to_state) for e in entries)
+    assert changed == [
+        ("KWD", "none", "15.000 KWD"),
+        ("USD", "50.00 USD", "none"),
+        ("VND", "none", "500000 VND"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "words"),
+    [
+        ({"currency": "VND", "amount": "10.5"}, "amount", "VND has no decimals"),
+        ({"currency": "KWD", "amount": "1.2345"}, "amount", "at most 3 decimals"),
+        ({"currency": "KWD", "amount": "-1"}, "amount", "cannot be negative"),
+        ({"currency": "XYZ", "amount": "1"}, "currency", "Select a valid choice"),
+    ],
+)
+def test_a_bad_minimum_changes_nothing(api, network, row, field, words):
+    body = {"timezone": "Europe/Berlin", "payout_minimums": [row]}
+    fields = error_of(api.patch(SETTINGS, body, format="json"), 400)["fields"]
+    assert words in fields[f"payout_minimums.0.{field}"][0]
+    assert Network.objects.get(pk=network.pk).timezone == network.timezone
+    with scopes_disabled():
+        assert not AuditEntry.objects.filter(network=network, action__startswith="network.")
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,12 @@ from network.audit import AuditEntry
 from network.models import Network
 from network.tests.money import money_client
 
+
+def minimum(network, currency="USD"):
+    with scope(network=network):
+        return network.minimum_payout(currency)
+
+
 SETTINGS = {
     "name": "Alpha Renamed",
     "timezone": "Europe/Berlin",
@@ -68,16 +74,21 @@ def test_it_saves_the_payout_settings(network, owner):
     )
     assert response["Location"] == "/manage/settings/"
     network.refresh_from_db()
-    assert network.min_payout == Decimal("25.50")
+    assert minimum(network) == 2550  # cents: the USD row of the per-currency table
     assert network.payout_second_approver is True
     with scope(network=network):
-        entry = AuditEntry.objects.get(action="network.min_payout")
+        entry = AuditEntry.objects.get(action="network.payout_minimum")
         assert AuditEntry.objects.filter(action="network.payout_second_approver").exists()
-    assert (entry.actor, entry.from_state, entry.to_state) == (owner, "50.00", "25.50")
+    assert (entry.actor, entry.from_state, entry.to_state, entry.reason) == (
+        owner,
+        "50.00 USD",
+        "25.50 USD",
+        "USD",
+    )
 
     client.post("/manage/settings/", {**SETTINGS, "min_payout": "0"})
     network.refresh_from_db()
-    assert (network.min_payout, network.payout_second_approver) == (Decimal(0), False)
+    assert (minimum(network), network.payout_second_approver) == (0, False)
 
 
 def test_it_shows_the_payout_settings_with_help(network, owner):
@@ -105,7 +116,7 @@ def test_it_refuses_a_bad_minimum_payout(network, owner, value, message):
     errors = response.context["form"].errors["min_payout"]
     assert message in " ".join(errors)
     assert message in response.content.decode()
-    assert Network.objects.get(pk=network.pk).min_payout == Decimal(50)
+    assert minimum(network) == 5000
 
 
 def test_it_takes_the_minimum_in_the_networks_currency(network, owner):
@@ -115,4 +126,5 @@ def test_it_takes_the_minimum_in_the_networks_currency(network, owner):
     response = client.post("/manage/settings/", {**SETTINGS, "min_payout": "500.5"})
     assert "JPY has no decimals" in " ".join(response.context["form"].errors["min_payout"])
     client.post("/manage/settings/", {**SETTINGS, "min_payout": "5000"})
-    assert Network.objects.get(pk=network.pk).min_payout == Decimal(5000)
+    assert minimum(network, "JPY") == 5000
+    assert minimum(network, "USD") == 5000  # 50.00 USD, the row made with the network: kept

@@ -15,7 +15,7 @@ from django_scopes import scope
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import make_world
+from conftest import make_world, set_minimum
 from network.step_up import StepUpRequired
 from payouts import ledger
 from payouts.decisions import Actor, DecisionError, conversion_decide
@@ -62,8 +62,7 @@ def test_the_ledger_holds_whatever_happens(network, owner, steps):
 
 def play_all(network, owner, steps):
     world = make_world(network, owner, money=False)
-    network.min_payout = 20
-    network.save()
+    set_minimum(network, "USD", 20)
     Authenticator.objects.get_or_create(user=owner, type="totp", defaults={"data": {"s": "x"}})
     publishers = [
         world["offer_access"].publisher,

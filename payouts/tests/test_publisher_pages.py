@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scope, scopes_disabled
 
-from conftest import PASSWORD, client_for, make_member, make_world
+from conftest import PASSWORD, client_for, make_member, make_world, set_minimum
 from network.audit import AuditEntry
 from network.models import Role
 from payouts.decisions import Actor, conversion_decide
@@ -53,6 +53,7 @@ BANK = {
     "account_holder": "Alpha Media GmbH",
     "iban": "de89 3704 0044 0532 0130 00",
     "swift": "deutdeff",
+    "currency": "EUR",
 }
 
 
@@ -102,8 +103,7 @@ def approved(network, world, created, decided=None, **kwargs):
 def october_paid_then_november(network, world, owner) -> dict[str, object]:
     """October: three approved and paid (BATCH-42), one pending, one rejected, one approved
     only in November. November: one approved, and one of October's paid ones reversed."""
-    network.min_payout = 1
-    network.save()
+    set_minimum(network, "USD", 1)
     Authenticator.objects.create(user=owner, type=Authenticator.Type.TOTP, data={"secret": "x"})
     made = {
         "paid_1": approved(network, world, IN_OCTOBER),
@@ -403,6 +403,7 @@ def test_saving_the_same_details_does_not_restart_the_hold(
                 "account_holder": "Alpha Media GmbH",
                 "iban": IBAN,
                 "swift": "DEUTDEFF",
+                "currency": "EUR",
             }
             response = client.post(DETAILS, same, follow=True)
     assert b"Nothing changed" in response.content
@@ -436,6 +437,7 @@ def test_a_bank_account_without_iban_needs_holder_number_and_routing(
         "account_holder": "Alpha Media LLC",
         "account_number": "000123456789",
         "routing_number": "026009593",
+        "currency": "USD",
         "paypal_email": "stale@alpha.example",  # another method's field is not kept
     }
     with django_capture_on_commit_callbacks(execute=True):

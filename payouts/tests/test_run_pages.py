@@ -12,7 +12,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib.messages import get_messages
 from django_scopes import scope, scopes_disabled
 
-from conftest import PASSWORD, client_for, make_member, make_world
+from conftest import PASSWORD, client_for, make_member, make_world, set_minimum
 from network.audit import AuditEntry
 from network.models import Role
 from payouts import ledger
@@ -43,8 +43,8 @@ def world(network, owner):
     """Offers and goals to convert on; the runs of these tests are made by the service."""
     world = make_world(network, owner, money=False)
     network.timezone = ZONE
-    network.min_payout = Decimal(10)
     network.save()
+    set_minimum(network, "USD", Decimal(10))
     return world
 
 
@@ -474,6 +474,7 @@ def payable_files(network, owner, october):
         bank_name="@Bank",
         account_number="-12345",
         routing_number="",
+        currency="USD",
     )
     details(network, pubs["Held"], method="paypal", paypal_email="h@p.example", age=timedelta(1))
     details(network, pubs["Small"], method="paypal", paypal_email="s@p.example")

@@ -8,7 +8,7 @@ import time_machine
 from allauth.mfa.models import Authenticator
 from django_scopes import scope, scopes_disabled
 
-from conftest import make_member, make_world
+from conftest import make_member, make_world, set_minimum
 from network.models import Role
 from network.step_up import StepUpRequired
 from payouts import ledger
@@ -22,6 +22,7 @@ from payouts.runs import (
     payout_run_create,
 )
 from payouts.tests.helpers import RECENT, make_conversion
+from publishers.models import PublisherMinimum
 
 OCTOBER = date(2026, 10, 1)
 IN_OCTOBER = datetime(2026, 10, 15, 12, tzinfo=UTC)
@@ -93,8 +94,7 @@ def approve(network, run, user, at=AFTER_OCTOBER):
 
 
 def test_a_line_pays_what_was_approved_up_to_the_cutoff(network, world, runner):
-    network.min_payout = 10
-    network.save()
+    set_minimum(network, "USD", 10)
     for _ in range(3):
         approved(network, world, IN_OCTOBER)  # 8.00 each
     approved(network, world, IN_NOVEMBER)
@@ -106,8 +106,7 @@ def test_a_line_pays_what_was_approved_up_to_the_cutoff(network, world, runner):
 
 
 def test_a_balance_below_the_minimum_is_carried_then_paid(network, world, runner, owner):
-    network.min_payout = 20
-    network.save()
+    set_minimum(network, "USD", 20)
     approved(network, world, IN_OCTOBER)
     october = run_for(network, OCTOBER, AFTER_OCTOBER)
     assert lines_of(october) == {runner.name: (800, "carried")}
@@ -118,18 +117,17 @@ def test_a_balance_below_the_minimum_is_carried_then_paid(network, world, runner
 
 
 def test_a_publishers_own_minimum_wins(network, world, runner):
-    network.min_payout = 100
-    network.save()
+    set_minimum(network, "USD", 100)
     with scopes_disabled():
-        runner.min_payout = 5
-        runner.save()
+        PublisherMinimum.objects.create(
+            network=network, publisher=runner, currency="USD", amount=500
+        )
     approved(network, world, IN_OCTOBER)
     assert lines_of(run_for(network, OCTOBER, AFTER_OCTOBER)) == {runner.name: (800, "payable")}
 
 
 def test_a_reversal_after_payment_is_netted_in_the_next_run(network, world, runner, owner):
-    network.min_payout = 1
-    network.save()
+    set_minimum(network, "USD", 1)
     with_mfa(owner)
     first = approved(network, world, IN_OCTOBER)
     approved(network, world, IN_OCTOBER)
@@ -171,8 +169,8 @@ def test_the_last_second_of_the_month_belongs_to_it_in_the_networks_time_zone(
 ):
     settings.TIME_ZONE = "America/Los_Angeles"  # the server's zone must not matter
     network.timezone = "Asia/Ho_Chi_Minh"
-    network.min_payout = 1
     network.save()
+    set_minimum(network, "USD", 1)
     zone = ZoneInfo("Asia/Ho_Chi_Minh")
     approved(network, world, datetime(2026, 10, 31, 23, 59, 59, tzinfo=zone))
     approved(network, world, datetime(2026, 11, 1, 0, 0, 0, tzinfo=zone))
@@ -248,8 +246,7 @@ def test_a_second_approver_cannot_be_the_starter_either(network, world, owner, m
 
 
 def test_paying_posts_payable_to_cash_once(network, world, runner, owner):
-    network.min_payout = 1
-    network.save()
+    set_minimum(network, "USD", 1)
     with_mfa(owner)
     approved(network, world, IN_OCTOBER)
     run = run_for(network, OCTOBER, AFTER_OCTOBER)
@@ -270,8 +267,7 @@ def test_paying_posts_payable_to_cash_once(network, world, runner, owner):
 
 
 def test_new_payment_details_hold_the_payout_for_48_hours(network, world, runner, owner):
-    network.min_payout = 1
-    network.save()
+    set_minimum(network, "USD", 1)
     with_mfa(owner)
     approved(network, world, IN_OCTOBER)
     run = run_for(network, OCTOBER, AFTER_OCTOBER)

@@ -3,14 +3,12 @@ network's applies; each change is audited."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from django_scopes import scope, scopes_disabled
 
-from conftest import client_for, make_world
+from conftest import client_for, make_world, set_minimum
 from network.audit import AuditEntry
-from publishers.models import Publisher
+from publishers.models import Publisher, PublisherMinimum
 
 
 @pytest.fixture
@@ -23,8 +21,9 @@ def review_url(publisher) -> str:
     return f"/manage/publishers/{publisher.pk}/"
 
 
-def set_min(client, publisher, value: str, **extra):
-    return client.post(review_url(publisher), {"form": "min_payout", "min_payout": value, **extra})
+def set_min(client, publisher, value: str, currency: str = "USD", **extra):
+    data = {"form": "min_payout", "currency": currency, "min_payout": value, **extra}
+    return client.post(review_url(publisher), data)
 
 
 def reload(network, publisher) -> Publisher:
@@ -32,58 +31,80 @@ def reload(network, publisher) -> Publisher:
         return Publisher.objects.get(pk=publisher.pk)
 
 
+def own_minimums(network, publisher) -> dict[str, int]:
+    """The publisher's own minimums, in minor units of each currency."""
+    with scope(network=network):
+        rows = PublisherMinimum.objects.filter(publisher=publisher)
+        return dict(rows.values_list("currency", "amount"))
+
+
 def audit_rows(network) -> list[tuple]:
     with scope(network=network):
         return list(
             AuditEntry.objects.filter(action="publisher.min_payout")
             .order_by("id")
-            .values_list("actor__email", "from_state", "to_state")
+            .values_list("actor__email", "from_state", "to_state", "reason")
         )
 
 
 def test_it_shows_the_networks_minimum_until_one_is_set(network, owner, publisher):
     html = client_for(network, owner).get(review_url(publisher)).content.decode()
-    assert "Minimum payout for this publisher (USD)" in html
-    assert "50.00 USD (the network's)" in html
-    assert "use the network's minimum (now 50.00 USD)" in html
+    assert "Minimum payout for this publisher" in html
+    assert '<th scope="row">USD</th>\n      <td>50.00 USD</td>\n      <td>—</td>' in html
+    assert "use the network's minimum in that currency" in html
 
 
-def test_it_sets_and_clears_the_publishers_minimum(network, manager, publisher):
+def test_it_sets_and_clears_the_publishers_minimum_per_currency(network, manager, publisher):
     client = client_for(network, manager)
-    response = set_min(client, publisher, "12.50")
+    response = set_min(client, publisher, "15.000", currency="KWD")
     assert response["Location"] == review_url(publisher)
-    assert reload(network, publisher).min_payout == Decimal("12.50")
+    set_min(client, publisher, "12.50")
+    assert own_minimums(network, publisher) == {"KWD": 15000, "USD": 1250}
     page = client.get(review_url(publisher)).content.decode()
-    assert "12.50 USD (this publisher's own)" in page and 'value="12.50"' in page
+    assert "<td>15.000 KWD</td>" in page and "<td>12.50 USD</td>" in page
+    assert "<strong>12.50 USD</strong>" in page  # applied: their own, not the network's 50.00
 
     set_min(client, publisher, "12.5")  # the same amount: nothing to record
     response = set_min(client, publisher, "")
-    assert reload(network, publisher).min_payout is None
+    assert own_minimums(network, publisher) == {"KWD": 15000}
     assert audit_rows(network) == [
-        ("manager@alpha.example", "network default", "12.50"),
-        ("manager@alpha.example", "12.500", "network default"),
+        ("manager@alpha.example", "network default", "15.000 KWD", "KWD"),
+        ("manager@alpha.example", "network default", "12.50 USD", "USD"),
+        ("manager@alpha.example", "12.50 USD", "network default", "USD"),
     ]
     followed = client.get(response["Location"]).content.decode()
-    assert "the network&#x27;s minimum applies" in followed
+    assert "the network&#x27;s minimum applies in USD" in followed
 
 
 @pytest.mark.parametrize(
-    ("value", "message"),
-    [("-5", "cannot be negative"), ("1.234", "at most 2 decimals"), ("abc", "Enter a number")],
+    ("value", "currency", "message"),
+    [
+        ("-5", "USD", "cannot be negative"),
+        ("1.234", "USD", "at most 2 decimals"),
+        ("1.5", "VND", "VND has no decimals"),
+        ("1.2345", "KWD", "at most 3 decimals"),
+        ("abc", "USD", "Enter a number"),
+    ],
 )
-def test_it_refuses_a_bad_minimum(network, owner, publisher, value, message):
-    response = set_min(client_for(network, owner), publisher, value)
+def test_it_refuses_a_bad_minimum(network, owner, publisher, value, currency, message):
+    response = set_min(client_for(network, owner), publisher, value, currency=currency)
     assert response.status_code == 200
     assert message in " ".join(response.context["payout_form"].errors["min_payout"])
-    assert reload(network, publisher).min_payout is None
+    assert own_minimums(network, publisher) == {}
     assert audit_rows(network) == []
+
+
+def test_it_refuses_an_unknown_currency(network, owner, publisher):
+    response = set_min(client_for(network, owner), publisher, "5", currency="XYZ")
+    assert "currency" in response.context["payout_form"].errors
+    assert own_minimums(network, publisher) == {}
 
 
 def test_it_leaves_the_application_decision_alone(network, owner, publisher):
     """The minimum's form carries the decision form's field names too; only one is saved."""
     set_min(client_for(network, owner), publisher, "7", decision="reject", reason="nope")
-    saved = reload(network, publisher)
-    assert (saved.min_payout, saved.status) == (Decimal(7), Publisher.Status.APPROVED)
+    assert reload(network, publisher).status == Publisher.Status.APPROVED
+    assert own_minimums(network, publisher) == {"USD": 700}
 
 
 def test_it_still_takes_decisions(network, owner, publisher):
@@ -91,14 +112,14 @@ def test_it_still_takes_decisions(network, owner, publisher):
         review_url(publisher), {"decision": "reject", "reason": "Spam traffic"}
     )
     assert response["Location"] == "/manage/publishers/"
-    saved = reload(network, publisher)
-    assert (saved.status, saved.min_payout) == (Publisher.Status.REJECTED, None)
+    assert reload(network, publisher).status == Publisher.Status.REJECTED
+    assert own_minimums(network, publisher) == {}
 
 
 def test_it_keeps_the_minimum_from_publishers(network, publisher_user, publisher):
     response = set_min(client_for(network, publisher_user), publisher, "1")
     assert response.status_code == 403
-    assert reload(network, publisher).min_payout is None
+    assert own_minimums(network, publisher) == {}
 
 
 def test_the_review_page_shows_what_the_network_owes_from_the_ledger(network, owner, publisher):
@@ -123,8 +144,9 @@ def test_the_review_page_writes_vnd_without_decimals_in_vietnamese(network, owne
     from payouts.decisions import Actor, conversion_decide
     from payouts.tests.helpers import make_conversion
 
-    network.currency, network.min_payout = "VND", Decimal(500000)
+    network.currency = "VND"
     network.save()
+    set_minimum(network, "VND", 500000)
     owner.language = "vi"
     owner.save(update_fields=["language"])
     world = make_world(network, owner, money=False)
@@ -135,6 +157,6 @@ def test_the_review_page_writes_vnd_without_decimals_in_vietnamese(network, owne
         )
     page = client_for(network, owner).get(review_url(publisher)).content.decode()
     assert "Đang nợ (theo sổ cái): <strong>1.234.567\xa0₫</strong>" in page
-    assert "<strong>500.000\xa0₫ (mức của mạng lưới)</strong>" in page
-    assert "(hiện là 500.000\xa0₫)" in page  # the form's help text
+    assert "<td>500.000\xa0₫</td>" in page  # the network's minimum in VND
+    assert "<strong>500.000\xa0₫</strong>" in page  # applied
     assert "1234567" not in page and "500000" not in page

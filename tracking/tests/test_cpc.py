@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django_scopes import scope, scopes_disabled
 
-from conftest import client_for, make_world
+from conftest import client_for, make_world, set_minimum
 from offers.models import Cap, Goal, LandingPage, Offer, OfferAccess, PayoutOverride
 from payouts.decisions import approve_held_conversions
 from payouts.models import PayoutLine
@@ -187,8 +187,7 @@ def test_a_cpc_cap_rejects_the_clicks_of_a_batch_past_its_limit(network, world):
 def test_the_monthly_run_pays_them_after_checks_and_hold(
     network, world, django_capture_on_commit_callbacks
 ):
-    network.min_payout = 1
-    network.save()
+    set_minimum(network, "USD", 1)
     with time_machine.travel(IN_OCTOBER, tick=False):
         for n in range(1, 9):
             click(network, world, n)

@@ -12,7 +12,7 @@ import time_machine
 from django.db import transaction
 from django_scopes import scope, scopes_disabled
 
-from conftest import client_for, make_world
+from conftest import client_for, make_world, set_minimum
 from payouts.decisions import Actor, conversion_decide
 from payouts.models import PayoutLine
 from payouts.runs import payout_lines_mark_paid, payout_run_approve, payout_run_create
@@ -208,8 +208,7 @@ def test_an_event_rolled_back_with_its_change_is_never_sent(network, outsider):
 
 def test_a_payout_run_approved_and_its_line_paid_are_emitted(network, world, owner):
     make_endpoint(network, events=["payout_run.approved", "payout_line.paid"])
-    network.min_payout = 1
-    network.save()
+    set_minimum(network, "USD", 1)
     with_mfa(owner)
     conversion = make_conversion(world, publisher=world["runner"], at=IN_OCTOBER)
     with time_machine.travel(IN_OCTOBER, tick=False), scope(network=network):

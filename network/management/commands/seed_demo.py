@@ -8,7 +8,7 @@ from django.db import transaction
 from django_scopes import scope
 
 from advertisers.models import Advertiser
-from network.models import Membership, Network, Role, User
+from network.models import Membership, Network, PayoutMinimum, Role, User
 from offers.demo import seed_offers
 from payouts.demo import seed_money
 from publishers.models import Publisher
@@ -50,6 +50,9 @@ class Command(BaseCommand):
             slug="demo", defaults={"name": "Demo Network", "currency": "USD"}
         )
         with scope(network=network):
+            PayoutMinimum.objects.get_or_create(
+                network=network, currency=network.currency, defaults={"amount": 5000}
+            )
             for email, name, role, company in PEOPLE:
                 user = self.user(email, name)
                 self.membership(network, user, role, company)
