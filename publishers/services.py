@@ -111,14 +111,3 @@ def publisher_minimum_set(
         reason=currency,
     )
     return row
-    publisher.min_payout = amount
-    publisher.save(update_fields=["min_payout"])
-    audit.record(
-        network=publisher.network,
-        actor=actor,
-        action="publisher.min_payout",
-        obj=publisher,
-        from_state="network default" if old is None else str(old),
-        to_state="network default" if amount is None else str(amount),
-    )
-    return publisher

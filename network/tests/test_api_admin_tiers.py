@@ -319,8 +319,10 @@ def test_patching_changes_only_what_is_sent_with_one_audit_row_each(manager, net
     }
 
 
-def test_patching_sets_the_minimum_of_each_currency_sent(api, manager, key, network):
-    """VND has no decimals and KWD three: each minimum is judged and shown in its own."""
+def test_patching_sets_the_minimum_of_each_currency_sent(manager, network):
+    """VND has no decimals and KWD three: each minimum is judged and shown in its own (a money
+    control: two-factor on and a key with the money scope)."""
+    api = api_client(network, key_for(network, with_mfa(manager), scopes=(MONEY_SCOPE,)))
     body = {
         "payout_minimums": [
             {"currency": "VND", "amount": "500000"},

@@ -111,7 +111,14 @@ def test_patching_the_rule_off_during_a_run_still_needs_two(network, owner, mana
     assert status_of(run) == "approved"
 
 
-@pytest.mark.parametrize("field", [("payout_second_approver", True), ("min_payout", "1.00")])
+@pytest.mark.parametrize(
+    "field",
+    [
+        ("payout_second_approver", True),
+        ("min_payout", "1.00"),
+        ("payout_minimums", [{"currency": "KWD", "amount": "1.000"}]),
+    ],
+)
 def test_a_money_setting_needs_the_scope_and_two_factor(network, owner, field):
     name, value = field
     no_mfa = api_client(network, key_for(network, owner))
@@ -124,9 +131,10 @@ def test_a_money_setting_needs_the_scope_and_two_factor(network, owner, field):
         "scope_required"
     )
     fresh = Network.objects.get(pk=network.pk)
-    assert (fresh.payout_second_approver, fresh.min_payout) == (False, 50)
     with scopes_disabled():
-        assert not AuditEntry.objects.filter(action=f"network.{name}").exists()
+        minimums = (fresh.minimum_payout("USD"), fresh.minimum_payout("KWD"))
+        assert (fresh.payout_second_approver, minimums) == (False, (5000, None))
+        assert not AuditEntry.objects.filter(action__startswith="network.payout").exists()
     # Other settings stay open to the same key.
     renamed = no_scope.patch(SETTINGS, {"name": "Renamed"}, format="json")
     assert renamed.status_code == 200 and renamed.json()["name"] == "Renamed"

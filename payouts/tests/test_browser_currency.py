@@ -26,10 +26,11 @@ from conftest import make_world, set_minimum
 from lib.formats import format_money
 from network.tests import browser as shared
 from network.tests.browser import NEEDS_BROWSER, sign_in, sync_playwright
+from network.tests.money import with_mfa
 from payouts.decisions import Actor, conversion_decide
 from payouts.models import PaymentDetails
 from payouts.runs import payout_lines_mark_paid, payout_run_approve, payout_run_create
-from payouts.tests.helpers import make_conversion, make_publisher
+from payouts.tests.helpers import RECENT, make_conversion, make_publisher
 from publishers.models import PublisherMinimum
 
 if sync_playwright is not None:
@@ -115,9 +116,11 @@ def money_world(network, owner, publisher_user):
     sale = earn(network, world, own, "60.00", "USD", datetime(2026, 9, 10, tzinfo=UTC))
     with time_machine.travel(datetime(2026, 10, 2, tzinfo=UTC), tick=False), scope(network=network):
         september = payout_run_create(network, SEPTEMBER)
-        payout_run_approve(network, september.pk, actor=owner)
+        payout_run_approve(network, september.pk, actor=with_mfa(owner), proof=RECENT)
         lines = list(september.lines.values_list("pk", flat=True))
-        payout_lines_mark_paid(network, september.pk, lines, reference="PP-9", actor=owner)
+        payout_lines_mark_paid(
+            network, september.pk, lines, reference="PP-9", actor=owner, proof=RECENT
+        )
     in_october = datetime(2026, 10, 15, tzinfo=UTC)
     approve(network, sale, in_october, to_status="reversed")
     earn(network, world, own, "80975", "VND", in_october)

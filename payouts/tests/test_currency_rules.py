@@ -21,13 +21,15 @@ from lib.formats import format_money
 from network.audit import AuditEntry
 from network.models import PayoutMinimum
 from network.services import payout_minimum_set
+from network.step_up import StepUp
 from network.tests.api import api_client, key_for
+from network.tests.money import reauthenticated, with_mfa
 from payouts import exports
 from payouts.decisions import Actor, conversion_decide
 from payouts.models import PaymentDetails, PayoutLine, PayoutRun
 from payouts.payment_details import PaymentDetailsError, payment_details_change
 from payouts.runs import payout_lines_mark_paid, payout_run_approve, payout_run_create
-from payouts.tests.helpers import make_conversion, make_publisher
+from payouts.tests.helpers import RECENT, make_conversion, make_publisher
 from publishers.models import Publisher, PublisherMinimum
 from publishers.services import publisher_minimum_set
 
@@ -95,14 +97,21 @@ def approved(network, run, user) -> PayoutRun:
         user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}}
     )
     with scope(network=network):
-        return payout_run_approve(network, run.pk, actor=user)
+        return payout_run_approve(network, run.pk, actor=user, proof=RECENT)
 
 
 def set_minimums(network, owner, **amounts: str) -> None:
+    """As an owner with two-factor who just entered the password (a money control)."""
+    with scopes_disabled():
+        with_mfa(owner)
     with scope(network=network):
         for currency, amount in amounts.items():
             payout_minimum_set(
-                network=network, actor=owner, currency=currency, amount=Decimal(amount)
+                network=network,
+                actor=owner,
+                currency=currency,
+                amount=Decimal(amount),
+                proof=StepUp(recent=True),
             )
 
 
@@ -211,7 +220,9 @@ def test_the_statements_warn_when_the_method_cannot_pay_a_currency(
 
 
 def test_admins_manage_the_minimums_per_currency_on_their_page(network, owner):
-    client = client_for(network, owner)
+    with scopes_disabled():
+        with_mfa(owner)
+    client = reauthenticated(client_for(network, owner), owner)
     response = client.post(MINIMUMS, {"currency": "KWD", "amount": "15"})
     assert response["Location"] == MINIMUMS
     client.post(MINIMUMS, {"currency": "VND", "amount": "500000"})
@@ -233,6 +244,21 @@ def test_admins_manage_the_minimums_per_currency_on_their_page(network, owner):
             (owner, "VND", "none", "500000 VND"),
             (owner, "KWD", "15.000 KWD", "none"),
         ]
+
+
+def test_a_minimum_is_a_money_control_two_factor_then_the_password(network, owner):
+    """Lowering a minimum pays more people sooner: the same step-up as the second-approver
+    switch. Without two-factor the page refuses; with it, allauth asks for the password."""
+    client = client_for(network, owner)
+    refused = client.post(MINIMUMS, {"currency": "KWD", "amount": "15"})
+    assert "Turn on two-factor authentication" in refused.content.decode()
+    with scopes_disabled():
+        with_mfa(owner)
+    asked = client.post(MINIMUMS, {"currency": "KWD", "amount": "15"})
+    assert "/reauthenticate/" in asked["Location"]
+    with scope(network=network):
+        assert network.minimum_payout("KWD") is None
+        assert not AuditEntry.objects.filter(action="network.payout_minimum").exists()
 
 
 @pytest.mark.parametrize(
@@ -391,7 +417,9 @@ def negative_run(network, world, owner, own_company):
     october = approved(network, run_for(network), owner)
     with time_machine.travel(AFTER_OCTOBER, tick=False), scope(network=network):
         line_ids = list(october.lines.values_list("pk", flat=True))
-        payout_lines_mark_paid(network, october.pk, line_ids, reference="PP-1", actor=owner)
+        payout_lines_mark_paid(
+            network, october.pk, line_ids, reference="PP-1", actor=with_mfa(owner), proof=RECENT
+        )
     decide(network, conversion, "reversed", IN_NOVEMBER)
     return run_for(network, NOVEMBER, AFTER_NOVEMBER)
 
@@ -413,7 +441,12 @@ def test_a_negative_line_is_a_negative_balance_not_below_the_minimum(
     approved(network, negative_run, owner)
     with scope(network=network):
         _paid, skipped = payout_lines_mark_paid(
-            network, negative_run.pk, [line.pk], reference="PP-2", actor=owner
+            network,
+            negative_run.pk,
+            [line.pk],
+            reference="PP-2",
+            actor=with_mfa(owner),
+            proof=RECENT,
         )
     assert skipped == [
         f"{own_company.name}: a negative balance: carried to the next run and deducted from it"

@@ -7,6 +7,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django_scopes import scopes_disabled
 
+from conftest import set_minimum
 from payouts.models import Account, Entry, LedgerTransaction, PayoutLine
 from payouts.tests.test_runs import (
     AFTER_OCTOBER,
@@ -47,8 +48,7 @@ def allowed(sql: str, params: list) -> int:
 
 @pytest.fixture
 def approved_run(network, world, owner):
-    network.min_payout = 1
-    network.save()
+    set_minimum(network, "USD", 1)
     with_mfa(owner)
     approved(network, world, IN_OCTOBER)
     run = run_for(network, OCTOBER, AFTER_OCTOBER)

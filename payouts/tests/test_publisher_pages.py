@@ -17,6 +17,7 @@ from django_scopes import scope, scopes_disabled
 from conftest import PASSWORD, client_for, make_member, make_world, set_minimum
 from network.audit import AuditEntry
 from network.models import Role
+from network.tests.money import with_mfa
 from payouts.decisions import Actor, conversion_decide
 from payouts.models import PaymentDetails, PayoutLine, PayoutRun
 from payouts.payment_details import (
@@ -203,14 +204,15 @@ def test_a_month_paid_by_a_later_run_reads_paid_on_the_list_and_on_its_page(
     the payout run" forever while the month's page showed its conversions paid."""
     september = datetime(2026, 9, 15, 12, tzinfo=UTC)
     made = approved(network, world, september)
-    network.min_payout = 1
-    network.save()
+    set_minimum(network, "USD", 1)
     Authenticator.objects.create(user=owner, type=Authenticator.Type.TOTP, data={"secret": "x"})
     with time_machine.travel(AFTER_OCTOBER, tick=False), scope(network=network):
         run = payout_run_create(network, OCTOBER)
-        payout_run_approve(network, run.pk, actor=owner)
+        payout_run_approve(network, run.pk, actor=with_mfa(owner), proof=RECENT)
         line_ids = list(run.lines.values_list("pk", flat=True))
-        payout_lines_mark_paid(network, run.pk, line_ids, reference="BATCH-7", actor=owner)
+        payout_lines_mark_paid(
+            network, run.pk, line_ids, reference="BATCH-7", actor=owner, proof=RECENT
+        )
 
     listed = at(TODAY, network, publisher_user, "get", STATEMENTS)
     statuses = {row.period: row.status for row in listed.context["months"]}

@@ -20,6 +20,7 @@ from payouts.runs import (
     payout_runs_recover,
 )
 from payouts.tasks import recover_stalled_payout_runs
+from payouts.tests.helpers import RECENT
 from payouts.tests.test_runs import AFTER_OCTOBER, IN_OCTOBER, OCTOBER, approved, with_mfa
 
 
@@ -86,4 +87,4 @@ def test_a_run_being_made_is_listed_as_such_and_cannot_be_approved(network, worl
     assert "This run is being made" in page and "Approve these payouts" not in page
     with_mfa(owner)
     with scope(network=network), pytest.raises(PayoutError, match="still being made"):
-        payout_run_approve(network, run.pk, actor=owner)
+        payout_run_approve(network, run.pk, actor=owner, proof=RECENT)
