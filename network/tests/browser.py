@@ -116,6 +116,9 @@ def sign_in(
     form.locator("input[name=password]").fill(password)
     form.locator("button[type=submit]").click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    # The next page's deferred scripts (autosubmit, copy buttons) run before its load event:
+    # a test acting on the page before then races them (the members filter once did).
+    page.wait_for_load_state("load")
 
 
 def field(page: Page, input_id: str):

@@ -13,6 +13,7 @@ in October (a negative balance), and it earned 80,975 VND (below the minimum) an
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -25,7 +26,7 @@ from django_scopes import scope, scopes_disabled
 from conftest import make_world, set_minimum
 from lib.formats import format_money
 from network.tests import browser as shared
-from network.tests.browser import NEEDS_BROWSER, sign_in, sync_playwright
+from network.tests.browser import NEEDS_BROWSER, PASSWORD, sign_in, sync_playwright
 from network.tests.money import with_mfa
 from payouts.decisions import Actor, conversion_decide
 from payouts.models import PaymentDetails
@@ -172,10 +173,19 @@ def test_the_currency_pages_in_a_browser(
         html = visit(admin, portal, "/manage/settings/minimums/", f"{tag}-minimums", screenshot)
         assert words["minimums"] in html and vnd_minimum in html and kwd_minimum in html
         if width == WIDTHS[0]:
+            # A money control: two-factor on (turned on after this sign-in, which therefore
+            # asked no code; off again for the next sign-in), then the password again.
+            with scopes_disabled():
+                with_mfa(manager)
             admin.select_option("#id_currency", "JPY")
             admin.fill("#id_amount", "5000")
             admin.locator("main form button[type=submit]").last.click()
+            expect(admin).to_have_url(re.compile(r"/accounts/reauthenticate/"))
+            admin.locator("input[name=password]").fill(PASSWORD)
+            admin.locator("main form button[type=submit]").first.click()
             expect(admin.locator("body")).to_contain_text(words["saved"])
+            with scopes_disabled():
+                Authenticator.objects.filter(user=manager).delete()
         html = visit(admin, portal, f"/manage/publishers/{own.pk}/", f"{tag}-review", screenshot)
         assert own_kwd in html and vnd_minimum in html
         html = visit(admin, portal, f"/manage/payouts/{run.pk}/", f"{tag}-run", screenshot)
