@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A session signed in on another network's host (or the platform's) is anonymous here.
+    "network.sessions.SessionBindingMiddleware",
     "network.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -300,6 +302,11 @@ MEDIA_URL = "/media/"
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
+# Host-only session cookies, on purpose: each network's host (and the platform's) has its
+# own session, bound to it (network/sessions.py). A shared parent domain would hand one cookie
+# to every network, and the binding would then sign the user out of one by signing in on
+# another.
+SESSION_COOKIE_DOMAIN = None
 # No script reads the CSRF cookie: htmx sends the token from the page (hx-headers on <body>).
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
