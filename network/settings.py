@@ -211,6 +211,9 @@ ACCOUNT_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if env_bool("BEHIND_PROXY") else 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Affiliate portal")
+# One 30-second step of clock drift either way (a phone a little off, a code typed as its
+# window ends); network/mfa.py keeps a used code refused for all three steps.
+MFA_TOTP_TOLERANCE = 1
 
 # Email: EMAIL_URL (smtp://user:pass@host:587/?tls=1, console:, locmem:) or SMTP settings.
 EMAIL_URL = env_str("EMAIL_URL", "console:" if DEBUG else "smtp://localhost:25")
