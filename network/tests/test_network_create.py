@@ -60,7 +60,7 @@ def signed_in_user_id(client):
 
 def test_it_asks_before_signing_in_from_a_handoff_link(outsider):
     """A GET only names the account: a link with someone else's token signs nobody in."""
-    location = urlsplit(create(client_for(None, outsider))["Location"])
+    location = urlsplit(create(client_for(None, outsider), language="en")["Location"])
     network = Network.objects.get(slug="gamma")
     client = client_for(network)
     page = client.get(f"{location.path}?{location.query}")

@@ -90,3 +90,23 @@ def test_it_treats_an_unbound_session_as_anonymous_everywhere(network, publisher
     client.force_login(publisher_user)
     assert on_host(client, network, PAYMENT_DETAILS).status_code == 302
     assert on_host(client, None, "/networks/new/").status_code == 302
+
+
+def test_it_does_not_sign_out_a_session_from_another_host(network, other_network):
+    user = make_member(other_network, Role.PUBLISHER, "both@example.com")
+    also_publisher_in(network, user)
+    client = signed_in_on(other_network, user.email)
+    client.post("/accounts/logout/", HTTP_HOST=network.portal_host)
+    assert on_host(client, other_network, PAYMENT_DETAILS).status_code == 200
+
+
+def test_it_binds_a_handoff_sign_in_to_its_network(network, owner):
+    """The platform's "Open" is the way across: the platform session stays the platform's."""
+    platform = signed_in_on(None, owner.email)
+    location = platform.get(f"/networks/{network.slug}/open/")["Location"]
+    token = location.split("token=", 1)[1]
+    landed = client_for(network)
+    assert landed.post("/handoff/", {"token": token})["Location"] == "/", location
+    assert on_host(landed, network, "/manage/").status_code == 200
+    assert on_host(landed, None, "/networks/new/").status_code == 302
+    assert on_host(platform, None, "/networks/new/").status_code == 200
