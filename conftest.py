@@ -15,6 +15,7 @@ from advertisers.models import Advertiser
 from network import middleware as host_cache
 from network.celery import app as celery_app
 from network.models import Membership, Network, PayoutMinimum, Role, User
+from network.sessions import bind
 from network.tests.celery_worker import (  # noqa: F401  (fixtures)
     celery_queue,
     celery_worker_process,
@@ -112,13 +113,23 @@ def make_member(network: Network, role: Role, email: str, company: str | None = 
     return user
 
 
-def client_for(network: Network | None, user: User | None = None) -> Client:
+def client_for(network: Network | None, user: User | None = None, **options) -> Client:
     """A test client on the network's host (or the platform host), signed in if user given."""
     host = network.portal_host if network is not None else "localhost"
-    client = Client(HTTP_HOST=host)
+    client = Client(HTTP_HOST=host, **options)
     if user is not None:
-        client.force_login(user)
+        sign_in(client, user, network)
     return client
+
+
+def sign_in(client: Client, user: User, network: Network | None) -> None:
+    """force_login, with the session bound to the network's host (or the platform's) as a
+    real sign-in there binds it: force_login's request has no host, so its session would be
+    anonymous everywhere (network/sessions.py)."""
+    client.force_login(user)
+    session = client.session
+    bind(session, network)
+    session.save()
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ from django_scopes import scope  # noqa: E402
 
 from advertisers.models import Advertiser  # noqa: E402
 from network.models import Membership, Network, User  # noqa: E402
+from network.sessions import bind  # noqa: E402
 from offers.models import Goal, LandingPage, Offer, OfferAccess  # noqa: E402
 from publishers.models import Publisher  # noqa: E402
 
@@ -124,6 +125,9 @@ def main() -> None:
         print(f"database: {connection.vendor}; {OFFERS} offers")
         client = Client(HTTP_HOST=network.portal_host)
         client.force_login(user)
+        session = client.session  # bound to the network's host, as a real sign-in there is
+        bind(session, network)
+        session.save()
         measure("marketplace, page 1", 30, lambda: client.get("/publisher/offers/"))
         measure("marketplace, search", 30, lambda: client.get("/publisher/offers/?q=Offer+0042"))
         measure(

@@ -1,11 +1,16 @@
-"""django-allauth policy: emails go out through Celery; failed logins count per account."""
+"""django-allauth policy: emails go out through Celery with links to the site's own host;
+failed logins count per account."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
+
+from network.emails import email_site, site_origin
+from network.models import Network
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -22,7 +27,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
         # Rendered here, not in the worker: allauth's context holds the request and one-time
         # keys that cannot travel as JSON.
-        message = self.render_mail(template_prefix, email, context)
+        message = self.render_mail(template_prefix, email, self.mail_context(email, context))
         html = next(
             (c for c, mime in getattr(message, "alternatives", []) if mime == "text/html"), ""
         )
@@ -33,3 +38,25 @@ class AccountAdapter(DefaultAccountAdapter):
             from_email=message.from_email,
             html=html,
         )
+
+    def mail_context(self, email: str, context: dict) -> dict:
+        """The site's name and host, and every link re-rooted on the site's own host.
+
+        allauth builds its links (confirm, reset, sign up) from the request's Host header:
+        a network's alias, or any header that reached us. The network comes from that host,
+        so its canonical origin replaces the request's in each link.
+        """
+        request = context.get("request") or self.request
+        network = getattr(request, "network", None)
+        links = {key: rerooted(value, request, network) for key, value in context.items()}
+        return {"email": email, **links, "current_site": email_site(network)}
+
+
+def rerooted(value: object, request: HttpRequest | None, network: Network | None) -> object:
+    """An absolute link to the request's own host, moved to the site's canonical origin."""
+    if request is None or not isinstance(value, str):
+        return value
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or parts.netloc != request.get_host():
+        return value
+    return site_origin(network) + urlunsplit(("", "", parts.path, parts.query, parts.fragment))

@@ -2,14 +2,41 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext
 from django_scopes import get_scope
 
 from network.models import ADMIN_ROLES, Invitation, Membership, Network, User
 from network.services import mark_invitation_sent
+
+
+@dataclass(frozen=True)
+class EmailSite:
+    """What allauth's emails call `current_site`: whose mail it is, and that site's host."""
+
+    name: str
+    domain: str
+
+
+def site_origin(network: Network | None) -> str:
+    """Where links in emails lead: the network's own host (<slug>.<PLATFORM_DOMAIN>) or the
+    platform's, never the Host header of the request that sent the mail (an alias, or a
+    header an attacker chose for a reset link they hope to catch)."""
+    if network is not None:
+        return network.absolute_url("")
+    port = f":{settings.PLATFORM_PORT}" if settings.PLATFORM_PORT else ""
+    return f"{settings.PLATFORM_SCHEME}://{settings.PLATFORM_DOMAIN}{port}"
+
+
+def email_site(network: Network | None) -> EmailSite:
+    if network is not None:
+        return EmailSite(name=network.name, domain=network.portal_host)
+    return EmailSite(name=gettext("Affiliate portal"), domain=settings.PLATFORM_DOMAIN)
 
 
 def send_templated(*, template: str, to: list[str], context: dict) -> None:

@@ -22,7 +22,8 @@ from network.step_up import MONEY_SETTINGS, StepUp, require_step_up
 DEFAULT_MINIMUM = Decimal(50)
 
 HANDOFF_SALT = "network.handoff"
-HANDOFF_MAX_AGE = 120  # seconds: the link is followed by a redirect right away
+# Seconds: the link is followed by a redirect right away, then the person presses Continue.
+HANDOFF_MAX_AGE = 300
 
 
 class InvitationError(Exception):
@@ -239,17 +240,44 @@ def handoff_token(*, user: User, network: Network) -> str:
     return signing.dumps(payload, salt=HANDOFF_SALT)
 
 
+def handoff_preview(*, token: str, network: Network) -> User | None:
+    """Whom a valid, still unused token would sign in here; the token stays usable.
+
+    The confirmation page names the account before anything happens: a link with someone
+    else's token (login CSRF) then shows their address, and nothing is signed in on a GET.
+    """
+    payload = _handoff_payload(token, network)
+    if payload is None or cache.get(_handoff_used_key(payload)) is not None:
+        return None
+    return _handoff_member(payload)
+
+
 def handoff_user(*, token: str, network: Network) -> User | None:
-    """The user a valid, unused token was made for in this network, else None."""
+    """The user a valid, unused token was made for in this network, else None; uses it up."""
+    payload = _handoff_payload(token, network)
+    if payload is None:
+        return None
+    # Single use: the first redemption claims the nonce (needs a shared cache in production).
+    if not cache.add(_handoff_used_key(payload), 1, HANDOFF_MAX_AGE * 2):
+        return None
+    return _handoff_member(payload)
+
+
+def _handoff_payload(token: str, network: Network) -> dict | None:
     try:
         payload = signing.loads(token, salt=HANDOFF_SALT, max_age=HANDOFF_MAX_AGE)
     except signing.BadSignature:
         return None
-    if payload.get("n") != network.pk:
+    if not isinstance(payload, dict) or payload.get("n") != network.pk:
         return None
-    # Single use: the first redemption claims the nonce (needs a shared cache in production).
-    if not cache.add(f"handoff-used:{payload['j']}", 1, HANDOFF_MAX_AGE * 2):
-        return None
+    return payload
+
+
+def _handoff_used_key(payload: dict) -> str:
+    return f"handoff-used:{payload.get('j')}"
+
+
+def _handoff_member(payload: dict) -> User | None:
     user = User.objects.filter(pk=payload.get("u"), is_active=True).first()
     if user is None or not Membership.objects.filter(user=user).exists():
         return None

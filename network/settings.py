@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A session signed in on another network's host (or the platform's) is anonymous here.
+    "network.sessions.SessionBindingMiddleware",
     "network.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -216,6 +218,9 @@ ACCOUNT_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if env_bool("BEHIND_PROXY") else 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Affiliate portal")
+# One 30-second step of clock drift either way (a phone a little off, a code typed as its
+# window ends); network/mfa.py keeps a used code refused for all three steps.
+MFA_TOTP_TOLERANCE = 1
 
 # Email: EMAIL_URL (smtp://user:pass@host:587/?tls=1, console:, locmem:) or SMTP settings.
 EMAIL_URL = env_str("EMAIL_URL", "console:" if DEBUG else "smtp://localhost:25")
@@ -307,6 +312,11 @@ MEDIA_URL = "/media/"
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
+# Host-only session cookies, on purpose: each network's host (and the platform's) has its
+# own session, bound to it (network/sessions.py). A shared parent domain would hand one cookie
+# to every network, and the binding would then sign the user out of one by signing in on
+# another.
+SESSION_COOKIE_DOMAIN = None
 # No script reads the CSRF cookie: htmx sends the token from the page (hx-headers on <body>).
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from lib.money import from_minor
@@ -23,6 +24,7 @@ from network.forms import InvitationForm, NetworkSettingsForm, PayoutMinimumForm
 from network.models import Invitation, Membership, Network, PayoutMinimum, Role
 from network.services import (
     InvitationError,
+    handoff_preview,
     handoff_user,
     invitation_accept,
     invitation_create,
@@ -81,11 +83,24 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 @public_page
+@never_cache
 def handoff(request: HttpRequest) -> HttpResponse:
-    user = handoff_user(token=request.GET.get("token", ""), network=request.network)
+    """The platform's "Open": a GET names the account, only the POST signs it in.
+
+    Signing in on a GET would let any page send a visitor through someone else's token and
+    into that account (login CSRF); the POST carries this host's CSRF token.
+    """
+    if request.method == "POST":
+        token = request.POST.get("token", "")
+        user = handoff_user(token=token, network=request.network)
+    else:
+        token = request.GET.get("token", "")
+        user = handoff_preview(token=token, network=request.network)
     if user is None:
         messages.error(request, _("That sign-in link is no longer valid; please sign in."))
         return redirect("account_login")
+    if request.method != "POST":
+        return render(request, "network/handoff.html", {"handoff_user": user, "token": token})
     login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
     return redirect("home")
 

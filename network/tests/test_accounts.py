@@ -290,6 +290,46 @@ def test_it_refuses_a_stale_totp_code(network, publisher_user, frozen_period):
     assert not is_logged_in(client)
 
 
+@pytest.mark.parametrize(("steps", "accepted"), [(-1, True), (1, True), (-2, False), (2, False)])
+def test_it_allows_one_step_of_clock_drift_either_way(
+    network, publisher_user, frozen_period, steps, accepted
+):
+    """A phone a little off, or a code typed as its window ends, still signs in."""
+    client = client_for(network)
+    secret, _codes = enrol_totp(client, publisher_user)
+    frozen_period.shift(3 * TOTP_PERIOD)  # far from the activation code's window
+    code = totp_code(secret, at=time.time() + steps * TOTP_PERIOD)
+
+    log_in(client, publisher_user.email)
+    response = client.post(MFA_AUTHENTICATE_URL, {"code": code})
+    assert is_logged_in(client, publisher_user) is accepted
+    if not accepted:
+        assert b"Incorrect code." in response.content
+
+
+def test_it_refuses_a_used_code_for_as_long_as_it_is_accepted(
+    network, publisher_user, frozen_period, settings
+):
+    """With the drift allowed a code is good for three steps: used once, it stays refused
+    in the next one too (allauth alone remembers it for one step)."""
+    # An in-process cache follows the frozen clock; Redis would count real seconds.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    client = client_for(network)
+    secret, _codes = enrol_totp(client, publisher_user)
+    frozen_period.shift(3 * TOTP_PERIOD)
+    code = totp_code(secret)
+    log_in(client, publisher_user.email)
+    client.post(MFA_AUTHENTICATE_URL, {"code": code})
+    assert is_logged_in(client, publisher_user)
+
+    frozen_period.shift(TOTP_PERIOD + 1)  # the code is now one step old: still in the window
+    other = client_for(network)
+    log_in(other, publisher_user.email)
+    response = other.post(MFA_AUTHENTICATE_URL, {"code": code})
+    assert b"Incorrect code." in response.content
+    assert not is_logged_in(other)
+
+
 def test_it_logs_in_with_a_recovery_code_once(network, publisher_user, frozen_period):
     client = client_for(network)
     _secret, codes = enrol_totp(client, publisher_user)

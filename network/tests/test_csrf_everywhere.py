@@ -17,7 +17,7 @@ from django.urls import get_resolver
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.views import APIView
 
-from conftest import make_member, make_user, make_world
+from conftest import client_for, make_member, make_user, make_world
 from network.models import Role
 from network.tests.test_tenancy_matrix import walk
 
@@ -103,8 +103,7 @@ def test_it_refuses_a_tokenless_post_to_every_portal_url(network, people):
     world = make_world(network, people[Role.OWNER])
     clients = {}
     for role, user in people.items():
-        clients[role] = Client(enforce_csrf_checks=True, HTTP_HOST=network.portal_host)
-        clients[role].force_login(user)
+        clients[role] = client_for(network, user, enforce_csrf_checks=True)
     anonymous = Client(enforce_csrf_checks=True, HTTP_HOST=network.portal_host)
     checked = 0
     for route, pattern in walk(get_resolver("network.urls").url_patterns):
@@ -133,8 +132,7 @@ def test_it_refuses_a_tokenless_post_to_every_platform_url(db):
     staff = make_user("staff@platform.example")
     staff.is_staff = staff.is_superuser = True
     staff.save()
-    signed_in = Client(enforce_csrf_checks=True, HTTP_HOST="localhost")
-    signed_in.force_login(staff)
+    signed_in = client_for(None, staff, enforce_csrf_checks=True)
     anonymous = Client(enforce_csrf_checks=True, HTTP_HOST="localhost")
     checked = 0
     for route, _pattern in walk(get_resolver("network.urls_platform").url_patterns):
@@ -149,8 +147,7 @@ def test_it_refuses_a_tokenless_post_to_every_platform_url(db):
 def test_it_accepts_the_same_post_with_the_token(network):
     """The refusals above are about the token, not the client: with it, the form works."""
     user = make_member(network, Role.OWNER, "owner2@alpha.example")
-    client = Client(enforce_csrf_checks=True, HTTP_HOST=network.portal_host)
-    client.force_login(user)
+    client = client_for(network, user, enforce_csrf_checks=True)
     page = client.get("/manage/invitations/new/")
     token = page.context["csrf_token"]
     response = client.post(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django_scopes import scope, scopes_disabled
@@ -10,6 +10,8 @@ from django_scopes import scope, scopes_disabled
 from conftest import client_for, make_member
 from network.audit import AuditEntry
 from network.models import Membership, Network, Role
+
+LOGIN = "/accounts/login/"
 
 
 def create(client, **overrides):
@@ -41,29 +43,69 @@ def test_it_makes_the_creator_owner_and_signs_them_in_on_the_new_host(outsider):
         assert Membership.objects.get(user=outsider).role == Role.OWNER
         assert AuditEntry.objects.filter(action="network.created").count() == 1
 
-    landing = client_for(network).get(f"{url.path}?{url.query}", follow=True)
-    assert landing.redirect_chain[-1][0] == "/manage/"
-    assert landing.context["user"] == outsider
+    landing = client_for(network)
+    assert landing.get(f"{url.path}?{url.query}").status_code == 200  # the confirmation page
+    response = landing.post(url.path, {"token": token_of(url)}, follow=True)
+    assert response.redirect_chain[-1][0] == "/manage/"
+    assert response.context["user"] == outsider
+
+
+def token_of(url) -> str:
+    return parse_qs(url.query)["token"][0]
+
+
+def signed_in_user_id(client):
+    return client.session.get("_auth_user_id")
+
+
+def test_it_asks_before_signing_in_from_a_handoff_link(outsider):
+    """A GET only names the account: a link with someone else's token signs nobody in."""
+    location = urlsplit(create(client_for(None, outsider), language="en")["Location"])
+    network = Network.objects.get(slug="gamma")
+    client = client_for(network)
+    page = client.get(f"{location.path}?{location.query}")
+    assert page.status_code == 200
+    assert "Continue to Gamma Ads as outsider@example.com" in page.content.decode()
+    assert signed_in_user_id(client) is None
+    assert page["Cache-Control"].startswith("max-age=0")
+    # The GET did not use the token up: the button still works.
+    client.post(location.path, {"token": token_of(location)})
+    assert signed_in_user_id(client) == str(outsider.pk)
+
+
+def test_it_refuses_a_handoff_post_without_this_hosts_csrf_token(outsider):
+    """Another site cannot post the form for the visitor (login CSRF)."""
+    location = urlsplit(create(client_for(None, outsider))["Location"])
+    network = Network.objects.get(slug="gamma")
+    client = client_for(network, enforce_csrf_checks=True)
+    response = client.post(location.path, {"token": token_of(location)})
+    assert response.status_code == 403
+    assert signed_in_user_id(client) is None
 
 
 def test_it_accepts_a_handoff_link_only_once(outsider):
     location = urlsplit(create(client_for(None, outsider))["Location"])
     network = Network.objects.get(slug="gamma")
-    first = client_for(network).get(f"{location.path}?{location.query}")
+    first = client_for(network).post(location.path, {"token": token_of(location)})
     assert first["Location"] == "/"
-    again = client_for(network).get(f"{location.path}?{location.query}")
-    assert again["Location"] == "/accounts/login/"
+    again = client_for(network)
+    assert again.post(location.path, {"token": token_of(location)})["Location"] == LOGIN
+    assert again.get(f"{location.path}?{location.query}")["Location"] == LOGIN
+    assert signed_in_user_id(again) is None
 
 
 def test_it_refuses_a_handoff_link_on_another_networks_host(outsider, other_network):
     location = urlsplit(create(client_for(None, outsider))["Location"])
-    response = client_for(other_network).get(f"{location.path}?{location.query}", follow=True)
-    assert "_auth_user_id" not in response.client.session
+    client = client_for(other_network)
+    assert client.get(f"{location.path}?{location.query}")["Location"] == LOGIN
+    assert client.post(location.path, {"token": token_of(location)})["Location"] == LOGIN
+    assert signed_in_user_id(client) is None
 
 
 def test_it_refuses_a_forged_handoff_token(network, owner):
-    response = client_for(network).get("/handoff/?token=eyJ1IjoxfQ:forged:sig")
-    assert response["Location"] == "/accounts/login/"
+    client = client_for(network)
+    assert client.get("/handoff/?token=eyJ1IjoxfQ:forged:sig")["Location"] == LOGIN
+    assert client.post("/handoff/", {"token": "eyJ1IjoxfQ:forged:sig"})["Location"] == LOGIN
 
 
 @pytest.mark.parametrize(

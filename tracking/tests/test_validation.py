@@ -8,7 +8,6 @@ from uuid import uuid4
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django_scopes import scope, scopes_disabled
 
 from advertisers.models import Advertiser
@@ -335,8 +334,7 @@ def test_an_admin_also_decides_without_override(network, world, owner):
 
 def test_it_refuses_a_bulk_post_without_its_csrf_token(network, world, advertiser_user):
     conversion = make_conversion(world["offer"])
-    client = Client(enforce_csrf_checks=True, HTTP_HOST=network.portal_host)
-    client.force_login(advertiser_user)
+    client = client_for(network, advertiser_user, enforce_csrf_checks=True)
     response = client.post(BULK, {"selected": [conversion.pk], "action": "approved"})
     assert response.status_code == 403
     response = client.post(UPLOAD, {"file": csv_file("order_id,status\nA,approved\n")})

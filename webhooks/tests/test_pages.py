@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from html import escape
 
 import pytest
-from django.test import Client
 from django_scopes import scopes_disabled
 
 from conftest import client_for, make_member
@@ -208,8 +207,7 @@ def test_the_test_button_shows_a_refusal_and_counts_no_failure(client, network, 
 def test_the_test_button_needs_the_csrf_token(network, owner, receiver, settings):
     settings.OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.0/8"]
     endpoint = make_endpoint(network, receiver.url)
-    client = Client(HTTP_HOST=network.portal_host, enforce_csrf_checks=True)
-    client.force_login(owner)
+    client = client_for(network, owner, enforce_csrf_checks=True)
     assert client.post(f"{HOME}{endpoint.pk}/test/").status_code == 403
     assert client.get(f"{HOME}{endpoint.pk}/test/").status_code == 405
     assert receiver.requests == []
