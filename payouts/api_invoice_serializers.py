@@ -44,8 +44,17 @@ class AdminInvoiceDetailSerializer(AdminInvoiceSerializer):
 
 
 class PaymentSerializer(serializers.Serializer):
-    """The payment form's one field; the form judges it (payouts.forms_invoices.PaymentForm)."""
+    """The payment form's fields; the form judges them (payouts.forms_invoices.PaymentForm)."""
 
+    amount = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=3,
+        coerce_to_string=True,
+        help_text=_(
+            "The amount received, as a decimal string in the invoice's currency: above zero, "
+            "and the invoice's amount due."
+        ),
+    )
     reference = serializers.CharField(
         max_length=200,
         allow_blank=True,

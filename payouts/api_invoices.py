@@ -106,16 +106,20 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
 
     @extend_schema(
         summary="Record an advertiser's payment of an invoice",
-        description="After the advertiser paid: the payment reference (the bank transfer's "
-        "or the payment provider's id) is kept on the invoice, cash in / receivable down is "
-        "posted to the ledger, the invoice becomes paid and the audit log keeps it "
-        "(`invoice.paid`, with the reference as the reason), as the invoice page's payment "
-        "form does. An invoice paid already, or a blank reference, answers 400 and records "
-        "nothing.",
+        description="After the advertiser paid: the `amount` received (the invoice's "
+        "`amount_due`, its total less the credit notes applied) and the payment reference (the "
+        "bank transfer's or the payment provider's id). The reference is kept on the invoice, "
+        "cash in / receivable down is posted to the ledger, the invoice becomes paid and the "
+        "audit log keeps it (`invoice.paid`, with the reference as the reason), as the invoice "
+        "page's payment form does. A payment is always positive: an amount of zero or less, "
+        "one other than the amount due, an invoice paid already, or a blank reference answers "
+        "400 and records nothing.",
         request=s.PaymentSerializer,
         responses=answers(s.AdminInvoiceDetailSerializer),
         examples=[
-            example("A wire transfer", {"reference": "WIRE-88213"}, request=True),
+            example(
+                "A wire transfer", {"amount": "1250.00", "reference": "WIRE-88213"}, request=True
+            ),
             example("The paid invoice", INVOICE_EXAMPLE),
         ],
         tags=TAGS,
@@ -130,12 +134,16 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
             )
         body = s.PaymentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        form = PaymentForm({"reference": body.validated_data["reference"]})
+        form = PaymentForm(
+            {"amount": request.data.get("amount"), "reference": body.validated_data["reference"]},
+            invoice=invoice,
+        )
         if not form.is_valid():
             raise serializers.ValidationError(form_errors(form))
         invoice_record_payment(
             request._request.network,
             invoice.pk,
+            amount=form.cleaned_data["amount"],
             reference=form.cleaned_data["reference"],
             actor=request.user,
         )
