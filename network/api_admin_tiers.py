@@ -250,6 +250,7 @@ SETTINGS_EXAMPLE = {
     "default_margin_percent": "20.00",
     "min_payout": "50.00",
     "payout_second_approver": False,
+    "invoice_terms_days": 30,
 }
 TAGS_SETTINGS = ["admin: settings"]
 
@@ -276,8 +277,9 @@ class NetworkSettingsViewSet(TenantViewSet):
     @extend_schema(
         summary="The network's settings",
         description="As the settings page: name, time zone, language, default margin, "
-        "minimum payout (in the network's currency) and whether payout runs need a second "
-        "approver. The address (`slug`) and `currency` are fixed.",
+        "minimum payout (in the network's currency), whether payout runs need a second "
+        "approver and the invoices' payment terms in days. The address (`slug`) and "
+        "`currency` are fixed.",
         responses=answers(s.NetworkSettingsSerializer),
         examples=[example("The settings", SETTINGS_EXAMPLE)],
         tags=TAGS_SETTINGS,
@@ -291,7 +293,8 @@ class NetworkSettingsViewSet(TenantViewSet):
         description="Send the fields to change; the others keep their value and the whole "
         "is judged by the settings page's form: a `timezone` of the IANA list, `language` "
         "en or vi, a `default_margin_percent` from 0 to 100, a `min_payout` not negative and "
-        "no finer than the currency's minor unit. `slug` and `currency` cannot be changed "
+        "no finer than the currency's minor unit, `invoice_terms_days` from 0 to 365 (for invoices "
+        "issued after the change). `slug` and `currency` cannot be changed "
         "(sent, they are ignored). Each changed field is written to the audit log "
         "(`network.<field>`, from the old value to the new).",
         request=s.NetworkSettingsWriteSerializer,

@@ -115,6 +115,9 @@ class NetworkSettingsSerializer(serializers.Serializer):
     default_margin_percent = serializers.DecimalField(max_digits=5, decimal_places=2)
     min_payout = serializers.SerializerMethodField()
     payout_second_approver = serializers.BooleanField()
+    invoice_terms_days = serializers.IntegerField(
+        help_text="Days an invoice is due after it is issued (Net 30); 0: due on receipt."
+    )
 
     @extend_schema_field(DECIMAL)
     def get_min_payout(self, network: Network) -> str:
@@ -132,6 +135,7 @@ class NetworkSettingsWriteSerializer(serializers.Serializer):
     )
     min_payout = serializers.DecimalField(max_digits=14, decimal_places=3, required=False)
     payout_second_approver = serializers.BooleanField(required=False)
+    invoice_terms_days = serializers.IntegerField(min_value=0, max_value=365, required=False)
 
 
 # --- Webhook endpoints ----------------------------------------------------------------------

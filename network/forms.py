@@ -91,8 +91,13 @@ class NetworkSettingsForm(forms.ModelForm):
             "default_margin_percent",
             "min_payout",
             "payout_second_approver",
+            "invoice_terms_days",
         ]
         help_texts = {
+            "invoice_terms_days": _(
+                'Each invoice is due this many days after it is issued, and says so ("Net '
+                '30"); 0 means due on receipt. A change applies to invoices issued after it.'
+            ),
             "min_payout": _(
                 "A publisher whose balance is below this at the monthly payout run is not "
                 "paid that month: the balance is carried over to the next run. A publisher "

@@ -375,6 +375,10 @@ class CreditNoteLine(models.Model):
     def __str__(self) -> str:
         return f"{self.credit_note} {self.offer} {self.goal}"
 
+    @property
+    def currency(self) -> str:
+        return self.credit_note.currency
+
 
 class CreditApplication(models.Model):
     """Part of a credit note taken off an invoice."""
@@ -400,3 +404,7 @@ class CreditApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.credit_note} -> {self.invoice}"
+
+    @property
+    def currency(self) -> str:
+        return self.invoice.currency

@@ -15,6 +15,7 @@ SETTINGS = {
     "language": "vi",
     "default_margin_percent": "25.5",
     "min_payout": "50",
+    "invoice_terms_days": "30",
 }
 
 
@@ -114,3 +115,30 @@ def test_it_takes_the_minimum_in_the_networks_currency(network, owner):
     assert "JPY has no decimals" in " ".join(response.context["form"].errors["min_payout"])
     client.post("/manage/settings/", {**SETTINGS, "min_payout": "5000"})
     assert Network.objects.get(pk=network.pk).min_payout == Decimal(5000)
+
+
+# Invoice terms (issue 15): a setting with a default, on the page and in the API.
+
+
+def test_it_saves_the_invoice_terms_with_help(network, owner):
+    html = client_for(network, owner).get("/manage/settings/").content.decode()
+    assert "Payment terms (days)" in html and 'value="30"' in html
+    assert "due on receipt" in html
+    response = client_for(network, owner).post(
+        "/manage/settings/", {**SETTINGS, "invoice_terms_days": "14"}
+    )
+    assert response["Location"] == "/manage/settings/"
+    network.refresh_from_db()
+    assert network.invoice_terms_days == 14
+    with scope(network=network):
+        entry = AuditEntry.objects.get(action="network.invoice_terms_days")
+    assert (entry.actor, entry.from_state, entry.to_state) == (owner, "30", "14")
+
+
+@pytest.mark.parametrize("value", ["-1", "366", "ten", ""])
+def test_it_refuses_bad_invoice_terms(network, owner, value):
+    response = client_for(network, owner).post(
+        "/manage/settings/", {**SETTINGS, "invoice_terms_days": value}
+    )
+    assert response.status_code == 200
+    assert "invoice_terms_days" in response.context["form"].errors
