@@ -60,8 +60,12 @@ def bill(network, period, at):
 
 @pytest.fixture
 def world(network, owner, advertiser_user, publisher_user):
-    """make_world also made INV-2026-0001 (September, USD) for Alpha Shop."""
-    return make_world(network, owner)
+    """make_world also made INV-2026-0001 (September, USD) for Alpha Shop; its credit note
+    (for the URL matrices) is left out: these tests count credit notes from the first."""
+    made = make_world(network, owner)
+    with scopes_disabled():
+        made.pop("credit_note").delete()
+    return made
 
 
 @pytest.fixture
