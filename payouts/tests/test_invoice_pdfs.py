@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from conftest import client_for, make_member, make_world
 from network.models import Role
 from network.tests.api import api_client, key_for
+from network.tests.browser import screenshot_dir
 from payouts.tests.test_credit_notes import (  # noqa: F401  (fixtures)
     credited,
     reversed_month,
@@ -129,6 +130,9 @@ def test_a_right_to_left_language_renders_right_to_left(network, owner, credited
         )
         response = pdf_response(request, "payouts/invoices/_credit_note.html", context)
     assert '<html lang="fa" dir="rtl">' in html
+    folder = screenshot_dir()  # kept for a person to look at, as the browser tests' PNGs
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "i15-credit-note-rtl-fa.pdf").write_bytes(response.content)
     text = pdf_text(response.content)
     assert "CN-2026-0001" in text
     letters = set(PERSIAN_SHOP.replace(" ", ""))
