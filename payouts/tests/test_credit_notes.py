@@ -374,3 +374,16 @@ def test_an_invoice_carries_the_networks_terms_and_its_due_date(network, owner, 
     assert december.terms_label == "Due on receipt"
     with scope(network=network):  # a change applies to invoices issued after it
         assert Invoice.objects.get(pk=invoice.pk).terms_days == 14
+
+
+def test_the_invoice_email_says_the_credit_applied_the_amount_due_and_the_due_date(
+    network, advertiser_user, credited, mailoutbox
+):
+    from payouts.emails import send_invoice_issued
+
+    invoice, _ = credited
+    with scope(network=network):
+        send_invoice_issued(invoice.pk)
+    (mail,) = [m for m in mailoutbox if "INV-2026-0003" in m.subject]
+    assert "Credit notes applied: 100.000 KWD. Amount due: 30.000 KWD." in mail.body
+    assert "Payment terms: Net 30, due on Feb 1, 2027." in mail.body
