@@ -169,10 +169,11 @@ def outsider(db) -> User:
 
 
 def make_money(network: Network, advertiser, publisher) -> tuple:
-    """A payout run in review with one line for the publisher, and an issued invoice."""
+    """A payout run in review with one line for the publisher, an issued invoice, and a credit
+    note (in EUR: no USD invoice of the tests takes its credit)."""
     from datetime import UTC, date, datetime
 
-    from payouts.models import Invoice, PayoutLine, PayoutRun
+    from payouts.models import CreditNote, Invoice, PayoutLine, PayoutRun
 
     cutoff = datetime(2026, 10, 1, tzinfo=UTC)
     run = PayoutRun.objects.create(network=network, period=date(2026, 9, 1), cutoff=cutoff)
@@ -193,8 +194,18 @@ def make_money(network: Network, advertiser, publisher) -> tuple:
         period=date(2026, 9, 1),
         currency="USD",
         total=20_000,
+        due_date=date(2026, 10, 31),
     )
-    return run, line, invoice
+    credit_note = CreditNote.objects.create(
+        network=network,
+        advertiser=advertiser,
+        number=1,
+        period=date(2026, 8, 1),
+        currency="EUR",
+        total=5_000,
+        remaining=5_000,
+    )
+    return run, line, invoice, credit_note
 
 
 def make_world(network: Network, admin: User, *, money: bool = True) -> dict[str, object]:
@@ -312,8 +323,8 @@ def make_world(network: Network, admin: User, *, money: bool = True) -> dict[str
             state="delivered",
         )
         # money=False for tests of the runs and invoices themselves, which count from zero.
-        payout_run, payout_line, invoice = (
-            make_money(network, advertiser, applicant) if money else (None, None, None)
+        payout_run, payout_line, invoice, credit_note = (
+            make_money(network, advertiser, applicant) if money else (None, None, None, None)
         )
     return {
         "advertiser": advertiser,
@@ -334,6 +345,7 @@ def make_world(network: Network, admin: User, *, money: bool = True) -> dict[str
         "payout_run": payout_run,
         "payout_line": payout_line,
         "invoice": invoice,
+        "credit_note": credit_note,
         "key": invitation.key,  # the invitation link's token
         "year": 2026,  # a statement's month: make_money's run
         "month": 9,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from rest_framework.routers import SimpleRouter
 
-from advertisers.api_conversions import ConversionViewSet, InvoiceViewSet
+from advertisers.api_conversions import ConversionViewSet, CreditNoteViewSet, InvoiceViewSet
 from advertisers.api_offers import CreativeViewSet, GoalViewSet, LandingPageViewSet, OfferViewSet
 from reports.api import AdvertiserStats
 
@@ -24,4 +24,5 @@ router.register("landing-pages", LandingPageViewSet, basename="advertiser-landin
 router.register("creatives", CreativeViewSet, basename="advertiser-creatives")
 router.register("conversions", ConversionViewSet, basename="advertiser-conversions")
 router.register("invoices", InvoiceViewSet, basename="advertiser-invoices")
+router.register("credit-notes", CreditNoteViewSet, basename="advertiser-credit-notes")
 router.register("stats", AdvertiserStats, basename="advertiser-stats")

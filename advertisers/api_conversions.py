@@ -22,8 +22,14 @@ from advertisers.api_offers import ADVERTISER
 from network.api_base import TenantViewSet
 from network.api_docs import answers, example, id_filter, text_filter
 from network.api_policy import membership_of
+from payouts.api_invoice_serializers import (
+    AppliedCreditSerializer,
+    CreditNoteDetailSerializer,
+    CreditNoteSerializer,
+)
+from payouts.api_invoices import in_reader_language, pdf_action, with_credit_details, with_credits
 from payouts.decisions import Actor
-from payouts.models import Invoice, InvoiceLine
+from payouts.models import CreditNote, Invoice, InvoiceLine
 from tracking import validation
 from tracking.filters import ConversionFilter, offers_for
 from tracking.models import Conversion
@@ -303,6 +309,14 @@ class ConversionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         return Response(s.ValidationResultSerializer(body).data)
 
 
+class InvoiceDetailSerializer(s.AdvertiserInvoiceDetailSerializer):
+    credits = AppliedCreditSerializer(many=True, read_only=True)
+
+    class Meta(s.AdvertiserInvoiceDetailSerializer.Meta):
+        fields = [*s.AdvertiserInvoiceDetailSerializer.Meta.fields, "credits"]
+        read_only_fields = fields
+
+
 INVOICE_EXAMPLE = {
     "id": 3,
     "number": "INV-2026-0003",
@@ -342,7 +356,7 @@ INVOICE_EXAMPLE = {
     ),
 )
 class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
-    roles = {"list": ADVERTISER, "retrieve": ADVERTISER}
+    roles = {"list": ADVERTISER, "retrieve": ADVERTISER, "pdf": ADVERTISER}
     filterset_class = InvoiceFilter
     ordering_fields = ["period", "issued_at", "id"]
     ordering = ["-period", "-id"]
@@ -351,7 +365,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
         invoices = Invoice.objects.filter(advertiser_id=membership.advertiser_id)
         if self.action == "retrieve":
             lines = InvoiceLine.objects.select_related("offer", "goal", "invoice")
-            invoices = invoices.prefetch_related(Prefetch("lines", queryset=lines))
+            invoices = with_credits(invoices.prefetch_related(Prefetch("lines", queryset=lines)))
         return invoices
 
     def visible_model(self):
@@ -359,5 +373,71 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
 
     def get_serializer_class(self):
         if self.action == "retrieve":
-            return s.AdvertiserInvoiceDetailSerializer
+            return InvoiceDetailSerializer
         return s.AdvertiserInvoiceSerializer
+
+    @pdf_action(
+        "Your invoice's PDF: the invoice page's document in your account's language.",
+        ["advertiser: invoices"],
+    )
+    def pdf(self, request, pk=None):
+        from payouts.views_invoices import invoice_pdf
+
+        invoice = self.get_object()
+        return in_reader_language(
+            request, lambda: invoice_pdf(request._request, invoice, "advertiser")
+        )
+
+
+class CreditNoteFilter(filters.FilterSet):
+    currency = text_filter("currency", 3)
+    period_from = filters.DateFilter(field_name="period", lookup_expr="gte")
+    period_to = filters.DateFilter(field_name="period", lookup_expr="lte")
+
+    class Meta:
+        model = CreditNote
+        fields: list[str] = []
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List your credit notes",
+        description="A month whose reversals came to more than its approvals makes a credit "
+        "note instead of an invoice; `remaining` is what your next invoices in the currency "
+        "have not taken off yet.",
+        responses=answers(CreditNoteSerializer(many=True)),
+        tags=["advertiser: invoices"],
+    ),
+    retrieve=extend_schema(
+        summary="One of your credit notes, with its lines and the invoices it was applied to",
+        responses=answers(CreditNoteDetailSerializer),
+        tags=["advertiser: invoices"],
+    ),
+)
+class CreditNoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    roles = {"list": ADVERTISER, "retrieve": ADVERTISER, "pdf": ADVERTISER}
+    filterset_class = CreditNoteFilter
+    ordering_fields = ["period", "issued_at", "id"]
+    ordering = ["-period", "-id"]
+
+    def visible(self, membership):
+        notes = CreditNote.objects.filter(advertiser_id=membership.advertiser_id)
+        notes = notes.select_related("advertiser")
+        return notes if self.action == "list" else with_credit_details(notes)
+
+    def visible_model(self):
+        return CreditNote
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return CreditNoteSerializer
+        return CreditNoteDetailSerializer
+
+    @pdf_action("Your credit note's PDF, as its page, in your language.", ["advertiser: invoices"])
+    def pdf(self, request, pk=None):
+        from payouts.views_invoices import credit_note_pdf
+
+        note = self.get_object()
+        return in_reader_language(
+            request, lambda: credit_note_pdf(request._request, note, "advertiser")
+        )

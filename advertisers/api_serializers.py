@@ -609,6 +609,11 @@ class AdvertiserInvoiceLineSerializer(serializers.ModelSerializer):
 class AdvertiserInvoiceSerializer(serializers.ModelSerializer):
     number = serializers.CharField(source="display_number", read_only=True)
     total = MinorAmount()
+    credit_applied = MinorAmount(help_text="Taken off the total by credit notes.")
+    amount_due = MinorAmount(help_text="The total less the credit applied: what to pay.")
+    payment_terms = serializers.CharField(
+        source="terms_label", read_only=True, help_text='As printed: "Net 30".'
+    )
 
     class Meta:
         model = Invoice
@@ -622,6 +627,11 @@ class AdvertiserInvoiceSerializer(serializers.ModelSerializer):
             "issued_at",
             "paid_at",
             "payment_reference",
+            "credit_applied",
+            "amount_due",
+            "payment_terms",
+            "terms_days",
+            "due_date",
         ]
         read_only_fields = fields
         extra_kwargs = {"period": {"help_text": ("The month billed (its first day).")}}

@@ -284,6 +284,7 @@ router.register(
 router.register("payout-runs", payouts_api.PayoutRunViewSet, basename="admin-payout-runs")
 router.register("stats", AdminStats, basename="admin-stats")
 router.register("invoices", api_invoices.InvoiceViewSet, basename="admin-invoices")
+router.register("credit-notes", api_invoices.CreditNoteViewSet, basename="admin-credit-notes")
 router.register("audit-log", api_admin_more.AuditLogViewSet, basename="admin-audit-log")
 router.register("members", api_admin_more.MemberViewSet, basename="admin-members")
 

@@ -272,6 +272,7 @@ SETTINGS_EXAMPLE = {
         {"currency": "VND", "amount": "500000"},
     ],
     "payout_second_approver": False,
+    "invoice_terms_days": 30,
 }
 TAGS_SETTINGS = ["admin: settings"]
 
@@ -298,8 +299,9 @@ class NetworkSettingsViewSet(TenantViewSet):
     @extend_schema(
         summary="The network's settings",
         description="As the settings page: name, time zone, language, default margin, "
-        "minimum payout (in the network's currency) and whether payout runs need a second "
-        "approver. The address (`slug`) and `currency` are fixed.",
+        "minimum payout (in the network's currency), whether payout runs need a second "
+        "approver and the invoices' payment terms in days. The address (`slug`) and "
+        "`currency` are fixed.",
         responses=answers(s.NetworkSettingsSerializer),
         examples=[example("The settings", SETTINGS_EXAMPLE)],
         tags=TAGS_SETTINGS,
@@ -316,6 +318,7 @@ class NetworkSettingsViewSet(TenantViewSet):
         "the network's currency) not negative and no finer than the currency's minor unit. "
         "`payout_minimums` sets the minimum of each currency listed (`amount` null removes "
         "it; audited as `network.payout_minimum`); currencies not listed keep theirs. "
+        "`invoice_terms_days` from 0 to 365 (for invoices issued after the change). "
         "`slug` and `currency` cannot be changed "
         "(sent, they are ignored). Each changed field is written to the audit log "
         "(`network.<field>`, from the old value to the new). The money controls "

@@ -128,6 +128,9 @@ class NetworkSettingsSerializer(serializers.Serializer):
         help_text="The minimum payout per currency; a currency not listed has none."
     )
     payout_second_approver = serializers.BooleanField()
+    invoice_terms_days = serializers.IntegerField(
+        help_text="Days an invoice is due after it is issued (Net 30); 0: due on receipt."
+    )
 
     @extend_schema_field(DECIMAL)
     def get_min_payout(self, network: Network) -> str:
@@ -154,6 +157,7 @@ class NetworkSettingsWriteSerializer(serializers.Serializer):
     min_payout = serializers.DecimalField(max_digits=14, decimal_places=3, required=False)
     payout_minimums = PayoutMinimumSerializer(many=True, required=False)
     payout_second_approver = serializers.BooleanField(required=False)
+    invoice_terms_days = serializers.IntegerField(min_value=0, max_value=365, required=False)
 
 
 # --- Webhook endpoints ----------------------------------------------------------------------

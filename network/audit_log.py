@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from network.audit import AuditEntry
 from network.models import ADMIN_ROLES, Membership, Role
 from offers.models import Cap, Goal, Offer, OfferAccess
-from payouts.models import Invoice, PaymentDetails, PayoutLine
+from payouts.models import CreditNote, Invoice, PaymentDetails, PayoutLine
 from publishers.postbacks import PostbackEndpoint
 from tracking.models import Conversion
 
@@ -51,6 +51,7 @@ OBJECT_TYPES = {
     "payouts.payoutline": _("Payout line"),
     "payouts.paymentdetails": _("Payment details"),
     "payouts.invoice": _("Invoice"),
+    "payouts.creditnote": _("Credit note"),
     "webhooks.webhookendpoint": _("Webhook"),
 }
 
@@ -76,6 +77,7 @@ def advertiser_objects(advertiser_id: int) -> dict[str, QuerySet]:
         "offers.offeraccess": OfferAccess.objects.filter(offer__advertiser_id=advertiser_id),
         "tracking.conversion": Conversion.objects.filter(offer__advertiser_id=advertiser_id),
         "payouts.invoice": Invoice.objects.filter(advertiser_id=advertiser_id),
+        "payouts.creditnote": CreditNote.objects.filter(advertiser_id=advertiser_id),
     }
 
 
@@ -199,12 +201,14 @@ OBJECT_PAGES: dict[str, dict[str, tuple[str, bool]]] = {
         "payouts.payoutrun": ("payout_run_detail", True),
         "payouts.payoutline": ("payout_line_detail", True),
         "payouts.invoice": ("admin_invoice_detail", True),
+        "payouts.creditnote": ("admin_credit_note_detail", True),
         "webhooks.webhookendpoint": ("webhook_edit", True),
     },
     Role.ADVERTISER: {
         "advertisers.advertiser": ("advertiser_home", False),
         "offers.offer": ("adv_offer_detail", True),
         "payouts.invoice": ("advertiser_invoice_detail", True),
+        "payouts.creditnote": ("advertiser_credit_note_detail", True),
     },
     Role.PUBLISHER: {
         "publishers.publisher": ("publisher_profile", False),

@@ -96,8 +96,13 @@ class NetworkSettingsForm(forms.ModelForm):
             "default_margin_percent",
             "min_payout",
             "payout_second_approver",
+            "invoice_terms_days",
         ]
         help_texts = {
+            "invoice_terms_days": _(
+                'Each invoice is due this many days after it is issued, and says so ("Net '
+                '30"); 0 means due on receipt. A change applies to invoices issued after it.'
+            ),
             "payout_second_approver": _(
                 "Each payout run needs the approval of two different owners or managers "
                 "before it can be paid."

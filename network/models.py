@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
@@ -109,6 +109,12 @@ class Network(models.Model):
         _("payout runs need a second approver"),
         default=False,
         help_text=_("Two different owners or managers must approve each payout run."),
+    )
+    invoice_terms_days = models.PositiveSmallIntegerField(
+        _("payment terms (days)"),
+        default=30,
+        validators=[MaxValueValidator(365)],
+        help_text=_("Invoices are due this many days after they are issued (Net 30)."),
     )
     created_at = models.DateTimeField(default=now)
 

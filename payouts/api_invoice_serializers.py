@@ -8,10 +8,40 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from advertisers.api_serializers import AdvertiserInvoiceLineSerializer, MinorAmount
-from payouts.models import Invoice
+from payouts.models import CreditApplication, CreditNote, CreditNoteLine, Invoice
+
+INVOICE_TERMS = [
+    "credit_applied",
+    "amount_due",
+    "payment_terms",
+    "terms_days",
+    "due_date",
+]
 
 
-class AdminInvoiceSerializer(serializers.ModelSerializer):
+class AppliedCreditSerializer(serializers.ModelSerializer):
+    """A credit note's part taken off an invoice."""
+
+    credit_note_number = serializers.CharField(source="credit_note.display_number", read_only=True)
+    amount = MinorAmount()
+
+    class Meta:
+        model = CreditApplication
+        fields = ["credit_note", "credit_note_number", "amount"]
+        read_only_fields = fields
+
+
+class InvoiceTermsMixin(serializers.Serializer):
+    """What an invoice asks to be paid, and by when (admin and advertiser serializers)."""
+
+    credit_applied = MinorAmount(help_text=_("Taken off the total by credit notes."))
+    amount_due = MinorAmount(help_text=_("The total less the credit applied: what to pay."))
+    payment_terms = serializers.CharField(
+        source="terms_label", read_only=True, help_text=_('As printed: "Net 30".')
+    )
+
+
+class AdminInvoiceSerializer(InvoiceTermsMixin, serializers.ModelSerializer):
     number = serializers.CharField(source="display_number", read_only=True)
     advertiser_name = serializers.CharField(source="advertiser.name", read_only=True)
     total = MinorAmount()
@@ -30,6 +60,7 @@ class AdminInvoiceSerializer(serializers.ModelSerializer):
             "issued_at",
             "paid_at",
             "payment_reference",
+            *INVOICE_TERMS,
         ]
         read_only_fields = fields
         extra_kwargs = {"period": {"help_text": _("The month billed (its first day).")}}
@@ -37,15 +68,83 @@ class AdminInvoiceSerializer(serializers.ModelSerializer):
 
 class AdminInvoiceDetailSerializer(AdminInvoiceSerializer):
     lines = AdvertiserInvoiceLineSerializer(many=True, read_only=True)
+    credits = AppliedCreditSerializer(many=True, read_only=True)
 
     class Meta(AdminInvoiceSerializer.Meta):
-        fields = [*AdminInvoiceSerializer.Meta.fields, "lines"]
+        fields = [*AdminInvoiceSerializer.Meta.fields, "lines", "credits"]
+        read_only_fields = fields
+
+
+# --- Credit notes ---------------------------------------------------------------------------
+
+
+class CreditNoteLineSerializer(serializers.ModelSerializer):
+    offer_name = serializers.CharField(source="offer.name", read_only=True)
+    goal_name = serializers.CharField(source="goal.name", read_only=True)
+    amount = MinorAmount(help_text=_("As booked: negative, more reversed."))
+
+    class Meta:
+        model = CreditNoteLine
+        fields = ["offer", "offer_name", "goal", "goal_name", "conversions", "amount"]
+        read_only_fields = fields
+
+
+class CreditUseSerializer(serializers.ModelSerializer):
+    """An invoice a credit note was applied to."""
+
+    invoice_number = serializers.CharField(source="invoice.display_number", read_only=True)
+    amount = MinorAmount()
+
+    class Meta:
+        model = CreditApplication
+        fields = ["invoice", "invoice_number", "amount"]
+        read_only_fields = fields
+
+
+class CreditNoteSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(source="display_number", read_only=True)
+    advertiser_name = serializers.CharField(source="advertiser.name", read_only=True)
+    total = MinorAmount(help_text=_("The credit (positive)."))
+    remaining = MinorAmount(help_text=_("Not yet taken off an invoice."))
+
+    class Meta:
+        model = CreditNote
+        fields = [
+            "id",
+            "number",
+            "advertiser",
+            "advertiser_name",
+            "period",
+            "currency",
+            "total",
+            "remaining",
+            "issued_at",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {"period": {"help_text": _("The month credited (its first day).")}}
+
+
+class CreditNoteDetailSerializer(CreditNoteSerializer):
+    lines = CreditNoteLineSerializer(many=True, read_only=True)
+    applications = CreditUseSerializer(many=True, read_only=True)
+
+    class Meta(CreditNoteSerializer.Meta):
+        fields = [*CreditNoteSerializer.Meta.fields, "lines", "applications"]
         read_only_fields = fields
 
 
 class PaymentSerializer(serializers.Serializer):
-    """The payment form's one field; the form judges it (payouts.forms_invoices.PaymentForm)."""
+    """The payment form's fields; the form judges them (payouts.forms_invoices.PaymentForm)."""
 
+    amount = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=3,
+        coerce_to_string=True,
+        help_text=_(
+            "The amount received, as a decimal string in the invoice's currency: above zero, "
+            "and the invoice's amount due."
+        ),
+    )
     reference = serializers.CharField(
         max_length=200,
         allow_blank=True,

@@ -53,6 +53,8 @@ def send_invoice_issued(invoice_id: int) -> None:
         context={
             "invoice": invoice,
             "total": from_minor(invoice.total, invoice.currency),
+            "credit": from_minor(invoice.credit_applied, invoice.currency),
+            "due": from_minor(invoice.amount_due, invoice.currency),
             "url": invoice.network.absolute_url(
                 portal_path("advertiser_invoice_detail", invoice_id=invoice.pk)
             ),

@@ -4,6 +4,7 @@ recording an advertiser's payment."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import django_filters as filters
 from django import forms
@@ -12,9 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from advertisers.models import Advertiser
 from lib.formats import format_month
+from lib.money import minor_units
 from network.models import Network
+from payouts import ledger
+from payouts.invoices import check_payment_amount
 from payouts.models import Invoice
-from payouts.runs import last_closed_period, previous_month
+from payouts.runs import PayoutError, last_closed_period, previous_month
 
 MONTHS_OFFERED = 24
 
@@ -93,8 +97,29 @@ class InvoicesCreateForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
+    """The advertiser's payment of an invoice: always positive, the amount due."""
+
+    amount = forms.DecimalField(label=_("Amount received"), max_digits=18, decimal_places=3)
     reference = forms.CharField(
         label=_("Payment reference"),
         max_length=200,
         help_text=_("The bank transfer's reference or the payment provider's transaction id."),
     )
+
+    def __init__(self, *args, invoice: Invoice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invoice = invoice
+        currency = invoice.currency
+        self.fields["amount"].label = _("Amount received (%(currency)s)") % {"currency": currency}
+        self.fields["amount"].widget.attrs.update(
+            min="0", step=str(Decimal(1).scaleb(-minor_units(currency)))
+        )
+        self.initial.setdefault("amount", ledger.from_minor(invoice.amount_due, currency))
+
+    def clean_amount(self) -> Decimal:
+        amount = self.cleaned_data["amount"]
+        try:
+            check_payment_amount(amount, self.invoice)
+        except PayoutError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return amount

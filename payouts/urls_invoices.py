@@ -22,4 +22,32 @@ urlpatterns = [
         views.admin_invoice_record_payment,
         name="admin_invoice_record_payment",
     ),
+    path(
+        "advertiser/invoices/<int:invoice_id>/pdf/",
+        views.advertiser_invoice_pdf,
+        name="advertiser_invoice_pdf",
+    ),
+    path(
+        "advertiser/credit-notes/<int:credit_note_id>/",
+        views.advertiser_credit_note_detail,
+        name="advertiser_credit_note_detail",
+    ),
+    path(
+        "advertiser/credit-notes/<int:credit_note_id>/pdf/",
+        views.advertiser_credit_note_pdf,
+        name="advertiser_credit_note_pdf",
+    ),
+    path(
+        "manage/invoices/<int:invoice_id>/pdf/", views.admin_invoice_pdf, name="admin_invoice_pdf"
+    ),
+    path(
+        "manage/credit-notes/<int:credit_note_id>/",
+        views.admin_credit_note_detail,
+        name="admin_credit_note_detail",
+    ),
+    path(
+        "manage/credit-notes/<int:credit_note_id>/pdf/",
+        views.admin_credit_note_pdf,
+        name="admin_credit_note_pdf",
+    ),
 ]

@@ -1,28 +1,41 @@
-"""Invoice pages: advertisers see and print their own invoices and what they owe; owners and
-managers list every invoice, bill a closed month and record advertisers' payments."""
+"""Invoice pages: advertisers see, print and download (PDF) their own invoices and credit notes
+and what they owe; owners and managers list every invoice and credit note, bill a closed month
+and record advertisers' payments. A PDF is the page's own document template (the article),
+rendered in the reader's language by lib.pdf."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import django_tables2 as tables
 from django.contrib import messages
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from lib.formats import format_amount
+from lib.pdf import html_to_pdf, static_text
 from lib.tables import DateColumn, MonthColumn, configure
 from lib.views import render_in_network_time
 from network.access import ADMINS, posted, role_required
 from network.models import Role
 from payouts import ledger
-from payouts.forms_invoices import InvoiceFilter, InvoicesCreateForm, PaymentForm, month_label
-from payouts.invoices import invoice_record_payment, invoices_create
-from payouts.models import Account, Entry, Invoice
+from payouts.forms_invoices import (
+    InvoiceFilter,
+    InvoicesCreateForm,
+    PaymentForm,
+    month_label,
+    parse_month,
+)
+from payouts.invoices import invoice_record_payment, month_bill
+from payouts.models import Account, CreditNote, Entry, Invoice
 from payouts.runs import PayoutError
 
 PER_PAGE = 50
@@ -95,7 +108,9 @@ def unpaid_totals(invoices: QuerySet[Invoice]) -> list[dict]:
         .annotate(
             count=Count("id"),
             billed=Sum("total"),
-            unpaid=Sum("total", filter=Q(status=Invoice.Status.ISSUED), default=0),
+            unpaid=Sum(
+                F("total") - F("credit_applied"), filter=Q(status=Invoice.Status.ISSUED), default=0
+            ),
         )
         .order_by("currency")
     )
@@ -149,30 +164,110 @@ def receivables_by_advertiser(advertiser_id: int | None = None) -> dict[int, lis
     return owed
 
 
+def invoice_context(invoice: Invoice, role: str) -> dict:
+    """What the invoice's document shows, on the page and in its PDF."""
+    lines = list(invoice.lines.select_related("offer", "goal"))
+    for line in lines:
+        line.money = ledger.from_minor(line.amount, invoice.currency)
+    credits = list(invoice.credits.select_related("credit_note"))
+    for credit in credits:
+        credit.money = ledger.from_minor(credit.amount, invoice.currency)
+        credit.url = reverse(
+            f"{role}_credit_note_detail", kwargs={"credit_note_id": credit.credit_note_id}
+        )
+    return {
+        "invoice": invoice,
+        "number": invoice_number(invoice),
+        "period": month_label(invoice.period),
+        "lines": lines,
+        "conversions": sum(line.conversions for line in lines),
+        "total": ledger.from_minor(invoice.total, invoice.currency),
+        "credits": credits,
+        "due": ledger.from_minor(invoice.amount_due, invoice.currency),
+    }
+
+
+def credit_note_context(note: CreditNote, role: str) -> dict:
+    """What the credit note's document shows, on the page and in its PDF."""
+    lines = list(note.lines.select_related("offer", "goal"))
+    for line in lines:
+        line.money = ledger.from_minor(line.amount, note.currency)
+    applications = list(note.applications.select_related("invoice"))
+    for application in applications:
+        application.money = ledger.from_minor(application.amount, note.currency)
+        application.url = reverse(
+            f"{role}_invoice_detail", kwargs={"invoice_id": application.invoice_id}
+        )
+    return {
+        "note": note,
+        "number": note.display_number,
+        "period": month_label(note.period),
+        "lines": lines,
+        "total": ledger.from_minor(note.total, note.currency),
+        "applications": applications,
+        "remaining": ledger.from_minor(note.remaining, note.currency),
+    }
+
+
 def invoice_page(
     request: HttpRequest, invoice: Invoice, role: str, form: PaymentForm | None = None
 ) -> HttpResponse:
     """The printable invoice; admins also get the payment form while it is unpaid."""
-    lines = list(invoice.lines.select_related("offer", "goal"))
-    for line in lines:
-        line.money = ledger.from_minor(line.amount, invoice.currency)
     if role == "admin" and form is None and invoice.status == Invoice.Status.ISSUED:
-        form = PaymentForm()
-    return render_in_network_time(
-        request,
-        "payouts/invoices/detail.html",
-        {
-            "invoice": invoice,
-            "number": invoice_number(invoice),
-            "period": month_label(invoice.period),
-            "lines": lines,
-            "conversions": sum(line.conversions for line in lines),
-            "total": ledger.from_minor(invoice.total, invoice.currency),
-            "role": role,
-            "form": form,
-            "back": reverse(f"{role}_invoice_list"),
-        },
+        form = PaymentForm(invoice=invoice)
+    context = invoice_context(invoice, role)
+    context.update(
+        role=role,
+        form=form,
+        back=reverse(f"{role}_invoice_list"),
+        pdf_url=reverse(f"{role}_invoice_pdf", kwargs={"invoice_id": invoice.pk}),
     )
+    return render_in_network_time(request, "payouts/invoices/detail.html", context)
+
+
+def credit_note_page(request: HttpRequest, note: CreditNote, role: str) -> HttpResponse:
+    context = credit_note_context(note, role)
+    context.update(
+        back=reverse(f"{role}_invoice_list"),
+        pdf_url=reverse(f"{role}_credit_note_pdf", kwargs={"credit_note_id": note.pk}),
+    )
+    return render_in_network_time(request, "payouts/invoices/credit_note.html", context)
+
+
+def pdf_response(request: HttpRequest, document: str, context: dict) -> HttpResponse:
+    """The document's PDF: the page's template, in the reader's language (the active one) and
+    the network's time zone, downloaded as <number>.pdf."""
+    context = {
+        **context,
+        "network": request.network,
+        "document": document,
+        "css": static_text("css/invoice.css") + static_text("css/invoice-pdf.css"),
+    }
+    with timezone.override(ZoneInfo(request.network.timezone)):
+        html = render_to_string("payouts/invoices/pdf.html", context, request=request)
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{context["number"]}.pdf"'
+    return response
+
+
+def invoice_pdf(request: HttpRequest, invoice: Invoice, role: str) -> HttpResponse:
+    return pdf_response(request, "payouts/invoices/_invoice.html", invoice_context(invoice, role))
+
+
+def credit_note_pdf(request: HttpRequest, note: CreditNote, role: str) -> HttpResponse:
+    context = credit_note_context(note, role)
+    return pdf_response(request, "payouts/invoices/_credit_note.html", context)
+
+
+def credit_note_rows(notes: QuerySet[CreditNote], role: str) -> list[CreditNote]:
+    """The credit notes of a list page, newest first, with their links and amounts."""
+    rows = list(notes.select_related("advertiser"))
+    for note in rows:
+        note.url = reverse(f"{role}_credit_note_detail", kwargs={"credit_note_id": note.pk})
+        note.period_label = month_label(note.period)
+        note.total_money = ledger.from_minor(note.total, note.currency)
+        note.remaining_money = ledger.from_minor(note.remaining, note.currency)
+    return rows
 
 
 # --- Advertisers -----------------------------------------------------------------------
@@ -191,17 +286,47 @@ def advertiser_invoice_list(request: HttpRequest) -> HttpResponse:
             "table": invoice_table(request, invoices, "advertiser"),
             "receivables": receivables_by_advertiser(company.pk).get(company.pk, []),
             "totals": unpaid_totals(invoices),
+            "credit_notes": credit_note_rows(
+                CreditNote.objects.filter(advertiser=company), "advertiser"
+            ),
         },
+    )
+
+
+def advertisers_invoice(request: HttpRequest, invoice_id: int) -> Invoice:
+    """The advertiser's own invoice; another's (or another network's) is 404."""
+    company = request.membership.advertiser
+    return get_object_or_404(
+        Invoice.objects.select_related("advertiser"), pk=invoice_id, advertiser=company
+    )
+
+
+def advertisers_credit_note(request: HttpRequest, credit_note_id: int) -> CreditNote:
+    company = request.membership.advertiser
+    return get_object_or_404(
+        CreditNote.objects.select_related("advertiser"), pk=credit_note_id, advertiser=company
     )
 
 
 @role_required(Role.ADVERTISER)  # any method: the lookup answers 404 before a 405 could leak
 def advertiser_invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    company = request.membership.advertiser
-    invoice = get_object_or_404(
-        Invoice.objects.select_related("advertiser"), pk=invoice_id, advertiser=company
-    )
-    return invoice_page(request, invoice, "advertiser")
+    return invoice_page(request, advertisers_invoice(request, invoice_id), "advertiser")
+
+
+@role_required(Role.ADVERTISER)
+def advertiser_invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    return invoice_pdf(request, advertisers_invoice(request, invoice_id), "advertiser")
+
+
+@role_required(Role.ADVERTISER)
+def advertiser_credit_note_detail(request: HttpRequest, credit_note_id: int) -> HttpResponse:
+    note = advertisers_credit_note(request, credit_note_id)
+    return credit_note_page(request, note, "advertiser")
+
+
+@role_required(Role.ADVERTISER)
+def advertiser_credit_note_pdf(request: HttpRequest, credit_note_id: int) -> HttpResponse:
+    return credit_note_pdf(request, advertisers_credit_note(request, credit_note_id), "advertiser")
 
 
 # --- Owners and managers ---------------------------------------------------------------
@@ -226,20 +351,40 @@ def admin_invoice_list(request: HttpRequest) -> HttpResponse:
             "receivables": network_receivables(advertiser.pk if advertiser else None),
             "receivables_of": advertiser,
             "sort": request.GET.get("sort", ""),
+            "credit_notes": credit_note_rows(credit_notes_of(filters), "admin"),
         },
     )
 
 
+def credit_notes_of(filters: InvoiceFilter) -> QuerySet[CreditNote]:
+    """The credit notes of the advertiser and month the invoice filters name (status aside)."""
+    notes = CreditNote.objects.all()
+    if filters.form.is_valid():
+        if advertiser := filters.form.cleaned_data.get("advertiser"):
+            notes = notes.filter(advertiser=advertiser)
+        if period := parse_month(filters.form.cleaned_data.get("period") or ""):
+            notes = notes.filter(period=period)
+    return notes
+
+
 def create_invoices(request: HttpRequest, period) -> None:
-    """Bill the month and say how many invoices are new and how many existed already."""
+    """Bill the month and say how many invoices (and credit notes) are new and how many
+    existed already."""
     month = month_label(period)
     try:
-        made = invoices_create(request.network, period)
+        billing = month_bill(request.network, period)
     except PayoutError as exc:
         messages.error(request, gettext("%(month)s: %(error)s") % {"month": month, "error": exc})
         return
+    made = billing.invoices
+    for note in billing.credit_notes:
+        messages.info(
+            request,
+            gettext("%(month)s: credit note %(number)s for %(advertiser)s (a negative month).")
+            % {"month": month, "number": note.display_number, "advertiser": note.advertiser},
+        )
     existed = Invoice.objects.filter(period=period).count() - len(made)
-    if not made and not existed:
+    if not made and not existed and not billing.credit_notes:
         messages.info(
             request, _("%(month)s: nothing to bill (no approved conversions).") % {"month": month}
         )
@@ -258,9 +403,28 @@ def admin_invoice(invoice_id: int) -> Invoice:
     return get_object_or_404(Invoice.objects.select_related("advertiser"), pk=invoice_id)
 
 
+def admin_credit_note(credit_note_id: int) -> CreditNote:
+    return get_object_or_404(CreditNote.objects.select_related("advertiser"), pk=credit_note_id)
+
+
 @role_required(*ADMINS)
 def admin_invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
     return invoice_page(request, admin_invoice(invoice_id), "admin")
+
+
+@role_required(*ADMINS)
+def admin_invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    return invoice_pdf(request, admin_invoice(invoice_id), "admin")
+
+
+@role_required(*ADMINS)
+def admin_credit_note_detail(request: HttpRequest, credit_note_id: int) -> HttpResponse:
+    return credit_note_page(request, admin_credit_note(credit_note_id), "admin")
+
+
+@role_required(*ADMINS)
+def admin_credit_note_pdf(request: HttpRequest, credit_note_id: int) -> HttpResponse:
+    return credit_note_pdf(request, admin_credit_note(credit_note_id), "admin")
 
 
 @role_required(*ADMINS)
@@ -275,13 +439,14 @@ def admin_invoice_record_payment(request: HttpRequest, invoice_id: int) -> HttpR
             % {"number": number, "reference": invoice.payment_reference},
         )
         return redirect("admin_invoice_detail", invoice_id=invoice.pk)
-    form = PaymentForm(request.POST)
+    form = PaymentForm(request.POST, invoice=invoice)
     if not form.is_valid():
         return invoice_page(request, invoice, "admin", form=form)
     try:
         invoice_record_payment(
             request.network,
             invoice.pk,
+            amount=form.cleaned_data["amount"],
             reference=form.cleaned_data["reference"],
             actor=request.user,
         )

@@ -107,7 +107,7 @@ def test_a_manager_records_a_payment_as_the_page_does(network, world, manager):
     api = api_client(network, key_for(network, manager))
     response = api.post(
         f"{ADMIN}/invoices/{invoice.pk}/record_payment/",
-        {"reference": "WIRE-88213", "status": "issued", "total": "1.00"},
+        {"amount": "200.00", "reference": "WIRE-88213", "status": "issued", "total": "1.00"},
         format="json",
     )
     assert response.status_code == 200, response.content
@@ -134,10 +134,13 @@ def test_a_manager_records_a_payment_as_the_page_does(network, world, manager):
 def test_a_paid_invoice_or_a_blank_reference_records_nothing(network, world, owner_api):
     invoice = world["invoice"]
     url = f"{ADMIN}/invoices/{invoice.pk}/record_payment/"
-    blank = owner_api.post(url, {"reference": "  "}, format="json")
+    blank = owner_api.post(url, {"amount": "200.00", "reference": "  "}, format="json")
     assert blank.status_code == 400 and "reference" in blank.json()["error"]["fields"]
-    assert owner_api.post(url, {"reference": "R-1"}, format="json").status_code == 200
-    again = owner_api.post(url, {"reference": "R-2"}, format="json")
+    assert (
+        owner_api.post(url, {"amount": "200.00", "reference": "R-1"}, format="json").status_code
+        == 200
+    )
+    again = owner_api.post(url, {"amount": "200.00", "reference": "R-2"}, format="json")
     assert again.status_code == 400
     assert "paid already (reference R-1)" in again.json()["error"]["message"]
     with scope(network=network):
@@ -150,7 +153,9 @@ def test_another_networks_invoice_is_not_found(network, other_network, owner_api
     invoice = theirs["invoice"]
     assert owner_api.get(f"{ADMIN}/invoices/{invoice.pk}/").status_code == 404
     paying = owner_api.post(
-        f"{ADMIN}/invoices/{invoice.pk}/record_payment/", {"reference": "X"}, format="json"
+        f"{ADMIN}/invoices/{invoice.pk}/record_payment/",
+        {"amount": "200.00", "reference": "X"},
+        format="json",
     )
     assert paying.status_code == 404
     assert invoice.pk not in [r["id"] for r in results(owner_api.get(f"{ADMIN}/invoices/"))]
@@ -167,7 +172,9 @@ def test_companies_keys_are_refused_on_the_admin_routes(
         assert api.get(f"{ADMIN}/{path}").status_code == 403
     api = api_client(network, key_for(network, advertiser_user))
     paying = api.post(
-        f"{ADMIN}/invoices/{world['invoice'].pk}/record_payment/", {"reference": "X"}, format="json"
+        f"{ADMIN}/invoices/{world['invoice'].pk}/record_payment/",
+        {"amount": "200.00", "reference": "X"},
+        format="json",
     )
     assert paying.status_code == 403
     with scopes_disabled():

@@ -284,7 +284,18 @@ def test_it_shows_the_settings_page_fields(api, network):
         "min_payout": "50.00",
         "payout_minimums": [{"currency": "USD", "amount": "50.00"}],
         "payout_second_approver": False,
+        "invoice_terms_days": 30,
     }
+
+
+def test_the_invoice_terms_are_a_setting_of_the_api_too(api, network):
+    assert (
+        ok(api.patch(SETTINGS, {"invoice_terms_days": 45}, format="json"))["invoice_terms_days"]
+        == 45
+    )
+    assert Network.objects.get(pk=network.pk).invoice_terms_days == 45
+    assert api.patch(SETTINGS, {"invoice_terms_days": -1}, format="json").status_code == 400
+    assert api.patch(SETTINGS, {"invoice_terms_days": 400}, format="json").status_code == 400
 
 
 def test_patching_changes_only_what_is_sent_with_one_audit_row_each(manager, network):

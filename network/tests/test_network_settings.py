@@ -22,6 +22,7 @@ SETTINGS = {
     "language": "vi",
     "default_margin_percent": "25.5",
     "min_payout": "50",
+    "invoice_terms_days": "30",
 }
 
 
@@ -128,3 +129,30 @@ def test_it_takes_the_minimum_in_the_networks_currency(network, owner):
     client.post("/manage/settings/", {**SETTINGS, "min_payout": "5000"})
     assert minimum(network, "JPY") == 5000
     assert minimum(network, "USD") == 5000  # 50.00 USD, the row made with the network: kept
+
+
+# Invoice terms (issue 15): a setting with a default, on the page and in the API.
+
+
+def test_it_saves_the_invoice_terms_with_help(network, owner):
+    html = client_for(network, owner).get("/manage/settings/").content.decode()
+    assert "Payment terms (days)" in html and 'value="30"' in html
+    assert "due on receipt" in html
+    response = client_for(network, owner).post(
+        "/manage/settings/", {**SETTINGS, "invoice_terms_days": "14"}
+    )
+    assert response["Location"] == "/manage/settings/"
+    network.refresh_from_db()
+    assert network.invoice_terms_days == 14
+    with scope(network=network):
+        entry = AuditEntry.objects.get(action="network.invoice_terms_days")
+    assert (entry.actor, entry.from_state, entry.to_state) == (owner, "30", "14")
+
+
+@pytest.mark.parametrize("value", ["-1", "366", "ten", ""])
+def test_it_refuses_bad_invoice_terms(network, owner, value):
+    response = client_for(network, owner).post(
+        "/manage/settings/", {**SETTINGS, "invoice_terms_days": value}
+    )
+    assert response.status_code == 200
+    assert "invoice_terms_days" in response.context["form"].errors

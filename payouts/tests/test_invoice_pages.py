@@ -285,7 +285,9 @@ def test_it_records_a_payment_once(network, owner, invoiced):
     own, _ = invoiced
     client = client_for(network, owner)
     response = client.post(
-        f"/manage/invoices/{own.pk}/payment/", {"reference": " WIRE 42 "}, follow=True
+        f"/manage/invoices/{own.pk}/payment/",
+        {"amount": "23.00", "reference": " WIRE 42 "},
+        follow=True,
     )
     assert "INV-2026-0002: payment recorded." in response.content.decode()
     paid = get_invoice(network, own.pk)
@@ -300,7 +302,9 @@ def test_it_records_a_payment_once(network, owner, invoiced):
         assert (entry.actor, entry.object_id, entry.to_state) == (owner, str(own.pk), "paid")
 
     again = client.post(
-        f"/manage/invoices/{own.pk}/payment/", {"reference": "WIRE 43"}, follow=True
+        f"/manage/invoices/{own.pk}/payment/",
+        {"amount": "23.00", "reference": "WIRE 43"},
+        follow=True,
     )
     html = again.content.decode()
     assert "INV-2026-0002 is paid already (reference WIRE 42); nothing was recorded." in html
@@ -328,7 +332,9 @@ def test_admins_recording_the_same_payment_at_once_post_it_once(network, owner, 
     def record(client):
         try:
             barrier.wait()
-            return client.post(f"/manage/invoices/{own.pk}/payment/", {"reference": "WIRE 42"})
+            return client.post(
+                f"/manage/invoices/{own.pk}/payment/", {"amount": "23.00", "reference": "WIRE 42"}
+            )
         finally:
             connections.close_all()
 
@@ -345,7 +351,7 @@ def test_admins_recording_the_same_payment_at_once_post_it_once(network, owner, 
 def test_it_asks_for_the_payment_reference(network, manager, invoiced):
     own, _ = invoiced
     response = client_for(network, manager).post(
-        f"/manage/invoices/{own.pk}/payment/", {"reference": "   "}
+        f"/manage/invoices/{own.pk}/payment/", {"amount": "23.00", "reference": "   "}
     )
     assert response.status_code == 200
     assert "reference" in response.context["form"].errors
@@ -360,7 +366,9 @@ def test_it_shows_times_in_the_networks_time_zone(network, owner, advertiser_use
     network.save()
     paid_at = datetime(2026, 11, 2, 20, 30, tzinfo=UTC)  # 05:30 on the 3rd in Tokyo
     with time_machine.travel(paid_at, tick=False):
-        client_for(network, owner).post(f"/manage/invoices/{own.pk}/payment/", {"reference": "X"})
+        client_for(network, owner).post(
+            f"/manage/invoices/{own.pk}/payment/", {"amount": "23.00", "reference": "X"}
+        )
     html = client_for(network, advertiser_user).get(f"/advertiser/invoices/{own.pk}/")
     assert "Nov 3, 2026, 5:30\u202fAM" in html.content.decode()
     listing = client_for(network, advertiser_user).get("/advertiser/invoices/").content.decode()
@@ -372,7 +380,9 @@ def test_it_hides_another_networks_invoice_from_admins(network, owner, other_net
     foreign = other_world["invoice"]
     client = client_for(network, owner)
     assert client.get(f"/manage/invoices/{foreign.pk}/").status_code == 404
-    response = client.post(f"/manage/invoices/{foreign.pk}/payment/", {"reference": "X"})
+    response = client.post(
+        f"/manage/invoices/{foreign.pk}/payment/", {"amount": "200.00", "reference": "X"}
+    )
     assert response.status_code == 404
     with scopes_disabled():
         assert Invoice.objects.get(pk=foreign.pk).status == "issued"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -307,11 +308,15 @@ def test_invoices_bill_each_advertisers_month_and_record_payment(network, world,
         2000,
     )
     with scope(network=network):
-        invoice_record_payment(network, invoice.pk, reference="WIRE 42", actor=owner)
+        invoice_record_payment(
+            network, invoice.pk, amount=Decimal("20.00"), reference="WIRE 42", actor=owner
+        )
         receivable = Account.objects.get(kind="receivable")
         assert ledger.balance(receivable) == 1000  # November's approval is still owed
         with pytest.raises(PayoutError, match="paid already"):
-            invoice_record_payment(network, invoice.pk, reference="WIRE 42", actor=owner)
+            invoice_record_payment(
+                network, invoice.pk, amount=Decimal("20.00"), reference="WIRE 42", actor=owner
+            )
     with time_machine.travel(AFTER_NOVEMBER, tick=False), scope(network=network):
         (november,) = invoices_create(network, date(2026, 11, 1))
     assert (november.number, november.total) == (2, 1000)
