@@ -38,7 +38,12 @@ class TenantViewSet(IpThrottledFirst, viewsets.GenericViewSet):
 
     @classmethod
     def allowed_roles(cls, action: str | None) -> tuple[str, ...]:
-        return cls.roles.get(action or "", ())
+        """The roles of `action`. None is a method the route lacks: the roles of any action
+        here, so that a role this viewset is not for gets 403 before anything reads its
+        company (a publisher's viewset reads `membership.publisher`), and the others 405."""
+        if action is None:
+            return tuple({role for roles in cls.roles.values() for role in roles})
+        return cls.roles.get(action, ())
 
     @property
     def membership(self) -> Membership:

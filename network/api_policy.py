@@ -62,7 +62,8 @@ def membership_of(request) -> Membership | None:
 
 class MemberOfNetwork(permissions.BasePermission):
     """No credentials -> 401; not a member of this network -> 404 (no existence leak); a role
-    the view's action does not list (`view.allowed_roles(action)`) -> 403."""
+    the view's action does not list (`view.allowed_roles(action)`) -> 403, also for a method
+    the route lacks (action None), before DRF answers it 405."""
 
     def has_permission(self, request, view) -> bool:
         if getattr(request._request, "network", None) is None:
@@ -72,8 +73,6 @@ class MemberOfNetwork(permissions.BasePermission):
         membership = membership_of(request)
         if membership is None:
             raise exceptions.NotFound()
-        if getattr(view, "action", "") is None:  # a method this route lacks: DRF answers 405
-            return True
         allowed = view.allowed_roles(view.action) if hasattr(view, "allowed_roles") else ()
         if membership.role not in allowed:
             raise exceptions.PermissionDenied(_("Your role may not do this."))
