@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, pagination, permissions
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -102,6 +103,15 @@ def error_response(exc, context) -> Response | None:
         return None
     response.data = {"error": describe(exc, response.status_code)}
     return response
+
+
+def not_found(request, exception=None):
+    """handler404 of a network's host. Under /api/ no view ran (an unknown route, an id not of
+    the route's form such as /caps/0.5/): the answer is still the API's error format, not the
+    portal's HTML page; elsewhere it is that page."""
+    if not request.path.startswith("/api/"):
+        return defaults.page_not_found(request, exception)
+    return JsonResponse({"error": describe(exceptions.NotFound(), 404)}, status=404)
 
 
 def describe(exc, status_code: int) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from network.models import Role
 from network.tests.api import api_client, key_for
 
 pytestmark = pytest.mark.django_db
+NOT_FOUND = {"error": {"status": 404, "code": "not_found", "message": "Not found.", "fields": {}}}
 
 
 @pytest.fixture
@@ -52,3 +53,26 @@ def test_a_publisher_gets_405_for_a_method_the_route_lacks(network, world, metho
     assert response.status_code == 405
     assert error_of(response)["code"] == "method_not_allowed"
     assert response["Allow"] == "GET, HEAD, OPTIONS"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/admin/caps/0.5/",  # an id not of the route's form
+        "/api/v1/admin/caps/1/nothing/",
+        "/api/v1/nothing/",
+        "/api/v2/me/",
+        "/api/",
+    ],
+)
+def test_an_api_url_no_route_matches_answers_the_json_404(network, path):
+    for client in (client_of(network, Role.OWNER), api_client(network)):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert error_of(response) == NOT_FOUND["error"]
+
+
+def test_a_portal_url_no_route_matches_still_answers_the_page(network):
+    response = api_client(network).get("/nothing-here/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
