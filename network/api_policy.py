@@ -45,6 +45,13 @@ SERVICE_ERRORS = (
 )
 
 
+def handles_method(view, method: str) -> bool:
+    """Whether the view has a handler for the HTTP method (DRF's own test in dispatch); one it
+    lacks is answered 405, after the role check."""
+    name = method.lower()
+    return name in view.http_method_names and hasattr(view, name)
+
+
 def membership_of(request) -> Membership | None:
     """The caller's membership in the request's network (memoised on the request)."""
     django_request = getattr(request, "_request", request)

@@ -9,8 +9,11 @@ portal's HTML page. Schemathesis found each of these (issue 15, section 8).
 from __future__ import annotations
 
 import pytest
+from django.test import Client
+from django_scopes import scopes_disabled
 
 from conftest import make_member, make_world
+from network.idempotency import IdempotencyRecord
 from network.models import Role
 from network.tests.api import api_client, key_for
 
@@ -76,3 +79,48 @@ def test_a_portal_url_no_route_matches_still_answers_the_page(network):
     response = api_client(network).get("/nothing-here/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def signed_in_browser(network, role: Role) -> Client:
+    """A browser's session with its CSRF cookie and header, as the portal's pages send."""
+    browser = Client(HTTP_HOST=network.portal_host, enforce_csrf_checks=True)
+    browser.force_login(make_member(network, role, f"{role}-browser@alpha.example"))
+    browser.cookies["csrftoken"] = "t" * 32
+    browser.defaults["HTTP_X_CSRFTOKEN"] = "t" * 32
+    return browser
+
+
+def test_a_post_to_me_answers_405_before_its_body_is_read(network):
+    # The session's CSRF check read a text body first and answered 415.
+    for client in (signed_in_browser(network, Role.PUBLISHER), client_of(network, Role.OWNER)):
+        response = client.post("/api/v1/me/", "not json", content_type="text/plain")
+        assert response.status_code == 405, response.content[:200]
+        assert error_of(response)["code"] == "method_not_allowed"
+
+
+def test_a_session_is_still_csrf_checked_where_the_route_has_the_method(network):
+    browser = signed_in_browser(network, Role.PUBLISHER)
+    del browser.defaults["HTTP_X_CSRFTOKEN"]
+    response = browser.post("/api/v1/publisher/tracking-links/", {}, "application/json")
+    assert response.status_code == 403
+    assert "CSRF" in error_of(response)["message"]
+
+
+def test_a_session_of_another_role_gets_403_before_405(network, world):
+    browser = signed_in_browser(network, Role.OWNER)
+    response = browser.patch(f"/api/v1/publisher/offers/{world['offer'].pk}/", "x", "text/plain")
+    assert response.status_code == 403
+
+
+def test_a_post_the_route_lacks_claims_no_idempotency_key_and_reads_no_body(network, world):
+    # The key was claimed (and a malformed body parsed: 400) before the 405.
+    client = client_of(network, Role.PUBLISHER)
+    response = client.post(
+        f"/api/v1/publisher/offers/{world['offer'].pk}/",
+        "--no-boundary--",
+        content_type="multipart/form-data",
+        HTTP_IDEMPOTENCY_KEY="retry-1",
+    )
+    assert response.status_code == 405, response.content[:200]
+    with scopes_disabled():
+        assert not IdempotencyRecord.objects.exists()
