@@ -25,6 +25,7 @@ run, so a failure here is a bug, never bad luck), and they are made in the schem
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -73,6 +74,7 @@ FULL_RUN = {
 }
 # Elsewhere: the methods a route lacks and the one default call (403 first, or 405).
 ELSEWHERE = {"unspecified_http_method", "default_positive_test"}
+KIND = re.compile(r"^- (ST\d+ .+)$", re.MULTILINE)  # a failed check in schemathesis' report
 _cases: list | None = None  # made once per test session (see every_case)
 
 
@@ -199,4 +201,11 @@ def test_every_answer_conforms_to_the_schema(role, network, settings):
     cases = cases_for(role, every_case(network))
     with connection_kept_open():
         failures = [found for case in cases if (found := failure_of(case, headers))]
-    assert not failures, f"{len(failures)} failures:\n\n" + "\n\n".join(failures[:10])
+    assert not failures, summary(failures)
+
+
+def summary(failures: list[str]) -> str:
+    """How many failures of each kind (ST101 Server error...), then the first ten in full."""
+    kinds = Counter(kind for failure in failures for kind in KIND.findall(failure))
+    counted = "\n".join(f"{count:5} {kind}" for kind, count in kinds.most_common())
+    return f"{len(failures)} failures:\n{counted}\n\n" + "\n\n".join(failures[:10])
