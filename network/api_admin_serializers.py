@@ -13,11 +13,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from advertisers.api_serializers import Amount, MinorAmount, form_errors
+from advertisers.api_serializers import DECIMAL, Amount, MinorAmount, form_errors
 from advertisers.models import Advertiser
 from lib.money import from_minor, quantize
 from network.api_policy import membership_of
@@ -122,7 +121,7 @@ class OwedSerializer(serializers.Serializer):
     currency = serializers.CharField()
     amount = serializers.SerializerMethodField()
 
-    @extend_schema_field(OpenApiTypes.DECIMAL)
+    @extend_schema_field(DECIMAL)
     def get_amount(self, owed: dict) -> str:
         return str(owed["amount"])  # from the ledger: in the currency's precision already
 

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from network import api_idempotency as idempotency
 from network import audit
 from network.api_keys import ApiKey
-from network.api_policy import IpThrottledFirst, MemberOfNetwork, membership_of
+from network.api_policy import IpThrottledFirst, MemberOfNetwork, handles_method, membership_of
 from network.models import ADMIN_ROLES, Membership, Role
 
 ADMINS = tuple(ADMIN_ROLES)
@@ -38,7 +38,12 @@ class TenantViewSet(IpThrottledFirst, viewsets.GenericViewSet):
 
     @classmethod
     def allowed_roles(cls, action: str | None) -> tuple[str, ...]:
-        return cls.roles.get(action or "", ())
+        """The roles of `action`. None is a method the route lacks: the roles of any action
+        here, so that a role this viewset is not for gets 403 before anything reads its
+        company (a publisher's viewset reads `membership.publisher`), and the others 405."""
+        if action is None:
+            return tuple({role for roles in cls.roles.values() for role in roles})
+        return cls.roles.get(action, ())
 
     @property
     def membership(self) -> Membership:
@@ -62,7 +67,8 @@ class TenantViewSet(IpThrottledFirst, viewsets.GenericViewSet):
         super().initial(request, *args, **kwargs)  # authentication, roles, rate limits
         if isinstance(request.auth, ApiKey):  # audit rows say the change came through a key
             audit.acting_via(f"API key {request.auth.prefix}")
-        if request.method == "POST":
+        # A POST the route lacks is answered 405 next: nothing to claim, no body to read.
+        if request.method == "POST" and handles_method(self, "post"):
             self.idempotency = idempotency.claim(request)
 
     def handle_exception(self, exc):

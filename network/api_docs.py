@@ -33,13 +33,14 @@ def documented(filter_: filters.Filter, **schema) -> filters.Filter:
     return extend_schema_field(schema)(filter_)
 
 
-def id_filter(field_name: str) -> filters.Filter:
+def id_filter(field_name: str, description: str = "") -> filters.Filter:
     """An id; one that names no row the caller may see finds nothing."""
     return documented(
         filters.NumberFilter(field_name=field_name, min_value=1, max_value=MAX_ID),
         type="integer",
         minimum=1,
         maximum=MAX_ID,
+        **({"description": description} if description else {}),
     )
 
 

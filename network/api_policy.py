@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, pagination, permissions
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -45,6 +46,13 @@ SERVICE_ERRORS = (
 )
 
 
+def handles_method(view, method: str) -> bool:
+    """Whether the view has a handler for the HTTP method (DRF's own test in dispatch); one it
+    lacks is answered 405, after the role check."""
+    name = method.lower()
+    return name in view.http_method_names and hasattr(view, name)
+
+
 def membership_of(request) -> Membership | None:
     """The caller's membership in the request's network (memoised on the request)."""
     django_request = getattr(request, "_request", request)
@@ -63,7 +71,8 @@ def membership_of(request) -> Membership | None:
 
 class MemberOfNetwork(permissions.BasePermission):
     """No credentials -> 401; not a member of this network -> 404 (no existence leak); a role
-    the view's action does not list (`view.allowed_roles(action)`) -> 403."""
+    the view's action does not list (`view.allowed_roles(action)`) -> 403, also for a method
+    the route lacks (action None), before DRF answers it 405."""
 
     def has_permission(self, request, view) -> bool:
         if getattr(request._request, "network", None) is None:
@@ -73,8 +82,6 @@ class MemberOfNetwork(permissions.BasePermission):
         membership = membership_of(request)
         if membership is None:
             raise exceptions.NotFound()
-        if getattr(view, "action", "") is None:  # a method this route lacks: DRF answers 405
-            return True
         allowed = view.allowed_roles(view.action) if hasattr(view, "allowed_roles") else ()
         if membership.role not in allowed:
             raise exceptions.PermissionDenied(_("Your role may not do this."))
@@ -106,6 +113,15 @@ def error_response(exc, context) -> Response | None:
         return None
     response.data = {"error": describe(exc, response.status_code)}
     return response
+
+
+def not_found(request, exception=None):
+    """handler404 of a network's host. Under /api/ no view ran (an unknown route, an id not of
+    the route's form such as /caps/0.5/): the answer is still the API's error format, not the
+    portal's HTML page; elsewhere it is that page."""
+    if not request.path.startswith("/api/"):
+        return defaults.page_not_found(request, exception)
+    return JsonResponse({"error": describe(exceptions.NotFound(), 404)}, status=404)
 
 
 def describe(exc, status_code: int) -> dict[str, Any]:

@@ -400,7 +400,7 @@ LOGGING = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "network.api_auth.ApiKeyAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "network.api_auth.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["network.api_policy.MemberOfNetwork"],
     # Per IP comes first, before the credentials: network.api_policy.IpThrottledFirst.

@@ -13,6 +13,9 @@ from reports import views_advertiser as advertiser_dashboard
 from reports import views_dashboard as dashboard
 from reports import views_publisher as publisher_dashboard
 
+# Under /api/, a route that does not exist answers in the API's error format (JSON).
+handler404 = "network.api_policy.not_found"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("handoff/", views.handoff, name="handoff"),

@@ -6,11 +6,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from advertisers.api_serializers import MinorAmount
+from advertisers.api_serializers import DECIMAL, MinorAmount
 from lib.money import from_minor
 from payouts import methods
 from payouts.forms_runs import MAX_ID, MAX_TICKED
@@ -88,7 +87,7 @@ class AdminPayoutLineSerializer(serializers.ModelSerializer):
         return methods.line_problem(line, details) or None
 
 
-@extend_schema_field(OpenApiTypes.DECIMAL)
+@extend_schema_field(DECIMAL)
 class DecimalText(serializers.Field):
     """An amount already in its currency's precision (e.g. from the ledger), as a string."""
 

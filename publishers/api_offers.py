@@ -38,9 +38,8 @@ class PublisherViewSet(TenantViewSet):
         return self.membership.publisher
 
     def check_permissions(self, request) -> None:
-        super().check_permissions(request)  # before an Idempotency-Key is claimed
-        approved = self.publisher.status == Publisher.Status.APPROVED
-        if self.action in self.approved_only and not approved:
+        super().check_permissions(request)  # the role first: only a publisher has a company
+        if self.action in self.approved_only and self.publisher.status != Publisher.Status.APPROVED:
             raise exceptions.PermissionDenied(
                 _(
                     "Your publisher account is not approved yet: offers and postbacks open "

@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from network.api_base import ErrorSerializer
-from network.api_docs import ERRORS, answers, example
+from network.api_docs import ERRORS, answers, example, id_filter
 from offers.models import Offer
 from publishers import api_serializers as s
 from publishers.api_offers import PUBLISHER, PublisherViewSet
@@ -281,8 +281,9 @@ class PostbackViewSet(
 class AttemptFilter(filters.FilterSet):
     outcome = filters.ChoiceFilter(choices=[(o, o) for o in s.OUTCOMES], method="by_outcome")
     event = filters.ChoiceFilter(choices=PostbackAttempt.Event.choices)
-    offer = filters.NumberFilter(field_name="endpoint__offer_id", help_text="An offer's id.")
-    postback = filters.NumberFilter(field_name="endpoint_id", help_text="A postback's id.")
+    # Bounded ids: a number past the database's integers answered 500 (SQLite: OverflowError).
+    offer = id_filter("endpoint__offer_id", "An offer's id.")
+    postback = id_filter("endpoint_id", "A postback's id.")
 
     class Meta:
         model = PostbackAttempt

@@ -48,6 +48,8 @@ from tracking.models import Conversion
 # A publisher's access to an offer: their OfferAccess status, or what they may do without one.
 ACCESS_STATES = ["open", "apply", *OfferAccess.Status.values]
 NULLABLE_DECIMAL = {"type": "string", "format": "decimal", "nullable": True}
+# An amount as the API sends it: a decimal string ("12.50"), never a JSON number.
+DECIMAL = {"type": "string", "format": "decimal", "example": "12.50"}
 
 
 def form_errors(form: forms.BaseForm, renamed: dict[str, str] | None = None) -> dict:
@@ -375,7 +377,7 @@ class LinkSerializer(serializers.Serializer):
 # --- Conversions ---------------------------------------------------------------------------
 
 
-@extend_schema_field(OpenApiTypes.DECIMAL)
+@extend_schema_field(DECIMAL)
 class Amount(serializers.Field):
     """A stored amount in its currency's precision, as a string. Read only."""
 
@@ -391,7 +393,7 @@ class Amount(serializers.Field):
         return money(amount, currency)
 
 
-@extend_schema_field(OpenApiTypes.DECIMAL)
+@extend_schema_field(DECIMAL)
 class MinorAmount(Amount):
     """An amount kept in minor units (a payout line's), as a decimal string."""
 

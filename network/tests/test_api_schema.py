@@ -29,6 +29,29 @@ def test_the_schema_is_valid_and_generates_without_warnings(tmp_path):
     assert (tmp_path / "s").read_text().startswith("openapi: 3")
 
 
+def numbers_in(node, where: str = "") -> list[str]:
+    """Where a schema declares a JSON number (an amount would lose its exact digits there)."""
+    found = []
+    if isinstance(node, dict):
+        kinds = node.get("type")
+        if kinds == "number" or (isinstance(kinds, list) and "number" in kinds):
+            found.append(where)
+        for key, value in node.items():
+            found += numbers_in(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += numbers_in(value, f"{where}/{index}")
+    return found
+
+
+def test_every_amount_is_declared_a_decimal_string(network):
+    # Amounts are sent as strings ("12.50"): a field declared a number did not match them.
+    schema = api_client(network).get("/api/schema/", {"format": "json"}).json()
+    assert not numbers_in(schema["components"]["schemas"], "#/components/schemas")
+    amount = schema["components"]["schemas"]["PublisherConversion"]["properties"]["payout"]
+    assert amount["type"] == "string" and amount["format"] == "decimal"
+
+
 def test_every_operation_is_described_with_examples(network):
     schema = api_client(network).get("/api/schema/", {"format": "json"}).json()
     missing = []

@@ -636,6 +636,14 @@ def test_the_log_shows_reversal_calls(network, world, pub):
     ]
 
 
+@pytest.mark.parametrize("name", ["offer", "postback"])
+def test_the_log_refuses_an_id_past_the_database_integers(network, world, pub, name):
+    # Schemathesis sent one: SQLite raised OverflowError (500).
+    response = pub.get(f"{API}/postback-log/", {name: str(2**63)})
+    assert name in error_of(response, 400)["fields"]
+    assert pub.get(f"{API}/postback-log/", {name: str(2**63 - 1)}).json()["results"] == []
+
+
 def test_offer_postbacks_are_added_changed_and_deleted_with_the_audit(network, world, pub):
     existing = world["postback_endpoint"]  # for world's offer
     second = make_offer(world, "Open Offer", visibility="public")
