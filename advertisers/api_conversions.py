@@ -27,7 +27,14 @@ from payouts.api_invoice_serializers import (
     CreditNoteDetailSerializer,
     CreditNoteSerializer,
 )
-from payouts.api_invoices import in_reader_language, pdf_action, with_credit_details, with_credits
+from payouts.api_invoices import (
+    CREDIT_NOTE_DETAIL_EXAMPLE,
+    CREDIT_NOTE_EXAMPLE,
+    in_reader_language,
+    pdf_action,
+    with_credit_details,
+    with_credits,
+)
 from payouts.decisions import Actor
 from payouts.models import CreditNote, Invoice, InvoiceLine
 from tracking import validation
@@ -406,11 +413,13 @@ class CreditNoteFilter(filters.FilterSet):
         "note instead of an invoice; `remaining` is what your next invoices in the currency "
         "have not taken off yet.",
         responses=answers(CreditNoteSerializer(many=True)),
+        examples=[example("A credit note partly used", [CREDIT_NOTE_EXAMPLE])],
         tags=["advertiser: invoices"],
     ),
     retrieve=extend_schema(
         summary="One of your credit notes, with its lines and the invoices it was applied to",
         responses=answers(CreditNoteDetailSerializer),
+        examples=[example("A credit note partly used", CREDIT_NOTE_DETAIL_EXAMPLE)],
         tags=["advertiser: invoices"],
     ),
 )

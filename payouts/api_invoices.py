@@ -14,7 +14,7 @@ import django_filters.rest_framework as filters
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, renderers, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -30,6 +30,10 @@ from payouts.runs import PayoutError
 
 TAGS = ["admin: invoices"]
 PDF_ANSWERS = {(200, "application/pdf"): OpenApiTypes.BINARY, **ERRORS}
+# What the PDF's bytes begin with (the document itself is the page's, in the reader's language).
+PDF_EXAMPLE = OpenApiExample(
+    "A PDF document", value="%PDF-1.7 ...", media_type="application/pdf", response_only=True
+)
 
 
 class PdfRenderer(renderers.BaseRenderer):
@@ -52,6 +56,7 @@ def pdf_action(description: str, tags: list[str]):
         summary="Download as PDF",
         description=description,
         responses=PDF_ANSWERS,
+        examples=[PDF_EXAMPLE],
         tags=tags,
     )(action(detail=True, methods=["get"], renderer_classes=PDF_RENDERERS)(view))
 
@@ -224,6 +229,31 @@ class CreditNoteFilter(filters.FilterSet):
 
 
 CREDIT_TAGS = ["admin: credit notes"]
+CREDIT_NOTE_EXAMPLE = {
+    "id": 2,
+    "number": "CN-2026-0002",
+    "advertiser": 5,
+    "advertiser_name": "Beach Shop",
+    "period": "2026-11-01",
+    "currency": "KWD",
+    "total": "100.000",
+    "remaining": "40.000",
+    "issued_at": "2026-12-01T02:00:00Z",
+}
+CREDIT_NOTE_DETAIL_EXAMPLE = {
+    **CREDIT_NOTE_EXAMPLE,
+    "lines": [
+        {
+            "offer": 12,
+            "offer_name": "Summer Sale",
+            "goal": 31,
+            "goal_name": "Sale",
+            "conversions": -4,
+            "amount": "-100.000",
+        }
+    ],
+    "applications": [{"invoice": 9, "invoice_number": "INV-2026-0009", "amount": "60.000"}],
+}
 
 
 @extend_schema_view(
@@ -233,11 +263,13 @@ CREDIT_TAGS = ["admin: credit notes"]
         "note (CN-<year>-<number>, its own series), never a negative invoice. `remaining` is "
         "what the advertiser's next invoices in the currency have not taken off yet.",
         responses=answers(s.CreditNoteSerializer(many=True)),
+        examples=[example("A credit note partly used", [CREDIT_NOTE_EXAMPLE])],
         tags=CREDIT_TAGS,
     ),
     retrieve=extend_schema(
         summary="One credit note, with its lines and the invoices it was applied to",
         responses=answers(s.CreditNoteDetailSerializer),
+        examples=[example("A credit note partly used", CREDIT_NOTE_DETAIL_EXAMPLE)],
         tags=CREDIT_TAGS,
     ),
 )

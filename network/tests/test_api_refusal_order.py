@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django_scopes import scopes_disabled
 
-from conftest import make_member, make_world
+from conftest import client_for, make_member, make_world
 from network.idempotency import IdempotencyRecord
 from network.models import Role
 from network.tests.api import api_client, key_for
@@ -83,8 +83,8 @@ def test_a_portal_url_no_route_matches_still_answers_the_page(network):
 
 def signed_in_browser(network, role: Role) -> Client:
     """A browser's session with its CSRF cookie and header, as the portal's pages send."""
-    browser = Client(HTTP_HOST=network.portal_host, enforce_csrf_checks=True)
-    browser.force_login(make_member(network, role, f"{role}-browser@alpha.example"))
+    member = make_member(network, role, f"{role}-browser@alpha.example")
+    browser = client_for(network, member, enforce_csrf_checks=True)
     browser.cookies["csrftoken"] = "t" * 32
     browser.defaults["HTTP_X_CSRFTOKEN"] = "t" * 32
     return browser

@@ -490,9 +490,9 @@ def test_the_publishers_statements_call_it_a_negative_balance(
 # --- The migration ----------------------------------------------------------------------------
 
 BEFORE_MINIMUMS = [
-    ("network", "0008_auditentry_network_created_index"),
+    ("network", "0009_api_key_scopes"),
     ("publishers", "0005_postback_delivery"),
-    ("payouts", "0002_entry_covering_index"),
+    ("payouts", "0005_run_heartbeat"),
 ]
 
 

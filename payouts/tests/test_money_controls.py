@@ -30,6 +30,7 @@ SETTINGS = {
     "language": "en",
     "default_margin_percent": "20",
     "min_payout": "10",
+    "invoice_terms_days": "30",
 }
 
 

@@ -26,13 +26,18 @@ def copy_minimums(apps, schema_editor):
 
 
 def restore_minimums(apps, schema_editor):
+    # Only the columns needed (values, update): a later migration's columns of the network
+    # may already be gone when this one is undone.
+    Publisher = apps.get_model("publishers", "Publisher")
     PublisherMinimum = apps.get_model("publishers", "PublisherMinimum")
-    for row in PublisherMinimum.objects.select_related("publisher__network"):
-        publisher = row.publisher
-        if row.currency == publisher.network.currency:
-            publisher.min_payout = lib.money.from_minor(row.amount, row.currency)
-            publisher.save(update_fields=["min_payout"])
-
+    rows = PublisherMinimum.objects.values(
+        "publisher_id", "currency", "amount", "publisher__network__currency"
+    )
+    for row in rows:
+        if row["currency"] == row["publisher__network__currency"]:
+            Publisher.objects.filter(pk=row["publisher_id"]).update(
+                min_payout=lib.money.from_minor(row["amount"], row["currency"])
+            )
 
 class Migration(migrations.Migration):
     dependencies = [
