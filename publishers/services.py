@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from lib.money import plain_money, to_minor, validate_amount, validate_currency
 from network import audit
 from network.models import Membership, Network, Role, User
+from network.step_up import StepUp, require_step_up
 from publishers.models import Publisher, PublisherMinimum
 from webhooks import events as webhooks
 
@@ -77,10 +78,18 @@ def publisher_decide(*, publisher: Publisher, actor: User, approve: bool, reason
 
 @transaction.atomic
 def publisher_minimum_set(
-    *, publisher: Publisher, actor: User, currency: str, amount: Decimal | None
+    *,
+    publisher: Publisher,
+    actor: User,
+    currency: str,
+    amount: Decimal | None,
+    proof: StepUp,
 ) -> PublisherMinimum | None:
     """Set the publisher's own minimum payout in one currency, or clear it (None: the
-    network's minimum in that currency applies). Raises ValidationError for a bad amount."""
+    network's minimum in that currency applies). Raises ValidationError for a bad amount.
+    A money control, as the network's minimums: two-factor and a fresh proof of presence
+    (StepUpRequired otherwise)."""
+    require_step_up(actor, proof, settings=True)
     validate_currency(currency)
     if amount is not None:
         validate_amount(amount, currency)  # not negative, no finer than the minor unit

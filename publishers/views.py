@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -9,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from lib.tables import configure
+from network import step_up
 from network.access import ADMINS, current_membership, posted, public_page, role_required
 from network.audit import AuditEntry
 from network.models import Role
@@ -72,6 +74,31 @@ def publisher_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@reauthentication_required
+def save_minimum_recently_authenticated(
+    request: HttpRequest, publisher: Publisher, payout_form
+) -> HttpResponse:
+    """Without a recent password (or code) allauth asks for one, then posts this again."""
+    amount = payout_form.cleaned_data["min_payout"]
+    currency = payout_form.cleaned_data["currency"]
+    publisher_minimum_set(
+        publisher=publisher,
+        actor=request.user,
+        currency=currency,
+        amount=amount,
+        proof=step_up.of_request(request),
+    )
+    done = (
+        _("the network's minimum applies in %(currency)s")
+        if amount is None
+        else _("minimum payout in %(currency)s saved")
+    ) % {"currency": currency}
+    messages.success(
+        request, _("%(publisher)s: %(done)s.") % {"publisher": publisher.name, "done": done}
+    )
+    return redirect("publisher_review", publisher_id=publisher.pk)
+
+
 @role_required(*ADMINS)
 def publisher_review(request: HttpRequest, publisher_id: int) -> HttpResponse:
     """The application and its decision, plus the publisher's own payout minimum (the page's
@@ -82,20 +109,11 @@ def publisher_review(request: HttpRequest, publisher_id: int) -> HttpResponse:
         request.POST if payout_posted else None, initial={"currency": request.network.currency}
     )
     if payout_posted and payout_form.is_valid():
-        amount = payout_form.cleaned_data["min_payout"]
-        currency = payout_form.cleaned_data["currency"]
-        publisher_minimum_set(
-            publisher=publisher, actor=request.user, currency=currency, amount=amount
-        )
-        done = (
-            _("the network's minimum applies in %(currency)s")
-            if amount is None
-            else _("minimum payout in %(currency)s saved")
-        ) % {"currency": currency}
-        messages.success(
-            request, _("%(publisher)s: %(done)s.") % {"publisher": publisher.name, "done": done}
-        )
-        return redirect("publisher_review", publisher_id=publisher.pk)
+        # A money control, as the network's minimums: two-factor, then the password again.
+        refusal = step_up.mfa_refusal(request.user, settings=True)
+        if not refusal:
+            return save_minimum_recently_authenticated(request, publisher, payout_form)
+        payout_form.add_error(None, refusal)
     form = DecisionForm(None if payout_posted else posted(request))
     if request.method == "POST" and not payout_posted and form.is_valid():
         try:

@@ -159,8 +159,14 @@ def test_a_publishers_own_minimum_is_per_currency(network, world, owner):
     set_minimums(network, owner, VND="500000", KWD="15")
     own, other = make_publisher(network, "Own"), make_publisher(network, "Other")
     with scope(network=network):
-        publisher_minimum_set(publisher=own, actor=owner, currency="KWD", amount=Decimal(60))
-        publisher_minimum_set(publisher=own, actor=owner, currency="VND", amount=Decimal(50000))
+        for currency, amount in (("KWD", 60), ("VND", 50000)):
+            publisher_minimum_set(
+                publisher=own,
+                actor=with_mfa(owner),
+                currency=currency,
+                amount=Decimal(amount),
+                proof=RECENT,
+            )
     for publisher in (own, other):
         earn(network, world, publisher, "80975", "VND")
         earn(network, world, publisher, "49.000", "KWD")

@@ -8,6 +8,7 @@ from django_scopes import scope, scopes_disabled
 
 from conftest import client_for, make_world, set_minimum
 from network.audit import AuditEntry
+from network.tests.money import reauthenticated, with_mfa
 from publishers.models import Publisher, PublisherMinimum
 
 
@@ -19,6 +20,14 @@ def publisher(network, publisher_user):
 
 def review_url(publisher) -> str:
     return f"/manage/publishers/{publisher.pk}/"
+
+
+def money_admin(network, user):
+    """An admin with two-factor on who just entered the password: a minimum is a money
+    control (network.step_up)."""
+    with scopes_disabled():
+        with_mfa(user)
+    return reauthenticated(client_for(network, user), user)
 
 
 def set_min(client, publisher, value: str, currency: str = "USD", **extra):
@@ -55,7 +64,7 @@ def test_it_shows_the_networks_minimum_until_one_is_set(network, owner, publishe
 
 
 def test_it_sets_and_clears_the_publishers_minimum_per_currency(network, manager, publisher):
-    client = client_for(network, manager)
+    client = money_admin(network, manager)
     response = set_min(client, publisher, "15.000", currency="KWD")
     assert response["Location"] == review_url(publisher)
     set_min(client, publisher, "12.50")
@@ -102,7 +111,7 @@ def test_it_refuses_an_unknown_currency(network, owner, publisher):
 
 def test_it_leaves_the_application_decision_alone(network, owner, publisher):
     """The minimum's form carries the decision form's field names too; only one is saved."""
-    set_min(client_for(network, owner), publisher, "7", decision="reject", reason="nope")
+    set_min(money_admin(network, owner), publisher, "7", decision="reject", reason="nope")
     assert reload(network, publisher).status == Publisher.Status.APPROVED
     assert own_minimums(network, publisher) == {"USD": 700}
 
@@ -114,6 +123,18 @@ def test_it_still_takes_decisions(network, owner, publisher):
     assert response["Location"] == "/manage/publishers/"
     assert reload(network, publisher).status == Publisher.Status.REJECTED
     assert own_minimums(network, publisher) == {}
+
+
+def test_a_publishers_minimum_is_a_money_control(network, owner, publisher):
+    """Lowering one publisher's minimum pays them sooner: two-factor first, then the
+    password again, as for the network's minimums; nothing changes before both."""
+    client = client_for(network, owner)
+    refused = set_min(client, publisher, "1")
+    assert "Turn on two-factor authentication" in refused.content.decode()
+    with scopes_disabled():
+        with_mfa(owner)
+    assert "/reauthenticate/" in set_min(client, publisher, "1")["Location"]
+    assert own_minimums(network, publisher) == {} and audit_rows(network) == []
 
 
 def test_it_keeps_the_minimum_from_publishers(network, publisher_user, publisher):
