@@ -23,7 +23,20 @@ import subprocess
 import sys
 import time
 
-from portal import DURATION, HOST, PORT, prepare, serve, start, wait_for_server, wrk
+from portal import (
+    DURATION,
+    HOST,
+    PORT,
+    CpuMeter,
+    group,
+    postgres_backends,
+    prepare,
+    redis_pid,
+    serve,
+    start,
+    wait_for_server,
+    wrk,
+)
 
 WORKERS = int(os.environ.get("WORKERS", 2))
 SERVERS = os.environ.get("SERVERS", "granian,gunicorn").split(",")
@@ -51,7 +64,11 @@ def ceiling(server: str) -> dict:
     try:
         wait_for_server("/aff_c", 302)
         warm_up("/aff_c")
-        return wrk("/aff_c")
+        meter = CpuMeter({"server": lambda: group(process.pid)})
+        meter.start()
+        run = wrk("/aff_c")
+        run["cpu"] = meter.stop()
+        return run
     finally:
         stop(process)
 
@@ -64,8 +81,18 @@ def clicks(server: str, path: str, app: str = LEAN) -> tuple[dict, int]:
         wait_for_server()
         warm_up(path)
         before = clicks_settled(0)
+        meter = CpuMeter(
+            {
+                "server": lambda: group(process.pid),
+                "drainer": lambda: group(drainer.pid),
+                "redis": redis_pid,
+                "postgres": postgres_backends,
+            }
+        )
+        meter.start()
         run = wrk(path)
         stored = clicks_settled(before + run["sent"]) - before
+        run["cpu"] = meter.stop()  # the drainer's work for this run's clicks included
     finally:
         stop(process, drainer)
     return run, stored
@@ -136,6 +163,11 @@ def report(results: dict) -> None:
         "(PostgreSQL may hold up to 32 more than answered: requests in flight when wrk stops "
         "are served but not counted by wrk)"
     )
+    print("CPU per answer, microseconds, user + system (the redis-server and the backends of")
+    print("the bench database; other clients of the same Redis included):")
+    for server, runs in results.items():
+        for label, (figures, _stored) in runs.items():
+            print(f"  {server}: {label}: {cpu_per_answer(figures)}")
     for server, runs in results.items():
         bare = runs["bare Django redirect"][0]["rps"]
         for label, (figures, stored) in runs.items():
@@ -143,6 +175,16 @@ def report(results: dict) -> None:
                 print(
                     f"ratio {label} / bare Django redirect, {server}: {figures['rps'] / bare:.2f}"
                 )
+
+
+def cpu_per_answer(figures: dict) -> str:
+    scale = 1e6 / figures["sent"]
+    parts = [
+        f"{name} {user * scale:.0f}+{system * scale:.0f}"
+        for name, (user, system) in figures["cpu"].items()
+    ]
+    total = sum(user + system for user, system in figures["cpu"].values()) * scale
+    return f"{total:.0f} = " + ", ".join(parts)
 
 
 if __name__ == "__main__":

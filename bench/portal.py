@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -211,3 +213,83 @@ def wrk(path: str, script: str | None = None) -> dict[str, float]:
 def _ms(value: str) -> float:
     number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_of(pids: Iterable[int]) -> tuple[float, float]:
+    """CPU seconds (user, system) the live processes `pids` have used so far."""
+    user = system = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone since it was listed
+            continue
+        user, system = user + int(fields[11]), system + int(fields[12])
+    return user / CLOCK_TICKS, system / CLOCK_TICKS
+
+
+def group(pgid: int) -> list[int]:
+    """Every live process of a process group (a server's master and workers)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if os.getpgid(int(entry.name)) == pgid:
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def redis_pid() -> list[int]:
+    import redis
+
+    return [redis.Redis.from_url(ENV["REDIS_URL"]).info("server")["process_id"]]
+
+
+def postgres_backends() -> list[int]:
+    """The PostgreSQL backends serving the bench database (not other databases' work)."""
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [DB_NAME],
+        ).fetchall()
+    return [pid for (pid,) in rows]
+
+
+class CpuMeter:
+    """CPU seconds each named part used between start() and stop(): `parts` maps a name to a
+    function listing its processes (asked at both ends; only a process alive at both ends is
+    counted), plus wrk's own (this process's waited children)."""
+
+    def __init__(self, parts: dict[str, Callable[[], list[int]]]):
+        self.parts = parts
+
+    def start(self) -> None:
+        self.before = {
+            name: {pid: cpu_of([pid]) for pid in find()} for name, find in self.parts.items()
+        }
+        self.children = _children_cpu()
+
+    def stop(self) -> dict[str, tuple[float, float]]:
+        """(user, system) CPU seconds per part."""
+        children = _children_cpu()
+        used = {"wrk": (children[0] - self.children[0], children[1] - self.children[1])}
+        for name, find in self.parts.items():
+            before = self.before[name]
+            alive = [pid for pid in find() if pid in before]
+            user, system = cpu_of(alive)
+            used[name] = (
+                user - sum(before[pid][0] for pid in alive),
+                system - sum(before[pid][1] for pid in alive),
+            )
+        return used
+
+
+def _children_cpu() -> tuple[float, float]:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime, usage.ru_stime
