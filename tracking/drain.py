@@ -65,7 +65,7 @@ from django.db import IntegrityError, connection, transaction
 from django_scopes import scopes_disabled
 
 from tracking import cpc
-from tracking.buffer import BUFFER_KEY, COLUMNS, PROCESSING_KEY, client, decode
+from tracking.buffer import BUFFER_KEY, COLUMNS, PROCESSING_KEY, UNIQUE_PREFIX, client, decode
 from tracking.models import Click
 
 MOVED_KEY = "clicks:moved"
@@ -138,8 +138,9 @@ def drain_once(batch_size: int) -> int:
     if not items:
         return 0
     on_step("taken")
-    write_items(items, maybe_written=leftover)
-    cpc.batch_written(items)  # before the ack: a batch re-drained after a crash makes them again
+    lines = copy_lines(conn, items)
+    write_items(lines, maybe_written=leftover)
+    cpc.batch_written(lines)  # before the ack: a batch re-drained after a crash makes them again
     on_step("written")
     acknowledge(conn, items)
     on_step("acknowledged")
@@ -152,6 +153,27 @@ def take_batch(conn: redis.Redis, batch_size: int) -> tuple[list[bytes], bool]:
     return items, bool(leftover)
 
 
+def copy_lines(conn: redis.Redis, items: list[bytes]) -> list[bytes]:
+    """The buffered items as COPY lines, is_unique first: a click is unique if its unique
+    key holds its own id (its SET came first; tracking.buffer). A key that is gone (expired
+    after 24 hours in the buffer, or lost with a Redis restarted without its data) makes the
+    first of its clicks in the batch unique. Lines from before the change (is_unique written
+    by the click path's old script) pass as they are."""
+    keys = [item.partition(b"\t")[0] for item in items if item.startswith(UNIQUE_PREFIX)]
+    owners = dict(zip(keys, conn.mget(keys), strict=True)) if keys else {}
+    lines, seen = [], set()
+    for item in items:
+        if not item.startswith(UNIQUE_PREFIX):
+            lines.append(item)
+            continue
+        key, _tab, line = item.partition(b"\t")
+        owner = owners[key]
+        unique = owner == line.partition(b"\t")[0] if owner is not None else key not in seen
+        seen.add(key)
+        lines.append((b"t\t" if unique else b"f\t") + line)
+    return lines
+
+
 def acknowledge(conn: redis.Redis, items: list[bytes]) -> bool:
     """The batch is committed: drop the processing list and count the clicks as written."""
     done = conn.register_script(ACK_SCRIPT)(keys=KEYS, args=[len(items), items[0]])
@@ -159,8 +181,9 @@ def acknowledge(conn: redis.Redis, items: list[bytes]) -> bool:
 
 
 def write_items(items: list[bytes], maybe_written: bool = False) -> None:
-    """COPY a batch into the table; if some of it is there already (a crashed drainer's batch,
-    or a click a postback wrote early), go through a temporary table and skip those."""
+    """COPY a batch of lines (copy_lines) into the table; if some of it is there already (a
+    crashed drainer's batch, or a click a postback wrote early), go through a temporary table
+    and skip those."""
     with scopes_disabled():  # explicit: clicks of every network
         if connection.vendor != "postgresql":
             rows = [Click(**decode(item)) for item in items]

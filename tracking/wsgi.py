@@ -17,7 +17,7 @@ What Django's cycle would have added, done here at a fraction of its cost:
   more than the rest of a click).
 
 A click then costs a dict lookup of the route, the in-process host and offer caches, one Redis
-EVALSHA (tracking.buffer) and a 302.
+round trip (tracking.buffer: SET and RPUSH) and a 302.
 """
 
 from __future__ import annotations

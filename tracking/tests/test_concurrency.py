@@ -155,10 +155,10 @@ def test_it_recovers_a_batch_left_by_a_crash_between_write_and_ack(network, worl
     for _ in range(30):
         new_click(network, world)
     redis_buffer.lmove(BUFFER_KEY, PROCESSING_KEY, "LEFT", "RIGHT")  # half-taken batch
-    from tracking.drain import write_items
+    from tracking.drain import copy_lines, write_items
 
     # Written, but the crash came before the processing list was dropped:
-    write_items(redis_buffer.lrange(PROCESSING_KEY, 0, -1))
+    write_items(copy_lines(redis_buffer, redis_buffer.lrange(PROCESSING_KEY, 0, -1)))
     while drain_once(7):
         pass
     with scopes_disabled():

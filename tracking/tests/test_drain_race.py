@@ -268,7 +268,7 @@ def test_it_finds_a_click_a_crashed_drainer_committed_but_did_not_acknowledge(
     """Interleaving 7, the other crash: the rows are in, the processing list too."""
     click_id = new_click(network, world)
     items, _ = drain.take_batch(buffer, 1000)
-    drain.write_items(items)
+    drain.write_items(drain.copy_lines(buffer, items))
     assert postback(network, world, click_id).status_code == 200
     assert drain.drain_once(1000) == 1  # the restarted drainer: written again, skipped
     with scopes_disabled():
