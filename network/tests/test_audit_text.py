@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 from django_scopes import scope, scopes_disabled
 
 from conftest import client_for
 from network import audit
+from network.audit import AuditEntry
 from network.audit_text import ACTIONS
 from network.models import Membership
 from offers.models import Offer
@@ -93,6 +95,30 @@ def test_the_audit_log_names_actions_states_and_flags(network, owner, submitted,
     assert "draft → pending" not in shown and "fast_conversion" not in shown
     # The code stays beside the label: it is what the Action filter takes.
     assert "<code>offer.status</code>" in page.content.decode()
+
+
+def test_a_setting_reads_with_its_name_and_its_values():
+    language = AuditEntry(
+        action="network.language", object_type="network.network", from_state="en", to_state="vi"
+    )
+    approver = AuditEntry(
+        action="network.payout_second_approver",
+        object_type="network.network",
+        from_state="False",
+        to_state="True",
+    )
+    minimum = AuditEntry(
+        action="publisher.min_payout",
+        object_type="publishers.publisher",
+        from_state="network default",
+        to_state="20.00 USD",
+    )
+    with translation.override("vi"):
+        assert language.summary == "Ngôn ngữ: English → Tiếng Việt"
+        assert approver.summary == "Đợt chi trả cần người duyệt thứ hai: Không → Có"
+        assert minimum.summary == "Mức chi trả tối thiểu riêng: Mặc định của mạng lưới → 20.00 USD"
+    with translation.override("en"):
+        assert approver.summary == "Payout runs need a second approver: No → Yes"
 
 
 def written_actions() -> set[str]:
