@@ -54,6 +54,26 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.actor_label} {self.action} {self.object_repr}"
 
+    # In words, for the pages (network.audit_text names the codes the entry stores).
+    @property
+    def summary(self) -> str:
+        """ "Status: Draft → Pending review" """
+        from network.audit_text import summary
+
+        return summary(self)
+
+    @property
+    def reason_shown(self) -> str:
+        from network.audit_text import reason_label
+
+        return reason_label(self)
+
+    @property
+    def actor_shown(self) -> str:
+        from network.audit_text import actor_label
+
+        return actor_label(self.actor_label)
+
 
 # How the actor acted when not through the portal's pages, e.g. "API key 1a2b3c4d": set by
 # the API for the length of a request, added to the actor label of every entry it writes.

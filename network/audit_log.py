@@ -163,11 +163,11 @@ def actor_shown(entry: AuditEntry, membership: Membership) -> str:
     no business collecting from the log.
     """
     if membership.is_admin:
-        return entry.actor_label
+        return entry.actor_shown
     if entry.actor_id is None:
         # A system job, or a person since deleted (whose side is unknown).
         if entry.actor_label.startswith("system"):
-            return entry.actor_label
+            return entry.actor_shown
         return gettext("A former member")
     role = getattr(entry, "actor_role", None)
     own = (role == Role.ADVERTISER and entry.actor_advertiser == membership.advertiser_id) or (

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from lib.tables import DateTimeColumn
 from network.audit import AuditEntry
 from network.audit_log import actor_shown, object_type_name, object_url, viewer_role
+from network.audit_text import action_label, change_label, reason_label
 from network.models import Membership
 
 
@@ -44,10 +45,15 @@ class AuditTable(tables.Table):
             return format_html("{}: {}", kind, record.object_repr)
         return format_html('{}: <a href="{}">{}</a>', kind, url, record.object_repr)
 
-    def render_change(self, record: AuditEntry) -> str:
-        if record.from_state and record.to_state:
-            return f"{record.from_state} → {record.to_state}"
-        return record.to_state or record.from_state or "—"
+    def render_action(self, record: AuditEntry):
+        # The code too: it is what the Action filter takes.
+        return format_html(
+            '{} <small class="muted"><code>{}</code></small>', action_label(record), record.action
+        )
 
-    def render_reason(self, value: str) -> str:
+    def render_change(self, record: AuditEntry) -> str:
+        return change_label(record) or "—"
+
+    def render_reason(self, record: AuditEntry) -> str:
+        value = reason_label(record)
         return value if len(value) <= 120 else value[:119] + "…"

@@ -285,7 +285,10 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("vi", "Tiếng Việt")]
 TIME_ZONE = "UTC"
 USE_I18N = True
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/ is ours (makemessages writes it). locale_vendor/ holds the Vietnamese of the packages
+# that ship none, django-allauth's: makemessages would mark their msgids obsolete in ours, and
+# never writes there (locale_vendor/README.md). Earlier paths win, then the apps' own catalogs.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -6,7 +6,9 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from django_scopes.forms import SafeModelChoiceField
 
 from lib.formats import format_number
@@ -120,6 +122,13 @@ class OfferForm(forms.ModelForm):
         if errors:
             raise ValidationError(errors)
         return sorted(set(domains))
+
+
+def first_goal_name(network) -> str:
+    """The name the new-offer form suggests for the default goal, in the network's language:
+    the network's publishers read it, whatever language the advertiser's own pages are in."""
+    with translation.override(network.language):
+        return pgettext("the name of an offer's first goal", "Sale")
 
 
 class GoalForm(forms.ModelForm):

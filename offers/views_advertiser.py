@@ -24,7 +24,14 @@ from network import audit
 from network.access import posted, role_required
 from network.audit import AuditEntry
 from network.models import Role
-from offers.forms import CapForm, CreativeForm, GoalForm, LandingPageForm, OfferForm
+from offers.forms import (
+    CapForm,
+    CreativeForm,
+    GoalForm,
+    LandingPageForm,
+    OfferForm,
+    first_goal_name,
+)
 from offers.models import DEVICE_TYPES, Cap, Creative, Goal, LandingPage, Offer, OfferAccess
 from offers.services import OfferError, allowed_moves, offer_create, offer_transition
 from offers.tables import OfferTable, advertiser_offers, terms_label
@@ -120,7 +127,10 @@ def offer_new(request: HttpRequest) -> HttpResponse:
     if not offer_ok and offer_form.data.get("currency") in CURRENCY_CODES:
         currency = offer_form.data["currency"]  # judge the goal's amounts in the chosen one
     goal_form = GoalForm(
-        posted(request), prefix="goal", offer=_OfferToBe(currency), initial={"name": "Sale"}
+        posted(request),
+        prefix="goal",
+        offer=_OfferToBe(currency),
+        initial={"name": first_goal_name(request.network)},
     )
     if offer_ok and goal_form.is_valid():
         offer = offer_create(

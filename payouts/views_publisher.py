@@ -62,7 +62,7 @@ class StatementTable(tables.Table):
 
     def render_shown_status(self, value, record):
         label = dict(statements.SHOWN_STATUSES).get(value, value)
-        reason = f" ({record.reason_code})" if record.reason_code and value != "paid" else ""
+        reason = f" ({record.reason_label})" if record.reason_code and value != "paid" else ""
         return format_html('<span class="badge badge-{}">{}</span>{}', value, label, reason)
 
 

@@ -10,6 +10,38 @@ from django_scopes import ScopedManager
 SUB_FIELDS = ("aff_sub", "aff_sub2", "aff_sub3", "aff_sub4", "aff_sub5")
 ADV_SUB_FIELDS = ("adv_sub", "adv_sub2", "adv_sub3", "adv_sub4", "adv_sub5")
 
+# The codes the tracking code stores and a person may read, named for people: one place for
+# each. The pages show the label; the API, webhooks and exports keep the code.
+
+# Why a click cannot convert (Click.reject_reason, tracking.clicks.rejection).
+CLICK_REJECT_REASONS = {
+    "advertiser_blocked": _("The advertiser is blocked"),
+    "offer_not_active": _("The offer is not active"),
+    "publisher_not_approved": _("The publisher is not approved"),
+    "no_access": _("The publisher has no access to the offer"),
+    "country_not_allowed": _("Country not allowed"),
+    "device_not_allowed": _("Device not allowed"),
+    "no_landing_page": _("No landing page"),
+    "cap_reached": _("Cap reached"),
+}
+
+# Why a conversion is flagged or was rejected (Conversion.reason_code and fraud_flags: the fraud
+# checks of tracking.fraud, a cap, the advertiser's validation). A reason that a person typed
+# when deciding is stored as typed, and shown so.
+CONVERSION_REASONS = {
+    "fast_conversion": _("fast conversion"),
+    "ip_velocity": _("many conversions from one IP address"),
+    "bot_user_agent": _("bot user agent"),
+    "country_mismatch": _("country differs from the click's"),
+    "cap_reached": _("cap reached"),
+    "advertiser_rejected": _("rejected by the advertiser"),
+}
+
+
+def conversion_reason_label(code: str) -> str:
+    """A conversion's reason code in words (a typed reason as it is)."""
+    return str(CONVERSION_REASONS.get(code, code))
+
 
 class Click(models.Model):
     """A visit through a tracking link. The id is the transaction id handed to the advertiser."""
@@ -88,6 +120,10 @@ class Click(models.Model):
 
     def __str__(self) -> str:
         return self.id
+
+    @property
+    def reject_reason_label(self) -> str:
+        return str(CLICK_REJECT_REASONS.get(self.reject_reason, self.reject_reason))
 
 
 class Impression(models.Model):
@@ -205,6 +241,14 @@ class Conversion(models.Model):
 
     def __str__(self) -> str:
         return f"conversion {self.pk}"
+
+    @property
+    def reason_label(self) -> str:
+        return conversion_reason_label(self.reason_code)
+
+    @property
+    def fraud_flag_labels(self) -> list[str]:
+        return [conversion_reason_label(flag) for flag in self.fraud_flags or ()]
 
 
 REJECTION_REASONS = {

@@ -59,7 +59,7 @@ class ConversionTable(tables.Table):
         empty_text = _("No conversions yet.")
 
     def render_status(self, record: Conversion):
-        reason = f" ({record.reason_code})" if record.reason_code else ""
+        reason = f" ({record.reason_label})" if record.reason_code else ""
         return format_html(
             '<span class="badge badge-{}">{}</span>{}',
             record.status,
@@ -76,8 +76,8 @@ class ConversionTable(tables.Table):
     def render_payout(self, value, record: Conversion):
         return format_amount(value, record.currency)
 
-    def render_flags(self, value):
-        return ", ".join(value) if value else "—"
+    def render_flags(self, record: Conversion):
+        return ", ".join(record.fraud_flag_labels) or "—"
 
 
 def conversion_table(queryset, role: str, *, selected: Collection[int] = ()) -> ConversionTable:

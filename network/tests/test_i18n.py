@@ -168,18 +168,20 @@ def parse_po(path: Path) -> list[dict]:
         if line.startswith("#~"):
             continue
         if entry is None:
-            entry = {"msgid": "", "plural": None, "msgstr": {}, "flags": ""}
+            entry = {"msgctxt": None, "msgid": "", "plural": None, "msgstr": {}, "flags": ""}
         if line.startswith("#,"):
             entry["flags"] = line
             continue
         if line.startswith("#"):
             continue
-        found = re.match(r'^(msgid|msgid_plural|msgstr(?:\[(\d+)\])?) (".*")$', line)
+        found = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[(\d+)\])?) (".*")$', line)
         if found:
             key, value = found.group(1), ast.literal_eval(found.group(3))
         else:
             value = ast.literal_eval(line)
-        if key == "msgid":
+        if key == "msgctxt":
+            entry["msgctxt"] = (entry["msgctxt"] or "") + value
+        elif key == "msgid":
             entry["msgid"] += value
         elif key == "msgid_plural":
             entry["plural"] = (entry["plural"] or "") + value
@@ -201,11 +203,14 @@ def test_the_compiled_catalog_matches_the_po():
     with open(LOCALE / "django.mo", "rb") as compiled:
         catalog = gettext.GNUTranslations(compiled)._catalog  # type: ignore[attr-defined]
     for entry in parse_po(LOCALE / "django.po"):
+        key = entry["msgid"]
+        if entry["msgctxt"] is not None:
+            key = f"{entry['msgctxt']}\x04{key}"  # how gettext keys a message with a context
         if entry["plural"] is None:
-            assert catalog.get(entry["msgid"]) == entry["msgstr"][0], entry["msgid"]
+            assert catalog.get(key) == entry["msgstr"][0], key
         else:
             for index, text in entry["msgstr"].items():
-                assert catalog.get((entry["msgid"], index)) == text, entry["msgid"]
+                assert catalog.get((key, index)) == text, key
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext's msgfmt is missing")

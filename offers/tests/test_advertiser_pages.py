@@ -175,6 +175,24 @@ def test_it_keeps_what_was_typed_when_the_new_offer_is_wrong(network, client):
         assert not Offer.objects.exists() and not Goal.objects.exists()
 
 
+@pytest.mark.parametrize(("language", "name"), [("vi", "Đơn hàng"), ("en", "Sale")])
+def test_it_names_the_first_goal_in_the_networks_language(
+    network, client, advertiser_user, language, name
+):
+    """The network's publishers read the goal's name, whatever the advertiser's language."""
+    network.language = language
+    network.save()
+    advertiser_user.language = "en" if language == "vi" else "vi"
+    advertiser_user.save(update_fields=["language"])
+    form = client.get("/advertiser/offers/new/")
+    assert form.context["goal_form"]["name"].value() == name
+    assert f'name="goal-name" value="{name}"'.encode() in form.content
+
+    client.post("/advertiser/offers/new/", {**NEW_OFFER, "goal-name": name})
+    with scope(network=network):
+        assert Goal.objects.get().name == name
+
+
 def test_it_judges_the_goal_in_the_offers_currency(network, client):
     response = client.post(
         "/advertiser/offers/new/",

@@ -399,7 +399,8 @@ def advertiser_approves_conversion(adv: Page, j: Journey, conversion_id: int) ->
     expect(row).to_contain_text(j.tr("Pending"))
     # The fraud check ran (a Celery task, in-process here): the postback came seconds after
     # the click, which it flags for a person to look at; the advertiser approves it anyway.
-    expect(row).to_contain_text("fast_conversion")
+    expect(row).to_contain_text(j.tr("fast conversion"))
+    expect(row).not_to_contain_text("fast_conversion")  # the reason in words, not its code
     row.get_by_label(j.tr("Select conversion %(id)s", id=conversion_id)).check()
     adv.get_by_role("button", name=j.tr("Approve selected")).click()
     approved = j.tr(

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from django_scopes import scope
 
 from conftest import client_for, make_member, make_world
 from network.models import Role
+from tracking.models import Conversion
 
 
 @pytest.fixture
@@ -65,3 +69,35 @@ def test_the_advertiser_finds_its_token_and_snippets(network, advertiser_user, c
     html = client_for(network, advertiser_user).get("/advertiser/integration/").content.decode()
     assert f"security_token={company.postback_token}" in html
     assert "/aff_l?offer_id=" in html
+
+
+def text(response) -> str:
+    """The page as a person reads it: no tags, one space between words."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+
+
+@pytest.mark.parametrize(
+    ("language", "status", "flags"),
+    [
+        ("en", "Pending (fast conversion)", "fast conversion, bot user agent"),
+        ("vi", "Chờ duyệt (chuyển đổi quá nhanh)", "chuyển đổi quá nhanh, user agent của bot"),
+    ],
+)
+def test_why_a_conversion_waits_reads_as_words_not_codes(
+    network, owner, publisher_user, conversion_id, language, status, flags
+):
+    with scope(network=network):
+        Conversion.objects.filter(pk=conversion_id).update(
+            status="pending",
+            reason_code="fast_conversion",
+            fraud_flags=["fast_conversion", "bot_user_agent"],
+        )
+    network.language = language
+    network.save()
+    publisher_page = client_for(network, publisher_user).get("/publisher/conversions/")
+    assert status in text(publisher_page)
+    admin_page = client_for(network, owner).get("/manage/conversions/")
+    assert status in text(admin_page) and flags in text(admin_page)
+    for page in (publisher_page, admin_page):
+        assert "fast_conversion" not in page.content.decode()
+        assert "bot_user_agent" not in page.content.decode()
