@@ -30,6 +30,7 @@ from babel import Locale
 from babel.dates import format_date as babel_date
 from babel.dates import format_datetime as babel_datetime
 from babel.dates import format_skeleton
+from babel.lists import format_list as babel_list
 from babel.numbers import NumberPattern, format_decimal, get_currency_symbol, parse_pattern
 from babel.numbers import format_percent as babel_percent
 from django.conf import settings
@@ -100,18 +101,24 @@ def money_pattern(locale: str, currency: str) -> tuple[Locale, NumberPattern]:
     return parsed, pattern
 
 
-def format_money(amount: Decimal | int | str, currency: str, locale: str | None = None) -> str:
+def format_money(
+    amount: Decimal | int | str, currency: str, locale: str | None = None, *, signed: bool = False
+) -> str:
     """'12.50 USD' in English, '1.234.567 ₫' in Vietnamese, '\u200e$۱۲٫۵۰' in Persian; the
-    currency's own decimals."""
+    currency's own decimals. `signed` writes a plus before a positive amount (a change:
+    '+12.50 USD'), the language's own plus sign, on the right side of a right-to-left line."""
     language = active_locale(locale)
     parsed, pattern = money_pattern(language, currency)
+    number = Decimal(amount)
     text = pattern.apply(
-        Decimal(amount),
+        number,
         parsed,
         currency=currency,
         currency_digits=False,
         numbering_system="default",
     )
+    if signed and number > 0:
+        text = "+" + text
     return native_number(text, language)
 
 
@@ -207,3 +214,10 @@ def format_datetime(
     language = active_locale(locale)
     pattern = style or datetime_pattern(language, seconds)
     return native_digits(babel_datetime(value, format=pattern, locale=language), language)
+
+
+def format_list(items, locale: str | None = None) -> str:
+    """'Germany and France', 'Đức và Pháp', 'آلمان و فرانسه': names joined as the language
+    joins them (Persian: '،' between them, not ', ')."""
+    names = [str(item) for item in items]
+    return babel_list(names, style="standard", locale=active_locale(locale)) if names else ""

@@ -24,6 +24,7 @@ from lib.formats import (
     format_amount,
     format_date,
     format_datetime,
+    format_list,
     format_money,
     format_month,
     format_number,
@@ -175,6 +176,40 @@ def test_persian_numbers_use_persian_digits_and_signs():
     assert format_percent(Decimal("0.125"), "fa") == "۱۲٫۵٪"
     assert format_percent(Decimal("0.125"), "fa", signed=True) == "\u200e+۱۲٫۵٪"
     assert format_amount(Decimal("1234.5"), "USD", "fa") == "۱٬۲۳۴٫۵۰"
+
+
+@pytest.mark.parametrize(
+    ("language", "deduction", "change"),
+    [
+        ("en", "-23.84 USD", "+12.00 USD"),
+        ("vi", "-23,84\xa0US$", "+12,00\xa0US$"),
+        # The signs stay on the left of the amount on a right-to-left line.
+        ("fa", "\u200e\u2212\u200e$۲۳٫۸۴", "\u200e+\u200e$۱۲٫۰۰"),
+    ],
+)
+def test_deductions_and_changes_carry_the_languages_own_sign(language, deduction, change):
+    from django.template import Context, Template
+
+    page = Template("{% load formats %}{{ a|negative|money:'USD' }}")
+    with translation.override(language):
+        assert page.render(Context({"a": Decimal("23.84")})) == deduction
+    assert format_money(Decimal(12), "USD", language, signed=True) == change
+
+
+def test_names_are_listed_as_the_language_lists_them():
+    assert format_list(["Germany", "France"], "en") == "Germany and France"
+    assert format_list(["Đức", "Pháp"], "vi") == "Đức và Pháp"
+    assert format_list(["آلمان", "فرانسه", "ایتالیا"], "fa") == "آلمان،\u200f فرانسه، و ایتالیا"
+    assert format_list([], "fa") == ""
+
+
+def test_counts_in_tables_are_written_in_the_languages_digits():
+    from lib.tables import NumberColumn
+
+    with translation.override("fa"):
+        assert NumberColumn().render(1234) == "۱٬۲۳۴"
+    with translation.override("en"):
+        assert NumberColumn().render(1234) == "1,234"
 
 
 @pytest.mark.parametrize(
