@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig, Table
 
-from lib.formats import format_date, format_datetime, format_month
+from lib.formats import format_date, format_datetime, format_month, format_number
 
 MAX_PER_PAGE = 100
 
@@ -49,6 +49,14 @@ class DateTimeColumn(tables.Column):
 
     def render(self, value) -> str:
         return format_datetime(value)
+
+
+class NumberColumn(tables.Column):
+    """A count written for the language: '1,234' / '1.234' / '۱٬۲۳۴' (a bare int would show
+    Latin digits on a Persian page)."""
+
+    def render(self, value) -> str:
+        return format_number(value)
 
 
 class MonthColumn(tables.Column):

@@ -282,7 +282,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     os.makedirs(CELERY_BROKER_DIR / "control", exist_ok=True)
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("vi", "Tiếng Việt")]
+LANGUAGES = [("en", "English"), ("vi", "Tiếng Việt"), ("fa", "فارسی")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 # locale/ is ours (makemessages writes it). locale_vendor/ holds the Vietnamese of the packages

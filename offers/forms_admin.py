@@ -92,7 +92,12 @@ class TermsForm(forms.Form):
         label=_("Flat payout"), max_digits=14, decimal_places=3, required=False, initial=0
     )
     payout_percent = forms.DecimalField(
-        label=_("Payout (% of sale)"), max_digits=6, decimal_places=3, required=False, initial=0
+        # xgettext:no-python-format (a label, never %-formatted)
+        label=_("Payout (% of sale)"),
+        max_digits=6,
+        decimal_places=3,
+        required=False,
+        initial=0,
     )
 
     def __init__(self, *args, currency: str | None = None, **kwargs):

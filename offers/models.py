@@ -167,7 +167,11 @@ class Goal(PayoutTerms):
         _("revenue (flat)"), max_digits=14, decimal_places=3, default=Decimal(0)
     )
     revenue_percent = models.DecimalField(
-        _("revenue (% of sale)"), max_digits=6, decimal_places=3, default=Decimal(0)
+        # xgettext:no-python-format (a label, never %-formatted)
+        _("revenue (% of sale)"),
+        max_digits=6,
+        decimal_places=3,
+        default=Decimal(0),
     )
     payout_set = models.BooleanField(
         default=False, help_text="Whether an admin has set the publisher payout."

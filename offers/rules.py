@@ -35,7 +35,11 @@ class PayoutTerms(models.Model):
         _("payout (flat)"), max_digits=14, decimal_places=3, default=Decimal(0)
     )
     payout_percent = models.DecimalField(
-        _("payout (% of sale)"), max_digits=6, decimal_places=3, default=Decimal(0)
+        # xgettext:no-python-format (a label, never %-formatted)
+        _("payout (% of sale)"),
+        max_digits=6,
+        decimal_places=3,
+        default=Decimal(0),
     )
 
     class Meta:

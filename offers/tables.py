@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from lib.formats import format_money
-from lib.tables import DateTimeColumn
+from lib.tables import DateTimeColumn, NumberColumn
 from offers.models import Goal, Offer, OfferAccess
 from offers.terms import terms_parts
 
@@ -46,7 +46,7 @@ class OfferTable(tables.Table):
         order_by=("revenue_amount", "revenue_percent"),
         empty_values=(),
     )
-    running = tables.Column(verbose_name=_("Publishers running it"))
+    running = NumberColumn(verbose_name=_("Publishers running it"))
     updated_at = DateTimeColumn(verbose_name=_("Updated"))
 
     class Meta:

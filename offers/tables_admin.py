@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lib.formats import format_money, format_number
-from lib.tables import DateColumn, DateTimeColumn
+from lib.tables import DateColumn, DateTimeColumn, NumberColumn
 from offers.models import Goal, Offer, OfferAccess, PayoutTier
 from offers.payouts import resolve_payouts
 from offers.terms import terms_parts
@@ -55,7 +55,7 @@ class OfferTable(tables.Table):
     status = tables.Column(verbose_name=_("Status"))
     visibility = tables.Column()
     currency = tables.Column()
-    goals = tables.Column(accessor="goal_count", verbose_name=_("Goals"))
+    goals = NumberColumn(accessor="goal_count", verbose_name=_("Goals"))
     created_at = DateColumn(verbose_name=_("Created"))
     updated_at = DateTimeColumn(verbose_name=_("Updated"))
 
@@ -115,8 +115,8 @@ class AccessTable(tables.Table):
 
 class TierTable(tables.Table):
     name = tables.LinkColumn("admin_tier_detail", args=[tables.A("pk")])
-    members = tables.Column(accessor="member_count", verbose_name=_("Publishers"))
-    payouts = tables.Column(accessor="payout_count", verbose_name=_("Goal payouts"))
+    members = NumberColumn(accessor="member_count", verbose_name=_("Publishers"))
+    payouts = NumberColumn(accessor="payout_count", verbose_name=_("Goal payouts"))
 
     class Meta:
         model = PayoutTier

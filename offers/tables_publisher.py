@@ -2,38 +2,26 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from lib.formats import format_amount, format_money
+from lib.formats import format_money
 from offers.models import Offer, OfferAccess
 from offers.payouts import ResolvedPayout, resolve_payouts
 from offers.terms import terms_parts
 
-SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "VND": "₫"}
 SHORT_TYPES = {"cpa": "CPA", "cps": "CPS", "cpa_cps": "CPA + CPS", "cpl": "CPL", "cpc": "CPC"}
 MAX_COUNTRIES_SHOWN = 5
 
 
-def money_label(amount: Decimal, currency: str) -> str:
-    """English writes "$8.00" (or "8.00 THB" without a well-known symbol); other languages
-    their own CLDR way ("8,00 US$", "12.000 ₫")."""
-    if not (get_language() or "en").startswith("en"):
-        return format_money(amount, currency)
-    value = format_amount(amount, currency)
-    symbol = SYMBOLS.get(currency)
-    return f"{symbol}{value}" if symbol else f"{value} {currency}"
-
-
 def payout_label(payout: ResolvedPayout, currency: str) -> str:
-    """ "$8.00 CPA", "5% CPS", "$2.00 + 5% CPA + CPS": what the publisher earns, in brief."""
+    """ "8.00 USD CPA", "5% CPS", "2.00 USD + 5% CPA + CPS": what the publisher earns, in
+    brief, the amount written as every page of the language writes money (lib.formats)."""
     kind = payout.payout_type
-    parts = terms_parts(kind, payout.amount, payout.percent, lambda a: money_label(a, currency))
+    parts = terms_parts(kind, payout.amount, payout.percent, lambda a: format_money(a, currency))
     return f"{' + '.join(parts)} {SHORT_TYPES.get(kind, kind)}"
 
 

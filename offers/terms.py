@@ -1,7 +1,8 @@
 """How a pricing (CPA, CPS, CPA + CPS, CPL, CPC) reads: which parts a type shows.
 
-Each role's pages word it their own way ("10.00 USD (CPA)" for advertisers, "$8.00 CPA" for
-publishers); the decision of what the parts are lives here once.
+Each role's pages word it their own way ("10.00 USD (CPA)" for advertisers, "8.00 USD CPA"
+for publishers), the amounts always in the language's one money format (lib.formats); the
+decision of what the parts are lives here once.
 """
 
 from __future__ import annotations

@@ -11,8 +11,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from lib.formats import format_amount, format_datetime, format_money, format_month, format_percent
-from lib.tables import DateTimeColumn, SelectColumn
+from lib.formats import (
+    format_amount,
+    format_datetime,
+    format_money,
+    format_month,
+    format_number,
+    format_percent,
+)
+from lib.tables import DateTimeColumn, NumberColumn, SelectColumn
 from payouts import methods, runs
 from payouts.ledger import from_minor
 from payouts.models import Entry, PaymentDetails, PayoutLine, PayoutRun
@@ -43,14 +50,13 @@ def change_text(amount: int, previous: int | None, currency: str) -> str:
     if previous is None:
         return DASH
     diff = amount - previous
-    sign = "+" if diff > 0 else ""
     ratio = Decimal(diff) / abs(previous) if previous else None
     percent = (
         f" ({format_percent(ratio, decimals=1, fixed=True, signed=diff > 0)})"
         if ratio is not None
         else ""
     )
-    return f"{sign}{money(diff, currency)}{percent}"
+    return f"{format_money(from_minor(diff, currency), currency, signed=True)}{percent}"
 
 
 class RunTable(tables.Table):
@@ -93,7 +99,8 @@ class RunTable(tables.Table):
         for t in self.totals.get(record.pk, {}).values():
             for status in counts:
                 counts[status] += t[f"{status}_lines"]
-        return gettext("%(payable)s to pay · %(carried)s carried · %(paid)s paid") % counts
+        shown = {status: format_number(count) for status, count in counts.items()}
+        return gettext("%(payable)s to pay · %(carried)s carried · %(paid)s paid") % shown
 
     def render_approvers(self, record: PayoutRun) -> str:
         names = [user.email for user in (record.first_approver, record.approved_by) if user]
@@ -126,7 +133,7 @@ class LineTable(tables.Table):
     )
     currency = tables.Column(verbose_name=_("Currency"))
     amount = tables.Column(verbose_name=_("Amount"), attrs={"td": {"class": "num"}})
-    conversions = tables.Column(verbose_name=_("Conversions"))
+    conversions = NumberColumn(verbose_name=_("Conversions"))
     status = tables.Column(verbose_name=_("Status"))
     change = tables.Column(
         accessor="previous_amount",

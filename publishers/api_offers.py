@@ -91,7 +91,7 @@ OFFER_EXAMPLE = {
         "payout_amount": "8.00",
         "payout_percent": None,
         "currency": "USD",
-        "label": "$8.00 CPA",
+        "label": "8.00 USD CPA",
     },
     "created_at": "2026-06-01T09:30:00Z",
 }

@@ -90,7 +90,7 @@ class PayoutSerializer(serializers.Serializer):
         help_text=_("Percent of the sale amount; null when the type has none."),
     )
     currency = serializers.CharField()
-    label = serializers.CharField(help_text=_('As the portal writes it, e.g. "$8.00 CPA".'))
+    label = serializers.CharField(help_text=_('As the portal writes it, e.g. "8.00 USD CPA".'))
 
     @staticmethod
     def data_of(goal, payout: ResolvedPayout, currency: str) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from lib.formats import format_datetime
-from lib.tables import configure
+from lib.tables import NumberColumn, configure
 from network.access import posted, role_required
 from network.models import Role
 from offers.models import Offer
@@ -92,8 +92,8 @@ class AttemptTable(tables.Table):
     endpoint = tables.Column(verbose_name=_("Postback"), orderable=False, empty_values=())
     url = tables.Column(verbose_name=_("URL"), orderable=False)
     result = tables.Column(verbose_name=_("Result"), orderable=False, empty_values=())
-    elapsed_ms = tables.Column(verbose_name=_("ms"), orderable=False)
-    attempt_number = tables.Column(verbose_name=_("Attempt"), orderable=False)
+    elapsed_ms = NumberColumn(verbose_name=_("ms"), orderable=False)
+    attempt_number = NumberColumn(verbose_name=_("Attempt"), orderable=False)
 
     class Meta:
         attrs = {"class": "table"}

@@ -27,7 +27,7 @@ from django.db.models import QuerySet
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
-from lib.formats import format_date, format_money, format_number, format_percent
+from lib.formats import format_date, format_money, format_number, format_percent, money_affixes
 from network.models import Network
 from reports.filters import day_range
 from reports.kpis import Totals
@@ -202,6 +202,7 @@ def chart(network: Network, by_day: ByDay, today: date, measures: list[Measure])
     return {
         "labels": [format_date(day, style="short") for day in days],
         "currency": currency or "",
+        "money": money_affixes(currency) if currency else None,
         "datasets": datasets,
     }
 

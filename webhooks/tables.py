@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from lib.tables import DateTimeColumn
+from lib.tables import DateTimeColumn, NumberColumn
 from webhooks.models import WebhookDelivery
 
 
@@ -17,7 +17,7 @@ class DeliveryTable(tables.Table):
     endpoint = tables.Column(verbose_name=_("Endpoint"), orderable=False)
     state = tables.Column(verbose_name=_("Outcome"))
     result = tables.Column(verbose_name=_("Last answer"), orderable=False, empty_values=())
-    attempts = tables.Column(verbose_name=_("Attempts"))
+    attempts = NumberColumn(verbose_name=_("Attempts"))
     duration_ms = tables.Column(verbose_name=_("ms"), orderable=False)
     event_id = tables.Column(verbose_name=_("Event id"), orderable=False)
 

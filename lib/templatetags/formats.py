@@ -1,7 +1,8 @@
 """Template filters over lib.formats: {% load formats %} then
 {{ amount|money:currency }}, {{ amount|amount:currency }} (no symbol),
+{{ amount|negative|money:currency }} (a deduction, with the language's own minus sign),
 {{ n|number }}, {{ ratio|percent }}, {{ points|percent_points }},
-{{ d|ldate }}, {{ t|ldatetime }}, {{ d|lmonth }}.
+{{ d|ldate }}, {{ t|ldatetime }}, {{ d|lmonth }}, {{ names|llist }}.
 
 Dates and times are written for the language (Babel): pages people read use these, not
 Django's |date with a fixed format; moments are shown in the active time zone.
@@ -32,6 +33,14 @@ def _decimal(value) -> Decimal | None:
 def money(amount, currency: str) -> str:
     number = _decimal(amount)
     return "" if number is None else formats.format_money(number, currency)
+
+
+@register.filter
+def negative(value) -> Decimal | None:
+    """The amount negated, for a deduction written by |money or |amount: a minus sign typed
+    before a formatted amount lands on the wrong side of a right-to-left line."""
+    number = _decimal(value)
+    return None if number is None else -number
 
 
 @register.filter
@@ -76,3 +85,9 @@ def ldatetime(value, zone: str = "") -> str:
 def lmonth(value) -> str:
     """A month's name: 'October 2026' / 'tháng 10 năm 2026'."""
     return formats.format_month(value) if value else ""
+
+
+@register.filter
+def llist(values) -> str:
+    """Names joined as the language joins them: 'Germany and France'."""
+    return formats.format_list(values or [])

@@ -461,11 +461,12 @@ def test_it_lists_filters_and_counts_running_publishers(network, company, client
         table = client.get(f"/advertiser/offers/{query}").context["table"]
         return {row.record.name: row.get_cell("running") for row in table.paginated_rows}
 
-    assert rows("") == {"Live Shoes": 1, "Draft Bags": 0}
+    counted = {"Live Shoes": "1", "Draft Bags": "0"}  # counts written for the language
+    assert rows("") == counted
     assert list(rows("?status=draft")) == ["Draft Bags"]
     assert list(rows("?q=shoe")) == ["Live Shoes"]
     assert rows("?status=bogus&page=%C2%B2&per_page=-1&sort=nope") == rows("?page=-1")
-    assert rows("?status=bogus&page=99&per_page=0&sort=nope") == {"Live Shoes": 1, "Draft Bags": 0}
+    assert rows("?status=bogus&page=99&per_page=0&sort=nope") == counted
     assert list(rows("?sort=name")) == ["Draft Bags", "Live Shoes"]
     assert list(rows("?sort=-running")) == ["Live Shoes", "Draft Bags"]
     page = client.get("/advertiser/offers/").content.decode()

@@ -152,7 +152,7 @@ def publisher_applies(pub: Page, portal: str, offer_id: int) -> None:
     nav_link(pub, "Offers").click()
     expect(pub).to_have_url(f"{portal}/publisher/offers/")
     row = pub.get_by_role("row", name=re.compile(OFFER))
-    expect(row).to_contain_text("$8.00 CPA")
+    expect(row).to_contain_text("8.00 USD CPA")
     expect(row).to_contain_text("Apply")
     row.get_by_role("link", name=OFFER).click()
     expect(pub).to_have_url(f"{portal}/publisher/offers/{offer_id}/")

@@ -81,10 +81,10 @@ def test_it_shows_the_publishers_own_payout_and_access(client, network, publishe
             payout_amount="9.50",
         )
     body = client.get(LIST).content.decode()
-    assert "$9.50 CPA" in body  # the override, not the goal's $8.00
-    assert "$8.00" not in body
+    assert "9.50 USD CPA" in body  # the override, not the goal's 8.00
+    assert "8.00 USD" not in body
     assert "5% CPS" in body
-    assert "€8.00 CPA" in body
+    assert "8.00 EUR CPA" in body
     assert "Approved" in body and "Pending" in body and "Apply" in body
 
 
@@ -181,7 +181,7 @@ def test_it_shows_the_offer_with_the_publishers_payouts(client, network, publish
     body = client.get(page(offer)).content.decode()
     assert "Trainers &amp; boots" in body
     assert "No email traffic." in body
-    assert "$8.00 CPA" in body
+    assert "8.00 USD CPA" in body
     assert "United States" in body and "Germany" in body and "Mobile" in body
     # The landing page's preview has its macros emptied, not shown as our template.
     assert 'href="https://shop.example/?t=&amp;s="' in body

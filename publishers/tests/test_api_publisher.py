@@ -246,7 +246,7 @@ def test_the_marketplace_shows_what_the_portal_shows_with_access_and_payout(netw
     # The override of 9.50 wins over the tier (9) and the goal (8), as on the page.
     payout = rows[world["offer"].pk]["payout"]
     assert payout["payout_type"] == "cpa" and payout["payout_amount"] == "9.50"
-    assert payout["payout_percent"] is None and payout["label"] == "$9.50 CPA"
+    assert payout["payout_percent"] is None and payout["label"] == "9.50 USD CPA"
     cps = rows[public.pk]["payout"]
     assert (cps["payout_amount"], cps["payout_percent"], cps["label"]) == (
         None,
@@ -308,8 +308,8 @@ def test_an_offer_shows_goals_pages_creatives_and_the_link_once_approved(network
     body = pub.get(f"{API}/offers/{offer.pk}/").json()
     assert body["terms"] == "No brand bidding." and body["access"] == "approved"
     goals = {goal["goal_name"]: goal for goal in body["goals"]}
-    assert goals["Sale"]["label"] == "$9.50 CPA" and goals["Sale"]["is_default"]
-    assert (goals["Lead"]["goal"], goals["Lead"]["label"]) == (lead.pk, "$2.00 CPL")
+    assert goals["Sale"]["label"] == "9.50 USD CPA" and goals["Sale"]["is_default"]
+    assert (goals["Lead"]["goal"], goals["Lead"]["label"]) == (lead.pk, "2.00 USD CPL")
     assert body["landing_pages"] == [
         {"id": world["landing_page"].pk, "name": "Home", "preview_url": "https://shop.example/?t="}
     ]
