@@ -96,7 +96,8 @@ ADMIN_CHART = [
 @require_safe
 def admin_home(request: HttpRequest) -> HttpResponse:
     network = request.network
-    today = dashboards.local_today(network)
+    moment = dashboards.local_now(network)
+    today = moment.date()
     by_day = dashboards.days_of(network, {}, dashboards.first_day_needed(today), today)
     month = dashboards.month_start(today)
     pending = Publisher.objects.filter(status=Publisher.Status.PENDING).order_by("created_at")
@@ -104,7 +105,7 @@ def admin_home(request: HttpRequest) -> HttpResponse:
         request,
         "reports/dashboard/admin.html",
         {
-            "cards": dashboards.cards(by_day, today, ADMIN_MEASURES),
+            "cards": dashboards.cards(network, {}, by_day, moment, ADMIN_MEASURES),
             "chart": dashboards.chart(network, by_day, today, ADMIN_CHART),
             "top_offers": top_rows(network, {}, "offer", month, today, "revenue"),
             "top_publishers": top_rows(network, {}, "publisher", month, today, "revenue"),
