@@ -20,8 +20,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 # The stylesheets of a document's PDF: the invoice's (tables, badges, amounts), then the
-# PDF's own page size and font.
-PDF_STYLESHEETS = ("css/invoice.css", "css/invoice-pdf.css")
+# PDF's own page size and font, then the other documents' statuses.
+PDF_STYLESHEETS = ("css/invoice.css", "css/invoice-pdf.css", "css/document-pdf.css")
 
 
 def static_text(path: str) -> str:

@@ -239,6 +239,7 @@ def pdf_response(request: HttpRequest, document: str, context: dict) -> HttpResp
         context,
         filename=context["number"],
         wrapper="payouts/invoices/pdf.html",
+        stylesheets=("css/invoice.css", "css/invoice-pdf.css"),
     )
 
 
