@@ -9,7 +9,7 @@ from __future__ import annotations
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -175,11 +175,13 @@ def payout_run_detail(request: HttpRequest, payout_run_id: int) -> HttpResponse:
 
 
 @role_required(*ADMINS)
-@require_safe
 def payout_run_pdf(request: HttpRequest, payout_run_id: int) -> HttpResponse:
     """The run's summary as a PDF (lib.pdf, as invoices): what its page shows without the
-    forms, the lines sorted by publisher, the first PDF_LINES of them."""
+    forms, the lines sorted by publisher, the first PDF_LINES of them. The run is looked up
+    first, as on its page: another network's id is a 404 whatever the method."""
     run = run_of(payout_run_id)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     lines = run_lines(run).order_by("publisher__name", "currency", "pk")
     total = lines.count()
     table = line_table(list(lines[:PDF_LINES]), payable=False)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +28,7 @@ from offers.links import click_link, tracking_host
 from offers.models import Offer
 from payouts.models import PaymentDetails
 from publishers.models import Publisher
+from reports.models import HourlyStat
 from tracking.models import Click, Conversion
 
 
@@ -41,11 +42,6 @@ class Step:
     link_text: str
     # A URL to use for the step itself (the test click, the test postback), when there is one.
     test_url: str = ""
-
-
-def advertiser_invited(network: Network) -> bool:
-    invited = Invitation.objects.filter(network=network, role=Role.ADVERTISER).exists()
-    return invited or Membership.objects.filter(network=network, role=Role.ADVERTISER).exists()
 
 
 def test_click_url(network: Network) -> str:
@@ -73,18 +69,55 @@ def test_postback_url(network: Network) -> str:
     return f"{host}/aff_lsr?transaction_id={click.pk}&security_token={token}"
 
 
+def facts(network: Network) -> dict[str, bool]:
+    """What has happened in the network, in one query of EXISTS. Traffic is looked for in the
+    rollups first (a page never scans the raw tables of a network that has traffic), and in
+    the raw tables only while the rollups have none (a new network's first click, before
+    the next rollup)."""
+    mine = {"network": OuterRef("pk")}
+    traffic = HourlyStat.objects.filter(**mine)
+    counted = Q(conversions_approved__gt=0) | Q(conversions_pending__gt=0)
+    counted |= Q(conversions_rejected__gt=0) | Q(conversions_reversed__gt=0)
+    found = (
+        Network.objects.filter(pk=network.pk)
+        .annotate(
+            invited=Exists(Invitation.objects.filter(role=Role.ADVERTISER, **mine)),
+            advertiser_member=Exists(Membership.objects.filter(role=Role.ADVERTISER, **mine)),
+            offer_active=Exists(Offer.objects.filter(status=Offer.Status.ACTIVE, **mine)),
+            offer_pending=Exists(Offer.objects.filter(status=Offer.Status.PENDING, **mine)),
+            publisher_approved=Exists(
+                Publisher.objects.filter(status=Publisher.Status.APPROVED, **mine)
+            ),
+            clicks_rolled_up=Exists(traffic.filter(clicks__gt=0)),
+            conversions_rolled_up=Exists(traffic.filter(counted)),
+            paid_how=Exists(
+                PaymentDetails.objects.filter(publisher__status=Publisher.Status.APPROVED, **mine)
+            ),
+        )
+        .values()
+        .get()
+    )
+    clicked = found["clicks_rolled_up"] or (
+        Click.objects.filter(network=network, status=Click.Status.ACCEPTED).exists()
+    )
+    converted = (
+        found["conversions_rolled_up"] or Conversion.objects.filter(network=network).exists()
+    )
+    return {
+        "advertiser": found["invited"] or found["advertiser_member"],
+        "offer": found["offer_active"],
+        "offer_pending": found["offer_pending"],
+        "publisher": found["publisher_approved"],
+        "click": clicked,
+        "postback": converted,
+        "payment": found["paid_how"],
+    }
+
+
 def steps(network: Network) -> list[Step]:
     """The checklist of `network`, each step ticked from its data."""
-    offer_active = Offer.objects.filter(network=network, status=Offer.Status.ACTIVE).exists()
-    offers_pending = Offer.objects.filter(network=network, status=Offer.Status.PENDING).exists()
-    publisher_approved = Publisher.objects.filter(
-        network=network, status=Publisher.Status.APPROVED
-    ).exists()
-    clicked = Click.objects.filter(network=network, status=Click.Status.ACCEPTED).exists()
-    converted = Conversion.objects.filter(network=network).exists()
-    paid_how = PaymentDetails.objects.filter(
-        Q(publisher__status=Publisher.Status.APPROVED), network=network
-    ).exists()
+    done = facts(network)
+    offers_pending, clicked, converted = done["offer_pending"], done["click"], done["postback"]
     offers = reverse("admin_offer_list") + ("?status=pending" if offers_pending else "")
     publishers = reverse("publisher_list")
     return [
@@ -92,7 +125,7 @@ def steps(network: Network) -> list[Step]:
             "advertiser",
             _("Invite an advertiser"),
             _("Advertisers create the offers and report their orders."),
-            advertiser_invited(network),
+            done["advertiser"],
             reverse("invite") + "?role=advertiser",
             _("Invite an advertiser"),
         ),
@@ -100,7 +133,7 @@ def steps(network: Network) -> list[Step]:
             "offer",
             _("Create or approve an offer"),
             _("An advertiser's offer goes live once you approve it."),
-            offer_active,
+            done["offer"],
             offers,
             _("Offers to review") if offers_pending else _("Offers"),
         ),
@@ -108,7 +141,7 @@ def steps(network: Network) -> list[Step]:
             "publisher",
             _("Approve a publisher"),
             _("Publishers apply on your portal; approve one to let it run offers."),
-            publisher_approved,
+            done["publisher"],
             publishers + "?status=pending",
             _("Publisher applications"),
         ),
@@ -137,7 +170,7 @@ def steps(network: Network) -> list[Step]:
                 "Publishers give their payment method (PayPal, bank transfer or other) under "
                 "Payment details; payout runs pay those who did."
             ),
-            paid_how,
+            done["payment"],
             publishers + "?status=approved",
             _("Publishers"),
         ),

@@ -96,3 +96,7 @@ def test_an_unknown_run_is_404(network, owner, october):
         .status_code
         == 404
     )
+
+
+def test_it_answers_only_safe_methods(network, owner, october):
+    assert client_for(network, owner).post(pdf_path(october["run"])).status_code == 405
