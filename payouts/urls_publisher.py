@@ -11,5 +11,10 @@ urlpatterns = [
         views.publisher_statement,
         name="publisher_statement",
     ),
+    path(
+        "statements/<int:year>/<int:month>/pdf/",
+        views.publisher_statement_pdf,
+        name="publisher_statement_pdf",
+    ),
     path("payment-details/", views.publisher_payment_details, name="publisher_payment_details"),
 ]

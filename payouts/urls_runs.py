@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.payout_run_list, name="payout_run_list"),
     path("start/", views.payout_run_start, name="payout_run_start"),
     path("<int:payout_run_id>/", views.payout_run_detail, name="payout_run_detail"),
+    path("<int:payout_run_id>/pdf/", views.payout_run_pdf, name="payout_run_pdf"),
     path("<int:payout_run_id>/approve/", views.payout_run_approve, name="payout_run_approve"),
     path("<int:payout_run_id>/pay/", views.payout_run_mark_paid, name="payout_run_mark_paid"),
     # One route per format rather than <str:fmt>: the tenancy matrix fills every <name> of a

@@ -5,23 +5,19 @@ rendered in the reader's language by lib.pdf."""
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 import django_tables2 as tables
 from django.contrib import messages
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from lib.formats import format_amount
-from lib.pdf import html_to_pdf, static_text
+from lib.pdf import pdf_response as lib_pdf_response
 from lib.tables import DateColumn, MonthColumn, configure
 from lib.views import render_in_network_time
 from network.access import ADMINS, posted, role_required
@@ -235,19 +231,16 @@ def credit_note_page(request: HttpRequest, note: CreditNote, role: str) -> HttpR
 
 
 def pdf_response(request: HttpRequest, document: str, context: dict) -> HttpResponse:
-    """The document's PDF: the page's template, in the reader's language (the active one) and
-    the network's time zone, downloaded as <number>.pdf."""
-    context = {
-        **context,
-        "network": request.network,
-        "document": document,
-        "css": static_text("css/invoice.css") + static_text("css/invoice-pdf.css"),
-    }
-    with timezone.override(ZoneInfo(request.network.timezone)):
-        html = render_to_string("payouts/invoices/pdf.html", context, request=request)
-    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{context["number"]}.pdf"'
-    return response
+    """The document's PDF (lib.pdf): the page's template, in the reader's language and the
+    network's time zone, downloaded as <number>.pdf."""
+    return lib_pdf_response(
+        request,
+        document,
+        context,
+        filename=context["number"],
+        wrapper="payouts/invoices/pdf.html",
+        stylesheets=("css/invoice.css", "css/invoice-pdf.css"),
+    )
 
 
 def invoice_pdf(request: HttpRequest, invoice: Invoice, role: str) -> HttpResponse:

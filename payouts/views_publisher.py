@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import django_tables2 as tables
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -18,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from lib.formats import format_money
+from lib.formats import format_money, format_month
+from lib.pdf import pdf_response
 from lib.tables import DateTimeColumn, configure
 from lib.views import render_in_network_time
 from network.access import posted, role_required
@@ -32,6 +34,7 @@ from payouts.runs import payment_hold_until
 
 FIRST_YEAR = 2000  # earlier months are "out of range": no network's data goes back further
 PER_PAGE = 50
+PDF_CONVERSIONS = 500  # a statement's PDF lists the month's latest conversions, up to these
 
 
 class StatementTable(tables.Table):
@@ -49,12 +52,13 @@ class StatementTable(tables.Table):
         accessor="click__aff_sub", verbose_name=gettext_lazy("aff_sub"), orderable=False
     )
     order_id = tables.Column(verbose_name=gettext_lazy("Order"), orderable=False)
-    payout = tables.Column(verbose_name=gettext_lazy("Payout"))
+    # "Earnings", as on the publisher's dashboard, reports and conversions.
+    payout = tables.Column(verbose_name=gettext_lazy("Earnings"))
     shown_status = tables.Column(verbose_name=gettext_lazy("Status"), orderable=False)
 
     class Meta:
         attrs = {"class": "table"}
-        order_by = "-created_at"
+        order_by = ("-created_at", "-id")  # newest first, ties in a fixed order (page and PDF)
         empty_text = gettext_lazy("No conversions in this month.")
 
     def render_payout(self, value, record):
@@ -96,31 +100,60 @@ def month_in_range(request: HttpRequest, year: int, month: int) -> date:
     return period
 
 
+def statement_context(
+    request: HttpRequest, period: date, conversions: QuerySet, table: StatementTable
+) -> dict:
+    """What a month's statement shows, on the page and in its PDF."""
+    network, publisher = request.network, request.membership.publisher
+    return {
+        "period": period,
+        "publisher": publisher,
+        "month_rows": statements.month_rows(network, publisher, period),
+        "table": table,
+        "totals": statements.status_totals(conversions),
+        "postings": statements.month_postings(
+            statements.payable_accounts(publisher), network, period
+        ),
+        "lines": [
+            (line, from_minor(line.amount, line.currency))
+            for line in statements.month_lines(network, publisher, period)
+        ],
+    }
+
+
+def statement_conversions(request: HttpRequest, period: date) -> QuerySet:
+    network, publisher = request.network, request.membership.publisher
+    conversions = statements.month_conversions(network, publisher, period)
+    return conversions.select_related("offer", "goal", "click")
+
+
 @role_required(Role.PUBLISHER)
 @require_safe
 def publisher_statement(request: HttpRequest, year: int, month: int) -> HttpResponse:
-    network, publisher = request.network, request.membership.publisher
     period = month_in_range(request, year, month)
-    conversions = statements.month_conversions(network, publisher, period)
-    table = StatementTable(conversions.select_related("offer", "goal", "click"))
+    conversions = statement_conversions(request, period)
+    table = StatementTable(conversions)
     configure(request, table, per_page=PER_PAGE)
-    return render_in_network_time(
-        request,
-        "payouts/publisher/statement.html",
-        {
-            "period": period,
-            "publisher": publisher,
-            "month_rows": statements.month_rows(network, publisher, period),
-            "table": table,
-            "totals": statements.status_totals(conversions),
-            "postings": statements.month_postings(
-                statements.payable_accounts(publisher), network, period
-            ),
-            "lines": [
-                (line, from_minor(line.amount, line.currency))
-                for line in statements.month_lines(network, publisher, period)
-            ],
-        },
+    context = statement_context(request, period, conversions, table)
+    return render_in_network_time(request, "payouts/publisher/statement.html", context)
+
+
+@role_required(Role.PUBLISHER)
+@require_safe
+def publisher_statement_pdf(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    """The month's statement as a PDF (lib.pdf, as invoices): what the page shows, the
+    conversions' table with the latest PDF_CONVERSIONS of them (the page pages through all)."""
+    period = month_in_range(request, year, month)
+    conversions = statement_conversions(request, period)
+    table = StatementTable(list(conversions.order_by("-created_at", "-id")[:PDF_CONVERSIONS]))
+    context = statement_context(request, period, conversions, table)
+    total = context["total_conversions"] = sum(row.count for row in context["totals"])
+    context["shown_conversions"] = min(total, PDF_CONVERSIONS)
+    context["more_conversions"] = total > PDF_CONVERSIONS
+    filename = f"statement-{period:%Y-%m}"
+    title = _("Statement %(period)s") % {"period": format_month(period)}
+    return pdf_response(
+        request, "payouts/publisher/_statement.html", context, filename=filename, title=title
     )
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from lib.formats import format_month
+from lib.pdf import pdf_response
 from lib.tables import configure
 from lib.views import render_in_network_time
 from network import step_up
@@ -28,6 +29,7 @@ from payouts.tables_runs import EntryTable, RunTable, details_of, line_table
 from publishers.models import Publisher
 
 PER_PAGE = 50
+PDF_LINES = 1000  # a run's PDF summary lists its first lines, up to these
 MAX_SKIPPED_SHOWN = 10
 STATUSES = [s.value for s in PayoutLine.Status]
 
@@ -110,19 +112,20 @@ def payout_run_start(request: HttpRequest) -> HttpResponse:
 # --- Reviewing and approving a run ----------------------------------------------------------
 
 
-def render_run(request: HttpRequest, run: PayoutRun, pay_form: MarkPaidForm) -> HttpResponse:
+def run_lines(run: PayoutRun) -> QuerySet[PayoutLine]:
+    """The run's lines, each with the amount of the publisher's line of the month before."""
     previous = PayoutLine.objects.filter(
         run__period=runs.previous_month(run.period),
         publisher_id=OuterRef("publisher_id"),
         currency=OuterRef("currency"),
     ).values("amount")[:1]
-    lines = run.lines.select_related("publisher__payment_details").annotate(
+    return run.lines.select_related("publisher__payment_details").annotate(
         previous_amount=Subquery(previous)
     )
-    payable = run.status == PayoutRun.Status.APPROVED
-    ticked = pay_form.ticked() if pay_form.is_bound else ()
-    table = line_table(lines, payable=payable, selected=ticked)
-    configure(request, table, per_page=PER_PAGE)
+
+
+def summary_context(run: PayoutRun, table) -> dict:
+    """What the run's page and its PDF summary both show."""
     missing = (
         Publisher.objects.filter(
             payout_lines__run=run,
@@ -132,12 +135,22 @@ def render_run(request: HttpRequest, run: PayoutRun, pay_form: MarkPaidForm) -> 
         .distinct()
         .order_by("name")
     )
-    context = {
+    return {
         "run": run,
         "table": table,
         "totals": currency_totals(totals_by_run(run.lines.all()).get(run.pk, {})),
         "missing": missing,
         "unpayable": methods.unpayable_lines(run),
+    }
+
+
+def render_run(request: HttpRequest, run: PayoutRun, pay_form: MarkPaidForm) -> HttpResponse:
+    payable = run.status == PayoutRun.Status.APPROVED
+    ticked = pay_form.ticked() if pay_form.is_bound else ()
+    table = line_table(run_lines(run), payable=payable, selected=ticked)
+    configure(request, table, per_page=PER_PAGE)
+    context = {
+        **summary_context(run, table),
         "pay_form": pay_form,
         "payable": payable,
         "refusal": runs.can_approve(request.user),
@@ -159,6 +172,30 @@ def run_of(payout_run_id: int) -> PayoutRun:
 @role_required(*ADMINS)
 def payout_run_detail(request: HttpRequest, payout_run_id: int) -> HttpResponse:
     return render_run(request, run_of(payout_run_id), MarkPaidForm())
+
+
+@role_required(*ADMINS)
+def payout_run_pdf(request: HttpRequest, payout_run_id: int) -> HttpResponse:
+    """The run's summary as a PDF (lib.pdf, as invoices): what its page shows without the
+    forms, the lines sorted by publisher, the first PDF_LINES of them. The run is looked up
+    first, as on its page: another network's id is a 404 whatever the method."""
+    run = run_of(payout_run_id)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    lines = run_lines(run).order_by("publisher__name", "currency", "pk")
+    total = lines.count()
+    table = line_table(list(lines[:PDF_LINES]), payable=False)
+    context = {
+        **summary_context(run, table),
+        "total_lines": total,
+        "shown_lines": min(total, PDF_LINES),
+        "more_lines": total > PDF_LINES,
+    }
+    filename = f"payouts-{run.period:%Y-%m}"
+    title = _("Payouts for %(period)s") % {"period": format_month(run.period)}
+    return pdf_response(
+        request, "payouts/runs/_summary.html", context, filename=filename, title=title
+    )
 
 
 @role_required(*ADMINS)

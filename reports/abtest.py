@@ -1,11 +1,12 @@
 """A/B results of an offer's landing pages: CR with a 95% confidence interval, and whether a
 page's CR differs from the baseline's by more than chance.
 
-CR is the KPI's (conversions / unique clicks, `reports.kpis`). The interval is Wilson's
+CR is the KPI's (converting clicks / clicks, `reports.kpis`): each click converts or not,
+the binomial trial the interval and the test assume. The interval is Wilson's
 score interval, which stays inside [0, 1] and behaves with few clicks or no conversions
 (the normal approximation gives [0, 0] for 0/20). The comparison is a two-sided
-two-proportion z-test against the baseline, the page with the most unique clicks (the one
-the offer's traffic mostly sees), at the 5% level; with fewer than MIN_CLICKS unique clicks
+two-proportion z-test against the baseline, the page with the most clicks (the one
+the offer's traffic mostly sees), at the 5% level; with fewer than MIN_CLICKS clicks
 on either side no verdict is given. Each page is compared with the baseline only, not every
 pair: with many pages that still finds winners by chance now and then, which the page says.
 """
@@ -32,16 +33,16 @@ class Verdict(StrEnum):
 class Variant:
     landing_page_id: int | None
     name: str
-    unique_clicks: int
-    conversions: int
+    clicks: int
+    converting_clicks: int
 
     @property
     def cr(self) -> float | None:
-        return self.conversions / self.unique_clicks if self.unique_clicks else None
+        return self.converting_clicks / self.clicks if self.clicks else None
 
     @property
     def interval(self) -> tuple[float, float] | None:
-        return wilson_interval(self.conversions, self.unique_clicks)
+        return wilson_interval(self.converting_clicks, self.clicks)
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class Result:
 
 def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float, float] | None:
     """The 95% Wilson score interval of a proportion; None without trials. A page can count
-    more conversions than unique clicks (several per click); the proportion is capped at 1."""
+    more successes than trials only by mistake; the proportion is capped at 1."""
     if trials <= 0:
         return None
     p = min(successes / trials, 1.0)
@@ -75,20 +76,20 @@ def two_proportion_p_value(x1: int, n1: int, x2: int, n2: int) -> float:
 
 
 def compare(variants: list[Variant], alpha: float = 0.05) -> list[Result]:
-    """Each page against the baseline (most unique clicks), in the order given."""
+    """Each page against the baseline (most clicks), in the order given."""
     if not variants:
         return []
-    baseline = max(variants, key=lambda v: (v.unique_clicks, -(v.landing_page_id or 0)))
+    baseline = max(variants, key=lambda v: (v.clicks, -(v.landing_page_id or 0)))
     results = []
     for variant in variants:
         if variant is baseline:
             results.append(Result(variant, Verdict.BASELINE, None))
             continue
-        if min(variant.unique_clicks, baseline.unique_clicks) < MIN_CLICKS:
+        if min(variant.clicks, baseline.clicks) < MIN_CLICKS:
             results.append(Result(variant, Verdict.TOO_FEW, None))
             continue
         p_value = two_proportion_p_value(
-            variant.conversions, variant.unique_clicks, baseline.conversions, baseline.unique_clicks
+            variant.converting_clicks, variant.clicks, baseline.converting_clicks, baseline.clicks
         )
         if p_value >= alpha:
             verdict = Verdict.NOT_SIGNIFICANT

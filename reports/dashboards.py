@@ -8,7 +8,11 @@ periods from them in Python.
 
 Periods and what each is compared with:
 
-- today: yesterday; yesterday: the day before;
+- today (so far): yesterday up to the same time of day, in the network's time zone
+  (`same_time_yesterday`, from the hourly rollups: yesterday's whole hours before that time,
+  and the hour it falls in pro rata), not the whole of yesterday, which any morning would
+  show as a fall of nearly 100 %;
+- yesterday: the day before;
 - this month (to today): the same days of last month (1st to the same day, or its end);
 - last month: the month before.
 """
@@ -19,19 +23,22 @@ import calendar
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.utils.timezone import now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lib.formats import format_date, format_money, format_number, format_percent, money_affixes
 from network.models import Network
+from reports.daily import first_hour_of
 from reports.filters import day_range
-from reports.kpis import Totals
-from reports.query import report_rows, with_names
+from reports.formats import format_multiple, format_time_of_day
+from reports.kpis import AMOUNTS, COUNTS, Totals, measure_sums
+from reports.query import report_rows, stats, with_names
 
 ByDay = dict[date, dict[str, Totals]]  # day -> currency -> sums
 
@@ -44,6 +51,7 @@ class Period:
     last: date
     previous_first: date
     previous_last: date
+    compared_with: str = ""  # what the change is against, for the page
 
 
 def month_start(day: date) -> date:
@@ -58,13 +66,19 @@ def month_end(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def periods(today: date) -> list[Period]:
+def periods(today: date, time_of_day: str = "") -> list[Period]:
+    """The four periods of the cards; `time_of_day` is the time "today" is compared up to
+    (written for the page)."""
     yesterday = today - timedelta(days=1)
     this_month, last_month = month_start(today), previous_month(today)
     same_day_last_month = min(last_month + timedelta(days=today.day - 1), month_end(last_month))
     before_last = previous_month(last_month)
+    if time_of_day:
+        so_far = gettext("Against yesterday up to %(time)s") % {"time": time_of_day}
+    else:
+        so_far = gettext("Against yesterday up to the same time")
     return [
-        Period("today", _("Today"), today, today, yesterday, yesterday),
+        Period("today", _("Today"), today, today, yesterday, yesterday, so_far),
         Period(
             "yesterday",
             _("Yesterday"),
@@ -72,8 +86,17 @@ def periods(today: date) -> list[Period]:
             yesterday,
             yesterday - timedelta(days=1),
             yesterday - timedelta(days=1),
+            gettext("Against the day before"),
         ),
-        Period("this_month", _("This month"), this_month, today, last_month, same_day_last_month),
+        Period(
+            "this_month",
+            _("This month"),
+            this_month,
+            today,
+            last_month,
+            same_day_last_month,
+            gettext("Against the same days of last month"),
+        ),
         Period(
             "last_month",
             _("Last month"),
@@ -81,12 +104,55 @@ def periods(today: date) -> list[Period]:
             month_end(last_month),
             before_last,
             month_end(before_last),
+            gettext("Against the month before"),
         ),
     ]
 
 
+def local_now(network: Network) -> datetime:
+    return now().astimezone(ZoneInfo(network.timezone))
+
+
 def local_today(network: Network) -> date:
-    return now().astimezone(ZoneInfo(network.timezone)).date()
+    return local_now(network).date()
+
+
+HOUR = timedelta(hours=1)
+
+
+def same_time_yesterday(network: Network, role_scope: dict, moment: datetime) -> dict[str, Totals]:
+    """Yesterday's sums up to the time of day of `moment` (the network's zone), per currency,
+    from the hourly rollups: the whole hours of yesterday that ended by then, and the hour
+    that was running then in proportion to the part of it that had passed (10:30 counts half
+    of yesterday's 10:00-11:00). Yesterday starts at its first hour (reports.daily: an hour
+    belongs to the local day in which it starts), as today's daily rows do."""
+    zone = ZoneInfo(network.timezone)
+    local = moment.astimezone(zone)
+    yesterday = local.date() - timedelta(days=1)
+    cut = datetime.combine(yesterday, local.time(), tzinfo=zone).astimezone(UTC)
+    start = first_hour_of(yesterday, zone)
+    if cut <= start:
+        return {}
+    hourly = stats(
+        network, role_scope=role_scope, start=start, end=cut, filters={}, tz=network.timezone
+    )
+    sums: dict[str, Totals] = defaultdict(Totals)
+    whole_until = cut - HOUR
+    whole = hourly.filter(hour__lte=whole_until).values("currency")
+    for row in whole.annotate(**measure_sums()).order_by():
+        sums[row["currency"]] = sums[row["currency"]] + Totals.from_row(row)
+    running = hourly.filter(hour__gt=whole_until).values("currency", "hour")
+    for row in running.annotate(**measure_sums()).order_by():  # the hour running then, if any
+        share = Decimal((cut - row["hour"]) / HOUR)
+        sums[row["currency"]] = sums[row["currency"]] + part_of(Totals.from_row(row), share)
+    return dict(sums)
+
+
+def part_of(totals: Totals, share: Decimal) -> Totals:
+    """A share of an hour's sums (not rounded: only its change against today is shown)."""
+    counts = {name: getattr(totals, name) * share for name in COUNTS}
+    amounts = {name: getattr(totals, name) * share for name in AMOUNTS}
+    return Totals(currency=totals.currency, **counts, **amounts)
 
 
 def rows_between(
@@ -167,14 +233,20 @@ class PeriodFigures:
         return self.current.get(currency, Totals()), self.previous.get(currency, Totals())
 
 
-def period_figures(by_day: ByDay, today: date) -> list[PeriodFigures]:
+def period_figures(
+    by_day: ByDay, today: date, yesterday_so_far: dict[str, Totals], time_of_day: str = ""
+) -> list[PeriodFigures]:
+    """Each period's sums and its comparison's: today's with `yesterday_so_far`
+    (`same_time_yesterday`), the others' with whole days."""
     return [
         PeriodFigures(
             period,
             sum_days(by_day, period.first, period.last),
-            sum_days(by_day, period.previous_first, period.previous_last),
+            yesterday_so_far
+            if period.key == "today"
+            else sum_days(by_day, period.previous_first, period.previous_last),
         )
-        for period in periods(today)
+        for period in periods(today, time_of_day)
     ]
 
 
@@ -228,13 +300,13 @@ def main_currency(network: Network, per_currency: dict[str, Totals]) -> str:
 @dataclass(frozen=True)
 class Measure:
     """A line of a period card: the KPI, how it is written, and whether it is money (one line
-    per currency) or a count (every currency together). A ratio of two amounts (ROAS) is
+    per currency) or a count (every currency together). A ratio of two amounts (ROAS, ROI) is
     `per_currency` too: it cannot be computed over mixed currencies. A cost (CPA) is
     `lower_is_better`: its fall is shown as the good news it is."""
 
     label: str
     value: Callable[[Totals], Decimal | int | None]
-    kind: str  # "count", "ratio", "money"
+    kind: str  # "count", "ratio" (a percent), "multiple" (ROAS: 35.0x), "money"
     per_currency: bool = False
     lower_is_better: bool = False
 
@@ -266,6 +338,8 @@ def written(value: Decimal | int | None, kind: str, currency: str | None) -> str
         return format_money(value, currency) if currency else EMPTY
     if kind == "ratio":
         return format_percent(value, decimals=2)
+    if kind == "multiple":
+        return format_multiple(value)
     return format_number(value)
 
 
@@ -298,5 +372,11 @@ class Card:
     lines: list[CardLine]
 
 
-def cards(by_day: ByDay, today: date, measures: list[Measure]) -> list[Card]:
-    return [Card(f.period, card_lines(f, measures)) for f in period_figures(by_day, today)]
+def cards(
+    network: Network, role_scope: dict, by_day: ByDay, moment: datetime, measures: list[Measure]
+) -> list[Card]:
+    """The period cards at `moment` (local_now): today is compared with yesterday up to the
+    same time of day."""
+    so_far = same_time_yesterday(network, role_scope, moment)
+    figures = period_figures(by_day, moment.date(), so_far, format_time_of_day(moment))
+    return [Card(f.period, card_lines(f, measures)) for f in figures]

@@ -3,6 +3,9 @@
 What counts:
 
 - clicks: accepted clicks; unique clicks: the accepted clicks marked unique.
+- converting clicks: the accepted clicks that have at least one approved or pending
+  conversion, counted once however many conversions (goals) they have, in the click's own
+  hour (by click date).
 - conversions: approved + pending. Rejected and reversed ones are not conversions of the
   traffic (a refusal, a refund): they are shown on their own. Pending ones count because
   most conversions wait out a hold period, and a CR that only shows approved ones would drop
@@ -13,13 +16,15 @@ What counts:
 Formulas (None when the denominator is zero, and for money when the rows mix currencies):
 
 - CTR = clicks / impressions
-- CR = conversions / unique clicks
+- CR = converting clicks / clicks: the share of the clicks that converted, so never above
+  100 % (one click with two goals is one converting click, not two conversions per click)
 - EPC = payout / clicks
 - CPA = revenue / approved conversions (cost of an approved action: same rows on both sides)
 - profit = revenue - payout; margin = profit / revenue
-- ROAS = sale amount / revenue
+- ROAS = sale amount / revenue (the advertiser's cost): a multiple, 35.0x
+- ROI = (sale amount - revenue) / revenue: the advertiser's return on that cost, a percent
 
-Rounding, half-even: ratios (CTR, CR, margin, ROAS) are fractions quantized to 4 places
+Rounding, half-even: ratios (CTR, CR, margin, ROAS, ROI) are fractions quantized to 4 places
 (0.0123 is 1.23 %); amounts, profit and CPA are in the currency's precision
 (lib.money.quantize); EPC has two places more than the currency (0.0123 USD a click).
 The sums themselves are exact: HourlyStat keeps the conversions' Decimal amounts, which are
@@ -41,6 +46,7 @@ RATIO_PLACES = Decimal("0.0001")
 COUNTS = (
     "clicks",
     "unique_clicks",
+    "converting_clicks",
     "impressions",
     "conversions_approved",
     "conversions_pending",
@@ -64,6 +70,7 @@ class Totals:
     currency: str | None = None
     clicks: int = 0
     unique_clicks: int = 0
+    converting_clicks: int = 0
     impressions: int = 0
     conversions_approved: int = 0
     conversions_pending: int = 0
@@ -119,7 +126,7 @@ class Totals:
 
     @property
     def cr(self) -> Decimal | None:
-        return _ratio(self.conversions, self.unique_clicks, RATIO_PLACES)
+        return _ratio(self.converting_clicks, self.clicks, RATIO_PLACES)
 
     # Money
 
@@ -153,6 +160,12 @@ class Totals:
         if self.sale_amount is None or self.revenue is None:
             return None
         return _ratio(self.sale_amount, self.revenue, RATIO_PLACES)
+
+    @property
+    def roi(self) -> Decimal | None:
+        if self.sale_amount is None or self.revenue is None:
+            return None
+        return _ratio(self.sale_amount - self.revenue, self.revenue, RATIO_PLACES)
 
 
 def measure_sums() -> dict[str, Sum]:

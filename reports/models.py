@@ -46,6 +46,9 @@ class Measures(models.Model):
 
     clicks = models.PositiveIntegerField(default=0)  # accepted clicks
     unique_clicks = models.PositiveIntegerField(default=0)
+    # Accepted clicks with an approved or pending conversion, once each (the CR's numerator),
+    # counted in the click's row: its hour, not its conversions'.
+    converting_clicks = models.PositiveIntegerField(default=0)
     impressions = models.PositiveIntegerField(default=0)
     conversions_approved = models.PositiveIntegerField(default=0)
     conversions_pending = models.PositiveIntegerField(default=0)

@@ -206,6 +206,7 @@ def _click_sums() -> dict[str, Any]:
     return {
         "clicks": Count("pk", filter=accepted, distinct=True),
         "unique_clicks": Count("pk", filter=accepted & Q(is_unique=True), distinct=True),
+        "converting_clicks": Count("pk", filter=accepted & (approved | pending), distinct=True),
         "conversions_approved": count(Conversion.Status.APPROVED),
         "conversions_pending": count(Conversion.Status.PENDING),
         "conversions_rejected": count(Conversion.Status.REJECTED),

@@ -15,6 +15,9 @@ Which hours a run recomputes (`rollup_network`):
 - the hours of older conversions decided (approved, rejected, reversed) since the previous
   complete run started, less DECISION_MARGIN (a decision's timestamp is taken before its
   transaction commits);
+- the hours of older clicks whose conversions were made or decided since then (less the
+  same margin): a click counts as converting in its own hour (`converting_clicks`), so a
+  conversion that comes a day after its click changes the click's day;
 - on a network's first run: every hour since its first click, impression or conversion.
 
 Each transaction also recomputes the local days of its hours in the daily tables
@@ -36,7 +39,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.db.models.functions import TruncHour
 from django.utils.timezone import now
 
@@ -61,12 +64,13 @@ DECISION_MARGIN = timedelta(minutes=15)
 INSERT_SQL = """
 INSERT INTO reports_hourlystat
     (network_id, hour, offer_id, goal_id, publisher_id, landing_page_id, country, device,
-     currency, clicks, unique_clicks, impressions, conversions_approved, conversions_pending,
-     conversions_rejected, conversions_reversed, sale_amount, revenue, payout,
-     pending_revenue, pending_payout)
+     currency, clicks, unique_clicks, converting_clicks, impressions, conversions_approved,
+     conversions_pending, conversions_rejected, conversions_reversed, sale_amount, revenue,
+     payout, pending_revenue, pending_payout)
 SELECT %(network)s, hour, offer_id, goal_id, publisher_id, landing_page_id, country, device,
        currency,
-       SUM(clicks), SUM(unique_clicks), SUM(impressions), SUM(conversions_approved),
+       SUM(clicks), SUM(unique_clicks), SUM(converting_clicks), SUM(impressions),
+       SUM(conversions_approved),
        SUM(conversions_pending), SUM(conversions_rejected), SUM(conversions_reversed),
        SUM(sale_amount), SUM(revenue), SUM(payout), SUM(pending_revenue), SUM(pending_payout)
 FROM (
@@ -74,6 +78,11 @@ FROM (
            c.publisher_id, c.landing_page_id, c.country, c.device_type AS device,
            o.currency,
            1 AS clicks, CASE WHEN c.is_unique THEN 1 ELSE 0 END AS unique_clicks,
+           CASE WHEN EXISTS (
+               SELECT 1 FROM tracking_conversion cv
+               WHERE cv.click_id = c.id AND cv.network_id = c.network_id
+                 AND cv.status IN ('approved', 'pending')
+           ) THEN 1 ELSE 0 END AS converting_clicks,
            0 AS impressions, 0 AS conversions_approved, 0 AS conversions_pending,
            0 AS conversions_rejected, 0 AS conversions_reversed,
            0 AS sale_amount, 0 AS revenue, 0 AS payout, 0 AS pending_revenue,
@@ -84,7 +93,7 @@ FROM (
       AND c.created_at >= %(start)s AND c.created_at < %(end)s
     UNION ALL
     SELECT {hour:i.created_at}, i.offer_id, NULL, i.publisher_id, NULL, '', '', o.currency,
-           0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0
+           0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0
     FROM tracking_impression i
     JOIN offers_offer o ON o.id = i.offer_id AND o.network_id = i.network_id
     WHERE i.network_id = %(network)s
@@ -92,7 +101,7 @@ FROM (
     UNION ALL
     SELECT {hour:v.created_at}, v.offer_id, v.goal_id, v.publisher_id, c.landing_page_id,
            COALESCE(c.country, ''), COALESCE(c.device_type, ''), v.currency,
-           0, 0, 0,
+           0, 0, 0, 0,
            CASE WHEN v.status = 'approved' THEN 1 ELSE 0 END,
            CASE WHEN v.status = 'pending' THEN 1 ELSE 0 END,
            CASE WHEN v.status = 'rejected' THEN 1 ELSE 0 END,
@@ -198,6 +207,7 @@ def rollup_network(network: Network, *, deadline: float | None = None) -> int:
         hours = sorted(
             set(hours_between(window_start, current))
             | decided_hours(state.last_run_started_at, before=window_start)
+            | converted_click_hours(state.last_run_started_at, before=window_start)
         )
     done = 0
     for chunk in chunks_by_day(hours, network):
@@ -263,3 +273,23 @@ def decided_hours(since: datetime | None, *, before: datetime) -> set[datetime]:
         .distinct()
     )
     return {floor_hour(hour) for hour in hours}
+
+
+def converted_click_hours(since: datetime | None, *, before: datetime) -> set[datetime]:
+    """Hours before `before` holding clicks whose conversions were made or decided since
+    `since` (less the margin): whether such a click converts may have changed."""
+    if since is None:
+        return set()
+    after = since - DECISION_MARGIN
+    hours: set[datetime] = set()
+    for recent in (Q(created_at__gte=after), Q(decided_at__gte=after)):
+        clicks = Conversion.objects.filter(recent, click__isnull=False).values("click_id")
+        found = (
+            Click.objects.filter(pk__in=clicks, created_at__lt=before)
+            .annotate(hour=TruncHour("created_at", tzinfo=UTC))
+            .order_by()
+            .values_list("hour", flat=True)
+            .distinct()
+        )
+        hours.update(floor_hour(hour) for hour in found)
+    return hours

@@ -16,6 +16,7 @@ from django_tables2.utils import OrderByTuple
 
 from lib.formats import format_date, format_money, format_number, format_percent
 from reports.filters import GROUP_LABELS
+from reports.formats import format_multiple
 from reports.kpis import Totals
 from reports.query import NAMED_GROUPS
 
@@ -23,7 +24,7 @@ EMPTY = "—"
 # Each role's columns, in order (the group column comes first for everyone).
 ROLE_COLUMNS = {
     "publisher": ("clicks", "unique_clicks", "impressions", "conversions", "cr", "payout", "epc"),
-    "advertiser": ("clicks", "conversions", "cr", "sale_amount", "revenue", "cpa", "roas"),
+    "advertiser": ("clicks", "conversions", "cr", "sale_amount", "revenue", "cpa", "roas", "roi"),
     "admin": (
         "clicks",
         "unique_clicks",
@@ -38,10 +39,12 @@ ROLE_COLUMNS = {
         "epc",
         "cpa",
         "roas",
+        "roi",
     ),
 }
 # Headers that differ by role: an advertiser's cost is the network's revenue, a publisher's
-# earnings are its payout.
+# earnings are its payout. Each role's name is the one its dashboard, conversions and exports
+# use too (the advertiser's dashboard says "Cost", never "Spend").
 ROLE_HEADERS = {
     "advertiser": {"revenue": _("Cost")},
     "publisher": {"payout": _("Earnings")},
@@ -56,8 +59,8 @@ def totals_of(record: dict) -> Totals:
 
 
 class KpiColumn(tables.Column):
-    """A Totals attribute: `kind` is count, money or ratio. Sortable when the query has the
-    column (the sums); the ratios are computed in Python and are not."""
+    """A Totals attribute: `kind` is count, money, ratio or multiple (ROAS). Sortable when the
+    query has the column (the sums); the ratios are computed in Python and are not."""
 
     def __init__(self, kpi: str, kind: str, *, orderable: bool = True, **kwargs):
         super().__init__(accessor=kpi, empty_values=(), orderable=orderable, **kwargs)
@@ -77,6 +80,8 @@ class KpiColumn(tables.Column):
             return format_money(value, currency) if currency else EMPTY
         if self.kind == "ratio":
             return format_percent(value, decimals=2)
+        if self.kind == "multiple":
+            return format_multiple(value)
         return format_number(value)
 
     def render(self, record):
@@ -126,7 +131,8 @@ class ReportTable(tables.Table):
     margin = KpiColumn("margin", "ratio", orderable=False, verbose_name=_("Margin"))
     epc = KpiColumn("epc", "money", orderable=False, verbose_name=_("EPC"))
     cpa = KpiColumn("cpa", "money", orderable=False, verbose_name=_("CPA"))
-    roas = KpiColumn("roas", "ratio", orderable=False, verbose_name=_("ROAS"))
+    roas = KpiColumn("roas", "multiple", orderable=False, verbose_name=_("ROAS"))
+    roi = KpiColumn("roi", "ratio", orderable=False, verbose_name=_("ROI"))
 
     class Meta:
         attrs = {"class": "table"}

@@ -1,5 +1,5 @@
-"""The advertiser's dashboard: what their offers cost and bring (spend, conversions, CPA,
-ROAS) by period, by day and by offer, the conversions waiting for their validation, how full
+"""The advertiser's dashboard: what their offers cost and bring (cost, conversions, CPA,
+ROAS and ROI) by period, by day and by offer, the conversions waiting for their validation, how full
 their caps are, and the A/B results of their landing pages. The company's links and users
 stay at the bottom, as on the page it replaces.
 
@@ -42,13 +42,15 @@ AB_OFFERS = 5
 RANGE_DASH = "\u2013"  # an en dash, as between the ends of an interval
 
 ADVERTISER_MEASURES = [
-    # What the network charges them: the network's revenue is the advertiser's spend.
-    Measure(_("Spend"), lambda t: t.revenue, "money"),
+    # What the network charges them: the network's revenue is the advertiser's cost, named
+    # "Cost" on every page of theirs (dashboard, reports, conversions, exports).
+    Measure(_("Cost"), lambda t: t.revenue, "money"),
     Measure(_("Conversions"), lambda t: t.conversions, "count"),
     Measure(_("CPA"), lambda t: t.cpa, "money", lower_is_better=True),
-    Measure(_("ROAS"), lambda t: t.roas, "ratio", per_currency=True),
+    Measure(_("ROAS"), lambda t: t.roas, "multiple", per_currency=True),
+    Measure(_("ROI"), lambda t: t.roi, "ratio", per_currency=True),
     # Conversions wait out the hold period before they cost anything: what is coming.
-    Measure(_("Pending spend"), lambda t: t.pending_revenue, "money"),
+    Measure(_("Pending cost"), lambda t: t.pending_revenue, "money"),
 ]
 
 VERDICTS = {
@@ -60,15 +62,15 @@ VERDICTS = {
 }
 
 
-SPEND_CHART = [
+COST_CHART = [
     Measure(_("Conversions"), lambda t: t.conversions, "count"),
-    Measure(_("Spend"), lambda t: t.revenue, "money"),
-    Measure(_("Pending spend"), lambda t: t.pending_revenue, "money"),
+    Measure(_("Cost"), lambda t: t.revenue, "money"),
+    Measure(_("Pending cost"), lambda t: t.pending_revenue, "money"),
 ]
 
 
 def offer_rows(network: Network, role_scope: dict, today: date) -> tuple[list, bool]:
-    """This month's offers with most spend (one row per currency), and whether there are more."""
+    """This month's offers that cost most (one row per currency), and whether there are more."""
     month = dashboards.month_start(today)
     rows = top_rows(network, role_scope, "offer", month, today, "revenue", limit=OFFER_ROWS + 1)
     return rows[:OFFER_ROWS], len(rows) > OFFER_ROWS
@@ -135,12 +137,12 @@ class PageResult:
         return self.result.variant.name
 
     @property
-    def unique_clicks(self) -> int:
-        return self.result.variant.unique_clicks
+    def clicks(self) -> int:
+        return self.result.variant.clicks
 
     @property
-    def conversions(self) -> int:
-        return self.result.variant.conversions
+    def converting_clicks(self) -> int:
+        return self.result.variant.converting_clicks
 
     @property
     def cr(self) -> str:
@@ -207,9 +209,7 @@ def landing_page_sums(network: Network, role_scope: dict, first: date, last: dat
             offer_name=F("offer__name"),
             page_name=F("landing_page__name"),
             clicks=Sum("clicks"),
-            unique_clicks=Sum("unique_clicks"),
-            conversions_approved=Sum("conversions_approved"),
-            conversions_pending=Sum("conversions_pending"),
+            converting_clicks=Sum("converting_clicks"),
         )
         .order_by()
     )
@@ -219,7 +219,7 @@ def page_variant(row: dict) -> Variant:
     totals = Totals.from_sums(row, None)
     # A deleted page keeps its id on the clicks, not its name.
     name = row["page_name"] or gettext("Landing page #%(id)s") % {"id": row["landing_page_id"]}
-    return Variant(row["landing_page_id"], name, totals.unique_clicks, totals.conversions)
+    return Variant(row["landing_page_id"], name, totals.clicks, totals.converting_clicks)
 
 
 def offer_tests(
@@ -236,7 +236,7 @@ def offer_tests(
     tested.sort(key=lambda rows: (-sum(r["clicks"] for r in rows), rows[0]["offer_name"]))
     tests = []
     for rows in tested[:AB_OFFERS]:
-        variants = sorted(map(page_variant, rows), key=lambda v: (-v.unique_clicks, v.name))
+        variants = sorted(map(page_variant, rows), key=lambda v: (-v.clicks, v.name))
         pages = [PageResult(result) for result in compare(variants)]
         clicks = sum(r["clicks"] for r in rows)
         tests.append(OfferTest(rows[0]["offer_id"], rows[0]["offer_name"], clicks, pages))
@@ -251,7 +251,8 @@ def offer_tests(
 def advertiser_home(request: HttpRequest) -> HttpResponse:
     network, company = request.network, request.membership.advertiser
     own_offers = {"offer__advertiser_id": company.pk}
-    today = dashboards.local_today(network)
+    moment = dashboards.local_now(network)
+    today = moment.date()
     by_day = dashboards.days_of(network, own_offers, dashboards.first_day_needed(today), today)
     offers, more_offers = offer_rows(network, own_offers, today)
     chart_days = dashboards.chart_days(today)
@@ -261,8 +262,8 @@ def advertiser_home(request: HttpRequest) -> HttpResponse:
         "reports/dashboard/advertiser.html",
         {
             "company": company,
-            "cards": dashboards.cards(by_day, today, ADVERTISER_MEASURES),
-            "chart": dashboards.chart(network, by_day, today, SPEND_CHART),
+            "cards": dashboards.cards(network, own_offers, by_day, moment, ADVERTISER_MEASURES),
+            "chart": dashboards.chart(network, by_day, today, COST_CHART),
             "offers": offers,
             "more_offers": more_offers,
             "pending": pending_conversions(company.pk),

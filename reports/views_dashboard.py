@@ -1,5 +1,6 @@
 """The admin dashboard: the network at a glance, what waits for a decision, the latest
-conversions (refreshed by htmx without a reload). The advertiser's and the publisher's are
+conversions (refreshed by htmx without a reload), and a new network's getting-started
+checklist (reports/getting_started.py). The advertiser's and the publisher's are
 in reports/views_advertiser.py and reports/views_publisher.py."""
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from network.models import Network
 from offers.models import Offer, OfferAccess
 from payouts.models import PayoutRun
 from publishers.models import Publisher
-from reports import dashboards
+from reports import dashboards, getting_started
 from reports.dashboards import Measure
 from tracking.models import Conversion
 
@@ -96,15 +97,17 @@ ADMIN_CHART = [
 @require_safe
 def admin_home(request: HttpRequest) -> HttpResponse:
     network = request.network
-    today = dashboards.local_today(network)
+    moment = dashboards.local_now(network)
+    today = moment.date()
     by_day = dashboards.days_of(network, {}, dashboards.first_day_needed(today), today)
     month = dashboards.month_start(today)
     pending = Publisher.objects.filter(status=Publisher.Status.PENDING).order_by("created_at")
+    checklist = getting_started.checklist(network)
     return render_in_network_time(
         request,
         "reports/dashboard/admin.html",
         {
-            "cards": dashboards.cards(by_day, today, ADMIN_MEASURES),
+            "cards": dashboards.cards(network, {}, by_day, moment, ADMIN_MEASURES),
             "chart": dashboards.chart(network, by_day, today, ADMIN_CHART),
             "top_offers": top_rows(network, {}, "offer", month, today, "revenue"),
             "top_publishers": top_rows(network, {}, "publisher", month, today, "revenue"),
@@ -112,6 +115,8 @@ def admin_home(request: HttpRequest) -> HttpResponse:
             "pending_publishers": pending[:5],
             "latest": latest_conversions(),
             "refresh_seconds": REFRESH_SECONDS,
+            "checklist": checklist,
+            "checklist_done": sum(step.done for step in checklist or ()),
         },
     )
 

@@ -105,14 +105,15 @@ PUBLISHER_CHART = [
 
 def dashboard_context(request: HttpRequest, link_form: QuickLinkForm, link: str) -> dict:
     network, publisher = request.network, request.membership.publisher
-    today = dashboards.local_today(network)
+    moment = dashboards.local_now(network)
+    today = moment.date()
     role_scope = {"publisher_id": publisher.pk}
     by_day = dashboards.days_of(network, role_scope, dashboards.first_day_needed(today), today)
     month = dashboards.month_start(today)
     owed = statements.balances(statements.payable_accounts(publisher))
     return {
         "publisher": publisher,
-        "cards": dashboards.cards(by_day, today, PUBLISHER_MEASURES),
+        "cards": dashboards.cards(network, role_scope, by_day, moment, PUBLISHER_MEASURES),
         "chart": dashboards.chart(network, by_day, today, PUBLISHER_CHART),
         "pending": statements.pending_earnings(publisher),
         "owed": owed,

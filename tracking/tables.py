@@ -90,6 +90,12 @@ def conversion_table(queryset, role: str, *, selected: Collection[int] = ()) -> 
         "advertiser": ("payout",),
     }
     table = ConversionTable(queryset, exclude=exclude.get(role, ()))
+    # The money's name from the reader's side, as on their dashboard and reports: what the
+    # network's revenue costs an advertiser, what a publisher's payout earns them.
+    if role == "advertiser":
+        table.columns["revenue"].column.verbose_name = _("Cost")
+    if role == "publisher":
+        table.columns["payout"].column.verbose_name = _("Earnings")
     if role != "publisher":
         chosen = frozenset(selected)
         table.columns["selected"].column.checked = lambda value, record: value in chosen

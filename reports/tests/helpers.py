@@ -19,6 +19,7 @@ from tracking.models import Click, Conversion, Impression
 MEASURES = (
     "clicks",
     "unique_clicks",
+    "converting_clicks",
     "impressions",
     "conversions_approved",
     "conversions_pending",
@@ -180,6 +181,12 @@ def expected_rows(network, *, hours: set[datetime] | None = None) -> dict[tuple,
                 rows[key][name] += value
 
     with scopes_disabled():
+        counted = (Conversion.Status.APPROVED, Conversion.Status.PENDING)
+        converting = set(
+            Conversion.objects.filter(network=network, status__in=counted).values_list(
+                "click_id", flat=True
+            )
+        )
         for c in Click.objects.filter(network=network).select_related("offer"):
             if c.status == Click.Status.ACCEPTED:
                 key = (
@@ -192,7 +199,12 @@ def expected_rows(network, *, hours: set[datetime] | None = None) -> dict[tuple,
                     c.device_type,
                     c.offer.currency,
                 )
-                add(key, clicks=1, unique_clicks=int(c.is_unique))
+                add(
+                    key,
+                    clicks=1,
+                    unique_clicks=int(c.is_unique),
+                    converting_clicks=int(c.pk in converting),
+                )
         for i in Impression.objects.filter(network=network).select_related("offer"):
             key = (hour_of(i.created_at), i.offer_id, None, i.publisher_id, None, "", "")
             add((*key, i.offer.currency), impressions=1)

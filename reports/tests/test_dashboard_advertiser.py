@@ -22,6 +22,7 @@ from conftest import client_for, make_world
 from lib.formats import format_money, format_number, format_percent
 from offers.models import Cap, Goal, LandingPage, Offer, OfferAccess
 from reports.abtest import wilson_interval
+from reports.formats import format_multiple
 from reports.rollup import rollup_network
 from reports.tests.helpers import make_click, make_conversion
 from tracking import caps
@@ -137,7 +138,7 @@ def get(network, user, path: str = "/advertiser/"):
 
 
 def raw_conversions(network, advertiser, first: date, last: date) -> dict:
-    """Spend, conversions, CPA and ROAS of [first, last] (local days), from the raw rows."""
+    """Cost, conversions, CPA, ROAS and ROI of [first, last] (local days), from the raw rows."""
     with scopes_disabled():
         rows = Conversion.objects.filter(
             network=network,
@@ -155,6 +156,7 @@ def raw_conversions(network, advertiser, first: date, last: date) -> dict:
         "conversions": counted,
         "cpa": (spend / approved_count).quantize(Decimal("0.01")) if approved_count else None,
         "roas": (sums["sale"] / spend).quantize(Decimal("0.0001")) if spend else None,
+        "roi": ((sums["sale"] - spend) / spend).quantize(Decimal("0.0001")) if spend else None,
     }
 
 
@@ -174,11 +176,12 @@ def test_the_cards_agree_with_the_raw_conversions(world, network, advertiser_use
     for period, (first, last) in PERIODS.items():
         expected = raw_conversions(network, world["advertiser"], first, last)
         shown = card(response, period)
-        assert shown["Spend"] == format_money(expected["spend"], "USD"), period
+        assert shown["Cost"] == format_money(expected["spend"], "USD"), period
         assert shown["Conversions"] == format_number(expected["conversions"]), period
-        cpa, roas = expected["cpa"], expected["roas"]
+        cpa, roas, roi = expected["cpa"], expected["roas"], expected["roi"]
         assert shown["CPA"] == (format_money(cpa, "USD") if cpa is not None else "—"), period
-        assert shown["ROAS"] == (format_percent(roas, decimals=2) if roas else "—"), period
+        assert shown["ROAS"] == (format_multiple(roas) if roas is not None else "—"), period
+        assert shown["ROI"] == (format_percent(roi, decimals=2) if roi is not None else "—")
     chart = response.context["chart"]
     conversions = next(d for d in chart["datasets"] if d["label"] == "Conversions")["data"]
     month = raw_conversions(network, world["advertiser"], date(2026, 2, 9), TODAY)
@@ -217,8 +220,9 @@ def test_the_offers_table_divides_by_zero_as_a_dash(world, network, advertiser_u
     offer_url = f'href="/advertiser/offers/{world["offer"].pk}/"'
     assert offer_url in body
     cells = body.split(f'data-offer="{world["offer"].pk}"')[1].split("</tr>")[0]
-    assert cells.count(">—<") == 2  # CPA and ROAS: no approved conversion, no spend
+    assert cells.count(">—<") == 3  # CPA, ROAS and ROI: no approved conversion, no cost
     assert card(response, "today")["CPA"] == "—" and card(response, "today")["ROAS"] == "—"
+    assert card(response, "today")["ROI"] == "—"
 
 
 def test_the_page_works_without_any_traffic(world, network, advertiser_user):
@@ -229,7 +233,7 @@ def test_the_page_works_without_any_traffic(world, network, advertiser_user):
     assert "No traffic this month yet." in body
     assert "No offer sent clicks to two or more landing pages" in body
     # No traffic, no currency to write money in: a dash, as on every dashboard.
-    assert card(response, "today")["Spend"] == "—"
+    assert card(response, "today")["Cost"] == "—"
     assert card(response, "today")["Conversions"] == "0"
     # The old home page's links and the company's users are still there.
     for link in ("/advertiser/offers/", "/advertiser/offers/new/", "/advertiser/invoices/"):
@@ -304,13 +308,13 @@ def test_the_ab_table_shows_a_better_page_as_significant(world, network, adverti
     [test] = response.context["tests"]
     assert (test.name, test.clicks) == (world["offer"].name, 900)
     home, better = test.pages
-    assert (home.name, home.verdict, home.unique_clicks, home.conversions) == (
+    assert (home.name, home.verdict, home.clicks, home.converting_clicks) == (
         "Home",
         "baseline",
         500,
         10,
     )
-    assert (better.name, better.verdict, better.conversions) == ("Promo", "better", 40)
+    assert (better.name, better.verdict, better.converting_clicks) == ("Promo", "better", 40)
     assert better.is_significant and better.p_value == "p < 0.001"
     low, high = wilson_interval(40, 400)
     ends = [format_percent(end, decimals=1, fixed=True) for end in (low, high)]

@@ -124,6 +124,43 @@ def test_an_old_conversion_decided_later_is_found_by_decided_at(world, network):
     assert (stale.conversions_approved, stale.conversions_pending) == (0, 1)
 
 
+def test_a_click_converting_on_two_goals_is_one_converting_click(world, network):
+    click = make_click(world, T0 + timedelta(hours=11, minutes=10))
+    with scopes_disabled():
+        lead = world["offer"].goals.create(
+            network=network, name="Lead", revenue_type="cpa", payout_type="cpa"
+        )
+    make_conversion(click, T0 + timedelta(hours=11, minutes=20))
+    make_conversion(click, T0 + timedelta(hours=11, minutes=30), goal=lead)
+    run(network, NOW)
+
+    with scope(network=network):
+        clicks_row = HourlyStat.objects.get(goal__isnull=True)
+        conversions = sum(HourlyStat.objects.values_list("conversions_pending", flat=True))
+    assert (clicks_row.clicks, clicks_row.converting_clicks, conversions) == (1, 1, 2)
+    assert actual_rows(network) == expected_rows(network)
+
+
+def test_a_conversion_days_after_its_click_makes_the_clicks_hour_converting(world, network):
+    old = T0 - timedelta(days=3)
+    click = make_click(world, old)
+    other = make_click(world, old + timedelta(hours=1))
+    rejected = make_conversion(other, old + timedelta(hours=3))  # in another hour than its click
+    run(network, NOW - timedelta(days=1))
+    run(network, NOW)  # the watermark has left the clicks' hours far behind
+
+    make_conversion(click, NOW + timedelta(minutes=1))  # today, for a click of 3 days ago
+    decide(rejected, Status.REJECTED, NOW + timedelta(minutes=2))  # no longer converting
+    run(network, NOW + timedelta(minutes=5))
+
+    with scope(network=network):
+        converting = dict(
+            HourlyStat.objects.filter(goal__isnull=True).values_list("hour", "converting_clicks")
+        )
+    assert converting == {old: 1, old + timedelta(hours=1): 0}
+    assert actual_rows(network) == expected_rows(network)
+
+
 def test_hours_outside_the_window_are_untouched(world, network):
     make_click(world, T0 + timedelta(hours=1))
     run(network, NOW)
