@@ -49,9 +49,11 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "*")
 
 # <slug>.<PLATFORM_DOMAIN> reaches a network; the bare domain serves the platform pages.
 PLATFORM_DOMAIN = env_str("PLATFORM_DOMAIN", "localhost").lower()
-# Used to build absolute links outside a request (emails sent by Celery).
+# Used to build absolute links outside a request (emails sent by Celery, tracking links,
+# pixels, postback URLs). In development the port is the one `make run` serves on (PORT),
+# unless PLATFORM_PORT says otherwise; in production links carry none (443 behind the proxy).
 PLATFORM_SCHEME = env_str("PLATFORM_SCHEME", "http" if DEBUG else "https")
-PLATFORM_PORT = env_str("PLATFORM_PORT", "8000" if DEBUG else "")
+PLATFORM_PORT = env_str("PLATFORM_PORT", env_str("PORT", "8000") if DEBUG else "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -292,6 +294,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 os.makedirs(STATIC_ROOT, exist_ok=True)  # whitenoise warns on a missing directory
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files whitenoise serves at the site's root on every host: /favicon.ico, which browsers ask
+# for on pages that name no icon (the error pages, a PDF, an API answer).
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
