@@ -198,6 +198,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Affiliate portal] "
+# Seconds a sign-in or a re-authentication counts as recent: money controls and API keys ask
+# for the password (or a code) again after it (network.step_up). allauth's default, stated.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_RATE_LIMITS = {
     # allauth's defaults, stated so that they are visible and reviewed. The Django admin's
     # login goes through allauth's too (network/urls_platform.py), so these cover it.
