@@ -61,10 +61,14 @@ def recently_authenticated(request: HttpRequest) -> bool:
         return True
     if not request.user.is_authenticated:
         return False
-    # allauth's log of this session's authentications, the sign-in's steps included.
-    records = get_authentication_records(request, request.user)
-    timeout = account_settings.REAUTHENTICATION_TIMEOUT
-    return bool(records) and time.time() - records[-1]["at"] < timeout
+    # allauth's log of this session's authentications, the sign-in's steps included; a
+    # password reset's link proves the mailbox, not the password, and does not count.
+    times = [
+        record["at"]
+        for record in get_authentication_records(request, request.user)
+        if record.get("method") in ("password", "mfa")
+    ]
+    return bool(times) and time.time() - max(times) < account_settings.REAUTHENTICATION_TIMEOUT
 
 
 def recent_authentication_required(function=None, *, allow_get: bool = False):
