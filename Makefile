@@ -19,16 +19,27 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
+# This checkout's development settings, read by manage.py and honcho (the environment wins
+# over them; git ignores the file). A production host has no .env: DEBUG stays off there.
+.env:
+	printf '%s\n' '# Development settings of this checkout, made by make (git ignores it).' \
+	  '# The environment wins over them; delete the file for the production defaults.' \
+	  'DEBUG=1' > $@
+
 run: export DEBUG ?= 1
-run: $(VENV)/.runtime
+# Honcho reads the processes' output through pipes: unbuffered, each line shows as it is said.
+run: export PYTHONUNBUFFERED ?= 1
+# Honcho gives each process its own PORT (web's, then +100 each): links follow the web's.
+run: export PLATFORM_PORT ?= $(PORT)
+run: $(VENV)/.runtime | .env
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo "Portal:   http://demo.localhost:$(PORT)/   (platform host: http://localhost:$(PORT)/)"
 	@echo "Web server, Celery worker and beat, click drainer and conversion sweeper start now (Procfile); Ctrl-C stops them all."
-	$(BIN)/honcho start --procfile Procfile
+	$(BIN)/python -m lib.run_procfile start --procfile Procfile
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev | .env
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # CI: fail when a test module in git is not collected (e.g. its folder missing from testpaths).

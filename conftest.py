@@ -3,6 +3,7 @@ test runs in the request's or task's scope, so an unscoped query in the app fail
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 
 import pytest
@@ -24,6 +25,11 @@ from publishers.models import Publisher
 from tracking import lookups
 
 PASSWORD = "correct-horse-battery-9"
+
+# The tests' `manage.py` subprocesses (drainer, sweeper, settings checks) run on the suite's
+# settings, not on the checkout's development ones (.env, which manage.py reads and which the
+# environment overrides).
+os.environ.setdefault("DEBUG", "0")
 
 
 @pytest.fixture(autouse=True)

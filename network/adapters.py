@@ -7,7 +7,11 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal.ratelimit import parse_rates
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext
 
 from network.emails import email_site, site_origin
 from network.models import Network
@@ -21,6 +25,11 @@ class AccountAdapter(DefaultAccountAdapter):
         # allauth's adapter: network/tests/test_login_limits.py fails if it stops applying.)
         login = credentials.get("email", credentials.get("username", "")).lower()
         return f"account:{login}"
+
+    def validation_error(self, code: str, *args) -> ValidationError:
+        if code == "too_many_login_attempts":
+            return ValidationError(lockout_message(self.request), code=code)
+        return super().validation_error(code, *args)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         from network.tasks import send_email
@@ -60,3 +69,31 @@ def rerooted(value: object, request: HttpRequest | None, network: Network | None
     if parts.scheme not in ("http", "https") or parts.netloc != request.get_host():
         return value
     return site_origin(network) + urlunsplit(("", "", parts.path, parts.query, parts.fragment))
+
+
+def lockout_minutes() -> int:
+    """How long failed sign-ins pause signing in, at most: the longest period of the
+    `login_failed` rate limits (5 minutes per account, 1 per IP address by default)."""
+    rates = parse_rates(settings.ACCOUNT_RATE_LIMITS["login_failed"])
+    return max(1, round(max(rate.duration for rate in rates) / 60))
+
+
+def lockout_message(request: HttpRequest | None) -> str:
+    """allauth's "Too many failed login attempts. Try again later." says neither how long nor
+    what to do. On the code step wrong codes are counted (per account): only waiting helps.
+    On the password step a password reset lifts the account's pause too (allauth clears the
+    account's failures when its password is reset)."""
+    minutes = lockout_minutes()
+    paused = ngettext(
+        "Too many failed attempts: signing in is paused for up to %(minutes)d minute.",
+        "Too many failed attempts: signing in is paused for up to %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.url_name == "mfa_authenticate":
+        return f"{paused} {gettext('Wait, then try again.')}"
+    advice = gettext(
+        "Wait, then try again, or reset your password (“Forgot your password?”) to sign in "
+        "with a new one now."
+    )
+    return f"{paused} {advice}"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
 
 from celery import Celery
 from celery.contrib.django.task import DjangoTask
 from celery.schedules import crontab
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "network.settings")
 
@@ -92,6 +94,16 @@ app.conf.beat_schedule = {
 }
 
 app.autodiscover_tasks()
+
+
+@worker_process_init.connect
+def _leave_sigterm_to_the_main_process(**kwargs) -> None:
+    """A pool child ignores SIGTERM. Honcho (`make run`) and systemd's default KillMode send it
+    to the whole process group: a child killed by it is an ERROR line and a task cut short,
+    while the main process's warm shutdown lets the children finish their tasks and then stops
+    them itself. A child still dies with its main process (Celery sets it a parent-death
+    SIGKILL), and a hard time limit still kills it (SIGKILL after the SIGTERM)."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 class OutageRetryTask(DjangoTask):

@@ -49,9 +49,11 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "*")
 
 # <slug>.<PLATFORM_DOMAIN> reaches a network; the bare domain serves the platform pages.
 PLATFORM_DOMAIN = env_str("PLATFORM_DOMAIN", "localhost").lower()
-# Used to build absolute links outside a request (emails sent by Celery).
+# Used to build absolute links outside a request (emails sent by Celery, tracking links,
+# pixels, postback URLs). In development the port is the one `make run` serves on (PORT),
+# unless PLATFORM_PORT says otherwise; in production links carry none (443 behind the proxy).
 PLATFORM_SCHEME = env_str("PLATFORM_SCHEME", "http" if DEBUG else "https")
-PLATFORM_PORT = env_str("PLATFORM_PORT", "8000" if DEBUG else "")
+PLATFORM_PORT = env_str("PLATFORM_PORT", env_str("PORT", "8000") if DEBUG else "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -196,6 +198,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Affiliate portal] "
+# Seconds a sign-in or a re-authentication counts as recent: money controls and API keys ask
+# for the password (or a code) again after it (network.step_up). allauth's default, stated.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_RATE_LIMITS = {
     # allauth's defaults, stated so that they are visible and reviewed. The Django admin's
     # login goes through allauth's too (network/urls_platform.py), so these cover it.
@@ -295,6 +300,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 os.makedirs(STATIC_ROOT, exist_ok=True)  # whitenoise warns on a missing directory
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files whitenoise serves at the site's root on every host: /favicon.ico, which browsers ask
+# for on pages that name no icon (the error pages, a PDF, an API answer).
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

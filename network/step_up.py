@@ -2,17 +2,21 @@
 
 Approving a payout run, marking lines paid, downloading payment details, changing a money
 setting and granting a key the money scope all need two-factor authentication on, plus a
-proof of presence: on pages, a recent authentication as allauth records it (its
-re-authentication flow, the password or a two-factor code, within
-ACCOUNT_REAUTHENTICATION_TIMEOUT); through the API, a key minted after such an
-authentication with the `payouts:approve` scope. Views prove it, services re-check it:
-`StepUp` carries what the view saw down to the service.
+proof of presence: on pages, a recent authentication as allauth records it (signing in with
+the password and, when it is on, the two-factor code; or allauth's re-authentication flow,
+the password or a code again), within ACCOUNT_REAUTHENTICATION_TIMEOUT (five minutes);
+through the API, a key minted after such an authentication with the `payouts:approve` scope.
+Views prove it, services re-check it: `StepUp` carries what the view saw down to the service.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
+from allauth.account import app_settings as account_settings
+from allauth.account.authentication import get_authentication_records
+from allauth.account.decorators import reauthentication_required
 from allauth.account.internal.flows.reauthentication import did_recently_reauthenticate
 from allauth.mfa.utils import is_mfa_enabled
 from django.core.exceptions import PermissionDenied
@@ -48,11 +52,38 @@ class StepUp:
         return self.key_scopes is not None
 
 
+def recently_authenticated(request: HttpRequest) -> bool:
+    """Whether the person proved who they are within ACCOUNT_REAUTHENTICATION_TIMEOUT: by
+    allauth's re-authentication, or by signing in (the password, then the code when two-factor
+    is on). allauth alone counts only the former, so the password was asked again seconds
+    after a sign-in with password and code."""
+    if did_recently_reauthenticate(request):
+        return True
+    if not request.user.is_authenticated:
+        return False
+    # allauth's log of this session's authentications, the sign-in's steps included; a
+    # password reset's link proves the mailbox, not the password, and does not count.
+    times = [
+        record["at"]
+        for record in get_authentication_records(request, request.user)
+        if record.get("method") in ("password", "mfa")
+    ]
+    return bool(times) and time.time() - max(times) < account_settings.REAUTHENTICATION_TIMEOUT
+
+
+def recent_authentication_required(function=None, *, allow_get: bool = False):
+    """allauth's @reauthentication_required (it asks for the password or a code, then replays
+    the request), satisfied by a recent sign-in too (recently_authenticated)."""
+    return reauthentication_required(
+        function, allow_get=allow_get, enabled=lambda request: not recently_authenticated(request)
+    )
+
+
 def of_request(request: HttpRequest, key=None) -> StepUp:
     """The proof a request carries: its key's scopes, or its session's recent authentication."""
     if key is not None:
         return StepUp(key_scopes=tuple(key.scopes or ()))
-    return StepUp(recent=did_recently_reauthenticate(request))
+    return StepUp(recent=recently_authenticated(request))
 
 
 def mfa_refusal(user: User, *, settings: bool = False) -> str:

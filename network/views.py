@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from allauth.account.adapter import get_adapter
-from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -198,7 +197,7 @@ def save_settings(request: HttpRequest, network: Network, form) -> HttpResponse:
     return redirect("network_settings")
 
 
-@reauthentication_required
+@step_up.recent_authentication_required
 def save_settings_recently_authenticated(
     request: HttpRequest, network: Network, form
 ) -> HttpResponse:
@@ -225,7 +224,7 @@ def payout_minimums(request: HttpRequest) -> HttpResponse:
     return render(request, "network/payout_minimums.html", {"form": form, "rows": rows})
 
 
-@reauthentication_required
+@step_up.recent_authentication_required
 def save_minimum_recently_authenticated(request: HttpRequest, form) -> HttpResponse:
     """Without a recent password (or code) allauth asks for one, then posts this again."""
     currency, amount = form.cleaned_data["currency"], form.cleaned_data["amount"]

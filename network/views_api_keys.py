@@ -5,7 +5,6 @@ POST that made it, and never stored in clear. Making a key asks for the password
 
 from __future__ import annotations
 
-from allauth.account.decorators import reauthentication_required
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -67,7 +66,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
     return render_keys(request, form)
 
 
-@reauthentication_required
+@step_up.recent_authentication_required
 def make_key_recently_authenticated(request: HttpRequest, form: ApiKeyForm) -> HttpResponse:
     """Without a recent password (or code) allauth asks for one, then posts this again."""
     try:

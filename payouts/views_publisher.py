@@ -8,7 +8,6 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 import django_tables2 as tables
-from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,6 +22,7 @@ from lib.formats import format_money, format_month
 from lib.pdf import pdf_response
 from lib.tables import DateTimeColumn, configure
 from lib.views import render_in_network_time
+from network import step_up
 from network.access import posted, role_required
 from network.models import Role
 from payouts import statements
@@ -158,7 +158,7 @@ def publisher_statement_pdf(request: HttpRequest, year: int, month: int) -> Http
 
 
 @role_required(Role.PUBLISHER)
-@reauthentication_required(allow_get=True)
+@step_up.recent_authentication_required(allow_get=True)
 def publisher_payment_details(request: HttpRequest) -> HttpResponse:
     """Shows the details and the hold; saving needs a recent re-authentication (allauth
     asks for the password, then replays the POST)."""

@@ -6,7 +6,6 @@ authentication (network.step_up); the services check both again."""
 
 from __future__ import annotations
 
-from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -210,7 +209,7 @@ def payout_run_approve(request: HttpRequest, payout_run_id: int) -> HttpResponse
     return approve_recently_authenticated(request, run)
 
 
-@reauthentication_required
+@step_up.recent_authentication_required
 def approve_recently_authenticated(request: HttpRequest, run: PayoutRun) -> HttpResponse:
     """Without a recent password (or code) allauth asks for one, then posts this again."""
     try:
@@ -301,7 +300,7 @@ def payout_run_mark_paid(request: HttpRequest, payout_run_id: int) -> HttpRespon
     return redirect("payout_run_detail", payout_run_id=run.pk)
 
 
-@reauthentication_required
+@step_up.recent_authentication_required
 def mark_paid_recently_authenticated(
     request: HttpRequest, run: PayoutRun, line_ids: set[int], reference: str
 ) -> None:
@@ -397,7 +396,7 @@ def payout_run_export(request: HttpRequest, payout_run_id: int, fmt: str) -> Htt
     return export_recently_authenticated(request, run, fmt)
 
 
-@reauthentication_required(allow_get=False)
+@step_up.recent_authentication_required(allow_get=False)
 def export_recently_authenticated(request: HttpRequest, run: PayoutRun, fmt: str) -> HttpResponse:
     run, text, _count = runs.payout_run_export(
         request.network, run.pk, fmt, actor=request.user, proof=step_up.of_request(request)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -74,7 +73,7 @@ def publisher_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@reauthentication_required
+@step_up.recent_authentication_required
 def save_minimum_recently_authenticated(
     request: HttpRequest, publisher: Publisher, payout_form
 ) -> HttpResponse:

@@ -12,9 +12,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
 
 from conftest import PASSWORD
@@ -70,15 +73,24 @@ def is_csp_violation(text: str) -> bool:
     return text.startswith("Refused to") or "Content Security Policy" in text
 
 
+def is_missing_file(response) -> bool:
+    """A 404 for one of our own files: a static file, or the icon browsers ask for."""
+    path = urlsplit(response.url).path
+    return response.status == 404 and (path == "/favicon.ico" or path.startswith("/static/"))
+
+
 @pytest.fixture
 def new_page(browser: Browser):
     """Opens pages in fresh browser contexts: one person, one set of cookies each.
 
     A page whose console reports a Content-Security-Policy violation fails the test: an
-    inline script or style that the policy blocks breaks a page only in a real browser.
+    inline script or style that the policy blocks breaks a page only in a real browser. So
+    does a page that asks for a file of ours that is not there (a 404 for /favicon.ico or a
+    static file).
     """
     contexts: list[BrowserContext] = []
     violations: list[str] = []
+    missing: list[str] = []
 
     def open_page() -> Page:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -93,12 +105,31 @@ def new_page(browser: Browser):
                 else None
             ),
         )
+        page.on(
+            "response",
+            lambda response: missing.append(response.url) if is_missing_file(response) else None,
+        )
         return page
 
     yield open_page
     for context in contexts:
         context.close()
     assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
+    assert missing == [], "files of ours answered 404:\n" + "\n".join(missing)
+
+
+def wait_until_ready(page: Page) -> None:
+    """Until the page's scripts have bound their handlers: static/js/ready.js marks <html
+    data-ready> after every other script of base.html's pages. A test that changes a select
+    which submits on change, or sends an htmx form, before then races the page (the members
+    filter's test once lost that race on a busy machine)."""
+    expect(page.locator("html")).to_have_attribute("data-ready", "true")
+
+
+def goto(page: Page, url: str) -> None:
+    """Open `url` and wait until the page is ready (wait_until_ready)."""
+    page.goto(url)
+    wait_until_ready(page)
 
 
 def login_form(page: Page):
@@ -110,15 +141,21 @@ def sign_in(
     page: Page, portal: str, email: str, next_path: str = "/", *, password: str = PASSWORD
 ) -> None:
     """Through the login form; for an account with two-factor on, see the journey test."""
-    page.goto(f"{portal}/accounts/login/?next={next_path}")
+    goto(page, f"{portal}/accounts/login/?next={next_path}")
     form = login_form(page)
     form.locator("input[name=login]").fill(email)
     form.locator("input[name=password]").fill(password)
     form.locator("button[type=submit]").click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
-    # The next page's deferred scripts (autosubmit, copy buttons) run before its load event:
-    # a test acting on the page before then races them (the members filter once did).
-    page.wait_for_load_state("load")
+    wait_until_ready(page)  # the page signed in to, its scripts' handlers bound
+
+
+def current_totp_code(secret: str) -> str:
+    """What an authenticator app shows now (by the test's clock, which is the live server's:
+    one process). Call it right before typing the code: the server also accepts the code of
+    the window before and after (MFA_TOTP_TOLERANCE), so a code typed as its 30-second window
+    ends still signs in on a slow machine (network/tests/test_accounts.py checks the drift)."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def field(page: Page, input_id: str):

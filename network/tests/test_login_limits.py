@@ -3,11 +3,17 @@ Django admin's, which goes through allauth's login (rate limits, verification, t
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import generate_totp_secret
+from allauth.mfa.utils import encrypt
+from django.core import mail
 from django.test import Client
 
 from conftest import PASSWORD, client_for, make_user
 
-TOO_MANY = b"Too many failed login attempts"
+TOO_MANY = b"Too many failed attempts: signing in is paused for up to 5 minutes."
 WRONG = b"not correct"
 
 
@@ -69,3 +75,58 @@ def test_it_lets_staff_into_the_admin_through_allauths_login(db):
     )
     assert response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
+
+
+def locked_out(client: Client, email: str):
+    for _ in range(5):
+        assert WRONG in attempt(client, email, "guess").content
+    return attempt(client, email, PASSWORD)
+
+
+def test_the_lockout_says_how_long_and_what_to_do(network, owner):
+    """allauth's message said neither: "Too many failed login attempts. Try again later."."""
+    text = locked_out(client_for(network), owner.email).content.decode()
+    assert (
+        "Too many failed attempts: signing in is paused for up to 5 minutes. Wait, then try "
+        "again, or reset your password (“Forgot your password?”) to sign in with a new one now."
+    ) in text
+
+
+def test_the_lockout_speaks_the_networks_language(network, owner):
+    network.language = "vi"
+    network.save()
+    text = locked_out(client_for(network), owner.email).content.decode()
+    assert "việc đăng nhập tạm dừng tối đa 5 phút" in text
+    assert "Quên mật khẩu?" in text
+
+
+def test_a_password_reset_lifts_the_lockout_as_the_message_says(
+    network, owner, django_capture_on_commit_callbacks
+):
+    client = client_for(network)
+    assert TOO_MANY in locked_out(client, owner.email).content
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": owner.email})
+    [link] = [word for word in mail.outbox[-1].body.split() if "/password/reset/key/" in word]
+    form = client.get(urlsplit(link).path)["Location"]
+    new_password = "staple-orbit-lantern-42"
+    client.post(form, {"password1": new_password, "password2": new_password})
+    signed_in = attempt(client_for(network), owner.email, new_password)
+    assert signed_in.status_code == 302
+    assert "/accounts/login/" not in signed_in["Location"]
+
+
+def test_wrong_two_factor_codes_pause_signing_in_and_say_for_how_long(network, owner):
+    Authenticator.objects.create(
+        user=owner, type=Authenticator.Type.TOTP, data={"secret": encrypt(generate_totp_secret())}
+    )
+    client = client_for(network)
+    assert attempt(client, owner.email, PASSWORD)["Location"] == "/accounts/2fa/authenticate/"
+    for _ in range(5):
+        client.post("/accounts/2fa/authenticate/", {"code": "000000"})
+    text = client.post("/accounts/2fa/authenticate/", {"code": "000000"}).content.decode()
+    # Only waiting helps here: a password reset does not lift the codes' count.
+    assert (
+        "Too many failed attempts: signing in is paused for up to 5 minutes. Wait, then try again."
+    ) in text
+    assert "reset your password" not in text

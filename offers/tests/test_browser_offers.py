@@ -15,7 +15,7 @@ import pytest
 from django_scopes import scopes_disabled
 
 from network.tests import browser as shared
-from network.tests.browser import NEEDS_BROWSER, sign_in, sync_playwright
+from network.tests.browser import NEEDS_BROWSER, sign_in, sync_playwright, wait_until_ready
 from offers.links import click_link
 from offers.models import Goal, LandingPage, Offer, OfferAccess
 
@@ -204,6 +204,7 @@ def test_an_offer_from_creation_to_a_publishers_tracking_link(
     owner_approves_access(admin, portal)
 
     pub.reload()
+    wait_until_ready(pub)  # htmx has bound the link builder's form: it posts in the page
     expect(pub.locator("#access")).to_contain_text("You are approved to run this offer.")
     builder = pub.locator("#link-builder")
     builder.get_by_text("Customise: landing page, sub IDs").click()

@@ -10,6 +10,7 @@ import pytest
 from network.tests.browser import (  # noqa: F401  (fixtures)
     NEEDS_BROWSER,
     browser,
+    goto,
     new_page,
     portal,
     screenshot,
@@ -44,7 +45,7 @@ def test_the_invoice_and_credit_note_read_well_and_download_as_pdf(
         page = new_page()
         sign_in(page, portal, user.email)
         for kind, pk, name in documents:
-            page.goto(f"{portal}/{prefix}/{kind}/{pk}/")
+            goto(page, f"{portal}/{prefix}/{kind}/{pk}/")
             assert page.locator("article.invoice h1").is_visible()
             for width in WIDTHS:
                 page.set_viewport_size({"width": width, "height": 900})

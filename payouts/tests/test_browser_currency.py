@@ -14,19 +14,20 @@ in October (a negative balance), and it earned 80,975 VND (below the minimum) an
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 import time_machine
 from allauth.mfa.models import Authenticator
+from django.conf import settings as django_settings
 from django.utils import translation
 from django_scopes import scope, scopes_disabled
 
 from conftest import make_world, set_minimum
 from lib.formats import format_money
 from network.tests import browser as shared
-from network.tests.browser import NEEDS_BROWSER, PASSWORD, sign_in, sync_playwright
+from network.tests.browser import NEEDS_BROWSER, PASSWORD, goto, sign_in, sync_playwright
 from network.tests.money import with_mfa
 from payouts.decisions import Actor, conversion_decide
 from payouts.models import PaymentDetails
@@ -146,7 +147,7 @@ def open_as(new_page, portal, user, width):
 
 
 def visit(page, portal, path, name, screenshot) -> str:
-    page.goto(f"{portal}{path}")
+    goto(page, f"{portal}{path}")
     assert fits(page), f"{path} scrolls sideways at {page.viewport_size['width']} px"
     screenshot(page, name)
     return page.content().replace("&nbsp;", "\xa0")  # the DOM writes U+00A0 as an entity
@@ -174,16 +175,20 @@ def test_the_currency_pages_in_a_browser(
         assert words["minimums"] in html and vnd_minimum in html and kwd_minimum in html
         if width == WIDTHS[0]:
             # A money control: two-factor on (turned on after this sign-in, which therefore
-            # asked no code; off again for the next sign-in), then the password again.
+            # asked no code; off again for the next sign-in), then the password again, as
+            # the sign-in is more than five minutes old.
             with scopes_disabled():
                 with_mfa(manager)
-            admin.select_option("#id_currency", "JPY")
-            admin.fill("#id_amount", "5000")
-            admin.locator("main form button[type=submit]").last.click()
-            expect(admin).to_have_url(re.compile(r"/accounts/reauthenticate/"))
-            admin.locator("input[name=password]").fill(PASSWORD)
-            admin.locator("main form button[type=submit]").first.click()
-            expect(admin.locator("body")).to_contain_text(words["saved"])
+            timeout = django_settings.ACCOUNT_REAUTHENTICATION_TIMEOUT
+            later = datetime.now(UTC) + timedelta(seconds=timeout + 1)
+            with time_machine.travel(later, tick=True):
+                admin.select_option("#id_currency", "JPY")
+                admin.fill("#id_amount", "5000")
+                admin.locator("main form button[type=submit]").last.click()
+                expect(admin).to_have_url(re.compile(r"/accounts/reauthenticate/"))
+                admin.locator("input[name=password]").fill(PASSWORD)
+                admin.locator("main form button[type=submit]").first.click()
+                expect(admin.locator("body")).to_contain_text(words["saved"])
             with scopes_disabled():
                 Authenticator.objects.filter(user=manager).delete()
         html = visit(admin, portal, f"/manage/publishers/{own.pk}/", f"{tag}-review", screenshot)

@@ -15,8 +15,9 @@ English and once in Vietnamese.
 6. The owner turns on two-factor authentication (the secret read off allauth's page). Then
    the month ends: the clock moves to the next month, for the server and the test alike.
    Beat's monthly job makes the ended month's payout run (whoever starts a run may not
-   approve it). The owner signs in with a TOTP code, opens the run, approves it (the
-   password again) and marks the publisher's line paid with a reference.
+   approve it). The owner signs in with a TOTP code, opens the run, approves it (nothing
+   more asked: the password and the code were entered moments ago) and marks the
+   publisher's line paid with a reference.
 7. The publisher's statement of the month shows the conversion and the payout as paid, with
    the reference.
 
@@ -34,7 +35,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -44,14 +44,21 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.utils import translation
 from django.utils.timezone import now
 
 from conftest import PASSWORD, make_user
 from lib.formats import format_amount, format_money, format_month
 from network.tests import browser as shared
-from network.tests.browser import NEEDS_BROWSER, login_form, sign_in, sync_playwright
+from network.tests.browser import (
+    NEEDS_BROWSER,
+    current_totp_code,
+    goto,
+    login_form,
+    sign_in,
+    sync_playwright,
+    wait_until_ready,
+)
 from payouts.runs import next_month
 from payouts.tasks import monthly_payouts
 
@@ -186,21 +193,18 @@ def fill_and_send(page: Page, field: str, value: str) -> None:
     form.locator("button[type=submit]:not([form])").click()
 
 
-def totp_code(secret: str) -> str:
-    """What an authenticator app shows now (by the test's clock, which is the server's)."""
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
-
-
 def sign_in_with_code(page: Page, j: Journey, email: str, secret: str) -> None:
     """The password, then allauth's two-factor step."""
-    page.goto(f"{j.portal}/accounts/login/")
+    goto(page, f"{j.portal}/accounts/login/")
     form = login_form(page)
     form.locator("input[name=login]").fill(email)
     form.locator("input[name=password]").fill(PASSWORD)
     form.locator("button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
-    fill_and_send(page, "code", totp_code(secret))
+    wait_until_ready(page)
+    fill_and_send(page, "code", current_totp_code(secret))  # made right before it is typed
     expect(page).to_have_url(f"{j.portal}/manage/")
+    wait_until_ready(page)
 
 
 def confirm_password(page: Page) -> None:
@@ -318,7 +322,7 @@ def owner_turns_on_two_factor(admin: Page, j: Journey) -> str:
     admin.locator("main a[href$='/2fa/totp/activate/']").click()
     confirm_password(admin)  # allauth asks before changing how the account signs in
     secret = admin.locator("#authenticator_secret").input_value()
-    fill_and_send(admin, "code", totp_code(secret))
+    fill_and_send(admin, "code", current_totp_code(secret))  # made right before it is typed
     expect(admin).not_to_have_url(re.compile(r"/2fa/totp/activate/"))
     return secret
 
@@ -328,6 +332,7 @@ def owner_turns_on_two_factor(admin: Page, j: Journey) -> str:
 
 def publisher_takes_tracking_link(pub: Page, j: Journey, offer_id: int) -> str:
     pub.reload()  # the home page, approved since
+    wait_until_ready(pub)
     expect(heading(pub)).to_have_text(PUBLISHER)
     j.picture(pub, "publisher-home")
     nav_link(pub, j, "Offers").click()
@@ -431,8 +436,9 @@ def owner_opens_run(admin: Page, j: Journey, month: date) -> None:
 
 def owner_approves_run(admin: Page, j: Journey, email: str) -> None:
     run_page = admin.url
+    # Money leaves: two-factor on, and the password entered in the last five minutes (the
+    # sign-in with password and code a moment ago counts: nothing more is asked).
     admin.get_by_role("button", name=j.tr("Approve these payouts")).click()
-    confirm_password(admin)  # money leaves: allauth asks for the password again
     expect(admin).to_have_url(run_page)
     expect(heading(admin)).to_contain_text(j.tr("Approved"))
     expect(admin.locator("#approval")).to_contain_text(email)

@@ -8,7 +8,7 @@ from django.utils import translation
 from django_scopes import scopes_disabled
 
 from network.tests import browser as shared
-from network.tests.browser import NEEDS_BROWSER, sign_in, sync_playwright
+from network.tests.browser import NEEDS_BROWSER, goto, sign_in, sync_playwright
 from publishers.models import Publisher
 from publishers.postbacks import PostbackEndpoint
 
@@ -54,7 +54,7 @@ def test_a_publisher_chooses_reversal_calls_for_the_global_postback(
     assert (endpoint.url_template, endpoint.events) == (URL, ["created", "reversed"])
     screenshot(page, f"publisher-postbacks-{language}-1366")
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{portal}/publisher/postbacks/")
+    goto(page, f"{portal}/publisher/postbacks/")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the page is {overflow}px wider than a phone"
     screenshot(page, f"publisher-postbacks-{language}-390")

@@ -25,7 +25,9 @@ class Command(BaseCommand):
             user__email=APPROVER, type=Authenticator.Type.TOTP
         ).first()
         if totp is None:
-            raise CommandError("No demo two-factor secret: run `python manage.py seed_demo`.")
+            raise CommandError(
+                "No demo two-factor secret: run `.venv/bin/python manage.py seed_demo`."
+            )
         period = mfa_settings.TOTP_PERIOD
         counter = int(time.time()) // period
         code = format_hotp_value(hotp_value(decrypt(totp.data["secret"]), counter))

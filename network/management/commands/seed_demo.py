@@ -70,7 +70,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {role.label:<11} {email:<26} {company or ''}")
         self.stdout.write(
             f"{APPROVER} approves payouts: two-factor secret {secret} (an authenticator app,"
-            " or `python manage.py demo_totp` for the current code)"
+            " or `.venv/bin/python manage.py demo_totp` for the current code)"
         )
 
     def two_factor(self, user: User) -> str:

@@ -10,7 +10,8 @@ it goes on with its lock if the lock survived (AOF), else waits to take it again
 from __future__ import annotations
 
 import logging
-import time
+import signal
+import threading
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -36,10 +37,14 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="Drain what is there, then exit.")
 
     def handle(self, *args, once: bool = False, **options):
+        # SIGTERM (honcho's Ctrl-C, systemd, a deploy) ends the loop between batches and
+        # releases the lock; a batch cut short by SIGKILL is written again, exactly once.
+        self.stopping = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: self.stopping.set())
         if client() is None:
             self.stdout.write("No REDIS_URL: clicks are written directly, nothing to drain.")
-            while not once:  # stay up, so that `make run` keeps its other processes
-                time.sleep(3600)
+            if not once:  # stay up, so that `make run` keeps its other processes
+                self.stopping.wait()
             return
         self.once, self.finished, self.lock = once, False, None
         try:
@@ -48,33 +53,39 @@ class Command(BaseCommand):
                 name="drain_clicks",
                 log=log,
                 backoff=Backoff(first=0.2, maximum=5.0),  # resume soon after Redis is back
-                until=lambda: self.finished,
+                until=lambda: self.finished or self.stopping.is_set(),
+                sleep=self.stopping.wait,
             )
         finally:
             self.release()
 
     def step(self) -> None:
-        self.hold_lock()
+        if not self.hold_lock():
+            return
         written = drain_once(settings.CLICK_DRAIN_BATCH)
         if written == 0 and self.once:
             self.finished = True
         elif written < settings.CLICK_DRAIN_BATCH:
-            time.sleep(IDLE_SECONDS)
+            self.stopping.wait(IDLE_SECONDS)
 
-    def hold_lock(self) -> None:
+    def hold_lock(self) -> bool:
         """Extend the lock we hold; take it (waiting while another drainer works) if we hold
-        none or lost it (expired during a long outage, or gone with a Redis that lost data)."""
+        none or lost it (expired during a long outage, or gone with a Redis that lost data).
+        False: told to stop while waiting for it."""
         if self.lock is not None:
             try:
                 self.lock.extend(LOCK_SECONDS, replace_ttl=True)
-                return
+                return True
             except LockError:
                 log.warning("drain_clicks: lost the drainer lock; waiting to take it again")
                 self.lock = None
-        lock = client().lock(LOCK_KEY, timeout=LOCK_SECONDS, blocking_timeout=None)
-        lock.acquire(blocking=True)
+        lock = client().lock(LOCK_KEY, timeout=LOCK_SECONDS, blocking_timeout=1)
+        while not lock.acquire(blocking=True):
+            if self.stopping.is_set():
+                return False
         self.lock = lock
         self.stdout.write(f"Draining clicks ({buffered()} buffered).")
+        return True
 
     def release(self) -> None:
         if self.lock is None:
