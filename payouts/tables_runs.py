@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lib.formats import format_amount, format_datetime, format_money, format_month, format_percent
-from lib.tables import DateTimeColumn, SelectColumn
+from lib.tables import DateTimeColumn, SelectColumn, Table
 from payouts import methods, runs
 from payouts.ledger import from_minor
 from payouts.models import Entry, PaymentDetails, PayoutLine, PayoutRun
@@ -53,7 +53,7 @@ def change_text(amount: int, previous: int | None, currency: str) -> str:
     return f"{sign}{money(diff, currency)}{percent}"
 
 
-class RunTable(tables.Table):
+class RunTable(Table):
     period = tables.LinkColumn(
         "payout_run_detail", args=[tables.A("pk")], verbose_name=_("Month"), orderable=False
     )
@@ -113,7 +113,7 @@ def select_label(record: PayoutLine) -> str:
     return gettext("Select %(publisher)s") % {"publisher": record.publisher.name}
 
 
-class LineTable(tables.Table):
+class LineTable(Table):
     selected = PayableSelectColumn(
         accessor="pk",
         attrs={"td__input": {"aria-label": select_label}},
@@ -194,7 +194,7 @@ def line_table(queryset, *, payable: bool, selected: Collection[int] = ()) -> Li
     return table
 
 
-class EntryTable(tables.Table):
+class EntryTable(Table):
     """A line's ledger entries: what each conversion added to (or took from) the balance."""
 
     created_at = DateTimeColumn(verbose_name=_("Posted"))

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from lib.formats import format_money
-from lib.tables import DateTimeColumn, configure
+from lib.tables import DateTimeColumn, Table, configure
 from lib.views import render_in_network_time
 from network.access import posted, role_required
 from network.models import Role
@@ -34,7 +34,7 @@ FIRST_YEAR = 2000  # earlier months are "out of range": no network's data goes b
 PER_PAGE = 50
 
 
-class StatementTable(tables.Table):
+class StatementTable(Table):
     """A month's conversions as a publisher sees them (as on the Conversions page: no
     revenue), with "paid" for those whose approval a payout paid."""
 
