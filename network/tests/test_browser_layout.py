@@ -1,8 +1,9 @@
-"""Every role's main pages on a laptop (1366x900) and a phone (390x844), in every language of
-settings.LANGUAGES: a full-page screenshot of each (BROWSER_SCREENSHOT_DIR, listed at the end
-of .ci/run), and a failure when a page scrolls sideways, when a table's columns are cut off
-instead of scrolling in its own frame, when a data table's dates or figures wrap, or when the
-menu fills the phone's screen.
+"""The sign-in page and every role's main pages (owner, advertiser, publisher: the platform
+has no page of its own for an admin, only Django's admin) on a laptop (1366x900) and a phone
+(390x844), in every language of settings.LANGUAGES: a full-page screenshot of each
+(BROWSER_SCREENSHOT_DIR, listed at the end of .ci/run), and a failure when a page scrolls
+sideways, when a table's columns are cut off instead of scrolling in its own frame, when a
+header or a data table's date or figure wraps, or when the header fills the phone's screen.
 
 One world for a language: the demo network of `seed_demo` (a month of traffic, conversions,
 a payout run and an invoice), so that the tables hold what they hold in `make run`. Each
@@ -117,22 +118,28 @@ def test_every_roles_main_pages_fit_a_laptop_and_a_phone(
     base = f"http://{network.portal_host}:{port}"
 
     problems: list[str] = []
-    for email, role_pages in pages.items():
-        role = email.split("@")[0]
-        page = new_page()
-        sign_in(page, base, email, password=DEMO_PASSWORD)
+
+    def look_at(page, role: str, role_pages: list[tuple[str, str]]) -> None:
         for window in (LAPTOP, PHONE):
             page.set_viewport_size(window)
             for name, path in role_pages:
                 response = page.goto(f"{base}{path}")
-                assert response is not None and response.ok, (
-                    f"{path}: {response and response.status}"
-                )
+                assert response is not None and response.ok, path
                 expect(page.locator("html")).to_have_attribute("lang", language)
                 wide = window is LAPTOP
                 for problem in page.evaluate(LAYOUT_PROBLEMS, wide):
                     problems.append(f"{role} {name} ({path}) at {window['width']}px: {problem}")
                 screenshot(page, f"layout-{language}-{role}-{name}-{window['width']}")
+
+    # Signed out: the sign-in page, in the language its switch sets (a cookie).
+    page = new_page()
+    cookie = {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base}
+    page.context.add_cookies([cookie])
+    look_at(page, "visitor", [("sign-in", "/accounts/login/")])
+    for email, role_pages in pages.items():
+        page = new_page()
+        sign_in(page, base, email, password=DEMO_PASSWORD)
+        look_at(page, email.split("@")[0], role_pages)
     assert problems == [], "\n".join(problems)
 
 
