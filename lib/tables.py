@@ -1,19 +1,46 @@
-"""django-tables2 set-up shared by every list page."""
+"""django-tables2 set-up shared by every list page.
+
+Every table of the portal is a `Table` (below), drawn by templates/tables/table.html
+(DJANGO_TABLES2_TEMPLATE): a frame that scrolls sideways and down on its own, with the header
+and the first column sticky (static/css/portal.css), and a column chooser whose choice
+static/js/tables.js keeps in the browser's localStorage per user and table.
+"""
 
 from __future__ import annotations
 
 import django_tables2 as tables
 from django.core.paginator import Paginator
 from django.http import HttpRequest
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django_tables2 import RequestConfig, Table
+from django_tables2 import RequestConfig
+from django_tables2.columns import BoundColumn
 
 from lib.formats import format_date, format_datetime, format_month, format_number
 
 MAX_PER_PAGE = 100
 
 
-def configure(request: HttpRequest, table: Table, per_page: int = 25) -> Table:
+class Table(tables.Table):
+    """The portal's table. Subclasses set their own `Meta` as usual."""
+
+    class Meta:
+        attrs = {"class": "table"}
+
+    @property
+    def columns_key(self) -> str:
+        """Names the table in the column chooser's saved choice (with the user's id)."""
+        return type(self).__name__
+
+    def choosable_columns(self) -> list[BoundColumn]:
+        """The columns a person may hide: not the checkboxes, nor the first column after them
+        (it names the row and stays in view while the table scrolls sideways), nor columns
+        without a header (a row's action link)."""
+        named = [c for c in self.columns if not isinstance(c.column, tables.CheckBoxColumn)]
+        return [c for c in named[1:] if str(c.header).strip()]
+
+
+def configure(request: HttpRequest, table: tables.Table, per_page: int = 25) -> tables.Table:
     """Sorting and pagination from the query string, safely.
 
     django-tables2 takes ?per_page from the URL as it is: -1 crashes the paginator and 10**9
@@ -29,22 +56,46 @@ def configure(request: HttpRequest, table: Table, per_page: int = 25) -> Table:
 
 
 class SelectColumn(tables.CheckBoxColumn):
-    """A checkbox per row named "selected" (a bulk form's field); the header is a word, as
-    a header checkbox would need a script to select the page."""
+    """A checkbox per row named "selected" (a bulk form's field); the header is a word for
+    screen readers (a header checkbox would need a script to select the page), as the boxes
+    speak for themselves on screen. Class "select": a narrow column that stays in view with
+    the next one when the table scrolls sideways."""
+
+    def __init__(self, *args, attrs=None, **kwargs):
+        attrs = dict(attrs or {})
+        for cell in ("th", "td"):
+            attrs.setdefault(cell, {})
+            attrs[cell] = {**attrs[cell], "class": _join("select", attrs[cell].get("class"))}
+        super().__init__(*args, attrs=attrs, **kwargs)
 
     @property
     def header(self):
-        return _("Select")
+        return format_html('<span class="visually-hidden">{}</span>', _("Select"))
 
 
-class DateColumn(tables.Column):
+def _join(*classes: str | None) -> str:
+    return " ".join(c for c in classes if c)
+
+
+class OneLineColumn(tables.Column):
+    """A column whose cells never wrap (class "nowrap"): dates, amounts, codes."""
+
+    def __init__(self, *args, attrs=None, **kwargs):
+        attrs = dict(attrs or {})
+        td = dict(attrs.get("td", {}))
+        td["class"] = _join("nowrap", td.get("class"))
+        attrs["td"] = td
+        super().__init__(*args, attrs=attrs, **kwargs)
+
+
+class DateColumn(OneLineColumn):
     """A day, or the day of a moment in the active time zone, written for the language."""
 
     def render(self, value) -> str:
         return format_date(value)
 
 
-class DateTimeColumn(tables.Column):
+class DateTimeColumn(OneLineColumn):
     """A moment in the active time zone (the network's), written for the language."""
 
     def render(self, value) -> str:
@@ -59,7 +110,7 @@ class NumberColumn(tables.Column):
         return format_number(value)
 
 
-class MonthColumn(tables.Column):
+class MonthColumn(OneLineColumn):
     """A month's name in the language: 'October 2026' / 'tháng 10 năm 2026'."""
 
     def render(self, value) -> str:

@@ -7,21 +7,21 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from lib.tables import DateTimeColumn
+from lib.tables import DateTimeColumn, Table
 from network.audit import AuditEntry
 from network.audit_log import actor_shown, object_type_name, object_url, viewer_role
 from network.audit_text import action_label, change_label, reason_label
 from network.models import Membership
 
 
-class AuditTable(tables.Table):
+class AuditTable(Table):
     created_at = DateTimeColumn(verbose_name=_("Time"))
     actor = tables.Column(accessor="actor_label", verbose_name=_("Who"))
     action = tables.Column(verbose_name=_("Action"))
     object = tables.Column(accessor="object_repr", verbose_name=_("Object"))
     object_id = tables.Column(verbose_name=_("Object id"))
     change = tables.Column(accessor="to_state", verbose_name=_("Change"), empty_values=())
-    reason = tables.Column(verbose_name=_("Reason"))
+    reason = tables.Column(verbose_name=_("Reason"), attrs={"td": {"class": "wrap"}})
 
     class Meta:
         model = AuditEntry

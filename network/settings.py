@@ -366,7 +366,7 @@ SECURE_CSP = {
     "frame-ancestors": ["'none'"],
 }
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
+DJANGO_TABLES2_TEMPLATE = "tables/table.html"  # the frame, sticky parts, column chooser
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 INVITATION_LIFETIME_DAYS = env_int("INVITATION_LIFETIME_DAYS", 7)

@@ -3,11 +3,11 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from lib.tables import DateColumn
+from lib.tables import DateColumn, Table
 from network.models import Membership
 
 
-class MemberTable(tables.Table):
+class MemberTable(Table):
     email = tables.Column(accessor="user__email", verbose_name=_("Email"))
     name = tables.Column(accessor="user__name", verbose_name=_("Name"), default="")
     role = tables.Column(verbose_name=_("Role"))

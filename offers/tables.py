@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from lib.formats import format_money
-from lib.tables import DateTimeColumn, NumberColumn
+from lib.tables import DateTimeColumn, NumberColumn, Table
 from offers.models import Goal, Offer, OfferAccess
 from offers.terms import terms_parts
 
@@ -35,7 +35,7 @@ def advertiser_offers(advertiser) -> QuerySet[Offer]:
     )
 
 
-class OfferTable(tables.Table):
+class OfferTable(Table):
     name = tables.LinkColumn("adv_offer_detail", kwargs={"offer_id": tables.A("pk")})
     status = tables.Column(verbose_name=_("Status"))
     visibility = tables.Column()

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lib.formats import format_money, format_number
-from lib.tables import DateColumn, DateTimeColumn, NumberColumn
+from lib.tables import DateColumn, DateTimeColumn, NumberColumn, Table
 from offers.models import Goal, Offer, OfferAccess, PayoutTier
 from offers.payouts import resolve_payouts
 from offers.terms import terms_parts
@@ -49,7 +49,7 @@ def payout_text(terms, currency: str) -> str:
     return terms_text(terms.payout_type, terms.payout_amount, terms.payout_percent, currency)
 
 
-class OfferTable(tables.Table):
+class OfferTable(Table):
     name = tables.LinkColumn("admin_offer_detail", args=[tables.A("pk")])
     advertiser = tables.Column(accessor="advertiser__name", verbose_name=_("Advertiser"))
     status = tables.Column(verbose_name=_("Status"))
@@ -74,7 +74,7 @@ class OfferTable(tables.Table):
         return record.get_visibility_display().split(":")[0]
 
 
-class AccessTable(tables.Table):
+class AccessTable(Table):
     publisher = tables.LinkColumn(
         "publisher_review",
         args=[tables.A("publisher_id")],
@@ -88,7 +88,9 @@ class AccessTable(tables.Table):
         verbose_name=_("Offer"),
     )
     status = tables.Column(verbose_name=_("Status"))
-    publisher_note = tables.Column(verbose_name=_("Their note"), orderable=False)
+    publisher_note = tables.Column(
+        verbose_name=_("Their note"), orderable=False, attrs={"td": {"class": "wrap"}}
+    )
     created_at = DateTimeColumn(verbose_name=_("Asked"))
     decided_at = DateTimeColumn(verbose_name=_("Decided"))
     decide = tables.LinkColumn(
@@ -113,7 +115,7 @@ class AccessTable(tables.Table):
         return value if len(value) <= 80 else value[:79] + "…"
 
 
-class TierTable(tables.Table):
+class TierTable(Table):
     name = tables.LinkColumn("admin_tier_detail", args=[tables.A("pk")])
     members = NumberColumn(accessor="member_count", verbose_name=_("Publishers"))
     payouts = NumberColumn(accessor="payout_count", verbose_name=_("Goal payouts"))
@@ -124,7 +126,7 @@ class TierTable(tables.Table):
         attrs = {"class": "table"}
 
 
-class RunnerTable(tables.Table):
+class RunnerTable(Table):
     """Publishers approved on one offer, with the payout each earns per goal and why."""
 
     publisher = tables.LinkColumn(

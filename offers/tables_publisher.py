@@ -8,7 +8,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from lib.formats import format_money
+from lib.formats import format_amount, format_money
+from lib.tables import Table
 from offers.models import Offer, OfferAccess
 from offers.payouts import ResolvedPayout, resolve_payouts
 from offers.terms import terms_parts
@@ -34,7 +35,7 @@ def access_state(offer: Offer, access: OfferAccess | None) -> tuple[str, str]:
     return "apply", gettext("Apply")
 
 
-class MarketplaceTable(tables.Table):
+class MarketplaceTable(Table):
     """Expects offers with `default_goals` and `my_accesses` prefetched (see the view)."""
 
     name = tables.Column(linkify=("pub_offer_detail", {"offer_id": tables.A("pk")}))

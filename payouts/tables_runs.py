@@ -19,7 +19,7 @@ from lib.formats import (
     format_number,
     format_percent,
 )
-from lib.tables import DateTimeColumn, NumberColumn, SelectColumn
+from lib.tables import DateTimeColumn, NumberColumn, SelectColumn, Table
 from payouts import methods, runs
 from payouts.ledger import from_minor
 from payouts.models import Entry, PaymentDetails, PayoutLine, PayoutRun
@@ -59,7 +59,7 @@ def change_text(amount: int, previous: int | None, currency: str) -> str:
     return f"{format_money(from_minor(diff, currency), currency, signed=True)}{percent}"
 
 
-class RunTable(tables.Table):
+class RunTable(Table):
     period = tables.LinkColumn(
         "payout_run_detail", args=[tables.A("pk")], verbose_name=_("Month"), orderable=False
     )
@@ -120,7 +120,7 @@ def select_label(record: PayoutLine) -> str:
     return gettext("Select %(publisher)s") % {"publisher": record.publisher.name}
 
 
-class LineTable(tables.Table):
+class LineTable(Table):
     selected = PayableSelectColumn(
         accessor="pk",
         attrs={"td__input": {"aria-label": select_label}},
@@ -201,7 +201,7 @@ def line_table(queryset, *, payable: bool, selected: Collection[int] = ()) -> Li
     return table
 
 
-class EntryTable(tables.Table):
+class EntryTable(Table):
     """A line's ledger entries: what each conversion added to (or took from) the balance."""
 
     created_at = DateTimeColumn(verbose_name=_("Posted"))

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from lib.formats import format_amount
 from lib.pdf import pdf_response as lib_pdf_response
-from lib.tables import DateColumn, MonthColumn, configure
+from lib.tables import DateColumn, MonthColumn, Table, configure
 from lib.views import render_in_network_time
 from network.access import ADMINS, posted, role_required
 from network.models import Role
@@ -45,7 +45,7 @@ def invoice_url(record: Invoice, table: InvoiceTable) -> str:
     return reverse(table.detail_view, kwargs={"invoice_id": record.pk})
 
 
-class InvoiceTable(tables.Table):
+class InvoiceTable(Table):
     number = tables.Column(verbose_name=_("Invoice"), linkify=invoice_url)
     period = MonthColumn(verbose_name=_("Month"))
     advertiser = tables.Column(accessor="advertiser__name", verbose_name=_("Advertiser"))

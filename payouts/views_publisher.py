@@ -20,7 +20,7 @@ from django.views.decorators.http import require_safe
 
 from lib.formats import format_money, format_month
 from lib.pdf import pdf_response
-from lib.tables import DateTimeColumn, configure
+from lib.tables import DateTimeColumn, Table, configure
 from lib.views import render_in_network_time
 from network import step_up
 from network.access import posted, role_required
@@ -37,7 +37,7 @@ PER_PAGE = 50
 PDF_CONVERSIONS = 500  # a statement's PDF lists the month's latest conversions, up to these
 
 
-class StatementTable(tables.Table):
+class StatementTable(Table):
     """A month's conversions as a publisher sees them (as on the Conversions page: no
     revenue), with "paid" for those whose approval a payout paid."""
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from lib.tables import DateTimeColumn
+from lib.tables import DateTimeColumn, Table
 from publishers.models import Publisher
 
 
-class PublisherTable(tables.Table):
+class PublisherTable(Table):
     name = tables.LinkColumn("publisher_review", args=[tables.A("pk")], verbose_name=_("Name"))
     website = tables.URLColumn(verbose_name=_("Website"))
     country = tables.Column(verbose_name=_("Country"))

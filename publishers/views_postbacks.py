@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from lib.formats import format_datetime
-from lib.tables import NumberColumn, configure
+from lib.tables import NumberColumn, Table, configure
 from network.access import posted, role_required
 from network.models import Role
 from offers.models import Offer
@@ -84,14 +84,16 @@ class OfferPostbackForm(PostbackForm):
         )
 
 
-class AttemptTable(tables.Table):
+class AttemptTable(Table):
     """The call log, newest first: time, event, URL, HTTP code or error, ms, attempt."""
 
-    created_at = tables.Column(verbose_name=_("Time (UTC)"))
+    created_at = tables.Column(verbose_name=_("Time (UTC)"), attrs={"td": {"class": "nowrap"}})
     event = tables.Column(verbose_name=_("Event"), orderable=False)
     endpoint = tables.Column(verbose_name=_("Postback"), orderable=False, empty_values=())
-    url = tables.Column(verbose_name=_("URL"), orderable=False)
-    result = tables.Column(verbose_name=_("Result"), orderable=False, empty_values=())
+    url = tables.Column(verbose_name=_("URL"), orderable=False, attrs={"td": {"class": "wrap"}})
+    result = tables.Column(
+        verbose_name=_("Result"), orderable=False, empty_values=(), attrs={"td": {"class": "wrap"}}
+    )
     elapsed_ms = NumberColumn(verbose_name=_("ms"), orderable=False)
     attempt_number = NumberColumn(verbose_name=_("Attempt"), orderable=False)
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tables2.utils import OrderByTuple
 
 from lib.formats import format_date, format_money, format_number, format_percent
+from lib.tables import Table
 from reports.filters import GROUP_LABELS
 from reports.formats import format_multiple
 from reports.kpis import Totals
@@ -63,7 +64,9 @@ class KpiColumn(tables.Column):
     query has the column (the sums); the ratios are computed in Python and are not."""
 
     def __init__(self, kpi: str, kind: str, *, orderable: bool = True, **kwargs):
-        super().__init__(accessor=kpi, empty_values=(), orderable=orderable, **kwargs)
+        # Figures align at the end of their column, header and totals too.
+        attrs = {"th": {"class": "num"}, "td": {"class": "num"}, "tf": {"class": "num"}}
+        super().__init__(accessor=kpi, empty_values=(), orderable=orderable, attrs=attrs, **kwargs)
         self.kpi = kpi
         self.kind = kind
 
@@ -117,7 +120,7 @@ class GroupColumn(tables.Column):
         return _("Total")
 
 
-class ReportTable(tables.Table):
+class ReportTable(Table):
     label = GroupColumn(verbose_name=_("Group"))
     clicks = KpiColumn("clicks", "count", verbose_name=_("Clicks"))
     unique_clicks = KpiColumn("unique_clicks", "count", verbose_name=_("Unique clicks"))

@@ -7,15 +7,18 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from lib.formats import format_amount
-from lib.tables import DateTimeColumn, SelectColumn
+from lib.tables import DateTimeColumn, SelectColumn, Table
 from tracking.models import Conversion
+
+# Amounts align at the end of their column.
+FIGURE = {"th": {"class": "num"}, "td": {"class": "num"}}
 
 
 def select_label(record) -> str:
     return _("Select conversion %(id)s") % {"id": record.pk}
 
 
-class ConversionTable(tables.Table):
+class ConversionTable(Table):
     selected = SelectColumn(
         accessor="pk",
         attrs={"td__input": {"aria-label": select_label}},
@@ -26,9 +29,9 @@ class ConversionTable(tables.Table):
     goal = tables.Column(accessor="goal__name", verbose_name=_("Goal"))
     publisher = tables.Column(accessor="publisher__name", verbose_name=_("Publisher"))
     status = tables.Column(verbose_name=_("Status"))
-    sale_amount = tables.Column(verbose_name=_("Sale"))
-    revenue = tables.Column(verbose_name=_("Revenue"))
-    payout = tables.Column(verbose_name=_("Payout"))
+    sale_amount = tables.Column(verbose_name=_("Sale"), attrs=FIGURE)
+    revenue = tables.Column(verbose_name=_("Revenue"), attrs=FIGURE)
+    payout = tables.Column(verbose_name=_("Payout"), attrs=FIGURE)
     order_id = tables.Column(verbose_name=_("Order"))
     transaction_id = tables.Column(accessor="click_id", verbose_name=_("Transaction id"))
     aff_sub = tables.Column(accessor="click__aff_sub", verbose_name=_("aff_sub"))

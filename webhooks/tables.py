@@ -7,16 +7,23 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from lib.tables import DateTimeColumn, NumberColumn
+from lib.tables import DateTimeColumn, NumberColumn, Table
 from webhooks.models import WebhookDelivery
 
 
-class DeliveryTable(tables.Table):
+class DeliveryTable(Table):
     created_at = DateTimeColumn(verbose_name=_("Time"))
     event = tables.Column(verbose_name=_("Event"))
-    endpoint = tables.Column(verbose_name=_("Endpoint"), orderable=False)
+    endpoint = tables.Column(
+        verbose_name=_("Endpoint"), orderable=False, attrs={"td": {"class": "wrap"}}
+    )
     state = tables.Column(verbose_name=_("Outcome"))
-    result = tables.Column(verbose_name=_("Last answer"), orderable=False, empty_values=())
+    result = tables.Column(
+        verbose_name=_("Last answer"),
+        orderable=False,
+        empty_values=(),
+        attrs={"td": {"class": "wrap"}},
+    )
     attempts = NumberColumn(verbose_name=_("Attempts"))
     duration_ms = tables.Column(verbose_name=_("ms"), orderable=False)
     event_id = tables.Column(verbose_name=_("Event id"), orderable=False)
