@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from lib.formats import format_amount, format_money
+from lib.formats import format_money
 from lib.tables import Table
 from offers.models import Offer, OfferAccess
 from offers.payouts import ResolvedPayout, resolve_payouts
