@@ -467,7 +467,9 @@ def test_it_locks_an_email_out_after_five_failed_logins(network, publisher_user)
     for attempt in (client, client_for(network)):
         response = log_in(attempt, publisher_user.email, PASSWORD)
         assert response.status_code == 200
-        assert b"Too many failed login attempts. Try again later." in response.content
+        assert b"Too many failed attempts: signing in is paused for up to 5 minutes." in (
+            response.content
+        )
         assert not is_logged_in(attempt)
 
     # Other accounts are not affected.
