@@ -30,6 +30,10 @@ OCTOBER_PDF = OCTOBER_STATEMENT + "pdf/"
 def statement_words(html: str) -> str:
     """The words of the page's statement (its heading to the end of the page's content)."""
     statement = html[html.index('<div class="statement">') : html.index("</main>")]
+    # The tables' column chooser is hidden until the page's script shows it; a PDF has none.
+    statement = re.sub(
+        r'<details class="dropdown column-chooser" hidden>.*?</details>', "", statement, flags=re.S
+    )
     text = re.sub(r"<[^>]+>", " ", statement).replace("&#x27;", "'").replace("&quot;", '"')
     return " ".join(text.replace("&amp;", "&").split())
 
