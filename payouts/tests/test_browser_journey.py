@@ -489,7 +489,7 @@ def two_days_into_next_month(today: date) -> datetime:
     return datetime.combine(next_month(today), datetime.min.time(), tzinfo=UTC) + timedelta(2)
 
 
-@pytest.mark.parametrize("language", ["en", "vi"])
+@pytest.mark.parametrize("language", ["en", "vi", "fa"])
 def test_an_offer_from_creation_to_a_paid_statement(
     language, new_page, portal, shop, settings, network, owner, advertiser_user, screenshot
 ):
