@@ -10,17 +10,17 @@ from babel.dates import format_time
 from babel.numbers import format_decimal
 from django.utils.translation import gettext
 
-from lib.formats import active_locale
+from lib.formats import active_locale, native_digits
 
 
 def format_multiple(value: Decimal | float) -> str:
     """A ratio as a multiple with one decimal: 35.0325 is '35.0x' (English), '35,0x'
     (Vietnamese)."""
-    number = format_decimal(value, format="#,##0.0", locale=active_locale())
+    number = native_digits(format_decimal(value, format="#,##0.0", locale=active_locale()))
     # Translators: a multiple of something, as ROAS is shown: "35.0x" is 35 times the cost.
     return gettext("%(number)sx") % {"number": number}
 
 
 def format_time_of_day(moment: datetime) -> str:
     """'10:30 AM' / '10:30': the hour and minute of a (local) moment."""
-    return format_time(moment, format="short", locale=active_locale())
+    return native_digits(format_time(moment, format="short", locale=active_locale()))
