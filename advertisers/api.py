@@ -11,18 +11,22 @@ never changed. Ids of another company's rows answer 404 (in a URL) or 400 "does 
 
 from __future__ import annotations
 
-from rest_framework.routers import SimpleRouter
-
 from advertisers.api_conversions import ConversionViewSet, CreditNoteViewSet, InvoiceViewSet
 from advertisers.api_offers import CreativeViewSet, GoalViewSet, LandingPageViewSet, OfferViewSet
+from network import api_router
 from reports.api import AdvertiserStats
 
-router = SimpleRouter()
-router.register("offers", OfferViewSet, basename="advertiser-offers")
-router.register("goals", GoalViewSet, basename="advertiser-goals")
-router.register("landing-pages", LandingPageViewSet, basename="advertiser-landing-pages")
-router.register("creatives", CreativeViewSet, basename="advertiser-creatives")
-router.register("conversions", ConversionViewSet, basename="advertiser-conversions")
-router.register("invoices", InvoiceViewSet, basename="advertiser-invoices")
-router.register("credit-notes", CreditNoteViewSet, basename="advertiser-credit-notes")
-router.register("stats", AdvertiserStats, basename="advertiser-stats")
+api_router.register("advertiser", "offers", OfferViewSet, basename="advertiser-offers")
+api_router.register("advertiser", "goals", GoalViewSet, basename="advertiser-goals")
+api_router.register(
+    "advertiser", "landing-pages", LandingPageViewSet, basename="advertiser-landing-pages"
+)
+api_router.register("advertiser", "creatives", CreativeViewSet, basename="advertiser-creatives")
+api_router.register(
+    "advertiser", "conversions", ConversionViewSet, basename="advertiser-conversions"
+)
+api_router.register("advertiser", "invoices", InvoiceViewSet, basename="advertiser-invoices")
+api_router.register(
+    "advertiser", "credit-notes", CreditNoteViewSet, basename="advertiser-credit-notes"
+)
+api_router.register("advertiser", "stats", AdvertiserStats, basename="advertiser-stats")

@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 
 from advertisers.models import Advertiser
 from network import audit
+from network.errors import ServiceError
 from network.models import User
 
 
-class AdvertiserError(Exception):
+class AdvertiserError(ServiceError):
     """A refused change of an advertiser company, in words for the admin who asked."""
 
 

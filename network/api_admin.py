@@ -15,12 +15,11 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 
 from advertisers.forms import AdvertiserStatusForm
 from advertisers.models import Advertiser
 from advertisers.services import advertiser_set_status
-from network import api_admin_conversions, api_admin_more, api_admin_offers
+from network import api_admin_conversions, api_admin_more, api_admin_offers, api_router
 from network import api_admin_serializers as s
 from network.api_base import TenantViewSet
 from network.api_docs import admin_roles, answers, example, text_filter
@@ -273,35 +272,51 @@ class AdvertiserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         return self.set_status(Advertiser.Status.ACTIVE)
 
 
-router = SimpleRouter()
-router.register("publishers", PublisherViewSet, basename="admin-publishers")
-router.register("advertisers", AdvertiserViewSet, basename="admin-advertisers")
-router.register("offers", api_admin_offers.OfferViewSet, basename="admin-offers")
-router.register("offer-access", api_admin_offers.OfferAccessViewSet, basename="admin-offer-access")
-router.register(
-    "conversions", api_admin_conversions.ConversionViewSet, basename="admin-conversions"
+api_router.register("admin", "publishers", PublisherViewSet, basename="admin-publishers")
+api_router.register("admin", "advertisers", AdvertiserViewSet, basename="admin-advertisers")
+api_router.register("admin", "offers", api_admin_offers.OfferViewSet, basename="admin-offers")
+api_router.register(
+    "admin", "offer-access", api_admin_offers.OfferAccessViewSet, basename="admin-offer-access"
 )
-router.register("payout-runs", payouts_api.PayoutRunViewSet, basename="admin-payout-runs")
-router.register("stats", AdminStats, basename="admin-stats")
-router.register("invoices", api_invoices.InvoiceViewSet, basename="admin-invoices")
-router.register("credit-notes", api_invoices.CreditNoteViewSet, basename="admin-credit-notes")
-router.register("audit-log", api_admin_more.AuditLogViewSet, basename="admin-audit-log")
-router.register("members", api_admin_more.MemberViewSet, basename="admin-members")
+api_router.register(
+    "admin", "conversions", api_admin_conversions.ConversionViewSet, basename="admin-conversions"
+)
+api_router.register(
+    "admin", "payout-runs", payouts_api.PayoutRunViewSet, basename="admin-payout-runs"
+)
+api_router.register("admin", "stats", AdminStats, basename="admin-stats")
+api_router.register("admin", "invoices", api_invoices.InvoiceViewSet, basename="admin-invoices")
+api_router.register(
+    "admin", "credit-notes", api_invoices.CreditNoteViewSet, basename="admin-credit-notes"
+)
+api_router.register(
+    "admin", "audit-log", api_admin_more.AuditLogViewSet, basename="admin-audit-log"
+)
+api_router.register("admin", "members", api_admin_more.MemberViewSet, basename="admin-members")
 
 # Payout rules and invitations (network/api_admin_rules.py).
 from network import api_admin_rules  # noqa: E402
 
-router.register("goals", api_admin_rules.GoalViewSet, basename="admin-goals")
-router.register(
-    "payout-overrides", api_admin_rules.PayoutOverrideViewSet, basename="admin-payout-overrides"
+api_router.register("admin", "goals", api_admin_rules.GoalViewSet, basename="admin-goals")
+api_router.register(
+    "admin",
+    "payout-overrides",
+    api_admin_rules.PayoutOverrideViewSet,
+    basename="admin-payout-overrides",
 )
-router.register("caps", api_admin_rules.CapViewSet, basename="admin-caps")
-router.register("invitations", api_admin_rules.InvitationViewSet, basename="admin-invitations")
+api_router.register("admin", "caps", api_admin_rules.CapViewSet, basename="admin-caps")
+api_router.register(
+    "admin", "invitations", api_admin_rules.InvitationViewSet, basename="admin-invitations"
+)
 
 # Payout tiers (network/api_admin_tiers.py).
 from network import api_admin_tiers  # noqa: E402
 
-router.register("payout-tiers", api_admin_tiers.PayoutTierViewSet, basename="admin-payout-tiers")
+api_router.register(
+    "admin", "payout-tiers", api_admin_tiers.PayoutTierViewSet, basename="admin-payout-tiers"
+)
 # The network's settings, one object at settings/ (an empty prefix: its routes are its actions).
-router.register("", api_admin_tiers.NetworkSettingsViewSet, basename="admin-settings")
-router.register("webhooks", api_admin_tiers.WebhookEndpointViewSet, basename="admin-webhooks")
+api_router.register("admin", "", api_admin_tiers.NetworkSettingsViewSet, basename="admin-settings")
+api_router.register(
+    "admin", "webhooks", api_admin_tiers.WebhookEndpointViewSet, basename="admin-webhooks"
+)

@@ -16,34 +16,11 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from advertisers.services import AdvertiserError
+from lib.client_ip import client_ip
 from network.api_keys import ApiKey
+from network.errors import ServiceError
 from network.models import Membership
-from network.services import InvitationError
 from network.step_up import StepUpRequired
-from offers.services import OfferError
-from payouts.decisions import DecisionError
-from payouts.payment_details import PaymentDetailsError
-from payouts.runs import PayoutError
-from publishers.postback_services import PostbackError
-from publishers.services import ApplicationError
-from reports.query import ReportError
-from tracking.clicks import client_ip
-from tracking.validation import UploadError
-
-# A service refusing a move (approve twice, pay an unapproved run...): the caller's mistake.
-SERVICE_ERRORS = (
-    AdvertiserError,
-    ApplicationError,
-    DecisionError,
-    InvitationError,
-    OfferError,
-    PaymentDetailsError,
-    PayoutError,
-    PostbackError,
-    ReportError,
-    UploadError,
-)
 
 
 def handles_method(view, method: str) -> bool:
@@ -100,7 +77,7 @@ def error_response(exc, context) -> Response | None:
     """Every refusal in one shape: {"error": {"status", "code", "message", "fields"}}."""
     from rest_framework.views import exception_handler  # see the module's docstring
 
-    if isinstance(exc, SERVICE_ERRORS):
+    if isinstance(exc, ServiceError):
         exc = exceptions.ValidationError({"non_field_errors": [str(exc)]})
     elif isinstance(exc, StepUpRequired):
         exc = exceptions.PermissionDenied(str(exc), code=exc.code)

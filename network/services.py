@@ -15,6 +15,7 @@ from django_scopes import scope, scopes_disabled
 from advertisers.models import Advertiser
 from lib.money import plain_money, to_minor, validate_amount, validate_currency
 from network import audit
+from network.errors import ServiceError
 from network.models import Invitation, Membership, Network, PayoutMinimum, Role, User
 from network.step_up import MONEY_SETTINGS, StepUp, require_step_up
 
@@ -26,7 +27,7 @@ HANDOFF_SALT = "network.handoff"
 HANDOFF_MAX_AGE = 300
 
 
-class InvitationError(Exception):
+class InvitationError(ServiceError):
     """Why an invitation cannot be accepted, in words for the person holding it."""
 
 

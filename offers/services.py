@@ -7,6 +7,7 @@ from django.utils.timezone import now
 from django.utils.translation import gettext as _
 
 from network import audit
+from network.errors import ServiceError
 from network.models import ADMIN_ROLES, Network, User
 from offers.models import (
     Cap,
@@ -41,7 +42,7 @@ NEEDS_REASON = {(Status.PENDING, Status.DRAFT)}
 BLOCKED_ADVERTISER_REFUSES = {Status.PENDING, Status.ACTIVE}
 
 
-class OfferError(Exception):
+class OfferError(ServiceError):
     """A refused change, in words for the person who asked for it."""
 
 

@@ -19,14 +19,14 @@ from django.utils.timezone import now
 from django.utils.translation import gettext as _
 
 from lib.money import quantize, validate_amount
-from network import audit
+from network import audit, events
+from network.errors import ServiceError
 from network.models import Network, User
 from offers.models import Offer
 from payouts import ledger
 from payouts.models import LedgerTransaction
 from publishers.postback_services import queue_decision_postbacks
 from tracking.models import Conversion
-from webhooks import events as webhooks
 
 Status = Conversion.Status
 ALLOWED = {
@@ -39,7 +39,7 @@ NEEDS_REASON = {Status.REJECTED, Status.REVERSED}
 HOLD_BATCH = 500
 
 
-class DecisionError(ValueError):
+class DecisionError(ServiceError, ValueError):
     """Why a decision cannot be made, in words for the page (translated when raised)."""
 
 
@@ -131,10 +131,10 @@ def conversion_decide(
         to_state=to_status,
         reason=reason,
     )
-    webhooks.emit(
-        network.pk,
+    events.emit(
         "conversion.status_changed",
-        conversion,
+        network_id=network.pk,
+        source=conversion,
         previous_status=from_status,
         reason=reason,
         changed_by=actor.name,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from lib.money import validate_currency
 from network import audit
+from network.errors import ServiceError
 from network.models import Network, User
 from payouts.models import PaymentDetails
 from publishers.models import Publisher
@@ -71,7 +72,7 @@ SEPARATORS = re.compile(r"[\s-]+")
 MASK = "••••"
 
 
-class PaymentDetailsError(ValueError):
+class PaymentDetailsError(ServiceError, ValueError):
     pass
 
 

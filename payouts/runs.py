@@ -37,18 +37,18 @@ from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from lib.formats import format_datetime, format_month
-from network import audit
+from network import audit, events
+from network.errors import ServiceError
 from network.models import Network, User
 from network.step_up import StepUp, require_step_up
 from payouts import ledger
 from payouts.models import Account, LedgerTransaction, PaymentDetails, PayoutLine, PayoutRun
-from webhooks import events as webhooks
 
 PAYMENT_HOLD = timedelta(hours=48)
 logger = logging.getLogger(__name__)
 
 
-class PayoutError(ValueError):
+class PayoutError(ServiceError, ValueError):
     """Why money cannot move, in words for the page (translated when raised)."""
 
 
@@ -383,7 +383,7 @@ def payout_run_approve(network: Network, run_id: int, *, actor: User, proof: Ste
         from_state=PayoutRun.Status.REVIEW,
         to_state=run.status,
     )
-    webhooks.emit(network.pk, "payout_run.approved", run)
+    events.emit("payout_run.approved", network_id=network.pk, source=run)
     transaction.on_commit(lambda: notify_publishers(network, run, "approved"))
     return run
 
@@ -516,4 +516,4 @@ def pay_line(network: Network, line: PayoutLine, reference: str, actor: User) ->
         to_state=PayoutLine.Status.PAID,
         reason=reference,
     )
-    webhooks.emit(network.pk, "payout_line.paid", line)
+    events.emit("payout_line.paid", network_id=network.pk, source=line)

@@ -13,18 +13,20 @@ another company's rows answer 404 (in a URL) or 400 "does not exist" (in a body)
 
 from __future__ import annotations
 
-from rest_framework.routers import SimpleRouter
-
+from network import api_router
 from publishers.api_money import ConversionViewSet, StatementViewSet
 from publishers.api_offers import OfferViewSet, TrackingLinkViewSet
 from publishers.api_postbacks import PostbackLogViewSet, PostbackViewSet
 from reports.api import PublisherStats
 
-router = SimpleRouter()
-router.register("offers", OfferViewSet, basename="publisher-offers")
-router.register("tracking-links", TrackingLinkViewSet, basename="publisher-tracking-links")
-router.register("conversions", ConversionViewSet, basename="publisher-conversions")
-router.register("statements", StatementViewSet, basename="publisher-statements")
-router.register("postbacks", PostbackViewSet, basename="publisher-postbacks")
-router.register("postback-log", PostbackLogViewSet, basename="publisher-postback-log")
-router.register("stats", PublisherStats, basename="publisher-stats")
+api_router.register("publisher", "offers", OfferViewSet, basename="publisher-offers")
+api_router.register(
+    "publisher", "tracking-links", TrackingLinkViewSet, basename="publisher-tracking-links"
+)
+api_router.register("publisher", "conversions", ConversionViewSet, basename="publisher-conversions")
+api_router.register("publisher", "statements", StatementViewSet, basename="publisher-statements")
+api_router.register("publisher", "postbacks", PostbackViewSet, basename="publisher-postbacks")
+api_router.register(
+    "publisher", "postback-log", PostbackLogViewSet, basename="publisher-postback-log"
+)
+api_router.register("publisher", "stats", PublisherStats, basename="publisher-stats")

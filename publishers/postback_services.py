@@ -19,6 +19,7 @@ from lib import safehttp
 from lib.macros import fill
 from lib.money import quantize
 from network import audit
+from network.errors import ServiceError
 from publishers.postbacks import (
     APPROVED,
     CREATED,
@@ -56,7 +57,7 @@ SAMPLE_VALUES = {
 }
 
 
-class PostbackError(Exception):
+class PostbackError(ServiceError):
     """A change the publisher asked for that cannot be made; the message says why."""
 
 

@@ -10,14 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lib.money import plain_money, to_minor, validate_amount, validate_currency
-from network import audit
+from network import audit, events
+from network.errors import ServiceError
 from network.models import Membership, Network, Role, User
 from network.step_up import StepUp, require_step_up
 from publishers.models import Publisher, PublisherMinimum
-from webhooks import events as webhooks
 
 
-class ApplicationError(Exception):
+class ApplicationError(ServiceError):
     pass
 
 
@@ -37,7 +37,9 @@ def publisher_apply(*, network: Network, user: User, **profile) -> Publisher:
         obj=publisher,
         to_state=publisher.status,
     )
-    webhooks.emit(network.pk, "publisher.applied", publisher, applicant_email=user.email)
+    events.emit(
+        "publisher.applied", network_id=network.pk, source=publisher, applicant_email=user.email
+    )
     send_new_application_email.delay_on_commit(network_id=network.pk, publisher_id=publisher.pk)
     return publisher
 

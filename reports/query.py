@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, F, Max, Model, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncDate, TruncHour
 
+from network.errors import ServiceError
 from network.models import Network
 from offers.models import Goal, LandingPage, Offer
 from publishers.models import Publisher
@@ -60,7 +61,7 @@ NAMED_GROUPS = ("offer", "goal", "publisher", "landing_page")
 FILTERS = ("offer_id", "publisher_id", "offer__advertiser_id", "country", "device")
 
 
-class ReportError(ValueError):
+class ReportError(ServiceError, ValueError):
     """A report that cannot be made as asked (shown as a form error)."""
 
 

@@ -8,17 +8,16 @@ never from an unchecked parameter.
 
 from __future__ import annotations
 
-import ipaddress
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.timezone import now
 
+from lib.client_ip import client_ip
 from lib.geoip import country_of
 from lib.macros import fill
 from lib.urls import HOSTNAME, UNSAFE_IN_URL, host_allowed, iri_to_uri
@@ -295,19 +294,3 @@ def click_cookie(request: HttpRequest, offer: OfferView, click_id: str) -> Click
         offer.attribution_window_days * 86400,
         request.is_secure(),
     )
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    header = settings.CLIENT_IP_HEADER
-    forwarded = request.META.get(header, "").split(",")[0].strip() if header else ""
-    if forwarded:  # written by a proxy from what the client sent: check it
-        return forwarded if _is_ip(forwarded) else None
-    return request.META.get("REMOTE_ADDR") or None  # set by the server itself
-
-
-def _is_ip(value: str) -> bool:
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
-        return False
-    return True

@@ -37,11 +37,11 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
+from network import events
 from network.audit import AuditEntry
 from publishers.postback_deliveries import queue_postback_deliveries, send_postback_deliveries
 from tracking import fraud
 from tracking.models import Conversion
-from webhooks import events as webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ def follow_up(network_id: int, conversions: list[Conversion]) -> None:
     for conversion in conversions:
         # Costs a dict lookup unless an endpoint subscribes (webhooks.events: cached per
         # process); its deliveries are rows of this transaction, sent after commit.
-        webhooks.emit(network_id, "conversion.created", conversion)
+        events.emit("conversion.created", network_id=network_id, source=conversion)
     if deliveries:
         transaction.on_commit(lambda: send_postback_deliveries(network_id, deliveries), robust=True)
 

@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lib.formats import format_datetime, format_money, format_number
 from lib.money import quantize, validate_amount
+from network.errors import ServiceError
 from network.models import Network
 from payouts.decisions import Actor, DecisionError, check_allowed, conversion_decide, status_word
 from tracking.models import Conversion
@@ -201,7 +202,7 @@ def decide_selected(
 COLUMNS = ("transaction_id", "order_id", "status", "sale_amount", "reason")
 
 
-class UploadError(ValueError):
+class UploadError(ServiceError, ValueError):
     """The file as a whole cannot be read (as opposed to one bad row)."""
 
 

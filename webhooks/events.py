@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scope
 
+from network import events
 from webhooks import payloads
 from webhooks.models import Event, WebhookDelivery, WebhookEndpoint, new_event_id
 
@@ -86,6 +87,12 @@ def emit(network_id: int, event: str, source: object | Callable[[], dict], **con
         kwargs = {"network_id": network_id, "webhook_delivery_id": delivery.pk}
         transaction.on_commit(lambda kwargs=kwargs: deliver_webhook.delay(**kwargs), robust=True)
     return len(deliveries)
+
+
+@events.subscribe(*payloads.BUILDERS)
+def on_domain_event(name: str, *, network_id: int, source: object = None, **context) -> None:
+    """The services of lower layers emit network.events; those a webhook can carry go out."""
+    emit(network_id, name, source, **context)
 
 
 def envelope(network_id: int, event: str, event_id: str, data: dict) -> dict:
