@@ -9,18 +9,12 @@ views save what the form cleaned, through the same code as the pages.
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
-from typing import Any
-
-from django import forms
-from django.db import models
-from django.forms.models import model_to_dict
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from lib.money import CURRENCY_CODES, quantize
+from lib.money import CURRENCY_CODES
 from network.api_base import NetworkRelatedField
+from network.api_forms import DECIMAL, Amount, MinorAmount, form_errors, form_value, run_form  # noqa: F401
 from network.api_policy import membership_of
 from offers.models import CATEGORIES, DEVICE_TYPES, Creative, Goal, LandingPage, Offer
 from offers.services import allowed_moves
@@ -57,95 +51,11 @@ def own_landing_pages(rows, membership):
 # --- The page's form as the judge ---------------------------------------------------------
 
 
-def form_value(value: Any) -> Any:
-    """A validated value as a form's POST would carry it."""
-    if isinstance(value, models.Model):
-        return value.pk
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return "" if value is None else value
-
-
-def run_form(
-    form_class: type[forms.ModelForm],
-    *,
-    attrs: dict,
-    instance: models.Model | None,
-    files: tuple[str, ...] = (),
-    convert: dict[str, Any] | None = None,
-    prefix: str = "",
-    **kwargs: Any,
-) -> forms.ModelForm:
-    """The form, bound to the saved values (or the model's defaults) overlaid with `attrs`,
-    and validated; its errors raise ValidationError under the API's field names (`prefix`
-    for a nested object). The form works on a fresh copy of `instance`, which stays as saved
-    (a view compares before and after)."""
-    fields = list(form_class._meta.fields)
-    saved = model_to_dict(instance if instance is not None else form_class._meta.model(), fields)
-    data, uploads = {}, {}
-    for name in fields:
-        value = attrs[name] if name in attrs else saved.get(name)
-        if name in files:
-            if name in attrs and value:
-                uploads[name] = value
-            continue
-        if convert and name in convert:
-            value = convert[name](value)
-        data[name] = form_value(value)
-    copy = type(instance).objects.get(pk=instance.pk) if instance is not None else None
-    form = form_class(data, uploads, instance=copy, **kwargs)
-    if not form.is_valid():
-        raise serializers.ValidationError(form_errors(form, prefix))
-    return form
-
-
-def form_errors(form: forms.BaseForm, prefix: str = "") -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    for name, messages in form.errors.items():
-        if name == forms.forms.NON_FIELD_ERRORS:
-            name = prefix.rstrip(".") or "non_field_errors"
-        else:
-            name = prefix + name
-        errors.setdefault(name, []).extend(str(m) for m in messages)
-    return errors
-
-
 def lines(domains: list[str] | None) -> str:
     return "\n".join(domains or [])
 
 
 # --- Money ---------------------------------------------------------------------------------
-
-DECIMAL = {"type": "string", "format": "decimal", "example": "12.50"}
-
-
-@extend_schema_field(DECIMAL)
-class Amount(serializers.Field):
-    """A stored amount (3 decimals in the database) in its currency's precision, as a string:
-    "12.50" for USD, "120000" for VND. Read only."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
-
-    def get_attribute(self, instance):
-        return super().get_attribute(instance), instance.currency
-
-    def to_representation(self, value) -> str:
-        amount, currency = value
-        return str(quantize(amount, currency))
-
-
-@extend_schema_field(DECIMAL)
-class MinorAmount(Amount):
-    """An amount kept in minor units (the ledger's, an invoice's), as a decimal string."""
-
-    def to_representation(self, value) -> str:
-        amount, currency = value
-        return str(ledger.from_minor(amount, currency))
-
 
 # --- Goals ---------------------------------------------------------------------------------
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import django_filters.rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers
+from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from network import api_admin_rules_serializers as s
-from network.api_admin_serializers import form_errors
 from network.api_base import TenantViewSet, created
 from network.api_docs import ERRORS, admin_roles, answers, example, id_filter
+from network.api_forms import form_errors, judged  # noqa: F401
 from network.forms import InvitationForm
 from network.models import Invitation, Role
 from network.services import invitation_create, invitation_revoke
@@ -32,13 +32,6 @@ from offers.services import (
     payout_override_delete,
     payout_override_set,
 )
-
-
-def judged(form):
-    """The page's form, valid, or its errors (with the page's words) as a 400."""
-    if not form.is_valid():
-        raise serializers.ValidationError(form_errors(form))
-    return form.cleaned_data
 
 
 def id_of(obj) -> int | None:

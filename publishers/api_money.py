@@ -12,7 +12,7 @@ from network.api_docs import answers, example
 from network.api_policy import membership_of
 from payouts.models import PayoutLine
 from publishers import api_serializers as s
-from publishers.api_offers import PUBLISHER, PublisherViewSet
+from publishers.api_base import PUBLISHER, PublisherViewSet
 from tracking.filters import ConversionFilter, offers_for
 from tracking.models import Conversion
 

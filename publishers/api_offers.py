@@ -1,19 +1,17 @@
 """The publisher's marketplace through the API (/api/v1/publisher/): offers, applying, tracking
-links; and the base of every publisher viewset (an account not approved yet gets 403)."""
+links."""
 
 from __future__ import annotations
 
 import django_filters.rest_framework as filters
 from django.db.models import Prefetch
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins
+from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from network.api_base import TenantViewSet, created
+from network.api_base import created
 from network.api_docs import answers, example
-from network.models import Role
 from offers.forms_publisher import MarketplaceFilterForm
 from offers.links import click_link, impression_pixel, tracking_url
 from offers.models import CATEGORIES, Goal, GoalType, LandingPage, Offer, OfferAccess
@@ -21,31 +19,8 @@ from offers.payouts import resolve_payouts
 from offers.services import access_request
 from offers.views_publisher import creatives_context
 from publishers import api_serializers as s
+from publishers.api_base import PUBLISHER, PublisherViewSet
 from publishers.countries import COUNTRIES
-from publishers.models import Publisher
-
-PUBLISHER = (Role.PUBLISHER,)
-
-
-class PublisherViewSet(TenantViewSet):
-    """A publisher's viewset: the actions in `approved_only` need an approved account, as the
-    pages that show "not approved" instead of offers and postbacks."""
-
-    approved_only: tuple[str, ...] = ()
-
-    @property
-    def publisher(self) -> Publisher:
-        return self.membership.publisher
-
-    def check_permissions(self, request) -> None:
-        super().check_permissions(request)  # the role first: only a publisher has a company
-        if self.action in self.approved_only and self.publisher.status != Publisher.Status.APPROVED:
-            raise exceptions.PermissionDenied(
-                _(
-                    "Your publisher account is not approved yet: offers and postbacks open "
-                    "once the network approves it."
-                )
-            )
 
 
 class MarketplaceFilter(filters.FilterSet):

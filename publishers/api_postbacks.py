@@ -16,7 +16,7 @@ from network.api_base import ErrorSerializer
 from network.api_docs import ERRORS, answers, example, id_filter
 from offers.models import Offer
 from publishers import api_serializers as s
-from publishers.api_offers import PUBLISHER, PublisherViewSet
+from publishers.api_base import PUBLISHER, PublisherViewSet
 from publishers.postback_services import postback_delete, postback_save, postback_set_active
 from publishers.postbacks import PostbackAttempt, PostbackEndpoint
 from publishers.tasks import send_test_postback

@@ -11,7 +11,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -19,8 +18,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lib.macros import fill
-from lib.money import from_minor, quantize
+from lib.money import from_minor
 from network.api_base import NetworkRelatedField
+from network.api_forms import DECIMAL, NULLABLE_DECIMAL, form_errors, money
 from offers.forms_publisher import SUB_MAX_LENGTH
 from offers.links import SUB_FIELDS
 from offers.models import (
@@ -47,23 +47,6 @@ from tracking.models import Conversion
 
 # A publisher's access to an offer: their OfferAccess status, or what they may do without one.
 ACCESS_STATES = ["open", "apply", *OfferAccess.Status.values]
-NULLABLE_DECIMAL = {"type": "string", "format": "decimal", "nullable": True}
-# An amount as the API sends it: a decimal string ("12.50"), never a JSON number.
-DECIMAL = {"type": "string", "format": "decimal", "example": "12.50"}
-
-
-def form_errors(form: forms.BaseForm, renamed: dict[str, str] | None = None) -> dict:
-    """A page form's errors under the API's field names."""
-    errors: dict[str, list[str]] = {}
-    for name, messages in form.errors.items():
-        name = "non_field_errors" if name == forms.forms.NON_FIELD_ERRORS else name
-        errors.setdefault((renamed or {}).get(name, name), []).extend(str(m) for m in messages)
-    return errors
-
-
-def money(amount: Decimal | int | None, currency: str) -> str | None:
-    """An amount in its currency's precision, as a string ("8.00", "120000" for VND)."""
-    return None if amount is None else str(quantize(Decimal(amount), currency))
 
 
 # --- Offers --------------------------------------------------------------------------------
