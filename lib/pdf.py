@@ -15,9 +15,11 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from django.contrib.staticfiles import finders
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from lib.typing import TenantRequest
 
 # The stylesheets of a document's PDF: the invoice's (tables, badges, amounts), then the
 # PDF's own page size and font, then the other documents' statuses.
@@ -44,7 +46,7 @@ def html_to_pdf(html: str) -> bytes:
 
 
 def pdf_response(
-    request: HttpRequest,
+    request: TenantRequest,
     document: str,
     context: dict,
     *,

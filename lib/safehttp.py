@@ -147,7 +147,7 @@ def resolve(host: str, port: int) -> list[tuple]:
     if not infos:
         raise OSError(f"could not resolve {host}")
     for *_, sockaddr in infos:
-        address = ipaddress.ip_address(sockaddr[0].split("%", 1)[0])
+        address = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
         reason = refusal(address)
         if reason:
             name = host if _is_ip(host) else f"{host} resolves to {address}, which"
@@ -239,12 +239,12 @@ def _call(
     try:
         parts, ascii_host, port = target(url)
         infos = resolve(ascii_host, port)
-        sock = connect(infos, deadline)
+        sock = connected = connect(infos, deadline)
 
         def abort() -> None:
             timed_out.set()
             with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)  # wakes up a blocked read
+                connected.shutdown(socket.SHUT_RDWR)  # wakes up a blocked read
 
         # One deadline for the whole exchange, however slowly the server trickles bytes.
         timer = threading.Timer(max(deadline - time.monotonic(), 0.0), abort)

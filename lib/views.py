@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from lib.typing import TenantRequest
 
-def render_in_network_time(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+
+def render_in_network_time(request: TenantRequest, template: str, context: dict) -> HttpResponse:
     """Times shown in the network's time zone, the one the date filters use."""
     with timezone.override(ZoneInfo(request.network.timezone)):
         return render(request, template, context)

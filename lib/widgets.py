@@ -16,7 +16,7 @@ def _render_select(widget: forms.Select, name: str, value, attrs) -> SafeString:
         selected = " selected" if text in chosen else ""
         options.append(
             f'<option value="{conditional_escape(text)}"{selected}>'
-            f"{conditional_escape(label)}</option>"
+            f"{conditional_escape(str(label))}</option>"
         )
     extra = {**(attrs or {}), "name": name}
     if widget.allow_multiple_selected:
