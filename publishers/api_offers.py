@@ -11,6 +11,7 @@ from rest_framework import exceptions, mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from lib.countries import COUNTRY_CHOICES
 from network.api_base import TenantViewSet, created
 from network.api_docs import answers, example
 from network.models import Role
@@ -21,7 +22,6 @@ from offers.payouts import resolve_payouts
 from offers.services import access_request
 from offers.views_publisher import creatives_context
 from publishers import api_serializers as s
-from publishers.countries import COUNTRIES
 from publishers.models import Publisher
 
 PUBLISHER = (Role.PUBLISHER,)
@@ -54,7 +54,7 @@ class MarketplaceFilter(filters.FilterSet):
     q = filters.CharFilter(max_length=100, method="keep", help_text="In name or description.")
     category = filters.ChoiceFilter(choices=CATEGORIES, method="keep")
     country = filters.ChoiceFilter(
-        choices=COUNTRIES, method="keep", help_text="Offers open to this country (ISO code)."
+        choices=COUNTRY_CHOICES, method="keep", help_text="Offers open to this country (ISO code)."
     )
     payout_type = filters.ChoiceFilter(
         choices=GoalType.choices, method="keep", help_text="The default goal's payout type."
