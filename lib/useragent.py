@@ -141,7 +141,8 @@ def _rules() -> _Rules:
     matches cannot be a "Spider" device, so most UAs skip the full device list (its brand and
     model rules are half of an uncached parse, and the brand and model are not kept)."""
     matchers = load_lazy_builtins()
-    crawler_rules = [rule for rule in matchers[2] if rule.family == "Spider"]
+    # (`family` is on the concrete matchers, not on ua-parser's abstract Matcher type.)
+    crawler_rules = [rule for rule in matchers[2] if getattr(rule, "family", "") == "Spider"]
     return _Rules(everything=Resolver(matchers), spiders=Resolver(([], [], crawler_rules)))
 
 
