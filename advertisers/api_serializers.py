@@ -12,6 +12,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from lib.countries import COUNTRY_CODES
 from lib.money import CURRENCY_CODES
 from network.api_base import NetworkRelatedField
 from network.api_forms import DECIMAL, Amount, MinorAmount, form_errors, form_value, run_form  # noqa: F401
@@ -20,7 +21,6 @@ from offers.models import CATEGORIES, DEVICE_TYPES, Creative, Goal, LandingPage,
 from offers.services import allowed_moves
 from payouts import ledger
 from payouts.models import Invoice, InvoiceLine
-from publishers.countries import COUNTRIES
 from tracking import validation
 from tracking.models import ADV_SUB_FIELDS, Conversion
 
@@ -149,7 +149,7 @@ class AdvertiserOfferSerializer(serializers.ModelSerializer):
     preview_url = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     fallback_url = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     allowed_countries = serializers.ListField(
-        child=serializers.ChoiceField(choices=[code for code, _name in COUNTRIES]),
+        child=serializers.ChoiceField(choices=COUNTRY_CODES),
         required=False,
         help_text="ISO country codes; empty: every country.",
     )

@@ -1,4 +1,4 @@
-"""Money helpers: ISO 4217 currencies, their minor units, and exact rounding.
+"""Money helpers: ISO 4217 currencies (Babel's CLDR data), their minor units, exact rounding.
 
 Amounts are Decimal between the user and the ledger; the ledger stores integers in the
 currency's minor unit (issue: money). Rounding happens once, half-even.
@@ -6,232 +6,87 @@ currency's minor unit (issue: money). Rounding happens once, half-even.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+from babel.numbers import get_currency_name, get_currency_precision, get_territory_currencies
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-# Active ISO 4217 currencies (from Debian's iso-codes; funds and metals left out).
-CURRENCIES: list[tuple[str, str]] = [
-    ("AED", "UAE Dirham"),
-    ("AFN", "Afghani"),
-    ("ALL", "Lek"),
-    ("AMD", "Armenian Dram"),
-    ("ANG", "Netherlands Antillean Guilder"),
-    ("AOA", "Kwanza"),
-    ("ARS", "Argentine Peso"),
-    ("AUD", "Australian Dollar"),
-    ("AWG", "Aruban Florin"),
-    ("AZN", "Azerbaijan Manat"),
-    ("BAM", "Convertible Mark"),
-    ("BBD", "Barbados Dollar"),
-    ("BDT", "Taka"),
-    ("BGN", "Bulgarian Lev"),
-    ("BHD", "Bahraini Dinar"),
-    ("BIF", "Burundi Franc"),
-    ("BMD", "Bermudian Dollar"),
-    ("BND", "Brunei Dollar"),
-    ("BOB", "Boliviano"),
-    ("BRL", "Brazilian Real"),
-    ("BSD", "Bahamian Dollar"),
-    ("BTN", "Ngultrum"),
-    ("BWP", "Pula"),
-    ("BYN", "Belarusian Ruble"),
-    ("BZD", "Belize Dollar"),
-    ("CAD", "Canadian Dollar"),
-    ("CDF", "Congolese Franc"),
-    ("CHF", "Swiss Franc"),
-    ("CLP", "Chilean Peso"),
-    ("CNY", "Yuan Renminbi"),
-    ("COP", "Colombian Peso"),
-    ("CRC", "Costa Rican Colon"),
-    ("CUC", "Peso Convertible"),
-    ("CUP", "Cuban Peso"),
-    ("CVE", "Cabo Verde Escudo"),
-    ("CZK", "Czech Koruna"),
-    ("DJF", "Djibouti Franc"),
-    ("DKK", "Danish Krone"),
-    ("DOP", "Dominican Peso"),
-    ("DZD", "Algerian Dinar"),
-    ("EGP", "Egyptian Pound"),
-    ("ERN", "Nakfa"),
-    ("ETB", "Ethiopian Birr"),
-    ("EUR", "Euro"),
-    ("FJD", "Fiji Dollar"),
-    ("FKP", "Falkland Islands Pound"),
-    ("GBP", "Pound Sterling"),
-    ("GEL", "Lari"),
-    ("GHS", "Ghana Cedi"),
-    ("GIP", "Gibraltar Pound"),
-    ("GMD", "Dalasi"),
-    ("GNF", "Guinean Franc"),
-    ("GTQ", "Quetzal"),
-    ("GYD", "Guyana Dollar"),
-    ("HKD", "Hong Kong Dollar"),
-    ("HNL", "Lempira"),
-    ("HRK", "Kuna"),
-    ("HTG", "Gourde"),
-    ("HUF", "Forint"),
-    ("IDR", "Rupiah"),
-    ("ILS", "New Israeli Sheqel"),
-    ("INR", "Indian Rupee"),
-    ("IQD", "Iraqi Dinar"),
-    ("IRR", "Iranian Rial"),
-    ("ISK", "Iceland Krona"),
-    ("JMD", "Jamaican Dollar"),
-    ("JOD", "Jordanian Dinar"),
-    ("JPY", "Yen"),
-    ("KES", "Kenyan Shilling"),
-    ("KGS", "Som"),
-    ("KHR", "Riel"),
-    ("KMF", "Comorian Franc"),
-    ("KPW", "North Korean Won"),
-    ("KRW", "Won"),
-    ("KWD", "Kuwaiti Dinar"),
-    ("KYD", "Cayman Islands Dollar"),
-    ("KZT", "Tenge"),
-    ("LAK", "Lao Kip"),
-    ("LBP", "Lebanese Pound"),
-    ("LKR", "Sri Lanka Rupee"),
-    ("LRD", "Liberian Dollar"),
-    ("LSL", "Loti"),
-    ("LYD", "Libyan Dinar"),
-    ("MAD", "Moroccan Dirham"),
-    ("MDL", "Moldovan Leu"),
-    ("MGA", "Malagasy Ariary"),
-    ("MKD", "Denar"),
-    ("MMK", "Kyat"),
-    ("MNT", "Tugrik"),
-    ("MOP", "Pataca"),
-    ("MRU", "Ouguiya"),
-    ("MUR", "Mauritius Rupee"),
-    ("MVR", "Rufiyaa"),
-    ("MWK", "Malawi Kwacha"),
-    ("MXN", "Mexican Peso"),
-    ("MYR", "Malaysian Ringgit"),
-    ("MZN", "Mozambique Metical"),
-    ("NAD", "Namibia Dollar"),
-    ("NGN", "Naira"),
-    ("NIO", "Cordoba Oro"),
-    ("NOK", "Norwegian Krone"),
-    ("NPR", "Nepalese Rupee"),
-    ("NZD", "New Zealand Dollar"),
-    ("OMR", "Rial Omani"),
-    ("PAB", "Balboa"),
-    ("PEN", "Sol"),
-    ("PGK", "Kina"),
-    ("PHP", "Philippine Peso"),
-    ("PKR", "Pakistan Rupee"),
-    ("PLN", "Zloty"),
-    ("PYG", "Guarani"),
-    ("QAR", "Qatari Rial"),
-    ("RON", "Romanian Leu"),
-    ("RSD", "Serbian Dinar"),
-    ("RUB", "Russian Ruble"),
-    ("RWF", "Rwanda Franc"),
-    ("SAR", "Saudi Riyal"),
-    ("SBD", "Solomon Islands Dollar"),
-    ("SCR", "Seychelles Rupee"),
-    ("SDG", "Sudanese Pound"),
-    ("SEK", "Swedish Krona"),
-    ("SGD", "Singapore Dollar"),
-    ("SHP", "Saint Helena Pound"),
-    ("SLE", "Leone"),
-    ("SLL", "Leone"),
-    ("SOS", "Somali Shilling"),
-    ("SRD", "Surinam Dollar"),
-    ("SSP", "South Sudanese Pound"),
-    ("STN", "Dobra"),
-    ("SVC", "El Salvador Colon"),
-    ("SYP", "Syrian Pound"),
-    ("SZL", "Lilangeni"),
-    ("THB", "Baht"),
-    ("TJS", "Somoni"),
-    ("TMT", "Turkmenistan New Manat"),
-    ("TND", "Tunisian Dinar"),
-    ("TOP", "Pa'anga"),
-    ("TRY", "Turkish Lira"),
-    ("TTD", "Trinidad and Tobago Dollar"),
-    ("TWD", "New Taiwan Dollar"),
-    ("TZS", "Tanzanian Shilling"),
-    ("UAH", "Hryvnia"),
-    ("UGX", "Uganda Shilling"),
-    ("USD", "US Dollar"),
-    ("UYU", "Peso Uruguayo"),
-    ("UZS", "Uzbekistan Sum"),
-    ("VED", "Bolívar Soberano"),
-    ("VES", "Bolívar Soberano"),
-    ("VND", "Dong"),
-    ("VUV", "Vatu"),
-    ("WST", "Tala"),
-    ("XAF", "CFA Franc BEAC"),
-    ("XCD", "East Caribbean Dollar"),
-    ("XOF", "CFA Franc BCEAO"),
-    ("XPF", "CFP Franc"),
-    ("YER", "Yemeni Rial"),
-    ("ZAR", "Rand"),
-    ("ZMW", "Zambian Kwacha"),
-    ("ZWL", "Zimbabwe Dollar"),
-]
-CURRENCY_CODES = frozenset(code for code, _name in CURRENCIES)
+# The currencies a network, an offer or a publisher may use: legal tender somewhere (CLDR's
+# territory currencies; funds and metals are not tender) on or after IN_USE_SINCE. A fixed day
+# rather than today, so the list (and the API's enum) changes only with Babel, and a currency
+# retired since (HRK 2023, ZWL and SLL 2024, ANG 2025) stays valid where it is stored.
+IN_USE_SINCE = date(2020, 1, 1)
+# ...plus the two of ISO 4217's list one that CLDR counts as nobody's legal tender: SVC (El
+# Salvador's colón; the US dollar circulates since 2001) and VED (Venezuela's digital bolívar).
+ISO_ONLY = frozenset({"SVC", "VED"})
 
 
-@lru_cache(maxsize=16)
-def currency_names(language: str) -> dict[str, str]:
+def _currencies_in_use() -> frozenset[str]:
+    codes = set(ISO_ONLY)
+    for territory in get_global("territory_currencies"):
+        codes.update(get_territory_currencies(territory, IN_USE_SINCE, date.max, tender=True))
+    return frozenset(codes)
+
+
+CURRENCY_CODES = _currencies_in_use()
+
+# ISO 4217's minor unit where CLDR's (Babel's get_currency_precision) differs: CLDR gives the
+# decimals people use in practice (0 for the Iraqi dinar, the rial, the kip...), ISO 4217 the
+# ones the currency has, and the ledger has always booked these in ISO's. Changing one would
+# rescale every stored amount in it.
+ISO_MINOR_UNITS = {
+    "AFN": 2,
+    "ALL": 2,
+    "IQD": 3,
+    "IRR": 2,
+    "KPW": 2,
+    "LAK": 2,
+    "LBP": 2,
+    "MGA": 2,
+    "MMK": 2,
+    "RSD": 2,
+    "SLL": 2,
+    "SOS": 2,
+    "SYP": 2,
+    "YER": 2,
+}
+_MINOR_UNITS = {
+    code: ISO_MINOR_UNITS.get(code, get_currency_precision(code)) for code in CURRENCY_CODES
+}
+
+
+@lru_cache(maxsize=1024)
+def currency_name(code: str, language: str) -> str:
+    """CLDR's name of the currency in the language ('Đồng Việt Nam'); the English one where
+    the language has none (CLDR answers with the code), or for an unknown language."""
     try:
-        return dict(Locale.parse(language.replace("-", "_")).currencies)
+        name = get_currency_name(code, locale=Locale.parse(language.replace("-", "_")))
     except (UnknownLocaleError, ValueError):
-        return {}
+        name = code
+    return name if name != code else get_currency_name(code, locale="en")
 
 
-def currency_label(code: str, english: str) -> str:
-    """'VND · Dong' in English (ISO's names); the language's own CLDR name otherwise
-    ('VND · Đồng Việt Nam')."""
-    language = translation.get_language() or "en"
-    if language.split("-")[0] != "en":
-        english = currency_names(language).get(code, english)
-    return f"{code} · {english}"
+def currency_label(code: str) -> str:
+    """'VND · Vietnamese Dong', in the language of the request ('VND · Đồng Việt Nam')."""
+    return f"{code} · {currency_name(code, translation.get_language() or 'en')}"
 
 
-# For a form's choices: each label follows the language of the request that shows it.
-CURRENCY_CHOICES = [(code, lazy(currency_label, str)(code, name)) for code, name in CURRENCIES]
-
-# ISO 4217 minor units where they are not 2.
-ZERO_DECIMAL = frozenset(
-    [
-        "BIF",
-        "CLP",
-        "DJF",
-        "GNF",
-        "ISK",
-        "JPY",
-        "KMF",
-        "KRW",
-        "PYG",
-        "RWF",
-        "UGX",
-        "VND",
-        "VUV",
-        "XAF",
-        "XOF",
-        "XPF",
-    ]
-)
-THREE_DECIMAL = frozenset(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"])
+# For a form's choices, by code: each label follows the language of the request that shows it.
+CURRENCY_CHOICES = [(code, lazy(currency_label, str)(code)) for code in sorted(CURRENCY_CODES)]
 
 
 def minor_units(currency: str) -> int:
-    """How many decimals the currency has: 0 for VND and JPY, 3 for KWD, else 2."""
-    if currency in ZERO_DECIMAL:
-        return 0
-    if currency in THREE_DECIMAL:
-        return 3
-    return 2
+    """How many decimals the currency has (ISO 4217): 0 for VND and JPY, 3 for KWD; 2 for a
+    code that is not a currency in use."""
+    return _MINOR_UNITS.get(currency, 2)
 
 
 def quantize(amount: Decimal, currency: str) -> Decimal:

@@ -19,13 +19,13 @@ from rest_framework.response import Response
 from advertisers.forms import AdvertiserStatusForm
 from advertisers.models import Advertiser
 from advertisers.services import advertiser_set_status
+from lib.countries import COUNTRY_CHOICES
 from network import api_admin_conversions, api_admin_more, api_admin_offers, api_router
 from network import api_admin_serializers as s
 from network.api_base import TenantViewSet
 from network.api_docs import admin_roles, answers, example, text_filter
 from payouts import api as payouts_api
 from payouts import api_invoices
-from publishers.countries import COUNTRIES
 from publishers.forms import DecisionForm
 from publishers.models import Publisher
 from publishers.services import publisher_decide
@@ -36,7 +36,7 @@ from reports.api import AdminStats
 
 class PublisherFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=Publisher.Status.choices)
-    country = filters.ChoiceFilter(choices=COUNTRIES)
+    country = filters.ChoiceFilter(choices=COUNTRY_CHOICES)
     search = text_filter("name", 100, method="filter_search")
 
     class Meta:

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_tables2",
+    "django_countries",  # its vi and fa catalogs: lib.countries names countries with them
     "django_filters",
     "rest_framework",
     "drf_spectacular",

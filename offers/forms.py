@@ -11,12 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 from django_scopes.forms import SafeModelChoiceField
 
+from lib.countries import country_choices
 from lib.formats import format_number
 from lib.money import CURRENCY_CHOICES, validate_amount, validate_percent
 from lib.urls import validate_hostname
 from lib.widgets import FastSelectMultiple
 from offers.models import DEVICE_TYPES, Cap, Creative, Goal, LandingPage, Offer
-from publishers.countries import COUNTRIES
 
 MAX_BANNER_BYTES = 2 * 1024 * 1024
 
@@ -25,7 +25,7 @@ class OfferForm(forms.ModelForm):
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCY_CHOICES)
     allowed_countries = forms.MultipleChoiceField(
         label=_("Allowed countries"),
-        choices=COUNTRIES,
+        choices=country_choices,
         required=False,
         help_text=_("Leave empty to accept traffic from every country."),
         widget=FastSelectMultiple(attrs={"size": 8}),

@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lib.countries import country_choices
 from lib.widgets import FastSelect
 from offers.links import SUB_FIELDS, check_deep_link
 from offers.models import CATEGORIES, GoalType, Offer
-from publishers.countries import COUNTRIES
 
 SUB_MAX_LENGTH = 255  # what the click table stores per sub value
 
@@ -25,7 +25,7 @@ class MarketplaceFilterForm(forms.Form):
     country = forms.ChoiceField(
         label=_("Country"),
         required=False,
-        choices=[("", _("All countries")), *COUNTRIES],
+        choices=lambda: [("", _("All countries")), *country_choices()],
         widget=FastSelect,
     )
     payout_type = forms.ChoiceField(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from lib.countries import country_name
 from lib.money import quantize
 from lib.tables import configure
 from network.access import ADMINS, posted, role_required
@@ -59,10 +60,9 @@ from offers.tables_admin import (
     terms_text,
 )
 from offers.terms import plain
-from publishers.countries import COUNTRIES
 
 PER_PAGE = 25
-COUNTRY_NAMES, DEVICE_NAMES = dict(COUNTRIES), dict(DEVICE_TYPES)
+DEVICE_NAMES = dict(DEVICE_TYPES)
 Status = Offer.Status
 MOVE_BUTTONS = {  # (from, to) -> button label, message after success
     (Status.PENDING, Status.ACTIVE): (
@@ -169,7 +169,7 @@ def _render_offer(
             ", ", '<a href="#goal-{}">{}</a>', ((goal.pk, goal.name) for goal in missing)
         ),
         "has_default_goal": any(goal.is_default for goal in goals),
-        "countries": [COUNTRY_NAMES.get(code, code) for code in offer.allowed_countries],
+        "countries": [country_name(code) for code in offer.allowed_countries],
         "devices": [DEVICE_NAMES.get(code, code) for code in offer.device_types],
         "landing_pages": offer.landing_pages.all(),
         "creatives": offer.creatives.select_related("landing_page"),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from lib.countries import country_name
 from lib.formats import format_money, format_number
 from lib.money import CURRENCY_CODES
 from lib.tables import configure
@@ -35,7 +36,6 @@ from offers.forms import (
 from offers.models import DEVICE_TYPES, Cap, Creative, Goal, LandingPage, Offer, OfferAccess
 from offers.services import OfferError, allowed_moves, offer_create, offer_transition
 from offers.tables import OfferTable, advertiser_offers, terms_label
-from publishers.countries import COUNTRIES
 
 PER_PAGE = 25
 ARCHIVED = gettext_lazy("This offer is archived: it can no longer be changed.")
@@ -173,7 +173,7 @@ def offer_detail(request: HttpRequest, offer: Offer) -> HttpResponse:
     sent_back = None
     if offer.status == Offer.Status.DRAFT:
         sent_back = history.filter(action="offer.status", to_state=Offer.Status.DRAFT).first()
-    countries, devices = dict(COUNTRIES), dict(DEVICE_TYPES)
+    devices = dict(DEVICE_TYPES)
     moves = allowed_moves(offer, request.membership.role)
     return render(
         request,
@@ -191,7 +191,7 @@ def offer_detail(request: HttpRequest, offer: Offer) -> HttpResponse:
             "can_archive": Offer.Status.ARCHIVED in moves,
             "sent_back": sent_back,
             "history": history[:20],
-            "countries": [countries.get(code, code) for code in offer.allowed_countries],
+            "countries": [country_name(code) for code in offer.allowed_countries],
             "devices": [devices.get(code, code) for code in offer.device_types],
             "editable": offer.status != Offer.Status.ARCHIVED,
         },

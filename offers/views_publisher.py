@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lib.countries import country_name
 from lib.macros import fill
 from lib.tables import configure
 from network.access import posted, role_required
@@ -23,7 +24,6 @@ from offers.models import DEVICE_TYPES, Creative, Goal, Offer, OfferAccess
 from offers.payouts import resolve_payout
 from offers.services import OfferError, access_request
 from offers.tables_publisher import MarketplaceTable, access_state, payout_label
-from publishers.countries import COUNTRIES
 from publishers.models import Publisher
 
 
@@ -134,7 +134,7 @@ def detail_context(
     access = OfferAccess.objects.filter(offer=offer, publisher=publisher).first()
     state, state_label = access_state(offer, access)
     approved = state == OfferAccess.Status.APPROVED
-    countries, devices = dict(COUNTRIES), dict(DEVICE_TYPES)
+    devices = dict(DEVICE_TYPES)
     context: dict[str, object] = {
         "offer": offer,
         "access": access,
@@ -145,7 +145,7 @@ def detail_context(
             (goal, payout_label(resolve_payout(goal, publisher), offer.currency))
             for goal in offer.goals.all()
         ],
-        "countries": [countries.get(code, code) for code in offer.allowed_countries],
+        "countries": [country_name(code) for code in offer.allowed_countries],
         "devices": [devices.get(code, code) for code in offer.device_types],
         # Macros filled with nothing: a page the publisher can open, not our template.
         "landing_pages": [

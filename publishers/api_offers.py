@@ -10,6 +10,7 @@ from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from lib.countries import COUNTRY_CHOICES
 from network.api_base import created
 from network.api_docs import answers, example
 from offers.forms_publisher import MarketplaceFilterForm
@@ -20,7 +21,6 @@ from offers.services import access_request
 from offers.views_publisher import creatives_context
 from publishers import api_serializers as s
 from publishers.api_base import PUBLISHER, PublisherViewSet
-from publishers.countries import COUNTRIES
 
 
 class MarketplaceFilter(filters.FilterSet):
@@ -29,7 +29,7 @@ class MarketplaceFilter(filters.FilterSet):
     q = filters.CharFilter(max_length=100, method="keep", help_text="In name or description.")
     category = filters.ChoiceFilter(choices=CATEGORIES, method="keep")
     country = filters.ChoiceFilter(
-        choices=COUNTRIES, method="keep", help_text="Offers open to this country (ISO code)."
+        choices=COUNTRY_CHOICES, method="keep", help_text="Offers open to this country (ISO code)."
     )
     payout_type = filters.ChoiceFilter(
         choices=GoalType.choices, method="keep", help_text="The default goal's payout type."

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from publishers.countries import COUNTRIES
+from lib.countries import country_choices
 
 TRAFFIC_SOURCES = [
     ("search", _("Search (SEO/SEM)")),
@@ -37,7 +37,7 @@ class Publisher(models.Model):
     website = models.URLField(_("website"))
     traffic_sources = models.JSONField(_("traffic sources"), default=list)
     traffic_description = models.TextField(_("how you send traffic"), blank=True)
-    country = models.CharField(_("country"), max_length=2, choices=COUNTRIES)
+    country = models.CharField(_("country"), max_length=2, choices=country_choices)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     decision_reason = models.TextField(_("reason"), blank=True)
     reviewed_by = models.ForeignKey(

@@ -36,6 +36,7 @@ from django.middleware.security import SecurityMiddleware
 from django.utils.functional import cached_property
 from django_scopes import scope
 
+from lib import useragent
 from network.middleware import hostname_of, network_for_host
 from network.models import Network
 from tracking.responses import ClickRedirect, refused
@@ -97,6 +98,7 @@ class TrackingApplication:
         self.security_headers = {
             secure: headers_added_by(self.security, secure) for secure in (False, True)
         }
+        useragent.prepare()  # the first click must not wait for the rules to compile
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")

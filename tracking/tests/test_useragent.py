@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from lib.useragent import MAX_LENGTH, Agent, _parse, parse
+from lib.useragent import _AUTOMATED, MAX_LENGTH, Agent, _parse, _rules, parse
 from offers.models import DEVICE_TYPES
 
 # (user agent, device type, os, browser, is bot): real strings as browsers and bots send them.
@@ -193,11 +193,12 @@ CASES = [
         "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
         "desktop", "Other", "Other", True,
     ),
+    # ua-parser names the crawler, not the browser it renders with: "Other" (was "Chrome").
     (
         "Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, "
         "like Gecko) Chrome/124.0.6367.118 Mobile Safari/537.36 (compatible; Googlebot/2.1; "
         "+http://www.google.com/bot.html)",
-        "mobile", "Android", "Chrome", True,
+        "mobile", "Android", "Other", True,
     ),
     (
         "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
@@ -289,3 +290,104 @@ def test_a_bot_word_at_the_end_of_the_string_is_a_bot():
     assert parse(
         "Mozilla/5.0 (compatible; SemrushBot/7~bl; +http://www.semrush.com/bot.html)"
     ).is_bot
+
+
+# Today's browsers as they send their UA (2025), one line each of what a click records.
+CURRENT = [
+    (
+        "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/138.0.0.0 Mobile Safari/537.36",
+        Agent("mobile", "Android", "Chrome", False),
+    ),
+    (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, "
+        "like Gecko) Version/18.5 Mobile/15E148 Safari/604.1",
+        Agent("mobile", "iOS", "Safari", False),
+    ),
+    (
+        "Mozilla/5.0 (iPad; CPU OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+        "Version/18.5 Mobile/15E148 Safari/604.1",
+        Agent("tablet", "iOS", "Safari", False),
+    ),
+    (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0",
+        Agent("desktop", "Windows", "Firefox", False),
+    ),
+    (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/138.0.0.0 Safari/537.36 Edg/138.0.0.0",
+        Agent("desktop", "Windows", "Edge", False),
+    ),
+    (
+        "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; Googlebot/2.1; "
+        "+http://www.google.com/bot.html) Chrome/138.0.7204.183 Safari/537.36",
+        Agent("desktop", "Other", "Other", True),
+    ),
+    ("curl/8.14.1", Agent("desktop", "Other", "Other", True)),
+    # Coc Coc, Vietnam's second browser, is built on Chrome and has always been recorded so.
+    (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "coc_coc_browser/137.0.258 Chrome/131.0.6778.258 Safari/537.36",
+        Agent("desktop", "Windows", "Chrome", False),
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("ua", "agent"), CURRENT)
+def test_it_parses_todays_browsers_and_bots(ua, agent):
+    assert parse(ua) == agent
+
+
+# One UA for each HTTP library or headless browser that ua-parser names without calling it a
+# crawler, and for those it does not know: a renamed family must fail here, not let bots in.
+AUTOMATED = [
+    "curl/8.5.0",
+    "Wget/1.21.4",
+    "python-requests/2.31.0",
+    "Python/3.11 aiohttp/3.9.5",
+    "Go-http-client/2.0",
+    "Apache-HttpClient/4.5.14 (Java/17.0.9)",
+    "okhttp/4.12.0",
+    "libwww-perl/6.72",
+    "axios/1.6.8",
+    "HTTPie/3.2.2",
+    "PostmanRuntime/7.37.3",
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "HeadlessChrome/124.0.6367.60 Safari/537.36",
+    "Mozilla/5.0 (Unknown; Linux x86_64) AppleWebKit/538.1 (KHTML, like Gecko) PhantomJS/2.1.1 "
+    "Safari/538.1",
+    "Mediapartners-Google",
+    "python-httpx/0.27.0",
+    "node-fetch/1.0 (+https://github.com/bitinn/node-fetch)",
+    "Mozilla/5.0 (Linux; Android 11; moto g power (2022)) AppleWebKit/537.36 (KHTML, like "
+    "Gecko) Chrome/124.0.0.0 Mobile Safari/537.36 Chrome-Lighthouse",
+]
+
+
+@pytest.mark.parametrize("ua", AUTOMATED)
+def test_http_libraries_and_headless_browsers_are_bots(ua):
+    assert parse(ua).is_bot
+
+
+def test_every_automated_family_is_one_ua_parser_gives():
+    families = set()
+    for ua in AUTOMATED:
+        found = _rules().everything.ua.extract(ua)
+        families.add(found.family if found else None)
+    assert families >= _AUTOMATED
+
+
+@pytest.mark.parametrize(
+    "ua",
+    [
+        # A Cubot phone, and the Kindle's Silk: uap-core's catch-all crawler rule says "bot"
+        # and "silk", but a device rule before it matches first.
+        "Mozilla/5.0 (Linux; Android 9; CUBOT P30) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/124.0.0.0 Mobile Safari/537.36",
+        "Mozilla/5.0 (Linux; Android 11; KFTRWI) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Silk/124.2.1 like Chrome/124.0.6367.82 Safari/537.36",
+    ],
+)
+def test_a_crawler_rule_after_the_device_rule_that_matches_does_not_count(ua):
+    assert _rules().spiders.de.extract(ua) is not None  # the shortcut alone would say bot
+    assert not parse(ua).is_bot
