@@ -29,7 +29,6 @@ from publishers.countries import COUNTRIES
 from publishers.forms import DecisionForm
 from publishers.models import Publisher
 from publishers.services import publisher_decide
-from reports.api import AdminStats
 
 # --- Publishers ----------------------------------------------------------------------------
 
@@ -284,7 +283,6 @@ api_router.register(
 api_router.register(
     "admin", "payout-runs", payouts_api.PayoutRunViewSet, basename="admin-payout-runs"
 )
-api_router.register("admin", "stats", AdminStats, basename="admin-stats")
 api_router.register("admin", "invoices", api_invoices.InvoiceViewSet, basename="admin-invoices")
 api_router.register(
     "admin", "credit-notes", api_invoices.CreditNoteViewSet, basename="admin-credit-notes"
