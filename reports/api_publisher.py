@@ -1,4 +1,5 @@
-"""The publisher's stats, /api/v1/publisher/stats/: their report page as JSON (reports/api_stats.py)."""
+"""The publisher's stats, /api/v1/publisher/stats/: their report page as JSON
+(reports/api_stats.py)."""
 
 from __future__ import annotations
 
