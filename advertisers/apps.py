@@ -3,3 +3,11 @@ from django.apps import AppConfig
 
 class AdvertisersConfig(AppConfig):
     name = "advertisers"
+
+    def ready(self) -> None:
+        from advertisers.services import advertiser_create
+        from network.models import Role
+        from network.services import register_company_maker
+
+        # An invitation that names a new advertiser company makes it through our service.
+        register_company_maker(Role.ADVERTISER, advertiser_create)
