@@ -1,12 +1,14 @@
-"""The tracking endpoints' own WSGI application, in front of Django's (network.wsgi).
+"""The tracking endpoints' own WSGI application, in front of Django's (tracking/wsgi.py builds
+the one servers load, with network.wsgi's behind it).
 
 A click needs none of Django's request cycle: no URL resolver, no middleware chain, no
 WSGIRequest with its QueryDicts. This application answers /aff_c, /aff_lsr, /aff_goal, /aff_l
 and /aff_i (with or without a trailing slash) on a network's host itself, with the code of
-Django's route in network.middleware.TenantMiddleware: network_for_host decides the network,
-tracking.views.dispatch answers (405 for other methods, 503 instead of 500), in the network's
-scope. Everything else goes to Django, unchanged: other paths, /healthz, the platform host, an
-unknown host (Django's 404 page), a Host header Django refuses (400).
+Django's route (network.middleware.TenantMiddleware, then tracking.middleware): the host's
+network (network.middleware.network_for_host), then tracking.views.dispatch answers (405 for
+other methods, 503 instead of 500), in the network's scope. Everything else goes to Django,
+unchanged: other paths, /healthz, the platform host, an unknown host (Django's 404 page), a
+Host header Django refuses (400).
 
 What Django's cycle would have added, done here at a fraction of its cost:
 - SecurityMiddleware: its https redirect (tracking paths are exempt unless the settings say
