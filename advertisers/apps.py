@@ -5,6 +5,8 @@ class AdvertisersConfig(AppConfig):
     name = "advertisers"
 
     def ready(self) -> None:
+        # What the tenancy core's registries need of this app (network imports no app).
+        from advertisers import audit_labels  # noqa: F401  (registers on import)
         from advertisers.services import advertiser_create
         from network.models import Role
         from network.services import register_company_maker
