@@ -7,7 +7,11 @@ class PayoutsConfig(AppConfig):
     def ready(self) -> None:
         # What the lower layers' registries need of this app (they import no higher app).
         from advertisers import owed
+        from network import demo
         from payouts import audit_labels  # noqa: F401  (registers on import)
 
         # The advertisers' API shows what a company owes: the ledger's receivables.
         owed.register("payouts.views_invoices.receivables_by_advertiser")
+        # The demo's money, then (after tracking's traffic) the decisions that traffic planned.
+        demo.register(40, "payouts.demo.seed")
+        demo.register(60, "payouts.demo.decide_activity")

@@ -6,4 +6,7 @@ class PublishersConfig(AppConfig):
 
     def ready(self) -> None:
         # What the tenancy core's registries need of this app (network imports no app).
+        from network import demo
         from publishers import audit_labels  # noqa: F401  (registers on import)
+
+        demo.register(20, "publishers.demo.seed_publishers")
