@@ -153,7 +153,7 @@ def invitation_create(
     company_name: str = "",
 ) -> Invitation:
     """Invite a manager, or a user of an (existing or new) advertiser company."""
-    from network.tasks import send_invitation_email
+    from network.tasks import send_email_of
 
     if role == Role.ADVERTISER and advertiser is None:
         make_company = _company_makers[Role.ADVERTISER]
@@ -172,7 +172,7 @@ def invitation_create(
         obj=invitation,
         to_state=invitation.status,
     )
-    send_invitation_email.delay_on_commit(network_id=network.pk, invitation_id=invitation.pk)
+    send_email_of.delay_on_commit(kind="invitation", network_id=network.pk, object_id=invitation.pk)
     return invitation
 
 
