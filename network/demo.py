@@ -2,7 +2,7 @@
 
 The tenancy core makes the network, its minimum payout and its staff (an owner and a manager);
 each app adds its own part through a step it registers when it loads (its AppConfig.ready:
-`demo.register(40, "payouts.demo.seed_money")`), so that network imports no app. seed_demo
+`demo.register(40, "payouts.demo.seed")`), so that network imports no app. seed_demo
 runs the steps in their order inside the network's scope and one transaction. A step takes
 the Demo (the network, the people made so far, what an earlier step left for a later one in
 `plan`) and must change nothing when its data is there already: seed_demo is safe to run twice.

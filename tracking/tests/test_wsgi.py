@@ -131,10 +131,19 @@ def click_query(world, **extra) -> str:
 
 
 def test_it_is_what_every_server_runs_in_front_of_django():
+    from network.wsgi import application as django_application
     from tracking.wsgi import application
 
     assert isinstance(application, TrackingApplication)
-    assert isinstance(application.behind, WSGIHandler)
+    assert application.behind is django_application
+    assert isinstance(django_application, WSGIHandler)  # network.wsgi: plain Django
+    assert settings.WSGI_APPLICATION == "tracking.wsgi.application"  # runserver's too
+
+
+def test_djangos_own_route_answers_them_right_after_the_host_middleware():
+    chain = settings.MIDDLEWARE
+    tenant = chain.index("network.middleware.TenantMiddleware")
+    assert chain[tenant + 1] == "tracking.middleware.TrackingMiddleware"
 
 
 def test_it_answers_a_click_outside_djangos_request_cycle(network, world, app, django_cycles):
