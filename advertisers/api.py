@@ -14,7 +14,6 @@ from __future__ import annotations
 from advertisers.api_conversions import ConversionViewSet, CreditNoteViewSet, InvoiceViewSet
 from advertisers.api_offers import CreativeViewSet, GoalViewSet, LandingPageViewSet, OfferViewSet
 from network import api_router
-from reports.api import AdvertiserStats
 
 api_router.register("advertiser", "offers", OfferViewSet, basename="advertiser-offers")
 api_router.register("advertiser", "goals", GoalViewSet, basename="advertiser-goals")
@@ -29,4 +28,3 @@ api_router.register("advertiser", "invoices", InvoiceViewSet, basename="advertis
 api_router.register(
     "advertiser", "credit-notes", CreditNoteViewSet, basename="advertiser-credit-notes"
 )
-api_router.register("advertiser", "stats", AdvertiserStats, basename="advertiser-stats")

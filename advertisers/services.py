@@ -1,4 +1,5 @@
-"""Advertiser company workflows: the network's admins block and unblock a company.
+"""Advertiser company workflows: a company is made (by inviting its first user), the network's
+admins block and unblock it.
 
 What "blocked" means, in one place (HasOffers / Everflow behave alike):
 - its offers take no traffic: a click is still recorded, rejected with the reason
@@ -18,11 +19,26 @@ from django.utils.translation import gettext as _
 from advertisers.models import Advertiser
 from network import audit
 from network.errors import ServiceError
-from network.models import User
+from network.models import Network, User
 
 
 class AdvertiserError(ServiceError):
     """A refused change of an advertiser company, in words for the admin who asked."""
+
+
+@transaction.atomic
+def advertiser_create(*, network: Network, actor: User, name: str) -> Advertiser:
+    """A new company, named in the invitation of its first user (network.services
+    invitation_create asks through its registry); audited as "advertiser.created"."""
+    advertiser = Advertiser.objects.create(network=network, name=name)
+    audit.record(
+        network=network,
+        actor=actor,
+        action="advertiser.created",
+        obj=advertiser,
+        to_state=advertiser.status,
+    )
+    return advertiser
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ For each server (granian, then gunicorn), with the same worker count (WORKERS, d
 wrk from 32 connections for DURATION seconds each, in the same run:
   1. the ceiling: bench/ceiling, a separate bare Django project (SecurityMiddleware and
      CommonMiddleware, one URL, one view returning a redirect), asked the same request line;
-  2. /aff_c on the portal as production runs it (DEBUG off, network.wsgi:application, i.e. the
+  2. /aff_c on the portal as production runs it (DEBUG off, tracking.wsgi:application, i.e. the
      lean tracking application in front of Django; PostgreSQL, Redis buffer, the drainer):
      real clicks of one offer by one publisher.
 Prints requests/s, p50/p99 latency, answers that were not 302 and socket errors, then, once
@@ -40,9 +40,9 @@ from portal import (
 
 WORKERS = int(os.environ.get("WORKERS", 2))
 SERVERS = os.environ.get("SERVERS", "granian,gunicorn").split(",")
-LEAN = "network.wsgi:application"
-# BEFORE=1: also /aff_c through Django's own route (TenantMiddleware), as before the lean app.
-DJANGO_ROUTE = "network.wsgi:django_application" if os.environ.get("BEFORE") == "1" else None
+LEAN = "tracking.wsgi:application"
+# BEFORE=1: also /aff_c through Django's own route (tracking.middleware), as before the lean app.
+DJANGO_ROUTE = "network.wsgi:application" if os.environ.get("BEFORE") == "1" else None
 
 
 def clicks_in_database() -> int:

@@ -1,5 +1,5 @@
 """What the load benchmarks share: a fresh PostgreSQL database with one live offer, and the
-portal started as production runs it (DEBUG off, network.wsgi:application under granian or
+portal started as production runs it (DEBUG off, tracking.wsgi:application under granian or
 gunicorn with several workers, Redis for cache, click buffer and broker)."""
 
 from __future__ import annotations

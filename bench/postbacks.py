@@ -173,7 +173,7 @@ def gunicorn(folder: Path) -> subprocess.Popen:
             sys.executable,
             "-m",
             "gunicorn",
-            "network.wsgi:application",
+            "tracking.wsgi:application",
             f"--chdir={folder}",
             f"--workers={WORKERS}",
             f"--bind=127.0.0.1:{PORT}",
@@ -187,7 +187,7 @@ def web_server(folder: Path) -> subprocess.Popen:
     """SERVER=granian serves the same application as bench-clicks does (Rust HTTP, keep-alive
     connections); the default, gunicorn's sync workers, is how the earlier figures were made."""
     if SERVER == "granian":
-        return start(serve("granian", "network.wsgi:application", WORKERS, chdir=str(folder)))
+        return start(serve("granian", "tracking.wsgi:application", WORKERS, chdir=str(folder)))
     return gunicorn(folder)
 
 

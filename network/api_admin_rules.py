@@ -1,10 +1,9 @@
-"""The admins' payout rules and invitations (/api/v1/admin/goals/, /payout-overrides/, /caps/,
-/invitations/). Registered on network.api_admin.router.
+"""The admins' payout rules (/api/v1/admin/goals/, /payout-overrides/, /caps/). Registered on
+network.api_admin.router (invitations: network/api_admin_members.py).
 
 Each write is the portal page's: the offer page's payout form (offers.views_admin
-admin_goal_payout), its override and cap pages, and the Members page's invitations
-(network.views invite / revoke_invitation). The same forms judge the body, the same services
-make the change and write the audit entries.
+admin_goal_payout), its override and cap pages. The same forms judge the body, the same
+services make the change and write the audit entries.
 """
 
 from __future__ import annotations
@@ -19,9 +18,6 @@ from network import api_admin_rules_serializers as s
 from network.api_base import TenantViewSet, created
 from network.api_docs import ERRORS, admin_roles, answers, example, id_filter
 from network.api_forms import form_errors, judged  # noqa: F401
-from network.forms import InvitationForm
-from network.models import Invitation, Role
-from network.services import invitation_create, invitation_revoke
 from offers.forms import CapForm
 from offers.forms_admin import GoalPayoutForm, OverrideForm, payout_terms
 from offers.models import Cap, Goal, PayoutOverride
@@ -378,108 +374,3 @@ class CapViewSet(
 
     def perform_destroy(self, instance: Cap) -> None:
         cap_delete(cap=instance, actor=self.request.user)
-
-
-# --- Invitations ----------------------------------------------------------------------------
-
-
-class InvitationFilter(filters.FilterSet):
-    status = filters.ChoiceFilter(choices=Invitation.Status.choices)
-    role = filters.ChoiceFilter(choices=Invitation.INVITABLE_ROLES)
-
-    class Meta:
-        model = Invitation
-        fields: list[str] = []
-
-
-INVITATION_EXAMPLE = {
-    "id": 21,
-    "email": "ann@shop.example",
-    "role": "advertiser",
-    "advertiser": 5,
-    "advertiser_name": "Beach Shop",
-    "status": "pending",
-    "usable": True,
-    "invited_by": "owner@example.com",
-    "created_at": "2026-06-01T09:30:00Z",
-    "expires_at": "2026-06-08T09:30:00Z",
-    "sent_at": "2026-06-01T09:30:05Z",
-}
-TAGS_INVITATIONS = ["admin: invitations"]
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="List the invitations",
-        description="Managers and advertiser users invited to the network, as on the Members "
-        "page. Filters: `status`, `role`. Order by created_at or id.",
-        responses=answers(s.InvitationSerializer(many=True)),
-        tags=TAGS_INVITATIONS,
-    ),
-    retrieve=extend_schema(
-        summary="One invitation",
-        responses=answers(s.InvitationSerializer),
-        examples=[example("An advertiser user invited", INVITATION_EXAMPLE)],
-        tags=TAGS_INVITATIONS,
-    ),
-    create=extend_schema(
-        summary="Invite a manager or an advertiser's user",
-        description="Emails a link, as the Members page's invite form: `role` manager or "
-        "advertiser; an advertiser's user joins an existing company (`advertiser`, an id) or "
-        "a new one (`company_name`), not both. Refused for a current member's email or one "
-        "with an open invitation. Written to the audit log (`invitation.created`, and "
-        "`advertiser.created` for a new company).",
-        request=s.InvitationWriteSerializer,
-        responses=answers(s.InvitationSerializer, 201),
-        examples=[
-            example(
-                "A user of a new company",
-                {"email": "ann@shop.example", "role": "advertiser", "company_name": "Beach Shop"},
-                request=True,
-            ),
-            example("The invitation", INVITATION_EXAMPLE),
-        ],
-        tags=TAGS_INVITATIONS,
-    ),
-)
-class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
-    roles = admin_roles("list", "retrieve", "create", "revoke")
-    serializer_class = s.InvitationSerializer
-    filterset_class = InvitationFilter
-    ordering_fields = ["created_at", "id"]
-    ordering = ["-created_at", "-id"]
-
-    def visible(self, membership):
-        return Invitation.objects.select_related("advertiser", "invited_by")
-
-    def create(self, request):
-        body = s.InvitationWriteSerializer(data=request.data, context=self.get_serializer_context())
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
-        form = InvitationForm({**data, "advertiser": id_of(data["advertiser"])})
-        data = judged(form)
-        invitation = invitation_create(
-            network=request._request.network,
-            invited_by=request.user,
-            email=data["email"],
-            role=data["role"],
-            advertiser=data["advertiser"] if data["role"] == Role.ADVERTISER else None,
-            company_name=data["company_name"],
-        )
-        return created(self.get_serializer(self.get_queryset().get(pk=invitation.pk)).data)
-
-    @extend_schema(
-        summary="Revoke an invitation",
-        description="Its link stops working, as the Members page's Revoke button. Only a "
-        "pending invitation can be revoked (else 400). Written to the audit log "
-        "(`invitation.revoked`).",
-        request=None,
-        responses=answers(s.InvitationSerializer),
-        examples=[example("Revoked", {**INVITATION_EXAMPLE, "status": "revoked", "usable": False})],
-        tags=TAGS_INVITATIONS,
-    )
-    @action(detail=True, methods=["post"])
-    def revoke(self, request, pk=None):
-        invitation = self.get_object()  # another network's id: 404 before anything else
-        invitation_revoke(invitation=invitation, actor=request.user)
-        return Response(self.get_serializer(self.get_object()).data)

@@ -1,9 +1,9 @@
 """What the admins' payout rules API reads and writes (network/api_admin_rules.py): goal
-payouts, per-publisher payout overrides, caps and invitations.
+payouts, per-publisher payout overrides and caps.
 
 Rows are read only. A write's body is typed here, then judged by the portal page's own form
-(offers.forms_admin.GoalPayoutForm / OverrideForm, offers.forms.CapForm,
-network.forms.InvitationForm), so the API refuses what the page refuses, with its words.
+(offers.forms_admin.GoalPayoutForm / OverrideForm, offers.forms.CapForm), so the API refuses
+what the page refuses, with its words.
 """
 
 from __future__ import annotations
@@ -15,11 +15,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from advertisers.models import Advertiser
 from lib.money import quantize
 from network.api_admin_serializers import DECIMAL_OR_NULL, AdminGoalSerializer
 from network.api_base import NetworkRelatedField
-from network.models import Invitation
 from offers.models import Cap, Goal, Offer, PayoutOverride
 from offers.rules import GoalType
 from publishers.models import Publisher
@@ -186,47 +184,3 @@ class CapWriteSerializer(serializers.Serializer):
     metric = serializers.ChoiceField(choices=Cap.Metric.choices)
     limit = serializers.DecimalField(max_digits=14, decimal_places=3)
     action = serializers.ChoiceField(choices=Cap.Action.choices)
-
-
-# --- Invitations ----------------------------------------------------------------------------
-
-
-class InvitationSerializer(serializers.ModelSerializer):
-    advertiser_name = serializers.CharField(
-        source="advertiser.name", read_only=True, default=None, allow_null=True
-    )
-    invited_by = serializers.EmailField(
-        source="invited_by.email", read_only=True, default=None, allow_null=True
-    )
-    usable = serializers.SerializerMethodField(
-        help_text=_("Pending and not expired: the link still works.")
-    )
-
-    class Meta:
-        model = Invitation
-        fields = [
-            "id",
-            "email",
-            "role",
-            "advertiser",
-            "advertiser_name",
-            "status",
-            "usable",
-            "invited_by",
-            "created_at",
-            "expires_at",
-            "sent_at",
-        ]
-        read_only_fields = fields
-
-    def get_usable(self, invitation: Invitation) -> bool:
-        return invitation.is_usable
-
-
-class InvitationWriteSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
-    role = serializers.ChoiceField(choices=Invitation.INVITABLE_ROLES)
-    advertiser = IdField(Advertiser, required=False, allow_null=True, default=None)
-    company_name = serializers.CharField(
-        max_length=150, required=False, allow_blank=True, default=""
-    )

@@ -1,20 +1,18 @@
-"""The admins' payout tiers (/api/v1/admin/payout-tiers/), the network's settings
-(/api/v1/admin/settings/) and webhook endpoints (/api/v1/admin/webhooks/). Registered on
-network.api_admin.router.
+"""The admins' payout tiers (/api/v1/admin/payout-tiers/) and webhook endpoints
+(/api/v1/admin/webhooks/). Registered on network.api_admin.router (the network's settings:
+network/api_admin_settings.py).
 
 Each write is the tier pages' (offers.views_tiers): the same forms judge the body (TierForm,
 TierMemberForm, TierPayoutForm), the same services make the change and write the audit
 entries (`tier.created`, `tier.member_added`, `tier.member_removed`, `tier_payout.set`,
-`tier_payout.deleted`). The settings are the settings page's (network.views
-network_settings): NetworkSettingsForm judges, network_update_settings saves and audits.
-The webhooks are the webhook pages' (webhooks.views): EndpointForm, webhooks.services.
+`tier_payout.deleted`). The webhooks are the webhook pages' (webhooks.views): EndpointForm,
+webhooks.services.
 """
 
 from __future__ import annotations
 
 import django_filters.rest_framework as filters
 from django.core.cache import cache
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -22,16 +20,10 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from advertisers.api_serializers import form_errors
 from network import api_admin_tiers_serializers as s
-from network import step_up
 from network.api_admin_rules import judged
 from network.api_base import TenantViewSet, created
 from network.api_docs import ERRORS, admin_roles, answers, example, id_filter
-from network.api_keys import ApiKey
-from network.forms import NetworkSettingsForm, PayoutMinimumForm
-from network.models import Network
-from network.services import network_update_settings, payout_minimum_set
 from offers.forms_admin import TierForm, TierMemberForm, TierPayoutForm, payout_terms
 from offers.models import PayoutTier, TierMembership, TierPayout
 from offers.services import (
@@ -241,134 +233,6 @@ class PayoutTierViewSet(
         )
         tier_payout_delete(tier_payout=tier_payout, actor=request.user)
         return self.answer(tier)
-
-
-# --- Network settings -----------------------------------------------------------------------
-
-
-def judged_minimums(rows: list[dict]) -> list[dict]:
-    """Each minimum judged by the payout minimums page's form, errors named by position
-    (`payout_minimums.0.amount`); all are judged before anything is saved."""
-    judged_rows = []
-    for index, row in enumerate(rows):
-        form = PayoutMinimumForm(row)
-        if not form.is_valid():
-            raise serializers.ValidationError(form_errors(form, f"payout_minimums.{index}."))
-        judged_rows.append(form.cleaned_data)
-    return judged_rows
-
-
-SETTINGS_EXAMPLE = {
-    "name": "Alpha Network",
-    "slug": "alpha",
-    "currency": "USD",
-    "timezone": "Europe/Berlin",
-    "language": "en",
-    "default_margin_percent": "20.00",
-    "min_payout": "50.00",
-    "payout_minimums": [
-        {"currency": "KWD", "amount": "15.000"},
-        {"currency": "USD", "amount": "50.00"},
-        {"currency": "VND", "amount": "500000"},
-    ],
-    "payout_second_approver": False,
-    "invoice_terms_days": 30,
-}
-TAGS_SETTINGS = ["admin: settings"]
-
-
-class NetworkSettingsViewSet(TenantViewSet):
-    """The settings page (/manage/settings/) as one object at /api/v1/admin/settings/: GET
-    reads it, PATCH changes it through the page's form and service."""
-
-    roles = admin_roles("show_settings", "change_settings")
-    serializer_class = s.NetworkSettingsSerializer
-    filter_backends: list = []
-    pagination_class = None
-
-    def visible(self, membership):
-        return PayoutTier.objects.none()  # no rows: the one object is the request's network
-
-    def visible_model(self):
-        return Network
-
-    def fresh_network(self) -> Network:
-        # A fresh copy: request.network is shared by the host cache and must not be edited.
-        return Network.objects.get(pk=self.request._request.network.pk)
-
-    @extend_schema(
-        summary="The network's settings",
-        description="As the settings page: name, time zone, language, default margin, "
-        "minimum payout (in the network's currency), whether payout runs need a second "
-        "approver and the invoices' payment terms in days. The address (`slug`) and "
-        "`currency` are fixed.",
-        responses=answers(s.NetworkSettingsSerializer),
-        examples=[example("The settings", SETTINGS_EXAMPLE)],
-        tags=TAGS_SETTINGS,
-    )
-    @action(detail=False, methods=["get"], url_path="settings")
-    def show_settings(self, request):
-        return Response(s.NetworkSettingsSerializer(self.fresh_network()).data)
-
-    @extend_schema(
-        summary="Change the network's settings",
-        description="Send the fields to change; the others keep their value and the whole "
-        "is judged by the settings page's form: a `timezone` of the IANA list, `language` "
-        "en or vi, a `default_margin_percent` from 0 to 100, a `min_payout` (the minimum in "
-        "the network's currency) not negative and no finer than the currency's minor unit. "
-        "`payout_minimums` sets the minimum of each currency listed (`amount` null removes "
-        "it; audited as `network.payout_minimum`); currencies not listed keep theirs. "
-        "`invoice_terms_days` from 0 to 365 (for invoices issued after the change). "
-        "`slug` and `currency` cannot be changed "
-        "(sent, they are ignored). Each changed field is written to the audit log "
-        "(`network.<field>`, from the old value to the new). The money controls "
-        "(`min_payout`, `payout_minimums`, `payout_second_approver`) change only with two-factor "
-        "authentication on and a key with the `payouts:approve` scope (or a browser session "
-        "that re-authenticated recently); else 403 (`mfa_required` / `scope_required`). "
-        "A payout run keeps the second approver rule it started with.",
-        request=s.NetworkSettingsWriteSerializer,
-        responses=answers(s.NetworkSettingsSerializer),
-        examples=[
-            example(
-                "Berlin time, 25.50 minimum",
-                {
-                    "timezone": "Europe/Berlin",
-                    "min_payout": "25.50",
-                    "payout_minimums": [{"currency": "KWD", "amount": "15.000"}],
-                },
-                request=True,
-            ),
-            example("The settings after the change", SETTINGS_EXAMPLE),
-        ],
-        tags=TAGS_SETTINGS,
-    )
-    @show_settings.mapping.patch
-    def change_settings(self, request):
-        network = self.fresh_network()
-        # partial: a field not sent stays as it is (in a multipart body too, where DRF would
-        # otherwise read a missing checkbox as false).
-        body = s.NetworkSettingsWriteSerializer(data=request.data, partial=True)
-        body.is_valid(raise_exception=True)
-        current = NetworkSettingsForm(instance=network).initial
-        data = {name: current.get(name) for name in NetworkSettingsForm.Meta.fields}
-        # The values as sent (typed above), as the page posts them: 25.50 is audited as 25.50.
-        sent = {name: request.data.get(name, value) for name, value in body.validated_data.items()}
-        minimums = judged_minimums(sent.pop("payout_minimums", []))
-        form = NetworkSettingsForm({**data, **sent}, instance=network)
-        judged(form)
-        key = request.auth if isinstance(request.auth, ApiKey) else None
-        proof = step_up.of_request(request._request, key)
-        with transaction.atomic():  # the settings and the minimums together, or nothing
-            network_update_settings(network=network, actor=request.user, form=form, proof=proof)
-            for minimum in minimums:
-                payout_minimum_set(
-                    network=network,
-                    actor=request.user,
-                    currency=minimum["currency"],
-                    amount=minimum["amount"],
-                    proof=proof,
-                )
-        return Response(s.NetworkSettingsSerializer(self.fresh_network()).data)
 
 
 # --- Webhook endpoints ----------------------------------------------------------------------

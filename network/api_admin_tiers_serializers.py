@@ -1,21 +1,17 @@
-"""What the admins' payout tiers and network settings API reads and writes
-(network/api_admin_tiers.py).
+"""What the admins' payout tiers API reads and writes (network/api_admin_tiers.py).
 
 Rows are read only. A write's body is typed here, then judged by the tier page's own form
 (offers.forms_admin.TierForm / TierMemberForm / TierPayoutForm), so the API refuses what the
-page refuses, with its words; the settings by the settings page's NetworkSettingsForm.
+page refuses, with its words.
 """
 
 from __future__ import annotations
 
-from django.conf import settings as django_settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from lib.money import from_minor
-from network.api_admin_rules_serializers import DECIMAL, IdField, PayoutTermsSerializer, _terms
+from network.api_admin_rules_serializers import IdField, PayoutTermsSerializer, _terms
 from network.api_admin_serializers import DECIMAL_OR_NULL
-from network.models import Network, PayoutMinimum
 from offers.models import Goal, PayoutTier, TierMembership, TierPayout
 from publishers.models import Publisher
 from webhooks.models import SUBSCRIBABLE, WebhookDelivery, WebhookEndpoint
@@ -99,65 +95,6 @@ class TierGoalSerializer(serializers.Serializer):
 
 class TierPayoutWriteSerializer(PayoutTermsSerializer):
     goal = IdField(Goal)
-
-
-# --- Network settings -----------------------------------------------------------------------
-
-
-class PayoutMinimumSerializer(serializers.Serializer):
-    """One currency's minimum payout; in a PATCH, `amount` null removes it."""
-
-    currency = serializers.CharField(max_length=3)
-    # The decimals are the currency's (0 for VND, 3 for KWD): judged by the page's form.
-    amount = serializers.DecimalField(max_digits=18, decimal_places=None, allow_null=True)
-
-
-class NetworkSettingsSerializer(serializers.Serializer):
-    """The settings page's fields, plus the address and currency (fixed: money is booked in it)."""
-
-    name = serializers.CharField()
-    slug = serializers.CharField(help_text="The network's address (fixed).")
-    currency = serializers.CharField(help_text="Fixed: money is booked in it.")
-    timezone = serializers.CharField()
-    language = serializers.ChoiceField(choices=django_settings.LANGUAGES)
-    default_margin_percent = serializers.DecimalField(max_digits=5, decimal_places=2)
-    min_payout = serializers.SerializerMethodField(
-        help_text="The minimum payout in the network's own currency (0: none)."
-    )
-    payout_minimums = serializers.SerializerMethodField(
-        help_text="The minimum payout per currency; a currency not listed has none."
-    )
-    payout_second_approver = serializers.BooleanField()
-    invoice_terms_days = serializers.IntegerField(
-        help_text="Days an invoice is due after it is issued (Net 30); 0: due on receipt."
-    )
-
-    @extend_schema_field(DECIMAL)
-    def get_min_payout(self, network: Network) -> str:
-        return str(from_minor(network.minimum_payout(network.currency) or 0, network.currency))
-
-    @extend_schema_field(PayoutMinimumSerializer(many=True))
-    def get_payout_minimums(self, network: Network) -> list[dict]:
-        rows = PayoutMinimum.objects.filter(network=network)
-        return [
-            {"currency": row.currency, "amount": str(from_minor(row.amount, row.currency))}
-            for row in rows
-        ]
-
-
-class NetworkSettingsWriteSerializer(serializers.Serializer):
-    """What PATCH may change (each optional); the settings page's form judges the result."""
-
-    name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    timezone = serializers.CharField(max_length=64, required=False)
-    language = serializers.ChoiceField(choices=django_settings.LANGUAGES, required=False)
-    default_margin_percent = serializers.DecimalField(
-        max_digits=5, decimal_places=2, required=False
-    )
-    min_payout = serializers.DecimalField(max_digits=14, decimal_places=3, required=False)
-    payout_minimums = PayoutMinimumSerializer(many=True, required=False)
-    payout_second_approver = serializers.BooleanField(required=False)
-    invoice_terms_days = serializers.IntegerField(min_value=0, max_value=365, required=False)
 
 
 # --- Webhook endpoints ----------------------------------------------------------------------

@@ -36,7 +36,7 @@ urlpatterns = [
 # The apps' api_<role> modules register their viewsets (network.api_router); these older
 # modules still hold some roles' endpoints until they move to their domain apps.
 api_router.discover()
-for module in ("publishers.api", "advertisers.api", "reports.api"):
+for module in ("publishers.api", "advertisers.api"):
     import_module(module)
 
 for role in api_router.ROLES:

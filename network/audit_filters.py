@@ -10,10 +10,10 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from lib.days import DAY_RANGE, day_start
 from network.audit import AuditEntry
 from network.audit_log import object_types_for
 from network.models import ADMIN_ROLES, Membership
-from tracking.filters import DAY_RANGE, day_start
 
 SYSTEM = "system"  # entries written by a job, not a person
 TEAM = "team"  # any owner or manager: what companies pick instead of a staff member's email

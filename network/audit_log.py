@@ -3,8 +3,13 @@
 An advertiser or a publisher reads the entries about their own objects only. That is one SQL
 query: for each audited object type, `object_type = X AND object_id IN (the ids of X they own,
 as text)`, with the owned ids as a subquery (never a Python list, which would grow with the
-company's conversions). The types here are the ones `network.audit.record()` is actually
-called with (grep `audit.record(`): landing pages and creatives are not audited yet.
+company's conversions). The types are the ones `network.audit.record()` is actually called
+with (grep `audit.record(`): landing pages and creatives are not audited yet.
+
+The tenancy core's own object types are declared here. Each app declares its own when it
+loads (its AppConfig.ready imports its audit_labels module, which calls the register_*
+functions below): their names, which company owns which rows, which page shows one. So this
+module imports no app.
 
 Known gap: an object that was deleted (a cap, a postback) is no longer "owned", so the entries
 about it drop out of its company's view; the admins still see them.
@@ -13,6 +18,7 @@ about it drop out of its company's view; the admins still see them.
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable
 from functools import reduce
 
 from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery
@@ -23,41 +29,63 @@ from django.utils.translation import gettext_lazy as _
 
 from network.audit import AuditEntry
 from network.models import ADMIN_ROLES, Membership, Role
-from offers.models import Cap, Goal, Offer, OfferAccess
-from payouts.models import CreditNote, Invoice, PaymentDetails, PayoutLine
-from publishers.postbacks import PostbackEndpoint
-from tracking.models import Conversion
 
 ADMIN = "admin"
 
 # Every object type written to the log (model label_lower), named for people.
-OBJECT_TYPES = {
+OBJECT_TYPES: dict[str, str] = {
     "network.network": _("Network settings"),
     "network.invitation": _("Invitation"),
     "network.apikey": _("API key"),
-    "advertisers.advertiser": _("Advertiser"),
-    "publishers.publisher": _("Publisher"),
-    "publishers.postbackendpoint": _("Postback"),
-    "offers.offer": _("Offer"),
-    "offers.goal": _("Goal"),
-    "offers.cap": _("Cap"),
-    "offers.offeraccess": _("Offer access"),
-    "offers.payoutoverride": _("Payout override"),
-    "offers.payouttier": _("Payout tier"),
-    "offers.tiermembership": _("Tier membership"),
-    "offers.tierpayout": _("Tier payout"),
-    "tracking.conversion": _("Conversion"),
-    "payouts.payoutrun": _("Payout run"),
-    "payouts.payoutline": _("Payout line"),
-    "payouts.paymentdetails": _("Payment details"),
-    "payouts.invoice": _("Invoice"),
-    "payouts.creditnote": _("Credit note"),
-    "webhooks.webhookendpoint": _("Webhook"),
 }
 
-# Actions a company does not read about its own objects: the fraud flags of a conversion are
-# the network's business (the publisher's conversion list hides them too).
-HIDDEN_ACTIONS = {Role.PUBLISHER: ("conversion.fraud_checked",)}
+# Per company role: the object type of the company itself (advertisers.advertiser), and for
+# each object type the company owns, its rows of a company id.
+OwnedRows = Callable[[int], QuerySet]
+COMPANY_TYPES: dict[str, str] = {}
+OWNED: dict[str, dict[str, OwnedRows]] = {Role.ADVERTISER: {}, Role.PUBLISHER: {}}
+
+# Actions a company does not read about its own objects (the fraud flags of a conversion are
+# the network's business: the publisher's conversion list hides them too).
+HIDDEN_ACTIONS: dict[str, tuple[str, ...]] = {}
+
+# Per role: object type -> (URL name, whether the URL takes the object's id). Only pages the
+# role may open, and only for objects that a page shows by their own id (a goal's page also
+# needs its offer's id, a publisher's statement a month: those entries do not link).
+OBJECT_PAGES: dict[str, dict[str, tuple[str, bool]]] = {
+    ADMIN: {
+        "network.network": ("network_settings", False),
+        "network.invitation": ("members", False),
+    },
+    Role.ADVERTISER: {},
+    Role.PUBLISHER: {},
+}
+
+
+def register_object_type(object_type: str, name: str) -> None:
+    """An object type the app writes to the log (model label_lower), named for people."""
+    OBJECT_TYPES[object_type] = name
+
+
+def register_company(role: str, object_type: str) -> None:
+    """The object type of a company role's own record (Role.ADVERTISER: its company)."""
+    COMPANY_TYPES[role] = object_type
+
+
+def register_owned(role: str, object_type: str, rows: OwnedRows) -> None:
+    """A company role reads the entries about `rows(company_id)`, its rows of `object_type`."""
+    OWNED[role][object_type] = rows
+
+
+def register_hidden(role: str, *actions: str) -> None:
+    """Actions the role does not read about its own objects."""
+    HIDDEN_ACTIONS[role] = (*HIDDEN_ACTIONS.get(role, ()), *actions)
+
+
+def register_page(role: str, object_type: str, url_name: str, *, takes_id: bool = True) -> None:
+    """The page where `role` (ADMIN, Role.ADVERTISER, Role.PUBLISHER) sees an object of this
+    type: a URL name, with the object's id as its argument or none."""
+    OBJECT_PAGES[role][object_type] = (url_name, takes_id)
 
 
 def viewer_role(membership: Membership) -> str:
@@ -69,26 +97,18 @@ def _as_text_ids(rows: QuerySet) -> QuerySet:
     return rows.annotate(id_text=Cast("pk", output_field=CharField())).values("id_text")
 
 
-def advertiser_objects(advertiser_id: int) -> dict[str, QuerySet]:
-    return {
-        "offers.offer": Offer.objects.filter(advertiser_id=advertiser_id),
-        "offers.goal": Goal.objects.filter(offer__advertiser_id=advertiser_id),
-        "offers.cap": Cap.objects.filter(offer__advertiser_id=advertiser_id),
-        "offers.offeraccess": OfferAccess.objects.filter(offer__advertiser_id=advertiser_id),
-        "tracking.conversion": Conversion.objects.filter(offer__advertiser_id=advertiser_id),
-        "payouts.invoice": Invoice.objects.filter(advertiser_id=advertiser_id),
-        "payouts.creditnote": CreditNote.objects.filter(advertiser_id=advertiser_id),
-    }
+def company_id(membership: Membership) -> int | None:
+    """The id of the member's company (their advertiser or publisher), None for admins."""
+    if membership.role == Role.ADVERTISER:
+        return membership.advertiser_id
+    if membership.role == Role.PUBLISHER:
+        return membership.publisher_id
+    return None
 
 
-def publisher_objects(publisher_id: int) -> dict[str, QuerySet]:
-    return {
-        "offers.offeraccess": OfferAccess.objects.filter(publisher_id=publisher_id),
-        "tracking.conversion": Conversion.objects.filter(publisher_id=publisher_id),
-        "payouts.payoutline": PayoutLine.objects.filter(publisher_id=publisher_id),
-        "payouts.paymentdetails": PaymentDetails.objects.filter(publisher_id=publisher_id),
-        "publishers.postbackendpoint": PostbackEndpoint.objects.filter(publisher_id=publisher_id),
-    }
+def owned_objects(role: str, company: int) -> dict[str, QuerySet]:
+    """Each object type the company owns, with its rows (as the apps declared them)."""
+    return {label: rows(company) for label, rows in OWNED.get(role, {}).items()}
 
 
 def _about(company_type: str, company_id: int, owned: dict[str, QuerySet]) -> Q:
@@ -105,31 +125,21 @@ def visible_entries(membership: Membership) -> QuerySet[AuditEntry]:
     entries = AuditEntry.objects.all()
     if membership.is_admin:
         return entries
-    if membership.role == Role.ADVERTISER:
-        own = _about(
-            "advertisers.advertiser",
-            membership.advertiser_id,
-            advertiser_objects(membership.advertiser_id),
-        )
-    elif membership.role == Role.PUBLISHER:
-        own = _about(
-            "publishers.publisher",
-            membership.publisher_id,
-            publisher_objects(membership.publisher_id),
-        )
-    else:  # a role added later sees nothing until it is decided here
-        return entries.none()
-    return entries.filter(own).exclude(action__in=HIDDEN_ACTIONS.get(membership.role, ()))
+    role, company = membership.role, company_id(membership)
+    if role not in COMPANY_TYPES or company is None:
+        return entries.none()  # a role added later sees nothing until it is decided here
+    own = _about(COMPANY_TYPES[role], company, owned_objects(role, company))
+    return entries.filter(own).exclude(action__in=HIDDEN_ACTIONS.get(role, ()))
 
 
 def object_types_for(membership: Membership) -> list[tuple[str, str]]:
     """The object types a member can filter on: only those they may read about."""
-    if membership.role == Role.ADVERTISER:
-        labels = ["advertisers.advertiser", *advertiser_objects(0)]
-    elif membership.role == Role.PUBLISHER:
-        labels = ["publishers.publisher", *publisher_objects(0)]
-    else:
+    if membership.is_admin:
         labels = list(OBJECT_TYPES)
+    elif membership.role in COMPANY_TYPES:
+        labels = [COMPANY_TYPES[membership.role], *OWNED.get(membership.role, {})]
+    else:
+        labels = []
     choices = [(label, str(OBJECT_TYPES[label])) for label in labels]
     return sorted(choices, key=lambda choice: choice[1].lower())
 
@@ -185,37 +195,6 @@ def actor_shown(entry: AuditEntry, membership: Membership) -> str:
 
 
 # --- Where an entry links ---------------------------------------------------------------
-
-# Per role: object type -> (URL name, whether the URL takes the object's id). Only pages the
-# role may open, and only for objects that a page shows by their own id (a goal's page also
-# needs its offer's id, a publisher's statement a month: those entries do not link).
-OBJECT_PAGES: dict[str, dict[str, tuple[str, bool]]] = {
-    ADMIN: {
-        "network.network": ("network_settings", False),
-        "network.invitation": ("members", False),
-        "advertisers.advertiser": ("advertiser_list", False),
-        "publishers.publisher": ("publisher_review", True),
-        "offers.offer": ("admin_offer_detail", True),
-        "offers.offeraccess": ("admin_access_decide", True),
-        "offers.payouttier": ("admin_tier_detail", True),
-        "payouts.payoutrun": ("payout_run_detail", True),
-        "payouts.payoutline": ("payout_line_detail", True),
-        "payouts.invoice": ("admin_invoice_detail", True),
-        "payouts.creditnote": ("admin_credit_note_detail", True),
-        "webhooks.webhookendpoint": ("webhook_edit", True),
-    },
-    Role.ADVERTISER: {
-        "advertisers.advertiser": ("advertiser_home", False),
-        "offers.offer": ("adv_offer_detail", True),
-        "payouts.invoice": ("advertiser_invoice_detail", True),
-        "payouts.creditnote": ("advertiser_credit_note_detail", True),
-    },
-    Role.PUBLISHER: {
-        "publishers.publisher": ("publisher_profile", False),
-        "publishers.postbackendpoint": ("postback_edit", True),
-        "payouts.paymentdetails": ("publisher_payment_details", False),
-    },
-}
 
 
 def object_url(role: str, object_type: str, object_id: str, action: str = "") -> str | None:

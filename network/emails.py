@@ -1,18 +1,48 @@
-"""Emails the portal sends about its own objects, rendered from templates/emails/."""
+"""Emails the portal sends about its own objects, rendered from templates/emails/.
+
+Each kind of email about one object (an invitation, an offer to review, a payout line...) is
+sent by one function of the object's id, its builder, which the generic task
+network.tasks.send_email_of calls by the kind's name. The invitation's is here; each app
+registers its own kinds when it loads (its AppConfig.ready: `emails.register("offer_review",
+"offers.emails.send_offer_review")`), so that network imports no app.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 from django_scopes import get_scope
 
 from network.models import ADMIN_ROLES, Invitation, Membership, Network, User
 from network.services import mark_invitation_sent
+
+# Kind -> builder (a function of the object's id and the kind's extra keyword values), or
+# its dotted path, imported on first use.
+Builder = Callable[..., None]
+_builders: dict[str, str | Builder] = {}
+
+
+def register(kind: str, builder: str | Builder) -> None:
+    _builders[kind] = builder
+
+
+def kinds() -> list[str]:
+    return sorted(_builders)
+
+
+def send_kind(kind: str, object_id: int, **extra: object) -> None:
+    """Send the email of this kind about one object (inside its network's scope)."""
+    builder = _builders[kind]
+    if isinstance(builder, str):
+        builder = _builders[kind] = import_string(builder)
+    builder(object_id, **extra)
 
 
 @dataclass(frozen=True)
@@ -95,3 +125,6 @@ def send_invitation(invitation_id: int) -> None:
         context={"invitation": invitation, "url": invitation.accept_url()},
     )
     mark_invitation_sent(invitation)
+
+
+register("invitation", send_invitation)

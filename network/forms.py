@@ -6,7 +6,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from advertisers.models import Advertiser
 from lib.money import CURRENCY_CHOICES, from_minor, minor_units, validate_amount
 from network.models import RESERVED_SLUGS, TIMEZONES, Invitation, Membership, Network, Role
 
@@ -37,8 +36,11 @@ class NetworkCreateForm(forms.ModelForm):
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Email"))
     role = forms.ChoiceField(label=_("Role"), choices=Invitation.INVITABLE_ROLES)
+    # The companies' model as Invitation's foreign key names it (tenancy imports no app).
     advertiser = forms.ModelChoiceField(
-        label=_("Existing advertiser company"), queryset=Advertiser.objects.none(), required=False
+        label=_("Existing advertiser company"),
+        queryset=Invitation.company_model().objects.none(),
+        required=False,
     )
     company_name = forms.CharField(
         label=_("or a new advertiser company"), max_length=150, required=False
@@ -47,7 +49,11 @@ class InvitationForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Evaluated in the request's scope: only this network's companies are choices.
-        self.fields["advertiser"].queryset = Advertiser.objects.all()
+        self.fields["advertiser"].queryset = self.companies()
+
+    @staticmethod
+    def companies():
+        return Invitation.company_model().objects.all()
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].lower()
@@ -70,7 +76,7 @@ class InvitationForm(forms.Form):
                 self.add_error(
                     "company_name", _("Pick an existing company or a new one, not both.")
                 )
-            elif company and Advertiser.objects.filter(name__iexact=company).exists():
+            elif company and self.companies().filter(name__iexact=company).exists():
                 self.add_error("company_name", _("A company with this name exists; pick it above."))
             data["company_name"] = company
         else:

@@ -1,6 +1,6 @@
 """Structured logs: one JSON object per line (LOG_FORMAT=json), and one line per portal request.
 
-RequestLogMiddleware sits after TenantMiddleware, so clicks and postbacks (the lean route) and
+RequestLogMiddleware sits after TrackingMiddleware, so clicks and postbacks (the lean route) and
 /healthz probes never pass here: they stay fast, and tracking.views.dispatch logs their errors.
 While a portal request runs, every record logged in it carries the request's network, method
 and path; the request's own line adds the user, the status and the duration.

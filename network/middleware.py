@@ -1,4 +1,5 @@
-"""Resolves the Host header to a network and runs the request inside its scope."""
+"""Resolves the Host header to a network and runs the request inside its scope; activates the
+request's language."""
 
 from __future__ import annotations
 
@@ -14,12 +15,13 @@ from django_scopes import scope, scopes_disabled
 from lib.resilience import OUTAGE_ERRORS
 from network import health
 from network.models import Domain, Network, host_cache_key
-from tracking.responses import django_response, refused
-from tracking.views import ROUTES, dispatch
 
 log = logging.getLogger(__name__)
 
 PLATFORM_URLCONF = "network.urls_platform"
+# A request that finds the database away: an honest "retry later", in the words the tracking
+# endpoints' callers read (TUNE's `success=false; err_msg=...`; tracking.responses.refused).
+UNAVAILABLE = "success=false; err_msg=Temporarily unavailable, please retry.;"
 HOST_CACHE_SECONDS = 300
 UNKNOWN = "unknown"
 
@@ -99,16 +101,13 @@ class TenantMiddleware:
         except OUTAGE_ERRORS:
             # The database is away and this process never saw the host: retry, not a 500.
             log.warning("host lookup failed: the database is unreachable", exc_info=True)
-            return refused(503, "Temporarily unavailable, please retry.")
+            return unavailable()
         if network is None:
             request.network = None
             raise Http404("Unknown host")
         request.network = network
         with scope(network=network):
-            tracking_view = ROUTES.get(request.path.rstrip("/"))
-            if tracking_view is not None:
-                # The lean route: clicks and postbacks skip sessions, auth, CSRF and messages.
-                return django_response(dispatch(request, tracking_view))
+            # Next: tracking.middleware answers the tracking endpoints on a lean route.
             return self.get_response(request)
 
     def platform_response(self, request: HttpRequest) -> HttpResponse:
@@ -119,6 +118,12 @@ class TenantMiddleware:
             with scopes_disabled():
                 return self.get_response(request)
         return self.get_response(request)
+
+
+def unavailable() -> HttpResponse:
+    response = HttpResponse(UNAVAILABLE, status=503, content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def language_for(request: HttpRequest) -> str:
@@ -136,7 +141,7 @@ def language_for(request: HttpRequest) -> str:
 class LanguageMiddleware:
     """Activates the request's language (after TenantMiddleware and AuthenticationMiddleware).
 
-    Tracking endpoints never reach this: TenantMiddleware answers them itself.
+    Tracking endpoints never reach this: tracking.middleware answers them before.
     """
 
     def __init__(self, get_response):

@@ -330,6 +330,12 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return f"{self.email} as {self.get_role_display()}"
 
+    @classmethod
+    def company_model(cls) -> type[models.Model]:
+        """The advertiser company model, as the `advertiser` foreign key names it: tenancy
+        names the company apps only in its foreign keys (network imports no app)."""
+        return cls._meta.get_field("advertiser").related_model
+
     @property
     def is_expired(self) -> bool:
         return now() >= self.expires_at

@@ -1,6 +1,6 @@
 """The Content-Security-Policy of portal pages (Django 5.2 has none built in).
 
-Installed after TenantMiddleware, so tracking responses never pass here: the conversion
+Installed after TrackingMiddleware, so tracking responses never pass here: the conversion
 pixel's iframe is embedded by advertisers, and a click must stay as cheap as it is. The policy
 is SECURE_CSP (the shape of Django 6's setting), turned into a header once per process.
 """

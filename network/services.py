@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.core import signing
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
-from advertisers.models import Advertiser
 from lib.money import plain_money, to_minor, validate_amount, validate_currency
 from network import audit
 from network.errors import ServiceError
@@ -29,6 +29,18 @@ HANDOFF_MAX_AGE = 300
 
 class InvitationError(ServiceError):
     """Why an invitation cannot be accepted, in words for the person holding it."""
+
+
+# How a company of a role is made when an invitation names a new one: the company's app
+# registers its service when it loads (advertisers/apps.py: advertiser_create), as tenancy
+# imports no app. A maker is called as maker(network=, actor=, name=) inside the invitation's
+# transaction and writes its own audit row.
+CompanyMaker = Callable[..., models.Model]
+_company_makers: dict[str, CompanyMaker] = {}
+
+
+def register_company_maker(role: str, maker: CompanyMaker) -> None:
+    _company_makers[role] = maker
 
 
 @transaction.atomic
@@ -137,21 +149,15 @@ def invitation_create(
     invited_by: User,
     email: str,
     role: str,
-    advertiser: Advertiser | None = None,
+    advertiser: models.Model | None = None,
     company_name: str = "",
 ) -> Invitation:
     """Invite a manager, or a user of an (existing or new) advertiser company."""
-    from network.tasks import send_invitation_email
+    from network.tasks import send_email_of
 
     if role == Role.ADVERTISER and advertiser is None:
-        advertiser = Advertiser.objects.create(network=network, name=company_name)
-        audit.record(
-            network=network,
-            actor=invited_by,
-            action="advertiser.created",
-            obj=advertiser,
-            to_state=advertiser.status,
-        )
+        make_company = _company_makers[Role.ADVERTISER]
+        advertiser = make_company(network=network, actor=invited_by, name=company_name)
     invitation = Invitation.objects.create(
         network=network,
         email=email.lower(),
@@ -166,7 +172,7 @@ def invitation_create(
         obj=invitation,
         to_state=invitation.status,
     )
-    send_invitation_email.delay_on_commit(network_id=network.pk, invitation_id=invitation.pk)
+    send_email_of.delay_on_commit(kind="invitation", network_id=network.pk, object_id=invitation.pk)
     return invitation
 
 

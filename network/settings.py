@@ -86,9 +86,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Answers /healthz (any host) and the tracking endpoints itself, on a lean route: the
-    # middleware below it runs for portal pages only.
+    # Answers /healthz (any host), resolves the host's network and enters its scope.
     "network.middleware.TenantMiddleware",
+    # Answers the tracking endpoints on a lean route: the middleware below runs for portal
+    # pages only.
+    "tracking.middleware.TrackingMiddleware",
     "network.logs.RequestLogMiddleware",
     "network.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -105,7 +107,7 @@ MIDDLEWARE = [
 
 # The tenant urlconf; the platform host switches to network.urls_platform per request.
 ROOT_URLCONF = "network.urls"
-WSGI_APPLICATION = "network.wsgi.application"
+WSGI_APPLICATION = "tracking.wsgi.application"
 ASGI_APPLICATION = "network.asgi.application"
 
 TEMPLATES = [
@@ -319,8 +321,9 @@ MEDIA_URL = "/media/"
 
 # Security (README "Security"). SecurityMiddleware runs before TenantMiddleware, so its
 # headers (HSTS over https, nosniff, Referrer-Policy, Cross-Origin-Opener-Policy) are on every
-# response, tracking's too. X-Frame-Options and the Content-Security-Policy come after it: on
-# portal pages only, since an advertiser embeds the conversion pixel's iframe.
+# response, tracking's too. X-Frame-Options and the Content-Security-Policy come after
+# TrackingMiddleware: on portal pages only, since an advertiser embeds the conversion pixel's
+# iframe.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True

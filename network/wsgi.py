@@ -1,18 +1,9 @@
-"""The WSGI application of every web server (granian, gunicorn, runserver via WSGI_APPLICATION):
-the tracking endpoints' lean application in front of Django's (tracking/wsgi.py)."""
+"""Django's WSGI application. The web servers load tracking.wsgi:application, which puts the
+tracking endpoints' lean application in front of this one."""
 
 import os
 
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "network.settings")
-django_application = get_wsgi_application()
-
-
-def _tracking_in_front():
-    from tracking.wsgi import TrackingApplication  # imports models: after django.setup()
-
-    return TrackingApplication(django_application)
-
-
-application = _tracking_in_front()
+application = get_wsgi_application()

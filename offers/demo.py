@@ -12,7 +12,9 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 
+from advertisers.demo import COMPANY
 from advertisers.models import Advertiser
+from network.demo import Demo
 from network.models import Network
 from offers.models import (
     Cap,
@@ -26,6 +28,7 @@ from offers.models import (
     TierMembership,
     TierPayout,
 )
+from publishers.demo import APPROVED
 from publishers.models import Publisher
 from publishers.postbacks import PostbackEndpoint
 
@@ -124,6 +127,13 @@ def banner_png() -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def seed(demo: Demo) -> None:
+    """seed_demo's step: the demo advertiser's offers, and its approved publisher's access."""
+    advertiser = Advertiser.objects.get(network=demo.network, name=COMPANY)
+    approved = Publisher.objects.get(network=demo.network, name=APPROVED)
+    seed_offers(demo.network, advertiser, approved)
 
 
 def seed_offers(network: Network, advertiser: Advertiser, approved: Publisher) -> None:

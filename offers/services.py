@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from network import audit
 from network.errors import ServiceError
 from network.models import ADMIN_ROLES, Network, User
+from network.tasks import send_email_of
 from offers.models import (
     Cap,
     Goal,
@@ -132,12 +133,14 @@ def _check_ready_for_review(offer: Offer) -> None:
 
 
 def _notify(offer: Offer, move: tuple[str, str]) -> None:
-    from offers.tasks import send_offer_review_email, send_offer_submitted_email
-
     if move[1] == Status.PENDING:
-        send_offer_submitted_email.delay_on_commit(network_id=offer.network_id, offer_id=offer.pk)
+        send_email_of.delay_on_commit(
+            kind="offer_submitted", network_id=offer.network_id, object_id=offer.pk
+        )
     if move in ((Status.PENDING, Status.ACTIVE), (Status.PENDING, Status.DRAFT)):
-        send_offer_review_email.delay_on_commit(network_id=offer.network_id, offer_id=offer.pk)
+        send_email_of.delay_on_commit(
+            kind="offer_review", network_id=offer.network_id, object_id=offer.pk
+        )
 
 
 @transaction.atomic
@@ -164,8 +167,6 @@ def goal_set_payout(
 @transaction.atomic
 def access_request(*, offer: Offer, publisher: Publisher, actor: User, note: str) -> OfferAccess:
     """A publisher asks to run an offer; a public offer is theirs at once."""
-    from offers.tasks import send_access_request_email
-
     if not Offer.objects.visible_to(publisher).filter(pk=offer.pk).exists():
         raise OfferError(_("This offer is not available to you."))
     auto = offer.visibility == Offer.Visibility.PUBLIC
@@ -191,14 +192,14 @@ def access_request(*, offer: Offer, publisher: Publisher, actor: User, note: str
         reason=note.strip(),
     )
     if not auto:
-        send_access_request_email.delay_on_commit(network_id=offer.network_id, access_id=access.pk)
+        send_email_of.delay_on_commit(
+            kind="access_request", network_id=offer.network_id, object_id=access.pk
+        )
     return access
 
 
 @transaction.atomic
 def access_decide(*, access: OfferAccess, actor: User, status: str, reason: str) -> OfferAccess:
-    from offers.tasks import send_access_decision_email
-
     access = OfferAccess.objects.select_for_update().get(pk=access.pk)
     if status not in (
         OfferAccess.Status.APPROVED,
@@ -226,7 +227,9 @@ def access_decide(*, access: OfferAccess, actor: User, status: str, reason: str)
         to_state=status,
         reason=access.reason,
     )
-    send_access_decision_email.delay_on_commit(network_id=access.network_id, access_id=access.pk)
+    send_email_of.delay_on_commit(
+        kind="access_decision", network_id=access.network_id, object_id=access.pk
+    )
     return access
 
 
@@ -252,9 +255,9 @@ def access_invite(*, offer: Offer, publisher: Publisher, actor: User) -> OfferAc
         obj=access,
         to_state=access.status,
     )
-    from offers.tasks import send_access_decision_email
-
-    send_access_decision_email.delay_on_commit(network_id=access.network_id, access_id=access.pk)
+    send_email_of.delay_on_commit(
+        kind="access_decision", network_id=access.network_id, object_id=access.pk
+    )
     return access
 
 

@@ -9,6 +9,9 @@ README can be walked in `make run` on any day.
 
 Blue Traffic Media is paid by PayPal; Red Deals by bank transfer, with its own minimum.
 Made once: a second run finds the demo's conversions and changes nothing.
+
+Two steps of seed_demo (network/demo.py): this money first, and after tracking's sixty days
+of traffic (tracking/demo_activity.py) the decisions it planned, posted to the ledger.
 """
 
 from __future__ import annotations
@@ -19,17 +22,19 @@ from zoneinfo import ZoneInfo
 
 from django.utils.timezone import now
 
+from advertisers.demo import COMPANY
 from advertisers.models import Advertiser
 from lib.money import to_minor
 from network import audit
+from network.demo import Demo
 from network.models import Network
 from offers.models import Offer, OfferAccess
 from payouts.decisions import post_change
 from payouts.models import PaymentDetails
 from payouts.runs import last_closed_period, previous_month
+from publishers.demo import APPROVED
 from publishers.models import Publisher, PublisherMinimum
-from tracking import lookups
-from tracking.conversions import ClickFacts, ConversionInput, build
+from tracking.demo_activity import DECISIONS, Decision, convert_click
 from tracking.ids import new_click_id
 from tracking.models import Click, Conversion
 
@@ -49,6 +54,27 @@ EARLIER = [
 LAST = [(4, 12, "summer", 130), (6, 15, "summer", 64), (7, 10, "vip", 0), (9, 19, "summer", 410)]
 FLAGGED = [(5, 9, "summer", 999), (8, 22, "vip", 0)]
 RED_DEALS_EARLIER = [(6, 12, "summer", 180), (15, 17, "summer", 260), (23, 10, "summer", 210)]
+
+
+def seed(demo: Demo) -> None:
+    """seed_demo's step: the money of the demo's advertiser and approved publisher."""
+    advertiser = Advertiser.objects.get(network=demo.network, name=COMPANY)
+    blue = Publisher.objects.get(network=demo.network, name=APPROVED)
+    seed_money(demo.network, advertiser, blue)
+
+
+def decide_activity(demo: Demo) -> None:
+    """seed_demo's step after tracking's traffic: the decisions it planned (none when the
+    traffic was there already), each posted to the ledger at its time."""
+    decision: Decision
+    for decision in demo.plan.get(DECISIONS, []):
+        conversion, at = decision.conversion, decision.decided_at
+        if not decision.approved:
+            reject(demo.network, conversion, at, decision.reason)
+            continue
+        approve(demo.network, conversion, at)
+        if decision.reversed_at is not None:
+            reverse(demo.network, conversion, decision.reversed_at, "refund")
 
 
 def seed_money(network: Network, advertiser: Advertiser, blue: Publisher) -> None:
@@ -158,33 +184,6 @@ def convert(
     return convert_click(
         network, click, Decimal(str(amount)), at, f"DEMO-{click.id[-8:].upper()}", flags
     )
-
-
-def convert_click(
-    network: Network,
-    click: Click,
-    amount: Decimal,
-    at: datetime,
-    order_id: str,
-    flags: list[str] | None = None,
-) -> Conversion:
-    """The click's conversion at `at`, priced by its offer's default goal as a postback would
-    be, fraud-checked (with `flags`, if any)."""
-    terms = lookups.conversion_terms(network.pk, click.offer_id)
-    goal = terms.goals[terms.default_goal_id]
-    facts = ClickFacts(
-        click.id, click.offer_id, click.publisher_id, click.status, "", click.created_at
-    )
-    data = ConversionInput(click_id=click.id, method=Conversion.Method.POSTBACK)
-    data.order_id = order_id
-    conversion = build(network, facts, terms, goal, amount, data)
-    conversion.created_at = at
-    conversion.ip = click.ip
-    conversion.fraud_checked_at = at + timedelta(seconds=5)
-    conversion.fraud_flags = flags or []
-    conversion.reason_code = flags[0] if flags else ""
-    conversion.save()
-    return conversion
 
 
 def approve(network: Network, conversion: Conversion, at: datetime) -> None:

@@ -28,6 +28,7 @@ from lib.formats import format_money
 from lib.money import minor_units, to_minor
 from network import audit
 from network.models import Network, User
+from network.tasks import send_email_of
 from payouts import ledger
 from payouts.models import (
     Account,
@@ -229,10 +230,8 @@ def _apply_credit(network: Network, invoice: Invoice) -> None:
 
 
 def _notify(network: Network, invoices: list[Invoice]) -> None:
-    from payouts.tasks import send_invoice_email
-
     for invoice in invoices:
-        send_invoice_email.delay(network_id=network.pk, invoice_id=invoice.pk)
+        send_email_of.delay(kind="invoice_issued", network_id=network.pk, object_id=invoice.pk)
 
 
 def check_payment_amount(amount: Decimal, invoice: Invoice) -> int:

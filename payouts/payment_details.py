@@ -21,6 +21,7 @@ from lib.money import validate_currency
 from network import audit
 from network.errors import ServiceError
 from network.models import Network, User
+from network.tasks import send_email_of
 from payouts.models import PaymentDetails
 from publishers.models import Publisher
 
@@ -258,7 +259,7 @@ def payment_details_change(
         to_state=details.method,
         reason=f"{before} -> {summary(details)}",
     )
-    from payouts.tasks import send_payment_details_email
-
-    send_payment_details_email.delay_on_commit(network_id=network.pk, publisher_id=publisher.pk)
+    send_email_of.delay_on_commit(
+        kind="payment_details_changed", network_id=network.pk, object_id=publisher.pk
+    )
     return details

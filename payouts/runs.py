@@ -41,6 +41,7 @@ from network import audit, events
 from network.errors import ServiceError
 from network.models import Network, User
 from network.step_up import StepUp, require_step_up
+from network.tasks import send_email_of
 from payouts import ledger
 from payouts.models import Account, LedgerTransaction, PaymentDetails, PayoutLine, PayoutRun
 
@@ -322,9 +323,7 @@ def pause_for_fault_tests(run: PayoutRun) -> None:
 
 
 def notify_admins(network: Network, run: PayoutRun) -> None:
-    from payouts.tasks import send_run_ready_email
-
-    send_run_ready_email.delay(network_id=network.pk, payout_run_id=run.pk)
+    send_email_of.delay(kind="run_ready", network_id=network.pk, object_id=run.pk)
 
 
 # Approval
@@ -389,13 +388,11 @@ def payout_run_approve(network: Network, run_id: int, *, actor: User, proof: Ste
 
 
 def notify_publishers(network: Network, run: PayoutRun, event: str, line_ids=None) -> None:
-    from payouts.tasks import send_payout_email
-
     lines = run.lines.filter(status__in=[PayoutLine.Status.PAYABLE, PayoutLine.Status.PAID])
     if line_ids is not None:
         lines = lines.filter(pk__in=line_ids)
     for line_id in lines.values_list("pk", flat=True):
-        send_payout_email.delay(network_id=network.pk, payout_line_id=line_id, event=event)
+        send_email_of.delay(kind="payout", network_id=network.pk, object_id=line_id, event=event)
 
 
 # Paying

@@ -10,6 +10,7 @@ from django_scopes import scopes_disabled
 
 from network.celery import NetworkTask
 from network.models import Network
+from network.tasks import former_email_task
 
 MONTHLY_RUN_HOUR = 3  # local time on the 1st
 
@@ -114,30 +115,15 @@ def recover_stalled_payout_runs() -> int:
     return len(claimed)
 
 
-@shared_task(base=NetworkTask, acks_late=True, autoretry_for=(OSError,), retry_backoff=True)
-def send_run_ready_email(*, network_id: int, payout_run_id: int) -> None:
-    from payouts.emails import send_run_ready
-
-    send_run_ready(payout_run_id)
-
-
-@shared_task(base=NetworkTask, acks_late=True, autoretry_for=(OSError,), retry_backoff=True)
-def send_payout_email(*, network_id: int, payout_line_id: int, event: str) -> None:
-    from payouts.emails import send_payout
-
-    send_payout(payout_line_id, event)
-
-
-@shared_task(base=NetworkTask, acks_late=True, autoretry_for=(OSError,), retry_backoff=True)
-def send_invoice_email(*, network_id: int, invoice_id: int) -> None:
-    from payouts.emails import send_invoice_issued
-
-    send_invoice_issued(invoice_id)
-
-
-@shared_task(base=NetworkTask, acks_late=True, autoretry_for=(OSError,), retry_backoff=True)
-def send_payment_details_email(*, network_id: int, publisher_id: int) -> None:
-    from payouts.emails import send_payment_details_changed
-    from publishers.models import Publisher
-
-    send_payment_details_changed(Publisher.objects.get(pk=publisher_id))
+# The email tasks under their former names: messages queued before the generic
+# network.tasks.send_email_of (which the services queue now) still send.
+send_run_ready_email = former_email_task(
+    "payouts.tasks.send_run_ready_email", "run_ready", "payout_run_id"
+)
+send_payout_email = former_email_task("payouts.tasks.send_payout_email", "payout", "payout_line_id")
+send_invoice_email = former_email_task(
+    "payouts.tasks.send_invoice_email", "invoice_issued", "invoice_id"
+)
+send_payment_details_email = former_email_task(
+    "payouts.tasks.send_payment_details_email", "payment_details_changed", "publisher_id"
+)

@@ -1,6 +1,6 @@
 """The publisher's API, /api/v1/publisher/: the marketplace (offers, applying, tracking links),
-their conversions, statements (payout lines), postbacks and their call log, and the stats of
-the report page (reports/api.py). Offers and links: publishers/api_offers.py; conversions
+their conversions, statements (payout lines), postbacks and their call log (the stats of the
+report page: reports/api_publisher.py). Offers and links: publishers/api_offers.py; conversions
 and statements: publishers/api_money.py; postbacks: publishers/api_postbacks.py.
 
 It mirrors the publisher's pages: what they may see is `Offer.objects.visible_to(publisher)`,
@@ -17,7 +17,6 @@ from network import api_router
 from publishers.api_money import ConversionViewSet, StatementViewSet
 from publishers.api_offers import OfferViewSet, TrackingLinkViewSet
 from publishers.api_postbacks import PostbackLogViewSet, PostbackViewSet
-from reports.api import PublisherStats
 
 api_router.register("publisher", "offers", OfferViewSet, basename="publisher-offers")
 api_router.register(
@@ -29,4 +28,3 @@ api_router.register("publisher", "postbacks", PostbackViewSet, basename="publish
 api_router.register(
     "publisher", "postback-log", PostbackLogViewSet, basename="publisher-postback-log"
 )
-api_router.register("publisher", "stats", PublisherStats, basename="publisher-stats")

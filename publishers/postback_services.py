@@ -190,10 +190,10 @@ def count_failure(endpoint: PostbackEndpoint) -> None:
         to_state="failing",
         reason=f"{failures} failed calls in a row",
     )
-    from publishers.tasks import send_postback_disabled_email
+    from network.tasks import send_email_of
 
-    send_postback_disabled_email.delay_on_commit(
-        network_id=endpoint.network_id, postback_endpoint_id=endpoint.pk
+    send_email_of.delay_on_commit(
+        kind="postback_disabled", network_id=endpoint.network_id, object_id=endpoint.pk
     )
 
 

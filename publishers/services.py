@@ -14,6 +14,7 @@ from network import audit, events
 from network.errors import ServiceError
 from network.models import Membership, Network, Role, User
 from network.step_up import StepUp, require_step_up
+from network.tasks import send_email_of
 from publishers.models import Publisher, PublisherMinimum
 
 
@@ -24,8 +25,6 @@ class ApplicationError(ServiceError):
 @transaction.atomic
 def publisher_apply(*, network: Network, user: User, **profile) -> Publisher:
     """Create the publisher company (pending) and make the applicant its first user."""
-    from publishers.tasks import send_new_application_email
-
     if Membership.objects.filter(user=user).exists():
         raise ApplicationError(_("You are already a member of this network."))
     publisher = Publisher.objects.create(network=network, **profile)
@@ -40,15 +39,15 @@ def publisher_apply(*, network: Network, user: User, **profile) -> Publisher:
     events.emit(
         "publisher.applied", network_id=network.pk, source=publisher, applicant_email=user.email
     )
-    send_new_application_email.delay_on_commit(network_id=network.pk, publisher_id=publisher.pk)
+    send_email_of.delay_on_commit(
+        kind="new_application", network_id=network.pk, object_id=publisher.pk
+    )
     return publisher
 
 
 @transaction.atomic
 def publisher_decide(*, publisher: Publisher, actor: User, approve: bool, reason: str) -> Publisher:
     """Approve or reject a pending application (or revisit an earlier decision)."""
-    from publishers.tasks import send_publisher_decision_email
-
     publisher = Publisher.objects.select_for_update().get(pk=publisher.pk)
     new_status = Publisher.Status.APPROVED if approve else Publisher.Status.REJECTED
     if publisher.status == new_status:
@@ -72,8 +71,8 @@ def publisher_decide(*, publisher: Publisher, actor: User, approve: bool, reason
         to_state=new_status,
         reason=publisher.decision_reason,
     )
-    send_publisher_decision_email.delay_on_commit(
-        network_id=publisher.network_id, publisher_id=publisher.pk
+    send_email_of.delay_on_commit(
+        kind="publisher_decision", network_id=publisher.network_id, object_id=publisher.pk
     )
     return publisher
 

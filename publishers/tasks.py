@@ -3,20 +3,19 @@ from __future__ import annotations
 from celery import shared_task
 
 from network.celery import NetworkTask
+from network.tasks import former_email_task
 
-
-@shared_task(base=NetworkTask, acks_late=True, autoretry_for=(OSError,), retry_backoff=True)
-def send_publisher_decision_email(*, network_id: int, publisher_id: int) -> None:
-    from publishers.emails import send_decision
-
-    send_decision(publisher_id)
-
-
-@shared_task(base=NetworkTask, acks_late=True, autoretry_for=(OSError,), retry_backoff=True)
-def send_new_application_email(*, network_id: int, publisher_id: int) -> None:
-    from publishers.emails import send_new_application
-
-    send_new_application(publisher_id)
+# The email tasks under their former names: messages queued before the generic
+# network.tasks.send_email_of (which the services queue now) still send.
+send_publisher_decision_email = former_email_task(
+    "publishers.tasks.send_publisher_decision_email", "publisher_decision", "publisher_id"
+)
+send_new_application_email = former_email_task(
+    "publishers.tasks.send_new_application_email", "new_application", "publisher_id"
+)
+send_postback_disabled_email = former_email_task(
+    "publishers.tasks.send_postback_disabled_email", "postback_disabled", "postback_endpoint_id"
+)
 
 
 # Publisher postbacks. The first call of an endpoint is attempt 1; a failed call is tried
@@ -79,13 +78,6 @@ def send_test_postback(*, network_id: int, postback_endpoint_id: int) -> None:
     endpoint = PostbackEndpoint.objects.filter(pk=postback_endpoint_id).first()
     if endpoint is not None:
         fire_postback(endpoint, None, PostbackAttempt.Event.TEST)
-
-
-@shared_task(base=NetworkTask, acks_late=True, autoretry_for=(OSError,), retry_backoff=True)
-def send_postback_disabled_email(*, network_id: int, postback_endpoint_id: int) -> None:
-    from publishers.postback_services import send_postback_disabled
-
-    send_postback_disabled(postback_endpoint_id)
 
 
 @shared_task(base=NetworkTask, acks_late=True)

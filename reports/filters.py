@@ -18,12 +18,12 @@ from django.db.models import QuerySet
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
+from lib.days import DAY_RANGE, day_start
 from lib.widgets import FastSelect
 from offers.models import Offer, OfferAccess
 from publishers.models import Publisher
 from reports.models import HourlyStat
 from reports.query import is_sub_group
-from tracking.filters import DAY_RANGE, day_start
 
 PRESETS = [
     ("today", _("Today")),

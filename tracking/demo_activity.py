@@ -1,8 +1,9 @@
-"""Sixty days of generated traffic for `seed_demo`, so that every dashboard, report and chart
-of `make run` shows something real: clicks (countries, devices, sub ids, both landing pages of
-the A/B test), impressions, and conversions priced by the offers' goals, decided as an
-advertiser would (approved after the hold period, a few rejected or refunded) with their
-ledger postings dated then.
+"""Sixty days of generated traffic for `seed_demo` (network/demo.py), so that every dashboard,
+report and chart of `make run` shows something real: clicks (countries, devices, sub ids, both
+landing pages of the A/B test), impressions, and conversions priced by the offers' goals. How
+an advertiser would decide each (approved after the hold period, a few rejected or refunded)
+is planned here and left in the demo's plan: the decisions post to the ledger, so payouts'
+next step makes them (payouts.demo.decide_activity), dated then.
 
 Deterministic (one seeded random generator) and made once: the generated clicks carry
 `source="demo"`, and a second run that finds them changes nothing.
@@ -18,12 +19,14 @@ from decimal import Decimal
 from django.db import connection
 from django.utils.timezone import now
 
+from network.demo import Demo
 from network.models import Network
 from offers.models import LandingPage, Offer, OfferAccess
-from payouts.demo import approve, convert_click, reject, reverse
 from publishers.models import Publisher
+from tracking import lookups
+from tracking.conversions import ClickFacts, ConversionInput, build
 from tracking.ids import new_click_id
-from tracking.models import Click, Impression
+from tracking.models import Click, Conversion, Impression
 
 DAYS = 60
 MARKER = "demo"
@@ -33,6 +36,10 @@ DEVICES = [("desktop", "Windows", "Chrome", 45), ("mobile", "Android", "Chrome",
 DEVICES += [("mobile", "iOS", "Safari", 20), ("tablet", "iOS", "Safari", 5)]
 # Conversion rate by landing page name: the A/B test of the summer sale has a winner.
 RATES = {"Home page": 0.02, "Sale landing B": 0.04, "Signup form": 0.12, "VIP page": 0.012}
+
+
+# The demo's plan entry where this step leaves its decisions for payouts' step.
+DECISIONS = "conversion_decisions"
 
 
 @dataclass(frozen=True)
@@ -52,9 +59,26 @@ PUBLISHERS = [
 OFFERS = ["Acme Summer Sale", "Acme Newsletter Signup", "Acme VIP Club"]
 
 
-def seed_activity(network: Network) -> None:
+@dataclass(frozen=True)
+class Decision:
+    """How the advertiser decides a demo conversion: approved (and maybe refunded later) or
+    rejected, at `decided_at`."""
+
+    conversion: Conversion
+    decided_at: datetime
+    approved: bool
+    reason: str = ""
+    reversed_at: datetime | None = None
+
+
+def seed(demo: Demo) -> None:
+    """seed_demo's step: the traffic, and the decisions it plans for payouts' next step."""
+    demo.plan[DECISIONS] = seed_activity(demo.network)
+
+
+def seed_activity(network: Network) -> list[Decision]:
     if Click.objects.filter(network=network, source=MARKER).exists():
-        return
+        return []
     rng = random.Random(SEED)  # noqa: S311 (demo data, not a secret)
     offers = [Offer.objects.get(network=network, name=name) for name in OFFERS]
     end = now().replace(minute=0, second=0, microsecond=0)
@@ -75,8 +99,12 @@ def seed_activity(network: Network) -> None:
                         converting.append((at, click))
     # In the order they happened, as postbacks come: conversion ids follow their times, as
     # the admin dashboard's latest conversions (newest id first) expect.
+    decisions = []
     for at, click in sorted(converting, key=lambda pair: (pair[0], pair[1].id)):
-        convert_and_decide(network, click, at, rng)
+        decision = convert_and_plan(network, click, at, rng)
+        if decision is not None:
+            decisions.append(decision)
+    return decisions
 
 
 def demo_publisher(network: Network, spec: DemoPublisher) -> Publisher:
@@ -168,17 +196,44 @@ def make_impressions(network, offer, publisher, clicks, rng) -> None:
         )
 
 
-def convert_and_decide(network: Network, click: Click, at: datetime, rng) -> None:
+def convert_and_plan(network: Network, click: Click, at: datetime, rng) -> Decision | None:
+    """The click's conversion, and its decision unless it is still in its hold period."""
     amount = Decimal(rng.randint(3500, 42000)) / 100
     conversion = convert_click(network, click, amount, at, f"ACME-{click.id[-10:].upper()}")
     decided = at + timedelta(days=click.offer.hold_days, hours=rng.randint(1, 30))
     if decided >= now():
-        return  # still in its hold period: pending
+        return None  # still in its hold period: pending
     roll = rng.random()
     if roll < 0.06:
-        reject(network, conversion, decided, "advertiser_rejected")
-        return
-    approve(network, conversion, decided)
+        return Decision(conversion, decided, approved=False, reason="advertiser_rejected")
     refunded = decided + timedelta(days=rng.randint(2, 12))
     if roll > 0.97 and refunded < now():
-        reverse(network, conversion, refunded, "refund")
+        return Decision(conversion, decided, approved=True, reversed_at=refunded)
+    return Decision(conversion, decided, approved=True)
+
+
+def convert_click(
+    network: Network,
+    click: Click,
+    amount: Decimal,
+    at: datetime,
+    order_id: str,
+    flags: list[str] | None = None,
+) -> Conversion:
+    """The click's conversion at `at`, priced by its offer's default goal as a postback would
+    be, fraud-checked (with `flags`, if any)."""
+    terms = lookups.conversion_terms(network.pk, click.offer_id)
+    goal = terms.goals[terms.default_goal_id]
+    facts = ClickFacts(
+        click.id, click.offer_id, click.publisher_id, click.status, "", click.created_at
+    )
+    data = ConversionInput(click_id=click.id, method=Conversion.Method.POSTBACK)
+    data.order_id = order_id
+    conversion = build(network, facts, terms, goal, amount, data)
+    conversion.created_at = at
+    conversion.ip = click.ip
+    conversion.fraud_checked_at = at + timedelta(seconds=5)
+    conversion.fraud_flags = flags or []
+    conversion.reason_code = flags[0] if flags else ""
+    conversion.save()
+    return conversion

@@ -3,21 +3,19 @@ the network's time zone (a day there is not a UTC day)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import django_filters as filters
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from lib.days import DAY_RANGE, day_start
 from offers.models import Offer, OfferAccess
 from tracking.models import Conversion
 
 FLAGGED_CHOICES = [("yes", _("Flagged")), ("no", _("Not flagged"))]
-# Days whose midnight exists in every time zone (0001-01-01 in Tokyo is before year 1 in UTC).
-DAY_RANGE = [MinValueValidator(date(1900, 1, 1)), MaxValueValidator(date(9998, 12, 31))]
 
 
 def offers_for(role: str, membership) -> QuerySet[Offer]:
@@ -31,10 +29,6 @@ def offers_for(role: str, membership) -> QuerySet[Offer]:
         visible = Offer.objects.visible_to(publisher).values("pk")
         return offers.filter(Q(pk__in=accessed) | Q(pk__in=visible))
     return offers
-
-
-def day_start(day: date, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=zone)
 
 
 class ConversionFilter(filters.FilterSet):

@@ -1,6 +1,6 @@
 """The tracking endpoints, in the HasOffers/TUNE spelling. Servers reach them through the lean
 WSGI application in front of Django (tracking.wsgi), Django's own entry points (test client,
-ASGI) through network.middleware's route: no session, auth, CSRF or messages either way;
+ASGI) through tracking.middleware's route: no session, auth, CSRF or messages either way;
 nothing here may answer 500."""
 
 from __future__ import annotations

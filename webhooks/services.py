@@ -168,10 +168,10 @@ def count_failure(endpoint: WebhookEndpoint) -> None:
         to_state="failing",
         reason=f"{failures} failed calls in a row",
     )
-    from webhooks.tasks import send_webhook_disabled_email
+    from network.tasks import send_email_of
 
-    send_webhook_disabled_email.delay_on_commit(
-        network_id=endpoint.network_id, webhook_endpoint_id=endpoint.pk
+    send_email_of.delay_on_commit(
+        kind="webhook_disabled", network_id=endpoint.network_id, object_id=endpoint.pk
     )
 
 

@@ -1,10 +1,12 @@
-"""Thin tasks: a delivery's attempt, the retry sweep (beat, every minute), the email."""
+"""Thin tasks: a delivery's attempt, the retry sweep (beat, every minute), the email's former
+task."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
 from network.celery import NetworkTask
+from network.tasks import former_email_task
 
 
 @shared_task(base=NetworkTask, acks_late=True)
@@ -28,8 +30,8 @@ def retry_due_webhooks() -> int:
     return len(due)
 
 
-@shared_task(base=NetworkTask, acks_late=True, autoretry_for=(OSError,), retry_backoff=True)
-def send_webhook_disabled_email(*, network_id: int, webhook_endpoint_id: int) -> None:
-    from webhooks.services import send_disabled_email
-
-    send_disabled_email(webhook_endpoint_id)
+# The email's task under its former name: messages queued before the generic
+# network.tasks.send_email_of (which webhooks.services queues now) still send.
+send_webhook_disabled_email = former_email_task(
+    "webhooks.tasks.send_webhook_disabled_email", "webhook_disabled", "webhook_endpoint_id"
+)

@@ -166,3 +166,23 @@ def test_every_reason_code_has_a_label():
     assert set(fraud.FRAUD_CODES) | {"cap_reached", "advertiser_rejected"} <= set(
         CONVERSION_REASONS
     )
+
+
+def test_every_object_type_the_apps_register_is_named_and_linked_to_a_known_page():
+    """The apps fill network.audit_log's registries when they load: every type a company owns
+    or a page shows has a name, every page is a URL name of the portal."""
+    from django.urls import NoReverseMatch, reverse
+
+    from network import audit_log
+
+    owned = {label for rows in audit_log.OWNED.values() for label in rows}
+    paged = {label for pages in audit_log.OBJECT_PAGES.values() for label in pages}
+    companies = set(audit_log.COMPANY_TYPES.values())
+    assert companies == {"advertisers.advertiser", "publishers.publisher"}
+    assert owned | paged | companies <= set(audit_log.OBJECT_TYPES)
+    for pages in audit_log.OBJECT_PAGES.values():
+        for name, takes_id in pages.values():
+            try:
+                reverse(name, args=[1] if takes_id else [])
+            except NoReverseMatch:  # pragma: no cover - the assertion names it
+                pytest.fail(f"audit page {name!r} is no URL of the portal")

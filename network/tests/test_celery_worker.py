@@ -45,7 +45,7 @@ def test_a_worker_process_sends_the_invitation_after_commit(network, owner, cele
         f"Invitation.sent_at not set {TASK_TIMEOUT} s after commit (queue {queue}); "
         f"worker output:\n{output}"
     )
-    assert "network.tasks.send_invitation_email" in output, output
+    assert "network.tasks.send_email_of" in output, output
 
 
 # The configuration the deployment relies on.

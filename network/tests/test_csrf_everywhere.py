@@ -3,7 +3,7 @@
 The patterns are enumerated from the urlconfs (network.urls, network.urls_platform, allauth's
 and the Django admin's included), so a form added later is covered without editing this file,
 and a view marked csrf_exempt fails here unless it is on the allowlist below with its reason.
-The tracking endpoints are not in any urlconf: TenantMiddleware answers them on the lean route
+The tracking endpoints are not in any urlconf: TrackingMiddleware answers them on the lean route
 before CsrfViewMiddleware, by design (advertisers' servers post there without a session).
 """
 

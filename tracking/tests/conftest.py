@@ -1,13 +1,13 @@
 """Every test here runs on both entry points of the tracking endpoints: Django's route
-(network.middleware.TenantMiddleware, Django's test client) and the lean WSGI application
-that network.wsgi puts in front of Django (tracking.wsgi, through wsgi_client)."""
+(tracking.middleware.TrackingMiddleware, Django's test client) and the lean WSGI application
+that tracking.wsgi puts in front of Django (tracking.lean_wsgi, through wsgi_client)."""
 
 from __future__ import annotations
 
 import pytest
 
 import conftest as shared
-from tracking import wsgi
+from tracking import lean_wsgi
 from tracking.tests.wsgi_client import TrackingClient
 
 
@@ -20,8 +20,8 @@ def entry_point(request, monkeypatch) -> str:
 
 @pytest.fixture(autouse=True)
 def _fresh_host_names():
-    """Host header checks are remembered per process (tracking.wsgi): a test that changes
+    """Host header checks are remembered per process (tracking.lean_wsgi): a test that changes
     ALLOWED_HOSTS or the platform domain starts from none."""
-    wsgi._hostnames.clear()
+    lean_wsgi._hostnames.clear()
     yield
-    wsgi._hostnames.clear()
+    lean_wsgi._hostnames.clear()

@@ -209,7 +209,7 @@ def portal_stack(tmp_path: Path, redis_url: str) -> Iterator[tuple[int, subproce
     env = stack_env(redis_url)
     port = free_port(18500, 18599)
     gunicorn = Path(sys.executable).parent / "gunicorn"
-    web = [str(gunicorn), "network.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--timeout", "60"]
+    web = [str(gunicorn), "tracking.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--timeout", "60"]
     drainer = [sys.executable, "manage.py", "drain_clicks"]
     with (
         process(web, env, tmp_path / "web.log"),

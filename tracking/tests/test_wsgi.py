@@ -1,4 +1,4 @@
-"""The lean WSGI application in front of Django (tracking/wsgi.py, network/wsgi.py), called as
+"""The lean WSGI application in front of Django (tracking/lean_wsgi.py, tracking/wsgi.py), called as
 a WSGI server calls it: what a visitor, an advertiser's server and a load balancer see.
 
 The existing tracking tests run through it too (tracking/tests/conftest.py); these test what
@@ -26,9 +26,9 @@ from django_scopes import scope, scopes_disabled
 
 from conftest import client_for, make_world
 from tracking import responses
+from tracking.lean_wsgi import TrackingApplication
 from tracking.models import Click, Conversion
 from tracking.responses import ClickCookie
-from tracking.wsgi import TrackingApplication
 
 
 @pytest.fixture(autouse=True)
@@ -72,7 +72,7 @@ def django_cycles():
 
 @pytest.fixture
 def app(django_cycles) -> TrackingApplication:
-    """What network.wsgi serves, with the test's database transaction left open."""
+    """What tracking.wsgi serves, with the test's database transaction left open."""
     return TrackingApplication(WSGIHandler(), close_connections=False)
 
 
@@ -131,10 +131,19 @@ def click_query(world, **extra) -> str:
 
 
 def test_it_is_what_every_server_runs_in_front_of_django():
-    from network.wsgi import application
+    from network.wsgi import application as django_application
+    from tracking.wsgi import application
 
     assert isinstance(application, TrackingApplication)
-    assert isinstance(application.behind, WSGIHandler)
+    assert application.behind is django_application
+    assert isinstance(django_application, WSGIHandler)  # network.wsgi: plain Django
+    assert settings.WSGI_APPLICATION == "tracking.wsgi.application"  # runserver's too
+
+
+def test_djangos_own_route_answers_them_right_after_the_host_middleware():
+    chain = settings.MIDDLEWARE
+    tenant = chain.index("network.middleware.TenantMiddleware")
+    assert chain[tenant + 1] == "tracking.middleware.TrackingMiddleware"
 
 
 def test_it_answers_a_click_outside_djangos_request_cycle(network, world, app, django_cycles):

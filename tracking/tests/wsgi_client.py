@@ -1,11 +1,11 @@
 """A test client that sends the tracking endpoints through the lean WSGI application.
 
 tracking/tests/conftest.py runs every tracking test twice: with Django's test client (the
-route in network.middleware.TenantMiddleware) and with this one, which hands the request's
-WSGI environ to tracking.wsgi.TrackingApplication as a server would and turns the status,
+route in tracking.middleware.TrackingMiddleware) and with this one, which hands the request's
+WSGI environ to tracking.lean_wsgi.TrackingApplication as a server would and turns the status,
 headers and body it sends back into a response the tests read as usual (status_code,
 headers, cookies, content). Requests the lean application leaves to Django (other paths,
-unknown hosts) go through Django's test client, as network.wsgi hands them to Django.
+unknown hosts) go through Django's test client, as tracking.wsgi hands them to Django.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.test import Client
 
-from tracking.wsgi import TrackingApplication
+from tracking.lean_wsgi import TrackingApplication
 
 
 class TrackingClient(Client):

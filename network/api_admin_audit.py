@@ -1,28 +1,56 @@
-"""The admins' audit log and members (/api/v1/admin/audit-log/, /members/): read only.
-Registered on network.api_admin.router.
+"""The admins' audit log (/api/v1/admin/audit-log/): read only (network/api_admin.py
+registers it).
 
-The audit log is the audit page's (network/views_audit.py): the same rows
+It is the audit page's (network/views_audit.py): the same rows
 (network.audit_log.visible_entries), the same filters (network.audit_filters.AuditFilter:
 days in the network's time zone) and the same naming of actors (actor_shown), newest first.
-Members are the Members page's list; invitations are made on that page.
 """
 
 from __future__ import annotations
 
 import django_filters.rest_framework as filters
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins
+from rest_framework import mixins, serializers
 
-from network import api_admin_more_serializers as s
 from network.api_base import TenantViewSet
-from network.api_docs import admin_roles, answers, documented, example, id_filter, text_filter
+from network.api_docs import admin_roles, answers, documented, example
 from network.api_policy import membership_of
 from network.audit import AuditEntry
 from network.audit_filters import SYSTEM, AuditFilter
-from network.audit_log import OBJECT_TYPES, visible_entries, with_actor_side
-from network.models import Membership, Role
+from network.audit_log import OBJECT_TYPES, actor_shown, visible_entries, with_actor_side
 
-# --- Audit log ------------------------------------------------------------------------------
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField(
+        help_text=_("Who acted: an email, `system: ...` for a job, `... via API key ...`.")
+    )
+    actor_id = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("The acting user's id (the `actor` filter takes it); null for a job."),
+    )
+
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "id",
+            "created_at",
+            "actor",
+            "actor_id",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "from_state",
+            "to_state",
+            "reason",
+        ]
+        read_only_fields = fields
+
+    def get_actor(self, entry: AuditEntry) -> str:
+        """As the audit page names the actor to this reader (network.audit_log)."""
+        return actor_shown(entry, membership_of(self.context["request"]))
 
 
 class AuditLogFilter(AuditFilter):
@@ -75,12 +103,12 @@ TAGS_AUDIT = ["admin: audit log"]
         "offer action), `object_type`, `object_id`, `created_from` / `created_to` (days in "
         "the network's time zone, both included), `q` (text in the object's name or the "
         "reason). Order by created_at or id.",
-        responses=answers(s.AuditEntrySerializer(many=True)),
+        responses=answers(AuditEntrySerializer(many=True)),
         tags=TAGS_AUDIT,
     ),
     retrieve=extend_schema(
         summary="One audit entry",
-        responses=answers(s.AuditEntrySerializer),
+        responses=answers(AuditEntrySerializer),
         examples=[example("An invoice marked paid through a key", AUDIT_EXAMPLE)],
         tags=TAGS_AUDIT,
     ),
@@ -89,7 +117,7 @@ class AuditLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVi
     """Read only: the log is append-only."""
 
     roles = admin_roles("list", "retrieve")
-    serializer_class = s.AuditEntrySerializer
+    serializer_class = AuditEntrySerializer
     filterset_class = AuditLogFilter
     ordering_fields = ["created_at", "id"]
     ordering = ["-created_at", "-id"]
@@ -99,58 +127,3 @@ class AuditLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVi
 
     def visible_model(self):
         return AuditEntry
-
-
-# --- Members --------------------------------------------------------------------------------
-
-
-class MemberFilter(filters.FilterSet):
-    role = filters.ChoiceFilter(choices=Role.choices)
-    advertiser = id_filter("advertiser_id")
-    publisher = id_filter("publisher_id")
-    search = text_filter("user__email", 254, lookup_expr="icontains")
-
-    class Meta:
-        model = Membership
-        fields: list[str] = []
-
-
-MEMBER_EXAMPLE = {
-    "id": 14,
-    "user": 9,
-    "email": "ann@shop.example",
-    "role": "advertiser",
-    "advertiser": 5,
-    "publisher": None,
-    "company": "Beach Shop",
-    "created_at": "2026-05-20T10:00:00Z",
-}
-TAGS_MEMBERS = ["admin: members"]
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="List the network's members",
-        description="Every user of the network with their role and company, as on the "
-        "Members page. Filters: `role`, `advertiser`, `publisher` (company ids), `search` "
-        "(in the email). Order by created_at or id. Read only: people join through an "
-        "invitation made on the Members page.",
-        responses=answers(s.MemberSerializer(many=True)),
-        tags=TAGS_MEMBERS,
-    ),
-    retrieve=extend_schema(
-        summary="One member",
-        responses=answers(s.MemberSerializer),
-        examples=[example("An advertiser's user", MEMBER_EXAMPLE)],
-        tags=TAGS_MEMBERS,
-    ),
-)
-class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
-    roles = admin_roles("list", "retrieve")
-    serializer_class = s.MemberSerializer
-    filterset_class = MemberFilter
-    ordering_fields = ["created_at", "id"]
-    ordering = ["-created_at", "-id"]
-
-    def visible(self, membership):
-        return Membership.objects.select_related("user", "advertiser", "publisher")

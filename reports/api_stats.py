@@ -7,7 +7,8 @@ reads the rows, and each role gets the columns of its report page (reports.table
 traffic and cost, owners and managers everything. The role and its rows come from the caller's
 membership, exactly as on the report pages (reports/views.py).
 
-Mounted by publishers/api.py as "stats"; the other roles' routers register the same viewset.
+Each role's router mounts it as "stats", open to that role only: reports/api_publisher.py,
+reports/api_advertiser.py and reports/api_admin.py.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from network.api_base import ADMINS, EVERYONE, ErrorSerializer, TenantViewSet
+from network.api_base import EVERYONE, ErrorSerializer, TenantViewSet
 from network.models import ADMIN_ROLES, Membership, Role
 from reports.filters import DEVICE_CHOICES, GROUP_LABELS, PRESETS, ReportFilter
 from reports.kpis import Totals
@@ -290,16 +291,3 @@ def row_data(row: dict, group_by: str, columns: tuple[str, ...]) -> dict[str, An
         key = str(key)
     name = row.get("name") if group_by in NAMED_GROUPS else None
     return {"key": key, "name": name, **kpis(totals_of(row), columns)}
-
-
-# One per role's namespace (/api/v1/<role>/stats/), each open to that role only.
-class PublisherStats(StatsViewSet):
-    roles = {"list": (Role.PUBLISHER,)}
-
-
-class AdvertiserStats(StatsViewSet):
-    roles = {"list": (Role.ADVERTISER,)}
-
-
-class AdminStats(StatsViewSet):
-    roles = {"list": ADMINS}

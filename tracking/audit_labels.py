@@ -1,0 +1,46 @@
+"""What the audit log says about conversions (network.audit_text, network.audit_log): imported
+by TrackingConfig.ready. Their decisions are written by payouts.decisions; the words of the
+conversion's states and reasons are the model's, here."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from network import audit_log, audit_text
+from network.models import Role
+from tracking.models import Conversion, conversion_reason_label
+
+audit_text.register_actions(
+    {
+        "conversion.approved": _("Status"),
+        "conversion.pending": _("Status"),
+        "conversion.rejected": _("Status"),
+        "conversion.reversed": _("Status"),
+        "conversion.override": _("Status overridden"),
+        "conversion.fraud_checked": _("Fraud check"),
+    }
+)
+audit_text.register_states("tracking.conversion", dict(Conversion.Status.choices))
+
+
+def fraud_flags_label(reason: str) -> str:
+    """A fraud check's flags ("fast_conversion, country_mismatch") in words."""
+    return ", ".join(conversion_reason_label(flag) for flag in reason.split(", "))
+
+
+audit_text.register_reason_labels("conversion.fraud_checked", fraud_flags_label)
+
+audit_log.register_object_type("tracking.conversion", _("Conversion"))
+audit_log.register_owned(
+    Role.ADVERTISER,
+    "tracking.conversion",
+    lambda company: Conversion.objects.filter(offer__advertiser_id=company),
+)
+audit_log.register_owned(
+    Role.PUBLISHER,
+    "tracking.conversion",
+    lambda company: Conversion.objects.filter(publisher_id=company),
+)
+# The fraud flags of a conversion are the network's business (the publisher's conversion list
+# hides them too).
+audit_log.register_hidden(Role.PUBLISHER, "conversion.fraud_checked")
