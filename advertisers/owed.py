@@ -26,8 +26,7 @@ def owed_by(advertiser_id: int | None = None) -> dict[int, list[dict]]:
     """Per advertiser id (only this one when given), its balances: [{"currency": "USD",
     "amount": Decimal}, ...] in the currency's precision. Empty when no ledger registered."""
     global _reader
-    if _reader is None:
-        return {}
-    if isinstance(_reader, str):
-        _reader = import_string(_reader)
-    return _reader(advertiser_id)
+    reader = _reader
+    if isinstance(reader, str):
+        reader = _reader = import_string(reader)
+    return reader(advertiser_id) if reader is not None else {}

@@ -25,6 +25,7 @@ from network.forms import NetworkSettingsForm, PayoutMinimumForm
 from network.models import Network, PayoutMinimum
 from network.services import network_update_settings, payout_minimum_set
 
+# A decimal string in the schema (without the example network.api_forms.DECIMAL shows).
 DECIMAL = {"type": "string", "format": "decimal"}
 
 

@@ -24,6 +24,7 @@ from functools import reduce
 from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +34,7 @@ from network.models import ADMIN_ROLES, Membership, Role
 ADMIN = "admin"
 
 # Every object type written to the log (model label_lower), named for people.
-OBJECT_TYPES: dict[str, str] = {
+OBJECT_TYPES: dict[str, str | Promise] = {
     "network.network": _("Network settings"),
     "network.invitation": _("Invitation"),
     "network.apikey": _("API key"),
@@ -62,7 +63,7 @@ OBJECT_PAGES: dict[str, dict[str, tuple[str, bool]]] = {
 }
 
 
-def register_object_type(object_type: str, name: str) -> None:
+def register_object_type(object_type: str, name: str | Promise) -> None:
     """An object type the app writes to the log (model label_lower), named for people."""
     OBJECT_TYPES[object_type] = name
 

@@ -19,14 +19,17 @@ from collections.abc import Callable, Mapping
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from network.audit import AuditEntry
 from network.models import Invitation, Network
 
+Label = str | Promise  # a translated word, lazily
+
 # Action code -> label.
-ACTIONS = {
+ACTIONS: dict[str, Label] = {
     "api_key.created": _("API key created"),
     "api_key.revoked": _("API key revoked"),
     "invitation.created": _("Invitation sent"),
@@ -47,14 +50,14 @@ API_KEY_STATES = {"active": _("Active"), "revoked": _("Revoked")}
 
 # The values of each object type's states (model label_lower -> value -> label): the model's
 # own choices.
-STATES: dict[str, Mapping[str, str]] = {
+STATES: dict[str, Mapping[str, Label]] = {
     "network.network": dict(Network.Status.choices),
     "network.invitation": dict(Invitation.Status.choices),
     "network.apikey": API_KEY_STATES,
 }
 YES_NO = {"True": _("Yes"), "False": _("No")}
 # Words some actions store as a value ("network default": no minimum of one's own).
-WORDS: dict[str, str] = {}
+WORDS: dict[str, Label] = {}
 # Actions whose values are labelled by a function of the value (terms: "cpa 8.00 + 0%"), by
 # the prefix of the action.
 VALUE_LABELS: dict[str, Callable[[str], str]] = {}
@@ -62,17 +65,17 @@ VALUE_LABELS: dict[str, Callable[[str], str]] = {}
 REASON_LABELS: dict[str, Callable[[str], str]] = {}
 
 
-def register_actions(labels: Mapping[str, str]) -> None:
+def register_actions(labels: Mapping[str, Label]) -> None:
     """Labels of an app's action codes ("offer.status": "Status")."""
     ACTIONS.update(labels)
 
 
-def register_states(object_type: str, labels: Mapping[str, str]) -> None:
+def register_states(object_type: str, labels: Mapping[str, Label]) -> None:
     """The words of an object type's states (a model's choices, by its label_lower)."""
     STATES[object_type] = labels
 
 
-def register_words(words: Mapping[str, str]) -> None:
+def register_words(words: Mapping[str, Label]) -> None:
     """Words an action stores as a value, in the reader's language."""
     WORDS.update(words)
 

@@ -153,7 +153,7 @@ def invitation_create(
     company_name: str = "",
 ) -> Invitation:
     """Invite a manager, or a user of an (existing or new) advertiser company."""
-    from network.tasks import send_email_of
+    from network.tasks import send_email_of  # network.tasks -> emails -> services: a cycle
 
     if role == Role.ADVERTISER and advertiser is None:
         make_company = _company_makers[Role.ADVERTISER]
@@ -162,7 +162,7 @@ def invitation_create(
         network=network,
         email=email.lower(),
         role=role,
-        advertiser=advertiser,
+        advertiser_id=advertiser.pk if advertiser is not None else None,
         invited_by=invited_by,
     )
     audit.record(
