@@ -317,6 +317,3 @@ api_router.register(
 )
 # The network's settings, one object at settings/ (an empty prefix: its routes are its actions).
 api_router.register("admin", "", api_admin_tiers.NetworkSettingsViewSet, basename="admin-settings")
-api_router.register(
-    "admin", "webhooks", api_admin_tiers.WebhookEndpointViewSet, basename="admin-webhooks"
-)

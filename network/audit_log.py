@@ -25,8 +25,8 @@ from network.audit import AuditEntry
 from network.models import ADMIN_ROLES, Membership, Role
 from offers.models import Cap, Goal, Offer, OfferAccess
 from payouts.models import CreditNote, Invoice, PaymentDetails, PayoutLine
-from publishers.postbacks import PostbackEndpoint
 from tracking.models import Conversion
+from webhooks.postbacks import PostbackEndpoint
 
 ADMIN = "admin"
 
@@ -37,7 +37,7 @@ OBJECT_TYPES = {
     "network.apikey": _("API key"),
     "advertisers.advertiser": _("Advertiser"),
     "publishers.publisher": _("Publisher"),
-    "publishers.postbackendpoint": _("Postback"),
+    "webhooks.postbackendpoint": _("Postback"),
     "offers.offer": _("Offer"),
     "offers.goal": _("Goal"),
     "offers.cap": _("Cap"),
@@ -87,7 +87,7 @@ def publisher_objects(publisher_id: int) -> dict[str, QuerySet]:
         "tracking.conversion": Conversion.objects.filter(publisher_id=publisher_id),
         "payouts.payoutline": PayoutLine.objects.filter(publisher_id=publisher_id),
         "payouts.paymentdetails": PaymentDetails.objects.filter(publisher_id=publisher_id),
-        "publishers.postbackendpoint": PostbackEndpoint.objects.filter(publisher_id=publisher_id),
+        "webhooks.postbackendpoint": PostbackEndpoint.objects.filter(publisher_id=publisher_id),
     }
 
 
@@ -212,7 +212,7 @@ OBJECT_PAGES: dict[str, dict[str, tuple[str, bool]]] = {
     },
     Role.PUBLISHER: {
         "publishers.publisher": ("publisher_profile", False),
-        "publishers.postbackendpoint": ("postback_edit", True),
+        "webhooks.postbackendpoint": ("postback_edit", True),
         "payouts.paymentdetails": ("publisher_payment_details", False),
     },
 }

@@ -89,7 +89,7 @@ ACTIONS = {
     "webhook.deleted": _("Webhook removed"),
 }
 
-# An endpoint's state (publishers.postbacks.PostbackEndpoint.state, WebhookEndpoint.state).
+# An endpoint's state (webhooks.postbacks.PostbackEndpoint.state, WebhookEndpoint.state).
 ENDPOINT_STATES = {
     "active": _("On"),
     "failing": _("Turned off after failed calls"),
@@ -104,7 +104,7 @@ STATES = {
     "network.apikey": API_KEY_STATES,
     "advertisers.advertiser": dict(Advertiser.Status.choices),
     "publishers.publisher": dict(Publisher.Status.choices),
-    "publishers.postbackendpoint": ENDPOINT_STATES,
+    "webhooks.postbackendpoint": ENDPOINT_STATES,
     "webhooks.webhookendpoint": ENDPOINT_STATES,
     "offers.offer": dict(Offer.Status.choices),
     "offers.offeraccess": dict(OfferAccess.Status.choices),

@@ -50,7 +50,7 @@ urlpatterns = [
         advertisers.advertiser_status,
         name="advertiser_status",
     ),
-    path("manage/webhooks/", include("webhooks.urls")),
+    path("manage/webhooks/", include("webhooks.urls_admin")),
     path("manage/audit/", audit.admin_audit, name="admin_audit"),
     # Advertisers and publishers
     path("advertiser/", advertiser_dashboard.advertiser_home, name="advertiser_home"),
@@ -61,7 +61,7 @@ urlpatterns = [
     path("manage/", include("offers.urls_admin")),
     path("advertiser/offers/", include("offers.urls_advertiser")),
     path("publisher/offers/", include("offers.urls_publisher")),
-    path("publisher/postbacks/", include("publishers.urls_postbacks")),
+    path("publisher/postbacks/", include("webhooks.urls_publisher")),
     path("", include("tracking.urls_portal")),
     path("", include("payouts.urls")),
     path("", include("reports.urls")),

@@ -14,6 +14,7 @@ from payouts.demo import seed_money
 from publishers.models import Publisher
 from reports.rollup import rollup_network
 from tracking.demo_activity import seed_activity
+from webhooks.demo import seed_postbacks
 
 DEMO_PASSWORD = "demo-pass-2026"
 APPROVER = "manager@demo.example"  # two-factor on: the one who can approve payouts
@@ -59,6 +60,7 @@ class Command(BaseCommand):
             advertiser = Advertiser.objects.get(name="Acme Shop")
             publisher = Publisher.objects.get(name="Blue Traffic Media")
             seed_offers(network, advertiser, publisher)
+            seed_postbacks(network, publisher)
             seed_money(network, advertiser, publisher)
             seed_activity(network)
             # The dashboards read the rollups: made now rather than at beat's first run.
