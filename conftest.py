@@ -237,8 +237,7 @@ def make_world(network: Network, admin: User, *, money: bool = True) -> dict[str
         TierMembership,
         TierPayout,
     )
-    from publishers.postbacks import PostbackEndpoint
-    from webhooks.models import WebhookDelivery, WebhookEndpoint
+    from webhooks.models import PostbackEndpoint, WebhookDelivery, WebhookEndpoint
 
     with scope(network=network):
         advertiser = Advertiser.objects.first() or Advertiser.objects.create(

@@ -10,7 +10,7 @@ the other in the same run:
   (no worker runs, as in the earlier figures: the request path's cost is what is measured);
 - after: the outbox: the postback only INSERTs; `manage.py sweep_conversions` runs beside the
   web server and does the fraud checks, writes the publisher postbacks owed to a local sink
-  (publishers.PostbackDelivery: queued for a worker) and the webhooks;
+  (webhooks.PostbackDelivery: queued for a worker) and the webhooks;
 - after + group commit: the same with COMMIT_DELAY (microseconds) and COMMIT_SIBLINGS set on
   the bench database only (ALTER DATABASE ... SET), reset afterwards.
 
@@ -137,7 +137,8 @@ class Sink:
 def add_postback_endpoint(publisher_id: int, sink: Sink) -> None:
     from django_scopes import scopes_disabled
 
-    from publishers.models import PostbackEndpoint, Publisher
+    from publishers.models import Publisher
+    from webhooks.models import PostbackEndpoint
 
     with scopes_disabled():
         publisher = Publisher.objects.get(pk=publisher_id)

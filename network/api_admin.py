@@ -66,6 +66,3 @@ from network import api_admin_tiers  # noqa: E402
 api_router.register(
     "admin", "payout-tiers", api_admin_tiers.PayoutTierViewSet, basename="admin-payout-tiers"
 )
-api_router.register(
-    "admin", "webhooks", api_admin_tiers.WebhookEndpointViewSet, basename="admin-webhooks"
-)

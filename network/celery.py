@@ -59,10 +59,10 @@ app.conf.beat_schedule = {
         "task": "tracking.tasks.sweep_unchecked_conversions",
         "schedule": 60.0,
     },
-    # Publisher postback deliveries whose call is due: retries, and first calls whose message
-    # was lost (a broker outage after the sweeper's commit).
-    "retry-postbacks": {
-        "task": "publishers.tasks.retry_due_postbacks",
+    # Outbound deliveries (publisher postbacks and webhooks, webhooks.delivery) whose call is
+    # due: retries, and first calls whose message was lost (a broker outage after a commit).
+    "send-due-deliveries": {
+        "task": "webhooks.tasks.send_due_deliveries",
         "schedule": 30.0,
     },
     "approve-held-conversions": {
@@ -85,11 +85,6 @@ app.conf.beat_schedule = {
     "recover-stalled-payout-runs": {
         "task": "payouts.tasks.recover_stalled_payout_runs",
         "schedule": 15.0,
-    },
-    # Webhook deliveries whose next attempt is due (retries are hours apart: no countdowns).
-    "retry-webhooks": {
-        "task": "webhooks.tasks.retry_due_webhooks",
-        "schedule": 60.0,
     },
 }
 

@@ -471,7 +471,7 @@ SPECTACULAR_SETTINGS = {
         "PayoutLineStatusEnum": "payouts.models.PayoutLine.Status",
         "AdminOfferMoveEnum": "network.api_admin_serializers.ADMIN_OFFER_MOVES",
         "InvitationRoleEnum": "network.models.Invitation.INVITABLE_ROLES",
-        "PostbackEventEnum": "publishers.postbacks.FIRING_EVENTS",
+        "PostbackEventEnum": "webhooks.postbacks.FIRING_EVENTS",
         "WebhookEventEnum": "webhooks.models.SUBSCRIBABLE",
     },
 }

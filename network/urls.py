@@ -30,7 +30,7 @@ urlpatterns = [
     ),
     path("manage/publishers/", include("publishers.urls_admin")),
     path("manage/advertisers/", include("advertisers.urls_admin")),
-    path("manage/webhooks/", include("webhooks.urls")),
+    path("manage/webhooks/", include("webhooks.urls_admin")),
     path("manage/audit/", audit.admin_audit, name="admin_audit"),
     # Advertisers and publishers
     path("", include("publishers.urls_publisher")),
@@ -39,7 +39,7 @@ urlpatterns = [
     path("manage/", include("offers.urls_admin")),
     path("advertiser/offers/", include("offers.urls_advertiser")),
     path("publisher/offers/", include("offers.urls_publisher")),
-    path("publisher/postbacks/", include("publishers.urls_postbacks")),
+    path("publisher/postbacks/", include("webhooks.urls_publisher")),
     path("", include("tracking.urls_portal")),
     path("", include("payouts.urls")),
     # The dashboards (each role's home) and the report pages.

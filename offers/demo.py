@@ -30,7 +30,6 @@ from offers.models import (
 )
 from publishers.demo import APPROVED
 from publishers.models import Publisher
-from publishers.postbacks import PostbackEndpoint
 
 SHOP = "https://shop.acme.example"
 
@@ -154,15 +153,6 @@ def seed_offers(network: Network, advertiser: Advertiser, approved: Publisher) -
         tier=tier,
         goal=sale,
         defaults={"payout_type": "cps", "payout_percent": Decimal("6.5")},
-    )
-    PostbackEndpoint.objects.get_or_create(
-        network=network,
-        publisher=approved,
-        offer=None,
-        defaults={
-            "url_template": "https://track.bluetraffic.example/pb?click={aff_click_id}"
-            "&sub={aff_sub}&payout={payout}&status={status}"
-        },
     )
     membership = vip.goals.get(is_default=True)
     PayoutOverride.objects.get_or_create(

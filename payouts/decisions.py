@@ -25,7 +25,6 @@ from network.models import Network, User
 from offers.models import Offer
 from payouts import ledger
 from payouts.models import LedgerTransaction
-from publishers.postback_services import queue_decision_postbacks
 from tracking.models import Conversion
 
 Status = Conversion.Status
@@ -139,7 +138,6 @@ def conversion_decide(
         reason=reason,
         changed_by=actor.name,
     )
-    queue_decision_postbacks(conversion)  # approved, reversed: when the publisher asks
     return conversion
 
 

@@ -12,4 +12,3 @@ class PublishersConfig(AppConfig):
         demo.register(20, "publishers.demo.seed_publishers")
         emails.register("publisher_decision", "publishers.emails.send_decision")
         emails.register("new_application", "publishers.emails.send_new_application")
-        emails.register("postback_disabled", "publishers.postback_services.send_postback_disabled")

@@ -64,13 +64,6 @@ class Publisher(models.Model):
         return [str(labels.get(code, code)) for code in self.traffic_sources]
 
 
-from publishers.postbacks import (  # noqa: E402, F401
-    PostbackAttempt,
-    PostbackDelivery,
-    PostbackEndpoint,
-)
-
-
 class PublisherMinimum(models.Model):
     """The publisher's own minimum payout in one currency, in place of the network's
     (network.PayoutMinimum) for that currency."""

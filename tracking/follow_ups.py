@@ -10,9 +10,10 @@ claims unchecked conversions of every network in batches, oldest first, with
 
 - stores the fraud flags and `fraud_checked_at` (one UPDATE per distinct outcome), with the
   audit entries of the flagged ones;
-- writes the publisher postbacks the pending conversions owe (publishers.PostbackDelivery,
-  unique per conversion, endpoint and event) and the `conversion.created` webhook deliveries;
-- after commit, publishes one message per endpoint and ten postback deliveries.
+- emits `conversions.created` for the batch (network.events): the publisher postbacks the
+  pending conversions owe are written by its subscriber (webhooks.delivery.postback: one
+  query, one bulk INSERT, sent after commit), and `conversion.created` per conversion (the
+  webhook deliveries, rows of this transaction too).
 
 So a crash before commit leaves the rows unchecked and locked by nobody: the next pass (of
 this or another sweeper) takes them, and nothing was sent. A crash after commit leaves the
@@ -39,7 +40,6 @@ from django_scopes import scope, scopes_disabled
 
 from network import events
 from network.audit import AuditEntry
-from publishers.postback_deliveries import queue_postback_deliveries, send_postback_deliveries
 from tracking import fraud
 from tracking.models import Conversion
 
@@ -108,14 +108,13 @@ def claim(*, network_id: int | None, older_than: timedelta | None, limit: int) -
 def follow_up(network_id: int, conversions: list[Conversion]) -> None:
     """Inside the batch's transaction and the network's scope."""
     store_fraud_flags(network_id, conversions)
-    pending = [c for c in conversions if c.status == Conversion.Status.PENDING]
-    deliveries = queue_postback_deliveries(network_id, pending)
+    # One event for the batch, so that its subscribers (the publisher postbacks) pay one query
+    # for all of it, not one per conversion.
+    events.emit("conversions.created", network_id=network_id, source=conversions)
     for conversion in conversions:
         # Costs a dict lookup unless an endpoint subscribes (webhooks.events: cached per
         # process); its deliveries are rows of this transaction, sent after commit.
         events.emit("conversion.created", network_id=network_id, source=conversion)
-    if deliveries:
-        transaction.on_commit(lambda: send_postback_deliveries(network_id, deliveries), robust=True)
 
 
 def store_fraud_flags(network_id: int, conversions: list[Conversion]) -> None:

@@ -1,14 +1,22 @@
-"""What the audit log says about webhook endpoints (network.audit_text, network.audit_log):
-imported by WebhooksConfig.ready."""
+"""What the audit log says about webhook and postback endpoints (network.audit_text and
+network.audit_log): imported by WebhooksConfig.ready."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
 from network import audit_log, audit_text
+from network.models import Role
+from webhooks.postbacks import PostbackEndpoint
 
 audit_text.register_actions(
     {
+        "postback.created": _("Postback added"),
+        "postback.updated": _("Postback changed"),
+        "postback.enabled": _("Postback turned on"),
+        "postback.turned_off": _("Postback turned off"),
+        "postback.disabled": _("Postback turned off after failed calls"),
+        "postback.deleted": _("Postback removed"),
         "webhook.created": _("Webhook added"),
         "webhook.updated": _("Webhook changed"),
         "webhook.enabled": _("Webhook turned on"),
@@ -19,6 +27,14 @@ audit_text.register_actions(
     }
 )
 audit_text.register_states("webhooks.webhookendpoint", audit_text.ENDPOINT_STATES)
+audit_text.register_states("webhooks.postbackendpoint", audit_text.ENDPOINT_STATES)
 
 audit_log.register_object_type("webhooks.webhookendpoint", _("Webhook"))
 audit_log.register_page(audit_log.ADMIN, "webhooks.webhookendpoint", "webhook_edit")
+audit_log.register_object_type("webhooks.postbackendpoint", _("Postback"))
+audit_log.register_owned(
+    Role.PUBLISHER,
+    "webhooks.postbackendpoint",
+    lambda publisher_id: PostbackEndpoint.objects.filter(publisher_id=publisher_id),
+)
+audit_log.register_page(Role.PUBLISHER, "webhooks.postbackendpoint", "postback_edit")

@@ -3,7 +3,8 @@ the change, inside its transaction.
 
 When an active endpoint of the network subscribes to the event, emit builds the payload now
 (it describes the change as committed with it), stores one WebhookDelivery per endpoint in the
-same transaction (rolled back with the change) and queues their delivery after commit. When
+same transaction (rolled back with the change) and has the outbound-delivery engine
+(webhooks.delivery) send them after commit. When
 nobody subscribes it returns at once: which events a network's endpoints subscribe to is
 cached in each process for SUBSCRIPTION_SECONDS, so the postback hot path
 (conversion.created) pays a dict lookup, not a query. Saving an endpoint forgets the cache in
@@ -25,6 +26,7 @@ from django_scopes import scope
 
 from network import events
 from webhooks import payloads
+from webhooks.delivery import engine
 from webhooks.models import Event, WebhookDelivery, WebhookEndpoint, new_event_id
 
 logger = logging.getLogger(__name__)
@@ -79,13 +81,9 @@ def emit(network_id: int, event: str, source: object | Callable[[], dict], **con
     except Exception:
         logger.exception("webhook event %s of network %s not queued", event, network_id)
         return 0
-    from webhooks.tasks import deliver_webhook
-
-    for delivery in deliveries:
-        # Robust: a broker outage must not fail the caller after its commit (a request, the
-        # conversion sweeper); the row stays pending and retry_due_webhooks sends it later.
-        kwargs = {"network_id": network_id, "webhook_delivery_id": delivery.pk}
-        transaction.on_commit(lambda kwargs=kwargs: deliver_webhook.delay(**kwargs), robust=True)
+    # Robust: a broker outage must not fail the caller after its commit (a request, the
+    # conversion sweeper); the rows stay pending and the engine's sweep sends them later.
+    transaction.on_commit(lambda: engine.send("webhook", network_id, deliveries), robust=True)
     return len(deliveries)
 
 

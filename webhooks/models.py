@@ -1,6 +1,7 @@
 """Outgoing webhooks: the endpoints a network's owners and managers register, one delivery per
 event and endpoint (its event id is the receiver's idempotency key), and one attempt row per
-HTTP call of a delivery.
+HTTP call of a delivery; their shape is the one of webhooks.delivery.base. The publisher
+postbacks' models (webhooks.postbacks) are imported at the end so that Django finds them.
 
 Saving or deleting an endpoint forgets this process's cached "who subscribes to what"
 (webhooks.events), so a change made here is seen at once here and within seconds elsewhere.
@@ -13,9 +14,9 @@ import secrets
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
+
+from webhooks.delivery.base import CallLog, OutboundDelivery, OutboundEndpoint
 
 
 class Event(models.TextChoices):
@@ -29,7 +30,6 @@ class Event(models.TextChoices):
 
 # What an endpoint may subscribe to (a ping is only ever sent by the test button).
 SUBSCRIBABLE = [(value, label) for value, label in Event.choices if value != Event.PING]
-MAX_CONSECUTIVE_FAILURES = 25
 SECRET_PREFIX = "whsec_"  # noqa: S105  (a prefix, not a secret)
 
 
@@ -41,70 +41,40 @@ def new_event_id() -> str:
     return "evt_" + secrets.token_hex(16)
 
 
-class WebhookEndpoint(models.Model):
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
+class WebhookEndpoint(OutboundEndpoint):
     url = models.CharField(_("URL"), max_length=2000)
     description = models.CharField(_("description"), max_length=200, blank=True)
     events = models.JSONField(_("events"), default=list, blank=True)
     secret = models.CharField(max_length=100, default=new_secret, editable=False)
-    is_active = models.BooleanField(_("active"), default=True)
-    consecutive_failures = models.PositiveIntegerField(default=0)
-    # Set when the endpoint was turned off for failing, empty when an admin turned it off.
-    disabled_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager(network="network")
-
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(OutboundEndpoint.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"Webhook {self.url}"[:200]
-
-    @property
-    def state(self) -> str:
-        """active, failing (turned off after too many failures) or off (by an admin)."""
-        if self.is_active:
-            return "active"
-        return "failing" if self.disabled_at else "off"
 
     def event_labels(self) -> list[str]:
         labels = dict(Event.choices)
         return [str(labels.get(event, event)) for event in self.events]
 
 
-class WebhookDelivery(models.Model):
+class WebhookDelivery(OutboundDelivery):
     """One event sent to one endpoint: tried until a 2xx or until the attempts run out."""
 
-    class State(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        DELIVERED = "delivered", _("Delivered")
-        FAILED = "failed", _("Failed")
-
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
     endpoint = models.ForeignKey(
         WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
     )
     event = models.CharField(max_length=40, choices=Event.choices)
     event_id = models.CharField(max_length=40, unique=True, default=new_event_id)
     payload = models.JSONField()
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    # The last attempt's number and outcome (each attempt is also a WebhookAttempt row).
-    attempts = models.PositiveSmallIntegerField(default=0)
+    # The last attempt's outcome (`attempts` is its number; each is also a WebhookAttempt row).
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     response_excerpt = models.TextField(blank=True)
     duration_ms = models.PositiveIntegerField(default=0)
     error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    # When the next attempt is due (pending), or empty (delivered or failed: final).
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedManager(network="network")
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(OutboundDelivery.Meta):
         indexes = [
             models.Index(fields=["network", "created_at"]),
             models.Index(fields=["network", "endpoint", "created_at"]),
@@ -124,29 +94,19 @@ class WebhookDelivery(models.Model):
         return self.state == self.State.DELIVERED
 
 
-class WebhookAttempt(models.Model):
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
+class WebhookAttempt(CallLog):
+    """One call of a delivery: what the endpoint answered, and the start of its body."""
+
     delivery = models.ForeignKey(
         WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log"
     )
-    number = models.PositiveSmallIntegerField()
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     response_excerpt = models.TextField(blank=True)
-    duration_ms = models.PositiveIntegerField(default=0)
-    error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    objects = ScopedManager(network="network")
-
-    class Meta:
-        ordering = ["number", "id"]
+    class Meta(CallLog.Meta):
+        ordering = ["attempt_number", "id"]
 
     def __str__(self) -> str:
-        return f"attempt {self.number} of {self.delivery_id}"
-
-    @property
-    def ok(self) -> bool:
-        return self.status_code is not None and 200 <= self.status_code < 300
+        return f"attempt {self.attempt_number} of {self.delivery_id}"
 
 
 @receiver(post_save, sender=WebhookEndpoint)
@@ -158,3 +118,10 @@ def _forget_subscriptions(sender, instance: WebhookEndpoint, **kwargs) -> None:
     # Also after commit: a read made before the commit by this process may have cached the old
     # state again.
     transaction.on_commit(lambda: forget_subscriptions(instance.network_id))
+
+
+from webhooks.postbacks import (  # noqa: E402, F401  (Django finds them here)
+    PostbackAttempt,
+    PostbackDelivery,
+    PostbackEndpoint,
+)

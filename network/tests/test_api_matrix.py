@@ -21,7 +21,7 @@ from network.api_base import TenantViewSet
 from network.models import Role
 from network.tests.api import api_client, key_for
 from payouts.tests.helpers import make_conversion
-from publishers.postbacks import PostbackAttempt
+from webhooks.models import PostbackAttempt
 
 pytestmark = pytest.mark.django_db
 ROLES = (Role.OWNER, Role.MANAGER, Role.ADVERTISER, Role.PUBLISHER)

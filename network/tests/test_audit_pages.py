@@ -21,8 +21,8 @@ from offers.services import access_decide, cap_save
 from payouts.decisions import Actor, conversion_decide
 from payouts.models import PaymentDetails
 from payouts.tests.helpers import make_conversion, make_publisher
-from publishers.postbacks import PostbackEndpoint
 from publishers.services import publisher_decide
+from webhooks.models import PostbackEndpoint
 
 T0 = datetime(2026, 3, 9, 12, 0, tzinfo=UTC)
 
@@ -461,7 +461,7 @@ def two_publishers(network, owner, advertiser_user, publisher_user, world):
         ),
         entry(
             network,
-            "publishers.postbackendpoint",
+            "webhooks.postbackendpoint",
             world["postback_endpoint"].pk,
             "postback.created",
             actor=publisher_user,
@@ -494,7 +494,7 @@ def two_publishers(network, owner, advertiser_user, publisher_user, world):
     others = [
         entry(network, "publishers.publisher", rival.pk, "publisher.reviewed"),
         entry(network, "payouts.paymentdetails", rival_details.pk, "payment_details.changed"),
-        entry(network, "publishers.postbackendpoint", rival_postback.pk, "postback.created"),
+        entry(network, "webhooks.postbackendpoint", rival_postback.pk, "postback.created"),
         entry(
             network, "payouts.payoutline", world["payout_line"].pk, "payout_line.paid"
         ),  # the applicant's line
@@ -617,7 +617,7 @@ def test_each_role_finds_its_audit_page_in_the_menu(
         ("advertiser", "payouts.invoice", "invoice.paid", "/advertiser/invoices/12/"),
         (
             "publisher",
-            "publishers.postbackendpoint",
+            "webhooks.postbackendpoint",
             "postback.updated",
             "/publisher/postbacks/12/",
         ),
@@ -633,7 +633,7 @@ def test_each_role_finds_its_audit_page_in_the_menu(
         ("admin", "tracking.conversion", "conversion.approved", None),
         ("publisher", "offers.offer", "offer.status", None),
         ("admin", "offers.cap", "cap.deleted", None),
-        ("publisher", "publishers.postbackendpoint", "postback.deleted", None),
+        ("publisher", "webhooks.postbackendpoint", "postback.deleted", None),
     ],
 )
 def test_the_link_mapping(role, object_type, action, url):

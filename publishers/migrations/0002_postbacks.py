@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import publishers.postbacks
+import webhooks.postbacks
 from django.db import migrations, models
 
 
@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             name='PostbackEndpoint',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url_template', models.CharField(max_length=2000, validators=[publishers.postbacks.validate_postback_template], verbose_name='postback URL')),
+                ('url_template', models.CharField(max_length=2000, validators=[webhooks.postbacks.validate_postback_template], verbose_name='postback URL')),
                 ('fire_on_approval', models.BooleanField(default=False, verbose_name='also call it when a conversion is approved')),
                 ('is_active', models.BooleanField(default=True)),
                 ('consecutive_failures', models.PositiveIntegerField(default=0)),

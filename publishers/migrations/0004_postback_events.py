@@ -2,7 +2,7 @@
 # A postback endpoint chooses the events it is called for (created, approved, reversed) instead
 # of one "also on approval" flag: each endpoint keeps what it was called for.
 
-import publishers.postbacks
+import webhooks.postbacks
 from django.db import migrations, models
 
 
@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='postbackendpoint',
             name='events',
-            field=models.JSONField(default=publishers.postbacks.default_events, verbose_name='events'),
+            field=models.JSONField(default=webhooks.postbacks.default_events, verbose_name='events'),
         ),
         migrations.RunPython(flag_to_events, events_to_flag),
         migrations.RemoveField(

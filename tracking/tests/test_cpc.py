@@ -16,9 +16,9 @@ from offers.models import Cap, Goal, LandingPage, Offer, OfferAccess, PayoutOver
 from payouts.decisions import approve_held_conversions
 from payouts.models import PayoutLine
 from payouts.runs import payout_run_create
-from publishers.postbacks import PostbackAttempt
 from tracking import caps, cpc, follow_ups
 from tracking.models import Click, Conversion
+from webhooks.models import PostbackAttempt
 
 IN_OCTOBER = datetime(2026, 10, 15, 12, tzinfo=UTC)
 

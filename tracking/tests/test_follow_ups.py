@@ -20,6 +20,7 @@ from django_scopes import scope, scopes_disabled
 from kombu import Queue
 
 from conftest import client_for, make_world
+from lib.tests.test_safehttp import LOOPBACK, listening
 from network.celery import app as celery_app
 from network.tests.celery_worker import (
     TASK_TIMEOUT,
@@ -27,13 +28,11 @@ from network.tests.celery_worker import (
     running_worker,
     worker_skip_reason,
 )
-from publishers.postback_deliveries import QUEUE_GRACE
-from publishers.postbacks import PostbackAttempt, PostbackDelivery
-from publishers.tasks import retry_due_postbacks
-from publishers.tests.test_safehttp import LOOPBACK, listening
 from tracking import follow_ups
 from tracking.models import Conversion
-from webhooks.models import WebhookDelivery, WebhookEndpoint
+from webhooks.delivery.engine import QUEUE_GRACE, RETRY_DELAYS
+from webhooks.models import PostbackAttempt, PostbackDelivery, WebhookDelivery, WebhookEndpoint
+from webhooks.tasks import send_due_deliveries
 
 BOT = "python-requests/2.32"
 
@@ -222,8 +221,9 @@ def test_the_retry_sweep_calls_each_delivery_once_after_a_lost_publish(
         follow_ups.sweep()  # commits the deliveries; their messages are lost
     monkeypatch.setitem(celery_app.conf, "task_always_eager", True)  # the broker is back
     with time_machine.travel(timezone.now() + QUEUE_GRACE + timedelta(seconds=1)):
-        assert retry_due_postbacks.apply().get() == 3
-        assert retry_due_postbacks.apply().get() == 0  # delivered: not called again
+        # One beat job for both kinds: the 3 postbacks and the 3 conversion.created webhooks.
+        assert send_due_deliveries.apply().get() == 6
+        assert send_due_deliveries.apply().get() == 0  # called: not queued again
     assert sorted(request["path"] for request in outbox.requests) == sorted(
         f"/pb?c={pk}" for pk in conversion_ids(network)
     )
@@ -375,6 +375,6 @@ def test_a_failing_postback_is_retried_with_backoff_then_given_up(
             delays.append(round((delivery.next_attempt_at - called_at).total_seconds()))
             called_at = delivery.next_attempt_at + timedelta(seconds=1)
             with time_machine.travel(called_at, tick=False):
-                retry_due_postbacks.apply()
-    assert delays == [30, 60, 120, 240, 480, 960]
+                send_due_deliveries.apply()
+    assert delays == RETRY_DELAYS  # the one schedule of webhooks.delivery.engine
     assert (delivery.state, delivery.attempts, len(sink.requests)) == ("failed", 7, 7)

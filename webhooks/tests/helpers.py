@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from django_scopes import scopes_disabled
@@ -20,10 +21,11 @@ ALL_EVENTS = [
 
 
 class Receiver:
-    """An HTTP server in a thread that records every POST (headers and raw body) and answers
-    the next status of `statuses` (the last one repeats)."""
+    """An HTTP server in a thread that records every POST (a webhook) and GET (a postback),
+    with its headers and raw body, and answers the next status of `statuses` (the last one
+    repeats), after `delay` seconds."""
 
-    def __init__(self, statuses=(200,), answer=b'{"received": true}'):
+    def __init__(self, statuses=(200,), answer=b'{"received": true}', delay=0.0):
         self.requests: list[dict] = []
         receiver = self
         pending = list(statuses)
@@ -35,12 +37,16 @@ class Receiver:
                 receiver.requests.append(
                     {"path": self.path, "headers": dict(self.headers), "body": body}
                 )
+                if delay:
+                    time.sleep(delay)
                 status = pending.pop(0) if len(pending) > 1 else pending[0]
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()
                 self.wfile.write(answer)
+
+            do_GET = do_POST  # a GET has no body: Content-Length is absent, 0 bytes are read
 
             def log_message(self, *args):
                 pass

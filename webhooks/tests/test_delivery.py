@@ -21,8 +21,8 @@ from conftest import make_member
 from network.audit import AuditEntry
 from network.models import Role
 from webhooks import events, tasks
-from webhooks.models import MAX_CONSECUTIVE_FAILURES, WebhookAttempt, WebhookDelivery
-from webhooks.services import MAX_ATTEMPTS, RETRY_DELAYS
+from webhooks.delivery.engine import MAX_ATTEMPTS, MAX_CONSECUTIVE_FAILURES, RETRY_DELAYS
+from webhooks.models import WebhookAttempt, WebhookDelivery
 from webhooks.tests.helpers import Receiver, make_endpoint
 
 START = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
@@ -49,7 +49,7 @@ def deliveries(network) -> list[WebhookDelivery]:
 
 def attempts_of(delivery) -> list[WebhookAttempt]:
     with scopes_disabled():
-        return list(WebhookAttempt.objects.filter(delivery=delivery).order_by("number"))
+        return list(WebhookAttempt.objects.filter(delivery=delivery).order_by("attempt_number"))
 
 
 def run_task(network, delivery) -> None:
@@ -106,7 +106,7 @@ def test_it_posts_the_signed_event_to_the_receiver(
         None,
     )
     [attempt] = attempts_of(delivery)
-    assert (attempt.number, attempt.status_code, attempt.response_excerpt) == (
+    assert (attempt.attempt_number, attempt.status_code, attempt.response_excerpt) == (
         1,
         200,
         '{"received": true}',
@@ -140,7 +140,8 @@ def test_it_refuses_loopback_and_private_addresses_unless_allowed(network, templ
 
 
 def test_a_failing_delivery_is_retried_with_backoff_then_given_up(network):
-    assert RETRY_DELAYS == [60, 300, 1800, 7200, 21600, 43200]  # about 21 hours in all
+    # The one schedule of both kinds (webhooks.delivery.engine): about 23 hours in all.
+    assert RETRY_DELAYS == [60, 240, 960, 3840, 15360, 61440]
     make_endpoint(network, "http://10.0.0.1/hooks")
     with time_machine.travel(START, tick=False) as traveller:
         emit(network)
@@ -158,7 +159,7 @@ def test_a_failing_delivery_is_retried_with_backoff_then_given_up(network):
         traveller.shift(timedelta(days=3))
         assert sweep() == 0
     logged = attempts_of(delivery)
-    assert [a.number for a in logged] == list(range(1, MAX_ATTEMPTS + 1))
+    assert [a.attempt_number for a in logged] == list(range(1, MAX_ATTEMPTS + 1))
     gaps = [
         round((later.created_at - earlier.created_at).total_seconds())
         for earlier, later in itertools.pairwise(logged)

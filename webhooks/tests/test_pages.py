@@ -11,9 +11,9 @@ import pytest
 from django_scopes import scopes_disabled
 
 from conftest import client_for, make_member
+from lib.tests.test_safehttp import REFUSED_URLS
 from network.audit import AuditEntry
 from network.models import Role
-from publishers.tests.test_safehttp import REFUSED_URLS
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 from webhooks.tests.helpers import make_endpoint
 
@@ -240,7 +240,7 @@ def test_a_delivery_page_shows_the_payload_and_the_response(client, network):
     delivery = make_delivery(endpoint, response_excerpt="thanks!", status_code=202)
     with scopes_disabled():
         delivery.attempt_log.create(
-            network=network, number=1, status_code=202, response_excerpt="thanks!"
+            network=network, attempt_number=1, status_code=202, response_excerpt="thanks!"
         )
     page = client.get(f"{HOME}deliveries/{delivery.pk}/").content.decode()
     assert "conversion.created-delivered" in page  # the payload

@@ -10,7 +10,7 @@ from django_scopes import scopes_disabled
 from network.tests import browser as shared
 from network.tests.browser import NEEDS_BROWSER, goto, sign_in, sync_playwright
 from publishers.models import Publisher
-from publishers.postbacks import PostbackEndpoint
+from webhooks.models import PostbackEndpoint
 
 if sync_playwright is not None:
     from playwright.sync_api import expect

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from publishers import views_postbacks as views
+from webhooks import views_publisher as views
 
 urlpatterns = [
     path("", views.postback_home, name="postback_home"),

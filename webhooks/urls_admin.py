@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from webhooks import views
+from webhooks import views_admin as views
 
 urlpatterns = [
     path("", views.webhook_list, name="webhook_list"),

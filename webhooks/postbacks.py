@@ -1,8 +1,10 @@
-"""Publisher postbacks: the URLs we call when a publisher's conversion happens, and the log
-of every call. Imported by publishers.models so that Django finds the models.
+"""Publisher postbacks: the URLs we call when a publisher's conversion happens, the calls owed
+and the log of every call. Imported by webhooks.models so that Django finds the models; their
+tables keep the names they had in the publishers app.
 
 A publisher has at most one global endpoint (offer empty) and one per offer; a conversion
-fires the offer's own endpoint when it is active, else the global one (postback_services).
+fires the offer's own endpoint when it is active, else the global one (delivery.postback).
+Their shape (failure count, outbox, call log) is the one of webhooks.delivery.base.
 """
 
 from __future__ import annotations
@@ -11,19 +13,17 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
 
 from lib.macros import check_macros
 from lib.urls import validate_outbound_url
+from webhooks.delivery.base import CallLog, OutboundDelivery, OutboundEndpoint
 
 MACROS = (
     "aff_sub", "aff_sub2", "aff_sub3", "aff_sub4", "aff_sub5", "aff_click_id", "source",
     "offer_id", "offer_name", "goal_id", "payout", "currency", "conversion_id", "status",
     "datetime",
 )  # fmt: skip
-MAX_CONSECUTIVE_FAILURES = 25
 # What a publisher's endpoint may be called for (its `events`), in this order on the page.
 CREATED, APPROVED, REVERSED = "created", "approved", "reversed"
 FIRING_EVENTS = (CREATED, APPROVED, REVERSED)
@@ -42,8 +42,7 @@ def validate_postback_template(template: str) -> None:
         raise ValidationError(_("Macros can only be used in the path or the query string."))
 
 
-class PostbackEndpoint(models.Model):
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
+class PostbackEndpoint(OutboundEndpoint):
     publisher = models.ForeignKey(
         "publishers.Publisher", on_delete=models.CASCADE, related_name="postback_endpoints"
     )
@@ -55,16 +54,9 @@ class PostbackEndpoint(models.Model):
     )
     # The conversion events it is called for, a subset of FIRING_EVENTS in that order.
     events = models.JSONField(_("events"), default=default_events)
-    is_active = models.BooleanField(default=True)
-    consecutive_failures = models.PositiveIntegerField(default=0)
-    # Set when the endpoint was turned off for failing, empty when the publisher turned it off.
-    disabled_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    objects = ScopedManager(network="network")
-
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(OutboundEndpoint.Meta):
+        db_table = "publishers_postbackendpoint"
         constraints = [
             models.UniqueConstraint(
                 fields=["network", "publisher", "offer"],
@@ -100,22 +92,16 @@ class PostbackEndpoint(models.Model):
         """Whether approvals call it (the API's field from before `events`)."""
         return self.fires_on(APPROVED)
 
-    @property
-    def state(self) -> str:
-        """active, failing (turned off after too many failures) or off (by the publisher)."""
-        if self.is_active:
-            return "active"
-        return "failing" if self.disabled_at else "off"
 
+class PostbackAttempt(CallLog):
+    """One call of a postback (a test call too): the URL called and what it answered."""
 
-class PostbackAttempt(models.Model):
     class Event(models.TextChoices):
         CREATED = "created", _("Conversion")
         APPROVED = "approved", _("Approval")
         REVERSED = "reversed", _("Reversal")
         TEST = "test", _("Test")
 
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
     endpoint = models.ForeignKey(
         PostbackEndpoint, on_delete=models.CASCADE, related_name="attempts"
     )
@@ -125,41 +111,29 @@ class PostbackAttempt(models.Model):
     )
     event = models.CharField(max_length=8, choices=Event.choices)
     url = models.TextField()
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    elapsed_ms = models.PositiveIntegerField(default=0)
-    error = models.CharField(max_length=500, blank=True)
-    attempt_number = models.PositiveSmallIntegerField(default=1)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    objects = ScopedManager(network="network")
-
-    class Meta:
+    class Meta(CallLog.Meta):
+        db_table = "publishers_postbackattempt"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["network", "endpoint", "created_at"])]
+        indexes = [
+            models.Index(
+                fields=["network", "endpoint", "created_at"], name="publishers__network_72f3ae_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.url} -> {self.status_code or self.error}"
 
-    @property
-    def ok(self) -> bool:
-        return self.status_code is not None and 200 <= self.status_code < 300
 
-
-class PostbackDelivery(models.Model):
+class PostbackDelivery(OutboundDelivery):
     """One postback a conversion owes an endpoint for one event: the outbox of the call.
 
-    The conversion sweeper (tracking.follow_ups) writes it in the transaction that marks the
-    conversion checked, so a crash before commit writes neither and a crash after commit
-    leaves the row for the retry sweep; the constraint says it exists once. Each call first
-    claims the row (postback_services.attempt_postback_delivery), so a duplicate message calls
-    nothing twice; every call is still logged as a PostbackAttempt."""
+    The conversion sweeper's transaction (the "conversions.created" event) and a decision's
+    ("conversion.status_changed") write it, so a crash before commit writes neither and a crash
+    after commit leaves the row for the retry sweep; the constraint says it exists once. Each
+    call first claims the row (webhooks.delivery.engine), so a duplicate message calls nothing
+    twice; every call is logged as a PostbackAttempt."""
 
-    class State(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        DELIVERED = "delivered", _("Delivered")
-        FAILED = "failed", _("Failed")
-
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
     endpoint = models.ForeignKey(
         PostbackEndpoint, on_delete=models.CASCADE, related_name="deliveries"
     )
@@ -167,17 +141,9 @@ class PostbackDelivery(models.Model):
         "tracking.Conversion", on_delete=models.CASCADE, related_name="+"
     )
     event = models.CharField(max_length=8, choices=PostbackAttempt.Event.choices)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
-    # When the next call is due (pending; a claimed call moves it a lease ahead), else empty.
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedManager(network="network")
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(OutboundDelivery.Meta):
+        db_table = "publishers_postbackdelivery"
         constraints = [
             models.UniqueConstraint(
                 fields=["network", "conversion", "endpoint", "event"],

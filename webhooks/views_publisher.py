@@ -6,37 +6,33 @@ A publisher only ever finds their own endpoints: anything else answers 404.
 
 from __future__ import annotations
 
-import datetime as dt
-
-import django_tables2 as tables
 from django import forms
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from lib.formats import format_datetime
-from lib.tables import NumberColumn, Table, configure
+from lib.tables import configure
 from network.access import posted, role_required
 from network.models import Role
 from offers.models import Offer
 from publishers.models import Publisher
-from publishers.postback_services import PostbackError, postback_delete, postback_save
-from publishers.postback_services import postback_set_active as set_active
-from publishers.postbacks import (
+from webhooks.delivery.engine import MAX_CONSECUTIVE_FAILURES
+from webhooks.postback_services import PostbackError, postback_delete, postback_save
+from webhooks.postback_services import postback_set_active as set_active
+from webhooks.postbacks import (
     FIRING_EVENTS,
     MACROS,
-    MAX_CONSECUTIVE_FAILURES,
     PostbackAttempt,
     PostbackEndpoint,
     default_events,
     validate_postback_template,
 )
-from publishers.tasks import send_test_postback
+from webhooks.tables import AttemptTable
+from webhooks.tasks import send_test_postback
 
 TEST_INTERVAL_SECONDS = 10  # one test call per endpoint per 10 s
 PLACEHOLDER = "https://tracker.example/postback?click={aff_click_id}&payout={payout}"
@@ -84,49 +80,9 @@ class OfferPostbackForm(PostbackForm):
         )
 
 
-class AttemptTable(Table):
-    """The call log, newest first: time, event, URL, HTTP code or error, ms, attempt."""
-
-    created_at = tables.Column(verbose_name=_("Time (UTC)"), attrs={"td": {"class": "nowrap"}})
-    event = tables.Column(verbose_name=_("Event"), orderable=False)
-    endpoint = tables.Column(verbose_name=_("Postback"), orderable=False, empty_values=())
-    url = tables.Column(verbose_name=_("URL"), orderable=False, attrs={"td": {"class": "wrap"}})
-    result = tables.Column(
-        verbose_name=_("Result"), orderable=False, empty_values=(), attrs={"td": {"class": "wrap"}}
-    )
-    elapsed_ms = NumberColumn(verbose_name=_("ms"), orderable=False)
-    attempt_number = NumberColumn(verbose_name=_("Attempt"), orderable=False)
-
-    class Meta:
-        attrs = {"class": "table"}
-        order_by = "-created_at"
-        empty_text = _("No calls yet: they appear here as soon as a conversion fires a postback.")
-
-    def render_created_at(self, value) -> str:
-        return format_datetime(value, tz=dt.UTC, seconds=True)
-
-    def render_event(self, record: PostbackAttempt) -> str:
-        return record.get_event_display()
-
-    def render_endpoint(self, record: PostbackAttempt) -> str:
-        offer = record.endpoint.offer
-        return offer.name if offer else gettext("Global")
-
-    def render_url(self, value: str):
-        return format_html('<code class="break-all">{}</code>', value)
-
-    def render_result(self, record: PostbackAttempt):
-        if record.status_code is not None:
-            css = "approved" if record.ok else "rejected"
-            return format_html(
-                '<span class="badge badge-{}">HTTP {}</span>', css, record.status_code
-            )
-        return format_html('<span class="badge badge-rejected">{}</span>', record.error)
-
-
 def not_approved(request: HttpRequest) -> HttpResponse:
     publisher = request.membership.publisher
-    return render(request, "publishers/postbacks_not_approved.html", {"publisher": publisher})
+    return render(request, "webhooks/postbacks_not_approved.html", {"publisher": publisher})
 
 
 def own_endpoint(request: HttpRequest, endpoint_id: int) -> PostbackEndpoint:
@@ -179,7 +135,7 @@ def postback_home(request: HttpRequest) -> HttpResponse:
     publisher = request.membership.publisher
     if publisher.status != Publisher.Status.APPROVED:
         return not_approved(request)
-    return render(request, "publishers/postbacks.html", home_context(request, publisher))
+    return render(request, "webhooks/postbacks.html", home_context(request, publisher))
 
 
 @role_required(Role.PUBLISHER)
@@ -191,7 +147,7 @@ def postback_global(request: HttpRequest) -> HttpResponse:
     form = PostbackForm(posted(request), prefix="global")
     if not form.is_valid():
         context = home_context(request, publisher, global_form=form)
-        return render(request, "publishers/postbacks.html", context)
+        return render(request, "webhooks/postbacks.html", context)
     return save_and_redirect(request, publisher, None, form)
 
 
@@ -204,7 +160,7 @@ def postback_offer_add(request: HttpRequest) -> HttpResponse:
     form = OfferPostbackForm(posted(request), publisher=publisher, prefix="offer")
     if not form.is_valid():
         context = home_context(request, publisher, offer_form=form)
-        return render(request, "publishers/postbacks.html", context)
+        return render(request, "webhooks/postbacks.html", context)
     return save_and_redirect(request, publisher, form.cleaned_data["offer"], form)
 
 
@@ -242,7 +198,7 @@ def postback_edit(request: HttpRequest, postback_endpoint_id: int) -> HttpRespon
         "table": attempts_table(request, [endpoint]),
         "macros": MACROS,
     }
-    return render(request, "publishers/postbacks_edit.html", context)
+    return render(request, "webhooks/postbacks_edit.html", context)
 
 
 @role_required(Role.PUBLISHER)

@@ -14,14 +14,10 @@ from lib.tables import configure
 from lib.views import render_in_network_time
 from network.access import ADMINS, posted, role_required
 from webhooks import services
+from webhooks.delivery.engine import MAX_CONSECUTIVE_FAILURES
 from webhooks.filters import DeliveryFilter
 from webhooks.forms import EndpointForm
-from webhooks.models import (
-    MAX_CONSECUTIVE_FAILURES,
-    SUBSCRIBABLE,
-    WebhookDelivery,
-    WebhookEndpoint,
-)
+from webhooks.models import SUBSCRIBABLE, WebhookDelivery, WebhookEndpoint
 from webhooks.signing import body_bytes
 from webhooks.tables import DeliveryTable
 

@@ -1,6 +1,7 @@
-"""The publisher's postbacks through the API (/api/v1/publisher/): the global and per-offer URLs,
-turning them on and off, a test call, and the log of every call; through postback_services, so
-the postbacks page's checks and audit entries apply."""
+"""The publisher's postbacks through the API (/api/v1/publisher/postbacks/ and postback-log/):
+the global and per-offer URLs, turning them on and off, a test call, and the log of every
+call; through webhooks.postback_services, so the postbacks page's checks and audit entries
+apply. Registered with network.api_router when this module loads (network.api_urls)."""
 
 from __future__ import annotations
 
@@ -12,15 +13,16 @@ from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from network import api_router
 from network.api_base import ErrorSerializer
 from network.api_docs import ERRORS, answers, example, id_filter
 from offers.models import Offer
-from publishers import api_serializers as s
 from publishers.api_base import PUBLISHER, PublisherViewSet
-from publishers.postback_services import postback_delete, postback_save, postback_set_active
-from publishers.postbacks import PostbackAttempt, PostbackEndpoint
-from publishers.tasks import send_test_postback
-from publishers.views_postbacks import TEST_INTERVAL_SECONDS
+from webhooks import api_publisher_serializers as s
+from webhooks.postback_services import postback_delete, postback_save, postback_set_active
+from webhooks.postbacks import PostbackAttempt, PostbackEndpoint
+from webhooks.tasks import send_test_postback
+from webhooks.views_publisher import TEST_INTERVAL_SECONDS
 
 POSTBACK_EXAMPLE = {
     "id": 5,
@@ -342,3 +344,9 @@ class PostbackLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Publi
         return PostbackAttempt.objects.filter(
             endpoint__publisher_id=membership.publisher_id
         ).select_related("endpoint")
+
+
+api_router.register("publisher", "postbacks", PostbackViewSet, basename="publisher-postbacks")
+api_router.register(
+    "publisher", "postback-log", PostbackLogViewSet, basename="publisher-postback-log"
+)

@@ -1,0 +1,127 @@
+"""Publisher postbacks: the publisher's own changes (each audited) and the email about an
+endpoint its failures turned off. The calls themselves are the outbound-delivery engine's
+(webhooks.delivery: the schedule, the failure count and auto-disable; its postback adapter
+fills the URL and calls it).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from network import audit
+from network.emails import emails_of, send_templated
+from network.errors import ServiceError
+from webhooks.postbacks import PostbackEndpoint
+
+if TYPE_CHECKING:
+    from network.models import User
+    from offers.models import Offer
+    from publishers.models import Publisher
+
+
+class PostbackError(ServiceError):
+    """A change the publisher asked for that cannot be made; the message says why."""
+
+
+def send_postback_disabled(endpoint_id: int) -> None:
+    """Tell the publisher's users that an endpoint was turned off, and why."""
+    endpoint = PostbackEndpoint.objects.select_related("network", "publisher", "offer").get(
+        pk=endpoint_id
+    )
+    if endpoint.is_active:
+        return  # re-enabled before the worker got to it
+    recipients = emails_of(endpoint.publisher.memberships.all())
+    send_templated(
+        template="postback_disabled",
+        to=recipients,
+        context={
+            "endpoint": endpoint,
+            "network": endpoint.network,
+            "failures": endpoint.consecutive_failures,
+            "last_attempt": endpoint.attempts.order_by("-created_at", "-id").first(),
+            "url": endpoint.network.absolute_url("/publisher/postbacks/"),
+        },
+    )
+
+
+# The publisher's own changes
+
+
+@transaction.atomic
+def postback_save(
+    *,
+    publisher: Publisher,
+    actor: User,
+    offer: Offer | None,
+    url_template: str,
+    events: list[str],
+) -> PostbackEndpoint:
+    """Create or update the publisher's endpoint for the offer (None: the global one), called
+    for `events` (some of created, approved, reversed)."""
+    endpoint = (
+        PostbackEndpoint.objects.select_for_update()
+        .filter(publisher=publisher, offer=offer)
+        .first()
+    )
+    if endpoint is None:
+        try:
+            with transaction.atomic():
+                endpoint = PostbackEndpoint.objects.create(
+                    network_id=publisher.network_id,
+                    publisher=publisher,
+                    offer=offer,
+                    url_template=url_template,
+                    events=events,
+                )
+        except IntegrityError:
+            raise PostbackError(_("This postback was just added: reload the page.")) from None
+        action = "postback.created"
+    else:
+        endpoint.url_template = url_template
+        endpoint.events = events
+        endpoint.save(update_fields=["url_template", "events"])
+        action = "postback.updated"
+    audit.record(
+        network=publisher.network,
+        actor=actor,
+        action=action,
+        obj=endpoint,
+        to_state=url_template[:64],
+    )
+    return endpoint
+
+
+@transaction.atomic
+def postback_set_active(*, endpoint: PostbackEndpoint, actor: User, active: bool) -> None:
+    """Turn an endpoint on (with a clean failure count) or off."""
+    endpoint = PostbackEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    before = endpoint.state
+    endpoint.is_active = active
+    if active:
+        endpoint.consecutive_failures = 0
+    endpoint.disabled_at = None
+    endpoint.save(update_fields=["is_active", "consecutive_failures", "disabled_at"])
+    audit.record(
+        network=endpoint.network,
+        actor=actor,
+        action="postback.enabled" if active else "postback.turned_off",
+        obj=endpoint,
+        from_state=before,
+        to_state=endpoint.state,
+    )
+
+
+@transaction.atomic
+def postback_delete(*, endpoint: PostbackEndpoint, actor: User) -> None:
+    audit.record(
+        network=endpoint.network,
+        actor=actor,
+        action="postback.deleted",
+        obj=endpoint,
+        from_state=endpoint.state,
+        reason=endpoint.url_template[:500],
+    )
+    endpoint.delete()
