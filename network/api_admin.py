@@ -1,6 +1,6 @@
-"""The network admins' API, /api/v1/admin/: publishers and advertisers here; offers and access
-requests (network/api_admin_offers.py), conversions (network/api_admin_conversions.py) and
-payout runs (payouts/api.py) register on this module's `router`.
+"""The network admins' API, /api/v1/admin/: publishers and advertisers here; conversions
+(network/api_admin_conversions.py) and payout runs (payouts/api.py) register on this module's
+`router`; offers, access requests, payout rules and tiers register themselves (offers/api_admin.py).
 
 It mirrors the admin pages under /manage/: owners and managers alike (no admin page of the
 portal is for owners only), the same forms judge what is sent, the same services make the
@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from advertisers.forms import AdvertiserStatusForm
 from advertisers.models import Advertiser
 from advertisers.services import advertiser_set_status
-from network import api_admin_conversions, api_admin_more, api_admin_offers, api_router
+from network import api_admin_conversions, api_admin_more, api_router
 from network import api_admin_serializers as s
 from network.api_base import TenantViewSet
 from network.api_docs import admin_roles, answers, example, text_filter
@@ -274,10 +274,6 @@ class AdvertiserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
 
 api_router.register("admin", "publishers", PublisherViewSet, basename="admin-publishers")
 api_router.register("admin", "advertisers", AdvertiserViewSet, basename="admin-advertisers")
-api_router.register("admin", "offers", api_admin_offers.OfferViewSet, basename="admin-offers")
-api_router.register(
-    "admin", "offer-access", api_admin_offers.OfferAccessViewSet, basename="admin-offer-access"
-)
 api_router.register(
     "admin", "conversions", api_admin_conversions.ConversionViewSet, basename="admin-conversions"
 )
@@ -294,27 +290,16 @@ api_router.register(
 )
 api_router.register("admin", "members", api_admin_more.MemberViewSet, basename="admin-members")
 
-# Payout rules and invitations (network/api_admin_rules.py).
+# Invitations (network/api_admin_rules.py).
 from network import api_admin_rules  # noqa: E402
 
-api_router.register("admin", "goals", api_admin_rules.GoalViewSet, basename="admin-goals")
-api_router.register(
-    "admin",
-    "payout-overrides",
-    api_admin_rules.PayoutOverrideViewSet,
-    basename="admin-payout-overrides",
-)
-api_router.register("admin", "caps", api_admin_rules.CapViewSet, basename="admin-caps")
 api_router.register(
     "admin", "invitations", api_admin_rules.InvitationViewSet, basename="admin-invitations"
 )
 
-# Payout tiers (network/api_admin_tiers.py).
+# Network settings and webhooks (network/api_admin_tiers.py).
 from network import api_admin_tiers  # noqa: E402
 
-api_router.register(
-    "admin", "payout-tiers", api_admin_tiers.PayoutTierViewSet, basename="admin-payout-tiers"
-)
 # The network's settings, one object at settings/ (an empty prefix: its routes are its actions).
 api_router.register("admin", "", api_admin_tiers.NetworkSettingsViewSet, basename="admin-settings")
 api_router.register(

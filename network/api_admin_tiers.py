@@ -1,13 +1,9 @@
-"""The admins' payout tiers (/api/v1/admin/payout-tiers/), the network's settings
-(/api/v1/admin/settings/) and webhook endpoints (/api/v1/admin/webhooks/). Registered on
-network.api_admin.router.
+"""The admins' network settings (/api/v1/admin/settings/) and webhook endpoints
+(/api/v1/admin/webhooks/). Registered on network.api_admin.router.
 
-Each write is the tier pages' (offers.views_tiers): the same forms judge the body (TierForm,
-TierMemberForm, TierPayoutForm), the same services make the change and write the audit
-entries (`tier.created`, `tier.member_added`, `tier.member_removed`, `tier_payout.set`,
-`tier_payout.deleted`). The settings are the settings page's (network.views
-network_settings): NetworkSettingsForm judges, network_update_settings saves and audits.
-The webhooks are the webhook pages' (webhooks.views): EndpointForm, webhooks.services.
+The settings are the settings page's (network.views network_settings): NetworkSettingsForm
+judges, network_update_settings saves and audits. The webhooks are the webhook pages'
+(webhooks.views): EndpointForm, webhooks.services. (Payout tiers: offers/api_admin_tiers.py.)
 """
 
 from __future__ import annotations
@@ -15,233 +11,25 @@ from __future__ import annotations
 import django_filters.rest_framework as filters
 from django.core.cache import cache
 from django.db import transaction
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from advertisers.api_serializers import form_errors
 from network import api_admin_tiers_serializers as s
 from network import step_up
-from network.api_admin_rules import judged
 from network.api_base import TenantViewSet, created
-from network.api_docs import ERRORS, admin_roles, answers, example, id_filter
+from network.api_docs import ERRORS, admin_roles, answers, example
+from network.api_forms import form_errors, judged
 from network.api_keys import ApiKey
 from network.forms import NetworkSettingsForm, PayoutMinimumForm
-from network.models import Network
+from network.models import Membership, Network
 from network.services import network_update_settings, payout_minimum_set
-from offers.forms_admin import TierForm, TierMemberForm, TierPayoutForm, payout_terms
-from offers.models import PayoutTier, TierMembership, TierPayout
-from offers.services import (
-    OfferError,
-    tier_create,
-    tier_member_add,
-    tier_member_remove,
-    tier_payout_delete,
-    tier_payout_set,
-)
 from webhooks import services
 from webhooks.forms import EndpointForm
 from webhooks.models import WebhookEndpoint
 from webhooks.views import TEST_INTERVAL_SECONDS, chosen_events
-
-
-class TierFilter(filters.FilterSet):
-    publisher = id_filter("memberships__publisher_id")
-
-    class Meta:
-        model = PayoutTier
-        fields: list[str] = []
-
-
-TIER_EXAMPLE = {
-    "id": 2,
-    "name": "Gold",
-    "members": [{"publisher": 7, "publisher_name": "Deal Blog"}],
-    "payouts": [
-        {
-            "offer": 12,
-            "offer_name": "Summer Sale",
-            "goal": 31,
-            "goal_name": "Sale",
-            "currency": "USD",
-            "payout_type": "cpa",
-            "payout_amount": "9.00",
-            "payout_percent": None,
-        }
-    ],
-}
-TAGS = ["admin: payout tiers"]
-TERMS = (
-    "Terms as the tier page's payout form: `payout_type` (cpa, cps or cpa_cps), a flat "
-    "`payout_amount` in the offer's currency and/or a `payout_percent`, each needed (above "
-    "zero) exactly when the type uses it."
-)
-
-
-def tier_action_schema(summary: str, description: str, request, body: dict):
-    return extend_schema(
-        summary=summary,
-        description=description,
-        request=request,
-        responses=answers(s.TierSerializer),
-        examples=[
-            example("The body", body, request=True),
-            example("The tier after the change", TIER_EXAMPLE),
-        ],
-        tags=TAGS,
-    )
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="List the payout tiers",
-        description="Named groups of publishers (e.g. Gold) with their own payouts per goal: "
-        "a tier's payout wins over the goal's, a publisher's override wins over the tier's. "
-        "A publisher is in one tier at most. Filter: `publisher` (id, the tier they are in). "
-        "Order by name or id.",
-        responses=answers(s.TierSerializer(many=True)),
-        tags=TAGS,
-    ),
-    retrieve=extend_schema(
-        summary="One payout tier, with its publishers and payouts",
-        responses=answers(s.TierSerializer),
-        examples=[example("A tier paying 9 USD on a sale", TIER_EXAMPLE)],
-        tags=TAGS,
-    ),
-    create=extend_schema(
-        summary="Create a payout tier",
-        description="An empty tier with a `name` (unique in the network, whatever the case), "
-        "as the tiers page's form; add publishers and payouts next. Written to the audit log "
-        "(`tier.created`).",
-        request=s.TierWriteSerializer,
-        responses=answers(s.TierSerializer, 201),
-        examples=[
-            example("Gold", {"name": "Gold"}, request=True),
-            example("The new tier", {"id": 2, "name": "Gold", "members": [], "payouts": []}),
-        ],
-        tags=TAGS,
-    ),
-)
-class PayoutTierViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, TenantViewSet
-):
-    """The tier pages. The portal neither renames nor deletes a tier; neither does this."""
-
-    roles = admin_roles(
-        "list", "retrieve", "create", "add_member", "remove_member", "set_payout", "remove_payout"
-    )
-    serializer_class = s.TierSerializer
-    filterset_class = TierFilter
-    ordering_fields = ["name", "id"]
-    ordering = ["name", "id"]
-
-    def visible(self, membership):
-        return PayoutTier.objects.prefetch_related("memberships__publisher", "payouts__goal__offer")
-
-    def answer(self, tier: PayoutTier, status: int = 200) -> Response:
-        data = self.get_serializer(self.get_queryset().get(pk=tier.pk)).data
-        return created(data) if status == 201 else Response(data)
-
-    def create(self, request):
-        body = s.TierWriteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = judged(TierForm(body.validated_data))
-        try:
-            tier = tier_create(
-                network=request._request.network, name=data["name"], actor=request.user
-            )
-        except OfferError as exc:  # a twin created meanwhile: the page's words, on the name
-            raise serializers.ValidationError({"name": [str(exc)]}) from None
-        return self.answer(tier, 201)
-
-    @tier_action_schema(
-        "Add a publisher to a tier",
-        "An approved publisher in no tier yet (else 400, with the page's words naming their "
-        "tier), as the tier page's form. Written to the audit log (`tier.member_added`).",
-        s.TierMemberWriteSerializer,
-        {"publisher": 7},
-    )
-    @action(detail=True, methods=["post"])
-    def add_member(self, request, pk=None):
-        tier = self.get_object()  # another network's id: 404 before anything else
-        body = s.TierMemberWriteSerializer(data=request.data, context=self.get_serializer_context())
-        body.is_valid(raise_exception=True)
-        data = judged(TierMemberForm({"publisher": body.validated_data["publisher"].pk}))
-        try:
-            tier_member_add(tier=tier, publisher=data["publisher"], actor=request.user)
-        except OfferError as exc:
-            raise serializers.ValidationError({"publisher": [str(exc)]}) from None
-        return self.answer(tier)
-
-    @tier_action_schema(
-        "Remove a publisher from a tier",
-        "They earn the goals' payouts again (or their own overrides). A publisher not in this "
-        "tier answers 404. Written to the audit log (`tier.member_removed`).",
-        s.TierMemberWriteSerializer,
-        {"publisher": 7},
-    )
-    @action(detail=True, methods=["post"])
-    def remove_member(self, request, pk=None):
-        tier = self.get_object()
-        body = s.TierMemberWriteSerializer(data=request.data, context=self.get_serializer_context())
-        body.is_valid(raise_exception=True)
-        membership = get_object_or_404(
-            TierMembership.objects.select_related("publisher", "tier"),
-            tier=tier,
-            publisher=body.validated_data["publisher"],
-        )
-        tier_member_remove(membership=membership, actor=request.user)
-        return self.answer(tier)
-
-    @tier_action_schema(
-        "Set the tier's payout on a goal",
-        "What the tier's publishers earn on this goal (of an offer not archived), replacing "
-        f"the tier's payout there. {TERMS} Written to the audit log (`tier_payout.set`, from "
-        "the old terms to the new).",
-        s.TierPayoutWriteSerializer,
-        {"goal": 31, "payout_type": "cpa", "payout_amount": "9.00"},
-    )
-    @action(detail=True, methods=["post"])
-    def set_payout(self, request, pk=None):
-        tier = self.get_object()
-        body = s.TierPayoutWriteSerializer(data=request.data, context=self.get_serializer_context())
-        body.is_valid(raise_exception=True)
-        terms = body.validated_data
-        form = TierPayoutForm(
-            {
-                "goal": terms["goal"].pk,
-                "payout_type": terms["payout_type"],
-                "payout_amount": terms["payout_amount"],
-                "payout_percent": terms["payout_percent"],
-            }
-        )
-        data = judged(form)
-        tier_payout_set(tier=tier, goal=data["goal"], actor=request.user, **payout_terms(data))
-        return self.answer(tier)
-
-    @tier_action_schema(
-        "Remove the tier's payout on a goal",
-        "The tier's publishers earn the goal's payout there again. A goal without a payout "
-        "of this tier answers 404. Written to the audit log (`tier_payout.deleted`).",
-        s.TierGoalSerializer,
-        {"goal": 31},
-    )
-    @action(detail=True, methods=["post"])
-    def remove_payout(self, request, pk=None):
-        tier = self.get_object()
-        body = s.TierGoalSerializer(data=request.data, context=self.get_serializer_context())
-        body.is_valid(raise_exception=True)
-        tier_payout = get_object_or_404(
-            TierPayout.objects.select_related("goal__offer", "tier"),
-            tier=tier,
-            goal=body.validated_data["goal"],
-        )
-        tier_payout_delete(tier_payout=tier_payout, actor=request.user)
-        return self.answer(tier)
-
 
 # --- Network settings -----------------------------------------------------------------------
 
@@ -287,7 +75,7 @@ class NetworkSettingsViewSet(TenantViewSet):
     pagination_class = None
 
     def visible(self, membership):
-        return PayoutTier.objects.none()  # no rows: the one object is the request's network
+        return Membership.objects.none()  # no rows: the one object is the request's network
 
     def visible_model(self):
         return Network

@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -98,6 +100,11 @@ class NetworkRelatedField(serializers.PrimaryKeyRelatedField):
         if self.limit is not None:
             rows = self.limit(rows, membership_of(request))
         return rows
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdField(NetworkRelatedField):
+    """An id of this network's rows (typed for the schema: written in a plain serializer)."""
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -120,3 +120,14 @@ class MinorAmount(Amount):
     def to_representation(self, value) -> str:
         amount, currency = value
         return str(from_minor(amount, currency))
+
+
+REASON_MAX = 2000  # the pages' reason fields
+
+
+class ReasonSerializer(serializers.Serializer):
+    """The body of a move: why (sent to the company concerned; required to refuse)."""
+
+    reason = serializers.CharField(
+        max_length=REASON_MAX, required=False, allow_blank=True, default=""
+    )

@@ -1,7 +1,7 @@
-"""The publisher's API, /api/v1/publisher/: the marketplace (offers, applying, tracking links),
-their conversions, statements (payout lines), postbacks and their call log, and the stats of
-the report page (reports/api.py). Offers and links: publishers/api_offers.py; conversions
-and statements: publishers/api_money.py; postbacks: publishers/api_postbacks.py.
+"""The publisher's API, /api/v1/publisher/: their conversions, statements (payout lines),
+postbacks and their call log, and the stats of the report page (reports/api.py). Conversions
+and statements: publishers/api_money.py; postbacks: publishers/api_postbacks.py. The
+marketplace (offers, applying, tracking links) registers itself: offers/api_publisher.py.
 
 It mirrors the publisher's pages: what they may see is `Offer.objects.visible_to(publisher)`,
 what they may link to `.runnable_by(publisher)`; the same forms judge what is sent
@@ -15,14 +15,9 @@ from __future__ import annotations
 
 from network import api_router
 from publishers.api_money import ConversionViewSet, StatementViewSet
-from publishers.api_offers import OfferViewSet, TrackingLinkViewSet
 from publishers.api_postbacks import PostbackLogViewSet, PostbackViewSet
 from reports.api import PublisherStats
 
-api_router.register("publisher", "offers", OfferViewSet, basename="publisher-offers")
-api_router.register(
-    "publisher", "tracking-links", TrackingLinkViewSet, basename="publisher-tracking-links"
-)
 api_router.register("publisher", "conversions", ConversionViewSet, basename="publisher-conversions")
 api_router.register("publisher", "statements", StatementViewSet, basename="publisher-statements")
 api_router.register("publisher", "postbacks", PostbackViewSet, basename="publisher-postbacks")

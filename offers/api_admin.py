@@ -1,6 +1,10 @@
 """The admins' offers and publisher access requests (/api/v1/admin/offers/, /offer-access/):
 the offer review page's moves (offers.services.offer_transition with the admin's role) and the
-access decisions (offers.services.access_decide). Registered on network.api_admin.router."""
+access decisions (offers.services.access_decide).
+
+The admins' payout rules (goal payouts, overrides, caps: offers/api_admin_rules.py) and payout
+tiers (offers/api_admin_tiers.py) register with this module, the one network.api_router finds.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +16,12 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from network import api_admin_serializers as s
+from network import api_router
 from network.api_base import TenantViewSet
 from network.api_docs import admin_roles, answers, example, id_filter, text_filter
+from network.api_forms import ReasonSerializer, form_errors
+from offers import api_admin_rules, api_admin_tiers
+from offers import api_admin_serializers as s
 from offers.forms_admin import AccessDecisionForm, InviteForm
 from offers.models import Goal, Offer, OfferAccess
 from offers.services import OfferError, access_decide, access_invite, offer_transition
@@ -106,7 +113,7 @@ def move_schema(name: str):
         description=f"{path} As the offer review page's button; the audit log keeps who, "
         "when, from, to and the reason (`offer.status`). A move the offer does not allow now "
         "answers 400 (see `moves` on the offer).",
-        request=s.ReasonSerializer,
+        request=ReasonSerializer,
         responses=answers(s.AdminOfferDetailSerializer),
         examples=[
             example(
@@ -176,7 +183,7 @@ class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewS
 
     def move(self, name: str) -> Response:
         offer = self.get_object()
-        body = s.ReasonSerializer(data=self.request.data)
+        body = ReasonSerializer(data=self.request.data)
         body.is_valid(raise_exception=True)
         froms, to_status = s.OFFER_MOVES[name]
         if offer.status not in froms:
@@ -286,7 +293,7 @@ def access_schema(status: str):
         description=f"The publisher's access to the offer becomes {status} ({effect}), as "
         "on the access request page; they are emailed, and the audit log keeps it "
         "(`offer_access.decided`). A decision may be changed later.",
-        request=s.ReasonSerializer,
+        request=ReasonSerializer,
         responses=answers(s.AdminOfferAccessSerializer),
         examples=[
             example("Why", {"reason": "Brand bidding is not allowed."}, request=True),
@@ -323,11 +330,11 @@ class OfferAccessViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenan
 
     def decide(self, status: str) -> Response:
         access = self.get_object()
-        body = s.ReasonSerializer(data=self.request.data)
+        body = ReasonSerializer(data=self.request.data)
         body.is_valid(raise_exception=True)
         form = AccessDecisionForm({"decision": status, "reason": body.validated_data["reason"]})
         if not form.is_valid():
-            raise serializers.ValidationError(s.form_errors(form))
+            raise serializers.ValidationError(form_errors(form))
         access_decide(
             access=access,
             actor=self.request.user,
@@ -350,3 +357,18 @@ class OfferAccessViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenan
     @action(detail=True, methods=["post"])
     def block(self, request, pk=None):
         return self.decide(OfferAccess.Status.BLOCKED)
+
+
+api_router.register("admin", "offers", OfferViewSet, basename="admin-offers")
+api_router.register("admin", "offer-access", OfferAccessViewSet, basename="admin-offer-access")
+api_router.register("admin", "goals", api_admin_rules.GoalViewSet, basename="admin-goals")
+api_router.register(
+    "admin",
+    "payout-overrides",
+    api_admin_rules.PayoutOverrideViewSet,
+    basename="admin-payout-overrides",
+)
+api_router.register("admin", "caps", api_admin_rules.CapViewSet, basename="admin-caps")
+api_router.register(
+    "admin", "payout-tiers", api_admin_tiers.PayoutTierViewSet, basename="admin-payout-tiers"
+)

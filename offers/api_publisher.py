@@ -1,5 +1,12 @@
-"""The publisher's marketplace through the API (/api/v1/publisher/): offers, applying, tracking
-links."""
+"""The publisher's marketplace through the API (/api/v1/publisher/offers/, /tracking-links/):
+offers, applying, tracking links.
+
+It mirrors the publisher's pages: what they may see is `Offer.objects.visible_to(publisher)`,
+what they may link to `.runnable_by(publisher)`; the same forms judge what is sent
+(offers/api_publisher_serializers.py) and the same service records an application
+(offers.services.access_request). A publisher whose account is not approved yet gets 403 where
+the pages show "not approved" instead.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +17,16 @@ from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from network import api_router
 from network.api_base import created
 from network.api_docs import answers, example
+from offers import api_publisher_serializers as s
 from offers.forms_publisher import MarketplaceFilterForm
 from offers.links import click_link, impression_pixel, tracking_url
 from offers.models import CATEGORIES, Goal, GoalType, LandingPage, Offer, OfferAccess
 from offers.payouts import resolve_payouts
 from offers.services import access_request
 from offers.views_publisher import creatives_context
-from publishers import api_serializers as s
 from publishers.api_base import PUBLISHER, PublisherViewSet
 from publishers.countries import COUNTRIES
 
@@ -305,3 +313,9 @@ class TrackingLinkViewSet(PublisherViewSet):
             "creative": creative.pk if creative else None,
         }
         return Response(s.LinkSerializer(body).data)
+
+
+api_router.register("publisher", "offers", OfferViewSet, basename="publisher-offers")
+api_router.register(
+    "publisher", "tracking-links", TrackingLinkViewSet, basename="publisher-tracking-links"
+)

@@ -1,0 +1,262 @@
+"""What the admins' payout rules and tiers API reads and writes (offers/api_admin_rules.py,
+offers/api_admin_tiers.py): goal payouts, per-publisher payout overrides, caps and tiers.
+
+Rows are read only. A write's body is typed here, then judged by the portal page's own form
+(offers.forms_admin.GoalPayoutForm / OverrideForm / TierForm / TierMemberForm /
+TierPayoutForm, offers.forms.CapForm), so the API refuses what the page refuses, with its words.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from lib.money import quantize
+from network.api_base import IdField
+from network.api_forms import NULLABLE_DECIMAL
+from offers.api_admin_serializers import AdminGoalSerializer, terms_text
+from offers.models import Cap, Goal, Offer, PayoutOverride, PayoutTier, TierMembership, TierPayout
+from offers.rules import GoalType
+from publishers.models import Publisher
+
+DECIMAL = {"type": "string", "format": "decimal"}
+
+
+# --- Goal payouts -------------------------------------------------------------------------
+
+
+class GoalPayoutSerializer(AdminGoalSerializer):
+    """A goal of any offer: revenue (advertiser pays) and payout (publishers earn)."""
+
+    offer = serializers.IntegerField(source="offer_id", read_only=True)
+    offer_name = serializers.CharField(source="offer.name", read_only=True)
+    loses_money = serializers.SerializerMethodField(
+        help_text=_("This payout is above the revenue: each conversion loses money.")
+    )
+
+    class Meta(AdminGoalSerializer.Meta):
+        fields = ["offer", "offer_name", *AdminGoalSerializer.Meta.fields, "loses_money"]
+        read_only_fields = fields
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=GoalType.choices, allow_null=True, read_only=True)
+    )
+    def get_payout_type(self, goal: Goal) -> str | None:
+        return super().get_payout_type(goal)
+
+    def get_loses_money(self, goal: Goal) -> bool:
+        """The offer page's warning after a payout is saved."""
+        if not goal.payout_set or goal.payout_type != goal.revenue_type:
+            return False
+        return (goal.payout_amount or 0) > (goal.revenue_amount or 0) or (
+            goal.payout_percent or 0
+        ) > (goal.revenue_percent or 0)
+
+
+class PayoutTermsSerializer(serializers.Serializer):
+    """A payout's type, flat amount and percent (the page's payout form)."""
+
+    payout_type = serializers.ChoiceField(choices=GoalType.choices)
+    payout_amount = serializers.DecimalField(
+        max_digits=14, decimal_places=3, required=False, default=Decimal(0)
+    )
+    payout_percent = serializers.DecimalField(
+        max_digits=6, decimal_places=3, required=False, default=Decimal(0)
+    )
+
+
+def terms_data(data: dict) -> dict:
+    return {
+        "payout_type": data["payout_type"],
+        "payout_amount": data["payout_amount"],
+        "payout_percent": data["payout_percent"],
+    }
+
+
+# --- Payout overrides -----------------------------------------------------------------------
+
+
+def _terms(obj, currency: str) -> tuple[str | None, str | None]:
+    """A payout rule's amount and percent as the API shows them."""
+    return terms_text(obj.payout_type, obj.payout_amount, obj.payout_percent, currency)
+
+
+class OverrideSerializer(serializers.ModelSerializer):
+    """One publisher's own payout on one goal (wins over tiers and the goal's payout)."""
+
+    offer = serializers.IntegerField(source="goal.offer_id", read_only=True)
+    goal_name = serializers.CharField(source="goal.name", read_only=True)
+    publisher_name = serializers.CharField(source="publisher.name", read_only=True)
+    currency = serializers.CharField(source="goal.offer.currency", read_only=True)
+    payout_amount = serializers.SerializerMethodField()
+    payout_percent = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PayoutOverride
+        fields = [
+            "id",
+            "offer",
+            "goal",
+            "goal_name",
+            "publisher",
+            "publisher_name",
+            "currency",
+            "payout_type",
+            "payout_amount",
+            "payout_percent",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(NULLABLE_DECIMAL)
+    def get_payout_amount(self, override: PayoutOverride) -> str | None:
+        return _terms(override, override.goal.offer.currency)[0]
+
+    @extend_schema_field(NULLABLE_DECIMAL)
+    def get_payout_percent(self, override: PayoutOverride) -> str | None:
+        return _terms(override, override.goal.offer.currency)[1]
+
+
+class OverrideWriteSerializer(PayoutTermsSerializer):
+    """A new override: goal, publisher and terms (replaces the publisher's override there)."""
+
+    goal = IdField(Goal)
+    publisher = IdField(Publisher)
+
+
+# --- Caps -----------------------------------------------------------------------------------
+
+
+@extend_schema_field(DECIMAL)
+class CapLimit(serializers.Field):
+    """A payout budget in the offer's currency's precision; counts as whole numbers."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def get_attribute(self, cap: Cap):
+        return cap
+
+    def to_representation(self, cap: Cap) -> str:
+        if cap.metric == Cap.Metric.PAYOUT:
+            return str(quantize(cap.limit, cap.offer.currency))
+        return str(cap.limit.to_integral_value())
+
+
+class CapSerializer(serializers.ModelSerializer):
+    publisher = serializers.IntegerField(source="publisher_id", read_only=True, allow_null=True)
+    publisher_name = serializers.CharField(
+        source="publisher.name", read_only=True, default=None, allow_null=True
+    )
+    currency = serializers.CharField(source="offer.currency", read_only=True)
+    limit = CapLimit()
+
+    class Meta:
+        model = Cap
+        fields = [
+            "id",
+            "offer",
+            "publisher",
+            "publisher_name",
+            "period",
+            "metric",
+            "limit",
+            "currency",
+            "action",
+        ]
+        read_only_fields = fields
+
+
+class CapWriteSerializer(serializers.Serializer):
+    offer = IdField(Offer)
+    publisher = IdField(Publisher, required=False, allow_null=True, default=None)
+    period = serializers.ChoiceField(choices=Cap.Period.choices)
+    metric = serializers.ChoiceField(choices=Cap.Metric.choices)
+    limit = serializers.DecimalField(max_digits=14, decimal_places=3)
+    action = serializers.ChoiceField(choices=Cap.Action.choices)
+
+
+# --- Payout tiers ---------------------------------------------------------------------------
+
+
+class TierMemberSerializer(serializers.ModelSerializer):
+    publisher_name = serializers.CharField(source="publisher.name", read_only=True)
+
+    class Meta:
+        model = TierMembership
+        fields = ["publisher", "publisher_name"]
+        read_only_fields = fields
+
+
+class TierPayoutSerializer(serializers.ModelSerializer):
+    """The tier's payout on one goal (wins over the goal's payout; an override wins over it)."""
+
+    offer = serializers.IntegerField(source="goal.offer_id", read_only=True)
+    offer_name = serializers.CharField(source="goal.offer.name", read_only=True)
+    goal_name = serializers.CharField(source="goal.name", read_only=True)
+    currency = serializers.CharField(source="goal.offer.currency", read_only=True)
+    payout_amount = serializers.SerializerMethodField()
+    payout_percent = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TierPayout
+        fields = [
+            "offer",
+            "offer_name",
+            "goal",
+            "goal_name",
+            "currency",
+            "payout_type",
+            "payout_amount",
+            "payout_percent",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(NULLABLE_DECIMAL)
+    def get_payout_amount(self, row: TierPayout) -> str | None:
+        return _terms(row, row.goal.offer.currency)[0]
+
+    @extend_schema_field(NULLABLE_DECIMAL)
+    def get_payout_percent(self, row: TierPayout) -> str | None:
+        return _terms(row, row.goal.offer.currency)[1]
+
+
+class TierSerializer(serializers.ModelSerializer):
+    """A tier with its publishers (by name) and its payouts (by offer, then goal)."""
+
+    members = serializers.SerializerMethodField()
+    payouts = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PayoutTier
+        fields = ["id", "name", "members", "payouts"]
+        read_only_fields = fields
+
+    @extend_schema_field(TierMemberSerializer(many=True))
+    def get_members(self, tier: PayoutTier) -> list:
+        rows = sorted(tier.memberships.all(), key=lambda m: (m.publisher.name, m.publisher_id))
+        return TierMemberSerializer(rows, many=True).data
+
+    @extend_schema_field(TierPayoutSerializer(many=True))
+    def get_payouts(self, tier: PayoutTier) -> list:
+        rows = sorted(tier.payouts.all(), key=lambda p: (p.goal.offer.name, p.goal_id))
+        return TierPayoutSerializer(rows, many=True).data
+
+
+class TierWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+
+
+class TierMemberWriteSerializer(serializers.Serializer):
+    publisher = IdField(Publisher)
+
+
+class TierGoalSerializer(serializers.Serializer):
+    goal = IdField(Goal)
+
+
+class TierPayoutWriteSerializer(PayoutTermsSerializer):
+    goal = IdField(Goal)
