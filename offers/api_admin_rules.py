@@ -9,14 +9,14 @@ services make the change and write the audit entries.
 from __future__ import annotations
 
 import django_filters.rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema_view
 from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from network.api_base import TenantViewSet, created
-from network.api_docs import ERRORS, admin_roles, answers, example, id_filter
-from network.api_forms import judged
+from network.api_base import TenantViewSet
+from network.api_docs import admin_roles, id_filter, listed, removed, shown, written
+from network.api_forms import FormCreate, FormUpdate, FormWrites, ServiceDestroy, judged
 from offers import api_admin_rules_serializers as s
 from offers.forms import CapForm
 from offers.forms_admin import GoalPayoutForm, OverrideForm, payout_terms
@@ -66,22 +66,22 @@ TAGS_GOALS = ["admin: goal payouts"]
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="List the goals of every offer",
-        description="Each goal with what the advertiser pays (revenue) and what publishers "
-        "earn (payout; null until set: an offer is approved only once each goal has one). "
-        "Filters: `offer` (id), `payout_set`. Order by id or name.",
-        responses=answers(s.GoalPayoutSerializer(many=True)),
-        tags=TAGS_GOALS,
+    list=listed(
+        "List the goals of every offer",
+        "Each goal with what the advertiser pays (revenue) and what publishers earn (payout; "
+        "null until set: an offer is approved only once each goal has one). Filters: `offer` "
+        "(id), `payout_set`. Order by id or name.",
+        s.GoalPayoutSerializer,
+        TAGS_GOALS,
     ),
-    retrieve=extend_schema(
-        summary="One goal, with its revenue and payout",
-        responses=answers(s.GoalPayoutSerializer),
-        examples=[example("A goal paying 8 of 10 USD", GOAL_EXAMPLE)],
-        tags=TAGS_GOALS,
+    retrieve=shown(
+        "One goal, with its revenue and payout",
+        s.GoalPayoutSerializer,
+        ("A goal paying 8 of 10 USD", GOAL_EXAMPLE),
+        TAGS_GOALS,
     ),
 )
-class GoalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class GoalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, FormWrites, TenantViewSet):
     """The offer page's goal payouts. Goals themselves are the advertiser's (their offer
     form); admins set what publishers earn on them."""
 
@@ -94,32 +94,27 @@ class GoalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSe
     def visible(self, membership):
         return Goal.objects.select_related("offer")
 
-    @extend_schema(
-        summary="Set the publishers' payout of a goal",
-        description="What every publisher earns on this goal unless a tier or their own "
-        "override says otherwise, as the offer page's payout form: `payout_type` (cpa, cps "
-        "or cpa_cps), a flat `payout_amount` in the offer's currency and/or a "
-        "`payout_percent` of the sale, each needed (above zero) exactly when the type uses "
-        "it. Written to the audit log (`goal.payout`). `loses_money` in the answer is the "
-        "page's warning: the payout is above the revenue.",
-        request=s.PayoutTermsSerializer,
-        responses=answers(s.GoalPayoutSerializer),
-        examples=[
-            example(
-                "8 USD per sale", {"payout_type": "cpa", "payout_amount": "8.00"}, request=True
-            ),
-            example("The goal after the change", GOAL_EXAMPLE),
-        ],
-        tags=TAGS_GOALS,
+    @written(
+        "Set the publishers' payout of a goal",
+        "What every publisher earns on this goal unless a tier or their own override says "
+        "otherwise, as the offer page's payout form: `payout_type` (cpa, cps or cpa_cps), a "
+        "flat `payout_amount` in the offer's currency and/or a `payout_percent` of the sale, "
+        "each needed (above zero) exactly when the type uses it. Written to the audit log "
+        "(`goal.payout`). `loses_money` in the answer is the page's warning: the payout is "
+        "above the revenue.",
+        s.GoalPayoutSerializer,
+        TAGS_GOALS,
+        body=s.PayoutTermsSerializer,
+        sent=("8 USD per sale", {"payout_type": "cpa", "payout_amount": "8.00"}),
+        answer=("The goal after the change", GOAL_EXAMPLE),
     )
     @action(detail=True, methods=["post"])
     def set_payout(self, request, pk=None):
         goal = self.get_object()  # another network's id: 404 before anything else
-        body = s.PayoutTermsSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        form = GoalPayoutForm(s.terms_data(body.validated_data), currency=goal.offer.currency)
+        terms = self.body_of(s.PayoutTermsSerializer)
+        form = GoalPayoutForm(s.terms_data(terms), currency=goal.offer.currency)
         goal_set_payout(goal=goal, actor=request.user, **payout_terms(judged(form)))
-        return Response(self.get_serializer(self.get_object()).data)
+        return Response(self.row_data(goal))
 
 
 # --- Payout overrides -----------------------------------------------------------------------
@@ -157,71 +152,69 @@ OVERRIDE_TERMS = (
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="List the per-publisher payout overrides",
-        description="One publisher's own payout on one goal; it wins over tiers and the "
-        "goal's payout. Filters: `offer`, `goal`, `publisher` (ids). Order by id.",
-        responses=answers(s.OverrideSerializer(many=True)),
-        tags=TAGS_OVERRIDES,
+    list=listed(
+        "List the per-publisher payout overrides",
+        "One publisher's own payout on one goal; it wins over tiers and the goal's payout. "
+        "Filters: `offer`, `goal`, `publisher` (ids). Order by id.",
+        s.OverrideSerializer,
+        TAGS_OVERRIDES,
     ),
-    retrieve=extend_schema(
-        summary="One payout override",
-        responses=answers(s.OverrideSerializer),
-        examples=[example("9.50 USD for one publisher", OVERRIDE_EXAMPLE)],
-        tags=TAGS_OVERRIDES,
+    retrieve=shown(
+        "One payout override",
+        s.OverrideSerializer,
+        ("9.50 USD for one publisher", OVERRIDE_EXAMPLE),
+        TAGS_OVERRIDES,
     ),
-    create=extend_schema(
-        summary="Give a publisher their own payout on a goal",
-        description="For an approved publisher on any goal; it replaces the override they "
-        f"had there. {OVERRIDE_TERMS} Written to the audit log (`payout_override.set`).",
-        request=s.OverrideWriteSerializer,
-        responses=answers(s.OverrideSerializer, 201),
-        examples=[
-            example("9.50 USD per sale", NEW_OVERRIDE, request=True),
-            example("The override", OVERRIDE_EXAMPLE),
-        ],
-        tags=TAGS_OVERRIDES,
+    create=written(
+        "Give a publisher their own payout on a goal",
+        "For an approved publisher on any goal; it replaces the override they had there. "
+        f"{OVERRIDE_TERMS} Written to the audit log (`payout_override.set`).",
+        s.OverrideSerializer,
+        TAGS_OVERRIDES,
+        body=s.OverrideWriteSerializer,
+        sent=("9.50 USD per sale", NEW_OVERRIDE),
+        answer=("The override", OVERRIDE_EXAMPLE),
+        code=201,
     ),
-    update=extend_schema(
-        summary="Change an override's payout",
-        description=f"Its goal and publisher stay. {OVERRIDE_TERMS} Written to the audit "
-        "log (`payout_override.set`, from the old terms to the new).",
-        request=s.PayoutTermsSerializer,
-        responses=answers(s.OverrideSerializer),
-        examples=[
-            example("10 USD", {"payout_type": "cpa", "payout_amount": "10.00"}, request=True),
-            example("The override", OVERRIDE_EXAMPLE),
-        ],
-        tags=TAGS_OVERRIDES,
+    update=written(
+        "Change an override's payout",
+        f"Its goal and publisher stay. {OVERRIDE_TERMS} Written to the audit log "
+        "(`payout_override.set`, from the old terms to the new).",
+        s.OverrideSerializer,
+        TAGS_OVERRIDES,
+        body=s.PayoutTermsSerializer,
+        sent=("10 USD", {"payout_type": "cpa", "payout_amount": "10.00"}),
+        answer=("The override", OVERRIDE_EXAMPLE),
     ),
-    partial_update=extend_schema(
-        summary="Change part of an override's payout",
-        description="The fields not sent keep their value; the result is checked as a whole "
-        "(see the full update). Audited (`payout_override.set`).",
-        request=s.PayoutTermsSerializer(partial=True),
-        responses=answers(s.OverrideSerializer),
-        examples=[
-            example("10 USD", {"payout_amount": "10.00"}, request=True),
-            example("The override", OVERRIDE_EXAMPLE),
-        ],
-        tags=TAGS_OVERRIDES,
+    partial_update=written(
+        "Change part of an override's payout",
+        "The fields not sent keep their value; the result is checked as a whole (see the "
+        "full update). Audited (`payout_override.set`).",
+        s.OverrideSerializer,
+        TAGS_OVERRIDES,
+        body=s.PayoutTermsSerializer(partial=True),
+        sent=("10 USD", {"payout_amount": "10.00"}),
+        answer=("The override", OVERRIDE_EXAMPLE),
     ),
-    destroy=extend_schema(
-        summary="Remove an override",
-        description="The publisher earns the usual payout again (their tier's, else the "
-        "goal's). Written to the audit log (`payout_override.deleted`).",
-        responses={204: None, **ERRORS},
-        tags=TAGS_OVERRIDES,
+    destroy=removed(
+        "Remove an override",
+        "The publisher earns the usual payout again (their tier's, else the goal's). Written "
+        "to the audit log (`payout_override.deleted`).",
+        TAGS_OVERRIDES,
     ),
 )
 class PayoutOverrideViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.DestroyModelMixin,
+    FormCreate,
+    FormUpdate,
+    ServiceDestroy,
     TenantViewSet,
 ):
     roles = admin_roles("list", "retrieve", "create", "update", "partial_update", "destroy")
     serializer_class = s.OverrideSerializer
+    create_body = s.OverrideWriteSerializer
+    update_body = s.PayoutTermsSerializer
     filterset_class = OverrideFilter
     ordering_fields = ["id"]
     ordering = ["-id"]
@@ -229,8 +222,23 @@ class PayoutOverrideViewSet(
     def visible(self, membership):
         return PayoutOverride.objects.select_related("goal__offer", "publisher")
 
+    def create_row(self, data: dict) -> PayoutOverride:
+        return self.save(data["goal"], data["publisher"], data)
+
+    def current(self, row: PayoutOverride) -> dict:
+        return {
+            "payout_type": row.payout_type,
+            "payout_amount": row.payout_amount,
+            "payout_percent": row.payout_percent,
+        }
+
+    def update_row(self, row: PayoutOverride, data: dict) -> None:
+        self.save(row.goal, row.publisher, data)
+
     def save(self, goal: Goal, publisher, terms: dict) -> PayoutOverride:
-        form = OverrideForm({"goal": goal.pk, "publisher": publisher.pk, **terms}, offer=goal.offer)
+        form = OverrideForm(
+            {"goal": goal.pk, "publisher": publisher.pk, **s.terms_data(terms)}, offer=goal.offer
+        )
         data = judged(form)
         return payout_override_set(
             goal=data["goal"],
@@ -239,34 +247,8 @@ class PayoutOverrideViewSet(
             **payout_terms(data),
         )
 
-    def create(self, request):
-        body = s.OverrideWriteSerializer(data=request.data, context=self.get_serializer_context())
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
-        override = self.save(data["goal"], data["publisher"], s.terms_data(data))
-        return created(self.get_serializer(self.visible_row(override)).data)
-
-    def update(self, request, pk=None, partial=False):
-        override = self.get_object()
-        current = {
-            "payout_type": override.payout_type,
-            "payout_amount": override.payout_amount,
-            "payout_percent": override.payout_percent,
-        }
-        body = s.PayoutTermsSerializer(data=request.data, partial=partial)
-        body.is_valid(raise_exception=True)
-        terms = {**current, **body.validated_data} if partial else body.validated_data
-        self.save(override.goal, override.publisher, s.terms_data(terms))
-        return Response(self.get_serializer(self.visible_row(override)).data)
-
-    def partial_update(self, request, pk=None):
-        return self.update(request, pk, partial=True)
-
-    def perform_destroy(self, instance: PayoutOverride) -> None:
-        payout_override_delete(override=instance, actor=self.request.user)
-
-    def visible_row(self, obj):
-        return self.get_queryset().get(pk=obj.pk)
+    def delete_row(self, row: PayoutOverride) -> None:
+        payout_override_delete(override=row, actor=self.request.user)
 
 
 # --- Caps -----------------------------------------------------------------------------------
@@ -305,50 +287,44 @@ TAGS_CAPS = ["admin: caps"]
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="List the caps",
-        description="Limits on an offer's conversions, payout budget or clicks per period "
-        "(days in the network's time zone), for the whole offer (publisher null) or one "
-        "publisher. Filters: `offer`, `publisher` (ids), `metric`. Order by id.",
-        responses=answers(s.CapSerializer(many=True)),
-        tags=TAGS_CAPS,
+    list=listed(
+        "List the caps",
+        "Limits on an offer's conversions, payout budget or clicks per period (days in the "
+        "network's time zone), for the whole offer (publisher null) or one publisher. "
+        "Filters: `offer`, `publisher` (ids), `metric`. Order by id.",
+        s.CapSerializer,
+        TAGS_CAPS,
     ),
-    retrieve=extend_schema(
-        summary="One cap",
-        responses=answers(s.CapSerializer),
-        examples=[example("100 conversions a day", CAP_EXAMPLE)],
-        tags=TAGS_CAPS,
+    retrieve=shown("One cap", s.CapSerializer, ("100 conversions a day", CAP_EXAMPLE), TAGS_CAPS),
+    create=written(
+        "Add a cap to an offer",
+        "As the offer's cap form: a positive `limit`, a whole number for conversions and "
+        "clicks, an amount in the offer's currency for a payout budget; `publisher` (an "
+        "approved one) or null for the whole offer; `action` when reached: `stop` accepting "
+        "conversions or send clicks to the `fallback`. Written to the audit log "
+        "(`cap.created`). A cap is not edited: remove it and add another.",
+        s.CapSerializer,
+        TAGS_CAPS,
+        body=s.CapWriteSerializer,
+        sent=("100 conversions a day", NEW_CAP),
+        answer=("The cap", CAP_EXAMPLE),
+        code=201,
     ),
-    create=extend_schema(
-        summary="Add a cap to an offer",
-        description="As the offer's cap form: a positive `limit`, a whole number for "
-        "conversions and clicks, an amount in the offer's currency for a payout budget; "
-        "`publisher` (an approved one) or null for the whole offer; `action` when reached: "
-        "`stop` accepting conversions or send clicks to the `fallback`. Written to the "
-        "audit log (`cap.created`). A cap is not edited: remove it and add another.",
-        request=s.CapWriteSerializer,
-        responses=answers(s.CapSerializer, 201),
-        examples=[
-            example("100 conversions a day", NEW_CAP, request=True),
-            example("The cap", CAP_EXAMPLE),
-        ],
-        tags=TAGS_CAPS,
-    ),
-    destroy=extend_schema(
-        summary="Remove a cap",
-        description="The offer (or publisher) is no longer limited by it. Written to the "
-        "audit log (`cap.deleted`).",
-        responses={204: None, **ERRORS},
-        tags=TAGS_CAPS,
+    destroy=removed(
+        "Remove a cap",
+        "The offer (or publisher) is no longer limited by it. Written to the audit log "
+        "(`cap.deleted`).",
+        TAGS_CAPS,
     ),
 )
 class CapViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, TenantViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, FormCreate, ServiceDestroy, TenantViewSet
 ):
     """The offer page's caps: added and removed (the page edits none; neither does this)."""
 
     roles = admin_roles("list", "retrieve", "create", "destroy")
     serializer_class = s.CapSerializer
+    create_body = s.CapWriteSerializer
     filterset_class = CapFilter
     ordering_fields = ["id"]
     ordering = ["-id"]
@@ -356,10 +332,7 @@ class CapViewSet(
     def visible(self, membership):
         return Cap.objects.select_related("offer", "publisher")
 
-    def create(self, request):
-        body = s.CapWriteSerializer(data=request.data, context=self.get_serializer_context())
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+    def create_row(self, data: dict) -> Cap:
         offer = data["offer"]
         form = CapForm(
             {**data, "offer": None, "publisher": id_of(data["publisher"])},
@@ -368,9 +341,8 @@ class CapViewSet(
         )
         judged(form)
         cap = form.save(commit=False)
-        cap.network, cap.offer = request._request.network, offer
-        cap_save(cap=cap, actor=request.user)
-        return created(self.get_serializer(self.get_queryset().get(pk=cap.pk)).data)
+        cap.network, cap.offer = self.request._request.network, offer
+        return cap_save(cap=cap, actor=self.request.user)
 
-    def perform_destroy(self, instance: Cap) -> None:
-        cap_delete(cap=instance, actor=self.request.user)
+    def delete_row(self, row: Cap) -> None:
+        cap_delete(cap=row, actor=self.request.user)

@@ -79,20 +79,33 @@ def terms_data(data: dict) -> dict:
 # --- Payout overrides -----------------------------------------------------------------------
 
 
-def _terms(obj, currency: str) -> tuple[str | None, str | None]:
-    """A payout rule's amount and percent as the API shows them."""
-    return terms_text(obj.payout_type, obj.payout_amount, obj.payout_percent, currency)
-
-
-class OverrideSerializer(serializers.ModelSerializer):
-    """One publisher's own payout on one goal (wins over tiers and the goal's payout)."""
+class GoalRuleSerializer(serializers.ModelSerializer):
+    """A payout rule on one goal (an override's, a tier's): the goal's offer and currency, and
+    the terms in the currency's precision (a part the type does not have is null)."""
 
     offer = serializers.IntegerField(source="goal.offer_id", read_only=True)
     goal_name = serializers.CharField(source="goal.name", read_only=True)
-    publisher_name = serializers.CharField(source="publisher.name", read_only=True)
     currency = serializers.CharField(source="goal.offer.currency", read_only=True)
     payout_amount = serializers.SerializerMethodField()
     payout_percent = serializers.SerializerMethodField()
+
+    def terms(self, rule) -> tuple[str | None, str | None]:
+        currency = rule.goal.offer.currency
+        return terms_text(rule.payout_type, rule.payout_amount, rule.payout_percent, currency)
+
+    @extend_schema_field(NULLABLE_DECIMAL)
+    def get_payout_amount(self, rule) -> str | None:
+        return self.terms(rule)[0]
+
+    @extend_schema_field(NULLABLE_DECIMAL)
+    def get_payout_percent(self, rule) -> str | None:
+        return self.terms(rule)[1]
+
+
+class OverrideSerializer(GoalRuleSerializer):
+    """One publisher's own payout on one goal (wins over tiers and the goal's payout)."""
+
+    publisher_name = serializers.CharField(source="publisher.name", read_only=True)
 
     class Meta:
         model = PayoutOverride
@@ -109,14 +122,6 @@ class OverrideSerializer(serializers.ModelSerializer):
             "payout_percent",
         ]
         read_only_fields = fields
-
-    @extend_schema_field(NULLABLE_DECIMAL)
-    def get_payout_amount(self, override: PayoutOverride) -> str | None:
-        return _terms(override, override.goal.offer.currency)[0]
-
-    @extend_schema_field(NULLABLE_DECIMAL)
-    def get_payout_percent(self, override: PayoutOverride) -> str | None:
-        return _terms(override, override.goal.offer.currency)[1]
 
 
 class OverrideWriteSerializer(PayoutTermsSerializer):
@@ -191,15 +196,10 @@ class TierMemberSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TierPayoutSerializer(serializers.ModelSerializer):
+class TierPayoutSerializer(GoalRuleSerializer):
     """The tier's payout on one goal (wins over the goal's payout; an override wins over it)."""
 
-    offer = serializers.IntegerField(source="goal.offer_id", read_only=True)
     offer_name = serializers.CharField(source="goal.offer.name", read_only=True)
-    goal_name = serializers.CharField(source="goal.name", read_only=True)
-    currency = serializers.CharField(source="goal.offer.currency", read_only=True)
-    payout_amount = serializers.SerializerMethodField()
-    payout_percent = serializers.SerializerMethodField()
 
     class Meta:
         model = TierPayout
@@ -214,14 +214,6 @@ class TierPayoutSerializer(serializers.ModelSerializer):
             "payout_percent",
         ]
         read_only_fields = fields
-
-    @extend_schema_field(NULLABLE_DECIMAL)
-    def get_payout_amount(self, row: TierPayout) -> str | None:
-        return _terms(row, row.goal.offer.currency)[0]
-
-    @extend_schema_field(NULLABLE_DECIMAL)
-    def get_payout_percent(self, row: TierPayout) -> str | None:
-        return _terms(row, row.goal.offer.currency)[1]
 
 
 class TierSerializer(serializers.ModelSerializer):

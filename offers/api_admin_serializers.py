@@ -18,9 +18,9 @@ from rest_framework import serializers
 from lib.money import quantize
 from network.api_forms import NULLABLE_DECIMAL
 from network.api_policy import membership_of
+from offers.api_moves import ADMIN_OFFER_MOVES, move_names
 from offers.models import CATEGORIES, Goal, Offer, OfferAccess
 from offers.rules import GoalType
-from offers.services import allowed_moves
 
 
 def terms_text(
@@ -96,29 +96,6 @@ class AdminGoalSerializer(serializers.ModelSerializer):
     @extend_schema_field(NULLABLE_DECIMAL)
     def get_payout_percent(self, goal: Goal) -> str | None:
         return self.payout(goal)[1]
-
-
-# The admins' offer moves, by name: (the statuses it starts from, the status it leads to).
-S = Offer.Status
-OFFER_MOVES: dict[str, tuple[tuple[str, ...], str]] = {
-    "approve": ((S.PENDING,), S.ACTIVE),
-    "send_back": ((S.PENDING,), S.DRAFT),
-    "submit": ((S.DRAFT,), S.PENDING),
-    "pause": ((S.ACTIVE,), S.PAUSED),
-    "resume": ((S.PAUSED,), S.ACTIVE),
-    "archive": ((S.DRAFT, S.PENDING, S.ACTIVE, S.PAUSED), S.ARCHIVED),
-}
-
-
-ADMIN_OFFER_MOVES = list(OFFER_MOVES)
-
-
-def move_names(offer: Offer, role: str) -> list[str]:
-    """The moves the offer allows now (offers.services.allowed_moves), by name."""
-    targets = set(allowed_moves(offer, role))
-    return [
-        name for name, (froms, to) in OFFER_MOVES.items() if offer.status in froms and to in targets
-    ]
 
 
 class AdminOfferSerializer(serializers.ModelSerializer):

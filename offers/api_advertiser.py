@@ -12,19 +12,17 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins
-from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from advertisers.api_base import ADVERTISER
 from network import api_router
 from network.api_base import TenantViewSet, created
-from network.api_docs import answers, example, text_filter
-from network.models import Role
+from network.api_docs import answers, example, listed, shown, text_filter, written
 from offers import api_advertiser_parts as parts
 from offers import api_advertiser_serializers as s
 from offers.api_advertiser_parts import refuse_if_archived
+from offers.api_moves import ADVERTISER_OFFER_MOVES, OfferMoves, move_action
 from offers.models import CATEGORIES, Goal, Offer
-from offers.services import offer_create, offer_transition
+from offers.services import offer_create
 from offers.tables import advertiser_offers
 
 
@@ -89,16 +87,17 @@ NEW_OFFER = {
 OFFER_SETTINGS = {key: value for key, value in NEW_OFFER.items() if key != "default_goal"}
 
 
-MOVES = {
-    "submit": (Offer.Status.PENDING, "Submit for review", "draft -> pending"),
-    "pause": (Offer.Status.PAUSED, "Pause", "active -> paused"),
-    "resume": (Offer.Status.ACTIVE, "Resume", "paused -> active"),
-    "archive": (Offer.Status.ARCHIVED, "Archive", "draft, pending, active or paused -> archived"),
+TAGS = ["advertiser: offers"]
+MOVE_TEXT = {
+    "submit": ("Submit for review", "draft -> pending"),
+    "pause": ("Pause", "active -> paused"),
+    "resume": ("Resume", "paused -> active"),
+    "archive": ("Archive", "draft, pending, active or paused -> archived"),
 }
 
 
 def move_schema(name: str):
-    _to, summary, path = MOVES[name]
+    summary, path = MOVE_TEXT[name]
     return extend_schema(
         summary=f"{summary} an offer",
         description=(
@@ -109,58 +108,50 @@ def move_schema(name: str):
         request=None,
         responses=answers(s.AdvertiserOfferSerializer),
         examples=[example("The offer after the move", OFFER_EXAMPLE)],
-        tags=["advertiser: offers"],
+        tags=TAGS,
     )
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="List your offers",
-        description="Your company's offers, newest change first. Filter by status, "
-        "visibility, category; order by name, created_at, updated_at or id.",
-        responses=answers(s.AdvertiserOfferSerializer(many=True)),
-        tags=["advertiser: offers"],
+    list=listed(
+        "List your offers",
+        "Your company's offers, newest change first. Filter by status, visibility, category; "
+        "order by name, created_at, updated_at or id.",
+        s.AdvertiserOfferSerializer,
+        TAGS,
     ),
-    retrieve=extend_schema(
-        summary="One of your offers",
-        responses=answers(s.AdvertiserOfferSerializer),
-        examples=[example("An offer", OFFER_EXAMPLE)],
-        tags=["advertiser: offers"],
+    retrieve=shown(
+        "One of your offers", s.AdvertiserOfferSerializer, ("An offer", OFFER_EXAMPLE), TAGS
     ),
-    create=extend_schema(
-        summary="Create an offer (as a draft)",
-        description="The new offer form: the offer and its default goal (what you pay). It "
-        "starts as a draft: add a landing page, then `submit` it for the network's review. "
-        "The publisher payout is set by the network.",
-        request=s.AdvertiserOfferCreateSerializer,
-        responses=answers(s.AdvertiserOfferSerializer, 201),
-        examples=[
-            example("A CPA + CPS offer", NEW_OFFER, request=True),
-            example("The new draft", OFFER_EXAMPLE),
-        ],
-        tags=["advertiser: offers"],
+    create=written(
+        "Create an offer (as a draft)",
+        "The new offer form: the offer and its default goal (what you pay). It starts as a "
+        "draft: add a landing page, then `submit` it for the network's review. The publisher "
+        "payout is set by the network.",
+        s.AdvertiserOfferSerializer,
+        TAGS,
+        body=s.AdvertiserOfferCreateSerializer,
+        sent=("A CPA + CPS offer", NEW_OFFER),
+        answer=("The new draft", OFFER_EXAMPLE),
+        code=201,
     ),
-    update=extend_schema(
-        summary="Replace an offer's settings",
-        description="The edit offer form (every field); status changes through the moves. An "
-        "archived offer cannot be changed.",
-        responses=answers(s.AdvertiserOfferSerializer),
-        examples=[
-            example("New settings", OFFER_SETTINGS, request=True),
-            example("The offer", OFFER_EXAMPLE),
-        ],
-        tags=["advertiser: offers"],
+    update=written(
+        "Replace an offer's settings",
+        "The edit offer form (every field); status changes through the moves. An archived "
+        "offer cannot be changed.",
+        s.AdvertiserOfferSerializer,
+        TAGS,
+        sent=("New settings", OFFER_SETTINGS),
+        answer=("The offer", OFFER_EXAMPLE),
     ),
-    partial_update=extend_schema(
-        summary="Change some of an offer's settings",
-        description="Like PUT, with only the fields sent. Amounts of the goals must fit a new "
-        "currency. An archived offer cannot be changed.",
-        responses=answers(s.AdvertiserOfferSerializer),
-        examples=[
-            example("Longer hold", {"hold_days": 30, "terms": "No brand bidding."}, request=True),
-            example("The offer", OFFER_EXAMPLE),
-        ],
-        tags=["advertiser: offers"],
+    partial_update=written(
+        "Change some of an offer's settings",
+        "Like PUT, with only the fields sent. Amounts of the goals must fit a new currency. "
+        "An archived offer cannot be changed.",
+        s.AdvertiserOfferSerializer,
+        TAGS,
+        sent=("Longer hold", {"hold_days": 30, "terms": "No brand bidding."}),
+        answer=("The offer", OFFER_EXAMPLE),
     ),
 )
 class OfferViewSet(
@@ -168,6 +159,7 @@ class OfferViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
+    OfferMoves,
     TenantViewSet,
 ):
     """No DELETE: the portal archives an offer (`archive`), it never deletes one."""
@@ -180,7 +172,7 @@ class OfferViewSet(
             "create",
             "update",
             "partial_update",
-            *MOVES,
+            *ADVERTISER_OFFER_MOVES,
         )
     }
     filterset_class = OfferFilter
@@ -227,36 +219,14 @@ class OfferViewSet(
         editing.save()
         serializer.instance = self.get_queryset().get(pk=editing.pk)
 
-    def move(self, name: str) -> Response:
-        offer = self.get_object()
-        offer_transition(
-            offer=offer, to_status=MOVES[name][0], actor=self.request.user, role=Role.ADVERTISER
-        )
-        return Response(self.offer_data(self.get_queryset().get(pk=offer.pk)))
-
     def offer_data(self, offer: Offer) -> dict:
         context = self.get_serializer_context()
         return s.AdvertiserOfferSerializer(offer, context=context).data
 
-    @move_schema("submit")
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        return self.move("submit")
-
-    @move_schema("pause")
-    @action(detail=True, methods=["post"])
-    def pause(self, request, pk=None):
-        return self.move("pause")
-
-    @move_schema("resume")
-    @action(detail=True, methods=["post"])
-    def resume(self, request, pk=None):
-        return self.move("resume")
-
-    @move_schema("archive")
-    @action(detail=True, methods=["post"])
-    def archive(self, request, pk=None):
-        return self.move("archive")
+    submit = move_action("submit", move_schema)
+    pause = move_action("pause", move_schema)
+    resume = move_action("resume", move_schema)
+    archive = move_action("archive", move_schema)
 
 
 api_router.register("advertiser", "offers", OfferViewSet, basename="advertiser-offers")

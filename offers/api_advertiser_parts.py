@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import django_filters.rest_framework as filters
 from django.db import transaction
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema_view
 from rest_framework import mixins
 
 from advertisers.api_base import ADVERTISER
 from network import audit
 from network.api_base import TenantViewSet, created
-from network.api_docs import answers, example, id_filter
+from network.api_docs import id_filter, listed, shown, written
 from offers import api_advertiser_serializers as s
 from offers.models import Creative, Goal, LandingPage, Offer
 from offers.services import OfferError
@@ -110,48 +110,36 @@ class OfferPartViewSet(
 
 def part_schema(kind: str, serializer, request_example: dict, response_example: dict, extra=""):
     tags = [f"advertiser: {kind}s"]
+    answer = (kind, response_example)
     return extend_schema_view(
-        list=extend_schema(
-            summary=f"List the {kind}s of your offers",
-            description=f"Filter with `offer`. {extra}",
-            responses=answers(serializer(many=True)),
-            tags=tags,
+        list=listed(
+            f"List the {kind}s of your offers", f"Filter with `offer`. {extra}", serializer, tags
         ),
-        retrieve=extend_schema(
-            summary=f"One {kind}",
-            responses=answers(serializer),
-            examples=[example(kind, response_example)],
-            tags=tags,
+        retrieve=shown(f"One {kind}", serializer, answer, tags),
+        create=written(
+            f"Add a {kind} to one of your offers",
+            f"Not to an archived offer. {extra}",
+            serializer,
+            tags,
+            sent=(f"A new {kind}", request_example),
+            answer=answer,
+            code=201,
         ),
-        create=extend_schema(
-            summary=f"Add a {kind} to one of your offers",
-            description=f"Not to an archived offer. {extra}",
-            responses=answers(serializer, 201),
-            examples=[
-                example(f"A new {kind}", request_example, request=True),
-                example(kind, response_example),
-            ],
-            tags=tags,
+        update=written(
+            f"Replace a {kind}",
+            f"It stays with its offer. {extra}",
+            serializer,
+            tags,
+            sent=(f"The {kind}", request_example),
+            answer=answer,
         ),
-        update=extend_schema(
-            summary=f"Replace a {kind}",
-            description=f"It stays with its offer. {extra}",
-            responses=answers(serializer),
-            examples=[
-                example(f"The {kind}", request_example, request=True),
-                example(kind, response_example),
-            ],
-            tags=tags,
-        ),
-        partial_update=extend_schema(
-            summary=f"Change a {kind}",
-            description=f"Only the fields sent. {extra}",
-            responses=answers(serializer),
-            examples=[
-                example(f"The {kind}", {"name": request_example["name"]}, request=True),
-                example(kind, response_example),
-            ],
-            tags=tags,
+        partial_update=written(
+            f"Change a {kind}",
+            f"Only the fields sent. {extra}",
+            serializer,
+            tags,
+            sent=(f"The {kind}", {"name": request_example["name"]}),
+            answer=answer,
         ),
     )
 

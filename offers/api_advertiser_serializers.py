@@ -17,20 +17,12 @@ from lib.money import CURRENCY_CODES
 from network.api_base import NetworkRelatedField
 from network.api_forms import run_form
 from network.api_policy import membership_of
+from network.models import Role
+from offers.api_moves import ADVERTISER_OFFER_MOVES, move_names
 from offers.forms import CreativeForm, GoalForm, LandingPageForm, OfferForm
 from offers.models import CATEGORIES, DEVICE_TYPES, Creative, Goal, LandingPage, Offer
-from offers.services import allowed_moves
 from offers.views_advertiser import _OfferToBe
 from publishers.countries import COUNTRIES
-
-# The offer's moves an advertiser makes through the API, by the status they lead to.
-MOVE_NAMES = {
-    Offer.Status.PENDING: "submit",
-    Offer.Status.PAUSED: "pause",
-    Offer.Status.ACTIVE: "resume",
-    Offer.Status.ARCHIVED: "archive",
-}
-
 
 # --- Ids the caller may name: their company's rows only ----------------------------------
 
@@ -196,10 +188,10 @@ class AdvertiserOfferSerializer(serializers.ModelSerializer):
         return AdvertiserGoalSerializer(goal, context=self.context).data if goal else None
 
     @extend_schema_field(
-        serializers.ListField(child=serializers.ChoiceField(choices=list(MOVE_NAMES.values())))
+        serializers.ListField(child=serializers.ChoiceField(choices=ADVERTISER_OFFER_MOVES))
     )
     def get_moves(self, offer: Offer) -> list[str]:
-        return [MOVE_NAMES[to] for to in allowed_moves(offer, "advertiser")]
+        return move_names(offer, Role.ADVERTISER, ADVERTISER_OFFER_MOVES)
 
     def validate(self, attrs: dict) -> dict:
         request = self.context["request"]

@@ -9,10 +9,9 @@ from django_scopes import scopes_disabled
 
 from conftest import make_member, make_world
 from network.models import Role
-from network.tests.api import api_client, key_for
+from network.tests.api import api_client, audit_of, error_of, fresh, ids, key_for, via
 from offers.models import Offer, OfferAccess
-from offers.tests.api import audit_of, error_of, fresh, ids, via
-from payouts.tests.helpers import make_publisher
+from offers.tests.api import approved_publisher
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/admin"
@@ -125,7 +124,7 @@ def test_another_networks_offer_is_not_found(api, network, world, other_network)
 def test_it_invites_a_publisher_to_an_offer_and_audits_it(
     api, network, owner, key, world, other_network
 ):
-    offer, invitee = world["offer"], make_publisher(network, "Invitee Media")
+    offer, invitee = world["offer"], approved_publisher(network, "Invitee Media")
     url = f"{API}/offers/{offer.pk}/invite/"
     response = api.post(url, {"publisher": invitee.pk}, format="json")
     assert response.status_code == 201, response.content
@@ -138,7 +137,7 @@ def test_it_invites_a_publisher_to_an_offer_and_audits_it(
     assert error_of(api.post(url, {"publisher": invitee.pk}, format="json"), 400)["fields"]
     applicant = world["publisher"]
     assert error_of(api.post(url, {"publisher": applicant.pk}, format="json"), 400)["fields"]
-    stranger_pub = make_publisher(other_network, "Beta Media")
+    stranger_pub = approved_publisher(other_network, "Beta Media")
     assert error_of(api.post(url, {"publisher": stranger_pub.pk}, format="json"), 400)["fields"]
     with scopes_disabled():
         assert OfferAccess.objects.filter(offer=offer).count() == 2  # world's one + the invitee
@@ -150,7 +149,7 @@ def test_it_invites_a_publisher_to_an_offer_and_audits_it(
 @pytest.fixture
 def request_(network, world):
     """A pending access request of the applicant, approved first so that it may run offers."""
-    publisher = make_publisher(network, "Asker")
+    publisher = approved_publisher(network, "Asker")
     with scopes_disabled():
         return OfferAccess.objects.create(
             network=network, offer=world["offer"], publisher=publisher, publisher_note="Hi"

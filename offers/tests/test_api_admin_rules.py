@@ -12,9 +12,9 @@ from django_scopes import scopes_disabled
 
 from conftest import make_member, make_world
 from network.models import Role
-from network.tests.api import api_client, key_for
+from network.tests.api import api_client, audit_of, error_of, fresh, ids, key_for, via
 from offers.models import Cap, Goal, PayoutOverride
-from offers.tests.api import approved_publisher, audit_of, error_of, fresh, ids, via
+from offers.tests.api import approved_publisher
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/admin"

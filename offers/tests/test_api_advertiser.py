@@ -15,9 +15,8 @@ from PIL import Image
 from advertisers.models import Advertiser
 from conftest import client_for, make_member, make_world
 from network.models import Role
-from network.tests.api import api_client, key_for
+from network.tests.api import api_client, audit_of, error_of, fresh, ids, key_for, key_prefix
 from offers.models import Creative, Goal, LandingPage, Offer
-from offers.tests.api import audit_of, error_of, fresh, ids, key_prefix
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,9 @@ from django_scopes import scope, scopes_disabled
 
 from conftest import make_member, make_world
 from network.models import Role
-from network.tests.api import api_client, key_for
+from network.tests.api import api_client, audit_of, error_of, ids, key_for, key_prefix
 from offers.links import click_link, creative_embed, impression_pixel
 from offers.models import Creative, Goal, LandingPage, Offer, OfferAccess
-from offers.tests.api import audit_of, error_of, ids, key_prefix
 from publishers.models import Publisher
 
 pytestmark = pytest.mark.django_db
