@@ -4,7 +4,7 @@ An advertiser or a publisher reads the entries about their own objects only. Tha
 query: for each audited object type, `object_type = X AND object_id IN (the ids of X they own,
 as text)`, with the owned ids as a subquery (never a Python list, which would grow with the
 company's conversions). The types here are the ones `network.audit.record()` is actually
-called with (grep `audit.record(`): landing pages and creatives are not audited yet.
+called with (grep `audit.record(`): landing pages and creatives are audited on their offer.
 
 Known gap: an object that was deleted (a cap, a postback) is no longer "owned", so the entries
 about it drop out of its company's view; the admins still see them.

@@ -34,7 +34,8 @@ from offers import api_admin_serializers as s
 from offers.api_moves import OFFER_MOVES, OfferMoves, move_action, move_names
 from offers.forms_admin import AccessDecisionForm, InviteForm
 from offers.models import Goal, Offer, OfferAccess
-from offers.services import OfferError, access_decide, access_invite
+from offers.services import OfferError
+from offers.services_access import access_decide, access_invite
 
 # --- Offers --------------------------------------------------------------------------------
 

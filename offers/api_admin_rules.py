@@ -21,9 +21,9 @@ from offers import api_admin_rules_serializers as s
 from offers.forms import CapForm
 from offers.forms_admin import GoalPayoutForm, OverrideForm, payout_terms
 from offers.models import Cap, Goal, PayoutOverride
-from offers.services import (
+from offers.services_rules import (
+    cap_create,
     cap_delete,
-    cap_save,
     goal_set_payout,
     payout_override_delete,
     payout_override_set,
@@ -341,8 +341,8 @@ class CapViewSet(
         )
         judged(form)
         cap = form.save(commit=False)
-        cap.network, cap.offer = self.request._request.network, offer
-        return cap_save(cap=cap, actor=self.request.user)
+        cap.offer = offer
+        return cap_create(cap=cap, actor=self.request.user, role=self.membership.role)
 
     def delete_row(self, row: Cap) -> None:
-        cap_delete(cap=row, actor=self.request.user)
+        cap_delete(cap=row, actor=self.request.user, role=self.membership.role)

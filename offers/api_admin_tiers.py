@@ -21,8 +21,8 @@ from network.api_forms import FormCreate, judged
 from offers import api_admin_rules_serializers as s
 from offers.forms_admin import TierForm, TierMemberForm, TierPayoutForm, payout_terms
 from offers.models import PayoutTier, TierMembership, TierPayout
-from offers.services import (
-    OfferError,
+from offers.services import OfferError
+from offers.services_rules import (
     tier_create,
     tier_member_add,
     tier_member_remove,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import django_filters.rest_framework as filters
 from django.db.models import Prefetch
-from django.utils.timezone import now
 from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
@@ -22,7 +21,7 @@ from offers import api_advertiser_serializers as s
 from offers.api_advertiser_parts import refuse_if_archived
 from offers.api_moves import ADVERTISER_OFFER_MOVES, OfferMoves, move_action
 from offers.models import CATEGORIES, Goal, Offer
-from offers.services import offer_create
+from offers.services import offer_create, offer_update
 from offers.tables import advertiser_offers
 
 
@@ -214,10 +213,8 @@ class OfferViewSet(
         return super().update(request, *args, **kwargs)
 
     def perform_update(self, serializer) -> None:
-        editing = serializer.form.save(commit=False)
-        editing.updated_at = now()
-        editing.save()
-        serializer.instance = self.get_queryset().get(pk=editing.pk)
+        offer = offer_update(offer=serializer.form.save(commit=False), actor=self.request.user)
+        serializer.instance = self.get_queryset().get(pk=offer.pk)
 
     def offer_data(self, offer: Offer) -> dict:
         context = self.get_serializer_context()

@@ -5,18 +5,23 @@ judge what is sent; a part is saved like the page saves it."""
 from __future__ import annotations
 
 import django_filters.rest_framework as filters
-from django.db import transaction
 from drf_spectacular.utils import extend_schema_view
 from rest_framework import mixins
 
 from advertisers.api_base import ADVERTISER
-from network import audit
 from network.api_base import TenantViewSet, created
 from network.api_docs import id_filter, listed, shown, written
 from offers import api_advertiser_serializers as s
 from offers.models import Creative, Goal, LandingPage, Offer
-from offers.services import OfferError
-from offers.views_advertiser import ARCHIVED, _revenue_terms, _touch
+from offers.services import ARCHIVED, OfferError
+from offers.services_parts import (
+    creative_create,
+    creative_update,
+    goal_create,
+    goal_update,
+    landing_page_create,
+    landing_page_update,
+)
 
 
 def refuse_if_archived(offer: Offer) -> None:
@@ -52,9 +57,9 @@ class OfferPartViewSet(
     mixins.UpdateModelMixin,
     TenantViewSet,
 ):
-    """A part of an offer, saved like the offer page's forms save it: under the offer and its
-    network, touching the offer's "updated" time, never once the offer is archived. No
-    DELETE: the pages deactivate landing pages and creatives (`is_active`) instead."""
+    """A part of an offer, saved by the same service as the offer page's form: under the offer
+    and its network, touching the offer's "updated" time, audited, never once the offer is
+    archived. No DELETE: the pages deactivate landing pages and creatives (`is_active`)."""
 
     roles = {
         name: ADVERTISER for name in ("list", "retrieve", "create", "update", "partial_update")
@@ -90,22 +95,18 @@ class OfferPartViewSet(
         return super().update(request, *args, **kwargs)
 
     def perform_create(self, serializer) -> None:
-        serializer.instance = self.save_part(serializer, serializer.validated_data["offer"])
+        offer = serializer.validated_data["offer"]
+        serializer.instance = self.create_part(offer, serializer.form.save(commit=False))
 
     def perform_update(self, serializer) -> None:
-        serializer.instance = self.save_part(serializer, serializer.instance.offer)
+        serializer.instance = self.update_part(serializer.form.save(commit=False))
 
-    @transaction.atomic
-    def save_part(self, serializer, offer: Offer):
-        part = serializer.form.save(commit=False)
-        part.network, part.offer = self.request._request.network, offer
-        part.save()
-        self.saved(serializer.instance, part)
-        _touch(offer)
-        return part
+    def create_part(self, offer: Offer, part):
+        """The part's service, as the page's: it saves, touches the offer and audits."""
+        raise NotImplementedError
 
-    def saved(self, before, part) -> None:
-        """Runs in the saving transaction (for an audit row)."""
+    def update_part(self, part):
+        raise NotImplementedError
 
 
 def part_schema(kind: str, serializer, request_example: dict, response_example: dict, extra=""):
@@ -161,17 +162,11 @@ class GoalViewSet(OfferPartViewSet):
     update_serializer = s.AdvertiserGoalUpdateSerializer
     ordering = ["-is_default", "id"]
 
-    def saved(self, before, goal) -> None:
-        # The same audit row as the goal page: what the advertiser pays is money terms.
-        if before is not None and _revenue_terms(goal) != _revenue_terms(before):
-            audit.record(
-                network=goal.network,
-                actor=self.request.user,
-                action="goal.revenue",
-                obj=goal,
-                from_state=_revenue_terms(before),
-                to_state=_revenue_terms(goal),
-            )
+    def create_part(self, offer: Offer, goal: Goal) -> Goal:
+        return goal_create(offer=offer, goal=goal, actor=self.request.user)
+
+    def update_part(self, goal: Goal) -> Goal:
+        return goal_update(goal=goal, actor=self.request.user)
 
 
 LANDING_EXAMPLE = {
@@ -195,6 +190,12 @@ class LandingPageViewSet(OfferPartViewSet):
     model = LandingPage
     create_serializer = s.AdvertiserLandingPageSerializer
     update_serializer = s.AdvertiserLandingPageUpdateSerializer
+
+    def create_part(self, offer: Offer, page: LandingPage) -> LandingPage:
+        return landing_page_create(offer=offer, landing_page=page, actor=self.request.user)
+
+    def update_part(self, page: LandingPage) -> LandingPage:
+        return landing_page_update(landing_page=page, actor=self.request.user)
 
 
 CREATIVE_EXAMPLE = {
@@ -225,3 +226,9 @@ class CreativeViewSet(OfferPartViewSet):
     model = Creative
     create_serializer = s.AdvertiserCreativeSerializer
     update_serializer = s.AdvertiserCreativeUpdateSerializer
+
+    def create_part(self, offer: Offer, creative: Creative) -> Creative:
+        return creative_create(offer=offer, creative=creative, actor=self.request.user)
+
+    def update_part(self, creative: Creative) -> Creative:
+        return creative_update(creative=creative, actor=self.request.user)
