@@ -4,9 +4,8 @@ offers, with goals, landing pages and creatives, register themselves (offers/api
 
 It mirrors the advertiser's pages: the same forms judge what is sent
 (advertisers/api_serializers.py), the same services make the changes and write the audit
-entries (offers.services, tracking.validation -> payouts.decisions), and an archived offer is
-never changed. Ids of another company's rows answer 404 (in a URL) or 400 "does not exist"
-(in a body), whether they are of this network or another.
+entries (tracking.validation -> payouts.decisions). Ids of another company's rows answer 404
+(in a URL) or 400 "does not exist" (in a body), whether they are of this network or another.
 """
 
 from __future__ import annotations

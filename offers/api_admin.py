@@ -1,6 +1,6 @@
 """The admins' offers and publisher access requests (/api/v1/admin/offers/, /offer-access/):
 the offer review page's moves (offers.services.offer_transition with the admin's role) and the
-access decisions (offers.services.access_decide).
+access decisions (offers.services_access.access_decide).
 
 The admins' payout rules (goal payouts, overrides, caps: offers/api_admin_rules.py) and payout
 tiers (offers/api_admin_tiers.py) register with this module, the one network.api_router finds.

@@ -57,9 +57,12 @@ class OfferPartViewSet(
     mixins.UpdateModelMixin,
     TenantViewSet,
 ):
-    """A part of an offer, saved by the same service as the offer page's form: under the offer
-    and its network, touching the offer's "updated" time, audited, never once the offer is
-    archived. No DELETE: the pages deactivate landing pages and creatives (`is_active`)."""
+    """A part of an offer, saved like the offer page's forms save it: under the offer and its
+    network, touching the offer's "updated" time, never once the offer is archived. No
+    DELETE: the pages deactivate landing pages and creatives (`is_active`) instead."""
+
+    # (This docstring is the schema's description of these endpoints. The saving is the
+    # page's service, offers.services_parts, which audits each change too.)
 
     roles = {
         name: ADVERTISER for name in ("list", "retrieve", "create", "update", "partial_update")

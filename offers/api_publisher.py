@@ -4,8 +4,8 @@ offers, applying, tracking links.
 It mirrors the publisher's pages: what they may see is `Offer.objects.visible_to(publisher)`,
 what they may link to `.runnable_by(publisher)`; the same forms judge what is sent
 (offers/api_publisher_serializers.py) and the same service records an application
-(offers.services.access_request). A publisher whose account is not approved yet gets 403 where
-the pages show "not approved" instead.
+(offers.services_access.access_request). A publisher whose account is not approved yet gets
+403 where the pages show "not approved" instead.
 """
 
 from __future__ import annotations

@@ -9,8 +9,9 @@ advertiser may change: an admin's payout set meanwhile on the goal stays.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.db import IntegrityError, transaction
-from django.db.models import Model
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,10 @@ CREATIVE_FIELDS = [
 ]
 
 
+# A part of an offer: the functions below keep the type they are given.
+Part = TypeVar("Part", Goal, LandingPage, Creative)
+
+
 def revenue_terms(goal: Goal) -> str:
     """What the advertiser pays for a goal, for the audit row: in English whatever the page's
     language, like every audit state."""
@@ -38,7 +43,7 @@ def revenue_terms(goal: Goal) -> str:
         )[:64]
 
 
-def _save_new(offer: Offer, part: Model) -> Offer:
+def _save_new(offer: Offer, part: Part) -> Offer:
     """Saves `part` under the offer (locked, not archived) and its network; the offer."""
     locked = lock_writable(offer)
     part.network, part.offer = locked.network, locked
@@ -47,7 +52,7 @@ def _save_new(offer: Offer, part: Model) -> Offer:
     return locked
 
 
-def _save_edit(part: Model, fields: list[str]) -> tuple[Offer, Model]:
+def _save_edit(part: Part, fields: list[str]) -> tuple[Offer, Part]:
     """Saves the edited `part`'s `fields`; the offer (locked) and the part as it was."""
     locked = lock_writable(part.offer)
     before = type(part).objects.select_for_update().get(pk=part.pk)
@@ -56,7 +61,7 @@ def _save_edit(part: Model, fields: list[str]) -> tuple[Offer, Model]:
     return locked, before
 
 
-def _save(part: Model, fields: list[str] | None = None) -> None:
+def _save(part: Part, fields: list[str] | None = None) -> None:
     """A goal named as another one made meanwhile is refused with the goal form's words."""
     try:
         with transaction.atomic():
@@ -105,39 +110,39 @@ def goal_update(*, goal: Goal, actor: User) -> Goal:
 
 @transaction.atomic
 def landing_page_create(*, offer: Offer, landing_page: LandingPage, actor: User) -> LandingPage:
-    locked = _save_new(offer, landing_page)
-    _audit_part(locked, actor, "landing_page.created", landing_page)
-    return landing_page
+    return _create_on_offer(offer, landing_page, actor, "landing_page.created")
 
 
 @transaction.atomic
 def landing_page_update(*, landing_page: LandingPage, actor: User) -> LandingPage:
-    locked, before = _save_edit(landing_page, LANDING_PAGE_FIELDS)
-    if _changed(before, landing_page, LANDING_PAGE_FIELDS):
-        _audit_part(locked, actor, "landing_page.updated", landing_page)
-    return landing_page
+    return _update_on_offer(landing_page, LANDING_PAGE_FIELDS, actor, "landing_page.updated")
 
 
 @transaction.atomic
 def creative_create(*, offer: Offer, creative: Creative, actor: User) -> Creative:
-    locked = _save_new(offer, creative)
-    _audit_part(locked, actor, "creative.created", creative)
-    return creative
+    return _create_on_offer(offer, creative, actor, "creative.created")
 
 
 @transaction.atomic
 def creative_update(*, creative: Creative, actor: User) -> Creative:
-    locked, before = _save_edit(creative, CREATIVE_FIELDS)
-    if _changed(before, creative, CREATIVE_FIELDS):
-        _audit_part(locked, actor, "creative.updated", creative)
-    return creative
+    return _update_on_offer(creative, CREATIVE_FIELDS, actor, "creative.updated")
 
 
-def _changed(before: Model, after: Model, fields: list[str]) -> bool:
-    return any(getattr(before, name) != getattr(after, name) for name in fields)
+def _create_on_offer(offer: Offer, part: Part, actor: User, action: str) -> Part:
+    locked = _save_new(offer, part)
+    _audit_on_offer(locked, actor, action, part)
+    return part
 
 
-def _audit_part(offer: Offer, actor: User, action: str, part: Model) -> None:
+def _update_on_offer(part: Part, fields: list[str], actor: User, action: str) -> Part:
+    """Saves the edit; audited when something changed (saving the same form again is not)."""
+    locked, before = _save_edit(part, fields)
+    if any(getattr(before, name) != getattr(part, name) for name in fields):
+        _audit_on_offer(locked, actor, action, part)
+    return part
+
+
+def _audit_on_offer(offer: Offer, actor: User, action: str, part: Part) -> None:
     audit.record(
         network=offer.network, actor=actor, action=action, obj=offer, to_state=str(part)[:64]
     )

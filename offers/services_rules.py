@@ -112,7 +112,7 @@ def tier_member_add(*, tier: PayoutTier, publisher: Publisher, actor: User) -> T
             )
     except IntegrityError:
         current = TierMembership.objects.filter(publisher=publisher).select_related("tier").first()
-        raise OfferError(already_in_tier(publisher, current and current.tier)) from None
+        raise OfferError(already_in_tier(publisher, current.tier if current else None)) from None
     audit.record(
         network=tier.network,
         actor=actor,

@@ -6,9 +6,9 @@ marketplace (offers, applying, tracking links) registers itself: offers/api_publ
 It mirrors the publisher's pages: what they may see is `Offer.objects.visible_to(publisher)`,
 what they may link to `.runnable_by(publisher)`; the same forms judge what is sent
 (publishers/api_serializers.py) and the same services make the changes and write the audit
-entries (offers.services.access_request, publishers.postback_services). A publisher whose
-account is not approved yet gets 403 where the pages show "not approved" instead. Ids of
-another company's rows answer 404 (in a URL) or 400 "does not exist" (in a body).
+entries (publishers.postback_services). A publisher whose account is not approved yet gets 403
+where the pages show "not approved" instead. Ids of another company's rows answer 404 (in a
+URL) or 400 "does not exist" (in a body).
 """
 
 from __future__ import annotations
