@@ -21,10 +21,9 @@ from advertisers.models import Advertiser
 from advertisers.owed import owed_by
 from advertisers.services import advertiser_set_status
 from network import api_router
-from network.api_admin_serializers import ReasonSerializer, emails
 from network.api_base import TenantViewSet
 from network.api_docs import admin_roles, answers, example, text_filter
-from network.api_forms import DECIMAL, form_errors
+from network.api_forms import DECIMAL, ReasonSerializer, emails, form_errors
 
 
 class AdvertiserFilter(filters.FilterSet):

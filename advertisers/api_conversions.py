@@ -18,7 +18,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from advertisers import api_serializers as s
-from advertisers.api_offers import ADVERTISER
+from advertisers.api_base import ADVERTISER
 from network.api_base import TenantViewSet
 from network.api_docs import answers, example, id_filter, text_filter
 from network.api_policy import membership_of

@@ -15,17 +15,12 @@ from network import (
     api_admin_audit,
     api_admin_conversions,
     api_admin_members,
-    api_admin_offers,
     api_admin_settings,
     api_router,
 )
 from payouts import api as payouts_api
 from payouts import api_invoices
 
-api_router.register("admin", "offers", api_admin_offers.OfferViewSet, basename="admin-offers")
-api_router.register(
-    "admin", "offer-access", api_admin_offers.OfferAccessViewSet, basename="admin-offer-access"
-)
 api_router.register(
     "admin", "conversions", api_admin_conversions.ConversionViewSet, basename="admin-conversions"
 )
@@ -46,23 +41,4 @@ api_router.register(
 # The network's settings, one object at settings/ (an empty prefix: its routes are its actions).
 api_router.register(
     "admin", "", api_admin_settings.NetworkSettingsViewSet, basename="admin-settings"
-)
-
-# Payout rules (network/api_admin_rules.py).
-from network import api_admin_rules  # noqa: E402
-
-api_router.register("admin", "goals", api_admin_rules.GoalViewSet, basename="admin-goals")
-api_router.register(
-    "admin",
-    "payout-overrides",
-    api_admin_rules.PayoutOverrideViewSet,
-    basename="admin-payout-overrides",
-)
-api_router.register("admin", "caps", api_admin_rules.CapViewSet, basename="admin-caps")
-
-# Payout tiers (network/api_admin_tiers.py).
-from network import api_admin_tiers  # noqa: E402
-
-api_router.register(
-    "admin", "payout-tiers", api_admin_tiers.PayoutTierViewSet, basename="admin-payout-tiers"
 )

@@ -5,7 +5,8 @@ introspected outside a request, so id filters are plain numbers)."""
 from __future__ import annotations
 
 import django_filters.rest_framework as filters
-from drf_spectacular.utils import OpenApiExample, extend_schema_field
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
+from rest_framework.fields import empty
 
 from network.api_base import ADMINS, ErrorSerializer
 
@@ -25,6 +26,58 @@ def answers(ok, code: int = 200, more: dict | None = None) -> dict:
 
 def example(name: str, value, *, request: bool = False) -> OpenApiExample:
     return OpenApiExample(name, value=value, request_only=request, response_only=not request)
+
+
+# Each operation of a viewset described in one call (for @extend_schema_view), so that a
+# viewset's schema reads as its words and examples: `listed` (a page of rows), `shown` (one
+# row), `written` (a write that answers the row), `removed` (a DELETE).
+
+
+def listed(summary: str, description: str, row: type, tags: list[str]):
+    return extend_schema(
+        summary=summary, description=description, responses=answers(row(many=True)), tags=tags
+    )
+
+
+def shown(summary: str, row, named: tuple[str, object], tags: list[str], description: str = ""):
+    """One row, with an example (`named`: its name and value)."""
+    return extend_schema(
+        summary=summary,
+        description=description or None,
+        responses=answers(row),
+        examples=[example(*named)],
+        tags=tags,
+    )
+
+
+def written(
+    summary: str,
+    description: str,
+    row,
+    tags: list[str],
+    *,
+    sent: tuple[str, object],
+    answer: tuple[str, object],
+    body=empty,
+    code: int = 200,
+):
+    """A write answered with `row` (`code`); `body`: its request serializer (left out: the
+    viewset's own); `sent` and `answer`: the examples of the request and of the answer."""
+    return extend_schema(
+        summary=summary,
+        description=description,
+        request=body,
+        responses=answers(row, code),
+        examples=[example(*sent, request=True), example(*answer)],
+        tags=tags,
+    )
+
+
+def removed(summary: str, description: str, tags: list[str]):
+    """A DELETE, answered 204."""
+    return extend_schema(
+        summary=summary, description=description, responses={204: None, **ERRORS}, tags=tags
+    )
 
 
 def documented(filter_: filters.Filter, **schema) -> filters.Filter:

@@ -4,6 +4,10 @@ Writes are judged by the portal page's own form: the serializer fields give the 
 schema, then `run_form` feeds the form with the saved values overlaid with what the caller
 sent, so that every rule of the page (currency of the amounts, goal names, landing-page
 macros, banner images...) holds for the API too, with the page's words in the 400.
+
+A viewset whose rows a page writes takes its create, update and delete from FormCreate,
+FormUpdate and ServiceDestroy: the body is typed by a serializer, the subclass judges it by
+the page's form and calls the page's service, and the answer is the row as the list shows it.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from django import forms
 from django.db import models
 from django.forms.models import model_to_dict
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import mixins, serializers, status
+from rest_framework.response import Response
 
 from lib.money import from_minor, quantize
 
@@ -120,3 +125,83 @@ class MinorAmount(Amount):
     def to_representation(self, value) -> str:
         amount, currency = value
         return str(from_minor(amount, currency))
+
+
+REASON_MAX = 2000  # the pages' reason fields
+
+
+class ReasonSerializer(serializers.Serializer):
+    """The body of a move: why (sent to the company concerned; required to refuse)."""
+
+    reason = serializers.CharField(
+        max_length=REASON_MAX, required=False, allow_blank=True, default=""
+    )
+
+
+# --- Viewsets whose writes are a page's ------------------------------------------------------
+
+
+class FormWrites:
+    """What the writes of a viewset judged by a page's form share: the typed body, and the
+    answer (the row read again, as the list shows it: what the service saved)."""
+
+    def body_of(self, serializer_class: type[serializers.Serializer], *, partial=False) -> dict:
+        body = serializer_class(
+            data=self.request.data, partial=partial, context=self.get_serializer_context()
+        )
+        body.is_valid(raise_exception=True)
+        return body.validated_data
+
+    def row_data(self, row: models.Model) -> dict:
+        return self.get_serializer(self.get_queryset().get(pk=row.pk)).data
+
+
+class FormCreate(FormWrites):
+    """POST: the body typed by `create_body`, then `create_row(data)` (the page's form judges
+    it, the page's service makes the row); answered 201 with the row."""
+
+    create_body: type[serializers.Serializer]
+
+    def create(self, request, *args: Any, **kwargs: Any) -> Response:
+        row = self.create_row(self.body_of(self.create_body))
+        return Response(self.row_data(row), status=status.HTTP_201_CREATED)
+
+    def create_row(self, data: dict) -> models.Model:
+        raise NotImplementedError
+
+
+class FormUpdate(FormWrites):
+    """PUT and PATCH: the body typed by `update_body` (PATCH: over the row's `current(row)`
+    values, the whole then judged), then `update_row(row, data)`; answered with the row."""
+
+    update_body: type[serializers.Serializer]
+
+    def update(self, request, *args: Any, partial: bool = False, **kwargs: Any) -> Response:
+        row = self.get_object()  # another network's id: 404 before anything else
+        sent = self.body_of(self.update_body, partial=partial)
+        self.update_row(row, {**self.current(row), **sent} if partial else sent)
+        return Response(self.row_data(row))
+
+    def partial_update(self, request, *args: Any, **kwargs: Any) -> Response:
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def current(self, row: models.Model) -> dict:
+        raise NotImplementedError
+
+    def update_row(self, row: models.Model, data: dict) -> None:
+        raise NotImplementedError
+
+
+class ServiceDestroy(mixins.DestroyModelMixin):
+    """DELETE through the page's service (`delete_row(row)`, which audits it); 204."""
+
+    def perform_destroy(self, instance: models.Model) -> None:
+        self.delete_row(instance)
+
+    def delete_row(self, row: models.Model) -> None:
+        raise NotImplementedError
+
+
+def emails(memberships) -> list[str]:
+    """The email addresses of a company's members, sorted (the admin API's `users`)."""
+    return sorted(m.user.email for m in memberships.all())

@@ -469,7 +469,7 @@ SPECTACULAR_SETTINGS = {
         "OfferAccessStatusEnum": "offers.models.OfferAccess.Status",
         "PayoutRunStatusEnum": "payouts.models.PayoutRun.Status",
         "PayoutLineStatusEnum": "payouts.models.PayoutLine.Status",
-        "AdminOfferMoveEnum": "network.api_admin_serializers.ADMIN_OFFER_MOVES",
+        "AdminOfferMoveEnum": "offers.api_moves.ADMIN_OFFER_MOVES",
         "InvitationRoleEnum": "network.models.Invitation.INVITABLE_ROLES",
         "PostbackEventEnum": "webhooks.postbacks.FIRING_EVENTS",
         "WebhookEventEnum": "webhooks.models.SUBSCRIBABLE",

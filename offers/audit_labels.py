@@ -15,6 +15,14 @@ from offers.rules import GoalType
 audit_text.register_actions(
     {
         "cap.created": _("Cap added"),
+        "creative.created": _("Creative added"),
+        "creative.updated": _("Creative changed"),
+        "goal.created": _("Goal added"),
+        "landing_page.created": _("Landing page added"),
+        "landing_page.updated": _("Landing page changed"),
+        "offer.attribution_window": _("Attribution window (days)"),
+        "offer.currency": _("Currency"),
+        "offer.hold_days": _("Hold period (days)"),
         "cap.deleted": _("Cap removed"),
         "goal.payout": _("Publisher payout"),
         "goal.revenue": _("Revenue"),

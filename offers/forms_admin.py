@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from advertisers.models import Advertiser
 from offers.forms import clean_terms
 from offers.models import Goal, Offer, OfferAccess, PayoutTier, TierMembership
-from offers.services import already_in_tier
+from offers.services_rules import already_in_tier
 from publishers.models import Publisher
 
 

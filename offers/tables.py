@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import django_tables2 as tables
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from lib.formats import format_money
 from lib.tables import DateTimeColumn, NumberColumn, Table
 from offers.models import Goal, Offer, OfferAccess
-from offers.terms import terms_parts
-
-
-def terms_label(kind: str, amount: Decimal, percent: Decimal, currency: str) -> str:
-    """'10.00 USD', '5%' or '10.00 USD + 5%': a goal's terms in the offer's currency."""
-    if not kind:
-        return "—"
-    parts = terms_parts(kind, amount, percent, lambda a: format_money(a, currency))
-    return f"{' + '.join(parts)} ({Goal.Type(kind).name.replace('_', '+')})"
+from offers.terms import terms_label
 
 
 def advertiser_offers(advertiser) -> QuerySet[Offer]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from lib.formats import format_percent
+from lib.formats import format_money, format_percent
 from offers.rules import GoalType
 
 
@@ -29,3 +29,11 @@ def terms_parts(
     if terms.has_percent:
         parts.append(format_percent(Decimal(percent) / 100, decimals=3))
     return parts
+
+
+def terms_label(kind: str, amount: Decimal, percent: Decimal, currency: str) -> str:
+    """'10.00 USD', '5%' or '10.00 USD + 5%': a goal's terms in the offer's currency."""
+    if not kind:
+        return "—"
+    parts = terms_parts(kind, amount, percent, lambda a: format_money(a, currency))
+    return f"{' + '.join(parts)} ({GoalType(kind).name.replace('_', '+')})"

@@ -39,15 +39,12 @@ from offers.models import (
     TierMembership,
 )
 from offers.payouts import default_payout
-from offers.services import (
-    OfferError,
-    access_decide,
-    access_invite,
-    allowed_moves,
+from offers.services import OfferError, allowed_moves, offer_transition
+from offers.services_access import access_decide, access_invite
+from offers.services_rules import (
+    cap_create,
     cap_delete,
-    cap_save,
     goal_set_payout,
-    offer_transition,
     payout_override_delete,
     payout_override_set,
 )
@@ -330,8 +327,8 @@ def admin_cap_new(request: HttpRequest, offer_id: int) -> HttpResponse:
     form = CapForm(posted(request), offer=offer, allow_publisher=True)
     if request.method == "POST" and form.is_valid():
         cap = form.save(commit=False)
-        cap.network, cap.offer = request.network, offer
-        cap_save(cap=cap, actor=request.user)
+        cap.offer = offer
+        cap_create(cap=cap, actor=request.user, role=request.membership.role)
         messages.success(request, _("Cap added: %(cap)s.") % {"cap": cap_text(cap, offer.currency)})
         return redirect(_offer_url(offer, "caps"))
     return render(request, "offers/admin/cap_form.html", {"offer": offer, "form": form})
@@ -342,8 +339,14 @@ def admin_cap_new(request: HttpRequest, offer_id: int) -> HttpResponse:
 def admin_cap_delete(request: HttpRequest, offer_id: int, cap_id: int) -> HttpResponse:
     offer = _offer(offer_id)
     cap = get_object_or_404(Cap.objects.select_related("publisher"), pk=cap_id, offer=offer)
-    cap_delete(cap=cap, actor=request.user)
-    messages.success(request, _("Cap removed: %(cap)s.") % {"cap": cap_text(cap, offer.currency)})
+    try:
+        cap_delete(cap=cap, actor=request.user, role=request.membership.role)
+    except OfferError as exc:  # removed meanwhile
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("Cap removed: %(cap)s.") % {"cap": cap_text(cap, offer.currency)}
+        )
     return redirect(_offer_url(offer, "caps"))
 
 

@@ -6,13 +6,10 @@ from dataclasses import dataclass, field
 from functools import wraps
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
-from django.utils.timezone import now
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -21,10 +18,10 @@ from lib.countries import country_name
 from lib.formats import format_money, format_number
 from lib.money import CURRENCY_CODES
 from lib.tables import configure
-from network import audit
 from network.access import posted, role_required
 from network.audit import AuditEntry
 from network.models import Role
+from offers import services_rules as rules
 from offers.forms import (
     CapForm,
     CreativeForm,
@@ -34,11 +31,26 @@ from offers.forms import (
     first_goal_name,
 )
 from offers.models import DEVICE_TYPES, Cap, Creative, Goal, LandingPage, Offer, OfferAccess
-from offers.services import OfferError, allowed_moves, offer_create, offer_transition
-from offers.tables import OfferTable, advertiser_offers, terms_label
+from offers.services import (
+    ARCHIVED,
+    OfferError,
+    allowed_moves,
+    offer_create,
+    offer_transition,
+    offer_update,
+)
+from offers.services_parts import (
+    creative_create,
+    creative_update,
+    goal_create,
+    goal_update,
+    landing_page_create,
+    landing_page_update,
+)
+from offers.tables import OfferTable, advertiser_offers
+from offers.terms import terms_label
 
 PER_PAGE = 25
-ARCHIVED = gettext_lazy("This offer is archived: it can no longer be changed.")
 MOVE_LABELS = {
     Offer.Status.PENDING: gettext_lazy("Submit for review"),
     Offer.Status.PAUSED: gettext_lazy("Pause"),
@@ -69,11 +81,6 @@ def offer_of_company(*, writable: bool):
         return wrapper
 
     return decorator
-
-
-def _touch(offer: Offer) -> None:
-    """A change to a goal, page, creative or cap is a change to the offer (the list's "Updated")."""
-    Offer.objects.filter(pk=offer.pk).update(updated_at=now())
 
 
 def _detail(offer: Offer, anchor: str = "") -> HttpResponse:
@@ -211,11 +218,13 @@ def offer_edit(request: HttpRequest, offer: Offer) -> HttpResponse:
     editing = Offer.objects.get(pk=offer.pk)
     form = OfferForm(posted(request), instance=editing, advertiser=request.membership.advertiser)
     if request.method == "POST" and form.is_valid():
-        editing = form.save(commit=False)
-        editing.updated_at = now()
-        editing.save()
-        messages.success(request, _("Offer saved."))
-        return _detail(editing)
+        try:
+            offer_update(offer=form.save(commit=False), actor=request.user)
+        except OfferError as exc:  # archived meanwhile
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Offer saved."))
+        return _detail(offer)
     return _child_page(request, offer, form, _("Edit offer"))
 
 
@@ -246,18 +255,16 @@ def _child_page(request: HttpRequest, offer: Offer, form, title: str) -> HttpRes
     )
 
 
-def _save_child(request: HttpRequest, offer: Offer, form, title: str, anchor: str, saved=None):
-    """Shared by goals, landing pages, creatives and caps: save under this offer and network;
-    `saved(child)` runs in the same transaction (for an audit row)."""
+def _save_child(request: HttpRequest, offer: Offer, form, title: str, anchor: str, save):
+    """Shared by goals, landing pages, creatives and caps: `save(child)` (the part's service,
+    which saves it under this offer and audits it) once the form is valid."""
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            child = form.save(commit=False)
-            child.network, child.offer = request.network, offer
-            child.save()
-            if saved is not None:
-                saved(child)
-            _touch(offer)
-        messages.success(request, _("%(title)s: saved.") % {"title": title})
+        try:
+            save(form.save(commit=False))
+        except OfferError as exc:  # archived, or a goal name taken, meanwhile
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("%(title)s: saved.") % {"title": title})
         return _detail(offer, anchor)
     return _child_page(request, offer, form, title)
 
@@ -266,76 +273,72 @@ def _save_child(request: HttpRequest, offer: Offer, form, title: str, anchor: st
 @offer_of_company(writable=True)
 def goal_new(request: HttpRequest, offer: Offer) -> HttpResponse:
     form = GoalForm(posted(request), offer=offer)  # is_default stays False: one default goal
-    return _save_child(request, offer, form, _("New goal"), "goals")
+
+    def save(goal: Goal) -> None:
+        goal_create(offer=offer, goal=goal, actor=request.user)
+
+    return _save_child(request, offer, form, _("New goal"), "goals", save)
 
 
 @role_required(Role.ADVERTISER)
 @offer_of_company(writable=True)
 def goal_edit(request: HttpRequest, offer: Offer, goal_id: int) -> HttpResponse:
     goal = get_object_or_404(Goal, pk=goal_id, offer=offer)
-    before = _revenue_terms(goal)  # the form writes into the instance while validating
-
-    def record_revenue_change(saved: Goal) -> None:
-        # What the advertiser pays is money terms the admins price payouts against.
-        if _revenue_terms(saved) != before:
-            audit.record(
-                network=request.network,
-                actor=request.user,
-                action="goal.revenue",
-                obj=saved,
-                from_state=before,
-                to_state=_revenue_terms(saved),
-            )
-
     form = GoalForm(posted(request), offer=offer, instance=goal)
-    return _save_child(
-        request,
-        offer,
-        form,
-        _("Goal %(name)s") % {"name": goal.name},
-        "goals",
-        saved=record_revenue_change,
-    )
+    title = _("Goal %(name)s") % {"name": goal.name}  # the saved name: the form writes into goal
 
+    def save(edited: Goal) -> None:
+        goal_update(goal=edited, actor=request.user)
 
-def _revenue_terms(goal: Goal) -> str:
-    """For the audit row: in English whatever the page's language, like every audit state."""
-    with translation.override("en"):
-        return terms_label(
-            goal.revenue_type, goal.revenue_amount, goal.revenue_percent, goal.offer.currency
-        )[:64]
+    return _save_child(request, offer, form, title, "goals", save)
 
 
 @role_required(Role.ADVERTISER)
 @offer_of_company(writable=True)
 def landing_page_new(request: HttpRequest, offer: Offer) -> HttpResponse:
     form = LandingPageForm(posted(request))
-    return _save_child(request, offer, form, _("New landing page"), "landing-pages")
+
+    def save(page: LandingPage) -> None:
+        landing_page_create(offer=offer, landing_page=page, actor=request.user)
+
+    return _save_child(request, offer, form, _("New landing page"), "landing-pages", save)
 
 
 @role_required(Role.ADVERTISER)
 @offer_of_company(writable=True)
 def landing_page_edit(request: HttpRequest, offer: Offer, landing_page_id: int) -> HttpResponse:
     page = get_object_or_404(LandingPage, pk=landing_page_id, offer=offer)
-    form = LandingPageForm(posted(request), instance=page)
     title = _("Landing page %(name)s") % {"name": page.name}
-    return _save_child(request, offer, form, title, "landing-pages")
+    form = LandingPageForm(posted(request), instance=page)
+
+    def save(edited: LandingPage) -> None:
+        landing_page_update(landing_page=edited, actor=request.user)
+
+    return _save_child(request, offer, form, title, "landing-pages", save)
 
 
 @role_required(Role.ADVERTISER)
 @offer_of_company(writable=True)
 def creative_new(request: HttpRequest, offer: Offer) -> HttpResponse:
     form = CreativeForm(posted(request), _files(request), offer=offer)
-    return _save_child(request, offer, form, _("New creative"), "creatives")
+
+    def save(creative: Creative) -> None:
+        creative_create(offer=offer, creative=creative, actor=request.user)
+
+    return _save_child(request, offer, form, _("New creative"), "creatives", save)
 
 
 @role_required(Role.ADVERTISER)
 @offer_of_company(writable=True)
 def creative_edit(request: HttpRequest, offer: Offer, creative_id: int) -> HttpResponse:
     creative = get_object_or_404(Creative, pk=creative_id, offer=offer)
-    form = CreativeForm(posted(request), _files(request), offer=offer, instance=creative)
     title = _("Creative %(name)s") % {"name": creative.name}
-    return _save_child(request, offer, form, title, "creatives")
+    form = CreativeForm(posted(request), _files(request), offer=offer, instance=creative)
+
+    def save(edited: Creative) -> None:
+        creative_update(creative=edited, actor=request.user)
+
+    return _save_child(request, offer, form, title, "creatives", save)
 
 
 def _files(request: HttpRequest):
@@ -346,7 +349,12 @@ def _files(request: HttpRequest):
 @offer_of_company(writable=True)
 def cap_new(request: HttpRequest, offer: Offer) -> HttpResponse:
     form = CapForm(posted(request), offer=offer, allow_publisher=False)
-    return _save_child(request, offer, form, _("New cap"), "caps")
+
+    def save(cap: Cap) -> None:
+        cap.offer = offer
+        rules.cap_create(cap=cap, actor=request.user, role=request.membership.role)
+
+    return _save_child(request, offer, form, _("New cap"), "caps", save)
 
 
 @role_required(Role.ADVERTISER)
@@ -354,8 +362,11 @@ def cap_new(request: HttpRequest, offer: Offer) -> HttpResponse:
 @offer_of_company(writable=True)
 def cap_delete(request: HttpRequest, offer: Offer, cap_id: int) -> HttpResponse:
     cap = get_object_or_404(Cap, pk=cap_id, offer=offer)
-    cap.delete()
-    _touch(offer)
+    try:
+        rules.cap_delete(cap=cap, actor=request.user, role=request.membership.role)
+    except OfferError as exc:  # archived, or removed, meanwhile
+        messages.error(request, str(exc))
+        return _detail(offer, "caps")
     label = f"{cap.get_period_display()} {cap.get_metric_display().lower()}"
     messages.success(
         request,

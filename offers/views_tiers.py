@@ -22,8 +22,8 @@ from offers.models import (
     TierMembership,
     TierPayout,
 )
-from offers.services import (
-    OfferError,
+from offers.services import OfferError
+from offers.services_rules import (
     tier_create,
     tier_member_add,
     tier_member_remove,

@@ -1,7 +1,8 @@
-"""The publisher's API, /api/v1/publisher/: the marketplace (offers, applying, tracking links),
-their conversions and statements (payout lines); the stats of the report page are
-reports/api_publisher.py's, postbacks and their call log webhooks/api_publisher.py's.
-Offers and links: publishers/api_offers.py; conversions and statements: publishers/api_money.py.
+"""The publisher's API, /api/v1/publisher/: their conversions and statements (payout lines).
+Conversions and statements: publishers/api_money.py. The marketplace (offers, applying,
+tracking links: offers/api_publisher.py), postbacks and their call log
+(webhooks/api_publisher.py) and the stats of the report page (reports/api_publisher.py)
+register themselves.
 
 It mirrors the publisher's pages: what they may see is `Offer.objects.visible_to(publisher)`,
 what they may link to `.runnable_by(publisher)`; the same forms judge what is sent
@@ -15,11 +16,6 @@ from __future__ import annotations
 
 from network import api_router
 from publishers.api_money import ConversionViewSet, StatementViewSet
-from publishers.api_offers import OfferViewSet, TrackingLinkViewSet
 
-api_router.register("publisher", "offers", OfferViewSet, basename="publisher-offers")
-api_router.register(
-    "publisher", "tracking-links", TrackingLinkViewSet, basename="publisher-tracking-links"
-)
 api_router.register("publisher", "conversions", ConversionViewSet, basename="publisher-conversions")
 api_router.register("publisher", "statements", StatementViewSet, basename="publisher-statements")

@@ -19,10 +19,9 @@ from rest_framework.response import Response
 from lib.countries import COUNTRY_CHOICES
 from lib.money import from_minor
 from network import api_router
-from network.api_admin_serializers import ReasonSerializer, emails
 from network.api_base import TenantViewSet
 from network.api_docs import admin_roles, answers, example, text_filter
-from network.api_forms import form_errors
+from network.api_forms import ReasonSerializer, emails, form_errors
 from publishers.forms import DecisionForm
 from publishers.models import Publisher, PublisherMinimum
 from publishers.services import publisher_decide

@@ -11,8 +11,8 @@ from rest_framework import serializers
 
 from network.api_base import NetworkRelatedField
 from network.api_forms import form_errors
+from offers.api_publisher_serializers import runnable_offers
 from offers.models import Offer
-from publishers.api_serializers import runnable_offers
 from webhooks.postbacks import (
     APPROVED,
     FIRING_EVENTS,

@@ -1,4 +1,6 @@
-"""Helpers for API tests: a key for a member, a client that sends it on the network's host."""
+"""Helpers for API tests: a key for a member, a client that sends it on the network's host, and
+what an answer holds (its error, the ids of its page), the audit entries of a row, a row as
+saved now."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from django_scopes import scopes_disabled
 from rest_framework.test import APIClient
 
 from network.api_keys import api_key_create
+from network.audit import AuditEntry
 from network.models import Network, User
 
 
@@ -24,3 +27,44 @@ def api_client(network: Network, key: str | None = None) -> APIClient:
     if key:
         client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
     return client
+
+
+def error_of(response, status: int) -> dict:
+    """The error of an answer that must be `status`: the API's one error shape."""
+    assert response.status_code == status, response.content[:500]
+    body = response.json()
+    assert set(body) == {"error"} and body["error"]["status"] == status
+    return body["error"]
+
+
+def ids(response) -> list[int]:
+    """The ids of a list's page, in order."""
+    assert response.status_code == 200, response.content[:500]
+    return [row["id"] for row in response.json()["results"]]
+
+
+def via(user: User, key: str) -> str:
+    """The actor label of an audit entry written through `key`."""
+    return f"{user.email} via API key {key.split('_')[1]}"
+
+
+def key_prefix(client: APIClient) -> str:
+    """The prefix of the key `client` sends (what audit entries name)."""
+    return client._credentials["HTTP_AUTHORIZATION"].split("_")[1]
+
+
+def fresh(obj):
+    """The row as saved now."""
+    with scopes_disabled():
+        return type(obj).objects.get(pk=obj.pk)
+
+
+def audit_of(obj, action: str | None = None) -> list[AuditEntry]:
+    """The audit entries about `obj` (of `action` only, if given), oldest first."""
+    with scopes_disabled():
+        entries = AuditEntry.objects.filter(
+            object_type=obj._meta.label_lower, object_id=str(obj.pk)
+        )
+        if action:
+            entries = entries.filter(action=action)
+        return list(entries.order_by("id"))

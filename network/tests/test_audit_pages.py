@@ -17,7 +17,8 @@ from network.audit import AuditEntry
 from network.audit_log import object_url
 from network.models import Membership, Role
 from offers.models import Cap, Offer
-from offers.services import access_decide, cap_save
+from offers.services_access import access_decide
+from offers.services_rules import cap_create
 from payouts.decisions import Actor, conversion_decide
 from payouts.models import PaymentDetails
 from payouts.tests.helpers import make_conversion, make_publisher
@@ -301,7 +302,7 @@ def two_advertisers(network, owner, advertiser_user, publisher_user, world):
         )
     conversion = make_conversion(world)
     with scope(network=network):
-        cap = cap_save(
+        cap = cap_create(
             cap=Cap(
                 network=network,
                 offer=world["offer"],
@@ -311,6 +312,7 @@ def two_advertisers(network, owner, advertiser_user, publisher_user, world):
                 action="stop",
             ),
             actor=advertiser_user,
+            role=Role.ADVERTISER,
         )
         conversion_decide(
             network=network,

@@ -25,7 +25,8 @@ from offers.models import (
     TierPayout,
 )
 from offers.payouts import resolve_payout
-from offers.services import OfferError, tier_member_add
+from offers.services import OfferError
+from offers.services_rules import tier_member_add
 from publishers.models import Publisher
 
 

@@ -1,11 +1,10 @@
-"""What the network admins' API reads and writes in common (the body of a move: why; a
-company's users), and about offers and access requests (network/api_admin_offers.py).
-Publishers and advertisers keep theirs in publishers/api_admin.py and advertisers/api_admin.py.
+"""What the admins' offers API reads (offers/api_admin.py): offers with their goals, and the
+publishers' access to them.
 
-Everything a row shows is read only: the moves (approve, reject, pay...) are actions that take
-a small body, judged by the portal page's own form (publishers.forms.DecisionForm,
-offers.forms_admin, tracking.validation.BulkDecisionForm, payouts.forms_runs), so the API
-refuses what the page refuses, with the same words.
+Everything a row shows is read only: the moves (approve, send back, pause...) and the access
+decisions are actions that take a small body (network.api_forms.ReasonSerializer), judged by
+the portal page's own form (offers.forms_admin), so the API refuses what the page refuses,
+with the same words.
 """
 
 from __future__ import annotations
@@ -17,34 +16,19 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lib.money import quantize
-from network.api_forms import Amount, MinorAmount, form_errors
+from network.api_forms import NULLABLE_DECIMAL
 from network.api_policy import membership_of
+from offers.api_moves import ADMIN_OFFER_MOVES, move_names
 from offers.models import CATEGORIES, Goal, Offer, OfferAccess
 from offers.rules import GoalType
-from offers.services import allowed_moves
-
-__all__ = ["Amount", "MinorAmount", "form_errors"]
-
-REASON_MAX = 2000  # the pages' reason fields
 
 
-class ReasonSerializer(serializers.Serializer):
-    """The body of a move: why (sent to the company concerned; required to refuse)."""
-
-    reason = serializers.CharField(
-        max_length=REASON_MAX, required=False, allow_blank=True, default=""
-    )
-
-
-def emails(memberships) -> list[str]:
-    return sorted(m.user.email for m in memberships.all())
-
-
-# --- Offers --------------------------------------------------------------------------------
-
-
-def _terms(kind: str | None, amount: Decimal | None, percent: Decimal | None, currency: str):
-    """Amount in the currency's precision; a part the type does not have is null."""
+def terms_text(
+    kind: str | None, amount: Decimal | None, percent: Decimal | None, currency: str
+) -> tuple[str | None, str | None]:
+    """A (type, flat amount, percent) triple as the API shows it: the amount in the
+    currency's precision, the percent with 3 decimals; a part the type does not have is
+    null (both are, for no type)."""
     try:
         kind = GoalType(kind)
     except ValueError:
@@ -52,9 +36,6 @@ def _terms(kind: str | None, amount: Decimal | None, percent: Decimal | None, cu
     flat = str(quantize(amount or 0, currency)) if kind.has_flat else None
     pct = str(Decimal(percent or 0).quantize(Decimal("0.001"))) if kind.has_percent else None
     return flat, pct
-
-
-DECIMAL_OR_NULL = {"type": "string", "format": "decimal", "nullable": True}
 
 
 class AdminGoalSerializer(serializers.ModelSerializer):
@@ -85,22 +66,22 @@ class AdminGoalSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def revenue(self, goal: Goal):
-        return _terms(
+        return terms_text(
             goal.revenue_type, goal.revenue_amount, goal.revenue_percent, goal.offer.currency
         )
 
     def payout(self, goal: Goal):
         if not goal.payout_set:
             return None, None
-        return _terms(
+        return terms_text(
             goal.payout_type, goal.payout_amount, goal.payout_percent, goal.offer.currency
         )
 
-    @extend_schema_field(DECIMAL_OR_NULL)
+    @extend_schema_field(NULLABLE_DECIMAL)
     def get_revenue_amount(self, goal: Goal) -> str | None:
         return self.revenue(goal)[0]
 
-    @extend_schema_field(DECIMAL_OR_NULL)
+    @extend_schema_field(NULLABLE_DECIMAL)
     def get_revenue_percent(self, goal: Goal) -> str | None:
         return self.revenue(goal)[1]
 
@@ -108,36 +89,13 @@ class AdminGoalSerializer(serializers.ModelSerializer):
     def get_payout_type(self, goal: Goal) -> str | None:
         return goal.payout_type if goal.payout_set else None
 
-    @extend_schema_field(DECIMAL_OR_NULL)
+    @extend_schema_field(NULLABLE_DECIMAL)
     def get_payout_amount(self, goal: Goal) -> str | None:
         return self.payout(goal)[0]
 
-    @extend_schema_field(DECIMAL_OR_NULL)
+    @extend_schema_field(NULLABLE_DECIMAL)
     def get_payout_percent(self, goal: Goal) -> str | None:
         return self.payout(goal)[1]
-
-
-# The admins' offer moves, by name: (the statuses it starts from, the status it leads to).
-S = Offer.Status
-OFFER_MOVES: dict[str, tuple[tuple[str, ...], str]] = {
-    "approve": ((S.PENDING,), S.ACTIVE),
-    "send_back": ((S.PENDING,), S.DRAFT),
-    "submit": ((S.DRAFT,), S.PENDING),
-    "pause": ((S.ACTIVE,), S.PAUSED),
-    "resume": ((S.PAUSED,), S.ACTIVE),
-    "archive": ((S.DRAFT, S.PENDING, S.ACTIVE, S.PAUSED), S.ARCHIVED),
-}
-
-
-ADMIN_OFFER_MOVES = list(OFFER_MOVES)
-
-
-def move_names(offer: Offer, role: str) -> list[str]:
-    """The moves the offer allows now (offers.services.allowed_moves), by name."""
-    targets = set(allowed_moves(offer, role))
-    return [
-        name for name, (froms, to) in OFFER_MOVES.items() if offer.status in froms and to in targets
-    ]
 
 
 class AdminOfferSerializer(serializers.ModelSerializer):

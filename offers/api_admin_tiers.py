@@ -1,5 +1,4 @@
-"""The admins' payout tiers (/api/v1/admin/payout-tiers/). Registered on network.api_admin.router
-(the network's settings: network/api_admin_settings.py; webhooks: webhooks/api_admin.py).
+"""The admins' payout tiers (/api/v1/admin/payout-tiers/); registered by offers/api_admin.py.
 
 Each write is the tier pages' (offers.views_tiers): the same forms judge the body (TierForm,
 TierMemberForm, TierPayoutForm), the same services make the change and write the audit
@@ -11,19 +10,19 @@ from __future__ import annotations
 
 import django_filters.rest_framework as filters
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from network import api_admin_tiers_serializers as s
-from network.api_admin_rules import judged
-from network.api_base import TenantViewSet, created
-from network.api_docs import admin_roles, answers, example, id_filter
+from network.api_base import TenantViewSet
+from network.api_docs import admin_roles, id_filter, listed, shown, written
+from network.api_forms import FormCreate, judged
+from offers import api_admin_rules_serializers as s
 from offers.forms_admin import TierForm, TierMemberForm, TierPayoutForm, payout_terms
 from offers.models import PayoutTier, TierMembership, TierPayout
-from offers.services import (
-    OfferError,
+from offers.services import OfferError
+from offers.services_rules import (
     tier_create,
     tier_member_add,
     tier_member_remove,
@@ -66,51 +65,48 @@ TERMS = (
 
 
 def tier_action_schema(summary: str, description: str, request, body: dict):
-    return extend_schema(
-        summary=summary,
-        description=description,
-        request=request,
-        responses=answers(s.TierSerializer),
-        examples=[
-            example("The body", body, request=True),
-            example("The tier after the change", TIER_EXAMPLE),
-        ],
-        tags=TAGS,
+    return written(
+        summary,
+        description,
+        s.TierSerializer,
+        TAGS,
+        body=request,
+        sent=("The body", body),
+        answer=("The tier after the change", TIER_EXAMPLE),
     )
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="List the payout tiers",
-        description="Named groups of publishers (e.g. Gold) with their own payouts per goal: "
-        "a tier's payout wins over the goal's, a publisher's override wins over the tier's. "
-        "A publisher is in one tier at most. Filter: `publisher` (id, the tier they are in). "
+    list=listed(
+        "List the payout tiers",
+        "Named groups of publishers (e.g. Gold) with their own payouts per goal: a tier's "
+        "payout wins over the goal's, a publisher's override wins over the tier's. A "
+        "publisher is in one tier at most. Filter: `publisher` (id, the tier they are in). "
         "Order by name or id.",
-        responses=answers(s.TierSerializer(many=True)),
-        tags=TAGS,
+        s.TierSerializer,
+        TAGS,
     ),
-    retrieve=extend_schema(
-        summary="One payout tier, with its publishers and payouts",
-        responses=answers(s.TierSerializer),
-        examples=[example("A tier paying 9 USD on a sale", TIER_EXAMPLE)],
-        tags=TAGS,
+    retrieve=shown(
+        "One payout tier, with its publishers and payouts",
+        s.TierSerializer,
+        ("A tier paying 9 USD on a sale", TIER_EXAMPLE),
+        TAGS,
     ),
-    create=extend_schema(
-        summary="Create a payout tier",
-        description="An empty tier with a `name` (unique in the network, whatever the case), "
-        "as the tiers page's form; add publishers and payouts next. Written to the audit log "
+    create=written(
+        "Create a payout tier",
+        "An empty tier with a `name` (unique in the network, whatever the case), as the "
+        "tiers page's form; add publishers and payouts next. Written to the audit log "
         "(`tier.created`).",
-        request=s.TierWriteSerializer,
-        responses=answers(s.TierSerializer, 201),
-        examples=[
-            example("Gold", {"name": "Gold"}, request=True),
-            example("The new tier", {"id": 2, "name": "Gold", "members": [], "payouts": []}),
-        ],
-        tags=TAGS,
+        s.TierSerializer,
+        TAGS,
+        body=s.TierWriteSerializer,
+        sent=("Gold", {"name": "Gold"}),
+        answer=("The new tier", {"id": 2, "name": "Gold", "members": [], "payouts": []}),
+        code=201,
     ),
 )
 class PayoutTierViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, TenantViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, FormCreate, TenantViewSet
 ):
     """The tier pages. The portal neither renames nor deletes a tier; neither does this."""
 
@@ -118,6 +114,7 @@ class PayoutTierViewSet(
         "list", "retrieve", "create", "add_member", "remove_member", "set_payout", "remove_payout"
     )
     serializer_class = s.TierSerializer
+    create_body = s.TierWriteSerializer
     filterset_class = TierFilter
     ordering_fields = ["name", "id"]
     ordering = ["name", "id"]
@@ -125,21 +122,14 @@ class PayoutTierViewSet(
     def visible(self, membership):
         return PayoutTier.objects.prefetch_related("memberships__publisher", "payouts__goal__offer")
 
-    def answer(self, tier: PayoutTier, status: int = 200) -> Response:
-        data = self.get_serializer(self.get_queryset().get(pk=tier.pk)).data
-        return created(data) if status == 201 else Response(data)
-
-    def create(self, request):
-        body = s.TierWriteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = judged(TierForm(body.validated_data))
+    def create_row(self, data: dict) -> PayoutTier:
+        name = judged(TierForm(data))["name"]
         try:
-            tier = tier_create(
-                network=request._request.network, name=data["name"], actor=request.user
+            return tier_create(
+                network=self.request._request.network, name=name, actor=self.request.user
             )
         except OfferError as exc:  # a twin created meanwhile: the page's words, on the name
             raise serializers.ValidationError({"name": [str(exc)]}) from None
-        return self.answer(tier, 201)
 
     @tier_action_schema(
         "Add a publisher to a tier",
@@ -151,14 +141,13 @@ class PayoutTierViewSet(
     @action(detail=True, methods=["post"])
     def add_member(self, request, pk=None):
         tier = self.get_object()  # another network's id: 404 before anything else
-        body = s.TierMemberWriteSerializer(data=request.data, context=self.get_serializer_context())
-        body.is_valid(raise_exception=True)
-        data = judged(TierMemberForm({"publisher": body.validated_data["publisher"].pk}))
+        sent = self.body_of(s.TierMemberWriteSerializer)
+        data = judged(TierMemberForm({"publisher": sent["publisher"].pk}))
         try:
             tier_member_add(tier=tier, publisher=data["publisher"], actor=request.user)
         except OfferError as exc:
             raise serializers.ValidationError({"publisher": [str(exc)]}) from None
-        return self.answer(tier)
+        return Response(self.row_data(tier))
 
     @tier_action_schema(
         "Remove a publisher from a tier",
@@ -170,15 +159,14 @@ class PayoutTierViewSet(
     @action(detail=True, methods=["post"])
     def remove_member(self, request, pk=None):
         tier = self.get_object()
-        body = s.TierMemberWriteSerializer(data=request.data, context=self.get_serializer_context())
-        body.is_valid(raise_exception=True)
+        sent = self.body_of(s.TierMemberWriteSerializer)
         membership = get_object_or_404(
             TierMembership.objects.select_related("publisher", "tier"),
             tier=tier,
-            publisher=body.validated_data["publisher"],
+            publisher=sent["publisher"],
         )
         tier_member_remove(membership=membership, actor=request.user)
-        return self.answer(tier)
+        return Response(self.row_data(tier))
 
     @tier_action_schema(
         "Set the tier's payout on a goal",
@@ -191,20 +179,10 @@ class PayoutTierViewSet(
     @action(detail=True, methods=["post"])
     def set_payout(self, request, pk=None):
         tier = self.get_object()
-        body = s.TierPayoutWriteSerializer(data=request.data, context=self.get_serializer_context())
-        body.is_valid(raise_exception=True)
-        terms = body.validated_data
-        form = TierPayoutForm(
-            {
-                "goal": terms["goal"].pk,
-                "payout_type": terms["payout_type"],
-                "payout_amount": terms["payout_amount"],
-                "payout_percent": terms["payout_percent"],
-            }
-        )
-        data = judged(form)
+        terms = self.body_of(s.TierPayoutWriteSerializer)
+        data = judged(TierPayoutForm({"goal": terms["goal"].pk, **s.terms_data(terms)}))
         tier_payout_set(tier=tier, goal=data["goal"], actor=request.user, **payout_terms(data))
-        return self.answer(tier)
+        return Response(self.row_data(tier))
 
     @tier_action_schema(
         "Remove the tier's payout on a goal",
@@ -216,12 +194,11 @@ class PayoutTierViewSet(
     @action(detail=True, methods=["post"])
     def remove_payout(self, request, pk=None):
         tier = self.get_object()
-        body = s.TierGoalSerializer(data=request.data, context=self.get_serializer_context())
-        body.is_valid(raise_exception=True)
+        sent = self.body_of(s.TierGoalSerializer)
         tier_payout = get_object_or_404(
             TierPayout.objects.select_related("goal__offer", "tier"),
             tier=tier,
-            goal=body.validated_data["goal"],
+            goal=sent["goal"],
         )
         tier_payout_delete(tier_payout=tier_payout, actor=request.user)
-        return self.answer(tier)
+        return Response(self.row_data(tier))

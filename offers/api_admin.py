@@ -1,6 +1,10 @@
 """The admins' offers and publisher access requests (/api/v1/admin/offers/, /offer-access/):
 the offer review page's moves (offers.services.offer_transition with the admin's role) and the
-access decisions (offers.services.access_decide). Registered on network.api_admin.router."""
+access decisions (offers.services_access.access_decide).
+
+The admins' payout rules (goal payouts, overrides, caps: offers/api_admin_rules.py) and payout
+tiers (offers/api_admin_tiers.py) register with this module, the one network.api_router finds.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +16,26 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from network import api_admin_serializers as s
+from network import api_router
 from network.api_base import TenantViewSet
-from network.api_docs import admin_roles, answers, example, id_filter, text_filter
+from network.api_docs import (
+    admin_roles,
+    answers,
+    example,
+    id_filter,
+    listed,
+    shown,
+    text_filter,
+    written,
+)
+from network.api_forms import FormWrites, ReasonSerializer, judged
+from offers import api_admin_rules, api_admin_tiers
+from offers import api_admin_serializers as s
+from offers.api_moves import OFFER_MOVES, OfferMoves, move_action, move_names
 from offers.forms_admin import AccessDecisionForm, InviteForm
 from offers.models import Goal, Offer, OfferAccess
-from offers.services import OfferError, access_decide, access_invite, offer_transition
+from offers.services import OfferError
+from offers.services_access import access_decide, access_invite
 
 # --- Offers --------------------------------------------------------------------------------
 
@@ -101,20 +119,16 @@ MOVE_TEXT = {
 
 def move_schema(name: str):
     summary, path = MOVE_TEXT[name]
-    return extend_schema(
-        summary=summary,
-        description=f"{path} As the offer review page's button; the audit log keeps who, "
-        "when, from, to and the reason (`offer.status`). A move the offer does not allow now "
-        "answers 400 (see `moves` on the offer).",
-        request=s.ReasonSerializer,
-        responses=answers(s.AdminOfferDetailSerializer),
-        examples=[
-            example(
-                "A note to the advertiser", {"reason": "Add a landing page for VN."}, request=True
-            ),
-            example("The offer after the move", OFFER_EXAMPLE),
-        ],
-        tags=TAGS_OFFERS,
+    return written(
+        summary,
+        f"{path} As the offer review page's button; the audit log keeps who, when, from, to "
+        "and the reason (`offer.status`). A move the offer does not allow now answers 400 "
+        "(see `moves` on the offer).",
+        s.AdminOfferDetailSerializer,
+        TAGS_OFFERS,
+        body=ReasonSerializer,
+        sent=("A note to the advertiser", {"reason": "Add a landing page for VN."}),
+        answer=("The offer after the move", OFFER_EXAMPLE),
     )
 
 
@@ -138,23 +152,24 @@ class InviteSerializer(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="List the network's offers",
-        description="Every offer of every advertiser. Filters: `status`, `visibility`, "
-        "`advertiser` (id), `search` (offer or advertiser name, or the offer id). Order by "
-        "updated_at, created_at, name or id.",
-        responses=answers(s.AdminOfferSerializer(many=True)),
-        tags=TAGS_OFFERS,
+    list=listed(
+        "List the network's offers",
+        "Every offer of every advertiser. Filters: `status`, `visibility`, `advertiser` (id), "
+        "`search` (offer or advertiser name, or the offer id). Order by updated_at, "
+        "created_at, name or id.",
+        s.AdminOfferSerializer,
+        TAGS_OFFERS,
     ),
-    retrieve=extend_schema(
-        summary="One offer, with its goals",
-        responses=answers(s.AdminOfferDetailSerializer),
-        examples=[example("An offer waiting for review", OFFER_EXAMPLE)],
-        tags=TAGS_OFFERS,
+    retrieve=shown(
+        "One offer, with its goals",
+        s.AdminOfferDetailSerializer,
+        ("An offer waiting for review", OFFER_EXAMPLE),
+        TAGS_OFFERS,
     ),
 )
-class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
-    roles = admin_roles("list", "retrieve", "invite", *s.OFFER_MOVES)
+class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OfferMoves, TenantViewSet):
+    roles = admin_roles("list", "retrieve", "invite", *OFFER_MOVES)
+    reason_body = ReasonSerializer
     filterset_class = OfferFilter
     ordering_fields = ["updated_at", "created_at", "name", "id"]
     ordering = ["-updated_at", "-id"]
@@ -174,27 +189,16 @@ class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewS
             return s.AdminOfferSerializer
         return s.AdminOfferDetailSerializer
 
-    def move(self, name: str) -> Response:
-        offer = self.get_object()
-        body = s.ReasonSerializer(data=self.request.data)
-        body.is_valid(raise_exception=True)
-        froms, to_status = s.OFFER_MOVES[name]
-        if offer.status not in froms:
+    def check_move(self, offer: Offer, name: str) -> None:
+        # Approve and resume both lead to active: the name must fit the offer's status too.
+        if offer.status not in OFFER_MOVES[name][0]:
             raise OfferError(
                 _("An offer that is %(status)s cannot make this move; its moves now: %(moves)s.")
                 % {
                     "status": offer.get_status_display().lower(),
-                    "moves": ", ".join(s.move_names(offer, self.membership.role)) or "-",
+                    "moves": ", ".join(move_names(offer, self.membership.role)) or "-",
                 }
             )
-        offer_transition(
-            offer=offer,
-            to_status=to_status,
-            actor=self.request.user,
-            role=self.membership.role,
-            reason=body.validated_data["reason"],
-        )
-        return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(
         summary="Invite a publisher to the offer",
@@ -223,35 +227,12 @@ class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewS
         data = s.AdminOfferAccessSerializer(access, context=self.get_serializer_context()).data
         return Response(data, status=201)
 
-    @move_schema("approve")
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        return self.move("approve")
-
-    @move_schema("send_back")
-    @action(detail=True, methods=["post"])
-    def send_back(self, request, pk=None):
-        return self.move("send_back")
-
-    @move_schema("submit")
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        return self.move("submit")
-
-    @move_schema("pause")
-    @action(detail=True, methods=["post"])
-    def pause(self, request, pk=None):
-        return self.move("pause")
-
-    @move_schema("resume")
-    @action(detail=True, methods=["post"])
-    def resume(self, request, pk=None):
-        return self.move("resume")
-
-    @move_schema("archive")
-    @action(detail=True, methods=["post"])
-    def archive(self, request, pk=None):
-        return self.move("archive")
+    approve = move_action("approve", move_schema)
+    send_back = move_action("send_back", move_schema)
+    submit = move_action("submit", move_schema)
+    pause = move_action("pause", move_schema)
+    resume = move_action("resume", move_schema)
+    archive = move_action("archive", move_schema)
 
 
 # --- Access requests -----------------------------------------------------------------------
@@ -281,37 +262,37 @@ ACCESS_TEXT = {
 
 def access_schema(status: str):
     _name, summary, effect = ACCESS_TEXT[status]
-    return extend_schema(
-        summary=summary,
-        description=f"The publisher's access to the offer becomes {status} ({effect}), as "
-        "on the access request page; they are emailed, and the audit log keeps it "
+    return written(
+        summary,
+        f"The publisher's access to the offer becomes {status} ({effect}), as on the access "
+        "request page; they are emailed, and the audit log keeps it "
         "(`offer_access.decided`). A decision may be changed later.",
-        request=s.ReasonSerializer,
-        responses=answers(s.AdminOfferAccessSerializer),
-        examples=[
-            example("Why", {"reason": "Brand bidding is not allowed."}, request=True),
-            example("The access after the decision", ACCESS_EXAMPLE),
-        ],
-        tags=TAGS_ACCESS,
+        s.AdminOfferAccessSerializer,
+        TAGS_ACCESS,
+        body=ReasonSerializer,
+        sent=("Why", {"reason": "Brand bidding is not allowed."}),
+        answer=("The access after the decision", ACCESS_EXAMPLE),
     )
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="List publishers' access to offers",
-        description="Requests and decisions. Filters: `status` (pending: waiting for you), "
-        "`offer`, `publisher` (ids). Order by created_at, decided_at or id.",
-        responses=answers(s.AdminOfferAccessSerializer(many=True)),
-        tags=TAGS_ACCESS,
+    list=listed(
+        "List publishers' access to offers",
+        "Requests and decisions. Filters: `status` (pending: waiting for you), `offer`, "
+        "`publisher` (ids). Order by created_at, decided_at or id.",
+        s.AdminOfferAccessSerializer,
+        TAGS_ACCESS,
     ),
-    retrieve=extend_schema(
-        summary="One access request",
-        responses=answers(s.AdminOfferAccessSerializer),
-        examples=[example("An approved request", ACCESS_EXAMPLE)],
-        tags=TAGS_ACCESS,
+    retrieve=shown(
+        "One access request",
+        s.AdminOfferAccessSerializer,
+        ("An approved request", ACCESS_EXAMPLE),
+        TAGS_ACCESS,
     ),
 )
-class OfferAccessViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class OfferAccessViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, FormWrites, TenantViewSet
+):
     roles = admin_roles("list", "retrieve", "approve", "reject", "block")
     serializer_class = s.AdminOfferAccessSerializer
     filterset_class = OfferAccessFilter
@@ -323,18 +304,12 @@ class OfferAccessViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenan
 
     def decide(self, status: str) -> Response:
         access = self.get_object()
-        body = s.ReasonSerializer(data=self.request.data)
-        body.is_valid(raise_exception=True)
-        form = AccessDecisionForm({"decision": status, "reason": body.validated_data["reason"]})
-        if not form.is_valid():
-            raise serializers.ValidationError(s.form_errors(form))
+        reason = self.body_of(ReasonSerializer)["reason"]
+        form = AccessDecisionForm({"decision": status, "reason": reason})
         access_decide(
-            access=access,
-            actor=self.request.user,
-            status=status,
-            reason=form.cleaned_data["reason"],
+            access=access, actor=self.request.user, status=status, reason=judged(form)["reason"]
         )
-        return Response(self.get_serializer(self.get_object()).data)
+        return Response(self.row_data(access))
 
     @access_schema(OfferAccess.Status.APPROVED)
     @action(detail=True, methods=["post"])
@@ -350,3 +325,18 @@ class OfferAccessViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenan
     @action(detail=True, methods=["post"])
     def block(self, request, pk=None):
         return self.decide(OfferAccess.Status.BLOCKED)
+
+
+api_router.register("admin", "offers", OfferViewSet, basename="admin-offers")
+api_router.register("admin", "offer-access", OfferAccessViewSet, basename="admin-offer-access")
+api_router.register("admin", "goals", api_admin_rules.GoalViewSet, basename="admin-goals")
+api_router.register(
+    "admin",
+    "payout-overrides",
+    api_admin_rules.PayoutOverrideViewSet,
+    basename="admin-payout-overrides",
+)
+api_router.register("admin", "caps", api_admin_rules.CapViewSet, basename="admin-caps")
+api_router.register(
+    "admin", "payout-tiers", api_admin_tiers.PayoutTierViewSet, basename="admin-payout-tiers"
+)

@@ -1,9 +1,9 @@
-"""What the admins' payout rules API reads and writes (network/api_admin_rules.py): goal
-payouts, per-publisher payout overrides and caps.
+"""What the admins' payout rules and tiers API reads and writes (offers/api_admin_rules.py,
+offers/api_admin_tiers.py): goal payouts, per-publisher payout overrides, caps and tiers.
 
 Rows are read only. A write's body is typed here, then judged by the portal page's own form
-(offers.forms_admin.GoalPayoutForm / OverrideForm, offers.forms.CapForm), so the API refuses
-what the page refuses, with its words.
+(offers.forms_admin.GoalPayoutForm / OverrideForm / TierForm / TierMemberForm /
+TierPayoutForm, offers.forms.CapForm), so the API refuses what the page refuses, with its words.
 """
 
 from __future__ import annotations
@@ -11,23 +11,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lib.money import quantize
-from network.api_admin_serializers import DECIMAL_OR_NULL, AdminGoalSerializer
-from network.api_base import NetworkRelatedField
-from offers.models import Cap, Goal, Offer, PayoutOverride
+from network.api_base import IdField
+from network.api_forms import NULLABLE_DECIMAL
+from offers.api_admin_serializers import AdminGoalSerializer, terms_text
+from offers.models import Cap, Goal, Offer, PayoutOverride, PayoutTier, TierMembership, TierPayout
 from offers.rules import GoalType
 from publishers.models import Publisher
 
 DECIMAL = {"type": "string", "format": "decimal"}
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class IdField(NetworkRelatedField):
-    """An id of this network's rows (typed for the schema: written in a plain serializer)."""
 
 
 # --- Goal payouts -------------------------------------------------------------------------
@@ -84,22 +79,33 @@ def terms_data(data: dict) -> dict:
 # --- Payout overrides -----------------------------------------------------------------------
 
 
-def _terms(obj, currency: str) -> tuple[str | None, str | None]:
-    kind = GoalType(obj.payout_type)
-    flat = str(quantize(obj.payout_amount or 0, currency)) if kind.has_flat else None
-    pct = str(Decimal(obj.payout_percent or 0).quantize(Decimal("0.001")))
-    return flat, pct if kind.has_percent else None
-
-
-class OverrideSerializer(serializers.ModelSerializer):
-    """One publisher's own payout on one goal (wins over tiers and the goal's payout)."""
+class GoalRuleSerializer(serializers.ModelSerializer):
+    """A payout rule on one goal (an override's, a tier's): the goal's offer and currency, and
+    the terms in the currency's precision (a part the type does not have is null)."""
 
     offer = serializers.IntegerField(source="goal.offer_id", read_only=True)
     goal_name = serializers.CharField(source="goal.name", read_only=True)
-    publisher_name = serializers.CharField(source="publisher.name", read_only=True)
     currency = serializers.CharField(source="goal.offer.currency", read_only=True)
     payout_amount = serializers.SerializerMethodField()
     payout_percent = serializers.SerializerMethodField()
+
+    def terms(self, rule) -> tuple[str | None, str | None]:
+        currency = rule.goal.offer.currency
+        return terms_text(rule.payout_type, rule.payout_amount, rule.payout_percent, currency)
+
+    @extend_schema_field(NULLABLE_DECIMAL)
+    def get_payout_amount(self, rule) -> str | None:
+        return self.terms(rule)[0]
+
+    @extend_schema_field(NULLABLE_DECIMAL)
+    def get_payout_percent(self, rule) -> str | None:
+        return self.terms(rule)[1]
+
+
+class OverrideSerializer(GoalRuleSerializer):
+    """One publisher's own payout on one goal (wins over tiers and the goal's payout)."""
+
+    publisher_name = serializers.CharField(source="publisher.name", read_only=True)
 
     class Meta:
         model = PayoutOverride
@@ -116,14 +122,6 @@ class OverrideSerializer(serializers.ModelSerializer):
             "payout_percent",
         ]
         read_only_fields = fields
-
-    @extend_schema_field(DECIMAL_OR_NULL)
-    def get_payout_amount(self, override: PayoutOverride) -> str | None:
-        return _terms(override, override.goal.offer.currency)[0]
-
-    @extend_schema_field(DECIMAL_OR_NULL)
-    def get_payout_percent(self, override: PayoutOverride) -> str | None:
-        return _terms(override, override.goal.offer.currency)[1]
 
 
 class OverrideWriteSerializer(PayoutTermsSerializer):
@@ -184,3 +182,73 @@ class CapWriteSerializer(serializers.Serializer):
     metric = serializers.ChoiceField(choices=Cap.Metric.choices)
     limit = serializers.DecimalField(max_digits=14, decimal_places=3)
     action = serializers.ChoiceField(choices=Cap.Action.choices)
+
+
+# --- Payout tiers ---------------------------------------------------------------------------
+
+
+class TierMemberSerializer(serializers.ModelSerializer):
+    publisher_name = serializers.CharField(source="publisher.name", read_only=True)
+
+    class Meta:
+        model = TierMembership
+        fields = ["publisher", "publisher_name"]
+        read_only_fields = fields
+
+
+class TierPayoutSerializer(GoalRuleSerializer):
+    """The tier's payout on one goal (wins over the goal's payout; an override wins over it)."""
+
+    offer_name = serializers.CharField(source="goal.offer.name", read_only=True)
+
+    class Meta:
+        model = TierPayout
+        fields = [
+            "offer",
+            "offer_name",
+            "goal",
+            "goal_name",
+            "currency",
+            "payout_type",
+            "payout_amount",
+            "payout_percent",
+        ]
+        read_only_fields = fields
+
+
+class TierSerializer(serializers.ModelSerializer):
+    """A tier with its publishers (by name) and its payouts (by offer, then goal)."""
+
+    members = serializers.SerializerMethodField()
+    payouts = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PayoutTier
+        fields = ["id", "name", "members", "payouts"]
+        read_only_fields = fields
+
+    @extend_schema_field(TierMemberSerializer(many=True))
+    def get_members(self, tier: PayoutTier) -> list:
+        rows = sorted(tier.memberships.all(), key=lambda m: (m.publisher.name, m.publisher_id))
+        return TierMemberSerializer(rows, many=True).data
+
+    @extend_schema_field(TierPayoutSerializer(many=True))
+    def get_payouts(self, tier: PayoutTier) -> list:
+        rows = sorted(tier.payouts.all(), key=lambda p: (p.goal.offer.name, p.goal_id))
+        return TierPayoutSerializer(rows, many=True).data
+
+
+class TierWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+
+
+class TierMemberWriteSerializer(serializers.Serializer):
+    publisher = IdField(Publisher)
+
+
+class TierGoalSerializer(serializers.Serializer):
+    goal = IdField(Goal)
+
+
+class TierPayoutWriteSerializer(PayoutTermsSerializer):
+    goal = IdField(Goal)

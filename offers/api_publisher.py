@@ -1,25 +1,33 @@
-"""The publisher's marketplace through the API (/api/v1/publisher/): offers, applying, tracking
-links."""
+"""The publisher's marketplace through the API (/api/v1/publisher/offers/, /tracking-links/):
+offers, applying, tracking links.
+
+It mirrors the publisher's pages: what they may see is `Offer.objects.visible_to(publisher)`,
+what they may link to `.runnable_by(publisher)`; the same forms judge what is sent
+(offers/api_publisher_serializers.py) and the same service records an application
+(offers.services_access.access_request). A publisher whose account is not approved yet gets
+403 where the pages show "not approved" instead.
+"""
 
 from __future__ import annotations
 
 import django_filters.rest_framework as filters
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema_view
 from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from lib.countries import COUNTRY_CHOICES
+from network import api_router
 from network.api_base import created
-from network.api_docs import answers, example
+from network.api_docs import listed, shown, written
+from offers import api_publisher_serializers as s
 from offers.forms_publisher import MarketplaceFilterForm
 from offers.links import click_link, impression_pixel, tracking_url
 from offers.models import CATEGORIES, Goal, GoalType, LandingPage, Offer, OfferAccess
 from offers.payouts import resolve_payouts
-from offers.services import access_request
+from offers.services_access import access_request
 from offers.views_publisher import creatives_context
-from publishers import api_serializers as s
 from publishers.api_base import PUBLISHER, PublisherViewSet
 
 
@@ -108,23 +116,23 @@ OFFERS = ["publisher: offers"]
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="The marketplace",
-        description="The offers you may see: active, not expired, public or on approval, "
-        "private ones you were let in to; never those you are blocked from. Each with your "
-        "access and your payout on the default goal. Filter by `q`, `category`, `country`, "
-        "`payout_type`; order by name, created_at or id.",
-        responses=answers(s.PublisherOfferSerializer(many=True)),
-        tags=OFFERS,
+    list=listed(
+        "The marketplace",
+        "The offers you may see: active, not expired, public or on approval, private ones you "
+        "were let in to; never those you are blocked from. Each with your access and your "
+        "payout on the default goal. Filter by `q`, `category`, `country`, `payout_type`; "
+        "order by name, created_at or id.",
+        s.PublisherOfferSerializer,
+        OFFERS,
     ),
-    retrieve=extend_schema(
-        summary="One offer",
+    retrieve=shown(
+        "One offer",
+        s.PublisherOfferDetailSerializer,
+        ("An offer you run", OFFER_DETAIL_EXAMPLE),
+        OFFERS,
         description="As its page shows it: your payout per goal, landing pages, creatives, "
         "terms; once you are approved, your tracking link, impression pixel and the embed "
         "code of each creative.",
-        responses=answers(s.PublisherOfferDetailSerializer),
-        examples=[example("An offer you run", OFFER_DETAIL_EXAMPLE)],
-        tags=OFFERS,
     ),
 )
 class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublisherViewSet):
@@ -186,20 +194,18 @@ class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublisherVi
             }
         return s.PublisherOfferDetailSerializer(offer, context=context).data
 
-    @extend_schema(
-        summary="Apply to run an offer",
-        description="As the offer page's form: with an optional note to the network. A "
-        "public offer is yours at once (`access` approved, with your tracking link); "
-        "otherwise the application is pending and the network emails you its decision. "
-        "Applying twice, or to an offer you may not see, answers 400. The audit log keeps "
-        "the request.",
-        request=s.ApplySerializer,
-        responses=answers(s.PublisherOfferDetailSerializer, 201),
-        examples=[
-            example("With a note", {"note": "Newsletter, 40k readers."}, request=True),
-            example("Pending", {**OFFER_DETAIL_EXAMPLE, "access": "pending"}),
-        ],
-        tags=OFFERS,
+    @written(
+        "Apply to run an offer",
+        "As the offer page's form: with an optional note to the network. A public offer is "
+        "yours at once (`access` approved, with your tracking link); otherwise the application "
+        "is pending and the network emails you its decision. Applying twice, or to an offer "
+        "you may not see, answers 400. The audit log keeps the request.",
+        s.PublisherOfferDetailSerializer,
+        OFFERS,
+        body=s.ApplySerializer,
+        sent=("With a note", {"note": "Newsletter, 40k readers."}),
+        answer=("Pending", {**OFFER_DETAIL_EXAMPLE, "access": "pending"}),
+        code=201,
     )
     @action(detail=True, methods=["post"])
     def apply(self, request, pk=None):
@@ -255,29 +261,20 @@ class TrackingLinkViewSet(PublisherViewSet):
     def visible_model(self):
         return Offer
 
-    @extend_schema(
-        summary="Build a tracking link",
-        description="The link builder of the offer page, for an offer you run: sub ids "
-        "(aff_sub..aff_sub5, source), a landing page (else the offer rotates its pages), a "
-        "deep link (only to the offer's deep-link domains), and a creative to count "
-        "(file_id). Answers the link and the impression pixel. Nothing is stored: the same "
-        "request gives the same link.",
-        request=s.LinkRequestSerializer,
-        responses=answers(s.LinkSerializer),
-        examples=[
-            example(
-                "Sub ids and a creative",
-                {
-                    "offer": 12,
-                    "creative": 50,
-                    "aff_sub": "june-news",
-                    "source": "newsletter",
-                },
-                request=True,
-            ),
-            example("The link", LINK_EXAMPLE),
-        ],
-        tags=["publisher: tracking links"],
+    @written(
+        "Build a tracking link",
+        "The link builder of the offer page, for an offer you run: sub ids (aff_sub..aff_sub5, "
+        "source), a landing page (else the offer rotates its pages), a deep link (only to the "
+        "offer's deep-link domains), and a creative to count (file_id). Answers the link and "
+        "the impression pixel. Nothing is stored: the same request gives the same link.",
+        s.LinkSerializer,
+        ["publisher: tracking links"],
+        body=s.LinkRequestSerializer,
+        sent=(
+            "Sub ids and a creative",
+            {"offer": 12, "creative": 50, "aff_sub": "june-news", "source": "newsletter"},
+        ),
+        answer=("The link", LINK_EXAMPLE),
     )
     def create(self, request):
         asked = self.get_serializer(data=request.data)
@@ -305,3 +302,9 @@ class TrackingLinkViewSet(PublisherViewSet):
             "creative": creative.pk if creative else None,
         }
         return Response(s.LinkSerializer(body).data)
+
+
+api_router.register("publisher", "offers", OfferViewSet, basename="publisher-offers")
+api_router.register(
+    "publisher", "tracking-links", TrackingLinkViewSet, basename="publisher-tracking-links"
+)
