@@ -1,6 +1,6 @@
 """The network admins' API, /api/v1/admin/: publishers and advertisers here; offers and access
-requests (network/api_admin_offers.py), conversions (network/api_admin_conversions.py) and
-payout runs (payouts/api.py) register on this module's `router`.
+requests (network/api_admin_offers.py) register on this module's `router`; conversions, payout
+runs, invoices and credit notes register from payouts/api_admin.py.
 
 It mirrors the admin pages under /manage/: owners and managers alike (no admin page of the
 portal is for owners only), the same forms judge what is sent, the same services make the
@@ -19,12 +19,10 @@ from rest_framework.response import Response
 from advertisers.forms import AdvertiserStatusForm
 from advertisers.models import Advertiser
 from advertisers.services import advertiser_set_status
-from network import api_admin_conversions, api_admin_more, api_admin_offers, api_router
+from network import api_admin_more, api_admin_offers, api_router
 from network import api_admin_serializers as s
 from network.api_base import TenantViewSet
 from network.api_docs import admin_roles, answers, example, text_filter
-from payouts import api as payouts_api
-from payouts import api_invoices
 from publishers.countries import COUNTRIES
 from publishers.forms import DecisionForm
 from publishers.models import Publisher
@@ -278,17 +276,7 @@ api_router.register("admin", "offers", api_admin_offers.OfferViewSet, basename="
 api_router.register(
     "admin", "offer-access", api_admin_offers.OfferAccessViewSet, basename="admin-offer-access"
 )
-api_router.register(
-    "admin", "conversions", api_admin_conversions.ConversionViewSet, basename="admin-conversions"
-)
-api_router.register(
-    "admin", "payout-runs", payouts_api.PayoutRunViewSet, basename="admin-payout-runs"
-)
 api_router.register("admin", "stats", AdminStats, basename="admin-stats")
-api_router.register("admin", "invoices", api_invoices.InvoiceViewSet, basename="admin-invoices")
-api_router.register(
-    "admin", "credit-notes", api_invoices.CreditNoteViewSet, basename="admin-credit-notes"
-)
 api_router.register(
     "admin", "audit-log", api_admin_more.AuditLogViewSet, basename="admin-audit-log"
 )

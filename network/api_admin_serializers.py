@@ -1,10 +1,10 @@
 """What the network admins' API reads and writes about publishers, advertisers, offers and
 access requests (network/api_admin.py, network/api_admin_offers.py; conversions and payout
-runs keep theirs in network/api_admin_conversions.py and payouts/api_serializers.py).
+runs keep theirs in tracking/api_serializers.py and payouts/api_admin_serializers.py).
 
 Everything a row shows is read only: the moves (approve, reject, pay...) are actions that take
 a small body, judged by the portal page's own form (publishers.forms.DecisionForm,
-offers.forms_admin, tracking.validation.BulkDecisionForm, payouts.forms_runs), so the API
+offers.forms_admin, payouts.bulk_decisions.BulkDecisionForm, payouts.forms_runs), so the API
 refuses what the page refuses, with the same words.
 """
 

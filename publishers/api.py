@@ -1,7 +1,8 @@
 """The publisher's API, /api/v1/publisher/: the marketplace (offers, applying, tracking links),
-their conversions, statements (payout lines), postbacks and their call log, and the stats of
-the report page (reports/api.py). Offers and links: publishers/api_offers.py; conversions
-and statements: publishers/api_money.py; postbacks: publishers/api_postbacks.py.
+postbacks and their call log, and the stats of the report page (reports/api.py). Offers and
+links: publishers/api_offers.py; postbacks: publishers/api_postbacks.py. Their conversions
+register from tracking/api_publisher.py, their statements (payout lines) from
+payouts/api_publisher.py.
 
 It mirrors the publisher's pages: what they may see is `Offer.objects.visible_to(publisher)`,
 what they may link to `.runnable_by(publisher)`; the same forms judge what is sent
@@ -14,7 +15,6 @@ another company's rows answer 404 (in a URL) or 400 "does not exist" (in a body)
 from __future__ import annotations
 
 from network import api_router
-from publishers.api_money import ConversionViewSet, StatementViewSet
 from publishers.api_offers import OfferViewSet, TrackingLinkViewSet
 from publishers.api_postbacks import PostbackLogViewSet, PostbackViewSet
 from reports.api import PublisherStats
@@ -23,8 +23,6 @@ api_router.register("publisher", "offers", OfferViewSet, basename="publisher-off
 api_router.register(
     "publisher", "tracking-links", TrackingLinkViewSet, basename="publisher-tracking-links"
 )
-api_router.register("publisher", "conversions", ConversionViewSet, basename="publisher-conversions")
-api_router.register("publisher", "statements", StatementViewSet, basename="publisher-statements")
 api_router.register("publisher", "postbacks", PostbackViewSet, basename="publisher-postbacks")
 api_router.register(
     "publisher", "postback-log", PostbackLogViewSet, basename="publisher-postback-log"

@@ -13,16 +13,16 @@ from django_scopes import scope, scopes_disabled
 
 from conftest import client_for, make_user, make_world
 from network.models import Membership, Role
+from payouts import validation, validation_csv
 from payouts.decisions import Actor
-from tracking import validation
-from tracking.models import Conversion
-from tracking.tests.test_validation import (
+from payouts.tests.test_validation import (
     APPLY,
     PREVIEW,
     make_conversion,
     reload,
     upload,
 )
+from tracking.models import Conversion
 
 pytestmark = [
     pytest.mark.skipif(
@@ -71,7 +71,7 @@ def test_the_slower_of_two_people_applying_one_file_is_told_who_applied_it(
     def colleague_applies():
         try:
             with scope(network=network), transaction.atomic():
-                rows = validation.parse(FILE)
+                rows = validation_csv.parse(FILE)
                 validation.judge(
                     rows, conversions=Conversion.objects.all(), advertiser_id=company.pk
                 )
