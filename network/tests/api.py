@@ -1,4 +1,5 @@
-"""Helpers for API tests: a key for a member, a client that sends it on the network's host."""
+"""Helpers for API tests: a key for a member, a client that sends it on the network's host, and
+reading the answers (errors, ids) and what they changed (rows, audit entries)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from django_scopes import scopes_disabled
 from rest_framework.test import APIClient
 
 from network.api_keys import api_key_create
+from network.audit import AuditEntry
 from network.models import Network, User
 
 
@@ -24,3 +26,47 @@ def api_client(network: Network, key: str | None = None) -> APIClient:
     if key:
         client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
     return client
+
+
+# --- Reading the answers and what they changed ---------------------------------------------
+
+
+def error_of(response, status: int) -> dict:
+    """The error body of an answer that must have `status`."""
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert set(body) == {"error"} and body["error"]["status"] == status
+    return body["error"]
+
+
+def ids(response) -> list[int]:
+    """The ids of a list's page, in order."""
+    assert response.status_code == 200, response.content
+    return [row["id"] for row in response.json()["results"]]
+
+
+def key_prefix(client: APIClient) -> str:
+    """The prefix of the client's key, as audit entries name it."""
+    return client._credentials["HTTP_AUTHORIZATION"].split("_")[1]
+
+
+def via(user: User, key: str) -> str:
+    """The actor label of an audit entry written through the raw `key`."""
+    return f"{user.email} via API key {key.split('_')[1]}"
+
+
+def fresh(obj):
+    """The row as stored now."""
+    with scopes_disabled():
+        return type(obj).objects.get(pk=obj.pk)
+
+
+def audit_of(obj, action: str | None = None) -> list[AuditEntry]:
+    """The audit entries about `obj` (of `action`), oldest first."""
+    with scopes_disabled():
+        entries = AuditEntry.objects.filter(
+            object_type=obj._meta.label_lower, object_id=str(obj.pk)
+        )
+        if action:
+            entries = entries.filter(action=action)
+        return list(entries.order_by("id"))

@@ -19,12 +19,20 @@ from payouts import validation, validation_csv
 from payouts.decisions import Actor, DecisionError, conversion_decide
 from payouts.models import Entry
 from tracking.models import Click, Conversion
+from tracking.tests.wsgi_client import ENTRY_POINTS, enter_by
 
 BULK = "/advertiser/conversions/"
 ADMIN = "/manage/conversions/"
 UPLOAD = "/advertiser/conversions/validate/"
 PREVIEW = "/advertiser/conversions/validate/preview/"
 APPLY = "/advertiser/conversions/validate/apply/"
+
+
+# The deciding pages are served behind both entry points of a network's host, as the tracking
+# tests run: Django's route, and the lean tracking application that hands them to Django.
+@pytest.fixture(autouse=True, params=ENTRY_POINTS)
+def entry_point(request, monkeypatch) -> str:
+    return enter_by(request.param, monkeypatch)
 
 
 def make_conversion(

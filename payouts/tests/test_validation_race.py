@@ -23,6 +23,7 @@ from payouts.tests.test_validation import (
     upload,
 )
 from tracking.models import Conversion
+from tracking.tests.wsgi_client import ENTRY_POINTS, enter_by
 
 pytestmark = [
     pytest.mark.skipif(
@@ -34,6 +35,13 @@ pytestmark = [
 
 FILE = "order_id,status,sale_amount\nA-1,approved,\nA-3,approved,80.5\n"
 WAIT = 30  # seconds, for each step of the other thread
+
+
+# The deciding pages are served behind both entry points of a network's host, as the tracking
+# tests run: Django's route, and the lean tracking application that hands them to Django.
+@pytest.fixture(autouse=True, params=ENTRY_POINTS)
+def entry_point(request, monkeypatch) -> str:
+    return enter_by(request.param, monkeypatch)
 
 
 @pytest.fixture

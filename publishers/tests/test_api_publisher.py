@@ -1,9 +1,11 @@
-"""The publisher's API: the marketplace (offers, applying, tracking links), their conversions,
-statements and postbacks, under the same rules, services and audit as their pages."""
+"""The publisher's API: the marketplace (offers, applying, tracking links) and postbacks, under
+the same rules, services and audit as their pages, and who may call each endpoint. Their
+conversions: tracking/tests/test_api_conversions.py; statements:
+payouts/tests/test_api_publisher.py."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 import pytest
 from django_scopes import scope, scopes_disabled
@@ -14,12 +16,10 @@ from network.models import Role
 from network.tests.api import api_client, key_for
 from offers.links import click_link, creative_embed, impression_pixel
 from offers.models import Creative, Goal, LandingPage, Offer, OfferAccess
-from payouts.models import PayoutLine
 from payouts.tests.helpers import make_conversion, make_publisher
 from publishers.models import Publisher
 from publishers.postbacks import PostbackAttempt, PostbackEndpoint
 from publishers.tests.test_safehttp import REFUSED_URLS
-from tracking.models import Conversion
 
 pytestmark = pytest.mark.django_db
 
@@ -456,79 +456,6 @@ def test_links_only_for_offers_they_run_and_their_own_parts(network, world, pub,
     assert "does not exist" in error_of(post(body), 400)["fields"]["landing_page"][0]
     too_long = {"offer": world["offer"].pk, "aff_sub": "x" * 256}
     assert error_of(post(too_long), 400)["fields"]["aff_sub"]
-
-
-# --- Conversions ---------------------------------------------------------------------------
-
-
-def test_it_lists_their_conversions_as_their_page_shows_them(network, world, pub):
-    me = world["me"]
-    other = make_publisher(network, "Other Media")
-    day = datetime(2026, 5, 10, 12, tzinfo=UTC)
-    old = make_conversion(world, at=day - timedelta(days=5), payout="4.50", revenue="6.00")
-    new = make_conversion(world, at=day, payout="8.00", flags=["datacenter_ip"])
-    make_conversion(world, publisher=other, at=day)
-    with scopes_disabled():
-        Conversion.objects.filter(pk=new.pk).update(status="approved", order_id="A-1")
-    assert ids(pub.get(f"{API}/conversions/")) == [new.pk, old.pk]
-    row = pub.get(f"{API}/conversions/{old.pk}/").json()
-    assert (row["payout"], row["currency"], row["status"]) == ("4.50", "USD", "pending")
-    assert row["transaction_id"] == old.click_id and row["offer"] == world["offer"].pk
-    for hidden in ("revenue", "fraud_flags", "publisher", "ip", "adv_sub"):
-        assert hidden not in row
-    assert ids(pub.get(f"{API}/conversions/", {"status": "approved"})) == [new.pk]
-    assert ids(pub.get(f"{API}/conversions/", {"order_id": "A-1"})) == [new.pk]
-    window = {"created_from": "2026-05-04", "created_to": "2026-05-06"}
-    assert ids(pub.get(f"{API}/conversions/", window)) == [old.pk]
-    assert ids(pub.get(f"{API}/conversions/", {"ordering": "payout"})) == [old.pk, new.pk]
-    assert ids(pub.get(f"{API}/conversions/", {"offer": world["offer"].pk})) == [new.pk, old.pk]
-    # No fraud flag filter for publishers; an offer they never saw is not a choice.
-    hidden_offer = make_offer(world, "Secret", visibility="private")
-    answer = pub.get(f"{API}/conversions/", {"offer": hidden_offer.pk})
-    assert error_of(answer, 400)["fields"]["offer"]
-    assert me.pk == new.publisher_id
-
-
-# --- Statements ----------------------------------------------------------------------------
-
-
-def test_it_lists_their_payout_lines(network, world, pub):
-    me, run = world["me"], world["payout_run"]
-    with scopes_disabled():
-        line = PayoutLine.objects.create(
-            network=network,
-            run=run,
-            publisher=me,
-            currency="USD",
-            amount=12_345,
-            conversions=3,
-            to_time=run.cutoff,
-            status=PayoutLine.Status.PAID,
-            payment_reference="PP-1",
-            paid_at=run.cutoff,
-        )
-        carried = PayoutLine.objects.create(
-            network=network,
-            run=run,
-            publisher=me,
-            currency="VND",
-            amount=5_000,
-            to_time=run.cutoff,
-            status=PayoutLine.Status.CARRIED,
-        )
-    assert set(ids(pub.get(f"{API}/statements/"))) == {line.pk, carried.pk}  # not the others'
-    body = pub.get(f"{API}/statements/{line.pk}/").json()
-    assert (body["amount"], body["currency"], body["period"]) == ("123.45", "USD", "2026-09-01")
-    assert (body["status"], body["payment_reference"]) == ("paid", "PP-1")
-    assert pub.get(f"{API}/statements/{carried.pk}/").json()["amount"] == "5000"  # no decimals
-    assert ids(pub.get(f"{API}/statements/", {"status": "carried"})) == [carried.pk]
-    assert ids(pub.get(f"{API}/statements/", {"currency": "USD"})) == [line.pk]
-    assert ids(pub.get(f"{API}/statements/", {"period_from": "2026-10-01"})) == []
-    # Pages by the run's period, then id (the cursor reads the period off each line).
-    first = pub.get(f"{API}/statements/", {"page_size": 1}).json()
-    second = pub.get(first["next"]).json()
-    assert [r["id"] for r in first["results"] + second["results"]] == [carried.pk, line.pk]
-    assert second["next"] is None
 
 
 # --- Postbacks -----------------------------------------------------------------------------
