@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from lib.tables import MAX_ID
 from network.api_forms import DECIMAL, MinorAmount
 from payouts import methods
 from payouts.api_invoice_serializers import (
@@ -20,7 +21,7 @@ from payouts.api_invoice_serializers import (
     InvoiceTermsMixin,
 )
 from payouts.api_publisher_serializers import CarriedLineMixin
-from payouts.forms_runs import MAX_ID, MAX_TICKED
+from payouts.forms_runs import MAX_TICKED
 from payouts.models import Invoice, PayoutLine, PayoutRun
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from lib.tables import MAX_ID
 from network.api_forms import form_errors
 from payouts import bulk_decisions
 from payouts.bulk_decisions import BulkDecisionForm
@@ -22,7 +23,7 @@ DECISION_STATUSES = [str(status) for status in bulk_decisions.CSV_STATUSES]
 
 def conversion_ids(help_text: str) -> serializers.ListField:
     return serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=bulk_decisions.MAX_ID),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         min_length=1,
         max_length=bulk_decisions.MAX_SELECTED,
         help_text=help_text,

@@ -9,19 +9,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from lib.formats import format_number
+from lib.tables import TickedIdsField, ticked
 from network.models import Network
 from payouts.decisions import Actor, DecisionError, conversion_decide, status_word
 from tracking.models import Conversion
 
 Status = Conversion.Status
 MAX_SELECTED = 500  # a page shows at most 100 rows; more is not a person's selection
-MAX_ID = 2**63 - 1
 MAX_REASON = 500
 # The moves an advertiser asks for: the bulk form's buttons and the CSV file's status column.
 CSV_STATUSES = (Status.APPROVED, Status.REJECTED, Status.REVERSED)
@@ -35,34 +34,23 @@ BULK_DONE = {
 }
 
 
-class IdsField(forms.Field):
-    """The ticked rows: every `selected` value of the POST, as a set of ints."""
+class IdsField(TickedIdsField):
+    """The ticked conversions."""
 
-    widget = forms.MultipleHiddenInput
+    most = MAX_SELECTED
 
-    def to_python(self, value) -> set[int]:
-        if not value:
-            return set()
-        try:
-            ids = {int(item) for item in value}
-        except (TypeError, ValueError) as exc:
-            raise ValidationError(gettext("Select conversions from the list.")) from exc
-        if any(not 0 < pk <= MAX_ID for pk in ids):  # the database refuses larger ones
-            raise ValidationError(gettext("Select conversions from the list."))
-        if len(ids) > MAX_SELECTED:
-            raise ValidationError(
-                ngettext(
-                    "Select at most %(count)s conversion at a time.",
-                    "Select at most %(count)s conversions at a time.",
-                    MAX_SELECTED,
-                )
-                % {"count": format_number(MAX_SELECTED)}
-            )
-        return ids
+    def not_from_list(self) -> str:
+        return gettext("Select conversions from the list.")
 
-    def validate(self, value) -> None:
-        if self.required and not value:
-            raise ValidationError(gettext("Select at least one conversion."))
+    def too_many(self) -> str:
+        return ngettext(
+            "Select at most %(count)s conversion at a time.",
+            "Select at most %(count)s conversions at a time.",
+            MAX_SELECTED,
+        ) % {"count": format_number(MAX_SELECTED)}
+
+    def none_ticked(self) -> str:
+        return gettext("Select at least one conversion.")
 
 
 class BulkDecisionForm(forms.Form):
@@ -118,11 +106,7 @@ class BulkDecisionForm(forms.Form):
         return self.cleaned_data["action"] == OVERRIDE
 
     def ticked(self) -> set[int]:
-        """The ids ticked in the posted data, valid or not: shown ticked again on an error."""
-        try:
-            return self.fields["selected"].to_python(self.data.getlist("selected"))
-        except (ValidationError, AttributeError):
-            return set()
+        return ticked(self)
 
 
 @dataclass

@@ -10,40 +10,11 @@ from rest_framework import mixins
 
 from network.api_base import TenantViewSet
 from network.api_docs import admin_roles, answers, example
-from tracking.api_serializers import AdminConversionSerializer
+from tracking.api_serializers import ADMIN_EXAMPLE, AdminConversionSerializer
 from tracking.filters import DAY_PARAMETERS, AdminConversionFilter
 from tracking.models import Conversion
 
 TAGS = ["admin: conversions"]
-
-CONVERSION_EXAMPLE = {
-    "id": 901,
-    "transaction_id": "0190f3c2a4b87c1e9d2f4a6b8c0d1e2f",
-    "offer": 12,
-    "offer_name": "Summer Sale",
-    "goal": 31,
-    "goal_name": "Sale",
-    "publisher": 7,
-    "publisher_name": "Deal Blog",
-    "status": "pending",
-    "reason_code": "",
-    "sale_amount": "120.00",
-    "revenue": "10.00",
-    "payout": "8.00",
-    "currency": "USD",
-    "order_id": "A-1001",
-    "adv_sub": "",
-    "adv_sub2": "",
-    "adv_sub3": "",
-    "adv_sub4": "",
-    "adv_sub5": "",
-    "aff_sub": "spring",
-    "method": "postback",
-    "ip": "203.0.113.9",
-    "fraud_flags": ["ip_velocity"],
-    "created_at": "2026-06-02T10:00:00Z",
-    "decided_at": None,
-}
 
 
 # No docstring: the schema would take it as the description of each operation.
@@ -61,7 +32,7 @@ CONVERSION_EXAMPLE = {
     retrieve=extend_schema(
         summary="One conversion",
         responses=answers(AdminConversionSerializer),
-        examples=[example("A flagged pending sale", CONVERSION_EXAMPLE)],
+        examples=[example("A flagged pending sale", ADMIN_EXAMPLE)],
         tags=TAGS,
     ),
 )

@@ -11,39 +11,12 @@ from rest_framework import mixins
 from network.api_base import TenantViewSet
 from network.api_docs import answers, example
 from network.models import Role
-from tracking.api_serializers import AdvertiserConversionSerializer
+from tracking.api_serializers import ADVERTISER_EXAMPLE, AdvertiserConversionSerializer
 from tracking.filters import DAY_PARAMETERS, AdvertiserConversionFilter
 from tracking.models import Conversion
 
 ADVERTISER = (Role.ADVERTISER,)
 TAGS = ["advertiser: conversions"]
-
-CONVERSION_EXAMPLE = {
-    "id": 901,
-    "transaction_id": "0190f3c2a4b87c1e9d2f4a6b8c0d1e2f",
-    "offer": 12,
-    "offer_name": "Summer Sale",
-    "goal": 31,
-    "goal_name": "Sale",
-    "publisher": 7,
-    "publisher_name": "Deal Blog",
-    "status": "pending",
-    "reason_code": "",
-    "sale_amount": "120.00",
-    "revenue": "8.50",
-    "currency": "USD",
-    "order_id": "A-1001",
-    "adv_sub": "",
-    "adv_sub2": "",
-    "adv_sub3": "",
-    "adv_sub4": "",
-    "adv_sub5": "",
-    "aff_sub": "spring",
-    "method": "postback",
-    "fraud_flags": [],
-    "created_at": "2026-06-02T10:00:00Z",
-    "decided_at": None,
-}
 
 
 # No docstring: the schema would take it as the description of each operation.
@@ -60,7 +33,7 @@ CONVERSION_EXAMPLE = {
     retrieve=extend_schema(
         summary="One conversion of your offers",
         responses=answers(AdvertiserConversionSerializer),
-        examples=[example("A pending sale", CONVERSION_EXAMPLE)],
+        examples=[example("A pending sale", ADVERTISER_EXAMPLE)],
         tags=TAGS,
     ),
 )

@@ -68,22 +68,8 @@ class AdvertiserConversionSerializer(CompanyConversionSerializer):
 
     class Meta:
         model = Conversion
-        fields = [
-            *HEAD,
-            "publisher",
-            "publisher_name",
-            "status",
-            "reason_code",
-            "sale_amount",
-            "revenue",
-            "currency",
-            "order_id",
-            *ADV_SUB_FIELDS,
-            "aff_sub",
-            "method",
-            "fraud_flags",
-            *TAIL,
-        ]
+        # The admins' fields, less the publisher's payout and the visitor's address.
+        fields = [f for f in AdminConversionSerializer.Meta.fields if f not in ("payout", "ip")]
         read_only_fields = fields
 
 
@@ -115,3 +101,40 @@ class PublisherConversionSerializer(ConversionSerializer):
             *TAIL,
         ]
         read_only_fields = fields
+
+
+# What the schema shows of a conversion: a pending sale as an admin reads it (flagged), and as
+# its advertiser reads it.
+ADMIN_EXAMPLE = {
+    "id": 901,
+    "transaction_id": "0190f3c2a4b87c1e9d2f4a6b8c0d1e2f",
+    "offer": 12,
+    "offer_name": "Summer Sale",
+    "goal": 31,
+    "goal_name": "Sale",
+    "publisher": 7,
+    "publisher_name": "Deal Blog",
+    "status": "pending",
+    "reason_code": "",
+    "sale_amount": "120.00",
+    "revenue": "10.00",
+    "payout": "8.00",
+    "currency": "USD",
+    "order_id": "A-1001",
+    "adv_sub": "",
+    "adv_sub2": "",
+    "adv_sub3": "",
+    "adv_sub4": "",
+    "adv_sub5": "",
+    "aff_sub": "spring",
+    "method": "postback",
+    "ip": "203.0.113.9",
+    "fraud_flags": ["ip_velocity"],
+    "created_at": "2026-06-02T10:00:00Z",
+    "decided_at": None,
+}
+ADVERTISER_EXAMPLE = {
+    **{name: value for name, value in ADMIN_EXAMPLE.items() if name not in ("payout", "ip")},
+    "revenue": "8.50",
+    "fraud_flags": [],
+}

@@ -13,7 +13,7 @@ from django_scopes import scope, scopes_disabled
 from conftest import client_for, make_member, make_world
 from network.audit import AuditEntry
 from network.models import Role
-from network.tests.api import api_client, key_for
+from network.tests.api import api_client, audit_of, error_of, fresh, ids, key_for, key_prefix
 from offers.links import click_link, creative_embed, impression_pixel
 from offers.models import Creative, Goal, LandingPage, Offer, OfferAccess
 from payouts.tests.helpers import make_conversion, make_publisher
@@ -90,37 +90,6 @@ def grant(offer: Offer, publisher: Publisher, status: str = "approved") -> Offer
         return OfferAccess.objects.create(
             network=offer.network, offer=offer, publisher=publisher, status=status
         )
-
-
-def fresh(obj):
-    with scopes_disabled():
-        return type(obj).objects.get(pk=obj.pk)
-
-
-def audit_of(obj, action: str | None = None) -> list[AuditEntry]:
-    with scopes_disabled():
-        entries = AuditEntry.objects.filter(
-            object_type=obj._meta.label_lower, object_id=str(obj.pk)
-        )
-        if action:
-            entries = entries.filter(action=action)
-        return list(entries.order_by("id"))
-
-
-def error_of(response, status: int) -> dict:
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"error"} and body["error"]["status"] == status
-    return body["error"]
-
-
-def ids(response) -> list[int]:
-    assert response.status_code == 200, response.content
-    return [row["id"] for row in response.json()["results"]]
-
-
-def key_prefix(client) -> str:
-    return client._credentials["HTTP_AUTHORIZATION"].split("_")[1]
 
 
 def unapprove(publisher: Publisher) -> None:
