@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from network.audit import AuditEntry
 from network.models import ADMIN_ROLES, Membership, Role
 from offers.models import Cap, Goal, Offer, OfferAccess
-from payouts.models import CreditNote, Invoice, PaymentDetails, PayoutLine
+from payouts.models import CreditNote, Invoice, PayoutLine
+from publishers.models import PaymentDetails
 from publishers.postbacks import PostbackEndpoint
 from tracking.models import Conversion
 

@@ -23,8 +23,8 @@ from network.audit import AuditEntry
 from network.models import Invitation, Network
 from offers.models import Offer, OfferAccess
 from offers.rules import GoalType
-from payouts.models import Invoice, PaymentDetails, PayoutLine, PayoutRun
-from publishers.models import Publisher
+from payouts.models import Invoice, PayoutLine, PayoutRun
+from publishers.models import PaymentDetails, Publisher
 from tracking.models import Conversion, conversion_reason_label
 
 ACTIONS = {

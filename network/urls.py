@@ -64,6 +64,7 @@ urlpatterns = [
     path("publisher/postbacks/", include("publishers.urls_postbacks")),
     path("", include("tracking.urls_portal")),
     path("", include("payouts.urls")),
+    path("", include("publishers.urls_payment_details")),
     path("", include("reports.urls")),
     path("account/api-keys/", api_keys.api_keys, name="api_keys"),
     path(

@@ -25,9 +25,8 @@ from network import audit
 from network.models import Network
 from offers.models import Offer, OfferAccess
 from payouts.decisions import post_change
-from payouts.models import PaymentDetails
 from payouts.runs import last_closed_period, previous_month
-from publishers.models import Publisher, PublisherMinimum
+from publishers.models import PaymentDetails, Publisher, PublisherMinimum
 from tracking import lookups
 from tracking.conversions import ClickFacts, ConversionInput, build
 from tracking.ids import new_click_id

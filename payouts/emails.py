@@ -60,14 +60,3 @@ def send_invoice_issued(invoice_id: int) -> None:
             ),
         },
     )
-
-
-def send_payment_details_changed(publisher) -> None:
-    send_templated(
-        template="payment_details_changed",
-        to=emails_of(publisher.memberships.all()),
-        context={
-            "publisher": publisher,
-            "url": publisher.network.absolute_url(portal_path("publisher_payment_details")),
-        },
-    )

@@ -133,11 +133,3 @@ def send_invoice_email(*, network_id: int, invoice_id: int) -> None:
     from payouts.emails import send_invoice_issued
 
     send_invoice_issued(invoice_id)
-
-
-@shared_task(base=NetworkTask, acks_late=True, autoretry_for=(OSError,), retry_backoff=True)
-def send_payment_details_email(*, network_id: int, publisher_id: int) -> None:
-    from payouts.emails import send_payment_details_changed
-    from publishers.models import Publisher
-
-    send_payment_details_changed(Publisher.objects.get(pk=publisher_id))

@@ -1,6 +1,6 @@
-"""The money pages of a network's host: payout runs and invoices for admins, statements and
-payment details for publishers, invoices for advertisers, and the conversions pages where
-advertisers and admins decide."""
+"""The money pages of a network's host: payout runs and invoices for admins, statements for
+publishers, invoices for advertisers, and the conversions pages where advertisers and admins
+decide."""
 
 from django.urls import include, path
 

@@ -19,6 +19,20 @@ def send_new_application_email(*, network_id: int, publisher_id: int) -> None:
     send_new_application(publisher_id)
 
 
+# Registered under its name from when payment details were payouts': messages queued then run.
+@shared_task(
+    name="payouts.tasks.send_payment_details_email",
+    base=NetworkTask,
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+)
+def send_payment_details_email(*, network_id: int, publisher_id: int) -> None:
+    from publishers.emails import send_payment_details_changed
+
+    send_payment_details_changed(publisher_id)
+
+
 # Publisher postbacks. The first call of an endpoint is attempt 1; a failed call is tried
 # again after 30 s, 1, 2, 4, 8 and 16 minutes (MAX_POSTBACK_RETRIES more calls), unless the
 # endpoint was turned off meanwhile. Only the failing endpoint is retried.

@@ -19,8 +19,8 @@ from network.models import Membership, Role
 from offers.models import Cap, Offer
 from offers.services import access_decide, cap_save
 from payouts.decisions import Actor, conversion_decide
-from payouts.models import PaymentDetails
 from payouts.tests.helpers import make_conversion, make_publisher
+from publishers.models import PaymentDetails
 from publishers.postbacks import PostbackEndpoint
 from publishers.services import publisher_decide
 
