@@ -24,6 +24,7 @@ from payouts import api_admin_serializers as s
 from payouts.api_documents import (
     CREDIT_NOTE_DETAIL_EXAMPLE,
     CREDIT_NOTE_EXAMPLE,
+    INVOICE_EXAMPLE,
     in_reader_language,
     pdf_action,
     with_credit_details,
@@ -38,29 +39,6 @@ from payouts.runs import PayoutError
 from payouts.views_invoices import credit_note_pdf, invoice_pdf
 
 TAGS = ["admin: invoices"]
-INVOICE_EXAMPLE = {
-    "id": 3,
-    "number": "INV-2026-0003",
-    "advertiser": 5,
-    "advertiser_name": "Beach Shop",
-    "period": "2026-10-01",
-    "currency": "USD",
-    "total": "1250.00",
-    "status": "paid",
-    "issued_at": "2026-11-01T02:00:00Z",
-    "paid_at": "2026-11-20T10:15:00Z",
-    "payment_reference": "WIRE-88213",
-    "lines": [
-        {
-            "offer": 12,
-            "offer_name": "Summer Sale",
-            "goal": 31,
-            "goal_name": "Sale",
-            "conversions": 125,
-            "amount": "1250.00",
-        }
-    ],
-}
 
 
 @extend_schema_view(

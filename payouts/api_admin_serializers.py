@@ -15,7 +15,7 @@ from lib.tables import MAX_ID
 from network.api_forms import DECIMAL, MinorAmount
 from payouts import methods
 from payouts.api_invoice_serializers import (
-    INVOICE_TERMS,
+    INVOICE_FIELDS,
     AdvertiserInvoiceLineSerializer,
     AppliedCreditSerializer,
     InvoiceTermsMixin,
@@ -202,20 +202,7 @@ class AdminInvoiceSerializer(InvoiceTermsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Invoice
-        fields = [
-            "id",
-            "number",
-            "advertiser",
-            "advertiser_name",
-            "period",
-            "currency",
-            "total",
-            "status",
-            "issued_at",
-            "paid_at",
-            "payment_reference",
-            *INVOICE_TERMS,
-        ]
+        fields = [*INVOICE_FIELDS[:2], "advertiser", "advertiser_name", *INVOICE_FIELDS[2:]]
         read_only_fields = fields
         extra_kwargs = {"period": {"help_text": _("The month billed (its first day).")}}
 

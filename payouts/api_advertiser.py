@@ -20,6 +20,7 @@ from payouts import api_advertiser_serializers as s
 from payouts import validation, validation_csv
 from payouts.api_decisions import DecisionResultSerializer, DecisionSerializer, decide
 from payouts.api_documents import (
+    ADVERTISER_INVOICE_EXAMPLE,
     CREDIT_NOTE_DETAIL_EXAMPLE,
     CREDIT_NOTE_EXAMPLE,
     in_reader_language,
@@ -193,29 +194,6 @@ class ConversionViewSet(api_advertiser.ConversionViewSet):
         return Response(s.ValidationResultSerializer(body).data)
 
 
-INVOICE_EXAMPLE = {
-    "id": 3,
-    "number": "INV-2026-0003",
-    "period": "2026-05-01",
-    "currency": "USD",
-    "total": "1250.00",
-    "status": "issued",
-    "issued_at": "2026-06-01T02:00:00Z",
-    "paid_at": None,
-    "payment_reference": "",
-    "lines": [
-        {
-            "offer": 12,
-            "offer_name": "Summer Sale",
-            "goal": 31,
-            "goal_name": "Sale",
-            "conversions": 125,
-            "amount": "1250.00",
-        }
-    ],
-}
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="List your invoices",
@@ -227,7 +205,7 @@ INVOICE_EXAMPLE = {
     retrieve=extend_schema(
         summary="One of your invoices, with its lines",
         responses=answers(s.AdvertiserInvoiceDetailSerializer),
-        examples=[example("An issued invoice", INVOICE_EXAMPLE)],
+        examples=[example("An issued invoice", ADVERTISER_INVOICE_EXAMPLE)],
         tags=["advertiser: invoices"],
     ),
 )

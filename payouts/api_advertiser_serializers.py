@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from network.api_forms import DECIMAL, MinorAmount
 from payouts.api_invoice_serializers import (
-    INVOICE_TERMS,
+    INVOICE_FIELDS,
     AdvertiserInvoiceLineSerializer,
     AppliedCreditSerializer,
     InvoiceTermsMixin,
@@ -101,18 +101,7 @@ class AdvertiserInvoiceSerializer(serializers.ModelSerializer, InvoiceTermsMixin
 
     class Meta:
         model = Invoice
-        fields = [
-            "id",
-            "number",
-            "period",
-            "currency",
-            "total",
-            "status",
-            "issued_at",
-            "paid_at",
-            "payment_reference",
-            *INVOICE_TERMS,
-        ]
+        fields = INVOICE_FIELDS
         read_only_fields = fields
         extra_kwargs = {"period": {"help_text": "The month billed (its first day)."}}
 

@@ -1,7 +1,7 @@
 """What the invoice and credit note endpoints of both roles share (payouts/api_admin_invoices.py
 and payouts/api_advertiser.py): the PDF download action (the page's own document, in the
 reader's language), the prefetches of an invoice's credits and of a credit note's lines and
-uses, and the credit note examples."""
+uses, and the examples."""
 
 from __future__ import annotations
 
@@ -70,6 +70,38 @@ def with_credit_details(notes):
     )
 
 
+# An invoice as admins read it (paid), and as its advertiser reads an issued one.
+INVOICE_EXAMPLE = {
+    "id": 3,
+    "number": "INV-2026-0003",
+    "advertiser": 5,
+    "advertiser_name": "Beach Shop",
+    "period": "2026-10-01",
+    "currency": "USD",
+    "total": "1250.00",
+    "status": "paid",
+    "issued_at": "2026-11-01T02:00:00Z",
+    "paid_at": "2026-11-20T10:15:00Z",
+    "payment_reference": "WIRE-88213",
+    "lines": [
+        {
+            "offer": 12,
+            "offer_name": "Summer Sale",
+            "goal": 31,
+            "goal_name": "Sale",
+            "conversions": 125,
+            "amount": "1250.00",
+        }
+    ],
+}
+ADVERTISER_INVOICE_EXAMPLE = {
+    **{name: value for name, value in INVOICE_EXAMPLE.items() if "advertiser" not in name},
+    "period": "2026-05-01",
+    "status": "issued",
+    "issued_at": "2026-06-01T02:00:00Z",
+    "paid_at": None,
+    "payment_reference": "",
+}
 CREDIT_NOTE_EXAMPLE = {
     "id": 2,
     "number": "CN-2026-0002",

@@ -21,6 +21,19 @@ INVOICE_TERMS = [
     "terms_days",
     "due_date",
 ]
+# What both roles read of an invoice, in order (admins also its advertiser, after the number).
+INVOICE_FIELDS = [
+    "id",
+    "number",
+    "period",
+    "currency",
+    "total",
+    "status",
+    "issued_at",
+    "paid_at",
+    "payment_reference",
+    *INVOICE_TERMS,
+]
 
 
 class AdvertiserInvoiceLineSerializer(serializers.ModelSerializer):

@@ -16,18 +16,13 @@ API = "/api/v1/publisher"
 
 @pytest.fixture
 def world(network, owner, advertiser_user, publisher_user):
-    world = make_world(network, owner)
-    world["me"] = world["offer_access"].publisher
-    return world
+    """make_world's payout run; publisher_user's company runs its offer."""
+    return make_world(network, owner)
 
 
-@pytest.fixture
-def pub(network, publisher_user, world):
-    return api_client(network, key_for(network, publisher_user))
-
-
-def test_it_lists_their_payout_lines(network, world, pub):
-    me, run = world["me"], world["payout_run"]
+def test_it_lists_their_payout_lines(network, world, publisher_user):
+    pub = api_client(network, key_for(network, publisher_user))
+    me, run = world["offer_access"].publisher, world["payout_run"]
     with scopes_disabled():
         line = PayoutLine.objects.create(
             network=network,
