@@ -23,6 +23,7 @@ from payouts.api_invoice_serializers import (
 from payouts.api_publisher_serializers import CarriedLineMixin
 from payouts.forms_runs import MAX_TICKED
 from payouts.models import Invoice, PayoutLine, PayoutRun
+from payouts.views_runs import currency_totals, totals_by_run
 
 
 class AdminPayoutLineSerializer(CarriedLineMixin, serializers.ModelSerializer):
@@ -145,8 +146,6 @@ class AdminPayoutRunDetailSerializer(AdminPayoutRunSerializer):
 
     @extend_schema_field(RunTotalSerializer(many=True))
     def get_totals(self, run: PayoutRun) -> list[dict]:
-        from payouts.views_runs import currency_totals, totals_by_run
-
         rows = currency_totals(totals_by_run(run.lines.all()).get(run.pk, {}))
         return RunTotalSerializer(rows, many=True).data
 

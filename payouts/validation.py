@@ -26,6 +26,7 @@ from django.utils.translation import gettext
 
 from lib.formats import format_datetime
 from lib.money import quantize, validate_amount
+from network.audit import AuditEntry
 from network.models import Network
 from payouts.decisions import Actor, DecisionError, check_allowed, conversion_decide, status_word
 from payouts.validation_csv import Row
@@ -210,8 +211,6 @@ def apply(
 
 def applied_by(network: Network, conversion_id: int, status: str) -> str:
     """ "Already applied by <who> at <time>", from the audit entry of the decision."""
-    from network.audit import AuditEntry
-
     entry = (
         AuditEntry.objects.filter(
             object_type=Conversion._meta.label_lower,
