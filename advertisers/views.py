@@ -1,5 +1,6 @@
 """Advertiser companies for the admins (an advertiser's own home is their dashboard,
-reports/views_advertiser.py)."""
+reports/views_advertiser.py). What each company owes is payouts' part of the list (the
+template's payouts_parts tags)."""
 
 from __future__ import annotations
 
@@ -18,13 +19,9 @@ from network.audit import AuditEntry
 
 @role_required(*ADMINS)
 def advertiser_list(request: HttpRequest) -> HttpResponse:
-    from payouts.views_invoices import receivables_by_advertiser
-
-    owed = receivables_by_advertiser()
     decisions = last_status_decisions()
     companies = list(Advertiser.objects.prefetch_related("memberships__user"))
     for company in companies:
-        company.owed = owed.get(company.pk, [])
         company.last_decision = decisions.get(str(company.pk))
     return render(request, "advertisers/admin_list.html", {"companies": companies})
 

@@ -3,12 +3,15 @@
 Every table of the portal is a `Table` (below), drawn by templates/tables/table.html
 (DJANGO_TABLES2_TEMPLATE): a frame that scrolls sideways and down on its own, with the header
 and the first column sticky (static/css/portal.css), and a column chooser whose choice
-static/js/tables.js keeps in the browser's localStorage per user and table.
+static/js/tables.js keeps in the browser's localStorage per user and table. A bulk form
+reads the rows its SelectColumn ticked with a TickedIdsField.
 """
 
 from __future__ import annotations
 
 import django_tables2 as tables
+from django import forms
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils.html import format_html
@@ -115,3 +118,51 @@ class MonthColumn(OneLineColumn):
 
     def render(self, value) -> str:
         return format_month(value)
+
+
+# --- The rows ticked in a SelectColumn, posted back ----------------------------------------
+
+MAX_ID = 2**63 - 1  # the largest id the database holds: larger ones are no row
+
+
+class TickedIdsField(forms.Field):
+    """The rows a bulk form's SelectColumn ticked: every `selected` value of the POST, as a set
+    of ints, at most `most` of them. Subclasses say what the rows are, in their own words."""
+
+    widget = forms.MultipleHiddenInput
+    most = 500
+
+    def not_from_list(self) -> str:
+        raise NotImplementedError
+
+    def too_many(self) -> str:
+        raise NotImplementedError
+
+    def none_ticked(self) -> str:
+        raise NotImplementedError
+
+    def to_python(self, value) -> set[int]:
+        if not value:
+            return set()
+        try:
+            ids = {int(item) for item in value}
+        except (TypeError, ValueError) as exc:
+            raise ValidationError(self.not_from_list()) from exc
+        if any(not 0 < pk <= MAX_ID for pk in ids):  # the database refuses larger ones
+            raise ValidationError(self.not_from_list())
+        if len(ids) > self.most:
+            raise ValidationError(self.too_many())
+        return ids
+
+    def validate(self, value) -> None:
+        if self.required and not value:
+            raise ValidationError(self.none_ticked())
+
+
+def ticked(form: forms.Form) -> set[int]:
+    """The ids ticked in the form's posted data, valid or not: shown ticked again when the
+    form comes back with errors."""
+    try:
+        return form.fields["selected"].to_python(form.data.getlist("selected"))
+    except (ValidationError, AttributeError):
+        return set()

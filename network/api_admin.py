@@ -13,24 +13,11 @@ from __future__ import annotations
 
 from network import (
     api_admin_audit,
-    api_admin_conversions,
     api_admin_members,
     api_admin_settings,
     api_router,
 )
-from payouts import api as payouts_api
-from payouts import api_invoices
 
-api_router.register(
-    "admin", "conversions", api_admin_conversions.ConversionViewSet, basename="admin-conversions"
-)
-api_router.register(
-    "admin", "payout-runs", payouts_api.PayoutRunViewSet, basename="admin-payout-runs"
-)
-api_router.register("admin", "invoices", api_invoices.InvoiceViewSet, basename="admin-invoices")
-api_router.register(
-    "admin", "credit-notes", api_invoices.CreditNoteViewSet, basename="admin-credit-notes"
-)
 api_router.register(
     "admin", "audit-log", api_admin_audit.AuditLogViewSet, basename="admin-audit-log"
 )

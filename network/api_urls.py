@@ -6,8 +6,6 @@ Each role's endpoints live with their app and register on their role's router
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
@@ -33,11 +31,8 @@ urlpatterns = [
 ]
 
 
-# The apps' api_<role> modules register their viewsets (network.api_router); these older
-# modules still hold some roles' endpoints until they move to their domain apps.
+# The apps' api_<role> modules register their viewsets (network.api_router).
 api_router.discover()
-for module in ("publishers.api", "advertisers.api"):
-    import_module(module)
 
 for role in api_router.ROLES:
     urlpatterns.append(path(f"v1/{role}/", include(api_router.router_for(role).urls)))

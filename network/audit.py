@@ -100,13 +100,19 @@ def record(
         actor=actor,
         actor_label=_label(actor, actor_label),
         action=action,
-        object_type=obj._meta.label_lower,
+        object_type=object_type(obj),
         object_id=str(obj.pk),
         object_repr=str(obj)[:200],
         from_state=from_state,
         to_state=to_state,
         reason=reason,
     )
+
+
+def object_type(obj: models.Model) -> str:
+    """What the log calls a model's rows: its label ("offers.offer"), or the `audit_type` a
+    model moved to another app keeps, so that its history and filters stay as they were."""
+    return getattr(obj, "audit_type", "") or obj._meta.label_lower
 
 
 def _label(actor: User | None, given: str) -> str:

@@ -463,7 +463,7 @@ SPECTACULAR_SETTINGS = {
         "ConversionStatusEnum": "tracking.models.Conversion.Status",
         "InvoiceStatusEnum": "payouts.models.Invoice.Status",
         "GoalTypeEnum": "offers.rules.GoalType",
-        "DecisionStatusEnum": "advertisers.api_serializers.DECISION_STATUSES",
+        "DecisionStatusEnum": "payouts.api_decisions.DECISION_STATUSES",
         "PublisherStatusEnum": "publishers.models.Publisher.Status",
         "AdvertiserStatusEnum": "advertisers.models.Advertiser.Status",
         "OfferAccessStatusEnum": "offers.models.OfferAccess.Status",

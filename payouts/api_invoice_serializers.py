@@ -1,14 +1,18 @@
-"""What the admins' invoice API (payouts/api_invoices.py) reads and takes: an invoice with
-its advertiser and lines, money as decimal strings beside their currency, and the body of
-"record a payment" (judged by the invoice page's own PaymentForm)."""
+"""What the invoice and credit note endpoints of both roles read (payouts/api_admin_invoices.py,
+payouts/api_advertiser.py): an invoice's lines and the credit taken off it, what it asks to
+be paid and by when, a credit note with its lines and uses; money as decimal strings beside
+their currency. Each role's invoice itself: payouts.api_admin_serializers and
+payouts.api_advertiser_serializers."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from advertisers.api_serializers import AdvertiserInvoiceLineSerializer, MinorAmount
-from payouts.models import CreditApplication, CreditNote, CreditNoteLine, Invoice
+from lib.money import from_minor
+from network.api_forms import DECIMAL, MinorAmount
+from payouts.models import CreditApplication, CreditNote, CreditNoteLine, InvoiceLine
 
 INVOICE_TERMS = [
     "credit_applied",
@@ -17,6 +21,34 @@ INVOICE_TERMS = [
     "terms_days",
     "due_date",
 ]
+# What both roles read of an invoice, in order (admins also its advertiser, after the number).
+INVOICE_FIELDS = [
+    "id",
+    "number",
+    "period",
+    "currency",
+    "total",
+    "status",
+    "issued_at",
+    "paid_at",
+    "payment_reference",
+    *INVOICE_TERMS,
+]
+
+
+class AdvertiserInvoiceLineSerializer(serializers.ModelSerializer):
+    offer_name = serializers.CharField(source="offer.name", read_only=True)
+    goal_name = serializers.CharField(source="goal.name", read_only=True)
+    amount = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InvoiceLine
+        fields = ["offer", "offer_name", "goal", "goal_name", "conversions", "amount"]
+        read_only_fields = fields
+
+    @extend_schema_field(DECIMAL)
+    def get_amount(self, line: InvoiceLine) -> str:
+        return str(from_minor(line.amount, line.invoice.currency))
 
 
 class AppliedCreditSerializer(serializers.ModelSerializer):
@@ -39,40 +71,6 @@ class InvoiceTermsMixin(serializers.Serializer):
     payment_terms = serializers.CharField(
         source="terms_label", read_only=True, help_text=_('As printed: "Net 30".')
     )
-
-
-class AdminInvoiceSerializer(InvoiceTermsMixin, serializers.ModelSerializer):
-    number = serializers.CharField(source="display_number", read_only=True)
-    advertiser_name = serializers.CharField(source="advertiser.name", read_only=True)
-    total = MinorAmount()
-
-    class Meta:
-        model = Invoice
-        fields = [
-            "id",
-            "number",
-            "advertiser",
-            "advertiser_name",
-            "period",
-            "currency",
-            "total",
-            "status",
-            "issued_at",
-            "paid_at",
-            "payment_reference",
-            *INVOICE_TERMS,
-        ]
-        read_only_fields = fields
-        extra_kwargs = {"period": {"help_text": _("The month billed (its first day).")}}
-
-
-class AdminInvoiceDetailSerializer(AdminInvoiceSerializer):
-    lines = AdvertiserInvoiceLineSerializer(many=True, read_only=True)
-    credits = AppliedCreditSerializer(many=True, read_only=True)
-
-    class Meta(AdminInvoiceSerializer.Meta):
-        fields = [*AdminInvoiceSerializer.Meta.fields, "lines", "credits"]
-        read_only_fields = fields
 
 
 # --- Credit notes ---------------------------------------------------------------------------
@@ -131,22 +129,3 @@ class CreditNoteDetailSerializer(CreditNoteSerializer):
     class Meta(CreditNoteSerializer.Meta):
         fields = [*CreditNoteSerializer.Meta.fields, "lines", "applications"]
         read_only_fields = fields
-
-
-class PaymentSerializer(serializers.Serializer):
-    """The payment form's fields; the form judges them (payouts.forms_invoices.PaymentForm)."""
-
-    amount = serializers.DecimalField(
-        max_digits=18,
-        decimal_places=3,
-        coerce_to_string=True,
-        help_text=_(
-            "The amount received, as a decimal string in the invoice's currency: above zero, "
-            "and the invoice's amount due."
-        ),
-    )
-    reference = serializers.CharField(
-        max_length=200,
-        allow_blank=True,
-        help_text=_("The bank transfer's reference or the payment provider's transaction id."),
-    )

@@ -18,4 +18,4 @@ class PayoutsConfig(AppConfig):
         emails.register("run_ready", "payouts.emails.send_run_ready")
         emails.register("payout", "payouts.emails.send_payout")
         emails.register("invoice_issued", "payouts.emails.send_invoice_issued")
-        emails.register("payment_details_changed", "payouts.emails.send_payment_details_changed")
+        emails.register("payment_details_changed", "publishers.emails.send_payment_details_changed")

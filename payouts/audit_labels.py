@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from network import audit_log, audit_text
 from network.models import Role
-from payouts.models import CreditNote, Invoice, PaymentDetails, PayoutLine, PayoutRun
+from payouts.models import CreditNote, Invoice, PayoutLine, PayoutRun
+from publishers.models import PaymentDetails
 
 audit_text.register_actions(
     {

@@ -25,6 +25,8 @@ from network.models import Network, User
 from offers.models import Offer
 from payouts import ledger
 from payouts.models import LedgerTransaction
+from tracking import lookups
+from tracking.conversions import goal_revenue
 from tracking.models import Conversion
 
 Status = Conversion.Status
@@ -163,9 +165,6 @@ def post_change(
 
 def reprice(network: Network, conversion: Conversion, sale_amount: Decimal) -> None:
     """A corrected sale amount re-prices the percent parts with the goal's current terms."""
-    from tracking import lookups
-    from tracking.conversions import goal_revenue
-
     if conversion.status != Status.PENDING:
         raise DecisionError(_("Only a pending conversion's sale amount can be corrected."))
     currency = conversion.currency

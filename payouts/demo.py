@@ -30,10 +30,9 @@ from network.demo import Demo
 from network.models import Network
 from offers.models import Offer, OfferAccess
 from payouts.decisions import post_change
-from payouts.models import PaymentDetails
 from payouts.runs import last_closed_period, previous_month
 from publishers.demo import APPROVED
-from publishers.models import Publisher, PublisherMinimum
+from publishers.models import PaymentDetails, Publisher, PublisherMinimum
 from tracking.demo_activity import DECISIONS, Decision, convert_click
 from tracking.ids import new_click_id
 from tracking.models import Click, Conversion

@@ -7,7 +7,6 @@ from django.urls import reverse
 from network.emails import admin_emails, emails_of, send_templated
 from payouts.ledger import from_minor
 from payouts.models import Invoice, PayoutLine, PayoutRun
-from publishers.models import Publisher
 
 
 def portal_path(name: str, **kwargs) -> str:
@@ -59,17 +58,5 @@ def send_invoice_issued(invoice_id: int) -> None:
             "url": invoice.network.absolute_url(
                 portal_path("advertiser_invoice_detail", invoice_id=invoice.pk)
             ),
-        },
-    )
-
-
-def send_payment_details_changed(publisher_id: int) -> None:
-    publisher = Publisher.objects.get(pk=publisher_id)
-    send_templated(
-        template="payment_details_changed",
-        to=emails_of(publisher.memberships.all()),
-        context={
-            "publisher": publisher,
-            "url": publisher.network.absolute_url(portal_path("publisher_payment_details")),
         },
     )

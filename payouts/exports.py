@@ -11,9 +11,9 @@ What a file holds:
   currencies it supports, a bank transfer only in the account's currency. The run page
   flags the others with the reason; they are paid by hand or once the details change;
 - no line whose publisher changed their payment details in the last 48 hours
-  (`runs.PAYMENT_HOLD`): the hold is there so that someone who took over an account cannot
-  redirect a payout, and a file made during the hold would pay the new details. Export again
-  once the hold ends (the run page says until when).
+  (`publishers.payment_details.PAYMENT_HOLD`): the hold is there so that someone who took
+  over an account cannot redirect a payout, and a file made during the hold would pay the new
+  details. Export again once the hold ends (the run page says until when).
 
 Downloading a file changes nothing: after the transfer, mark the lines paid on the run page
 with the batch reference. Each download is written to the audit log.
@@ -42,10 +42,11 @@ from django.db.models import F, QuerySet
 from django.utils.timezone import now
 
 from lib.cells import safe_cell
-from payouts import runs
 from payouts.ledger import from_minor
 from payouts.methods import PAYPAL_CURRENCIES
-from payouts.models import PaymentDetails, PayoutLine, PayoutRun
+from payouts.models import PayoutLine, PayoutRun
+from publishers.models import PaymentDetails
+from publishers.payment_details import PAYMENT_HOLD
 
 FORMATS = {"paypal": PaymentDetails.Method.PAYPAL, "bank": PaymentDetails.Method.BANK}
 BANK_HEADER = [
@@ -69,7 +70,7 @@ def exported_lines(run: PayoutRun, fmt: str) -> QuerySet[PayoutLine]:
     lines = run.lines.filter(
         status=PayoutLine.Status.PAYABLE,
         publisher__payment_details__method=FORMATS[fmt],
-        publisher__payment_details__changed_at__lte=now() - runs.PAYMENT_HOLD,
+        publisher__payment_details__changed_at__lte=now() - PAYMENT_HOLD,
     )
     if fmt == "paypal":
         lines = lines.filter(currency__in=PAYPAL_CURRENCIES)

@@ -1,17 +1,14 @@
-"""Forms of the invoice pages: the admins' list filters, creating a month's invoices, and
-recording an advertiser's payment."""
+"""Forms of the invoice pages: creating a month's invoices and recording an advertiser's
+payment (the list's filters: payouts.filters.InvoicePageFilter)."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
 
-import django_filters as filters
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from advertisers.models import Advertiser
 from lib.formats import format_month
 from lib.money import minor_units
 from network.models import Network
@@ -46,42 +43,6 @@ def closed_months(network: Network, count: int = MONTHS_OFFERED) -> list[date]:
     while len(months) < count:
         months.append(previous_month(months[-1]))
     return months
-
-
-class InvoiceFilter(filters.FilterSet):
-    status = filters.ChoiceFilter(
-        label=_("Status"), choices=Invoice.Status.choices, empty_label=_("Every status")
-    )
-    advertiser = filters.ModelChoiceFilter(
-        label=_("Advertiser"),
-        queryset=Advertiser.objects.none(),
-        empty_label=_("Every advertiser"),
-    )
-    period = filters.ChoiceFilter(
-        label=_("Month"), choices=[], empty_label=_("Every month"), method="filter_period"
-    )
-
-    class Meta:
-        model = Invoice
-        fields: list[str] = []
-
-    def __init__(self, data=None, *, queryset: QuerySet[Invoice]):
-        super().__init__(data, queryset=queryset)
-        # Evaluated in the request's scope: this network's companies and months only.
-        self.filters["advertiser"].queryset = Advertiser.objects.order_by("name")
-        periods = Invoice.objects.dates("period", "month", order="DESC")
-        self.filters["period"].extra["choices"] = [
-            (month_value(period), month_label(period)) for period in periods
-        ]
-
-    def filter_period(self, queryset: QuerySet[Invoice], name: str, value: str):
-        period = parse_month(value)
-        return queryset.filter(period=period) if period else queryset
-
-    @property
-    def active(self) -> bool:
-        """Whether any filter narrows the list (for a "Clear filters" link)."""
-        return self.is_bound and self.form.is_valid() and any(self.form.cleaned_data.values())
 
 
 class InvoicesCreateForm(forms.Form):

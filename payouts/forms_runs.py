@@ -10,11 +10,11 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from lib.formats import format_month, format_number
+from lib.tables import TickedIdsField, ticked
 from payouts import runs
 from payouts.models import PayoutRun
 
 MONTHS_OFFERED = 12
-MAX_ID = 2**63 - 1
 MAX_TICKED = 1000
 
 
@@ -56,34 +56,23 @@ class StartRunForm(forms.Form):
         return period
 
 
-class LineIdsField(forms.Field):
-    """The ticked lines: every `selected` value of the POST, as a set of ints."""
+class LineIdsField(TickedIdsField):
+    """The ticked lines of a run."""
 
-    widget = forms.MultipleHiddenInput
+    most = MAX_TICKED
 
-    def to_python(self, value) -> set[int]:
-        if not value:
-            return set()
-        try:
-            ids = {int(item) for item in value}
-        except (TypeError, ValueError) as exc:
-            raise ValidationError(gettext("Select lines from the list.")) from exc
-        if any(not 0 < pk <= MAX_ID for pk in ids):
-            raise ValidationError(gettext("Select lines from the list."))
-        if len(ids) > MAX_TICKED:
-            raise ValidationError(
-                ngettext(
-                    "Select at most %(count)s line at a time.",
-                    "Select at most %(count)s lines at a time.",
-                    MAX_TICKED,
-                )
-                % {"count": format_number(MAX_TICKED)}
-            )
-        return ids
+    def not_from_list(self) -> str:
+        return gettext("Select lines from the list.")
 
-    def validate(self, value) -> None:
-        if self.required and not value:
-            raise ValidationError(gettext("Tick the lines that were paid."))
+    def too_many(self) -> str:
+        return ngettext(
+            "Select at most %(count)s line at a time.",
+            "Select at most %(count)s lines at a time.",
+            MAX_TICKED,
+        ) % {"count": format_number(MAX_TICKED)}
+
+    def none_ticked(self) -> str:
+        return gettext("Tick the lines that were paid.")
 
 
 REFERENCE_HELP = _("The bank transfer or PayPal batch id; the publishers see it.")
@@ -96,11 +85,7 @@ class MarkPaidForm(forms.Form):
     )
 
     def ticked(self) -> set[int]:
-        """The ids ticked in the posted data: shown ticked again when the form has errors."""
-        try:
-            return self.fields["selected"].to_python(self.data.getlist("selected"))
-        except (ValidationError, AttributeError):
-            return set()
+        return ticked(self)
 
 
 class MarkOnePaidForm(forms.Form):

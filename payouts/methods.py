@@ -16,7 +16,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from lib.money import CURRENCY_CODES
-from payouts.models import PaymentDetails, PayoutLine, PayoutRun
+from payouts.models import PayoutLine, PayoutRun
+from publishers.models import PaymentDetails
 
 Method = PaymentDetails.Method
 

@@ -1,4 +1,5 @@
-"""Money: a double-entry ledger, monthly payout runs, publisher payment details, invoices.
+"""Money: a double-entry ledger, monthly payout runs, invoices (a publisher's payment details
+are publishers.PaymentDetails).
 
 Ledger amounts are integers in the currency's minor unit. An entry's amount is a debit when
 positive and a credit when negative; every transaction's entries sum to zero (checked when it
@@ -227,37 +228,6 @@ class PayoutLine(models.Model):
         if self.amount < 0:
             return str(_("Negative balance: carried over"))
         return str(_("Below the minimum: carried over"))
-
-
-class PaymentDetails(models.Model):
-    """How a publisher is paid. Changing it holds their payouts for 48 hours."""
-
-    class Method(models.TextChoices):
-        PAYPAL = "paypal", _("PayPal")
-        BANK = "bank", _("Bank transfer")
-        OTHER = "other", _("Other")
-
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
-    publisher = models.OneToOneField(
-        "publishers.Publisher", on_delete=models.CASCADE, related_name="payment_details"
-    )
-    method = models.CharField(_("method"), max_length=8, choices=Method.choices)
-    paypal_email = models.EmailField(_("PayPal email"), blank=True)
-    account_holder = models.CharField(_("account holder"), max_length=150, blank=True)
-    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
-    swift = models.CharField(_("SWIFT/BIC"), max_length=11, blank=True)
-    bank_name = models.CharField(_("bank name"), max_length=150, blank=True)
-    account_number = models.CharField(_("account number"), max_length=40, blank=True)
-    routing_number = models.CharField(_("routing or sort code"), max_length=40, blank=True)
-    # The bank account's currency: a bank file pays only lines in it (payouts/methods.py).
-    currency = models.CharField(_("account currency"), max_length=3, blank=True)
-    instructions = models.TextField(_("instructions"), blank=True)
-    changed_at = models.DateTimeField(default=now)
-
-    objects = ScopedManager(network="network")
-
-    def __str__(self) -> str:
-        return f"{self.get_method_display()} for {self.publisher}"
 
 
 class Invoice(models.Model):

@@ -43,9 +43,9 @@ from network.models import Network, User
 from network.step_up import StepUp, require_step_up
 from network.tasks import send_email_of
 from payouts import ledger
-from payouts.models import Account, LedgerTransaction, PaymentDetails, PayoutLine, PayoutRun
+from payouts.models import Account, LedgerTransaction, PayoutLine, PayoutRun
+from publishers.payment_details import payment_hold_until
 
-PAYMENT_HOLD = timedelta(hours=48)
 logger = logging.getLogger(__name__)
 
 
@@ -396,18 +396,6 @@ def notify_publishers(network: Network, run: PayoutRun, event: str, line_ids=Non
 
 
 # Paying
-
-
-def payment_hold_until(publisher_id: int) -> datetime | None:
-    """When a recent change of payment details stops holding this publisher's payout."""
-    return hold_ends(PaymentDetails.objects.filter(publisher_id=publisher_id).first())
-
-
-def hold_ends(details: PaymentDetails | None) -> datetime | None:
-    """The end of the hold that these details' last change started, while it lasts."""
-    if details and details.changed_at + PAYMENT_HOLD > now():
-        return details.changed_at + PAYMENT_HOLD
-    return None
 
 
 @transaction.atomic

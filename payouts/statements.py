@@ -44,12 +44,12 @@ from payouts.models import (
     Account,
     Entry,
     LedgerTransaction,
-    PaymentDetails,
     PayoutLine,
     PayoutRun,
 )
-from payouts.runs import last_closed_period, next_month, payment_hold_until, period_bounds
-from publishers.models import Publisher
+from payouts.runs import last_closed_period, next_month, period_bounds
+from publishers.models import PaymentDetails, Publisher
+from publishers.payment_details import payment_hold_until
 from tracking.models import Conversion
 
 PAID = "paid"  # a conversion's shown status beyond Conversion.Status

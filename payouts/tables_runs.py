@@ -20,9 +20,11 @@ from lib.formats import (
     format_percent,
 )
 from lib.tables import DateTimeColumn, NumberColumn, SelectColumn, Table
-from payouts import methods, runs
+from payouts import methods
 from payouts.ledger import from_minor
-from payouts.models import Entry, PaymentDetails, PayoutLine, PayoutRun
+from payouts.models import Entry, PayoutLine, PayoutRun
+from publishers.models import PaymentDetails
+from publishers.payment_details import hold_ends
 
 BADGE = '<span class="badge badge-{}">{}</span>'
 DASH = "—"
@@ -185,7 +187,7 @@ class LineTable(Table):
             shown = format_html(
                 '{} <span class="badge badge-rejected" title="{}">{}</span>', shown, problem, short
             )
-        held = runs.hold_ends(details)
+        held = hold_ends(details)
         if held is not None:
             until = gettext("On hold until %(until)s") % {"until": local(held)}
             shown = format_html("{} " + BADGE, shown, "pending", until)

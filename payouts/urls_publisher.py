@@ -1,4 +1,5 @@
-"""The publisher's money pages, under /publisher/."""
+"""The publisher's statements, under /publisher/ (their payment details page is
+the publishers app's: publishers/urls_payment_details.py)."""
 
 from django.urls import path
 
@@ -16,5 +17,4 @@ urlpatterns = [
         views.publisher_statement_pdf,
         name="publisher_statement_pdf",
     ),
-    path("payment-details/", views.publisher_payment_details, name="publisher_payment_details"),
 ]

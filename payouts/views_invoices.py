@@ -23,13 +23,8 @@ from lib.views import render_in_network_time
 from network.access import ADMINS, posted, role_required
 from network.models import Role
 from payouts import ledger
-from payouts.forms_invoices import (
-    InvoiceFilter,
-    InvoicesCreateForm,
-    PaymentForm,
-    month_label,
-    parse_month,
-)
+from payouts.filters import InvoicePageFilter
+from payouts.forms_invoices import InvoicesCreateForm, PaymentForm, month_label, parse_month
 from payouts.invoices import invoice_record_payment, month_bill
 from payouts.models import Account, CreditNote, Entry, Invoice
 from payouts.runs import PayoutError
@@ -331,7 +326,7 @@ def admin_invoice_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and create_form.is_valid():
         create_invoices(request, create_form.cleaned_data["period"])
         return redirect("admin_invoice_list")
-    filters = InvoiceFilter(request.GET, queryset=Invoice.objects.all())
+    filters = InvoicePageFilter(request.GET, queryset=Invoice.objects.all())
     advertiser = filters.form.cleaned_data.get("advertiser") if filters.form.is_valid() else None
     return render_in_network_time(
         request,
@@ -349,7 +344,7 @@ def admin_invoice_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def credit_notes_of(filters: InvoiceFilter) -> QuerySet[CreditNote]:
+def credit_notes_of(filters: InvoicePageFilter) -> QuerySet[CreditNote]:
     """The credit notes of the advertiser and month the invoice filters name (status aside)."""
     notes = CreditNote.objects.all()
     if filters.form.is_valid():

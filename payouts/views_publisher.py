@@ -1,6 +1,6 @@
 """The publisher's money pages, under /publisher/: statements (the balance, the months, one
-printable month) and the payment details. Only the publisher's own users open them; each
-query is of `request.membership.publisher`."""
+printable month). Only the publisher's own users open them; each query is of
+`request.membership.publisher`. (Their payment details: publishers/views_payment_details.py.)"""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 import django_tables2 as tables
-from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -22,15 +20,10 @@ from lib.formats import format_money, format_month
 from lib.pdf import pdf_response
 from lib.tables import DateTimeColumn, Table, configure
 from lib.views import render_in_network_time
-from network import step_up
-from network.access import posted, role_required
+from network.access import role_required
 from network.models import Role
 from payouts import statements
-from payouts.forms_publisher import PaymentDetailsForm
 from payouts.ledger import from_minor
-from payouts.models import PaymentDetails
-from payouts.payment_details import mask, payment_details_change
-from payouts.runs import payment_hold_until
 
 FIRST_YEAR = 2000  # earlier months are "out of range": no network's data goes back further
 PER_PAGE = 50
@@ -154,39 +147,4 @@ def publisher_statement_pdf(request: HttpRequest, year: int, month: int) -> Http
     title = _("Statement %(period)s") % {"period": format_month(period)}
     return pdf_response(
         request, "payouts/publisher/_statement.html", context, filename=filename, title=title
-    )
-
-
-@role_required(Role.PUBLISHER)
-@step_up.recent_authentication_required(allow_get=True)
-def publisher_payment_details(request: HttpRequest) -> HttpResponse:
-    """Shows the details and the hold; saving needs a recent re-authentication (allauth
-    asks for the password, then replays the POST)."""
-    publisher = request.membership.publisher
-    details = PaymentDetails.objects.filter(publisher=publisher).first()
-    form = PaymentDetailsForm(posted(request), details=details)
-    if request.method == "POST" and form.is_valid():
-        changed_before = details.changed_at if details else None
-        saved = payment_details_change(
-            request.network, publisher, form.cleaned_data, actor=request.user
-        )
-        if saved.changed_at == changed_before:
-            messages.info(request, _("Nothing changed: your payment details are as they were."))
-        else:
-            messages.success(
-                request,
-                _("Payment details saved. Your next payout is held for 48 hours, and every "
-                  "user of your account gets an email about the change."),
-            )  # fmt: skip
-        return redirect("publisher_payment_details")
-    return render_in_network_time(
-        request,
-        "payouts/publisher/payment_details.html",
-        {
-            "details": details,
-            "masked_iban": mask(details.iban) if details else "",
-            "masked_account": mask(details.account_number) if details else "",
-            "held_until": payment_hold_until(publisher.pk),
-            "form": form,
-        },
     )

@@ -26,6 +26,7 @@ from payouts.ledger import from_minor
 from payouts.models import Account, Entry, LedgerTransaction, PayoutLine, PayoutRun
 from payouts.tables_runs import EntryTable, RunTable, details_of, line_table
 from publishers.models import Publisher
+from publishers.payment_details import hold_ends
 
 PER_PAGE = 50
 PDF_LINES = 1000  # a run's PDF summary lists its first lines, up to these
@@ -340,7 +341,7 @@ def render_line(request: HttpRequest, line: PayoutLine, form: MarkOnePaidForm) -
         "amount": from_minor(line.amount, line.currency),
         "earned": from_minor(-credited, line.currency),
         "details": details,
-        "held_until": runs.hold_ends(details),
+        "held_until": hold_ends(details),
         "currency_problem": methods.line_problem(line, details),
         "minimum": from_minor(line.minimum or 0, line.currency),
         "table": table,

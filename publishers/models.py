@@ -1,4 +1,5 @@
-"""Publisher companies (affiliates) and their application to join a network."""
+"""Publisher companies (affiliates), their application to join a network, their own minimum
+payouts and how they are paid (payment details)."""
 
 from __future__ import annotations
 
@@ -88,3 +89,41 @@ class PublisherMinimum(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publisher} {self.currency} {self.amount}"
+
+
+class PaymentDetails(models.Model):
+    """How a publisher is paid. Changing it holds their payouts for 48 hours."""
+
+    class Method(models.TextChoices):
+        PAYPAL = "paypal", _("PayPal")
+        BANK = "bank", _("Bank transfer")
+        OTHER = "other", _("Other")
+
+    # The name the audit log has always given these rows (the model was payouts'): the log's
+    # history, its filters and the API's object_type keep it.
+    audit_type = "payouts.paymentdetails"
+
+    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
+    publisher = models.OneToOneField(
+        Publisher, on_delete=models.CASCADE, related_name="payment_details"
+    )
+    method = models.CharField(_("method"), max_length=8, choices=Method.choices)
+    paypal_email = models.EmailField(_("PayPal email"), blank=True)
+    account_holder = models.CharField(_("account holder"), max_length=150, blank=True)
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    swift = models.CharField(_("SWIFT/BIC"), max_length=11, blank=True)
+    bank_name = models.CharField(_("bank name"), max_length=150, blank=True)
+    account_number = models.CharField(_("account number"), max_length=40, blank=True)
+    routing_number = models.CharField(_("routing or sort code"), max_length=40, blank=True)
+    # The bank account's currency: a bank file pays only lines in it (payouts/methods.py).
+    currency = models.CharField(_("account currency"), max_length=3, blank=True)
+    instructions = models.TextField(_("instructions"), blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager(network="network")
+
+    class Meta:
+        db_table = "payouts_paymentdetails"  # moved from payouts with its table (no data moved)
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} for {self.publisher}"

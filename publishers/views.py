@@ -1,4 +1,6 @@
-"""Publisher application and profile pages, and the admins' review of applications."""
+"""Publisher application and profile pages, and the admins' review of applications (what
+the network owes the publisher is payouts' part of that page: the template's payouts_parts
+tags)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,6 @@ from network import step_up
 from network.access import ADMINS, current_membership, posted, public_page, role_required
 from network.audit import AuditEntry
 from network.models import Role
-from payouts import minimums, statements
 from publishers.forms import DecisionForm, PublisherMinimumForm, PublisherProfileForm
 from publishers.models import Publisher
 from publishers.services import (
@@ -133,7 +134,6 @@ def publisher_review(request: HttpRequest, publisher_id: int) -> HttpResponse:
     history = AuditEntry.objects.filter(
         object_type="publishers.publisher", object_id=str(publisher.pk)
     )
-    owed = statements.balances(statements.payable_accounts(publisher))
     return render(
         request,
         "publishers/admin_review.html",
@@ -141,12 +141,6 @@ def publisher_review(request: HttpRequest, publisher_id: int) -> HttpResponse:
             "publisher": publisher,
             "form": form,
             "payout_form": payout_form,
-            "owed": owed,
-            "minimums": minimums.publisher_minimums(
-                request.network,
-                publisher,
-                [request.network.currency, *(amount.currency for amount in owed)],
-            ),
             "history": history,
             "users": publisher.memberships.select_related("user"),
         },

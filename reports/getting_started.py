@@ -26,8 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from network.models import Invitation, Membership, Network, Role
 from offers.links import click_link, tracking_host
 from offers.models import Offer
-from payouts.models import PaymentDetails
-from publishers.models import Publisher
+from publishers.models import PaymentDetails, Publisher
 from reports.models import HourlyStat
 from tracking.models import Click, Conversion
 

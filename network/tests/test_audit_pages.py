@@ -20,8 +20,8 @@ from offers.models import Cap, Offer
 from offers.services_access import access_decide
 from offers.services_rules import cap_create
 from payouts.decisions import Actor, conversion_decide
-from payouts.models import PaymentDetails
 from payouts.tests.helpers import make_conversion, make_publisher
+from publishers.models import PaymentDetails
 from publishers.services import publisher_decide
 from webhooks.models import PostbackEndpoint
 

@@ -10,6 +10,7 @@ from django.utils.timezone import now
 from django_scopes import scopes_disabled
 
 from network.step_up import StepUp
+from payouts.models import Entry
 from publishers.models import Publisher
 from tracking.models import Click, Conversion
 
@@ -57,3 +58,10 @@ def make_conversion(
 
 # What a page passes to the money services once allauth's re-authentication is recent.
 RECENT = StepUp(recent=True)
+
+
+def ledger_of(conversion: Conversion) -> list[tuple]:
+    """The conversion's ledger entries: (transaction kind, account kind, amount), sorted."""
+    with scopes_disabled():
+        entries = Entry.objects.filter(conversion_id=conversion.pk).select_related("account")
+        return sorted((e.kind, e.account.kind, e.amount) for e in entries)

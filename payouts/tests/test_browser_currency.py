@@ -30,10 +30,9 @@ from network.tests import browser as shared
 from network.tests.browser import NEEDS_BROWSER, PASSWORD, goto, sign_in, sync_playwright
 from network.tests.money import with_mfa
 from payouts.decisions import Actor, conversion_decide
-from payouts.models import PaymentDetails
 from payouts.runs import payout_lines_mark_paid, payout_run_approve, payout_run_create
 from payouts.tests.helpers import RECENT, make_conversion, make_publisher
-from publishers.models import PublisherMinimum
+from publishers.models import PaymentDetails, PublisherMinimum
 
 if sync_playwright is not None:
     from playwright.sync_api import expect

@@ -26,11 +26,11 @@ from network.tests.api import api_client, key_for
 from network.tests.money import reauthenticated, with_mfa
 from payouts import exports
 from payouts.decisions import Actor, conversion_decide
-from payouts.models import PaymentDetails, PayoutLine, PayoutRun
-from payouts.payment_details import PaymentDetailsError, payment_details_change
+from payouts.models import PayoutLine, PayoutRun
 from payouts.runs import payout_lines_mark_paid, payout_run_approve, payout_run_create
 from payouts.tests.helpers import RECENT, make_conversion, make_publisher
-from publishers.models import Publisher, PublisherMinimum
+from publishers.models import PaymentDetails, Publisher, PublisherMinimum
+from publishers.payment_details import PaymentDetailsError, payment_details_change
 from publishers.services import publisher_minimum_set
 
 NOW = datetime(2026, 12, 10, 12, tzinfo=UTC)

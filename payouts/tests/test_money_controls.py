@@ -16,11 +16,11 @@ from network.api_keys import ApiKey
 from network.audit import AuditEntry
 from network.models import Network, Role
 from network.tests.money import money_client, reauthenticated, with_mfa
-from payouts.models import PaymentDetails, PayoutLine, PayoutRun
+from payouts.models import PayoutLine, PayoutRun
 from payouts.runs import payout_run_create
 from payouts.tests.test_run_pages import approved_run, earn, texts
 from payouts.tests.test_run_pages import world as world
-from publishers.models import Publisher
+from publishers.models import PaymentDetails, Publisher
 
 NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
 OCTOBER = date(2026, 10, 1)

@@ -18,14 +18,10 @@ from network.models import Role
 from payouts import ledger
 from payouts.decisions import Actor, conversion_decide
 from payouts.forms_runs import StartRunForm
-from payouts.models import (
-    Account,
-    LedgerTransaction,
-    PaymentDetails,
-    PayoutRun,
-)
+from payouts.models import Account, LedgerTransaction, PayoutRun
 from payouts.runs import payout_run_approve, payout_run_create
 from payouts.tests.helpers import RECENT, make_conversion, make_publisher
+from publishers.models import PaymentDetails
 
 NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
 SEPTEMBER, OCTOBER = date(2026, 9, 1), date(2026, 10, 1)

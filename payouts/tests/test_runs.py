@@ -15,7 +15,7 @@ from network.step_up import StepUpRequired
 from payouts import ledger
 from payouts.decisions import Actor, conversion_decide
 from payouts.invoices import invoice_record_payment, invoices_create
-from payouts.models import Account, Invoice, PaymentDetails, PayoutLine, PayoutRun
+from payouts.models import Account, Invoice, PayoutLine, PayoutRun
 from payouts.runs import (
     PayoutError,
     payout_lines_mark_paid,
@@ -23,7 +23,7 @@ from payouts.runs import (
     payout_run_create,
 )
 from payouts.tests.helpers import RECENT, make_conversion
-from publishers.models import PublisherMinimum
+from publishers.models import PaymentDetails, PublisherMinimum
 
 OCTOBER = date(2026, 10, 1)
 IN_OCTOBER = datetime(2026, 10, 15, 12, tzinfo=UTC)

@@ -1,23 +1,18 @@
-"""The publisher's API: who may call it, their conversions and statements, under the same rules,
-services and audit as their pages. The marketplace (offers, applying, tracking links):
-offers/tests/test_api_publisher.py; postbacks: webhooks/tests/test_api_publisher.py."""
+"""The publisher's API: who may call it. The marketplace: offers/tests/test_api_publisher.py;
+postbacks: webhooks/tests/test_api_publisher.py; conversions and statements: tracking/tests and
+payouts/tests."""
 
 from __future__ import annotations
-
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from django_scopes import scopes_disabled
 
 from conftest import client_for, make_member, make_world
-from network.audit import AuditEntry
 from network.models import Role
-from network.tests.api import api_client, key_for
+from network.tests.api import api_client, error_of, fresh, ids, key_for
 from offers.models import Goal, LandingPage, Offer, OfferAccess
-from payouts.models import PayoutLine
 from payouts.tests.helpers import make_conversion, make_publisher
 from publishers.models import Publisher
-from tracking.models import Conversion
 from webhooks.postbacks import PostbackAttempt, PostbackEndpoint
 
 pytestmark = pytest.mark.django_db
@@ -89,37 +84,6 @@ def grant(offer: Offer, publisher: Publisher, status: str = "approved") -> Offer
         return OfferAccess.objects.create(
             network=offer.network, offer=offer, publisher=publisher, status=status
         )
-
-
-def fresh(obj):
-    with scopes_disabled():
-        return type(obj).objects.get(pk=obj.pk)
-
-
-def audit_of(obj, action: str | None = None) -> list[AuditEntry]:
-    with scopes_disabled():
-        entries = AuditEntry.objects.filter(
-            object_type=obj._meta.label_lower, object_id=str(obj.pk)
-        )
-        if action:
-            entries = entries.filter(action=action)
-        return list(entries.order_by("id"))
-
-
-def error_of(response, status: int) -> dict:
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"error"} and body["error"]["status"] == status
-    return body["error"]
-
-
-def ids(response) -> list[int]:
-    assert response.status_code == 200, response.content
-    return [row["id"] for row in response.json()["results"]]
-
-
-def key_prefix(client) -> str:
-    return client._credentials["HTTP_AUTHORIZATION"].split("_")[1]
 
 
 def unapprove(publisher: Publisher) -> None:
@@ -216,76 +180,3 @@ def test_a_publisher_under_review_is_refused_offers_links_and_postbacks(
         assert not PostbackEndpoint.objects.filter(offer__isnull=True).exists()
     # Their conversions and statements stay theirs to read, as on the pages.
     assert pub.get(f"{API}/conversions/").status_code == 200
-
-
-# --- Conversions ---------------------------------------------------------------------------
-
-
-def test_it_lists_their_conversions_as_their_page_shows_them(network, world, pub):
-    me = world["me"]
-    other = make_publisher(network, "Other Media")
-    day = datetime(2026, 5, 10, 12, tzinfo=UTC)
-    old = make_conversion(world, at=day - timedelta(days=5), payout="4.50", revenue="6.00")
-    new = make_conversion(world, at=day, payout="8.00", flags=["datacenter_ip"])
-    make_conversion(world, publisher=other, at=day)
-    with scopes_disabled():
-        Conversion.objects.filter(pk=new.pk).update(status="approved", order_id="A-1")
-    assert ids(pub.get(f"{API}/conversions/")) == [new.pk, old.pk]
-    row = pub.get(f"{API}/conversions/{old.pk}/").json()
-    assert (row["payout"], row["currency"], row["status"]) == ("4.50", "USD", "pending")
-    assert row["transaction_id"] == old.click_id and row["offer"] == world["offer"].pk
-    for hidden in ("revenue", "fraud_flags", "publisher", "ip", "adv_sub"):
-        assert hidden not in row
-    assert ids(pub.get(f"{API}/conversions/", {"status": "approved"})) == [new.pk]
-    assert ids(pub.get(f"{API}/conversions/", {"order_id": "A-1"})) == [new.pk]
-    window = {"created_from": "2026-05-04", "created_to": "2026-05-06"}
-    assert ids(pub.get(f"{API}/conversions/", window)) == [old.pk]
-    assert ids(pub.get(f"{API}/conversions/", {"ordering": "payout"})) == [old.pk, new.pk]
-    assert ids(pub.get(f"{API}/conversions/", {"offer": world["offer"].pk})) == [new.pk, old.pk]
-    # No fraud flag filter for publishers; an offer they never saw is not a choice.
-    hidden_offer = make_offer(world, "Secret", visibility="private")
-    answer = pub.get(f"{API}/conversions/", {"offer": hidden_offer.pk})
-    assert error_of(answer, 400)["fields"]["offer"]
-    assert me.pk == new.publisher_id
-
-
-# --- Statements ----------------------------------------------------------------------------
-
-
-def test_it_lists_their_payout_lines(network, world, pub):
-    me, run = world["me"], world["payout_run"]
-    with scopes_disabled():
-        line = PayoutLine.objects.create(
-            network=network,
-            run=run,
-            publisher=me,
-            currency="USD",
-            amount=12_345,
-            conversions=3,
-            to_time=run.cutoff,
-            status=PayoutLine.Status.PAID,
-            payment_reference="PP-1",
-            paid_at=run.cutoff,
-        )
-        carried = PayoutLine.objects.create(
-            network=network,
-            run=run,
-            publisher=me,
-            currency="VND",
-            amount=5_000,
-            to_time=run.cutoff,
-            status=PayoutLine.Status.CARRIED,
-        )
-    assert set(ids(pub.get(f"{API}/statements/"))) == {line.pk, carried.pk}  # not the others'
-    body = pub.get(f"{API}/statements/{line.pk}/").json()
-    assert (body["amount"], body["currency"], body["period"]) == ("123.45", "USD", "2026-09-01")
-    assert (body["status"], body["payment_reference"]) == ("paid", "PP-1")
-    assert pub.get(f"{API}/statements/{carried.pk}/").json()["amount"] == "5000"  # no decimals
-    assert ids(pub.get(f"{API}/statements/", {"status": "carried"})) == [carried.pk]
-    assert ids(pub.get(f"{API}/statements/", {"currency": "USD"})) == [line.pk]
-    assert ids(pub.get(f"{API}/statements/", {"period_from": "2026-10-01"})) == []
-    # Pages by the run's period, then id (the cursor reads the period off each line).
-    first = pub.get(f"{API}/statements/", {"page_size": 1}).json()
-    second = pub.get(first["next"]).json()
-    assert [r["id"] for r in first["results"] + second["results"]] == [carried.pk, line.pk]
-    assert second["next"] is None

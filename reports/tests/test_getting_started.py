@@ -14,8 +14,7 @@ from conftest import client_for, make_member, make_world
 from network.models import Role
 from network.services import invitation_create
 from offers.models import Goal, LandingPage, Offer, OfferAccess
-from payouts.models import PaymentDetails
-from publishers.models import Publisher
+from publishers.models import PaymentDetails, Publisher
 
 STEPS = ["advertiser", "offer", "publisher", "click", "postback", "payment"]
 

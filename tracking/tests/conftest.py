@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-import conftest as shared
 from tracking import lean_wsgi
-from tracking.tests.wsgi_client import TrackingClient
+from tracking.tests.wsgi_client import ENTRY_POINTS, enter_by
 
 
-@pytest.fixture(autouse=True, params=["django", "lean"])
+@pytest.fixture(autouse=True, params=ENTRY_POINTS)
 def entry_point(request, monkeypatch) -> str:
-    if request.param == "lean":
-        monkeypatch.setattr(shared, "Client", TrackingClient)
-    return request.param
+    return enter_by(request.param, monkeypatch)
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,17 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.test import Client
 
+import conftest as shared
 from tracking.lean_wsgi import TrackingApplication
+
+ENTRY_POINTS = ["django", "lean"]
+
+
+def enter_by(entry_point: str, monkeypatch) -> str:
+    """Make conftest's clients (client_for...) reach the host through `entry_point`."""
+    if entry_point == "lean":
+        monkeypatch.setattr(shared, "Client", TrackingClient)
+    return entry_point
 
 
 class TrackingClient(Client):

@@ -9,15 +9,11 @@ from django_scopes import scopes_disabled
 
 from lib.tests.test_safehttp import REFUSED_URLS
 from network.audit import AuditEntry
+from network.tests.api import audit_of, error_of, fresh, ids, key_prefix
 from publishers.tests.test_api_publisher import (  # noqa: F401  (fixtures)
     API,
     URL,
-    audit_of,
-    error_of,
-    fresh,
     grant,
-    ids,
-    key_prefix,
     make_offer,
     pub,
     world,

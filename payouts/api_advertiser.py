@@ -1,33 +1,26 @@
-"""The advertiser's conversions (list, decisions, order validation by CSV) and invoices
-(/api/v1/advertiser/), with the rules of the conversions and invoice pages."""
+"""The advertiser's money endpoints (/api/v1/advertiser/): the bulk decisions and the order
+validation by CSV added to tracking's read-only conversions viewset, the company's invoices
+and credit notes (list, read, PDF), with the rules of the conversions and invoice pages.
+Decisions go through payouts.decisions (ledger and audit entries, as on the pages)."""
 
 from __future__ import annotations
 
-import django_filters.rest_framework as filters
 from django.db.models import Prefetch
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiExample,
-    OpenApiParameter,
-    extend_schema,
-    extend_schema_view,
-)
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from advertisers import api_serializers as s
-from advertisers.api_base import ADVERTISER
+from network import api_router
 from network.api_base import TenantViewSet
-from network.api_docs import answers, example, id_filter, text_filter
-from network.api_policy import membership_of
-from payouts.api_invoice_serializers import (
-    AppliedCreditSerializer,
-    CreditNoteDetailSerializer,
-    CreditNoteSerializer,
-)
-from payouts.api_invoices import (
+from network.api_docs import answers, example
+from network.api_forms import form_errors
+from payouts import api_advertiser_serializers as s
+from payouts import validation, validation_csv
+from payouts.api_decisions import DecisionResultSerializer, DecisionSerializer, decide
+from payouts.api_documents import (
+    ADVERTISER_INVOICE_EXAMPLE,
     CREDIT_NOTE_DETAIL_EXAMPLE,
     CREDIT_NOTE_EXAMPLE,
     in_reader_language,
@@ -35,121 +28,26 @@ from payouts.api_invoices import (
     with_credit_details,
     with_credits,
 )
+from payouts.api_invoice_serializers import CreditNoteDetailSerializer, CreditNoteSerializer
 from payouts.decisions import Actor
+from payouts.filters import CreditNoteFilter, InvoiceFilter
 from payouts.models import CreditNote, Invoice, InvoiceLine
-from tracking import validation
-from tracking.filters import ConversionFilter, offers_for
+from payouts.views_invoices import credit_note_pdf, invoice_pdf
+from tracking import api_advertiser
+from tracking.api_advertiser import ADVERTISER, TAGS
 from tracking.models import Conversion
 
 
-class InvoiceFilter(filters.FilterSet):
-    status = filters.ChoiceFilter(choices=Invoice.Status.choices)
-    currency = text_filter("currency", 3)
-    period_from = filters.DateFilter(field_name="period", lookup_expr="gte")
-    period_to = filters.DateFilter(field_name="period", lookup_expr="lte")
-
-    class Meta:
-        model = Invoice
-        fields: list[str] = []
-
-
-class AdvertiserConversionFilter(ConversionFilter):
-    """The conversions page's filters (days in the network's time zone, your own offers)."""
-
-    offer = id_filter("offer_id")
-    order_id = text_filter("order_id", 255)
-    transaction_id = text_filter("click_id", 32)
-
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
-        super().__init__(
-            data,
-            queryset=queryset,
-            offers=offers_for("advertiser", membership_of(request)),
-            timezone=request._request.network.timezone,
-            role="advertiser",
-        )
-
-
-CONVERSION_EXAMPLE = {
-    "id": 901,
-    "transaction_id": "0190f3c2a4b87c1e9d2f4a6b8c0d1e2f",
-    "offer": 12,
-    "offer_name": "Summer Sale",
-    "goal": 31,
-    "goal_name": "Sale",
-    "publisher": 7,
-    "publisher_name": "Deal Blog",
-    "status": "pending",
-    "reason_code": "",
-    "sale_amount": "120.00",
-    "revenue": "8.50",
-    "currency": "USD",
-    "order_id": "A-1001",
-    "adv_sub": "",
-    "adv_sub2": "",
-    "adv_sub3": "",
-    "adv_sub4": "",
-    "adv_sub5": "",
-    "aff_sub": "spring",
-    "method": "postback",
-    "fraud_flags": [],
-    "created_at": "2026-06-02T10:00:00Z",
-    "decided_at": None,
-}
-
-
-TAGS = ["advertiser: conversions"]
-
-
-# The days the filters accept (tracking.filters.DAY_RANGE), for the schema.
-DAY_PATTERN = r"^(19\d\d|[2-8]\d{3}|9[0-8]\d\d|99[0-8]\d|999[0-8])-\d\d-\d\d$"
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="List the conversions of your offers",
-        description="Filters: `status`, `offer`, `created_from` / `created_to` (days in the "
-        "network's time zone, both included), `order_id`, `transaction_id`, `flagged` "
-        "(yes/no). Order by created_at, id, sale_amount or revenue.",
-        parameters=[
-            OpenApiParameter(
-                name,
-                OpenApiTypes.DATE,
-                description=f"{label} this day (in the network's time zone), 1900 to 9998.",
-                pattern=DAY_PATTERN,
-            )
-            for name, label in (("created_from", "From"), ("created_to", "Up to and with"))
-        ],
-        responses=answers(s.AdvertiserConversionSerializer(many=True)),
-        tags=TAGS,
-    ),
-    retrieve=extend_schema(
-        summary="One conversion of your offers",
-        responses=answers(s.AdvertiserConversionSerializer),
-        examples=[example("A pending sale", CONVERSION_EXAMPLE)],
-        tags=TAGS,
-    ),
-)
-class ConversionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+# No docstring: the schema would take it as the description of each operation.
+class ConversionViewSet(api_advertiser.ConversionViewSet):
     roles = {name: ADVERTISER for name in ("list", "retrieve", "decide", "validate")}
-    filterset_class = AdvertiserConversionFilter
-    ordering_fields = ["created_at", "id", "sale_amount", "revenue"]
-    ordering = ["-created_at", "-id"]
-
-    def visible(self, membership):
-        return Conversion.objects.filter(
-            offer__advertiser_id=membership.advertiser_id
-        ).select_related("offer", "goal", "publisher", "click")
-
-    def visible_model(self):
-        return Conversion
 
     def get_serializer_class(self):
         if self.action == "decide":
-            return s.DecisionSerializer
+            return DecisionSerializer
         if self.action == "validate":
             return s.ValidationUploadSerializer
-        return s.AdvertiserConversionSerializer
+        return super().get_serializer_class()
 
     @extend_schema(
         summary="Approve, reject or reverse conversions",
@@ -159,8 +57,8 @@ class ConversionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         "that are not yours are left alone (`not_found`); conversions that cannot make the "
         "move are named in `errors`. Only the network's owners and managers override a "
         "decision (or decide flagged conversions otherwise than you can).",
-        request=s.DecisionSerializer,
-        responses=answers(s.DecisionResultSerializer),
+        request=DecisionSerializer,
+        responses=answers(DecisionResultSerializer),
         examples=[
             example("Approve two orders", {"ids": [901, 902], "status": "approved"}, request=True),
             example(
@@ -187,27 +85,7 @@ class ConversionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
     def decide(self, request):
         decision = self.get_serializer(data=request.data)
         decision.is_valid(raise_exception=True)
-        form = decision.form
-        ids = form.cleaned_data["selected"]
-        decidable = self.get_queryset()
-        result = validation.decide_selected(
-            network=request._request.network,
-            decidable=decidable,
-            ids=ids,
-            to_status=form.target_status,
-            actor=Actor(user=request.user),
-            reason=form.cleaned_data["reason"],
-            override=False,
-        )
-        now_ = list(decidable.filter(pk__in=ids).order_by("pk").values("id", "status"))
-        found = {row["id"] for row in now_}
-        body = {
-            "changed": result.changed,
-            "errors": result.errors,
-            "not_found": sorted(set(ids) - found),
-            "conversions": now_,
-        }
-        return Response(s.DecisionResultSerializer(body).data)
+        return decide(self, decision.form)
 
     @extend_schema(
         summary="Validate orders with a CSV file",
@@ -288,9 +166,9 @@ class ConversionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         upload = self.get_serializer(data=request.data)
         upload.is_valid(raise_exception=True)
         file = upload.validated_data["file"]
-        form = validation.UploadForm(data={}, files={"file": file})
+        form = validation_csv.UploadForm(data={}, files={"file": file})
         if not form.is_valid():
-            raise serializers.ValidationError(s.form_errors(form))
+            raise serializers.ValidationError(form_errors(form))
         network, rows = request._request.network, form.rows
         validation.judge(
             rows,
@@ -316,37 +194,6 @@ class ConversionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         return Response(s.ValidationResultSerializer(body).data)
 
 
-class InvoiceDetailSerializer(s.AdvertiserInvoiceDetailSerializer):
-    credits = AppliedCreditSerializer(many=True, read_only=True)
-
-    class Meta(s.AdvertiserInvoiceDetailSerializer.Meta):
-        fields = [*s.AdvertiserInvoiceDetailSerializer.Meta.fields, "credits"]
-        read_only_fields = fields
-
-
-INVOICE_EXAMPLE = {
-    "id": 3,
-    "number": "INV-2026-0003",
-    "period": "2026-05-01",
-    "currency": "USD",
-    "total": "1250.00",
-    "status": "issued",
-    "issued_at": "2026-06-01T02:00:00Z",
-    "paid_at": None,
-    "payment_reference": "",
-    "lines": [
-        {
-            "offer": 12,
-            "offer_name": "Summer Sale",
-            "goal": 31,
-            "goal_name": "Sale",
-            "conversions": 125,
-            "amount": "1250.00",
-        }
-    ],
-}
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="List your invoices",
@@ -358,7 +205,7 @@ INVOICE_EXAMPLE = {
     retrieve=extend_schema(
         summary="One of your invoices, with its lines",
         responses=answers(s.AdvertiserInvoiceDetailSerializer),
-        examples=[example("An issued invoice", INVOICE_EXAMPLE)],
+        examples=[example("An issued invoice", ADVERTISER_INVOICE_EXAMPLE)],
         tags=["advertiser: invoices"],
     ),
 )
@@ -380,7 +227,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
 
     def get_serializer_class(self):
         if self.action == "retrieve":
-            return InvoiceDetailSerializer
+            return s.InvoiceDetailSerializer
         return s.AdvertiserInvoiceSerializer
 
     @pdf_action(
@@ -388,22 +235,10 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
         ["advertiser: invoices"],
     )
     def pdf(self, request, pk=None):
-        from payouts.views_invoices import invoice_pdf
-
         invoice = self.get_object()
         return in_reader_language(
             request, lambda: invoice_pdf(request._request, invoice, "advertiser")
         )
-
-
-class CreditNoteFilter(filters.FilterSet):
-    currency = text_filter("currency", 3)
-    period_from = filters.DateFilter(field_name="period", lookup_expr="gte")
-    period_to = filters.DateFilter(field_name="period", lookup_expr="lte")
-
-    class Meta:
-        model = CreditNote
-        fields: list[str] = []
 
 
 @extend_schema_view(
@@ -444,9 +279,16 @@ class CreditNoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
 
     @pdf_action("Your credit note's PDF, as its page, in your language.", ["advertiser: invoices"])
     def pdf(self, request, pk=None):
-        from payouts.views_invoices import credit_note_pdf
-
         note = self.get_object()
         return in_reader_language(
             request, lambda: credit_note_pdf(request._request, note, "advertiser")
         )
+
+
+api_router.register(
+    "advertiser", "conversions", ConversionViewSet, basename="advertiser-conversions"
+)
+api_router.register("advertiser", "invoices", InvoiceViewSet, basename="advertiser-invoices")
+api_router.register(
+    "advertiser", "credit-notes", CreditNoteViewSet, basename="advertiser-credit-notes"
+)

@@ -15,16 +15,24 @@ from conftest import client_for, make_member, make_world
 from network.audit import AuditEntry
 from network.models import Role
 from offers.models import Goal, Offer
+from payouts import validation, validation_csv
 from payouts.decisions import Actor, DecisionError, conversion_decide
 from payouts.models import Entry
-from tracking import validation
 from tracking.models import Click, Conversion
+from tracking.tests.wsgi_client import ENTRY_POINTS, enter_by
 
 BULK = "/advertiser/conversions/"
 ADMIN = "/manage/conversions/"
 UPLOAD = "/advertiser/conversions/validate/"
 PREVIEW = "/advertiser/conversions/validate/preview/"
 APPLY = "/advertiser/conversions/validate/apply/"
+
+
+# The deciding pages are served behind both entry points of a network's host, as the tracking
+# tests run: Django's route, and the lean tracking application that hands them to Django.
+@pytest.fixture(autouse=True, params=ENTRY_POINTS)
+def entry_point(request, monkeypatch) -> str:
+    return enter_by(request.param, monkeypatch)
 
 
 def make_conversion(
@@ -360,7 +368,7 @@ def upload(client, text: str, **kwargs):
     return client.post(UPLOAD, {"file": csv_file(text, **kwargs)})
 
 
-def preview_rows(client) -> list[validation.Row]:
+def preview_rows(client) -> list[validation_csv.Row]:
     response = client.get(PREVIEW)
     assert response.status_code == 200
     return response.context["rows"]
@@ -593,7 +601,7 @@ def test_it_refuses_a_file_it_cannot_read(network, world, advertiser_user, conte
 
 
 def test_it_refuses_too_many_rows(network, world, advertiser_user, monkeypatch):
-    monkeypatch.setattr(validation, "MAX_ROWS", 2)
+    monkeypatch.setattr(validation_csv, "MAX_ROWS", 2)
     client = client_for(network, advertiser_user)
     response = upload(client, "order_id,status\nA,approved\nB,approved\nC,approved\n")
     assert "more than 2 rows" in response.content.decode()
@@ -620,7 +628,9 @@ def test_it_shows_an_empty_preview_without_an_upload(network, world, advertiser_
 
 
 def test_the_parser_reads_extra_columns_and_trailing_delimiters():
-    rows = validation.parse("id,order_id,status,reason,\n7,A,rejected,Fraud,\n8,B,approved,,,x\n")
+    rows = validation_csv.parse(
+        "id,order_id,status,reason,\n7,A,rejected,Fraud,\n8,B,approved,,,x\n"
+    )
     assert [(r.order_id, r.status, r.reason, r.outcome) for r in rows] == [
         ("A", "rejected", "Fraud", ""),
         ("B", "approved", "", "error"),

@@ -13,16 +13,17 @@ from django_scopes import scope, scopes_disabled
 
 from conftest import client_for, make_user, make_world
 from network.models import Membership, Role
+from payouts import validation, validation_csv
 from payouts.decisions import Actor
-from tracking import validation
-from tracking.models import Conversion
-from tracking.tests.test_validation import (
+from payouts.tests.test_validation import (
     APPLY,
     PREVIEW,
     make_conversion,
     reload,
     upload,
 )
+from tracking.models import Conversion
+from tracking.tests.wsgi_client import ENTRY_POINTS, enter_by
 
 pytestmark = [
     pytest.mark.skipif(
@@ -34,6 +35,13 @@ pytestmark = [
 
 FILE = "order_id,status,sale_amount\nA-1,approved,\nA-3,approved,80.5\n"
 WAIT = 30  # seconds, for each step of the other thread
+
+
+# The deciding pages are served behind both entry points of a network's host, as the tracking
+# tests run: Django's route, and the lean tracking application that hands them to Django.
+@pytest.fixture(autouse=True, params=ENTRY_POINTS)
+def entry_point(request, monkeypatch) -> str:
+    return enter_by(request.param, monkeypatch)
 
 
 @pytest.fixture
@@ -71,7 +79,7 @@ def test_the_slower_of_two_people_applying_one_file_is_told_who_applied_it(
     def colleague_applies():
         try:
             with scope(network=network), transaction.atomic():
-                rows = validation.parse(FILE)
+                rows = validation_csv.parse(FILE)
                 validation.judge(
                     rows, conversions=Conversion.objects.all(), advertiser_id=company.pk
                 )

@@ -21,8 +21,9 @@ from network.tests.api import api_client, key_for
 from payouts import ledger
 from payouts import runs as payouts_runs
 from payouts.decisions import Actor, conversion_decide
-from payouts.models import Account, PaymentDetails, PayoutLine, PayoutRun
+from payouts.models import Account, PayoutLine, PayoutRun
 from payouts.tests.helpers import make_conversion, make_publisher
+from publishers.models import PaymentDetails
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/admin/payout-runs"

@@ -5,122 +5,40 @@ do (payouts/views_invoices.py): the same form judges the amount and reference, t
 audit entry `invoice.paid`. Credit notes (/api/v1/admin/credit-notes/): list, read, PDF.
 
 The pages offer no other move on an invoice (there is no void), so neither does the API.
-Registered on network.api_admin.router.
+Registered by payouts/api_admin.py.
 """
 
 from __future__ import annotations
 
-import django_filters.rest_framework as filters
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
-from rest_framework import mixins, renderers, serializers
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from advertisers.api_serializers import form_errors
 from network.api_base import TenantViewSet
-from network.api_docs import ERRORS, admin_roles, answers, example, id_filter, text_filter
-from payouts import api_invoice_serializers as s
+from network.api_docs import admin_roles, answers, example
+from network.api_forms import form_errors
+from payouts import api_admin_serializers as s
+from payouts.api_documents import (
+    CREDIT_NOTE_DETAIL_EXAMPLE,
+    CREDIT_NOTE_EXAMPLE,
+    INVOICE_EXAMPLE,
+    in_reader_language,
+    pdf_action,
+    with_credit_details,
+    with_credits,
+)
+from payouts.api_invoice_serializers import CreditNoteDetailSerializer, CreditNoteSerializer
+from payouts.filters import AdminCreditNoteFilter, AdminInvoiceFilter
 from payouts.forms_invoices import PaymentForm
 from payouts.invoices import invoice_record_payment
-from payouts.models import CreditApplication, CreditNote, CreditNoteLine, Invoice, InvoiceLine
+from payouts.models import CreditNote, Invoice, InvoiceLine
 from payouts.runs import PayoutError
+from payouts.views_invoices import credit_note_pdf, invoice_pdf
 
 TAGS = ["admin: invoices"]
-PDF_ANSWERS = {(200, "application/pdf"): OpenApiTypes.BINARY, **ERRORS}
-# What the PDF's bytes begin with (the document itself is the page's, in the reader's language).
-PDF_EXAMPLE = OpenApiExample(
-    "A PDF document", value="%PDF-1.7 ...", media_type="application/pdf", response_only=True
-)
-
-
-class PdfRenderer(renderers.BaseRenderer):
-    """Lets a client ask for application/pdf; an error is still the JSON error body."""
-
-    media_type = "application/pdf"
-    format = "pdf"
-    charset = None
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return renderers.JSONRenderer().render(data)
-
-
-PDF_RENDERERS = [renderers.JSONRenderer, PdfRenderer]
-
-
-def pdf_action(description: str, tags: list[str]):
-    """The `pdf` action of an invoice or credit note viewset (GET <id>/pdf/)."""
-    return lambda view: extend_schema(
-        summary="Download as PDF",
-        description=description,
-        responses=PDF_ANSWERS,
-        examples=[PDF_EXAMPLE],
-        tags=tags,
-    )(action(detail=True, methods=["get"], renderer_classes=PDF_RENDERERS)(view))
-
-
-def in_reader_language(request, render):
-    """The PDF in the caller's language: the account's (an API key's user), else the page's."""
-    from django.conf import settings
-    from django.utils import translation
-
-    language = getattr(request.user, "language", "")
-    if language not in {code for code, _name in settings.LANGUAGES}:
-        language = request._request.LANGUAGE_CODE
-    with translation.override(language):
-        return render()
-
-
-def with_credits(invoices):
-    credits = CreditApplication.objects.select_related("credit_note", "invoice")
-    return invoices.prefetch_related(Prefetch("credits", queryset=credits))
-
-
-def with_credit_details(notes):
-    lines = CreditNoteLine.objects.select_related("offer", "goal", "credit_note")
-    uses = CreditApplication.objects.select_related("invoice")
-    return notes.prefetch_related(
-        Prefetch("lines", queryset=lines), Prefetch("applications", queryset=uses)
-    )
-
-
-class InvoiceFilter(filters.FilterSet):
-    status = filters.ChoiceFilter(choices=Invoice.Status.choices)
-    advertiser = id_filter("advertiser_id")
-    currency = text_filter("currency", 3)
-    period_from = filters.DateFilter(field_name="period", lookup_expr="gte")
-    period_to = filters.DateFilter(field_name="period", lookup_expr="lte")
-
-    class Meta:
-        model = Invoice
-        fields: list[str] = []
-
-
-INVOICE_EXAMPLE = {
-    "id": 3,
-    "number": "INV-2026-0003",
-    "advertiser": 5,
-    "advertiser_name": "Beach Shop",
-    "period": "2026-10-01",
-    "currency": "USD",
-    "total": "1250.00",
-    "status": "paid",
-    "issued_at": "2026-11-01T02:00:00Z",
-    "paid_at": "2026-11-20T10:15:00Z",
-    "payment_reference": "WIRE-88213",
-    "lines": [
-        {
-            "offer": 12,
-            "offer_name": "Summer Sale",
-            "goal": 31,
-            "goal_name": "Sale",
-            "conversions": 125,
-            "amount": "1250.00",
-        }
-    ],
-}
 
 
 @extend_schema_view(
@@ -142,7 +60,7 @@ INVOICE_EXAMPLE = {
 )
 class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
     roles = admin_roles("list", "retrieve", "record_payment", "pdf")
-    filterset_class = InvoiceFilter
+    filterset_class = AdminInvoiceFilter
     ordering_fields = ["period", "issued_at", "number", "id"]
     ordering = ["-period", "-id"]
 
@@ -166,8 +84,6 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
         TAGS,
     )
     def pdf(self, request, pk=None):
-        from payouts.views_invoices import invoice_pdf
-
         invoice = self.get_object()
         return in_reader_language(request, lambda: invoice_pdf(request._request, invoice, "admin"))
 
@@ -217,43 +133,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
         return Response(self.get_serializer(self.get_object()).data)
 
 
-class CreditNoteFilter(filters.FilterSet):
-    advertiser = id_filter("advertiser_id")
-    currency = text_filter("currency", 3)
-    period_from = filters.DateFilter(field_name="period", lookup_expr="gte")
-    period_to = filters.DateFilter(field_name="period", lookup_expr="lte")
-
-    class Meta:
-        model = CreditNote
-        fields: list[str] = []
-
-
 CREDIT_TAGS = ["admin: credit notes"]
-CREDIT_NOTE_EXAMPLE = {
-    "id": 2,
-    "number": "CN-2026-0002",
-    "advertiser": 5,
-    "advertiser_name": "Beach Shop",
-    "period": "2026-11-01",
-    "currency": "KWD",
-    "total": "100.000",
-    "remaining": "40.000",
-    "issued_at": "2026-12-01T02:00:00Z",
-}
-CREDIT_NOTE_DETAIL_EXAMPLE = {
-    **CREDIT_NOTE_EXAMPLE,
-    "lines": [
-        {
-            "offer": 12,
-            "offer_name": "Summer Sale",
-            "goal": 31,
-            "goal_name": "Sale",
-            "conversions": -4,
-            "amount": "-100.000",
-        }
-    ],
-    "applications": [{"invoice": 9, "invoice_number": "INV-2026-0009", "amount": "60.000"}],
-}
 
 
 @extend_schema_view(
@@ -262,20 +142,20 @@ CREDIT_NOTE_DETAIL_EXAMPLE = {
         description="A month whose reversals came to more than its approvals makes a credit "
         "note (CN-<year>-<number>, its own series), never a negative invoice. `remaining` is "
         "what the advertiser's next invoices in the currency have not taken off yet.",
-        responses=answers(s.CreditNoteSerializer(many=True)),
+        responses=answers(CreditNoteSerializer(many=True)),
         examples=[example("A credit note partly used", [CREDIT_NOTE_EXAMPLE])],
         tags=CREDIT_TAGS,
     ),
     retrieve=extend_schema(
         summary="One credit note, with its lines and the invoices it was applied to",
-        responses=answers(s.CreditNoteDetailSerializer),
+        responses=answers(CreditNoteDetailSerializer),
         examples=[example("A credit note partly used", CREDIT_NOTE_DETAIL_EXAMPLE)],
         tags=CREDIT_TAGS,
     ),
 )
 class CreditNoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
     roles = admin_roles("list", "retrieve", "pdf")
-    filterset_class = CreditNoteFilter
+    filterset_class = AdminCreditNoteFilter
     ordering_fields = ["period", "issued_at", "number", "id"]
     ordering = ["-period", "-id"]
 
@@ -288,12 +168,10 @@ class CreditNoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
 
     def get_serializer_class(self):
         if self.action == "list":
-            return s.CreditNoteSerializer
-        return s.CreditNoteDetailSerializer
+            return CreditNoteSerializer
+        return CreditNoteDetailSerializer
 
     @pdf_action("The credit note's PDF, as its page, in the caller's language.", CREDIT_TAGS)
     def pdf(self, request, pk=None):
-        from payouts.views_invoices import credit_note_pdf
-
         note = self.get_object()
         return in_reader_language(request, lambda: credit_note_pdf(request._request, note, "admin"))

@@ -1,5 +1,5 @@
-"""The publisher's payment details form. The checks live in payouts.payment_details, so the
-form and the service agree on what may be stored."""
+"""The publisher's payment details form. The checks live in publishers.payment_details, so
+the form and the service agree on what may be stored."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from lib.money import CURRENCY_CHOICES
-from payouts.models import PaymentDetails
-from payouts.payment_details import clean_details, mask
+from publishers.models import PaymentDetails
+from publishers.payment_details import clean_details, mask
 
 # Prefilled from the saved details; the IBAN and account number are typed again.
 PREFILLED = (

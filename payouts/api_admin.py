@@ -1,7 +1,9 @@
 """The admins' payout runs (/api/v1/admin/payout-runs/): list, review with the lines, create a
 month's run, approve it, download the payment files, mark lines paid. The same services as
 the payout run pages (payouts.runs), so the same refusals and the same audit entries.
-Registered on network.api_admin.router.
+The admins' other money endpoints live in their own modules and are registered at the end:
+conversions with their decisions (payouts/api_admin_conversions.py), invoices and credit notes
+(payouts/api_admin_invoices.py).
 
 Approving, marking paid and downloading payment files move money or payment details. The
 page asks for two-factor authentication and a recent password (allauth's
@@ -18,7 +20,6 @@ approver rule is the run's own (payouts.runs.payout_run_approve).
 
 from __future__ import annotations
 
-import django_filters.rest_framework as filters
 from allauth.mfa.models import Authenticator
 from django.db.models import Min
 from django.http import HttpResponse
@@ -35,13 +36,16 @@ from rest_framework import exceptions, mixins, renderers, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from advertisers.api_serializers import form_errors
-from network import step_up
+from network import api_router, step_up
 from network.api_base import TenantViewSet, created
 from network.api_docs import ERRORS, admin_roles, answers, example
+from network.api_forms import form_errors
 from network.api_keys import ApiKey
-from payouts import api_serializers as s
+from payouts import api_admin_serializers as s
 from payouts import exports, runs
+from payouts.api_admin_conversions import ConversionViewSet
+from payouts.api_admin_invoices import CreditNoteViewSet, InvoiceViewSet
+from payouts.filters import RunFilter
 from payouts.forms_runs import MarkPaidForm, StartRunForm
 from payouts.models import PayoutRun
 
@@ -73,16 +77,6 @@ def check_money_move(request) -> None:
     code, why = money_refusal(request)
     if why:
         raise exceptions.PermissionDenied(why, code=code)
-
-
-class RunFilter(filters.FilterSet):
-    status = filters.ChoiceFilter(choices=PayoutRun.Status.choices)
-    period_from = filters.DateFilter(field_name="period", lookup_expr="gte")
-    period_to = filters.DateFilter(field_name="period", lookup_expr="lte")
-
-    class Meta:
-        model = PayoutRun
-        fields: list[str] = []
 
 
 class CsvRenderer(renderers.BaseRenderer):
@@ -345,3 +339,9 @@ class PayoutRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         response["Cache-Control"] = "no-store"
         return response
+
+
+api_router.register("admin", "conversions", ConversionViewSet, basename="admin-conversions")
+api_router.register("admin", "payout-runs", PayoutRunViewSet, basename="admin-payout-runs")
+api_router.register("admin", "invoices", InvoiceViewSet, basename="admin-invoices")
+api_router.register("admin", "credit-notes", CreditNoteViewSet, basename="admin-credit-notes")

@@ -1,15 +1,17 @@
 """How a publisher is paid: checking and normalising the details, masking them for display
 and the audit log, and changing them.
 
-A change restarts the 48-hour payout hold (`runs.payment_hold_until` reads `changed_at`), is
-audited with the numbers masked, and is emailed to the publisher's users after commit, so
-that someone who took over an account cannot quietly redirect the money. Saving the same
-details again changes nothing and does not restart the hold.
+A change restarts the 48-hour payout hold (`payment_hold_until` reads `changed_at`; payout
+runs and payment files wait for it), is audited with the numbers masked, and is emailed to the
+publisher's users after commit, so that someone who took over an account cannot quietly
+redirect the money. Saving the same details again changes nothing and does not restart the
+hold. Which currencies each method can pay is payouts' (payouts/methods.py).
 """
 
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -22,8 +24,7 @@ from network import audit
 from network.errors import ServiceError
 from network.models import Network, User
 from network.tasks import send_email_of
-from payouts.models import PaymentDetails
-from publishers.models import Publisher
+from publishers.models import PaymentDetails, Publisher
 
 Method = PaymentDetails.Method
 
@@ -71,6 +72,7 @@ SWIFT_FORMAT = re.compile(r"[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?")
 ACCOUNT_FORMAT = re.compile(r"[A-Z0-9][A-Z0-9 -]{2,38}[A-Z0-9]", re.IGNORECASE)
 SEPARATORS = re.compile(r"[\s-]+")
 MASK = "••••"
+PAYMENT_HOLD = timedelta(hours=48)
 
 
 class PaymentDetailsError(ServiceError, ValueError):
@@ -223,6 +225,21 @@ def summary(details: PaymentDetails | None) -> str:
     if details.currency:
         parts.append(f"in {details.currency}")
     return "bank transfer: " + ", ".join(parts)
+
+
+# The hold
+
+
+def payment_hold_until(publisher_id: int) -> datetime | None:
+    """When a recent change of payment details stops holding this publisher's payout."""
+    return hold_ends(PaymentDetails.objects.filter(publisher_id=publisher_id).first())
+
+
+def hold_ends(details: PaymentDetails | None) -> datetime | None:
+    """The end of the hold that these details' last change started, while it lasts."""
+    if details and details.changed_at + PAYMENT_HOLD > now():
+        return details.changed_at + PAYMENT_HOLD
+    return None
 
 
 # Changing

@@ -1,5 +1,7 @@
-"""What the admins' payout run endpoints (payouts/api.py) read and write: the run with its
-totals and lines, and the bodies of its moves, judged by the payout run page's forms."""
+"""What the admins' money endpoints read and write: a payout run with its totals and lines
+and the bodies of its moves, judged by the payout run page's forms (payouts/api_admin.py);
+an invoice with its advertiser, and the body of "record a payment", judged by the invoice
+page's own PaymentForm (payouts/api_admin_invoices.py)."""
 
 from __future__ import annotations
 
@@ -9,29 +11,26 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from advertisers.api_serializers import DECIMAL, MinorAmount
-from lib.money import from_minor
+from lib.tables import MAX_ID
+from network.api_forms import DECIMAL, MinorAmount
 from payouts import methods
-from payouts.forms_runs import MAX_ID, MAX_TICKED
-from payouts.models import PayoutLine, PayoutRun
+from payouts.api_invoice_serializers import (
+    INVOICE_FIELDS,
+    AdvertiserInvoiceLineSerializer,
+    AppliedCreditSerializer,
+    InvoiceTermsMixin,
+)
+from payouts.api_publisher_serializers import CarriedLineMixin
+from payouts.forms_runs import MAX_TICKED
+from payouts.models import Invoice, PayoutLine, PayoutRun
+from payouts.views_runs import currency_totals, totals_by_run
 
 
-class AdminPayoutLineSerializer(serializers.ModelSerializer):
+class AdminPayoutLineSerializer(CarriedLineMixin, serializers.ModelSerializer):
     publisher_name = serializers.CharField(source="publisher.name", read_only=True)
     amount = MinorAmount()
     payment_method = serializers.SerializerMethodField(
         help_text=_("How the publisher is paid (paypal, bank, other); null: no details yet.")
-    )
-    minimum = serializers.SerializerMethodField(
-        help_text=_(
-            "The minimum payout the run applied, in the line's currency; null on lines made "
-            "before it was recorded."
-        )
-    )
-    carried_reason = serializers.SerializerMethodField(
-        help_text=_(
-            "Why a carried line was not paid: below_minimum or negative_balance; null otherwise."
-        )
     )
     payment_problem = serializers.SerializerMethodField(
         help_text=_(
@@ -68,18 +67,6 @@ class AdminPayoutLineSerializer(serializers.ModelSerializer):
     def get_payment_method(self, line: PayoutLine) -> str | None:
         details = getattr(line.publisher, "payment_details", None)
         return details.method if details else None
-
-    @extend_schema_field({"type": "string", "format": "decimal", "nullable": True})
-    def get_minimum(self, line: PayoutLine) -> str | None:
-        return None if line.minimum is None else str(from_minor(line.minimum, line.currency))
-
-    @extend_schema_field(
-        {"type": "string", "enum": ["below_minimum", "negative_balance", None], "nullable": True}
-    )
-    def get_carried_reason(self, line: PayoutLine) -> str | None:
-        if line.status != PayoutLine.Status.CARRIED:
-            return None
-        return "negative_balance" if line.negative else "below_minimum"
 
     @extend_schema_field({"type": "string", "nullable": True})
     def get_payment_problem(self, line: PayoutLine) -> str | None:
@@ -159,8 +146,6 @@ class AdminPayoutRunDetailSerializer(AdminPayoutRunSerializer):
 
     @extend_schema_field(RunTotalSerializer(many=True))
     def get_totals(self, run: PayoutRun) -> list[dict]:
-        from payouts.views_runs import currency_totals, totals_by_run
-
         rows = currency_totals(totals_by_run(run.lines.all()).get(run.pk, {}))
         return RunTotalSerializer(rows, many=True).data
 
@@ -204,3 +189,46 @@ class MarkPaidResultSerializer(serializers.Serializer):
         child=serializers.IntegerField(), help_text=_("Ids that are no line of this run.")
     )
     run = AdminPayoutRunSerializer()
+
+
+# --- Invoices ------------------------------------------------------------------------------
+
+
+class AdminInvoiceSerializer(InvoiceTermsMixin, serializers.ModelSerializer):
+    number = serializers.CharField(source="display_number", read_only=True)
+    advertiser_name = serializers.CharField(source="advertiser.name", read_only=True)
+    total = MinorAmount()
+
+    class Meta:
+        model = Invoice
+        fields = [*INVOICE_FIELDS[:2], "advertiser", "advertiser_name", *INVOICE_FIELDS[2:]]
+        read_only_fields = fields
+        extra_kwargs = {"period": {"help_text": _("The month billed (its first day).")}}
+
+
+class AdminInvoiceDetailSerializer(AdminInvoiceSerializer):
+    lines = AdvertiserInvoiceLineSerializer(many=True, read_only=True)
+    credits = AppliedCreditSerializer(many=True, read_only=True)
+
+    class Meta(AdminInvoiceSerializer.Meta):
+        fields = [*AdminInvoiceSerializer.Meta.fields, "lines", "credits"]
+        read_only_fields = fields
+
+
+class PaymentSerializer(serializers.Serializer):
+    """The payment form's fields; the form judges them (payouts.forms_invoices.PaymentForm)."""
+
+    amount = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=3,
+        coerce_to_string=True,
+        help_text=_(
+            "The amount received, as a decimal string in the invoice's currency: above zero, "
+            "and the invoice's amount due."
+        ),
+    )
+    reference = serializers.CharField(
+        max_length=200,
+        allow_blank=True,
+        help_text=_("The bank transfer's reference or the payment provider's transaction id."),
+    )

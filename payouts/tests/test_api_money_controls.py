@@ -19,7 +19,8 @@ from network.models import Network, Role
 from network.step_up import MONEY_SCOPE
 from network.tests.api import api_client, key_for
 from network.tests.money import with_mfa
-from network.tests.test_api_admin_payouts import (
+from payouts.models import PayoutLine
+from payouts.tests.test_api_admin_payouts import (
     API,
     create,
     money_key,
@@ -27,9 +28,8 @@ from network.tests.test_api_admin_payouts import (
     scheduled_run,
     status_of,
 )
-from network.tests.test_api_admin_payouts import october as october
-from network.tests.test_api_admin_payouts import world as world
-from payouts.models import PayoutLine
+from payouts.tests.test_api_admin_payouts import october as october
+from payouts.tests.test_api_admin_payouts import world as world
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)

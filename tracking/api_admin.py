@@ -1,0 +1,47 @@
+"""The admins' conversions (/api/v1/admin/conversions/): every conversion of the network, with
+the admins' conversions page's filters. Only the reading: the bulk decisions (approve, reject,
+reverse, override) move money, so payouts.api_admin_conversions adds them to this viewset and
+registers the whole at "conversions"."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins
+
+from network.api_base import TenantViewSet
+from network.api_docs import admin_roles, answers, example
+from tracking.api_serializers import ADMIN_EXAMPLE, AdminConversionSerializer
+from tracking.filters import DAY_PARAMETERS, AdminConversionFilter
+from tracking.models import Conversion
+
+TAGS = ["admin: conversions"]
+
+
+# No docstring: the schema would take it as the description of each operation.
+@extend_schema_view(
+    list=extend_schema(
+        summary="List the network's conversions",
+        description="Filters: `status`, `offer`, `publisher`, `advertiser` (ids), "
+        "`created_from` / `created_to` (days in the network's time zone, both included), "
+        "`order_id`, `transaction_id`, `flagged` (yes/no: fraud flags). Order by created_at, "
+        "id, sale_amount, revenue or payout.",
+        parameters=DAY_PARAMETERS,
+        responses=answers(AdminConversionSerializer(many=True)),
+        tags=TAGS,
+    ),
+    retrieve=extend_schema(
+        summary="One conversion",
+        responses=answers(AdminConversionSerializer),
+        examples=[example("A flagged pending sale", ADMIN_EXAMPLE)],
+        tags=TAGS,
+    ),
+)
+class ConversionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    roles = admin_roles("list", "retrieve")
+    serializer_class = AdminConversionSerializer
+    filterset_class = AdminConversionFilter
+    ordering_fields = ["created_at", "id", "sale_amount", "revenue", "payout"]
+    ordering = ["-created_at", "-id"]
+
+    def visible(self, membership):
+        return Conversion.objects.select_related("offer", "goal", "publisher", "click")

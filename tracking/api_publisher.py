@@ -1,0 +1,70 @@
+"""The publisher's conversions through the API (/api/v1/publisher/conversions/): what their
+conversions page shows them, their payout, never the network's revenue."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins
+
+from network import api_router
+from network.api_docs import answers, example
+from publishers.api_base import PUBLISHER, PublisherViewSet
+from tracking.api_serializers import PublisherConversionSerializer
+from tracking.filters import PublisherConversionFilter
+from tracking.models import Conversion
+
+CONVERSION_EXAMPLE = {
+    "id": 901,
+    "transaction_id": "0190f3c2a4b87c1e9d2f4a6b8c0d1e2f",
+    "offer": 12,
+    "offer_name": "Summer Sale",
+    "goal": 31,
+    "goal_name": "Sale",
+    "status": "approved",
+    "reason_code": "",
+    "sale_amount": "120.00",
+    "payout": "8.00",
+    "currency": "USD",
+    "order_id": "A-1001",
+    "aff_sub": "june-news",
+    "aff_sub2": "",
+    "aff_sub3": "",
+    "aff_sub4": "",
+    "aff_sub5": "",
+    "source": "newsletter",
+    "method": "postback",
+    "created_at": "2026-06-02T10:00:00Z",
+    "decided_at": "2026-06-16T02:00:00Z",
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List your conversions",
+        description="Filters: `status`, `offer`, `created_from` / `created_to` (days in the "
+        "network's time zone, both included), `order_id`, `transaction_id`. Order by "
+        "created_at, id, payout or sale_amount. `payout` is what you earn.",
+        responses=answers(PublisherConversionSerializer(many=True)),
+        tags=["publisher: conversions"],
+    ),
+    retrieve=extend_schema(
+        summary="One of your conversions",
+        responses=answers(PublisherConversionSerializer),
+        examples=[example("An approved sale", CONVERSION_EXAMPLE)],
+        tags=["publisher: conversions"],
+    ),
+)
+class ConversionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublisherViewSet):
+    roles = {"list": PUBLISHER, "retrieve": PUBLISHER}
+    serializer_class = PublisherConversionSerializer
+    filterset_class = PublisherConversionFilter
+    ordering_fields = ["created_at", "id", "payout", "sale_amount"]
+    ordering = ["-created_at", "-id"]
+
+    def visible(self, membership):
+        return Conversion.objects.filter(publisher_id=membership.publisher_id).select_related(
+            "offer", "goal", "click"
+        )
+
+
+api_router.register("publisher", "conversions", ConversionViewSet, basename="publisher-conversions")
