@@ -47,9 +47,16 @@ test: $(VENV)/.dev | .env
 check-collected: $(VENV)/.dev
 	$(BIN)/python .ci/check_collected.py
 
+# The apps' layers (import-linter, the contract in pyproject.toml) and the types of lib/ and of
+# the modules that change state (mypy with django-stubs and djangorestframework-stubs).
+TYPED := lib $(wildcard */services*.py) payouts/decisions.py payouts/runs.py payouts/invoices.py \
+	payouts/bulk_decisions.py payouts/validation.py publishers/payment_details.py
+
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	DEBUG=1 $(BIN)/mypy $(TYPED)
 
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .

@@ -163,6 +163,8 @@ def ticked(form: forms.Form) -> set[int]:
     """The ids ticked in the form's posted data, valid or not: shown ticked again when the
     form comes back with errors."""
     try:
-        return form.fields["selected"].to_python(form.data.getlist("selected"))
+        # A bound form's data is the request's QueryDict: each ticked box is one value.
+        posted = form.data.getlist("selected")  # type: ignore[attr-defined]
+        return set(form.fields["selected"].to_python(posted) or ())
     except (ValidationError, AttributeError):
         return set()

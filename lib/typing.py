@@ -8,7 +8,9 @@ from django.http import HttpRequest
 
 
 class TenantRequest(HttpRequest):
-    """A request as the host middleware (network.middleware) leaves it: its network is set.
-    Only a type: no request is ever made of this class."""
+    """A request as the host middleware (network.middleware) leaves it: its network is set,
+    and on the portal's pages the member's membership (network.access). Only a type: no
+    request is ever made of this class."""
 
     network: Any
+    membership: Any

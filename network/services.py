@@ -123,6 +123,7 @@ def payout_minimum_set(
     if old == new:
         return row
     if new is None:
+        assert row is not None  # old differs from new, so a row was there
         row.delete()
         row = None
     elif row is None:
@@ -285,7 +286,10 @@ def _handoff_used_key(payload: dict) -> str:
 
 
 def _handoff_member(payload: dict) -> User | None:
-    user = User.objects.filter(pk=payload.get("u"), is_active=True).first()
+    user_id = payload.get("u")
+    if not isinstance(user_id, int):
+        return None
+    user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or not Membership.objects.filter(user=user).exists():
         return None
     return user

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -76,12 +77,14 @@ class BulkDecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.admin = admin
         if admin:
-            self.fields["action"].choices = [*self.fields["action"].choices, (OVERRIDE, OVERRIDE)]
+            action = self.fields["action"]
+            assert isinstance(action, forms.ChoiceField)
+            action.choices = [*cast(list, action.choices), (OVERRIDE, OVERRIDE)]  # a list here
         else:
             del self.fields["to_status"]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         action, reason = data.get("action"), data.get("reason", "")
         if action == OVERRIDE:
             if not data.get("to_status"):

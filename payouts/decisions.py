@@ -176,7 +176,7 @@ def reprice(network: Network, conversion: Conversion, sale_amount: Decimal) -> N
         raise DecisionError(" ".join(exc.messages)) from exc
     amount = quantize(sale_amount, currency)
     terms = lookups.conversion_terms(network.pk, conversion.offer_id)
-    goal = terms.goals.get(conversion.goal_id)
+    goal = terms.goals.get(conversion.goal_id) if terms is not None else None
     if goal is None:
         raise DecisionError(_("The conversion's goal no longer exists."))
     payout = lookups.payout_terms(network.pk, conversion.goal_id, conversion.publisher_id)

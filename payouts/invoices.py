@@ -239,7 +239,8 @@ def check_payment_amount(amount: Decimal, invoice: Invoice) -> int:
     minor unit, and the amount due (a payment settles the invoice whole)."""
     if amount <= 0:
         raise PayoutError(_("A payment is always positive: give an amount above zero."))
-    if amount.as_tuple().exponent < -minor_units(invoice.currency):
+    exponent = amount.as_tuple().exponent
+    if not isinstance(exponent, int) or exponent < -minor_units(invoice.currency):
         raise PayoutError(
             _("%(currency)s has no amounts finer than %(places)d decimals.")
             % {"currency": invoice.currency, "places": minor_units(invoice.currency)}

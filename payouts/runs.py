@@ -174,7 +174,7 @@ def payout_run_request(network: Network, period: date, *, actor: User | None = N
     if cutoff > now():
         raise PayoutError(_("That month has not ended yet."))
     # One run at a time; and the row as stored now, not a cached copy: its rule is copied.
-    locked = Network.objects.select_for_update().filter(pk=network.pk).first()
+    locked = Network.objects.select_for_update().get(pk=network.pk)
     existing = PayoutRun.objects.filter(period=period).first()
     if existing:
         return existing

@@ -26,6 +26,7 @@ from django.utils.translation import gettext
 
 from lib.formats import format_datetime
 from lib.money import quantize, validate_amount
+from lib.typing import TenantRequest
 from network.audit import AuditEntry
 from network.models import Network
 from payouts.decisions import Actor, DecisionError, check_allowed, conversion_decide, status_word
@@ -102,9 +103,9 @@ LOOKUP_FIELDS = (
 
 def lookup(conversions: QuerySet[Conversion], field_name: str, values: set[str]) -> dict:
     found: dict[str, list[Conversion]] = {}
-    values = sorted(v for v in values if v)
-    for start in range(0, len(values), LOOKUP_CHUNK):
-        chunk = values[start : start + LOOKUP_CHUNK]
+    ordered = sorted(v for v in values if v)
+    for start in range(0, len(ordered), LOOKUP_CHUNK):
+        chunk = ordered[start : start + LOOKUP_CHUNK]
         query = (
             conversions.filter(**{f"{field_name}__in": chunk})
             .select_related("offer")
@@ -242,7 +243,7 @@ class Upload:
     text: str
 
 
-def keep_upload(request: HttpRequest, *, name: str, text: str) -> Upload:
+def keep_upload(request: TenantRequest, *, name: str, text: str) -> Upload:
     """The file's text in the user's session (compressed), for this network and company only.
 
     A new upload replaces the last one; the token ties an Apply button to what it previewed."""
@@ -257,7 +258,7 @@ def keep_upload(request: HttpRequest, *, name: str, text: str) -> Upload:
     return upload
 
 
-def kept_upload(request: HttpRequest, token: str | None = None) -> Upload | None:
+def kept_upload(request: TenantRequest, token: str | None = None) -> Upload | None:
     """The kept upload of this network and company (with this token, if given)."""
     kept = request.session.get(SESSION_KEY)
     if not isinstance(kept, dict):

@@ -102,6 +102,7 @@ def publisher_minimum_set(
     if old == new:
         return row
     if new is None:
+        assert row is not None  # old differs from new, so a row was there
         row.delete()
         row = None
     elif row is None:
