@@ -17,6 +17,7 @@ from network import middleware as host_cache
 from network.celery import app as celery_app
 from network.models import Membership, Network, PayoutMinimum, Role, User
 from network.sessions import bind
+from network.tests import audit_guard
 from network.tests.celery_worker import (  # noqa: F401  (fixtures)
     celery_queue,
     celery_worker_process,
@@ -30,6 +31,15 @@ PASSWORD = "correct-horse-battery-9"
 # settings, not on the checkout's development ones (.env, which manage.py reads and which the
 # environment overrides).
 os.environ.setdefault("DEBUG", "0")
+
+
+@pytest.fixture(autouse=True)
+def _every_write_audited(monkeypatch):
+    """With AUDIT_GUARD=1, a page or endpoint that writes an audited model without its audit
+    row fails the test that calls it (network/tests/audit_guard.py). Off by default until the
+    writes it still finds are audited (the issue 17 note lists them)."""
+    if audit_guard.ENABLED:
+        audit_guard.guard(monkeypatch, Client)
 
 
 @pytest.fixture(autouse=True)

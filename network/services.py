@@ -81,9 +81,9 @@ def network_update_settings(*, network: Network, actor: User, form, proof: StepU
         require_step_up(actor, proof, settings=True)
     # Serialised with payout_run_create, which copies the rule under the same row lock.
     Network.objects.select_for_update().filter(pk=network.pk).first()
-    for field in form.changed_data:
-        if field == "min_payout":
-            continue  # audited by payout_minimum_set
+    # min_payout is not a column of the network: payout_minimum_set saves and audits it.
+    changed = [field for field in form.changed_data if field != "min_payout"]
+    for field in changed:
         audit.record(
             network=network,
             actor=actor,
@@ -92,7 +92,7 @@ def network_update_settings(*, network: Network, actor: User, form, proof: StepU
             from_state=str(form.initial.get(field, ""))[:64],
             to_state=str(form.cleaned_data[field])[:64],
         )
-    network = form.save()
+    network = form.save() if changed else network  # nothing unaudited is written
     if "min_payout" in form.changed_data:
         payout_minimum_set(
             network=network,

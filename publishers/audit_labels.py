@@ -14,6 +14,7 @@ audit_text.register_actions(
         "publisher.applied": _("Application sent"),
         "publisher.reviewed": _("Application reviewed"),
         "publisher.min_payout": _("Own minimum payout"),
+        "publisher.profile": _("Profile changed"),
     }
 )
 audit_text.register_states("publishers.publisher", dict(Publisher.Status.choices))

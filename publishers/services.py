@@ -122,3 +122,21 @@ def publisher_minimum_set(
         reason=currency,
     )
     return row
+
+
+@transaction.atomic
+def publisher_update_profile(*, publisher: Publisher, actor: User, form) -> Publisher:
+    """Save the publisher's profile form (PublisherProfileForm), one audit row per changed
+    field (its code in the reason, the values before and after)."""
+    Publisher.objects.select_for_update().filter(pk=publisher.pk).first()
+    for field in form.changed_data:
+        audit.record(
+            network=publisher.network,
+            actor=actor,
+            action="publisher.profile",
+            obj=publisher,
+            from_state=str(form.initial.get(field, ""))[:64],
+            to_state=str(form.cleaned_data[field])[:64],
+            reason=field,
+        )
+    return form.save() if form.changed_data else publisher

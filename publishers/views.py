@@ -22,6 +22,7 @@ from publishers.services import (
     publisher_apply,
     publisher_decide,
     publisher_minimum_set,
+    publisher_update_profile,
 )
 from publishers.tables import PublisherTable
 
@@ -49,7 +50,7 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
     publisher = request.membership.publisher
     form = PublisherProfileForm(posted(request), instance=publisher)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        publisher_update_profile(publisher=publisher, actor=request.user, form=form)
         messages.success(request, _("Profile saved."))
         return redirect("publisher_home")
     return render(request, "publishers/profile.html", {"form": form})
