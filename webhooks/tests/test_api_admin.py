@@ -12,8 +12,7 @@ from conftest import make_member
 from lib.tests.test_safehttp import REFUSED_URLS
 from network.audit import AuditEntry
 from network.models import Role
-from network.tests.api import api_client, key_for
-from network.tests.test_api_admin_tiers import (  # noqa: F401  (fixtures)
+from network.tests.admin_api_fixtures import (  # noqa: F401  (fixtures)
     api,
     audit_of,
     error_of,
@@ -24,6 +23,7 @@ from network.tests.test_api_admin_tiers import (  # noqa: F401  (fixtures)
     via,
     world,
 )
+from network.tests.api import api_client, key_for
 from webhooks.models import WebhookEndpoint
 from webhooks.tests.helpers import LOOPBACK, make_endpoint
 

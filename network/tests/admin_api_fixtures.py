@@ -1,8 +1,5 @@
-"""The admins' network settings and webhooks API (/api/v1/admin/settings/, /webhooks/): each
-write is the page's (same form, same words, same audit entry); other networks' ids are
-refused; advertisers and publishers are refused (403). Payout tiers:
-offers/tests/test_api_admin_tiers.py. The 401/404/403 of every route for every role:
-test_api_matrix.py."""
+"""Fixtures of the admins' API tests that use a manager's key (webhooks/tests/test_api_admin.py):
+the network's world, a manager's key and client, another network's rows."""
 
 from __future__ import annotations
 
