@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from allauth.account.models import EmailAddress
+from celery._state import _set_task_join_will_block
 from django.core.cache import cache
 from django.test import Client
 from django_scopes import scopes_disabled
@@ -77,6 +78,10 @@ def _eager_celery():
     """Tasks run in-process (after commit) in ordinary tests; the real-worker test opts out."""
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
+    # Celery's "a join would block" flag is one global, set and restored around each eager
+    # apply_async. Two threads of a race test interleaving there can leave it set for good,
+    # and every later `.apply().get()` in this process then fails: start each test with it off.
+    _set_task_join_will_block(False)
     yield
     celery_app.conf.task_always_eager = False
 
