@@ -36,9 +36,8 @@ os.environ.setdefault("DEBUG", "0")
 
 @pytest.fixture(autouse=True)
 def _every_write_audited(monkeypatch):
-    """With AUDIT_GUARD=1, a page or endpoint that writes an audited model without its audit
-    row fails the test that calls it (network/tests/audit_guard.py). Off by default until the
-    writes it still finds are audited (the issue 17 note lists them)."""
+    """A page or endpoint that writes an audited model without its audit row fails the test
+    that calls it (network/tests/audit_guard.py; AUDIT_GUARD=0 turns it off)."""
     if audit_guard.ENABLED:
         audit_guard.guard(monkeypatch, Client)
 

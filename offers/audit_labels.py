@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from network import audit_log, audit_text
@@ -18,6 +19,7 @@ audit_text.register_actions(
         "creative.created": _("Creative added"),
         "creative.updated": _("Creative changed"),
         "goal.created": _("Goal added"),
+        "goal.updated": _("Goal changed"),
         "landing_page.created": _("Landing page added"),
         "landing_page.updated": _("Landing page changed"),
         "offer.attribution_window": _("Attribution window (days)"),
@@ -28,6 +30,7 @@ audit_text.register_actions(
         "goal.revenue": _("Revenue"),
         "offer.created": _("Offer created"),
         "offer.status": _("Status"),
+        "offer.updated": _("Offer changed"),
         "offer_access.requested": _("Access requested"),
         "offer_access.invited": _("Invited to the offer"),
         "offer_access.decided": _("Access"),
@@ -55,6 +58,17 @@ def terms_label(value: str) -> str:
 
 for action in TERMS_ACTIONS:
     audit_text.register_value_labels(action, terms_label)
+
+
+def setting_label(field: str) -> str:
+    """ "fallback_url" -> "Fallback URL": the setting an `offer.updated` entry is about."""
+    try:
+        return str(Offer._meta.get_field(field).verbose_name).capitalize()
+    except FieldDoesNotExist:  # a field since removed: its code as stored
+        return field
+
+
+audit_text.register_reason_labels("offer.updated", setting_label)
 
 for label, name in (
     ("offers.offer", _("Offer")),

@@ -107,23 +107,49 @@ def offer_create(
 def offer_update(*, offer: Offer, actor: User) -> Offer:
     """Save an offer's settings as edited (`offer`: the edit form's unsaved copy). Refused once
     archived, checked again under the row's lock; the status stays what it is now (a move
-    made meanwhile is kept); each change of an audited setting is written to the log."""
+    made meanwhile is kept). Each changed setting is written to the log: the money settings
+    under their own action, the others as `offer.updated` naming the field; saving the form
+    unchanged writes nothing."""
     saved = lock_writable(offer)
-    offer.status, offer.updated_at = saved.status, now()
-    settings = [f.name for f in Offer._meta.concrete_fields if f.name not in NOT_SETTINGS]
-    offer.save(update_fields=settings)
-    for field, action in AUDITED_SETTINGS.items():
-        before, after = getattr(saved, field), getattr(offer, field)
-        if before != after:
-            audit.record(
-                network=saved.network,
-                actor=actor,
-                action=action,
-                obj=offer,
-                from_state=str(before),
-                to_state=str(after),
-            )
+    offer.status = saved.status
+    changed = [
+        field.name
+        for field in Offer._meta.concrete_fields
+        if field.name not in NOT_SETTINGS | {"updated_at"}
+        and getattr(saved, field.attname) != getattr(offer, field.attname)
+    ]
+    if not changed:
+        return offer
+    offer.updated_at = now()
+    offer.save(update_fields=[*changed, "updated_at"])
+    for field in changed:
+        _audit_setting(saved, offer, field, actor)
     return offer
+
+
+def _audit_setting(saved: Offer, offer: Offer, field: str, actor: User) -> None:
+    """One changed setting: a money setting under its action, another as `offer.updated` with
+    the field's code as the reason (the log names it in words)."""
+    attname = Offer._meta.get_field(field).attname
+    before, after = getattr(saved, attname), getattr(offer, attname)
+    action = AUDITED_SETTINGS.get(field, "offer.updated")
+    audit.record(
+        network=saved.network,
+        actor=actor,
+        action=action,
+        obj=offer,
+        from_state=_shown(before),
+        to_state=_shown(after),
+        reason="" if field in AUDITED_SETTINGS else field,
+    )
+
+
+def _shown(value) -> str:
+    """A setting's value as the log stores it ("US, VN" for a list; 64 characters at most:
+    long text is cut)."""
+    if isinstance(value, list):
+        value = ", ".join(str(item) for item in value)
+    return "" if value is None else str(value)[:64]
 
 
 @transaction.atomic

@@ -52,13 +52,16 @@ def _save_new(offer: Offer, part: Part) -> Offer:
     return locked
 
 
-def _save_edit(part: Part, fields: list[str]) -> tuple[Offer, Part]:
-    """Saves the edited `part`'s `fields`; the offer (locked) and the part as it was."""
+def _save_edit(part: Part, fields: list[str]) -> tuple[Offer, Part, list[str]]:
+    """Saves the edited `part`'s `fields` when one of them changed (the same form saved again
+    writes nothing); the offer (locked), the part as it was, and the fields that changed."""
     locked = lock_writable(part.offer)
     before = type(part).objects.select_for_update().get(pk=part.pk)
-    _save(part, fields)
-    touch(locked)
-    return locked, before
+    changed = [name for name in fields if getattr(before, name) != getattr(part, name)]
+    if changed:
+        _save(part, fields)
+        touch(locked)
+    return locked, before, changed
 
 
 def _save(part: Part, fields: list[str] | None = None) -> None:
@@ -89,9 +92,19 @@ def goal_create(*, offer: Offer, goal: Goal, actor: User) -> Goal:
 
 @transaction.atomic
 def goal_update(*, goal: Goal, actor: User) -> Goal:
-    """Save a goal's name and what the advertiser pays; a change of what they pay is money
-    terms the admins price payouts against: it is audited (`goal.revenue`)."""
-    locked, before = _save_edit(goal, GOAL_TERMS)
+    """Save a goal's name and what the advertiser pays, each change audited: its name
+    (`goal.updated`), and what they pay (`goal.revenue`), the money terms the admins price
+    payouts against."""
+    locked, before, changed = _save_edit(goal, GOAL_TERMS)
+    if "name" in changed:
+        audit.record(
+            network=locked.network,
+            actor=actor,
+            action="goal.updated",
+            obj=goal,
+            from_state=before.name[:64],
+            to_state=goal.name[:64],
+        )
     if revenue_terms(goal) != revenue_terms(before):
         audit.record(
             network=locked.network,
@@ -136,8 +149,8 @@ def _create_on_offer(offer: Offer, part: Part, actor: User, action: str) -> Part
 
 def _update_on_offer(part: Part, fields: list[str], actor: User, action: str) -> Part:
     """Saves the edit; audited when something changed (saving the same form again is not)."""
-    locked, before = _save_edit(part, fields)
-    if any(getattr(before, name) != getattr(part, name) for name in fields):
+    locked, _before, changed = _save_edit(part, fields)
+    if changed:
         _audit_on_offer(locked, actor, action, part)
     return part
 

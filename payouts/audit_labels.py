@@ -24,6 +24,7 @@ audit_text.register_actions(
         "payout_run.first_approval": _("First approval"),
         "payout_run.approved": _("Payout run approved"),
         "payout_run.exported": _("Payment file downloaded"),
+        "payout_run.paid": _("Payout run paid"),
     }
 )
 audit_text.register_states("payouts.payoutrun", dict(PayoutRun.Status.choices))

@@ -426,13 +426,28 @@ def payout_lines_mark_paid(
             continue
         pay_line(network, line, reference.strip(), actor)
         paid.append(line)
-    if not run.lines.filter(status=PayoutLine.Status.PAYABLE).exists():
-        run.status = PayoutRun.Status.PAID
-        run.save(update_fields=["status"])
+    if run.status != PayoutRun.Status.PAID and not run.lines.filter(
+        status=PayoutLine.Status.PAYABLE
+    ).exists():
+        _run_paid(network, run, actor)
     if paid:
         ids = [line.pk for line in paid]
         transaction.on_commit(lambda: notify_publishers(network, run, "paid", ids))
     return paid, skipped
+
+
+def _run_paid(network: Network, run: PayoutRun, actor: User) -> None:
+    """The last payable line is paid: the run is paid, and the log says who closed it."""
+    before, run.status = run.status, PayoutRun.Status.PAID
+    run.save(update_fields=["status"])
+    audit.record(
+        network=network,
+        actor=actor,
+        action="payout_run.paid",
+        obj=run,
+        from_state=before,
+        to_state=run.status,
+    )
 
 
 def payout_run_export(

@@ -1,7 +1,7 @@
 """Every write a person or an integration makes through a page or the API leaves an audit row.
 
-With AUDIT_GUARD=1 (or AUDIT_GUARD_REPORT=<file> to list instead of failing), the suite's
-autouse fixture (conftest.py) wraps the test client: while Django answers a request,
+The suite's autouse fixture (conftest.py) wraps the test client (AUDIT_GUARD=0 turns it off;
+AUDIT_GUARD_REPORT=<file> lists what it finds instead of failing): while Django answers a request,
 every save or delete of an audited model is noted, with the audit rows the request wrote. When
 the answer is out, each written object must be named by an audit row of that request, itself
 or its parent (a goal's offer, a line's run): otherwise the test fails, naming the request and
@@ -20,13 +20,14 @@ from dataclasses import dataclass, field
 
 from django.db.models.signals import post_delete, post_save
 
-from network.audit import object_type
+from network.audit import AuditEntry, object_type
 
 REPORT_TO = os.environ.get("AUDIT_GUARD_REPORT", "")
-ENABLED = os.environ.get("AUDIT_GUARD", "") == "1" or bool(REPORT_TO)
+ENABLED = os.environ.get("AUDIT_GUARD", "1") != "0" or bool(REPORT_TO)
 
-# Audited models (app_label.model_name) -> the attribute naming the parent whose audit row also
-# covers a write (None: only the object's own row).
+# Audited models, by what the log calls them (network.audit.object_type: a model moved to
+# another app keeps its name) -> the attribute naming the parent whose audit row also covers a
+# write (None: only the object's own row).
 AUDITED: dict[str, str | None] = {
     "network.network": None,
     "network.payoutminimum": "network",
@@ -47,7 +48,7 @@ AUDITED: dict[str, str | None] = {
     "offers.tierpayout": "tier",
     "payouts.payoutrun": None,
     "payouts.payoutline": "run",
-    "publishers.paymentdetails": "publisher",
+    "payouts.paymentdetails": "publisher",
     "payouts.invoice": None,
     "payouts.creditnote": None,
     "webhooks.webhookendpoint": None,
@@ -77,10 +78,10 @@ def _noted(sender, instance, **kwargs) -> None:
     writes = _current.get()
     if writes is None:
         return
-    label = instance._meta.label_lower
-    if label == "network.auditentry":
+    if isinstance(instance, AuditEntry):
         writes.audited.add((instance.object_type, instance.object_id))
         return
+    label = object_type(instance)
     if label not in AUDITED:
         return
     covers = {_key(instance)}

@@ -75,16 +75,28 @@ def test_an_offers_terms_are_audited_from_the_page_and_the_api(
         f"{API}/offers/{offer.pk}/", {"hold_days": 21, "currency": "EUR"}, format="json"
     )
     assert changed.status_code == 200, changed.content
-    api.patch(
-        f"{API}/offers/{offer.pk}/", {"terms": "No brand bidding."}, format="json"
-    )  # no term: no row
+    api.patch(f"{API}/offers/{offer.pk}/", {"terms": "No brand bidding."}, format="json")
+    api.patch(f"{API}/offers/{offer.pk}/", {"terms": "No brand bidding."}, format="json")
     api.patch(f"{API}/offers/{offer.pk}/", {"attribution_window_days": 45}, format="json")
-    assert trail(offer) == [
+    # The money settings under their own action; the others as "offer.updated", the field
+    # named in the reason; the same value saved again writes nothing.
+    assert [row for row in trail(offer) if row[0] != "offer.updated"] == [
         ("offer.hold_days", "7", "14"),
         ("offer.currency", "USD", "EUR"),
         ("offer.hold_days", "14", "21"),
         ("offer.attribution_window", "30", "45"),
     ]
+    described = [e for e in audit_of(offer) if e.action == "offer.updated"]
+    assert [(e.reason, e.from_state, e.to_state) for e in described] == [
+        ("name", "Winter Sale", "Summer Sale"),
+        ("description", "", "Shoes and bags for the beach."),
+        ("preview_url", "", "https://shop.example/summer"),
+        ("allowed_countries", "", "US, VN"),
+        ("device_types", "", "mobile, desktop"),
+        ("deep_link_domains", "", "shop.example"),
+        ("terms", "", "No brand bidding."),
+    ]
+    assert [e.reason_shown for e in described][:2] == ["Name", "Description"]
     by_page, by_key = audit_of(offer)[0], audit_of(offer)[-1]
     assert by_page.actor_label == advertiser_user.email
     assert by_key.actor_label == f"{advertiser_user.email} via API key {key_prefix(api)}"
@@ -100,9 +112,8 @@ def test_goals_are_audited_once_from_the_page_and_the_api(network, offer, page, 
     terms = {"name": "Sale", "revenue_type": "cpa", "revenue_amount": "12", "revenue_percent": "0"}
     page.post(url(offer, f"goals/{sale.pk}/edit/"), terms)
     api.patch(f"{API}/goals/{sale.pk}/", {"revenue_amount": "13"}, format="json")
-    api.patch(
-        f"{API}/goals/{sale.pk}/", {"name": "Purchase"}, format="json"
-    )  # a rename: no money change
+    api.patch(f"{API}/goals/{sale.pk}/", {"name": "Purchase"}, format="json")  # a rename
+    api.patch(f"{API}/goals/{sale.pk}/", {"name": "Purchase"}, format="json")  # no change
     with scopes_disabled():
         lead, bonus = Goal.objects.get(name="Lead"), Goal.objects.get(name="Bonus")
     assert trail(lead, bonus) == [
@@ -112,6 +123,7 @@ def test_goals_are_audited_once_from_the_page_and_the_api(network, offer, page, 
     assert trail(sale) == [
         ("goal.revenue", "10.50 USD (CPA)", "12.00 USD (CPA)"),
         ("goal.revenue", "12.00 USD (CPA)", "13.00 USD (CPA)"),
+        ("goal.updated", "Sale", "Purchase"),
     ]
     assert fresh(sale).payout_amount == 8  # the admins' payout is never written by an edit
 

@@ -201,6 +201,7 @@ def test_the_money_path_through_the_api(network, owner, manager, october):
         ("payout_run.exported", "", "", "bank file, 1 line", label),
         ("payout_line.paid", "payable", "paid", "B-1", label),
         ("payout_line.paid", "payable", "paid", "B-1", label),
+        ("payout_run.paid", "approved", "paid", "", label),  # its last payable line paid
     ]
 
 
