@@ -426,9 +426,10 @@ def payout_lines_mark_paid(
             continue
         pay_line(network, line, reference.strip(), actor)
         paid.append(line)
-    if run.status != PayoutRun.Status.PAID and not run.lines.filter(
-        status=PayoutLine.Status.PAYABLE
-    ).exists():
+    if (
+        run.status != PayoutRun.Status.PAID
+        and not run.lines.filter(status=PayoutLine.Status.PAYABLE).exists()
+    ):
         _run_paid(network, run, actor)
     if paid:
         ids = [line.pk for line in paid]
