@@ -237,20 +237,10 @@ def make_world(network: Network, admin: User, *, money: bool = True) -> dict[str
     """
     from django_scopes import scope
 
+    from commissions.models import PayoutOverride, PayoutTier, TierMembership, TierPayout
     from network.api_keys import api_key_create
     from network.services import invitation_create
-    from offers.models import (
-        Cap,
-        Creative,
-        Goal,
-        LandingPage,
-        Offer,
-        OfferAccess,
-        PayoutOverride,
-        PayoutTier,
-        TierMembership,
-        TierPayout,
-    )
+    from offers.models import Cap, Creative, Goal, LandingPage, Offer, OfferAccess
     from webhooks.models import PostbackEndpoint, WebhookDelivery, WebhookEndpoint
 
     with scope(network=network):

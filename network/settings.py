@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "advertisers",
     "publishers",
     "offers",
+    "commissions",
     "tracking",
     "payouts",
     "reports",

@@ -2,8 +2,9 @@
 the offer review page's moves (offers.services.offer_transition with the admin's role) and the
 access decisions (offers.services_access.access_decide).
 
-The admins' payout rules (goal payouts, overrides, caps: offers/api_admin_rules.py) and payout
-tiers (offers/api_admin_tiers.py) register with this module, the one network.api_router finds.
+The admins' caps (offers/api_admin_caps.py) register with this module, the one
+network.api_router finds. What publishers earn (goal payouts, overrides, tiers) is
+commissions/api_admin.py.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from network.api_docs import (
     written,
 )
 from network.api_forms import FormWrites, ReasonSerializer, judged
-from offers import api_admin_rules, api_admin_tiers
+from offers import api_admin_caps
 from offers import api_admin_serializers as s
 from offers.api_moves import OFFER_MOVES, OfferMoves, move_action, move_names
 from offers.forms_admin import AccessDecisionForm, InviteForm
@@ -329,14 +330,4 @@ class OfferAccessViewSet(
 
 api_router.register("admin", "offers", OfferViewSet, basename="admin-offers")
 api_router.register("admin", "offer-access", OfferAccessViewSet, basename="admin-offer-access")
-api_router.register("admin", "goals", api_admin_rules.GoalViewSet, basename="admin-goals")
-api_router.register(
-    "admin",
-    "payout-overrides",
-    api_admin_rules.PayoutOverrideViewSet,
-    basename="admin-payout-overrides",
-)
-api_router.register("admin", "caps", api_admin_rules.CapViewSet, basename="admin-caps")
-api_router.register(
-    "admin", "payout-tiers", api_admin_tiers.PayoutTierViewSet, basename="admin-payout-tiers"
-)
+api_router.register("admin", "caps", api_admin_caps.CapViewSet, basename="admin-caps")

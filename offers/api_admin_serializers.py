@@ -1,5 +1,6 @@
-"""What the admins' offers API reads (offers/api_admin.py): offers with their goals, and the
-publishers' access to them.
+"""What the admins' offers API reads (offers/api_admin.py): offers with their goals, the
+publishers' access to them, and caps (offers/api_admin_caps.py; what publishers earn:
+commissions.api_admin_serializers).
 
 Everything a row shows is read only: the moves (approve, send back, pause...) and the access
 decisions are actions that take a small body (network.api_forms.ReasonSerializer), judged by
@@ -16,11 +17,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lib.money import quantize
+from network.api_base import IdField
 from network.api_forms import NULLABLE_DECIMAL
 from network.api_policy import membership_of
 from offers.api_moves import ADMIN_OFFER_MOVES, move_names
-from offers.models import CATEGORIES, Goal, Offer, OfferAccess
+from offers.models import CATEGORIES, Cap, Goal, Offer, OfferAccess
 from offers.rules import GoalType
+from publishers.models import Publisher
+
+DECIMAL = {"type": "string", "format": "decimal"}
 
 
 def terms_text(
@@ -191,3 +196,56 @@ class AdminOfferAccessSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+
+# --- Caps -----------------------------------------------------------------------------------
+
+
+@extend_schema_field(DECIMAL)
+class CapLimit(serializers.Field):
+    """A payout budget in the offer's currency's precision; counts as whole numbers."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def get_attribute(self, cap: Cap):
+        return cap
+
+    def to_representation(self, cap: Cap) -> str:
+        if cap.metric == Cap.Metric.PAYOUT:
+            return str(quantize(cap.limit, cap.offer.currency))
+        return str(cap.limit.to_integral_value())
+
+
+class CapSerializer(serializers.ModelSerializer):
+    publisher = serializers.IntegerField(source="publisher_id", read_only=True, allow_null=True)
+    publisher_name = serializers.CharField(
+        source="publisher.name", read_only=True, default=None, allow_null=True
+    )
+    currency = serializers.CharField(source="offer.currency", read_only=True)
+    limit = CapLimit()
+
+    class Meta:
+        model = Cap
+        fields = [
+            "id",
+            "offer",
+            "publisher",
+            "publisher_name",
+            "period",
+            "metric",
+            "limit",
+            "currency",
+            "action",
+        ]
+        read_only_fields = fields
+
+
+class CapWriteSerializer(serializers.Serializer):
+    offer = IdField(Offer)
+    publisher = IdField(Publisher, required=False, allow_null=True, default=None)
+    period = serializers.ChoiceField(choices=Cap.Period.choices)
+    metric = serializers.ChoiceField(choices=Cap.Metric.choices)
+    limit = serializers.DecimalField(max_digits=14, decimal_places=3)
+    action = serializers.ChoiceField(choices=Cap.Action.choices)

@@ -25,7 +25,7 @@ from offers import api_publisher_serializers as s
 from offers.forms_publisher import MarketplaceFilterForm
 from offers.links import click_link, impression_pixel, tracking_url
 from offers.models import CATEGORIES, Goal, GoalType, LandingPage, Offer, OfferAccess
-from offers.payouts import resolve_payouts
+from offers.payout_hooks import resolve_payouts
 from offers.services_access import access_request
 from offers.views_publisher import creatives_context
 from publishers.api_base import PUBLISHER, PublisherViewSet

@@ -30,7 +30,7 @@ from offers.models import (
     Offer,
     OfferAccess,
 )
-from offers.payouts import ResolvedPayout
+from offers.payout_hooks import ResolvedPayout
 from offers.tables_publisher import payout_label
 
 # A publisher's access to an offer: their OfferAccess status, or what they may do without one.

@@ -1,5 +1,6 @@
-"""What the audit log says about offers, goals, caps, access, overrides and tiers
-(network.audit_text, network.audit_log): imported by OffersConfig.ready."""
+"""What the audit log says about offers, goals, caps and access (network.audit_text,
+network.audit_log): imported by OffersConfig.ready. Payouts, overrides and tiers:
+commissions.audit_labels."""
 
 from __future__ import annotations
 
@@ -26,7 +27,6 @@ audit_text.register_actions(
         "offer.currency": _("Currency"),
         "offer.hold_days": _("Hold period (days)"),
         "cap.deleted": _("Cap removed"),
-        "goal.payout": _("Publisher payout"),
         "goal.revenue": _("Revenue"),
         "offer.created": _("Offer created"),
         "offer.status": _("Status"),
@@ -34,20 +34,14 @@ audit_text.register_actions(
         "offer_access.requested": _("Access requested"),
         "offer_access.invited": _("Invited to the offer"),
         "offer_access.decided": _("Access"),
-        "payout_override.set": _("Own payout set"),
-        "payout_override.deleted": _("Own payout removed"),
-        "tier.created": _("Tier created"),
-        "tier.member_added": _("Added to a tier"),
-        "tier.member_removed": _("Removed from a tier"),
-        "tier_payout.set": _("Tier payout set"),
-        "tier_payout.deleted": _("Tier payout removed"),
     }
 )
 audit_text.register_states("offers.offer", dict(Offer.Status.choices))
 audit_text.register_states("offers.offeraccess", dict(OfferAccess.Status.choices))
 
-# The actions whose values are terms ("cpa 8.00 + 0%"): the pricing model is upper-cased.
-TERMS_ACTIONS = ("goal.payout", "goal.revenue", "payout_override", "tier_payout")
+# The actions whose values are terms ("cpa 8.00 + 0%"): the pricing model is upper-cased (the
+# payout ones: commissions.audit_labels).
+TERMS_ACTIONS = ("goal.revenue",)
 GOAL_TYPE = re.compile(r"\b(" + "|".join(sorted(GoalType.values, key=len, reverse=True)) + r")\b")
 
 
@@ -75,10 +69,6 @@ for label, name in (
     ("offers.goal", _("Goal")),
     ("offers.cap", _("Cap")),
     ("offers.offeraccess", _("Offer access")),
-    ("offers.payoutoverride", _("Payout override")),
-    ("offers.payouttier", _("Payout tier")),
-    ("offers.tiermembership", _("Tier membership")),
-    ("offers.tierpayout", _("Tier payout")),
 ):
     audit_log.register_object_type(label, name)
 
@@ -106,5 +96,4 @@ audit_log.register_owned(
 
 audit_log.register_page(audit_log.ADMIN, "offers.offer", "admin_offer_detail")
 audit_log.register_page(audit_log.ADMIN, "offers.offeraccess", "admin_access_decide")
-audit_log.register_page(audit_log.ADMIN, "offers.payouttier", "admin_tier_detail")
 audit_log.register_page(Role.ADVERTISER, "offers.offer", "adv_offer_detail")

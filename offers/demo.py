@@ -23,10 +23,6 @@ from offers.models import (
     LandingPage,
     Offer,
     OfferAccess,
-    PayoutOverride,
-    PayoutTier,
-    TierMembership,
-    TierPayout,
 )
 from publishers.demo import APPROVED
 from publishers.models import Publisher
@@ -143,24 +139,6 @@ def seed_offers(network: Network, advertiser: Advertiser, approved: Publisher) -
     _access(network, summer, approved, "approved", "We run a US deals blog.")
     _access(network, newsletter, approved, "pending", "Email list of 40k shoppers.")
     _access(network, vip, approved, "approved", "")
-    tier, _ = PayoutTier.objects.get_or_create(network=network, name="Gold")
-    TierMembership.objects.get_or_create(
-        network=network, publisher=approved, defaults={"tier": tier}
-    )
-    sale = summer.goals.get(is_default=True)
-    TierPayout.objects.get_or_create(
-        network=network,
-        tier=tier,
-        goal=sale,
-        defaults={"payout_type": "cps", "payout_percent": Decimal("6.5")},
-    )
-    membership = vip.goals.get(is_default=True)
-    PayoutOverride.objects.get_or_create(
-        network=network,
-        goal=membership,
-        publisher=approved,
-        defaults={"payout_type": "cpa", "payout_amount": 32},
-    )
 
 
 def _offer(network: Network, advertiser: Advertiser, spec: DemoOffer) -> Offer:

@@ -18,11 +18,7 @@ from lib.urls import validate_http_url
 from offers.rules import (  # noqa: F401  (models of this app, kept in their own module)
     Cap,
     GoalType,
-    PayoutOverride,
     PayoutTerms,
-    PayoutTier,
-    TierMembership,
-    TierPayout,
 )
 
 CATEGORIES = [
@@ -153,7 +149,7 @@ class Goal(PayoutTerms):
     """Something the advertiser pays for: a sale, a lead, an install. Each offer has a default.
 
     Revenue is what the advertiser pays the network; the inherited payout is what the
-    publisher earns (before tiers and overrides, see offers.payouts).
+    publisher earns (before tiers and overrides, see commissions.payouts).
     """
 
     Type = GoalType

@@ -1,4 +1,7 @@
-"""Payout rules (per-publisher overrides, tiers) and caps: the models that shape money per offer."""
+"""The pricing models of a goal (GoalType, PayoutTerms) and caps: what shapes money per offer.
+
+Payout tiers and per-publisher overrides, which use PayoutTerms, are the commissions app's.
+"""
 
 from __future__ import annotations
 
@@ -44,84 +47,6 @@ class PayoutTerms(models.Model):
 
     class Meta:
         abstract = True
-
-
-class PayoutTier(models.Model):
-    """A named group of publishers (e.g. "Gold") with their own payouts."""
-
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(_("name"), max_length=100)
-
-    objects = ScopedManager(network="network")
-
-    class Meta:
-        app_label = "offers"
-        ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["network", "name"], name="tier_name")]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class TierMembership(models.Model):
-    """A publisher is in at most one tier per network, so payout resolution is unambiguous."""
-
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
-    tier = models.ForeignKey(PayoutTier, on_delete=models.CASCADE, related_name="memberships")
-    publisher = models.ForeignKey(
-        "publishers.Publisher", on_delete=models.CASCADE, related_name="+"
-    )
-
-    objects = ScopedManager(network="network")
-
-    class Meta:
-        app_label = "offers"
-        constraints = [
-            models.UniqueConstraint(fields=["network", "publisher"], name="one_tier_per_publisher")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.publisher} in {self.tier}"
-
-
-class TierPayout(PayoutTerms):
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
-    tier = models.ForeignKey(PayoutTier, on_delete=models.CASCADE, related_name="payouts")
-    goal = models.ForeignKey("offers.Goal", on_delete=models.CASCADE, related_name="tier_payouts")
-
-    objects = ScopedManager(network="network")
-
-    class Meta:
-        app_label = "offers"
-        constraints = [
-            models.UniqueConstraint(fields=["network", "tier", "goal"], name="tier_payout_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.tier} on {self.goal}"
-
-
-class PayoutOverride(PayoutTerms):
-    """One publisher's own payout for one goal: wins over tiers and the goal's payout."""
-
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
-    goal = models.ForeignKey("offers.Goal", on_delete=models.CASCADE, related_name="overrides")
-    publisher = models.ForeignKey(
-        "publishers.Publisher", on_delete=models.CASCADE, related_name="+"
-    )
-
-    objects = ScopedManager(network="network")
-
-    class Meta:
-        app_label = "offers"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["network", "goal", "publisher"], name="payout_override_once"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.publisher} on {self.goal}"
 
 
 class Cap(models.Model):

@@ -4,8 +4,8 @@ Every state change of the offers app is one function `<entity>_<action>(..., act
 pages and the API both call: it validates, locks the rows a concurrent request could change,
 checks again under the lock, writes, audits in the same transaction and emits the domain
 event others react to. Here the offer itself; its goals, landing pages and creatives:
-offers/services_parts.py; payout rules, tiers and caps: offers/services_rules.py; who may run
-an offer: offers/services_access.py.
+offers/services_parts.py; caps: offers/services_rules.py; who may run an offer:
+offers/services_access.py. What publishers earn (payouts, overrides, tiers): commissions.
 """
 
 from __future__ import annotations

@@ -11,12 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from lib.formats import format_money, format_number
 from lib.tables import DateColumn, DateTimeColumn, NumberColumn, Table
-from offers.models import Goal, Offer, OfferAccess, PayoutTier
-from offers.payouts import resolve_payouts
+from offers.models import Goal, Offer, OfferAccess
+from offers.payout_hooks import resolve_payouts
 from offers.terms import terms_parts
 
 BADGE = '<span class="badge badge-{}">{}</span>'
-# Why a publisher earns what they earn (offers.payouts.ResolvedPayout.source), in a word.
+# Why a publisher earns what they earn (offers.payout_hooks.ResolvedPayout.source), in a word.
 SOURCES = {"override": _("override"), "tier": _("tier"), "goal": _("goal")}
 
 
@@ -113,17 +113,6 @@ class AccessTable(Table):
 
     def render_publisher_note(self, value: str) -> str:
         return value if len(value) <= 80 else value[:79] + "…"
-
-
-class TierTable(Table):
-    name = tables.LinkColumn("admin_tier_detail", args=[tables.A("pk")])
-    members = NumberColumn(accessor="member_count", verbose_name=_("Publishers"))
-    payouts = NumberColumn(accessor="payout_count", verbose_name=_("Goal payouts"))
-
-    class Meta:
-        model = PayoutTier
-        fields = ["name", "members", "payouts"]
-        attrs = {"class": "table"}
 
 
 class RunnerTable(Table):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from lib.formats import format_money
 from lib.tables import Table
 from offers.models import Offer, OfferAccess
-from offers.payouts import ResolvedPayout, resolve_payouts
+from offers.payout_hooks import ResolvedPayout, resolve_payouts
 from offers.terms import terms_parts
 
 SHORT_TYPES = {"cpa": "CPA", "cps": "CPS", "cpa_cps": "CPA + CPS", "cpl": "CPL", "cpc": "CPC"}

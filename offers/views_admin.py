@@ -1,5 +1,6 @@
-"""Offer pages of owners and managers: review offers, set what publishers earn (goal payouts,
-tiers, per-publisher overrides), caps, and decide who may run each offer."""
+"""Offer pages of owners and managers: review offers, caps, and decide who may run each offer.
+What publishers earn (goal payouts, overrides, tiers) is set on commissions' pages, the goals'
+part of the offer page included (registered with offers.payout_hooks)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lib.countries import country_name
-from lib.money import quantize
 from lib.tables import configure
 from network.access import ADMINS, posted, role_required
 from network.audit import AuditEntry
@@ -22,41 +22,16 @@ from offers.forms import CapForm
 from offers.forms_admin import (
     AccessDecisionForm,
     AccessFilterForm,
-    GoalPayoutForm,
     InviteForm,
     OfferFilterForm,
-    OverrideForm,
     TransitionForm,
-    payout_terms,
 )
-from offers.models import (
-    DEVICE_TYPES,
-    Cap,
-    Goal,
-    Offer,
-    OfferAccess,
-    PayoutOverride,
-    TierMembership,
-)
-from offers.payouts import default_payout
+from offers.models import DEVICE_TYPES, Cap, Offer, OfferAccess
+from offers.payout_hooks import goal_rows
 from offers.services import OfferError, allowed_moves, offer_transition
 from offers.services_access import access_decide, access_invite
-from offers.services_rules import (
-    cap_create,
-    cap_delete,
-    goal_set_payout,
-    payout_override_delete,
-    payout_override_set,
-)
-from offers.tables_admin import (
-    AccessTable,
-    OfferTable,
-    RunnerTable,
-    cap_text,
-    payout_text,
-    terms_text,
-)
-from offers.terms import plain
+from offers.services_rules import cap_create, cap_delete
+from offers.tables_admin import AccessTable, OfferTable, RunnerTable, cap_text
 
 PER_PAGE = 25
 DEVICE_NAMES = dict(DEVICE_TYPES)
@@ -82,11 +57,11 @@ MOVE_BUTTONS = {  # (from, to) -> button label, message after success
 }
 
 
-def _offer(offer_id: int) -> Offer:
+def offer_or_404(offer_id: int) -> Offer:
     return get_object_or_404(Offer.objects.select_related("advertiser"), pk=offer_id)
 
 
-def _offer_url(offer: Offer, anchor: str = "") -> str:
+def offer_url(offer: Offer, anchor: str = "") -> str:
     url = reverse("admin_offer_detail", kwargs={"offer_id": offer.pk})
     return f"{url}#{anchor}" if anchor else url
 
@@ -126,21 +101,21 @@ def admin_offer_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(*ADMINS)
 def admin_offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
-    return _render_offer(request, _offer(offer_id))
+    return render_offer(request, offer_or_404(offer_id))
 
 
-def _render_offer(
+def render_offer(
     request: HttpRequest,
     offer: Offer,
     *,
     transition_form: TransitionForm | None = None,
-    payout_forms: dict[int, GoalPayoutForm] | None = None,
+    payout_forms: dict | None = None,
 ) -> HttpResponse:
-    """The review page; a POST that failed re-renders it with its bound form and errors."""
+    """The review page; a POST that failed re-renders it with its bound form and errors (a
+    goal's payout form: commissions.views_admin.admin_goal_payout, by goal id)."""
     goals = list(offer.goals.all())
     runners = offer.accesses.filter(status=OfferAccess.Status.APPROVED).select_related("publisher")
     runner_ids = set(runners.values_list("publisher_id", flat=True))
-    forms = payout_forms or {}
     table = RunnerTable(
         runners.order_by("publisher__name"), offer=offer, goals=goals, prefix="runners-"
     )
@@ -158,9 +133,8 @@ def _render_offer(
             for to in allowed_moves(offer, request.membership.role)
         ],
         "transition_form": transition_form or TransitionForm(),
-        "goal_rows": [
-            _goal_row(request, offer, goal, runner_ids, forms.get(goal.pk)) for goal in goals
-        ],
+        # Each goal's revenue, payout form and payout rules: commissions.views_admin.goal_rows.
+        "goal_rows": goal_rows(request, offer, goals, runner_ids, payout_forms or {}),
         "missing_payouts": missing,
         "missing_payout_links": format_html_join(
             ", ", '<a href="#goal-{}">{}</a>', ((goal.pk, goal.name) for goal in missing)
@@ -180,47 +154,10 @@ def _render_offer(
     return render(request, "offers/admin/offer_detail.html", context)
 
 
-def _goal_row(request, offer: Offer, goal: Goal, runner_ids: set[int], form) -> dict:
-    currency = offer.currency
-    if form is None:
-        if goal.payout_set:
-            kind, amount, percent = goal.payout_type, goal.payout_amount, goal.payout_percent
-        else:  # suggest revenue minus the network's margin
-            kind = goal.revenue_type
-            amount, percent = default_payout(goal, request.network)
-        initial = {
-            "payout_type": kind,
-            "payout_amount": quantize(amount, currency),
-            "payout_percent": plain(percent),
-        }
-        form = GoalPayoutForm(initial=initial, currency=currency, prefix=f"goal-{goal.pk}")
-    overrides = list(goal.overrides.select_related("publisher").order_by("publisher__name"))
-    tier_payouts = list(goal.tier_payouts.select_related("tier").order_by("tier__name"))
-    # Which rule pays each publisher running the offer: override > tier > the goal's payout.
-    by_override = {o.publisher_id for o in overrides} & runner_ids
-    in_tier = TierMembership.objects.filter(tier__payouts__goal=goal, publisher_id__in=runner_ids)
-    by_tier = set(in_tier.values_list("publisher_id", flat=True)) - by_override
-    return {
-        "goal": goal,
-        "revenue": terms_text(
-            goal.revenue_type, goal.revenue_amount, goal.revenue_percent, currency
-        ),
-        "payout": payout_text(goal, currency) if goal.payout_set else None,
-        "form": form,
-        "overrides": [(o, payout_text(o, currency)) for o in overrides],
-        "tier_payouts": [(t, payout_text(t, currency)) for t in tier_payouts],
-        "sources": {
-            "override": len(by_override),
-            "tier": len(by_tier),
-            "goal": len(runner_ids) - len(by_override) - len(by_tier),
-        },
-    }
-
-
 @role_required(*ADMINS)
 @require_POST
 def admin_offer_transition(request: HttpRequest, offer_id: int) -> HttpResponse:
-    offer = _offer(offer_id)
+    offer = offer_or_404(offer_id)
     form = TransitionForm(request.POST)
     if form.is_valid():
         move = (offer.status, form.cleaned_data["to_status"])
@@ -236,33 +173,13 @@ def admin_offer_transition(request: HttpRequest, offer_id: int) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(request, MOVE_BUTTONS.get(move, ("", _("Offer archived.")))[1])
-            return redirect(_offer_url(offer))
-    return _render_offer(request, offer, transition_form=form)
-
-
-@role_required(*ADMINS)
-@require_POST
-def admin_goal_payout(request: HttpRequest, offer_id: int, goal_id: int) -> HttpResponse:
-    offer = _offer(offer_id)
-    goal = get_object_or_404(Goal, pk=goal_id, offer=offer)
-    form = GoalPayoutForm(request.POST, currency=offer.currency, prefix=f"goal-{goal.pk}")
-    if not form.is_valid():
-        return _render_offer(request, offer, payout_forms={goal.pk: form})
-    goal = goal_set_payout(goal=goal, actor=request.user, **payout_terms(form.cleaned_data))
-    messages.success(request, _("Payout of “%(goal)s” saved.") % {"goal": goal.name})
-    same_type = goal.payout_type == goal.revenue_type
-    if same_type and (
-        goal.payout_amount > goal.revenue_amount or goal.payout_percent > goal.revenue_percent
-    ):
-        messages.warning(
-            request, _("This payout is above the revenue: each conversion loses money.")
-        )
-    return redirect(_offer_url(offer, f"goal-{goal.pk}"))
+            return redirect(offer_url(offer))
+    return render_offer(request, offer, transition_form=form)
 
 
 @role_required(*ADMINS)
 def admin_offer_invite(request: HttpRequest, offer_id: int) -> HttpResponse:
-    offer = _offer(offer_id)
+    offer = offer_or_404(offer_id)
     form = InviteForm(posted(request), offer=offer)
     if request.method == "POST" and form.is_valid():
         publisher = form.cleaned_data["publisher"]
@@ -276,68 +193,30 @@ def admin_offer_invite(request: HttpRequest, offer_id: int) -> HttpResponse:
                 _("%(publisher)s can now run this offer; they were emailed.")
                 % {"publisher": publisher},
             )
-            return redirect(_offer_url(offer, "publishers"))
+            return redirect(offer_url(offer, "publishers"))
     return render(request, "offers/admin/invite.html", {"offer": offer, "form": form})
 
 
-# --- Overrides and caps -------------------------------------------------------------------
-
-
-@role_required(*ADMINS)
-def admin_override_new(request: HttpRequest, offer_id: int) -> HttpResponse:
-    offer = _offer(offer_id)
-    form = OverrideForm(posted(request), offer=offer, initial={"goal": request.GET.get("goal")})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        payout_override_set(
-            goal=data["goal"], publisher=data["publisher"], actor=request.user, **payout_terms(data)
-        )
-        messages.success(
-            request,
-            _("%(publisher)s now earns their own payout on this goal.")
-            % {"publisher": data["publisher"]},
-        )
-        return redirect(_offer_url(offer, f"goal-{data['goal'].pk}"))
-    return render(request, "offers/admin/override_form.html", {"offer": offer, "form": form})
-
-
-@role_required(*ADMINS)
-@require_POST
-def admin_override_delete(
-    request: HttpRequest, offer_id: int, payout_override_id: int
-) -> HttpResponse:
-    offer = _offer(offer_id)
-    override = get_object_or_404(
-        PayoutOverride.objects.select_related("goal", "publisher"),
-        pk=payout_override_id,
-        goal__offer=offer,
-    )
-    payout_override_delete(override=override, actor=request.user)
-    messages.success(
-        request,
-        _("Override removed: %(publisher)s earns the usual payout.")
-        % {"publisher": override.publisher},
-    )
-    return redirect(_offer_url(offer, f"goal-{override.goal_id}"))
+# --- Caps ----------------------------------------------------------------------------------
 
 
 @role_required(*ADMINS)
 def admin_cap_new(request: HttpRequest, offer_id: int) -> HttpResponse:
-    offer = _offer(offer_id)
+    offer = offer_or_404(offer_id)
     form = CapForm(posted(request), offer=offer, allow_publisher=True)
     if request.method == "POST" and form.is_valid():
         cap = form.save(commit=False)
         cap.offer = offer
         cap_create(cap=cap, actor=request.user, role=request.membership.role)
         messages.success(request, _("Cap added: %(cap)s.") % {"cap": cap_text(cap, offer.currency)})
-        return redirect(_offer_url(offer, "caps"))
+        return redirect(offer_url(offer, "caps"))
     return render(request, "offers/admin/cap_form.html", {"offer": offer, "form": form})
 
 
 @role_required(*ADMINS)
 @require_POST
 def admin_cap_delete(request: HttpRequest, offer_id: int, cap_id: int) -> HttpResponse:
-    offer = _offer(offer_id)
+    offer = offer_or_404(offer_id)
     cap = get_object_or_404(Cap.objects.select_related("publisher"), pk=cap_id, offer=offer)
     try:
         cap_delete(cap=cap, actor=request.user, role=request.membership.role)
@@ -347,7 +226,7 @@ def admin_cap_delete(request: HttpRequest, offer_id: int, cap_id: int) -> HttpRe
         messages.success(
             request, _("Cap removed: %(cap)s.") % {"cap": cap_text(cap, offer.currency)}
         )
-    return redirect(_offer_url(offer, "caps"))
+    return redirect(offer_url(offer, "caps"))
 
 
 # --- Access requests ------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from network.models import Role
 from offers.forms_publisher import ApplyForm, LinkForm, MarketplaceFilterForm
 from offers.links import click_link, creative_embed, impression_pixel
 from offers.models import DEVICE_TYPES, Creative, Goal, Offer, OfferAccess
-from offers.payouts import resolve_payout
+from offers.payout_hooks import resolve_payout
 from offers.services import OfferError
 from offers.services_access import access_request
 from offers.tables_publisher import MarketplaceTable, access_state, payout_label

@@ -204,8 +204,8 @@ def _load_terms(offer_id: int) -> ConversionTerms | None:
 
 def payout_terms(network_id: int, goal_id: int, publisher_id: int):
     """The publisher's resolved payout for a goal (override > tier > goal), cached."""
+    from commissions.payouts import resolve_payout
     from offers.models import Goal
-    from offers.payouts import resolve_payout
 
     def load():
         goal = Goal.objects.get(pk=goal_id)

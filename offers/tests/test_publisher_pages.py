@@ -8,11 +8,12 @@ import pytest
 from django.core import mail
 from django_scopes import scope, scopes_disabled
 
+from commissions.models import PayoutOverride
 from conftest import client_for, make_member
 from network.audit import AuditEntry
 from network.models import Role
 from offers.links import click_link, creative_embed
-from offers.models import Creative, OfferAccess, PayoutOverride
+from offers.models import Creative, OfferAccess
 from offers.tests.test_visibility import grant, make_offer, publisher_of, set_status
 
 LIST = "/publisher/offers/"

@@ -11,8 +11,9 @@ import pytest
 import time_machine
 from django_scopes import scope, scopes_disabled
 
+from commissions.models import PayoutOverride
 from conftest import client_for, make_world, set_minimum
-from offers.models import Cap, Goal, LandingPage, Offer, OfferAccess, PayoutOverride
+from offers.models import Cap, Goal, LandingPage, Offer, OfferAccess
 from payouts.decisions import approve_held_conversions
 from payouts.models import PayoutLine
 from payouts.runs import payout_run_create

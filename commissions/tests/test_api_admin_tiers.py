@@ -10,36 +10,16 @@ from decimal import Decimal
 import pytest
 from django_scopes import scopes_disabled
 
-from conftest import make_member, make_world
+from commissions.models import PayoutTier, TierMembership, TierPayout
+from commissions.tests.api import audit_of
+from conftest import make_member
 from network.models import Role
-from network.tests.api import api_client, audit_of, error_of, key_for, via
-from offers.models import PayoutTier, TierMembership, TierPayout
+from network.tests.api import api_client, error_of, key_for, via
 from offers.tests.api import approved_publisher
 from publishers.models import Publisher
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/admin/payout-tiers"
-
-
-@pytest.fixture
-def world(network, owner):
-    return make_world(network, owner, money=False)
-
-
-@pytest.fixture
-def key(network, manager):
-    return key_for(network, manager)  # managers may do all of it, as on the pages
-
-
-@pytest.fixture
-def api(network, key):
-    return api_client(network, key)
-
-
-@pytest.fixture
-def foreign(other_network):
-    stranger = make_member(other_network, Role.OWNER, "owner@beta.example")
-    return make_world(other_network, stranger, money=False)
 
 
 def ok(response) -> dict:

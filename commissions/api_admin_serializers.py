@@ -1,9 +1,9 @@
-"""What the admins' payout rules and tiers API reads and writes (offers/api_admin_rules.py,
-offers/api_admin_tiers.py): goal payouts, per-publisher payout overrides, caps and tiers.
+"""What the admins' payout API reads and writes (commissions/api_admin.py,
+commissions/api_admin_tiers.py): goal payouts, per-publisher payout overrides and tiers.
 
 Rows are read only. A write's body is typed here, then judged by the portal page's own form
-(offers.forms_admin.GoalPayoutForm / OverrideForm / TierForm / TierMemberForm /
-TierPayoutForm, offers.forms.CapForm), so the API refuses what the page refuses, with its words.
+(commissions.forms.GoalPayoutForm / OverrideForm / TierForm / TierMemberForm /
+TierPayoutForm), so the API refuses what the page refuses, with its words.
 """
 
 from __future__ import annotations
@@ -14,16 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from lib.money import quantize
+from commissions.models import PayoutOverride, PayoutTier, TierMembership, TierPayout
 from network.api_base import IdField
 from network.api_forms import NULLABLE_DECIMAL
 from offers.api_admin_serializers import AdminGoalSerializer, terms_text
-from offers.models import Cap, Goal, Offer, PayoutOverride, PayoutTier, TierMembership, TierPayout
+from offers.models import Goal
 from offers.rules import GoalType
 from publishers.models import Publisher
-
-DECIMAL = {"type": "string", "format": "decimal"}
-
 
 # --- Goal payouts -------------------------------------------------------------------------
 
@@ -129,59 +126,6 @@ class OverrideWriteSerializer(PayoutTermsSerializer):
 
     goal = IdField(Goal)
     publisher = IdField(Publisher)
-
-
-# --- Caps -----------------------------------------------------------------------------------
-
-
-@extend_schema_field(DECIMAL)
-class CapLimit(serializers.Field):
-    """A payout budget in the offer's currency's precision; counts as whole numbers."""
-
-    def __init__(self, **kwargs) -> None:
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
-
-    def get_attribute(self, cap: Cap):
-        return cap
-
-    def to_representation(self, cap: Cap) -> str:
-        if cap.metric == Cap.Metric.PAYOUT:
-            return str(quantize(cap.limit, cap.offer.currency))
-        return str(cap.limit.to_integral_value())
-
-
-class CapSerializer(serializers.ModelSerializer):
-    publisher = serializers.IntegerField(source="publisher_id", read_only=True, allow_null=True)
-    publisher_name = serializers.CharField(
-        source="publisher.name", read_only=True, default=None, allow_null=True
-    )
-    currency = serializers.CharField(source="offer.currency", read_only=True)
-    limit = CapLimit()
-
-    class Meta:
-        model = Cap
-        fields = [
-            "id",
-            "offer",
-            "publisher",
-            "publisher_name",
-            "period",
-            "metric",
-            "limit",
-            "currency",
-            "action",
-        ]
-        read_only_fields = fields
-
-
-class CapWriteSerializer(serializers.Serializer):
-    offer = IdField(Offer)
-    publisher = IdField(Publisher, required=False, allow_null=True, default=None)
-    period = serializers.ChoiceField(choices=Cap.Period.choices)
-    metric = serializers.ChoiceField(choices=Cap.Metric.choices)
-    limit = serializers.DecimalField(max_digits=14, decimal_places=3)
-    action = serializers.ChoiceField(choices=Cap.Action.choices)
 
 
 # --- Payout tiers ---------------------------------------------------------------------------

@@ -1,6 +1,6 @@
-"""The admins' payout tiers (/api/v1/admin/payout-tiers/); registered by offers/api_admin.py.
+"""The admins' payout tiers (/api/v1/admin/payout-tiers/); registered by commissions/api_admin.py.
 
-Each write is the tier pages' (offers.views_tiers): the same forms judge the body (TierForm,
+Each write is the tier pages' (commissions.views_tiers): the same forms judge the body (TierForm,
 TierMemberForm, TierPayoutForm), the same services make the change and write the audit
 entries (`tier.created`, `tier.member_added`, `tier.member_removed`, `tier_payout.set`,
 `tier_payout.deleted`).
@@ -15,20 +15,20 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from network.api_base import TenantViewSet
-from network.api_docs import admin_roles, id_filter, listed, shown, written
-from network.api_forms import FormCreate, judged
-from offers import api_admin_rules_serializers as s
-from offers.forms_admin import TierForm, TierMemberForm, TierPayoutForm, payout_terms
-from offers.models import PayoutTier, TierMembership, TierPayout
-from offers.services import OfferError
-from offers.services_rules import (
+from commissions import api_admin_serializers as s
+from commissions.forms import TierForm, TierMemberForm, TierPayoutForm, payout_terms
+from commissions.models import PayoutTier, TierMembership, TierPayout
+from commissions.services import (
     tier_create,
     tier_member_add,
     tier_member_remove,
     tier_payout_delete,
     tier_payout_set,
 )
+from network.api_base import TenantViewSet
+from network.api_docs import admin_roles, id_filter, listed, shown, written
+from network.api_forms import FormCreate, judged
+from offers.services import OfferError
 
 
 class TierFilter(filters.FilterSet):

@@ -9,31 +9,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lib.tables import configure
-from network.access import ADMINS, posted, role_required
-from offers.forms_admin import (
-    TierForm,
-    TierMemberForm,
-    TierPayoutForm,
-    payout_terms,
-)
-from offers.models import (
-    PayoutTier,
-    TierMembership,
-    TierPayout,
-)
-from offers.services import OfferError
-from offers.services_rules import (
+from commissions.forms import TierForm, TierMemberForm, TierPayoutForm, payout_terms
+from commissions.models import PayoutTier, TierMembership, TierPayout
+from commissions.services import (
     tier_create,
     tier_member_add,
     tier_member_remove,
     tier_payout_delete,
     tier_payout_set,
 )
-from offers.tables_admin import (
-    TierTable,
-    payout_text,
-)
+from commissions.tables import TierTable
+from lib.tables import configure
+from network.access import ADMINS, posted, role_required
+from offers.services import OfferError
+from offers.tables_admin import payout_text
 
 PER_PAGE = 25
 
@@ -59,7 +48,7 @@ def admin_tier_list(request: HttpRequest) -> HttpResponse:
     )
     table = TierTable(tiers)
     configure(request, table, PER_PAGE)
-    return render(request, "offers/admin/tier_list.html", {"table": table, "form": form})
+    return render(request, "commissions/admin/tier_list.html", {"table": table, "form": form})
 
 
 @role_required(*ADMINS)
@@ -76,7 +65,7 @@ def _render_tier(request, tier: PayoutTier, *, member_form=None, payout_form=Non
         "member_form": member_form or TierMemberForm(),
         "payout_form": payout_form or TierPayoutForm(),
     }
-    return render(request, "offers/admin/tier_detail.html", context)
+    return render(request, "commissions/admin/tier_detail.html", context)
 
 
 @role_required(*ADMINS)

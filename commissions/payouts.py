@@ -1,30 +1,21 @@
-"""Which payout a publisher earns on a goal: their override > their tier > the goal's payout."""
+"""Which payout a publisher earns on a goal: their override > their tier > the goal's payout.
+
+Registered with offers.payout_hooks (the offers pages show it); the click path's conversions
+read it through tracking.lookups.payout_terms.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
+from commissions.models import PayoutOverride, TierPayout
 from lib.money import quantize
 from network.models import Network
-from offers.models import Goal, PayoutOverride, TierPayout
+from offers.models import Goal
+from offers.payout_hooks import ResolvedPayout, resolved
 from publishers.models import Publisher
 
-
-@dataclass(frozen=True)
-class ResolvedPayout:
-    source: str  # "override", "tier" or "goal": shown to admins so they see why
-    payout_type: str
-    amount: Decimal
-    percent: Decimal
-
-    def earned(self, sale_amount: Decimal, currency: str) -> Decimal:
-        """What a conversion with this sale amount earns, rounded once to the currency."""
-        flat = self.amount if self.payout_type != Goal.Type.CPS else Decimal(0)
-        share = Decimal(0)
-        if self.payout_type in (Goal.Type.CPS, Goal.Type.CPA_CPS):
-            share = sale_amount * self.percent / 100
-        return quantize(flat + share, currency)
+__all__ = ["ResolvedPayout", "default_payout", "resolve_payout", "resolve_payouts"]
 
 
 def resolve_payout(goal: Goal, publisher: Publisher) -> ResolvedPayout:
@@ -41,19 +32,15 @@ def resolve_payouts(goals: list[Goal], publisher: Publisher) -> dict[int, Resolv
         t.goal_id: t
         for t in TierPayout.objects.filter(goal_id__in=ids, tier__memberships__publisher=publisher)
     }
-    resolved = {}
+    found = {}
     for goal in goals:
         if goal.pk in overrides:
-            resolved[goal.pk] = _resolved("override", overrides[goal.pk])
+            found[goal.pk] = resolved("override", overrides[goal.pk])
         elif goal.pk in tiers:
-            resolved[goal.pk] = _resolved("tier", tiers[goal.pk])
+            found[goal.pk] = resolved("tier", tiers[goal.pk])
         else:
-            resolved[goal.pk] = _resolved("goal", goal)
-    return resolved
-
-
-def _resolved(source: str, terms) -> ResolvedPayout:
-    return ResolvedPayout(source, terms.payout_type, terms.payout_amount, terms.payout_percent)
+            found[goal.pk] = resolved("goal", goal)
+    return found
 
 
 def default_payout(goal: Goal, network: Network) -> tuple[Decimal, Decimal]:

@@ -8,10 +8,11 @@ from decimal import Decimal
 import pytest
 from django_scopes import scope
 
+from commissions.models import PayoutOverride, PayoutTier, TierMembership, TierPayout
+from commissions.payouts import ResolvedPayout, default_payout, resolve_payout, resolve_payouts
 from conftest import make_member
 from network.models import Role
-from offers.models import Goal, Offer, PayoutOverride, PayoutTier, TierMembership, TierPayout
-from offers.payouts import ResolvedPayout, default_payout, resolve_payout, resolve_payouts
+from offers.models import Goal, Offer
 
 D = Decimal
 

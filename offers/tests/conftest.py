@@ -1,0 +1,9 @@
+"""The admins' API fixtures (a manager's key and client, the network's world, another
+network's rows) for the modules that do not make their own (test_api_admin_caps.py)."""
+
+from network.tests.admin_api_fixtures import (  # noqa: F401  (pytest finds fixtures by name)
+    api,
+    foreign,
+    key,
+    world,
+)
