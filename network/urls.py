@@ -37,6 +37,7 @@ urlpatterns = [
     path("advertiser/audit/", audit.advertiser_audit, name="advertiser_audit"),
     path("publisher/audit/", audit.publisher_audit, name="publisher_audit"),
     path("manage/", include("offers.urls_admin")),
+    path("manage/", include("commissions.urls_admin")),
     path("advertiser/offers/", include("offers.urls_advertiser")),
     path("publisher/offers/", include("offers.urls_publisher")),
     path("publisher/postbacks/", include("webhooks.urls_publisher")),

@@ -1,8 +1,7 @@
-"""Offer pages for owners and managers, mounted under /manage/. The payout pages under the same
-prefix (a goal's payout, overrides, tiers) are commissions', included here by name, as
-network.urls names each app's: no import."""
+"""Offer pages for owners and managers, mounted under /manage/ (the payout pages under the
+same prefix, a goal's payout, overrides and tiers, are commissions': network.urls)."""
 
-from django.urls import include, path
+from django.urls import path
 
 from offers import views_admin as views
 
@@ -27,5 +26,4 @@ urlpatterns = [
         views.admin_access_decide,
         name="admin_access_decide",
     ),
-    path("", include("commissions.urls_admin")),
 ]

@@ -12,10 +12,9 @@ import pytest
 from django_scopes import scopes_disabled
 
 from commissions.models import PayoutOverride
-from commissions.tests.api import audit_of
 from conftest import make_member
 from network.models import Role
-from network.tests.api import api_client, error_of, fresh, ids, key_for, via
+from network.tests.api import api_client, audit_of, error_of, fresh, ids, key_for, via
 from offers.models import Goal
 from offers.tests.api import approved_publisher
 

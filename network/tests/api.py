@@ -8,7 +8,7 @@ from django_scopes import scopes_disabled
 from rest_framework.test import APIClient
 
 from network.api_keys import api_key_create
-from network.audit import AuditEntry
+from network.audit import AuditEntry, object_type
 from network.models import Network, User
 
 
@@ -63,7 +63,7 @@ def audit_of(obj, action: str | None = None) -> list[AuditEntry]:
     """The audit entries about `obj` (of `action` only, if given), oldest first."""
     with scopes_disabled():
         entries = AuditEntry.objects.filter(
-            object_type=obj._meta.label_lower, object_id=str(obj.pk)
+            object_type=object_type(obj), object_id=str(obj.pk)
         )
         if action:
             entries = entries.filter(action=action)

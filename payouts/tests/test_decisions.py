@@ -137,7 +137,7 @@ def test_a_corrected_sale_amount_reprices_a_percent_goal(network, world, owner):
         Goal.objects.filter(pk=world["goal"].pk).update(
             revenue_type="cps", revenue_percent=10, payout_type="cps", payout_percent=5
         )
-        from offers.models import PayoutOverride, TierPayout
+        from commissions.models import PayoutOverride, TierPayout
 
         PayoutOverride.objects.all().delete()
         TierPayout.objects.all().delete()
