@@ -22,8 +22,8 @@ from advertisers.owed import owed_by
 from advertisers.services import advertiser_set_status
 from network import api_router
 from network.api_base import TenantViewSet
-from network.api_docs import admin_roles, answers, example, text_filter
-from network.api_forms import DECIMAL, ReasonSerializer, emails, form_errors
+from network.api_docs import admin_roles, answers, example, listed, shown, text_filter
+from network.api_forms import DECIMAL, ReasonSerializer, emails, judged
 
 
 class AdvertiserFilter(filters.FilterSet):
@@ -122,19 +122,19 @@ def advertiser_status_schema(block: bool):
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="List the advertisers",
-        description="The network's advertiser companies. Filters: `status`, `search` (in "
-        "the name). Order by name, created_at or id. Companies are made by inviting their "
-        "first user (Members > Invite, in the portal); the API does not create them.",
-        responses=answers(AdminAdvertiserSerializer(many=True)),
-        tags=TAGS_ADVERTISERS,
+    list=listed(
+        "List the advertisers",
+        "The network's advertiser companies. Filters: `status`, `search` (in the name). Order "
+        "by name, created_at or id. Companies are made by inviting their first user (Members > "
+        "Invite, in the portal); the API does not create them.",
+        AdminAdvertiserSerializer,
+        TAGS_ADVERTISERS,
     ),
-    retrieve=extend_schema(
-        summary="One advertiser, with what it owes",
-        responses=answers(AdminAdvertiserDetailSerializer),
-        examples=[example("An advertiser", ADVERTISER_EXAMPLE)],
-        tags=TAGS_ADVERTISERS,
+    retrieve=shown(
+        "One advertiser, with what it owes",
+        AdminAdvertiserDetailSerializer,
+        ("An advertiser", ADVERTISER_EXAMPLE),
+        TAGS_ADVERTISERS,
     ),
 )
 class AdminAdvertiserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
@@ -159,13 +159,9 @@ class AdminAdvertiserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, T
         body = ReasonSerializer(data=self.request.data)
         body.is_valid(raise_exception=True)
         form = AdvertiserStatusForm({"status": status, "reason": body.validated_data["reason"]})
-        if not form.is_valid():
-            raise serializers.ValidationError(form_errors(form))
+        reason = judged(form)["reason"]
         advertiser_set_status(
-            advertiser=company,
-            actor=self.request.user,
-            status=status,
-            reason=form.cleaned_data["reason"],
+            advertiser=company, actor=self.request.user, status=status, reason=reason
         )
         return Response(self.get_serializer(self.get_object()).data)
 

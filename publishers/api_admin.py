@@ -20,8 +20,8 @@ from lib.countries import COUNTRY_CHOICES
 from lib.money import from_minor
 from network import api_router
 from network.api_base import TenantViewSet
-from network.api_docs import admin_roles, answers, example, text_filter
-from network.api_forms import ReasonSerializer, emails, form_errors
+from network.api_docs import admin_roles, answers, example, listed, shown, text_filter
+from network.api_forms import ReasonSerializer, emails, judged
 from publishers.forms import DecisionForm
 from publishers.models import Publisher, PublisherMinimum
 from publishers.services import publisher_decide
@@ -146,18 +146,18 @@ def decision_schema(decision: str, summary: str, description: str):
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="List the publishers",
-        description="Every publisher of the network. Filters: `status`, `country` (ISO code), "
-        "`search` (in the name or website). Order by created_at, name or id.",
-        responses=answers(AdminPublisherSerializer(many=True)),
-        tags=TAGS_PUBLISHERS,
+    list=listed(
+        "List the publishers",
+        "Every publisher of the network. Filters: `status`, `country` (ISO code), `search` (in "
+        "the name or website). Order by created_at, name or id.",
+        AdminPublisherSerializer,
+        TAGS_PUBLISHERS,
     ),
-    retrieve=extend_schema(
-        summary="One publisher",
-        responses=answers(AdminPublisherSerializer),
-        examples=[example("An approved publisher", PUBLISHER_EXAMPLE)],
-        tags=TAGS_PUBLISHERS,
+    retrieve=shown(
+        "One publisher",
+        AdminPublisherSerializer,
+        ("An approved publisher", PUBLISHER_EXAMPLE),
+        TAGS_PUBLISHERS,
     ),
 )
 class AdminPublisherViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
@@ -182,13 +182,9 @@ class AdminPublisherViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Te
         body.is_valid(raise_exception=True)
         reason = body.validated_data["reason"]
         form = DecisionForm({"decision": "approve" if approve else "reject", "reason": reason})
-        if not form.is_valid():
-            raise serializers.ValidationError(form_errors(form))
+        reason = judged(form)["reason"]
         publisher_decide(
-            publisher=publisher,
-            actor=self.request.user,
-            approve=approve,
-            reason=form.cleaned_data["reason"],
+            publisher=publisher, actor=self.request.user, approve=approve, reason=reason
         )
         return Response(self.get_serializer(self.get_object()).data)
 
