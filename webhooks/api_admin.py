@@ -21,7 +21,12 @@ from webhooks import api_admin_serializers as s
 from webhooks import services
 from webhooks.forms import EndpointForm
 from webhooks.models import WebhookEndpoint
-from webhooks.views_admin import TEST_INTERVAL_SECONDS, chosen_events
+from webhooks.views_admin import (
+    TEST_INTERVAL_SECONDS,
+    chosen_events,
+    form_values,
+    update_from_form,
+)
 
 
 class WebhookFilter(filters.FilterSet):
@@ -155,24 +160,11 @@ class WebhookEndpointViewSet(
 
     def update(self, request, pk=None, partial=False):
         endpoint = self.get_object()  # another network's id: 404 before anything else
-        current = {
-            "url": endpoint.url,
-            "description": endpoint.description,
-            "events": endpoint.events,
-            "is_active": endpoint.is_active,
-        }
         body = s.WebhookUpdateSerializer(data=request.data, partial=partial)
         body.is_valid(raise_exception=True)
         sent = body.validated_data
-        form = self.judged_form({**current, **sent} if partial else dict(sent))
-        services.endpoint_update(
-            endpoint=endpoint,
-            actor=request.user,
-            url=form.cleaned_data["url"],
-            description=form.cleaned_data["description"],
-            events=chosen_events(form),
-            is_active=form.cleaned_data["is_active"],
-        )
+        form = self.judged_form({**form_values(endpoint), **sent} if partial else dict(sent))
+        update_from_form(endpoint, request.user, form)
         return Response(self.get_serializer(self.get_object()).data)
 
     def partial_update(self, request, pk=None):

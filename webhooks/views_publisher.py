@@ -144,11 +144,7 @@ def postback_global(request: HttpRequest) -> HttpResponse:
     publisher = request.membership.publisher
     if publisher.status != Publisher.Status.APPROVED:
         return not_approved(request)
-    form = PostbackForm(posted(request), prefix="global")
-    if not form.is_valid():
-        context = home_context(request, publisher, global_form=form)
-        return render(request, "webhooks/postbacks.html", context)
-    return save_and_redirect(request, publisher, None, form)
+    return save_posted(request, publisher, PostbackForm(posted(request), prefix="global"))
 
 
 @role_required(Role.PUBLISHER)
@@ -158,10 +154,17 @@ def postback_offer_add(request: HttpRequest) -> HttpResponse:
     if publisher.status != Publisher.Status.APPROVED:
         return not_approved(request)
     form = OfferPostbackForm(posted(request), publisher=publisher, prefix="offer")
+    return save_posted(request, publisher, form)
+
+
+def save_posted(request: HttpRequest, publisher: Publisher, form: PostbackForm) -> HttpResponse:
+    """A form of the postbacks page posted: saved (an OfferPostbackForm's for its offer, the
+    global one's for none), or the page again with its errors."""
     if not form.is_valid():
-        context = home_context(request, publisher, offer_form=form)
+        which = "offer_form" if isinstance(form, OfferPostbackForm) else "global_form"
+        context = home_context(request, publisher, **{which: form})
         return render(request, "webhooks/postbacks.html", context)
-    return save_and_redirect(request, publisher, form.cleaned_data["offer"], form)
+    return save_and_redirect(request, publisher, form.cleaned_data.get("offer"), form)
 
 
 def save_and_redirect(
@@ -204,24 +207,23 @@ def postback_edit(request: HttpRequest, postback_endpoint_id: int) -> HttpRespon
 @role_required(Role.PUBLISHER)
 @require_POST
 def postback_enable(request: HttpRequest, postback_endpoint_id: int) -> HttpResponse:
-    endpoint = own_endpoint(request, postback_endpoint_id)
-    set_active(endpoint=endpoint, actor=request.user, active=True)
-    messages.success(
-        request, _("%(endpoint)s is on again.") % {"endpoint": endpoint_label(endpoint)}
-    )
-    return redirect("postback_home")
+    return switch_and_redirect(request, postback_endpoint_id, active=True)
 
 
 @role_required(Role.PUBLISHER)
 @require_POST
 def postback_disable(request: HttpRequest, postback_endpoint_id: int) -> HttpResponse:
-    endpoint = own_endpoint(request, postback_endpoint_id)
-    set_active(endpoint=endpoint, actor=request.user, active=False)
-    messages.success(
-        request,
-        _("%(endpoint)s is off: conversions will not call it.")
-        % {"endpoint": endpoint_label(endpoint)},
-    )
+    return switch_and_redirect(request, postback_endpoint_id, active=False)
+
+
+def switch_and_redirect(request: HttpRequest, endpoint_id: int, *, active: bool) -> HttpResponse:
+    endpoint = own_endpoint(request, endpoint_id)
+    set_active(endpoint=endpoint, actor=request.user, active=active)
+    if active:
+        message = _("%(endpoint)s is on again.")
+    else:
+        message = _("%(endpoint)s is off: conversions will not call it.")
+    messages.success(request, message % {"endpoint": endpoint_label(endpoint)})
     return redirect("postback_home")
 
 
