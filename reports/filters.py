@@ -18,7 +18,8 @@ from django.db.models import QuerySet
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
-from lib.days import DAY_RANGE, day_start
+from lib.days import day_start
+from lib.filters import day_filter
 from lib.widgets import FastSelect
 from offers.models import Offer, OfferAccess
 from publishers.models import Publisher
@@ -117,18 +118,8 @@ class ReportFilter(filters.FilterSet):
     preset = filters.ChoiceFilter(
         label=_("Period"), choices=PRESETS, empty_label=None, method="keep"
     )
-    date_from = filters.DateFilter(
-        label=_("From"),
-        method="keep",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=DAY_RANGE,
-    )
-    date_to = filters.DateFilter(
-        label=_("To"),
-        method="keep",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=DAY_RANGE,
-    )
+    date_from = day_filter(_("From"), "keep")
+    date_to = day_filter(_("To"), "keep")
     group_by = filters.ChoiceFilter(
         label=_("Group by"), choices=[], empty_label=None, method="keep"
     )
