@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import django_filters.rest_framework as filters
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -22,7 +22,7 @@ from advertisers.owed import owed_by
 from advertisers.services import advertiser_set_status
 from network import api_router
 from network.api_base import TenantViewSet
-from network.api_docs import admin_roles, answers, example, listed, shown, text_filter
+from network.api_docs import admin_roles, listed, shown, text_filter, written
 from network.api_forms import DECIMAL, ReasonSerializer, emails, judged
 
 
@@ -108,16 +108,14 @@ def advertiser_status_schema(block: bool):
         body = {"reason": "Invoices settled."}
     after = {**ADVERTISER_EXAMPLE, "status": "blocked" if block else "active"}
     after.pop("owed")
-    return extend_schema(
-        summary=summary,
-        description=description,
-        request=ReasonSerializer,
-        responses=answers(AdminAdvertiserSerializer),
-        examples=[
-            example("Why", body, request=True),
-            example("The advertiser after the decision", after),
-        ],
-        tags=TAGS_ADVERTISERS,
+    return written(
+        summary,
+        description,
+        AdminAdvertiserSerializer,
+        TAGS_ADVERTISERS,
+        body=ReasonSerializer,
+        sent=("Why", body),
+        answer=("The advertiser after the decision", after),
     )
 
 

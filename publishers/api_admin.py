@@ -11,7 +11,7 @@ from __future__ import annotations
 import django_filters.rest_framework as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -20,7 +20,7 @@ from lib.countries import COUNTRY_CHOICES
 from lib.money import from_minor
 from network import api_router
 from network.api_base import TenantViewSet
-from network.api_docs import admin_roles, answers, example, listed, shown, text_filter
+from network.api_docs import admin_roles, listed, shown, text_filter, written
 from network.api_forms import ReasonSerializer, emails, judged
 from publishers.forms import DecisionForm
 from publishers.models import Publisher, PublisherMinimum
@@ -132,16 +132,14 @@ TAGS_PUBLISHERS = ["admin: publishers"]
 
 def decision_schema(decision: str, summary: str, description: str):
     body = {"reason": "Traffic sources do not fit our advertisers."}
-    return extend_schema(
-        summary=summary,
-        description=description,
-        request=ReasonSerializer,
-        responses=answers(AdminPublisherSerializer),
-        examples=[
-            example("Why", body if decision == "reject" else {"reason": ""}, request=True),
-            example("The publisher after the decision", PUBLISHER_EXAMPLE),
-        ],
-        tags=TAGS_PUBLISHERS,
+    return written(
+        summary,
+        description,
+        AdminPublisherSerializer,
+        TAGS_PUBLISHERS,
+        body=ReasonSerializer,
+        sent=("Why", body if decision == "reject" else {"reason": ""}),
+        answer=("The publisher after the decision", PUBLISHER_EXAMPLE),
     )
 
 

@@ -28,9 +28,7 @@ from publishers.models import PaymentDetails, Publisher
 
 Method = PaymentDetails.Method
 
-FIELDS = (
-    "method",
-    "paypal_email",
+BANK_FIELDS = (
     "account_holder",
     "iban",
     "swift",
@@ -38,20 +36,12 @@ FIELDS = (
     "account_number",
     "routing_number",
     "currency",
-    "instructions",
 )
+FIELDS = ("method", "paypal_email", *BANK_FIELDS, "instructions")
 # What each method keeps; the other fields are emptied so no stale number lingers.
 KEPT = {
     Method.PAYPAL: {"paypal_email"},
-    Method.BANK: {
-        "account_holder",
-        "iban",
-        "swift",
-        "bank_name",
-        "account_number",
-        "routing_number",
-        "currency",
-    },
+    Method.BANK: set(BANK_FIELDS),
     Method.OTHER: {"instructions"},
 }
 

@@ -6,6 +6,8 @@ A publisher only ever finds their own endpoints: anything else answers 404.
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django import forms
 from django.contrib import messages
 from django.core.cache import cache
@@ -85,6 +87,20 @@ def not_approved(request: HttpRequest) -> HttpResponse:
     return render(request, "webhooks/postbacks_not_approved.html", {"publisher": publisher})
 
 
+def approved_publisher(view):
+    """The pages that need an approved account (as the API's approved_only): the view gets the
+    publisher; a pending or refused one sees why there are no postbacks yet."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        publisher = request.membership.publisher
+        if publisher.status != Publisher.Status.APPROVED:
+            return not_approved(request)
+        return view(request, publisher, *args, **kwargs)
+
+    return checked
+
+
 def own_endpoint(request: HttpRequest, endpoint_id: int) -> PostbackEndpoint:
     publisher = request.membership.publisher
     return get_object_or_404(
@@ -131,28 +147,22 @@ def home_context(
 
 
 @role_required(Role.PUBLISHER)
-def postback_home(request: HttpRequest) -> HttpResponse:
-    publisher = request.membership.publisher
-    if publisher.status != Publisher.Status.APPROVED:
-        return not_approved(request)
+@approved_publisher
+def postback_home(request: HttpRequest, publisher: Publisher) -> HttpResponse:
     return render(request, "webhooks/postbacks.html", home_context(request, publisher))
 
 
 @role_required(Role.PUBLISHER)
 @require_POST
-def postback_global(request: HttpRequest) -> HttpResponse:
-    publisher = request.membership.publisher
-    if publisher.status != Publisher.Status.APPROVED:
-        return not_approved(request)
+@approved_publisher
+def postback_global(request: HttpRequest, publisher: Publisher) -> HttpResponse:
     return save_posted(request, publisher, PostbackForm(posted(request), prefix="global"))
 
 
 @role_required(Role.PUBLISHER)
 @require_POST
-def postback_offer_add(request: HttpRequest) -> HttpResponse:
-    publisher = request.membership.publisher
-    if publisher.status != Publisher.Status.APPROVED:
-        return not_approved(request)
+@approved_publisher
+def postback_offer_add(request: HttpRequest, publisher: Publisher) -> HttpResponse:
     form = OfferPostbackForm(posted(request), publisher=publisher, prefix="offer")
     return save_posted(request, publisher, form)
 
@@ -186,10 +196,10 @@ def save_and_redirect(
 
 
 @role_required(Role.PUBLISHER)
-def postback_edit(request: HttpRequest, postback_endpoint_id: int) -> HttpResponse:
-    publisher = request.membership.publisher
-    if publisher.status != Publisher.Status.APPROVED:
-        return not_approved(request)
+@approved_publisher
+def postback_edit(
+    request: HttpRequest, publisher: Publisher, postback_endpoint_id: int
+) -> HttpResponse:
     endpoint = own_endpoint(request, postback_endpoint_id)
     initial = {"url_template": endpoint.url_template, "events": endpoint.events}
     form = PostbackForm(posted(request), initial=initial)
