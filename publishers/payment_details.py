@@ -20,7 +20,7 @@ from django.utils.timezone import now
 from django.utils.translation import gettext as _
 
 from lib.money import validate_currency
-from network import audit
+from network.audited import audit_row
 from network.errors import ServiceError
 from network.models import Network, User
 from network.tasks import send_email_of
@@ -257,11 +257,11 @@ def payment_details_change(
         setattr(details, field, value)
     details.changed_at = now()
     details.save()
-    audit.record(
+    audit_row(
+        details,
+        actor,
+        "payment_details.changed" if from_state else "payment_details.created",
         network=network,
-        actor=actor,
-        action="payment_details.changed" if from_state else "payment_details.created",
-        obj=details,
         from_state=from_state,
         to_state=details.method,
         reason=f"{before} -> {summary(details)}",

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from network import audit
+from network.audited import audit_row
 from network.emails import emails_of
 from network.errors import ServiceError
 from webhooks.postbacks import PostbackEndpoint
-from webhooks.services import audit_endpoint, send_turned_off_email
+from webhooks.services import send_turned_off_email
 
 if TYPE_CHECKING:
     from network.models import User
@@ -80,13 +80,7 @@ def postback_save(
         endpoint.events = events
         endpoint.save(update_fields=["url_template", "events"])
         action = "postback.updated"
-    audit.record(
-        network=publisher.network,
-        actor=actor,
-        action=action,
-        obj=endpoint,
-        to_state=url_template[:64],
-    )
+    audit_row(endpoint, actor, action, network=publisher.network, to_state=url_template[:64])
     return endpoint
 
 
@@ -98,11 +92,11 @@ def postback_set_active(*, endpoint: PostbackEndpoint, actor: User, active: bool
     endpoint.switch(active)
     endpoint.save(update_fields=list(endpoint.SWITCH_FIELDS))
     action = "postback.enabled" if active else "postback.turned_off"
-    audit_endpoint(endpoint, actor, action, from_state=before, to_state=endpoint.state)
+    audit_row(endpoint, actor, action, from_state=before, to_state=endpoint.state)
 
 
 @transaction.atomic
 def postback_delete(*, endpoint: PostbackEndpoint, actor: User) -> None:
     reason = endpoint.url_template[:500]
-    audit_endpoint(endpoint, actor, "postback.deleted", from_state=endpoint.state, reason=reason)
+    audit_row(endpoint, actor, "postback.deleted", from_state=endpoint.state, reason=reason)
     endpoint.delete()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from network import audit
+from network.audited import audit_row
 from network.emails import emails_of, send_templated
 from network.models import Membership, Role
 from webhooks.delivery import engine
@@ -61,12 +61,6 @@ def send_turned_off_email(
     )
 
 
-def audit_endpoint(endpoint: OutboundEndpoint, actor: User | None, action: str, **fields) -> None:
-    """An audit entry about an endpoint, webhook's or postback's (`fields`: the states, the
-    reason)."""
-    audit.record(network=endpoint.network, actor=actor, action=action, obj=endpoint, **fields)
-
-
 def send_ping(endpoint: WebhookEndpoint) -> WebhookDelivery:
     """A ping to the endpoint now (in the caller's request), logged like any delivery."""
     delivery = ping_delivery(endpoint)
@@ -85,14 +79,8 @@ def endpoint_create(
     endpoint = WebhookEndpoint.objects.create(
         network=network, url=url, description=description, events=list(events)
     )
-    audit.record(
-        network=network,
-        actor=actor,
-        action="webhook.created",
-        obj=endpoint,
-        to_state="active",
-        reason=", ".join(events)[:500],
-    )
+    reason = ", ".join(events)[:500]
+    audit_row(endpoint, actor, "webhook.created", to_state="active", reason=reason)
     return endpoint
 
 
@@ -119,7 +107,7 @@ def endpoint_update(
     if is_active != endpoint.is_active:
         endpoint.switch(is_active)  # by a person: on again with a clean count, or off
     endpoint.save()
-    audit_endpoint(
+    audit_row(
         endpoint,
         actor,
         "webhook.updated",
@@ -137,7 +125,7 @@ def endpoint_set_active(*, endpoint: WebhookEndpoint, actor: User, active: bool)
     endpoint.switch(active)
     endpoint.save(update_fields=[*endpoint.SWITCH_FIELDS, "updated_at"])
     action = "webhook.enabled" if active else "webhook.turned_off"
-    audit_endpoint(endpoint, actor, action, from_state=before, to_state=endpoint.state)
+    audit_row(endpoint, actor, action, from_state=before, to_state=endpoint.state)
 
 
 @transaction.atomic
@@ -147,14 +135,14 @@ def endpoint_rotate_secret(*, endpoint: WebhookEndpoint, actor: User) -> Webhook
     endpoint.secret = new_secret()
     endpoint.save(update_fields=["secret", "updated_at"])
     state = endpoint.state
-    audit_endpoint(endpoint, actor, "webhook.secret_rotated", from_state=state, to_state=state)
+    audit_row(endpoint, actor, "webhook.secret_rotated", from_state=state, to_state=state)
     return endpoint
 
 
 @transaction.atomic
 def endpoint_delete(*, endpoint: WebhookEndpoint, actor: User) -> None:
     state = endpoint.state
-    audit_endpoint(endpoint, actor, "webhook.deleted", from_state=state, reason=endpoint.url[:500])
+    audit_row(endpoint, actor, "webhook.deleted", from_state=state, reason=endpoint.url[:500])
     endpoint.delete()
 
 
