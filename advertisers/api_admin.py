@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import django_filters.rest_framework as filters
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -22,8 +22,8 @@ from advertisers.owed import owed_by
 from advertisers.services import advertiser_set_status
 from network import api_router
 from network.api_base import TenantViewSet
-from network.api_docs import admin_roles, answers, example, text_filter
-from network.api_forms import DECIMAL, ReasonSerializer, emails, form_errors
+from network.api_docs import admin_roles, listed, shown, text_filter, written
+from network.api_forms import DECIMAL, ReasonSerializer, emails, judged
 
 
 class AdvertiserFilter(filters.FilterSet):
@@ -108,33 +108,31 @@ def advertiser_status_schema(block: bool):
         body = {"reason": "Invoices settled."}
     after = {**ADVERTISER_EXAMPLE, "status": "blocked" if block else "active"}
     after.pop("owed")
-    return extend_schema(
-        summary=summary,
-        description=description,
-        request=ReasonSerializer,
-        responses=answers(AdminAdvertiserSerializer),
-        examples=[
-            example("Why", body, request=True),
-            example("The advertiser after the decision", after),
-        ],
-        tags=TAGS_ADVERTISERS,
+    return written(
+        summary,
+        description,
+        AdminAdvertiserSerializer,
+        TAGS_ADVERTISERS,
+        body=ReasonSerializer,
+        sent=("Why", body),
+        answer=("The advertiser after the decision", after),
     )
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="List the advertisers",
-        description="The network's advertiser companies. Filters: `status`, `search` (in "
-        "the name). Order by name, created_at or id. Companies are made by inviting their "
-        "first user (Members > Invite, in the portal); the API does not create them.",
-        responses=answers(AdminAdvertiserSerializer(many=True)),
-        tags=TAGS_ADVERTISERS,
+    list=listed(
+        "List the advertisers",
+        "The network's advertiser companies. Filters: `status`, `search` (in the name). Order "
+        "by name, created_at or id. Companies are made by inviting their first user (Members > "
+        "Invite, in the portal); the API does not create them.",
+        AdminAdvertiserSerializer,
+        TAGS_ADVERTISERS,
     ),
-    retrieve=extend_schema(
-        summary="One advertiser, with what it owes",
-        responses=answers(AdminAdvertiserDetailSerializer),
-        examples=[example("An advertiser", ADVERTISER_EXAMPLE)],
-        tags=TAGS_ADVERTISERS,
+    retrieve=shown(
+        "One advertiser, with what it owes",
+        AdminAdvertiserDetailSerializer,
+        ("An advertiser", ADVERTISER_EXAMPLE),
+        TAGS_ADVERTISERS,
     ),
 )
 class AdminAdvertiserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
@@ -159,13 +157,9 @@ class AdminAdvertiserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, T
         body = ReasonSerializer(data=self.request.data)
         body.is_valid(raise_exception=True)
         form = AdvertiserStatusForm({"status": status, "reason": body.validated_data["reason"]})
-        if not form.is_valid():
-            raise serializers.ValidationError(form_errors(form))
+        reason = judged(form)["reason"]
         advertiser_set_status(
-            advertiser=company,
-            actor=self.request.user,
-            status=status,
-            reason=form.cleaned_data["reason"],
+            advertiser=company, actor=self.request.user, status=status, reason=reason
         )
         return Response(self.get_serializer(self.get_object()).data)
 

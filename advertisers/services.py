@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from advertisers.models import Advertiser
-from network import audit
+from network.audited import audit_row
 from network.errors import ServiceError
 from network.models import Network, User
 
@@ -31,13 +31,7 @@ def advertiser_create(*, network: Network, actor: User, name: str) -> Advertiser
     """A new company, named in the invitation of its first user (network.services
     invitation_create asks through its registry); audited as "advertiser.created"."""
     advertiser = Advertiser.objects.create(network=network, name=name)
-    audit.record(
-        network=network,
-        actor=actor,
-        action="advertiser.created",
-        obj=advertiser,
-        to_state=advertiser.status,
-    )
+    audit_row(advertiser, actor, "advertiser.created", to_state=advertiser.status)
     return advertiser
 
 
@@ -59,11 +53,10 @@ def advertiser_set_status(
     old_status = advertiser.status
     advertiser.status = new_status
     advertiser.save(update_fields=["status"])
-    audit.record(
-        network=advertiser.network,
-        actor=actor,
-        action="advertiser.status",
-        obj=advertiser,
+    audit_row(
+        advertiser,
+        actor,
+        "advertiser.status",
         from_state=old_status,
         to_state=new_status,
         reason=reason,

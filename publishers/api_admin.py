@@ -11,7 +11,7 @@ from __future__ import annotations
 import django_filters.rest_framework as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -20,8 +20,8 @@ from lib.countries import COUNTRY_CHOICES
 from lib.money import from_minor
 from network import api_router
 from network.api_base import TenantViewSet
-from network.api_docs import admin_roles, answers, example, text_filter
-from network.api_forms import ReasonSerializer, emails, form_errors
+from network.api_docs import admin_roles, listed, shown, text_filter, written
+from network.api_forms import ReasonSerializer, emails, judged
 from publishers.forms import DecisionForm
 from publishers.models import Publisher, PublisherMinimum
 from publishers.services import publisher_decide
@@ -132,32 +132,30 @@ TAGS_PUBLISHERS = ["admin: publishers"]
 
 def decision_schema(decision: str, summary: str, description: str):
     body = {"reason": "Traffic sources do not fit our advertisers."}
-    return extend_schema(
-        summary=summary,
-        description=description,
-        request=ReasonSerializer,
-        responses=answers(AdminPublisherSerializer),
-        examples=[
-            example("Why", body if decision == "reject" else {"reason": ""}, request=True),
-            example("The publisher after the decision", PUBLISHER_EXAMPLE),
-        ],
-        tags=TAGS_PUBLISHERS,
+    return written(
+        summary,
+        description,
+        AdminPublisherSerializer,
+        TAGS_PUBLISHERS,
+        body=ReasonSerializer,
+        sent=("Why", body if decision == "reject" else {"reason": ""}),
+        answer=("The publisher after the decision", PUBLISHER_EXAMPLE),
     )
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="List the publishers",
-        description="Every publisher of the network. Filters: `status`, `country` (ISO code), "
-        "`search` (in the name or website). Order by created_at, name or id.",
-        responses=answers(AdminPublisherSerializer(many=True)),
-        tags=TAGS_PUBLISHERS,
+    list=listed(
+        "List the publishers",
+        "Every publisher of the network. Filters: `status`, `country` (ISO code), `search` (in "
+        "the name or website). Order by created_at, name or id.",
+        AdminPublisherSerializer,
+        TAGS_PUBLISHERS,
     ),
-    retrieve=extend_schema(
-        summary="One publisher",
-        responses=answers(AdminPublisherSerializer),
-        examples=[example("An approved publisher", PUBLISHER_EXAMPLE)],
-        tags=TAGS_PUBLISHERS,
+    retrieve=shown(
+        "One publisher",
+        AdminPublisherSerializer,
+        ("An approved publisher", PUBLISHER_EXAMPLE),
+        TAGS_PUBLISHERS,
     ),
 )
 class AdminPublisherViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
@@ -182,13 +180,9 @@ class AdminPublisherViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Te
         body.is_valid(raise_exception=True)
         reason = body.validated_data["reason"]
         form = DecisionForm({"decision": "approve" if approve else "reject", "reason": reason})
-        if not form.is_valid():
-            raise serializers.ValidationError(form_errors(form))
+        reason = judged(form)["reason"]
         publisher_decide(
-            publisher=publisher,
-            actor=self.request.user,
-            approve=approve,
-            reason=form.cleaned_data["reason"],
+            publisher=publisher, actor=self.request.user, approve=approve, reason=reason
         )
         return Response(self.get_serializer(self.get_object()).data)
 

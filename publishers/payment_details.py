@@ -20,7 +20,7 @@ from django.utils.timezone import now
 from django.utils.translation import gettext as _
 
 from lib.money import validate_currency
-from network import audit
+from network.audited import audit_row
 from network.errors import ServiceError
 from network.models import Network, User
 from network.tasks import send_email_of
@@ -28,9 +28,7 @@ from publishers.models import PaymentDetails, Publisher
 
 Method = PaymentDetails.Method
 
-FIELDS = (
-    "method",
-    "paypal_email",
+BANK_FIELDS = (
     "account_holder",
     "iban",
     "swift",
@@ -38,20 +36,12 @@ FIELDS = (
     "account_number",
     "routing_number",
     "currency",
-    "instructions",
 )
+FIELDS = ("method", "paypal_email", *BANK_FIELDS, "instructions")
 # What each method keeps; the other fields are emptied so no stale number lingers.
 KEPT = {
     Method.PAYPAL: {"paypal_email"},
-    Method.BANK: {
-        "account_holder",
-        "iban",
-        "swift",
-        "bank_name",
-        "account_number",
-        "routing_number",
-        "currency",
-    },
+    Method.BANK: set(BANK_FIELDS),
     Method.OTHER: {"instructions"},
 }
 
@@ -267,11 +257,11 @@ def payment_details_change(
         setattr(details, field, value)
     details.changed_at = now()
     details.save()
-    audit.record(
+    audit_row(
+        details,
+        actor,
+        "payment_details.changed" if from_state else "payment_details.created",
         network=network,
-        actor=actor,
-        action="payment_details.changed" if from_state else "payment_details.created",
-        obj=details,
         from_state=from_state,
         to_state=details.method,
         reason=f"{before} -> {summary(details)}",

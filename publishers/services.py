@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lib.money import plain_money, to_minor, validate_amount, validate_currency
-from network import audit, events
+from network import events
+from network.audited import audit_row
 from network.errors import ServiceError
 from network.models import Membership, Network, Role, User
 from network.step_up import StepUp, require_step_up
@@ -29,13 +30,7 @@ def publisher_apply(*, network: Network, user: User, **profile) -> Publisher:
         raise ApplicationError(_("You are already a member of this network."))
     publisher = Publisher.objects.create(network=network, **profile)
     Membership.objects.create(network=network, user=user, role=Role.PUBLISHER, publisher=publisher)
-    audit.record(
-        network=network,
-        actor=user,
-        action="publisher.applied",
-        obj=publisher,
-        to_state=publisher.status,
-    )
+    audit_row(publisher, user, "publisher.applied", to_state=publisher.status)
     events.emit(
         "publisher.applied", network_id=network.pk, source=publisher, applicant_email=user.email
     )
@@ -62,11 +57,10 @@ def publisher_decide(*, publisher: Publisher, actor: User, approve: bool, reason
     publisher.reviewed_by = actor
     publisher.reviewed_at = timezone.now()
     publisher.save(update_fields=["status", "decision_reason", "reviewed_by", "reviewed_at"])
-    audit.record(
-        network=publisher.network,
-        actor=actor,
-        action="publisher.reviewed",
-        obj=publisher,
+    audit_row(
+        publisher,
+        actor,
+        "publisher.reviewed",
         from_state=old_status,
         to_state=new_status,
         reason=publisher.decision_reason,
@@ -112,11 +106,10 @@ def publisher_minimum_set(
     else:
         row.amount = new
         row.save(update_fields=["amount"])
-    audit.record(
-        network=publisher.network,
-        actor=actor,
-        action="publisher.min_payout",
-        obj=publisher,
+    audit_row(
+        publisher,
+        actor,
+        "publisher.min_payout",
         from_state="network default" if old is None else plain_money(old, currency),
         to_state="network default" if new is None else plain_money(new, currency),
         reason=currency,
@@ -130,11 +123,10 @@ def publisher_update_profile(*, publisher: Publisher, actor: User, form) -> Publ
     field (its code in the reason, the values before and after)."""
     Publisher.objects.select_for_update().filter(pk=publisher.pk).first()
     for field in form.changed_data:
-        audit.record(
-            network=publisher.network,
-            actor=actor,
-            action="publisher.profile",
-            obj=publisher,
+        audit_row(
+            publisher,
+            actor,
+            "publisher.profile",
             from_state=str(form.initial.get(field, ""))[:64],
             to_state=str(form.cleaned_data[field])[:64],
             reason=field,

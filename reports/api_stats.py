@@ -108,36 +108,25 @@ class ObjectSchema(AutoSchema):
         return False
 
 
+# One offer's month: its only row is also the totals.
+TOTALS_EXAMPLE = {
+    "currency": "USD",
+    "clicks": 1200,
+    "unique_clicks": 1000,
+    "impressions": 30000,
+    "conversions": 25,
+    "cr": "0.0250",
+    "payout": "200.00",
+    "epc": "0.1667",
+}
 EXAMPLE = {
     "group_by": "offer",
     "start": "2026-06-01",
     "end": "2026-06-30",
     "timezone": "Asia/Ho_Chi_Minh",
     "columns": ["clicks", "unique_clicks", "impressions", "conversions", "cr", "payout", "epc"],
-    "rows": [
-        {
-            "key": "12",
-            "name": "Summer Sale",
-            "currency": "USD",
-            "clicks": 1200,
-            "unique_clicks": 1000,
-            "impressions": 30000,
-            "conversions": 25,
-            "cr": "0.0250",
-            "payout": "200.00",
-            "epc": "0.1667",
-        }
-    ],
-    "totals": {
-        "currency": "USD",
-        "clicks": 1200,
-        "unique_clicks": 1000,
-        "impressions": 30000,
-        "conversions": 25,
-        "cr": "0.0250",
-        "payout": "200.00",
-        "epc": "0.1667",
-    },
+    "rows": [{"key": "12", "name": "Summer Sale", **TOTALS_EXAMPLE}],
+    "totals": TOTALS_EXAMPLE,
     "next_page": None,
 }
 

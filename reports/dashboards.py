@@ -315,6 +315,11 @@ class Measure:
         return self.kind == "money" or self.per_currency
 
 
+# The lines every role's cards or charts show alike (each role names its money its own way).
+CLICKS = Measure(_("Clicks"), lambda t: t.clicks, "count")
+CONVERSIONS = Measure(_("Conversions"), lambda t: t.conversions, "count")
+
+
 @dataclass(frozen=True)
 class CardLine:
     label: str

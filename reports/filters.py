@@ -14,11 +14,12 @@ from zoneinfo import ZoneInfo
 
 import django_filters as filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
-from lib.days import DAY_RANGE, day_start
+from lib.days import day_start
+from lib.filters import day_filter
 from lib.widgets import FastSelect
 from offers.models import Offer, OfferAccess
 from publishers.models import Publisher
@@ -113,39 +114,29 @@ def plain_choices(field: forms.ModelChoiceField) -> None:
     field.widget.choices = [("", field.empty_label), *options]
 
 
+def one_of(model: type[Model], label: str, every: str) -> filters.ModelChoiceFilter:
+    """A long select of one row of `model` (`every`: the empty choice), kept for the report's
+    query; the filter gives it the rows the role may pick (__init__, plain_choices)."""
+    return filters.ModelChoiceFilter(
+        label=label,
+        queryset=model.objects.none(),
+        empty_label=every,
+        method="keep",
+        widget=FastSelect,
+    )
+
+
 class ReportFilter(filters.FilterSet):
     preset = filters.ChoiceFilter(
         label=_("Period"), choices=PRESETS, empty_label=None, method="keep"
     )
-    date_from = filters.DateFilter(
-        label=_("From"),
-        method="keep",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=DAY_RANGE,
-    )
-    date_to = filters.DateFilter(
-        label=_("To"),
-        method="keep",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=DAY_RANGE,
-    )
+    date_from = day_filter(_("From"), "keep")
+    date_to = day_filter(_("To"), "keep")
     group_by = filters.ChoiceFilter(
         label=_("Group by"), choices=[], empty_label=None, method="keep"
     )
-    offer = filters.ModelChoiceFilter(
-        label=_("Offer"),
-        queryset=Offer.objects.none(),
-        empty_label=_("Every offer"),
-        method="keep",
-        widget=FastSelect,
-    )
-    publisher = filters.ModelChoiceFilter(
-        label=_("Publisher"),
-        queryset=Publisher.objects.none(),
-        empty_label=_("Every publisher"),
-        method="keep",
-        widget=FastSelect,
-    )
+    offer = one_of(Offer, _("Offer"), _("Every offer"))
+    publisher = one_of(Publisher, _("Publisher"), _("Every publisher"))
     country = filters.CharFilter(label=_("Country"), max_length=2, method="keep")
     device = filters.ChoiceFilter(
         label=_("Device"), choices=DEVICE_CHOICES, empty_label=_("Every device"), method="keep"

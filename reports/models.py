@@ -113,19 +113,28 @@ def _daily_unique(name: str, *dimensions: str) -> models.UniqueConstraint:
     )
 
 
-class DailyOfferStat(Measures):
+class DailyMeasures(Measures):
+    """A day (in the network's time zone) of rollup rows: what every daily table has besides
+    its dimensions (declared by each, with its DIMENSIONS)."""
+
+    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    currency = models.CharField(max_length=3)
+
+    objects = ScopedManager(network="network")
+
+    class Meta:
+        abstract = True
+
+
+class DailyOfferStat(DailyMeasures):
     """A day (in the network's time zone) of an offer and goal, all publishers together: the
     network's and an advertiser's days, offers and goals."""
 
     DIMENSIONS = ("offer_id", "goal_id", "currency")
 
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
     offer = _dimension("offers.Offer")
     goal = _dimension("offers.Goal", null=True)
-    currency = models.CharField(max_length=3)
-
-    objects = ScopedManager(network="network")
 
     class Meta:
         constraints = [_daily_unique("dailyofferstat_once", "offer", "goal", "currency")]
@@ -137,18 +146,13 @@ class DailyOfferStat(Measures):
         return f"{self.day} offer {self.offer_id}"
 
 
-class DailyPublisherStat(Measures):
+class DailyPublisherStat(DailyMeasures):
     """A day (in the network's time zone) of a publisher, all offers together: the
     network's publishers."""
 
     DIMENSIONS = ("publisher_id", "currency")
 
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
     publisher = _dimension("publishers.Publisher")
-    currency = models.CharField(max_length=3)
-
-    objects = ScopedManager(network="network")
 
     class Meta:
         constraints = [_daily_unique("dailypublisherstat_once", "publisher", "currency")]
@@ -162,20 +166,15 @@ class DailyPublisherStat(Measures):
         return f"{self.day} publisher {self.publisher_id}"
 
 
-class DailyAdvertiserPublisherStat(Measures):
+class DailyAdvertiserPublisherStat(DailyMeasures):
     """A day (in the network's time zone) of a publisher's traffic to one advertiser's offers:
     an advertiser's publisher report without reading every offer's rows."""
 
     DIMENSIONS = ("publisher_id", "currency")
     DERIVED = {"advertiser_id": "offer__advertiser_id"}  # read through the hourly row's offer
 
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
     advertiser = _dimension("advertisers.Advertiser")
     publisher = _dimension("publishers.Publisher")
-    currency = models.CharField(max_length=3)
-
-    objects = ScopedManager(network="network")
 
     class Meta:
         constraints = [
@@ -193,19 +192,14 @@ class DailyAdvertiserPublisherStat(Measures):
         return f"{self.day} advertiser {self.advertiser_id} publisher {self.publisher_id}"
 
 
-class DailyLandingPageStat(Measures):
+class DailyLandingPageStat(DailyMeasures):
     """A day (in the network's time zone) of an offer's landing pages, all publishers and
     goals together: the landing page reports and A/B results."""
 
     DIMENSIONS = ("offer_id", "landing_page_id", "currency")
 
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
     offer = _dimension("offers.Offer")
     landing_page = _dimension("offers.LandingPage", null=True)
-    currency = models.CharField(max_length=3)
-
-    objects = ScopedManager(network="network")
 
     class Meta:
         constraints = [
@@ -219,20 +213,15 @@ class DailyLandingPageStat(Measures):
         return f"{self.day} offer {self.offer_id} page {self.landing_page_id}"
 
 
-class DailyGeoStat(Measures):
+class DailyGeoStat(DailyMeasures):
     """A day (in the network's time zone) of an offer's countries and devices, all
     publishers, goals and landing pages together: the country and device reports."""
 
     DIMENSIONS = ("offer_id", "country", "device", "currency")
 
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
     offer = _dimension("offers.Offer")
     country = models.CharField(max_length=2, blank=True)
     device = models.CharField(max_length=8, blank=True)
-    currency = models.CharField(max_length=3)
-
-    objects = ScopedManager(network="network")
 
     class Meta:
         constraints = [_daily_unique("dailygeostat_once", "offer", "country", "device", "currency")]
@@ -244,20 +233,15 @@ class DailyGeoStat(Measures):
         return f"{self.day} offer {self.offer_id} {self.country} {self.device}"
 
 
-class DailyStat(Measures):
+class DailyStat(DailyMeasures):
     """A day (in the network's time zone) of an offer, goal and publisher: the dates, offers,
     goals and publishers of reports and dashboards."""
 
     DIMENSIONS = ("offer_id", "goal_id", "publisher_id", "currency")
 
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
     offer = _dimension("offers.Offer")
     goal = _dimension("offers.Goal", null=True)
     publisher = _dimension("publishers.Publisher")
-    currency = models.CharField(max_length=3)
-
-    objects = ScopedManager(network="network")
 
     class Meta:
         constraints = [
@@ -272,22 +256,17 @@ class DailyStat(Measures):
         return f"{self.day} offer {self.offer_id} publisher {self.publisher_id}"
 
 
-class DailyTrafficStat(Measures):
+class DailyTrafficStat(DailyMeasures):
     """A day (in the network's time zone) of an offer's landing pages, countries and devices,
     all publishers together: the landing page, country and device reports and A/B results."""
 
     DIMENSIONS = ("offer_id", "goal_id", "landing_page_id", "country", "device", "currency")
 
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
     offer = _dimension("offers.Offer")
     goal = _dimension("offers.Goal", null=True)
     landing_page = _dimension("offers.LandingPage", null=True)
     country = models.CharField(max_length=2, blank=True)
     device = models.CharField(max_length=8, blank=True)
-    currency = models.CharField(max_length=3)
-
-    objects = ScopedManager(network="network")
 
     class Meta:
         constraints = [

@@ -29,7 +29,7 @@ from network.models import Invitation, Network, Role
 from offers.models import Cap, Offer
 from reports import dashboards
 from reports.abtest import MIN_CLICKS, Result, Variant, Verdict, compare
-from reports.dashboards import EMPTY, Measure
+from reports.dashboards import CONVERSIONS, EMPTY, Measure
 from reports.filters import day_range
 from reports.kpis import Totals
 from reports.query import stats
@@ -41,16 +41,18 @@ OFFER_ROWS = 10
 AB_OFFERS = 5
 RANGE_DASH = "\u2013"  # an en dash, as between the ends of an interval
 
+# What the network charges them: the network's revenue is the advertiser's cost, named "Cost"
+# on every page of theirs (dashboard, reports, conversions, exports).
+COST = Measure(_("Cost"), lambda t: t.revenue, "money")
+PENDING_COST = Measure(_("Pending cost"), lambda t: t.pending_revenue, "money")
 ADVERTISER_MEASURES = [
-    # What the network charges them: the network's revenue is the advertiser's cost, named
-    # "Cost" on every page of theirs (dashboard, reports, conversions, exports).
-    Measure(_("Cost"), lambda t: t.revenue, "money"),
-    Measure(_("Conversions"), lambda t: t.conversions, "count"),
+    COST,
+    CONVERSIONS,
     Measure(_("CPA"), lambda t: t.cpa, "money", lower_is_better=True),
     Measure(_("ROAS"), lambda t: t.roas, "multiple", per_currency=True),
     Measure(_("ROI"), lambda t: t.roi, "ratio", per_currency=True),
     # Conversions wait out the hold period before they cost anything: what is coming.
-    Measure(_("Pending cost"), lambda t: t.pending_revenue, "money"),
+    PENDING_COST,
 ]
 
 VERDICTS = {
@@ -62,11 +64,7 @@ VERDICTS = {
 }
 
 
-COST_CHART = [
-    Measure(_("Conversions"), lambda t: t.conversions, "count"),
-    Measure(_("Cost"), lambda t: t.revenue, "money"),
-    Measure(_("Pending cost"), lambda t: t.pending_revenue, "money"),
-]
+COST_CHART = [CONVERSIONS, COST, PENDING_COST]
 
 
 def offer_rows(network: Network, role_scope: dict, today: date) -> tuple[list, bool]:

@@ -28,20 +28,22 @@ from payouts.models import PayoutLine
 from payouts.statements import Amount
 from publishers.models import Publisher
 from reports import dashboards
-from reports.dashboards import Measure
+from reports.dashboards import CLICKS, CONVERSIONS, Measure
 from reports.kpis import Totals
 
 TOP = 5
 SUB_ROWS = 10
 SUB_DAYS = 7
 
+EARNINGS = Measure(_("Earnings"), lambda t: t.payout, "money")
+PENDING_EARNINGS = Measure(_("Pending earnings"), lambda t: t.pending_payout, "money")
 PUBLISHER_MEASURES = [
-    Measure(_("Clicks"), lambda t: t.clicks, "count"),
-    Measure(_("Conversions"), lambda t: t.conversions, "count"),
+    CLICKS,
+    CONVERSIONS,
     Measure(_("CR"), lambda t: t.cr, "ratio"),
     Measure(_("EPC"), lambda t: t.epc, "money"),
-    Measure(_("Earnings"), lambda t: t.payout, "money"),
-    Measure(_("Pending earnings"), lambda t: t.pending_payout, "money"),
+    EARNINGS,
+    PENDING_EARNINGS,
 ]
 
 
@@ -95,12 +97,7 @@ def paid_to_date(publisher: Publisher) -> list[Amount]:
     return [Amount(row["currency"], row["total"]) for row in rows]
 
 
-PUBLISHER_CHART = [
-    Measure(_("Clicks"), lambda t: t.clicks, "count"),
-    Measure(_("Conversions"), lambda t: t.conversions, "count"),
-    Measure(_("Earnings"), lambda t: t.payout, "money"),
-    Measure(_("Pending earnings"), lambda t: t.pending_payout, "money"),
-]
+PUBLISHER_CHART = [CLICKS, CONVERSIONS, EARNINGS, PENDING_EARNINGS]
 
 
 def dashboard_context(request: HttpRequest, link_form: QuickLinkForm, link: str) -> dict:

@@ -5,12 +5,11 @@ registers the whole at "conversions"."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 
 from network.api_base import TenantViewSet
-from network.api_docs import admin_roles, answers, example
-from tracking.api_serializers import ADMIN_EXAMPLE, AdminConversionSerializer
+from network.api_docs import admin_roles
+from tracking.api_serializers import ADMIN_EXAMPLE, AdminConversionSerializer, conversions_docs
 from tracking.filters import DAY_PARAMETERS, AdminConversionFilter
 from tracking.models import Conversion
 
@@ -18,23 +17,19 @@ TAGS = ["admin: conversions"]
 
 
 # No docstring: the schema would take it as the description of each operation.
-@extend_schema_view(
-    list=extend_schema(
-        summary="List the network's conversions",
-        description="Filters: `status`, `offer`, `publisher`, `advertiser` (ids), "
-        "`created_from` / `created_to` (days in the network's time zone, both included), "
-        "`order_id`, `transaction_id`, `flagged` (yes/no: fraud flags). Order by created_at, "
-        "id, sale_amount, revenue or payout.",
-        parameters=DAY_PARAMETERS,
-        responses=answers(AdminConversionSerializer(many=True)),
-        tags=TAGS,
+@conversions_docs(
+    AdminConversionSerializer,
+    TAGS,
+    listed=(
+        "List the network's conversions",
+        "Filters: `status`, `offer`, `publisher`, `advertiser` (ids), `created_from` / "
+        "`created_to` (days in the network's time zone, both included), `order_id`, "
+        "`transaction_id`, `flagged` (yes/no: fraud flags). Order by created_at, id, "
+        "sale_amount, revenue or payout.",
     ),
-    retrieve=extend_schema(
-        summary="One conversion",
-        responses=answers(AdminConversionSerializer),
-        examples=[example("A flagged pending sale", ADMIN_EXAMPLE)],
-        tags=TAGS,
-    ),
+    one="One conversion",
+    named=("A flagged pending sale", ADMIN_EXAMPLE),
+    parameters=DAY_PARAMETERS,
 )
 class ConversionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
     roles = admin_roles("list", "retrieve")

@@ -5,13 +5,15 @@ registers the whole at "conversions"."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 
 from network.api_base import TenantViewSet
-from network.api_docs import answers, example
 from network.models import Role
-from tracking.api_serializers import ADVERTISER_EXAMPLE, AdvertiserConversionSerializer
+from tracking.api_serializers import (
+    ADVERTISER_EXAMPLE,
+    AdvertiserConversionSerializer,
+    conversions_docs,
+)
 from tracking.filters import DAY_PARAMETERS, AdvertiserConversionFilter
 from tracking.models import Conversion
 
@@ -20,22 +22,18 @@ TAGS = ["advertiser: conversions"]
 
 
 # No docstring: the schema would take it as the description of each operation.
-@extend_schema_view(
-    list=extend_schema(
-        summary="List the conversions of your offers",
-        description="Filters: `status`, `offer`, `created_from` / `created_to` (days in the "
-        "network's time zone, both included), `order_id`, `transaction_id`, `flagged` "
-        "(yes/no). Order by created_at, id, sale_amount or revenue.",
-        parameters=DAY_PARAMETERS,
-        responses=answers(AdvertiserConversionSerializer(many=True)),
-        tags=TAGS,
+@conversions_docs(
+    AdvertiserConversionSerializer,
+    TAGS,
+    listed=(
+        "List the conversions of your offers",
+        "Filters: `status`, `offer`, `created_from` / `created_to` (days in the network's time "
+        "zone, both included), `order_id`, `transaction_id`, `flagged` (yes/no). Order by "
+        "created_at, id, sale_amount or revenue.",
     ),
-    retrieve=extend_schema(
-        summary="One conversion of your offers",
-        responses=answers(AdvertiserConversionSerializer),
-        examples=[example("A pending sale", ADVERTISER_EXAMPLE)],
-        tags=TAGS,
-    ),
+    one="One conversion of your offers",
+    named=("A pending sale", ADVERTISER_EXAMPLE),
+    parameters=DAY_PARAMETERS,
 )
 class ConversionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
     roles = {"list": ADVERTISER, "retrieve": ADVERTISER}

@@ -3,23 +3,16 @@ conversions page shows them, their payout, never the network's revenue."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 
 from network import api_router
-from network.api_docs import answers, example
 from publishers.api_base import PUBLISHER, PublisherViewSet
-from tracking.api_serializers import PublisherConversionSerializer
+from tracking.api_serializers import EXAMPLE_HEAD, PublisherConversionSerializer, conversions_docs
 from tracking.filters import PublisherConversionFilter
 from tracking.models import Conversion
 
 CONVERSION_EXAMPLE = {
-    "id": 901,
-    "transaction_id": "0190f3c2a4b87c1e9d2f4a6b8c0d1e2f",
-    "offer": 12,
-    "offer_name": "Summer Sale",
-    "goal": 31,
-    "goal_name": "Sale",
+    **EXAMPLE_HEAD,
     "status": "approved",
     "reason_code": "",
     "sale_amount": "120.00",
@@ -38,21 +31,17 @@ CONVERSION_EXAMPLE = {
 }
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List your conversions",
-        description="Filters: `status`, `offer`, `created_from` / `created_to` (days in the "
-        "network's time zone, both included), `order_id`, `transaction_id`. Order by "
-        "created_at, id, payout or sale_amount. `payout` is what you earn.",
-        responses=answers(PublisherConversionSerializer(many=True)),
-        tags=["publisher: conversions"],
+@conversions_docs(
+    PublisherConversionSerializer,
+    ["publisher: conversions"],
+    listed=(
+        "List your conversions",
+        "Filters: `status`, `offer`, `created_from` / `created_to` (days in the network's time "
+        "zone, both included), `order_id`, `transaction_id`. Order by created_at, id, payout "
+        "or sale_amount. `payout` is what you earn.",
     ),
-    retrieve=extend_schema(
-        summary="One of your conversions",
-        responses=answers(PublisherConversionSerializer),
-        examples=[example("An approved sale", CONVERSION_EXAMPLE)],
-        tags=["publisher: conversions"],
-    ),
+    one="One of your conversions",
+    named=("An approved sale", CONVERSION_EXAMPLE),
 )
 class ConversionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublisherViewSet):
     roles = {"list": PUBLISHER, "retrieve": PUBLISHER}

@@ -5,8 +5,10 @@ publishers their payout (never the network's revenue or the fraud flags)."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
+from network.api_docs import answers, shown
 from network.api_forms import Amount
 from tracking.models import ADV_SUB_FIELDS, SUB_FIELDS, Conversion
 
@@ -105,13 +107,16 @@ class PublisherConversionSerializer(ConversionSerializer):
 
 # What the schema shows of a conversion: a pending sale as an admin reads it (flagged), and as
 # its advertiser reads it.
-ADMIN_EXAMPLE = {
+EXAMPLE_HEAD = {  # the HEAD fields of every role's example
     "id": 901,
     "transaction_id": "0190f3c2a4b87c1e9d2f4a6b8c0d1e2f",
     "offer": 12,
     "offer_name": "Summer Sale",
     "goal": 31,
     "goal_name": "Sale",
+}
+ADMIN_EXAMPLE = {
+    **EXAMPLE_HEAD,
     "publisher": 7,
     "publisher_name": "Deal Blog",
     "status": "pending",
@@ -138,3 +143,28 @@ ADVERTISER_EXAMPLE = {
     "revenue": "8.50",
     "fraud_flags": [],
 }
+
+
+def conversions_docs(
+    row: type[ConversionSerializer],
+    tags: list[str],
+    *,
+    listed: tuple[str, str],
+    one: str,
+    named: tuple[str, dict],
+    parameters: list | None = None,
+):
+    """The schema of a role's conversions viewset (list and retrieve, as every role's reads
+    are): `listed` the list's summary and description, `one` the retrieve's summary and
+    `named` its example; `parameters` the day filters, where the role's filter has them."""
+    summary, description = listed
+    return extend_schema_view(
+        list=extend_schema(
+            summary=summary,
+            description=description,
+            parameters=parameters,
+            responses=answers(row(many=True)),
+            tags=tags,
+        ),
+        retrieve=shown(one, row, named, tags),
+    )

@@ -8,13 +8,13 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import django_filters as filters
-from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
-from lib.days import DAY_RANGE, day_start
+from lib.days import day_start
+from lib.filters import day_filter
 from network.api_docs import id_filter, text_filter
 from network.api_policy import membership_of
 from offers.models import Offer, OfferAccess
@@ -54,18 +54,8 @@ class ConversionFilter(filters.FilterSet):
     status = filters.ChoiceFilter(
         label=_("Status"), choices=Conversion.Status.choices, empty_label=_("Every status")
     )
-    created_from = filters.DateFilter(
-        label=_("From"),
-        method="filter_from",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=DAY_RANGE,
-    )
-    created_to = filters.DateFilter(
-        label=_("To"),
-        method="filter_to",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=DAY_RANGE,
-    )
+    created_from = day_filter(_("From"), "filter_from")
+    created_to = day_filter(_("To"), "filter_to")
     order_id = filters.CharFilter(label=_("Order id"), field_name="order_id", max_length=255)
     transaction_id = filters.CharFilter(
         label=_("Transaction id"), field_name="click_id", max_length=32

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lib import geoip, useragent
-from network import audit
+from network.audited import audit_row
 from tracking.models import Conversion
 
 FAST_CONVERSION = "fast_conversion"
@@ -76,14 +76,8 @@ def check_conversion(conversion: Conversion) -> list[str]:
     locked.fraud_checked_at = timezone.now()
     locked.save(update_fields=["fraud_flags", "reason_code", "fraud_checked_at"])
     if flags and changed:
-        audit.record(
-            network=locked.network,
-            actor=None,
-            actor_label="system",
-            action="conversion.fraud_checked",
-            obj=locked,
-            reason=", ".join(flags),
-        )
+        reason = ", ".join(flags)
+        audit_row(locked, None, "conversion.fraud_checked", actor_label="system", reason=reason)
 
     conversion.fraud_flags = locked.fraud_flags
     conversion.reason_code = locked.reason_code

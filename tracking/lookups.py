@@ -89,9 +89,13 @@ def offer_view(network_id: int, offer_id: int) -> OfferView | None:
     return cached(("offer", network_id, offer_id), lambda: _load_offer(offer_id))
 
 
-def _load_offer(offer_id: int) -> OfferView | None:
+def _offer(offer_id: int) -> Offer | None:
     # The advertiser's status comes in the same query (a join), not one more per click.
-    offer = Offer.objects.select_related("advertiser").filter(pk=offer_id).first()
+    return Offer.objects.select_related("advertiser").filter(pk=offer_id).first()
+
+
+def _load_offer(offer_id: int) -> OfferView | None:
+    offer = _offer(offer_id)
     if offer is None:
         return None
     landings = tuple(
@@ -178,7 +182,7 @@ def conversion_terms(network_id: int, offer_id: int) -> ConversionTerms | None:
 
 
 def _load_terms(offer_id: int) -> ConversionTerms | None:
-    offer = Offer.objects.select_related("advertiser").filter(pk=offer_id).first()
+    offer = _offer(offer_id)
     if offer is None:
         return None
     goals = {

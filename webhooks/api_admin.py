@@ -15,13 +15,18 @@ from rest_framework.response import Response
 
 from network import api_router
 from network.api_base import TenantViewSet, created
-from network.api_docs import ERRORS, admin_roles, answers, example
+from network.api_docs import admin_roles, answers, example, listed, removed, shown, written
 from network.api_forms import judged
 from webhooks import api_admin_serializers as s
 from webhooks import services
 from webhooks.forms import EndpointForm
 from webhooks.models import WebhookEndpoint
-from webhooks.views_admin import TEST_INTERVAL_SECONDS, chosen_events
+from webhooks.views_admin import (
+    TEST_INTERVAL_SECONDS,
+    chosen_events,
+    form_values,
+    update_from_form,
+)
 
 
 class WebhookFilter(filters.FilterSet):
@@ -50,6 +55,7 @@ NEW_WEBHOOK = {
     "description": "Our CRM",
     "events": ["conversion.created", "payout_line.paid"],
 }
+TURNED_OFF = {**WEBHOOK_EXAMPLE, "is_active": False, "state": "off"}
 TAGS_WEBHOOKS = ["admin: webhooks"]
 WEBHOOK_FORM = (
     "As the webhook page's form: an http(s) `url` of your own system (checked as the page "
@@ -58,61 +64,54 @@ WEBHOOK_FORM = (
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="List the webhook endpoints",
-        description="Where the network's events are POSTed, signed with each endpoint's "
-        "secret (not shown here). Filter: `is_active`. Order by created_at or id.",
-        responses=answers(s.WebhookEndpointSerializer(many=True)),
-        tags=TAGS_WEBHOOKS,
+    list=listed(
+        "List the webhook endpoints",
+        "Where the network's events are POSTed, signed with each endpoint's secret (not shown "
+        "here). Filter: `is_active`. Order by created_at or id.",
+        s.WebhookEndpointSerializer,
+        TAGS_WEBHOOKS,
     ),
-    retrieve=extend_schema(
-        summary="One webhook endpoint",
-        responses=answers(s.WebhookEndpointSerializer),
-        examples=[example("An endpoint", WEBHOOK_EXAMPLE)],
-        tags=TAGS_WEBHOOKS,
+    retrieve=shown(
+        "One webhook endpoint",
+        s.WebhookEndpointSerializer,
+        ("An endpoint", WEBHOOK_EXAMPLE),
+        TAGS_WEBHOOKS,
     ),
-    create=extend_schema(
-        summary="Add a webhook endpoint",
-        description=f"{WEBHOOK_FORM} It starts active. The answer holds its signing "
-        "`secret`: copy it into your receiving system. Written to the audit log "
-        "(`webhook.created`).",
-        request=s.WebhookCreateSerializer,
-        responses=answers(s.WebhookEndpointSecretSerializer, 201),
-        examples=[
-            example("A CRM", NEW_WEBHOOK, request=True),
-            example("The endpoint, with its secret", WEBHOOK_SECRET_EXAMPLE),
-        ],
-        tags=TAGS_WEBHOOKS,
+    create=written(
+        "Add a webhook endpoint",
+        f"{WEBHOOK_FORM} It starts active. The answer holds its signing `secret`: copy it into "
+        "your receiving system. Written to the audit log (`webhook.created`).",
+        s.WebhookEndpointSecretSerializer,
+        TAGS_WEBHOOKS,
+        body=s.WebhookCreateSerializer,
+        code=201,
+        sent=("A CRM", NEW_WEBHOOK),
+        answer=("The endpoint, with its secret", WEBHOOK_SECRET_EXAMPLE),
     ),
-    update=extend_schema(
-        summary="Change a webhook endpoint",
-        description=f"{WEBHOOK_FORM} `is_active` false turns it off; true turns it back on "
-        "with a clean failure count. Written to the audit log (`webhook.updated`).",
-        request=s.WebhookUpdateSerializer,
-        responses=answers(s.WebhookEndpointSerializer),
-        examples=[
-            example("Turned off", {**NEW_WEBHOOK, "is_active": False}, request=True),
-            example("The endpoint", {**WEBHOOK_EXAMPLE, "is_active": False, "state": "off"}),
-        ],
-        tags=TAGS_WEBHOOKS,
+    update=written(
+        "Change a webhook endpoint",
+        f"{WEBHOOK_FORM} `is_active` false turns it off; true turns it back on with a clean "
+        "failure count. Written to the audit log (`webhook.updated`).",
+        s.WebhookEndpointSerializer,
+        TAGS_WEBHOOKS,
+        body=s.WebhookUpdateSerializer,
+        sent=("Turned off", {**NEW_WEBHOOK, "is_active": False}),
+        answer=("The endpoint", TURNED_OFF),
     ),
-    partial_update=extend_schema(
-        summary="Change part of a webhook endpoint",
-        description="The fields not sent keep their value; the result is judged as a whole "
-        "(see the full update). Audited (`webhook.updated`).",
-        request=s.WebhookUpdateSerializer(partial=True),
-        responses=answers(s.WebhookEndpointSerializer),
-        examples=[
-            example("Turned off", {"is_active": False}, request=True),
-            example("The endpoint", {**WEBHOOK_EXAMPLE, "is_active": False, "state": "off"}),
-        ],
-        tags=TAGS_WEBHOOKS,
+    partial_update=written(
+        "Change part of a webhook endpoint",
+        "The fields not sent keep their value; the result is judged as a whole (see the full "
+        "update). Audited (`webhook.updated`).",
+        s.WebhookEndpointSerializer,
+        TAGS_WEBHOOKS,
+        body=s.WebhookUpdateSerializer(partial=True),
+        sent=("Turned off", {"is_active": False}),
+        answer=("The endpoint", TURNED_OFF),
     ),
-    destroy=extend_schema(
-        summary="Delete a webhook endpoint",
-        description="With its delivery log. Written to the audit log (`webhook.deleted`).",
-        responses={204: None, **ERRORS},
-        tags=TAGS_WEBHOOKS,
+    destroy=removed(
+        "Delete a webhook endpoint",
+        "With its delivery log. Written to the audit log (`webhook.deleted`).",
+        TAGS_WEBHOOKS,
     ),
 )
 class WebhookEndpointViewSet(
@@ -161,24 +160,11 @@ class WebhookEndpointViewSet(
 
     def update(self, request, pk=None, partial=False):
         endpoint = self.get_object()  # another network's id: 404 before anything else
-        current = {
-            "url": endpoint.url,
-            "description": endpoint.description,
-            "events": endpoint.events,
-            "is_active": endpoint.is_active,
-        }
         body = s.WebhookUpdateSerializer(data=request.data, partial=partial)
         body.is_valid(raise_exception=True)
         sent = body.validated_data
-        form = self.judged_form({**current, **sent} if partial else dict(sent))
-        services.endpoint_update(
-            endpoint=endpoint,
-            actor=request.user,
-            url=form.cleaned_data["url"],
-            description=form.cleaned_data["description"],
-            events=chosen_events(form),
-            is_active=form.cleaned_data["is_active"],
-        )
+        form = self.judged_form({**form_values(endpoint), **sent} if partial else dict(sent))
+        update_from_form(endpoint, request.user, form)
         return Response(self.get_serializer(self.get_object()).data)
 
     def partial_update(self, request, pk=None):

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from network import api_router
 from network.api_base import ErrorSerializer
-from network.api_docs import ERRORS, answers, example, id_filter
+from network.api_docs import answers, example, id_filter, listed, removed, shown, written
 from offers.models import Offer
 from publishers.api_base import PUBLISHER, PublisherViewSet
 from webhooks import api_publisher_serializers as s
@@ -50,63 +50,65 @@ NEW_POSTBACK = {
 POSTBACKS = ["publisher: postbacks"]
 
 
+def switch_schema(summary: str, description: str, named: tuple[str, object]):
+    """Turning a postback on or off: no body, the postback answered (`named`: its example)."""
+    return extend_schema(
+        summary=summary,
+        description=description,
+        request=None,
+        responses=answers(s.PostbackSerializer),
+        examples=[example(*named)],
+        tags=POSTBACKS,
+    )
+
+
 class QueuedSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="List your postbacks",
-        description="Your global postback (offer null) and one per offer. A conversion "
-        "calls its offer's postback when that one is active, else the global one.",
-        responses=answers(s.PostbackSerializer(many=True)),
-        tags=POSTBACKS,
+    list=listed(
+        "List your postbacks",
+        "Your global postback (offer null) and one per offer. A conversion calls its offer's "
+        "postback when that one is active, else the global one.",
+        s.PostbackSerializer,
+        POSTBACKS,
     ),
-    retrieve=extend_schema(
-        summary="One of your postbacks",
-        responses=answers(s.PostbackSerializer),
-        examples=[example("An offer's postback", POSTBACK_EXAMPLE)],
-        tags=POSTBACKS,
+    retrieve=shown(
+        "One of your postbacks",
+        s.PostbackSerializer,
+        ("An offer's postback", POSTBACK_EXAMPLE),
+        POSTBACKS,
     ),
-    create=extend_schema(
-        summary="Add a postback for one offer",
-        description="For an offer you run that has none yet; the URL is checked as on the "
-        "postbacks page (http or https, known macros, none in the host). Audited.",
-        request=s.OfferPostbackSerializer,
-        responses=answers(s.PostbackSerializer, 201),
-        examples=[
-            example("For offer 12", {**NEW_POSTBACK, "offer": 12}, request=True),
-            example("The new postback", POSTBACK_EXAMPLE),
-        ],
-        tags=POSTBACKS,
+    create=written(
+        "Add a postback for one offer",
+        "For an offer you run that has none yet; the URL is checked as on the postbacks page "
+        "(http or https, known macros, none in the host). Audited.",
+        s.PostbackSerializer,
+        POSTBACKS,
+        body=s.OfferPostbackSerializer,
+        code=201,
+        sent=("For offer 12", {**NEW_POSTBACK, "offer": 12}),
+        answer=("The new postback", POSTBACK_EXAMPLE),
     ),
-    update=extend_schema(
-        summary="Change a postback",
-        description="Its URL and whether approvals call it too; it stays with its offer. Audited.",
-        responses=answers(s.PostbackSerializer),
-        examples=[
-            example("New URL", NEW_POSTBACK, request=True),
-            example("The postback", POSTBACK_EXAMPLE),
-        ],
-        tags=POSTBACKS,
+    update=written(
+        "Change a postback",
+        "Its URL and whether approvals call it too; it stays with its offer. Audited.",
+        s.PostbackSerializer,
+        POSTBACKS,
+        sent=("New URL", NEW_POSTBACK),
+        answer=("The postback", POSTBACK_EXAMPLE),
     ),
-    partial_update=extend_schema(
-        summary="Change part of a postback",
-        description="Only the fields sent change, checked as on the postbacks page; the offer "
-        "stays the postback's own whatever the body says.",
-        responses=answers(s.PostbackSerializer),
-        examples=[
-            example("Reversals too", {"events": ["created", "reversed"]}, request=True),
-            example("The postback", POSTBACK_EXAMPLE),
-        ],
-        tags=POSTBACKS,
+    partial_update=written(
+        "Change part of a postback",
+        "Only the fields sent change, checked as on the postbacks page; the offer stays the "
+        "postback's own whatever the body says.",
+        s.PostbackSerializer,
+        POSTBACKS,
+        sent=("Reversals too", {"events": ["created", "reversed"]}),
+        answer=("The postback", POSTBACK_EXAMPLE),
     ),
-    destroy=extend_schema(
-        summary="Delete a postback",
-        description="Its call log goes with it. Audited.",
-        responses={204: None, **ERRORS},
-        tags=POSTBACKS,
-    ),
+    destroy=removed("Delete a postback", "Its call log goes with it. Audited.", POSTBACKS),
 )
 class PostbackViewSet(
     mixins.ListModelMixin,
@@ -183,35 +185,29 @@ class PostbackViewSet(
     def perform_destroy(self, instance: PostbackEndpoint) -> None:
         postback_delete(endpoint=instance, actor=self.request.user)
 
-    @extend_schema(
-        summary="Turn a postback on",
-        description="Also after it was turned off for failing: its failure count starts "
-        "again from 0. Audited.",
-        request=None,
-        responses=answers(s.PostbackSerializer),
-        examples=[example("On again", POSTBACK_EXAMPLE)],
-        tags=POSTBACKS,
+    def switch(self, active: bool) -> Response:
+        endpoint = self.get_object()
+        postback_set_active(endpoint=endpoint, actor=self.request.user, active=active)
+        return self.answer(endpoint)
+
+    @switch_schema(
+        "Turn a postback on",
+        "Also after it was turned off for failing: its failure count starts again from 0. Audited.",
+        ("On again", POSTBACK_EXAMPLE),
     )
     @action(detail=True, methods=["post"])
     def enable(self, request, pk=None):
-        endpoint = self.get_object()
-        postback_set_active(endpoint=endpoint, actor=request.user, active=True)
-        return self.answer(endpoint)
+        return self.switch(True)
 
-    @extend_schema(
-        summary="Turn a postback off",
-        description="Conversions stop calling it (an offer's then falls back to your global "
-        "postback). Audited.",
-        request=None,
-        responses=answers(s.PostbackSerializer),
-        examples=[example("Off", {**POSTBACK_EXAMPLE, "state": "off"})],
-        tags=POSTBACKS,
+    @switch_schema(
+        "Turn a postback off",
+        "Conversions stop calling it (an offer's then falls back to your global postback). "
+        "Audited.",
+        ("Off", {**POSTBACK_EXAMPLE, "state": "off"}),
     )
     @action(detail=True, methods=["post"])
     def disable(self, request, pk=None):
-        endpoint = self.get_object()
-        postback_set_active(endpoint=endpoint, actor=request.user, active=False)
-        return self.answer(endpoint)
+        return self.switch(False)
 
     @extend_schema(
         summary="Send a test call",
@@ -317,19 +313,18 @@ ATTEMPT_EXAMPLE = {
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="Your postbacks' call log",
-        description="Every call, newest first: its URL, HTTP status or error, time taken and "
-        "attempt. Filter by `outcome` (ok, http_error, no_response), `event`, `offer`, "
-        "`postback`.",
-        responses=answers(s.PostbackAttemptSerializer(many=True)),
-        tags=POSTBACKS,
+    list=listed(
+        "Your postbacks' call log",
+        "Every call, newest first: its URL, HTTP status or error, time taken and attempt. "
+        "Filter by `outcome` (ok, http_error, no_response), `event`, `offer`, `postback`.",
+        s.PostbackAttemptSerializer,
+        POSTBACKS,
     ),
-    retrieve=extend_schema(
-        summary="One call of a postback",
-        responses=answers(s.PostbackAttemptSerializer),
-        examples=[example("A refused call", ATTEMPT_EXAMPLE)],
-        tags=POSTBACKS,
+    retrieve=shown(
+        "One call of a postback",
+        s.PostbackAttemptSerializer,
+        ("A refused call", ATTEMPT_EXAMPLE),
+        POSTBACKS,
     ),
 )
 class PostbackLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublisherViewSet):

@@ -16,7 +16,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
-from webhooks.delivery.base import CallLog, OutboundDelivery, OutboundEndpoint
+from webhooks.delivery.base import CallLog, OutboundDelivery, OutboundEndpoint, due_index
 
 
 class Event(models.TextChoices):
@@ -78,12 +78,7 @@ class WebhookDelivery(OutboundDelivery):
         indexes = [
             models.Index(fields=["network", "created_at"]),
             models.Index(fields=["network", "endpoint", "created_at"]),
-            # The retry sweep: only pending deliveries are in it.
-            models.Index(
-                fields=["next_attempt_at"],
-                condition=models.Q(state="pending"),
-                name="webhook_delivery_due",
-            ),
+            due_index("webhook_delivery_due"),
         ]
 
     def __str__(self) -> str:

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from network import audit
-from network.emails import emails_of, send_templated
+from network.audited import audit_row
+from network.emails import emails_of
 from network.errors import ServiceError
 from webhooks.postbacks import PostbackEndpoint
+from webhooks.services import send_turned_off_email
 
 if TYPE_CHECKING:
     from network.models import User
@@ -33,17 +34,12 @@ def send_postback_disabled(endpoint_id: int) -> None:
     )
     if endpoint.is_active:
         return  # re-enabled before the worker got to it
-    recipients = emails_of(endpoint.publisher.memberships.all())
-    send_templated(
+    send_turned_off_email(
+        endpoint,
         template="postback_disabled",
-        to=recipients,
-        context={
-            "endpoint": endpoint,
-            "network": endpoint.network,
-            "failures": endpoint.consecutive_failures,
-            "last_attempt": endpoint.attempts.order_by("-created_at", "-id").first(),
-            "url": endpoint.network.absolute_url("/publisher/postbacks/"),
-        },
+        to=emails_of(endpoint.publisher.memberships.all()),
+        last_attempt=endpoint.attempts.order_by("-created_at", "-id").first(),
+        path="/publisher/postbacks/",
     )
 
 
@@ -84,13 +80,7 @@ def postback_save(
         endpoint.events = events
         endpoint.save(update_fields=["url_template", "events"])
         action = "postback.updated"
-    audit.record(
-        network=publisher.network,
-        actor=actor,
-        action=action,
-        obj=endpoint,
-        to_state=url_template[:64],
-    )
+    audit_row(endpoint, actor, action, network=publisher.network, to_state=url_template[:64])
     return endpoint
 
 
@@ -99,29 +89,14 @@ def postback_set_active(*, endpoint: PostbackEndpoint, actor: User, active: bool
     """Turn an endpoint on (with a clean failure count) or off."""
     endpoint = PostbackEndpoint.objects.select_for_update().get(pk=endpoint.pk)
     before = endpoint.state
-    endpoint.is_active = active
-    if active:
-        endpoint.consecutive_failures = 0
-    endpoint.disabled_at = None
-    endpoint.save(update_fields=["is_active", "consecutive_failures", "disabled_at"])
-    audit.record(
-        network=endpoint.network,
-        actor=actor,
-        action="postback.enabled" if active else "postback.turned_off",
-        obj=endpoint,
-        from_state=before,
-        to_state=endpoint.state,
-    )
+    endpoint.switch(active)
+    endpoint.save(update_fields=list(endpoint.SWITCH_FIELDS))
+    action = "postback.enabled" if active else "postback.turned_off"
+    audit_row(endpoint, actor, action, from_state=before, to_state=endpoint.state)
 
 
 @transaction.atomic
 def postback_delete(*, endpoint: PostbackEndpoint, actor: User) -> None:
-    audit.record(
-        network=endpoint.network,
-        actor=actor,
-        action="postback.deleted",
-        obj=endpoint,
-        from_state=endpoint.state,
-        reason=endpoint.url_template[:500],
-    )
+    reason = endpoint.url_template[:500]
+    audit_row(endpoint, actor, "postback.deleted", from_state=endpoint.state, reason=reason)
     endpoint.delete()

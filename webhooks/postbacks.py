@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lib.macros import check_macros
 from lib.urls import validate_outbound_url
-from webhooks.delivery.base import CallLog, OutboundDelivery, OutboundEndpoint
+from webhooks.delivery.base import CallLog, OutboundDelivery, OutboundEndpoint, due_index
 
 MACROS = (
     "aff_sub", "aff_sub2", "aff_sub3", "aff_sub4", "aff_sub5", "aff_click_id", "source",
@@ -150,13 +150,7 @@ class PostbackDelivery(OutboundDelivery):
                 name="postback_delivery_once",
             ),
         ]
-        indexes = [
-            models.Index(
-                fields=["next_attempt_at"],
-                condition=models.Q(state="pending"),
-                name="postback_delivery_due",
-            ),
-        ]
+        indexes = [due_index("postback_delivery_due")]
 
     def __str__(self) -> str:
         return f"{self.event} postback of conversion {self.conversion_id}"

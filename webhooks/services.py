@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from network import audit
+from network.audited import audit_row
 from network.emails import emails_of, send_templated
 from network.models import Membership, Role
 from webhooks.delivery import engine
+from webhooks.delivery.base import OutboundEndpoint
 from webhooks.delivery.webhook import WEBHOOK
 from webhooks.events import ping_delivery
 from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, new_secret
@@ -33,15 +34,29 @@ def send_disabled_email(endpoint_id: int) -> None:
         .order_by("-created_at", "-id")
         .first()
     )
-    send_templated(
+    send_turned_off_email(
+        endpoint,
         template="webhook_disabled",
         to=emails_of(Membership.objects.filter(role=Role.OWNER)),
+        last_attempt=last,
+        path=f"/manage/webhooks/{endpoint.pk}/",
+    )
+
+
+def send_turned_off_email(
+    endpoint: OutboundEndpoint, *, template: str, to: list[str], last_attempt, path: str
+) -> None:
+    """The email, webhook's or postback's, that the failures turned `endpoint` off: how many,
+    the last call, and the page (`path`) where it is turned back on."""
+    send_templated(
+        template=template,
+        to=to,
         context={
             "endpoint": endpoint,
             "network": endpoint.network,
             "failures": endpoint.consecutive_failures,
-            "last_attempt": last,
-            "url": endpoint.network.absolute_url(f"/manage/webhooks/{endpoint.pk}/"),
+            "last_attempt": last_attempt,
+            "url": endpoint.network.absolute_url(path),
         },
     )
 
@@ -64,14 +79,8 @@ def endpoint_create(
     endpoint = WebhookEndpoint.objects.create(
         network=network, url=url, description=description, events=list(events)
     )
-    audit.record(
-        network=network,
-        actor=actor,
-        action="webhook.created",
-        obj=endpoint,
-        to_state="active",
-        reason=", ".join(events)[:500],
-    )
+    reason = ", ".join(events)[:500]
+    audit_row(endpoint, actor, "webhook.created", to_state="active", reason=reason)
     return endpoint
 
 
@@ -95,17 +104,13 @@ def endpoint_update(
     if endpoint.description != description:
         changes.append("description")
     endpoint.url, endpoint.description, endpoint.events = url, description, list(events)
-    if is_active and not endpoint.is_active:
-        endpoint.consecutive_failures = 0  # turned back on: a clean count
     if is_active != endpoint.is_active:
-        endpoint.disabled_at = None
-    endpoint.is_active = is_active
+        endpoint.switch(is_active)  # by a person: on again with a clean count, or off
     endpoint.save()
-    audit.record(
-        network=endpoint.network,
-        actor=actor,
-        action="webhook.updated",
-        obj=endpoint,
+    audit_row(
+        endpoint,
+        actor,
+        "webhook.updated",
         from_state=before,
         to_state=endpoint.state,
         reason="; ".join(changes)[:2000],
@@ -117,19 +122,10 @@ def endpoint_update(
 def endpoint_set_active(*, endpoint: WebhookEndpoint, actor: User, active: bool) -> None:
     endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
     before = endpoint.state
-    endpoint.is_active = active
-    if active:
-        endpoint.consecutive_failures = 0
-    endpoint.disabled_at = None
-    endpoint.save(update_fields=["is_active", "consecutive_failures", "disabled_at", "updated_at"])
-    audit.record(
-        network=endpoint.network,
-        actor=actor,
-        action="webhook.enabled" if active else "webhook.turned_off",
-        obj=endpoint,
-        from_state=before,
-        to_state=endpoint.state,
-    )
+    endpoint.switch(active)
+    endpoint.save(update_fields=[*endpoint.SWITCH_FIELDS, "updated_at"])
+    action = "webhook.enabled" if active else "webhook.turned_off"
+    audit_row(endpoint, actor, action, from_state=before, to_state=endpoint.state)
 
 
 @transaction.atomic
@@ -138,27 +134,15 @@ def endpoint_rotate_secret(*, endpoint: WebhookEndpoint, actor: User) -> Webhook
     endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
     endpoint.secret = new_secret()
     endpoint.save(update_fields=["secret", "updated_at"])
-    audit.record(
-        network=endpoint.network,
-        actor=actor,
-        action="webhook.secret_rotated",
-        obj=endpoint,
-        from_state=endpoint.state,
-        to_state=endpoint.state,
-    )
+    state = endpoint.state
+    audit_row(endpoint, actor, "webhook.secret_rotated", from_state=state, to_state=state)
     return endpoint
 
 
 @transaction.atomic
 def endpoint_delete(*, endpoint: WebhookEndpoint, actor: User) -> None:
-    audit.record(
-        network=endpoint.network,
-        actor=actor,
-        action="webhook.deleted",
-        obj=endpoint,
-        from_state=endpoint.state,
-        reason=endpoint.url[:500],
-    )
+    state = endpoint.state
+    audit_row(endpoint, actor, "webhook.deleted", from_state=state, reason=endpoint.url[:500])
     endpoint.delete()
 
 

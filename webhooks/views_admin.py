@@ -30,6 +30,29 @@ def chosen_events(form: EndpointForm) -> list[str]:
     return [value for value, _label in SUBSCRIBABLE if value in ticked]
 
 
+def form_values(endpoint: WebhookEndpoint) -> dict:
+    """The endpoint's saved values, as EndpointForm's fields (the page's initial values, the
+    API's base of a partial update)."""
+    return {
+        "url": endpoint.url,
+        "description": endpoint.description,
+        "events": endpoint.events,
+        "is_active": endpoint.is_active,
+    }
+
+
+def update_from_form(endpoint: WebhookEndpoint, actor, form: EndpointForm) -> None:
+    """The page's and the API's edit: a valid EndpointForm's values saved by the service."""
+    services.endpoint_update(
+        endpoint=endpoint,
+        actor=actor,
+        url=form.cleaned_data["url"],
+        description=form.cleaned_data["description"],
+        events=chosen_events(form),
+        is_active=form.cleaned_data["is_active"],
+    )
+
+
 @role_required(*ADMINS)
 def webhook_list(request: HttpRequest) -> HttpResponse:
     endpoints = WebhookEndpoint.objects.order_by("created_at", "pk")
@@ -61,22 +84,9 @@ def webhook_create(request: HttpRequest) -> HttpResponse:
 @role_required(*ADMINS)
 def webhook_edit(request: HttpRequest, webhook_endpoint_id: int) -> HttpResponse:
     endpoint = get_object_or_404(WebhookEndpoint, pk=webhook_endpoint_id)
-    initial = {
-        "url": endpoint.url,
-        "description": endpoint.description,
-        "events": endpoint.events,
-        "is_active": endpoint.is_active,
-    }
-    form = EndpointForm(posted(request), initial=initial)
+    form = EndpointForm(posted(request), initial=form_values(endpoint))
     if request.method == "POST" and form.is_valid():
-        services.endpoint_update(
-            endpoint=endpoint,
-            actor=request.user,
-            url=form.cleaned_data["url"],
-            description=form.cleaned_data["description"],
-            events=chosen_events(form),
-            is_active=form.cleaned_data["is_active"],
-        )
+        update_from_form(endpoint, request.user, form)
         messages.success(request, _("Webhook saved."))
         return redirect("webhook_edit", webhook_endpoint_id=endpoint.pk)
     recent = endpoint.deliveries.order_by("-created_at", "-id")[:10]

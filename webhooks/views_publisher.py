@@ -6,6 +6,8 @@ A publisher only ever finds their own endpoints: anything else answers 404.
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django import forms
 from django.contrib import messages
 from django.core.cache import cache
@@ -85,6 +87,20 @@ def not_approved(request: HttpRequest) -> HttpResponse:
     return render(request, "webhooks/postbacks_not_approved.html", {"publisher": publisher})
 
 
+def approved_publisher(view):
+    """The pages that need an approved account (as the API's approved_only): the view gets the
+    publisher; a pending or refused one sees why there are no postbacks yet."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        publisher = request.membership.publisher
+        if publisher.status != Publisher.Status.APPROVED:
+            return not_approved(request)
+        return view(request, publisher, *args, **kwargs)
+
+    return checked
+
+
 def own_endpoint(request: HttpRequest, endpoint_id: int) -> PostbackEndpoint:
     publisher = request.membership.publisher
     return get_object_or_404(
@@ -131,37 +147,34 @@ def home_context(
 
 
 @role_required(Role.PUBLISHER)
-def postback_home(request: HttpRequest) -> HttpResponse:
-    publisher = request.membership.publisher
-    if publisher.status != Publisher.Status.APPROVED:
-        return not_approved(request)
+@approved_publisher
+def postback_home(request: HttpRequest, publisher: Publisher) -> HttpResponse:
     return render(request, "webhooks/postbacks.html", home_context(request, publisher))
 
 
 @role_required(Role.PUBLISHER)
 @require_POST
-def postback_global(request: HttpRequest) -> HttpResponse:
-    publisher = request.membership.publisher
-    if publisher.status != Publisher.Status.APPROVED:
-        return not_approved(request)
-    form = PostbackForm(posted(request), prefix="global")
-    if not form.is_valid():
-        context = home_context(request, publisher, global_form=form)
-        return render(request, "webhooks/postbacks.html", context)
-    return save_and_redirect(request, publisher, None, form)
+@approved_publisher
+def postback_global(request: HttpRequest, publisher: Publisher) -> HttpResponse:
+    return save_posted(request, publisher, PostbackForm(posted(request), prefix="global"))
 
 
 @role_required(Role.PUBLISHER)
 @require_POST
-def postback_offer_add(request: HttpRequest) -> HttpResponse:
-    publisher = request.membership.publisher
-    if publisher.status != Publisher.Status.APPROVED:
-        return not_approved(request)
+@approved_publisher
+def postback_offer_add(request: HttpRequest, publisher: Publisher) -> HttpResponse:
     form = OfferPostbackForm(posted(request), publisher=publisher, prefix="offer")
+    return save_posted(request, publisher, form)
+
+
+def save_posted(request: HttpRequest, publisher: Publisher, form: PostbackForm) -> HttpResponse:
+    """A form of the postbacks page posted: saved (an OfferPostbackForm's for its offer, the
+    global one's for none), or the page again with its errors."""
     if not form.is_valid():
-        context = home_context(request, publisher, offer_form=form)
+        which = "offer_form" if isinstance(form, OfferPostbackForm) else "global_form"
+        context = home_context(request, publisher, **{which: form})
         return render(request, "webhooks/postbacks.html", context)
-    return save_and_redirect(request, publisher, form.cleaned_data["offer"], form)
+    return save_and_redirect(request, publisher, form.cleaned_data.get("offer"), form)
 
 
 def save_and_redirect(
@@ -183,10 +196,10 @@ def save_and_redirect(
 
 
 @role_required(Role.PUBLISHER)
-def postback_edit(request: HttpRequest, postback_endpoint_id: int) -> HttpResponse:
-    publisher = request.membership.publisher
-    if publisher.status != Publisher.Status.APPROVED:
-        return not_approved(request)
+@approved_publisher
+def postback_edit(
+    request: HttpRequest, publisher: Publisher, postback_endpoint_id: int
+) -> HttpResponse:
     endpoint = own_endpoint(request, postback_endpoint_id)
     initial = {"url_template": endpoint.url_template, "events": endpoint.events}
     form = PostbackForm(posted(request), initial=initial)
@@ -204,24 +217,23 @@ def postback_edit(request: HttpRequest, postback_endpoint_id: int) -> HttpRespon
 @role_required(Role.PUBLISHER)
 @require_POST
 def postback_enable(request: HttpRequest, postback_endpoint_id: int) -> HttpResponse:
-    endpoint = own_endpoint(request, postback_endpoint_id)
-    set_active(endpoint=endpoint, actor=request.user, active=True)
-    messages.success(
-        request, _("%(endpoint)s is on again.") % {"endpoint": endpoint_label(endpoint)}
-    )
-    return redirect("postback_home")
+    return switch_and_redirect(request, postback_endpoint_id, active=True)
 
 
 @role_required(Role.PUBLISHER)
 @require_POST
 def postback_disable(request: HttpRequest, postback_endpoint_id: int) -> HttpResponse:
-    endpoint = own_endpoint(request, postback_endpoint_id)
-    set_active(endpoint=endpoint, actor=request.user, active=False)
-    messages.success(
-        request,
-        _("%(endpoint)s is off: conversions will not call it.")
-        % {"endpoint": endpoint_label(endpoint)},
-    )
+    return switch_and_redirect(request, postback_endpoint_id, active=False)
+
+
+def switch_and_redirect(request: HttpRequest, endpoint_id: int, *, active: bool) -> HttpResponse:
+    endpoint = own_endpoint(request, endpoint_id)
+    set_active(endpoint=endpoint, actor=request.user, active=active)
+    if active:
+        message = _("%(endpoint)s is on again.")
+    else:
+        message = _("%(endpoint)s is off: conversions will not call it.")
+    messages.success(request, message % {"endpoint": endpoint_label(endpoint)})
     return redirect("postback_home")
 
 

@@ -34,6 +34,17 @@ class OutboundEndpoint(models.Model):
             return "active"
         return "failing" if self.disabled_at else "off"
 
+    # What switch() changes, for save(update_fields=...).
+    SWITCH_FIELDS = ("is_active", "consecutive_failures", "disabled_at")
+
+    def switch(self, active: bool) -> None:
+        """A person turning it on (with a clean failure count) or off: either way it is no
+        longer "failing" (disabled_at is only the failures' mark)."""
+        self.is_active = active
+        if active:
+            self.consecutive_failures = 0
+        self.disabled_at = None
+
 
 class OutboundDelivery(models.Model):
     """One call owed to an endpoint, tried until a 2xx or until the attempts run out.
@@ -59,6 +70,11 @@ class OutboundDelivery(models.Model):
     class Meta:
         abstract = True
         ordering = ["-created_at", "-id"]
+
+
+def due_index(name: str) -> models.Index:
+    """The retry sweep's index of a delivery table: only pending deliveries are in it."""
+    return models.Index(fields=["next_attempt_at"], condition=models.Q(state="pending"), name=name)
 
 
 class CallLog(models.Model):

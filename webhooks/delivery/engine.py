@@ -34,7 +34,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from lib import safehttp
-from network import audit
+from network.audited import audit_row
 from webhooks.delivery.base import CallLog, OutboundDelivery, OutboundEndpoint
 from webhooks.tasks import deliver
 
@@ -217,12 +217,11 @@ def count_failure(kind: AnyKind, endpoint: OutboundEndpoint) -> None:
     if not flipped:
         return
     endpoint.is_active, endpoint.disabled_at = False, disabled_at
-    audit.record(
-        network=endpoint.network,
-        actor=None,
+    audit_row(
+        endpoint,
+        None,
+        kind.disabled_action,
         actor_label="system",
-        action=kind.disabled_action,
-        obj=endpoint,
         from_state="active",
         to_state="failing",
         reason=f"{failures} failed calls in a row",
