@@ -62,9 +62,7 @@ def fresh(obj):
 def audit_of(obj, action: str | None = None) -> list[AuditEntry]:
     """The audit entries about `obj` (of `action` only, if given), oldest first."""
     with scopes_disabled():
-        entries = AuditEntry.objects.filter(
-            object_type=object_type(obj), object_id=str(obj.pk)
-        )
+        entries = AuditEntry.objects.filter(object_type=object_type(obj), object_id=str(obj.pk))
         if action:
             entries = entries.filter(action=action)
         return list(entries.order_by("id"))
