@@ -16,8 +16,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+import audit
 from advertisers.models import Advertiser
-from network import audit
 from network.errors import ServiceError
 from network.models import Network, User
 

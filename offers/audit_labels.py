@@ -7,7 +7,8 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
-from network import audit_log, audit_text
+from audit import log as audit_log
+from audit import text as audit_text
 from network.models import Role
 from offers.models import Cap, Goal, Offer, OfferAccess
 from offers.rules import GoalType

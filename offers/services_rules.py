@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from network import audit
+import audit
 from network.models import Network, User
 from offers.models import (
     Cap,

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from network import audit_log, audit_text
+from audit import log as audit_log
+from audit import text as audit_text
 from network.models import Role
 from payouts.models import CreditNote, Invoice, PayoutLine, PayoutRun
 from publishers.models import PaymentDetails

@@ -19,8 +19,8 @@ from django.db import transaction
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
 
+import audit
 from lib.money import validate_currency
-from network import audit
 from network.errors import ServiceError
 from network.models import Network, User
 from network.tasks import send_email_of

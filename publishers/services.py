@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import audit
 from lib.money import plain_money, to_minor, validate_amount, validate_currency
-from network import audit, events
+from network import events
 from network.errors import ServiceError
 from network.models import Membership, Network, Role, User
 from network.step_up import StepUp, require_step_up

@@ -17,8 +17,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+import audit
 from lib import geoip, useragent
-from network import audit
 from tracking.models import Conversion
 
 FAST_CONVERSION = "fast_conversion"

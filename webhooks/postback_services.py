@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from network import audit
+import audit
 from network.emails import emails_of, send_templated
 from network.errors import ServiceError
 from webhooks.postbacks import PostbackEndpoint

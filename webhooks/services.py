@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from network import audit
+import audit
 from network.emails import emails_of, send_templated
 from network.models import Membership, Role
 from webhooks.delivery import engine

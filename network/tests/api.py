@@ -7,8 +7,8 @@ from __future__ import annotations
 from django_scopes import scopes_disabled
 from rest_framework.test import APIClient
 
+from audit.models import AuditEntry
 from network.api_keys import api_key_create
-from network.audit import AuditEntry
 from network.models import Network, User
 
 

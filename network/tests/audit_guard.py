@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from django.db.models.signals import post_delete, post_save
 
-from network.audit import object_type
+from audit import object_type
 
 REPORT_TO = os.environ.get("AUDIT_GUARD_REPORT", "")
 ENABLED = os.environ.get("AUDIT_GUARD", "") == "1" or bool(REPORT_TO)
@@ -69,7 +69,7 @@ _current: ContextVar[Writes | None] = ContextVar("audit_guard_writes", default=N
 
 
 def _key(instance) -> tuple[str, str]:
-    # What the audit log calls the row (network.audit.object_type: a moved model keeps its name).
+    # What the audit log calls the row (audit.object_type: a moved model keeps its name).
     return object_type(instance), str(instance.pk)
 
 
@@ -78,7 +78,7 @@ def _noted(sender, instance, **kwargs) -> None:
     if writes is None:
         return
     label = instance._meta.label_lower
-    if label == "network.auditentry":
+    if label == "audit.auditentry":
         writes.audited.add((instance.object_type, instance.object_id))
         return
     if label not in AUDITED:

@@ -9,8 +9,8 @@ import pytest
 from django.core import mail
 from django_scopes import scope
 
+from audit.models import AuditEntry
 from conftest import client_for, make_member
-from network.audit import AuditEntry
 from network.models import Role
 from offers.models import (
     Cap,

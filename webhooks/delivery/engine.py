@@ -33,8 +33,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+import audit
 from lib import safehttp
-from network import audit
 from webhooks.delivery.base import CallLog, OutboundDelivery, OutboundEndpoint
 from webhooks.tasks import deliver
 
