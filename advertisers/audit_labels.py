@@ -1,4 +1,4 @@
-"""What the audit log says about advertiser companies (network.audit_text, network.audit_log):
+"""What the audit log says about advertiser companies (audit.text, audit.log):
 imported by AdvertisersConfig.ready."""
 
 from __future__ import annotations
@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from advertisers.models import Advertiser
-from network import audit_log, audit_text
+from audit import log as audit_log
+from audit import text as audit_text
 from network.models import Role
 
 audit_text.register_actions(

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from advertisers.models import Advertiser
-from network.audited import audit_row
+from audit import audit_row
 from network.errors import ServiceError
 from network.models import Network, User
 

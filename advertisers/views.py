@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from advertisers.forms import AdvertiserStatusForm
 from advertisers.models import Advertiser
 from advertisers.services import AdvertiserError, advertiser_set_status
+from audit.models import AuditEntry
 from network.access import ADMINS, role_required
-from network.audit import AuditEntry
 
 
 @role_required(*ADMINS)

@@ -1,5 +1,5 @@
 """What the audit log says about what publishers earn: goal payouts, overrides and tiers
-(network.audit_text, network.audit_log): imported by CommissionsConfig.ready. The rows keep
+(audit.text, audit.log): imported by CommissionsConfig.ready. The rows keep
 the object types they were written with when these models were offers' (`offers.payouttier`
 ...): see commissions.models."""
 
@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from network import audit_log, audit_text
+from audit import log as audit_log
+from audit import text as audit_text
 from offers.audit_labels import terms_label
 
 audit_text.register_actions(

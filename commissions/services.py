@@ -11,8 +11,8 @@ from typing import TypeVar
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
+import audit
 from commissions.models import PayoutOverride, PayoutTier, TierMembership, TierPayout
-from network import audit
 from network.models import Network, User
 from offers.models import Goal
 from offers.services import OfferError

@@ -3,7 +3,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from network.audit import AuditEntry
 from network.models import Domain, Invitation, Membership, Network, User
 
 
@@ -38,14 +37,3 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 admin.site.register(Invitation)
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "network", "actor_label", "action", "object_repr"]
-
-    def has_change_permission(self, request, obj=None):
-        return False  # the audit log is append-only
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -18,7 +18,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
 from network import api_idempotency as idempotency
-from network import audit
+from network import audit_hook
 from network.api_keys import ApiKey
 from network.api_policy import IpThrottledFirst, MemberOfNetwork, handles_method, membership_of
 from network.models import ADMIN_ROLES, Membership, Role
@@ -68,7 +68,7 @@ class TenantViewSet(IpThrottledFirst, viewsets.GenericViewSet):
         self.idempotency = None
         super().initial(request, *args, **kwargs)  # authentication, roles, rate limits
         if isinstance(request.auth, ApiKey):  # audit rows say the change came through a key
-            audit.acting_via(f"API key {request.auth.prefix}")
+            audit_hook.acting_via(f"API key {request.auth.prefix}")
         # A POST the route lacks is answered 405 next: nothing to claim, no body to read.
         if request.method == "POST" and handles_method(self, "post"):
             self.idempotency = idempotency.claim(request)
@@ -79,7 +79,7 @@ class TenantViewSet(IpThrottledFirst, viewsets.GenericViewSet):
         return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):
-        audit.acting_via("")
+        audit_hook.acting_via("")
         if getattr(self, "idempotency", None) is not None:
             idempotency.settle(self.idempotency, response)
             self.idempotency = None

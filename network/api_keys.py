@@ -25,7 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager, scopes_disabled
 
-from network import audit
+from network import audit_hook
 from network.models import ADMIN_ROLES, Membership, Network, User
 from network.step_up import MONEY_SCOPE, mfa_refusal
 
@@ -142,7 +142,7 @@ def api_key_create(
         key_hash=hash_key(raw),
         scopes=scopes,
     )
-    audit.record(
+    audit_hook.record(
         network=network,
         actor=user,
         action="api_key.created",
@@ -159,7 +159,7 @@ def api_key_revoke(*, key: ApiKey, actor: User) -> ApiKey:
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
-        audit.record(
+        audit_hook.record(
             network=key.network,
             actor=actor,
             action="api_key.revoked",

@@ -1,7 +1,7 @@
 """Domain events: how a lower layer tells a higher one that something happened.
 
-The apps are layers (lib < network < advertisers, publishers < offers < tracking < payouts <
-reports < webhooks) and a lower one never imports a higher one. So the service that made a
+The apps are layers (lib < network < audit < advertisers, publishers < offers < tracking <
+payouts < reports < webhooks) and a lower one never imports a higher one. So the service that made a
 change says what happened, `events.emit("conversion.status_changed", network_id=..., source=
 conversion, ...)`, and whichever higher app cares has subscribed to that name when Django
 started (its AppConfig.ready imports its handlers, decorated with `@events.subscribe(...)`).

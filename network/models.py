@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager, scopes_disabled
 
 from lib.money import validate_currency, validate_percent
-from network.audit import AuditEntry  # noqa: F401  (model lives in its own module)
 
 TIMEZONES = sorted(zoneinfo.available_timezones())
 

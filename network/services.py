@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
 from lib.money import plain_money, to_minor, validate_amount, validate_currency
-from network import audit
+from network import audit_hook
 from network.errors import ServiceError
 from network.models import Invitation, Membership, Network, PayoutMinimum, Role, User
 from network.step_up import MONEY_SETTINGS, StepUp, require_step_up
@@ -55,7 +55,7 @@ def network_create(
         PayoutMinimum.objects.create(
             network=network, currency=currency, amount=to_minor(DEFAULT_MINIMUM, currency)
         )
-        audit.record(
+        audit_hook.record(
             network=network,
             actor=owner,
             action="network.created",
@@ -84,7 +84,7 @@ def network_update_settings(*, network: Network, actor: User, form, proof: StepU
     # min_payout is not a column of the network: payout_minimum_set saves and audits it.
     changed = [field for field in form.changed_data if field != "min_payout"]
     for field in changed:
-        audit.record(
+        audit_hook.record(
             network=network,
             actor=actor,
             action=f"network.{field}",
@@ -131,7 +131,7 @@ def payout_minimum_set(
     else:
         row.amount = new
         row.save(update_fields=["amount"])
-    audit.record(
+    audit_hook.record(
         network=network,
         actor=actor,
         action="network.payout_minimum",
@@ -166,7 +166,7 @@ def invitation_create(
         advertiser_id=advertiser.pk if advertiser is not None else None,
         invited_by=invited_by,
     )
-    audit.record(
+    audit_hook.record(
         network=network,
         actor=invited_by,
         action="invitation.created",
@@ -184,7 +184,7 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
         raise InvitationError(_("Only a pending invitation can be revoked."))
     invitation.status = Invitation.Status.REVOKED
     invitation.save(update_fields=["status"])
-    audit.record(
+    audit_hook.record(
         network=invitation.network,
         actor=actor,
         action="invitation.revoked",
@@ -217,7 +217,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     invitation.status = Invitation.Status.ACCEPTED
     invitation.accepted_by = user
     invitation.save(update_fields=["status", "accepted_by"])
-    audit.record(
+    audit_hook.record(
         network=invitation.network,
         actor=user,
         action="invitation.accepted",

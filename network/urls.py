@@ -8,7 +8,6 @@ from django.urls import include, path
 
 from network import views
 from network import views_api_keys as api_keys
-from network import views_audit as audit
 
 # Under /api/, a route that does not exist answers in the API's error format (JSON).
 handler404 = "network.api_policy.not_found"
@@ -31,11 +30,10 @@ urlpatterns = [
     path("manage/publishers/", include("publishers.urls_admin")),
     path("manage/advertisers/", include("advertisers.urls_admin")),
     path("manage/webhooks/", include("webhooks.urls_admin")),
-    path("manage/audit/", audit.admin_audit, name="admin_audit"),
+    # The audit log: manage/audit/, advertiser/audit/, publisher/audit/.
+    path("", include("audit.urls")),
     # Advertisers and publishers
     path("", include("publishers.urls_publisher")),
-    path("advertiser/audit/", audit.advertiser_audit, name="advertiser_audit"),
-    path("publisher/audit/", audit.publisher_audit, name="publisher_audit"),
     path("manage/", include("offers.urls_admin")),
     path("manage/", include("commissions.urls_admin")),
     path("advertiser/offers/", include("offers.urls_advertiser")),

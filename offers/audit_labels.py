@@ -1,5 +1,5 @@
-"""What the audit log says about offers, goals, caps and access (network.audit_text,
-network.audit_log): imported by OffersConfig.ready. Payouts, overrides and tiers:
+"""What the audit log says about offers, goals, caps and access (audit.text,
+audit.log): imported by OffersConfig.ready. Payouts, overrides and tiers:
 commissions.audit_labels."""
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ import re
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
-from network import audit_log, audit_text
+from audit import log as audit_log
+from audit import text as audit_text
 from network.models import Role
 from offers.models import Cap, Goal, Offer, OfferAccess
 from offers.rules import GoalType

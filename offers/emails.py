@@ -3,7 +3,7 @@ publishers. The audit log holds the reason; the email repeats it."""
 
 from __future__ import annotations
 
-from network.audit import AuditEntry
+from audit.models import AuditEntry
 from network.emails import admin_emails, emails_of, send_templated
 from offers.models import Offer, OfferAccess
 

@@ -15,7 +15,8 @@ from django.utils.timezone import now
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from network import audit, events
+import audit
+from network import events
 from network.errors import ServiceError
 from network.models import ADMIN_ROLES, Network, User
 from network.tasks import send_email_of

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
 
-from network import audit
+import audit
 from network.models import User
 from network.tasks import send_email_of
 from offers.models import Offer, OfferAccess

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from network import audit
+import audit
 from network.models import User
 from offers.models import Creative, Goal, LandingPage, Offer
 from offers.services import OfferError, lock_writable, touch

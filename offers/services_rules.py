@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from network import audit
+import audit
 from network.models import User
 from offers.models import Cap, Offer
 from offers.services import ADVERTISER, OfferError, actor_kind, lock_writable, touch

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from audit.models import AuditEntry
 from lib.countries import country_name
 from lib.tables import configure
 from network.access import ADMINS, posted, role_required
-from network.audit import AuditEntry
 from offers.forms import CapForm
 from offers.forms_admin import (
     AccessDecisionForm,

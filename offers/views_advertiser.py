@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from audit.models import AuditEntry
 from lib.countries import country_name
 from lib.formats import format_money, format_number
 from lib.money import CURRENCY_CODES
 from lib.tables import configure
 from network.access import posted, role_required
-from network.audit import AuditEntry
 from network.models import Role
 from offers import services_rules as rules
 from offers.forms import (

@@ -18,8 +18,9 @@ from django.db.models import Q, QuerySet
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
 
+import audit
 from lib.money import quantize, validate_amount
-from network import audit, events
+from network import events
 from network.errors import ServiceError
 from network.models import Network, User
 from offers.models import Offer

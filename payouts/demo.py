@@ -22,10 +22,10 @@ from zoneinfo import ZoneInfo
 
 from django.utils.timezone import now
 
+import audit
 from advertisers.demo import COMPANY
 from advertisers.models import Advertiser
 from lib.money import to_minor
-from network import audit
 from network.demo import Demo
 from network.models import Network
 from offers.models import Offer, OfferAccess

@@ -24,9 +24,9 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils.timezone import localtime, now
 from django.utils.translation import gettext as _
 
+import audit
 from lib.formats import format_money
 from lib.money import minor_units, to_minor
-from network import audit
 from network.models import Network, User
 from network.tasks import send_email_of
 from payouts import ledger

@@ -36,8 +36,9 @@ from django.utils.timezone import now
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
+import audit
 from lib.formats import format_datetime, format_month
-from network import audit, events
+from network import events
 from network.errors import ServiceError
 from network.models import Network, User
 from network.step_up import StepUp, require_step_up

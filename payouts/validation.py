@@ -24,10 +24,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext
 
+from audit.models import AuditEntry
 from lib.formats import format_datetime
 from lib.money import quantize, validate_amount
 from lib.typing import TenantRequest
-from network.audit import AuditEntry
 from network.models import Network
 from payouts.decisions import Actor, DecisionError, check_allowed, conversion_decide, status_word
 from payouts.validation_csv import Row

@@ -1,11 +1,12 @@
-"""What the audit log says about publishers (network.audit_text,
-network.audit_log): imported by PublishersConfig.ready."""
+"""What the audit log says about publishers (audit.text, audit.log):
+imported by PublishersConfig.ready."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from network import audit_log, audit_text
+from audit import log as audit_log
+from audit import text as audit_text
 from network.models import Role
 from publishers.models import Publisher
 

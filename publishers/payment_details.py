@@ -19,8 +19,8 @@ from django.db import transaction
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
 
+from audit import audit_row
 from lib.money import validate_currency
-from network.audited import audit_row
 from network.errors import ServiceError
 from network.models import Network, User
 from network.tasks import send_email_of

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import audit_row
 from lib.money import plain_money, to_minor, validate_amount, validate_currency
 from network import events
-from network.audited import audit_row
 from network.errors import ServiceError
 from network.models import Membership, Network, Role, User
 from network.step_up import StepUp, require_step_up

@@ -10,10 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from audit.models import AuditEntry
 from lib.tables import configure
 from network import step_up
 from network.access import ADMINS, current_membership, posted, public_page, role_required
-from network.audit import AuditEntry
 from network.models import Role
 from publishers.forms import DecisionForm, PublisherMinimumForm, PublisherProfileForm
 from publishers.models import Publisher

@@ -1,4 +1,4 @@
-"""What the audit log says about conversions (network.audit_text, network.audit_log): imported
+"""What the audit log says about conversions (audit.text, audit.log): imported
 by TrackingConfig.ready. Their decisions are written by payouts.decisions; the words of the
 conversion's states and reasons are the model's, here."""
 
@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from network import audit_log, audit_text
+from audit import log as audit_log
+from audit import text as audit_text
 from network.models import Role
 from tracking.models import Conversion, conversion_reason_label
 

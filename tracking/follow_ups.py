@@ -38,8 +38,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
+from audit.models import AuditEntry
 from network import events
-from network.audit import AuditEntry
 from tracking import fraud
 from tracking.models import Conversion
 

@@ -17,8 +17,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from audit import audit_row
 from lib import geoip, useragent
-from network.audited import audit_row
 from tracking.models import Conversion
 
 FAST_CONVERSION = "fast_conversion"

@@ -1,11 +1,12 @@
-"""What the audit log says about webhook and postback endpoints (network.audit_text and
-network.audit_log): imported by WebhooksConfig.ready."""
+"""What the audit log says about webhook and postback endpoints (audit.text and
+audit.log): imported by WebhooksConfig.ready."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from network import audit_log, audit_text
+from audit import log as audit_log
+from audit import text as audit_text
 from network.models import Role
 from webhooks.postbacks import PostbackEndpoint
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from network.audited import audit_row
+from audit import audit_row
 from network.emails import emails_of
 from network.errors import ServiceError
 from webhooks.postbacks import PostbackEndpoint

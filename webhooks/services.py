@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from network.audited import audit_row
+from audit import audit_row
 from network.emails import emails_of, send_templated
 from network.models import Membership, Role
 from webhooks.delivery import engine

@@ -9,8 +9,8 @@ from django_scopes import scope, scopes_disabled
 
 from advertisers.models import Advertiser
 from advertisers.services import AdvertiserError, advertiser_set_status
+from audit.models import AuditEntry
 from conftest import client_for, make_member, make_world
-from network.audit import AuditEntry
 from network.models import Role
 from offers.models import Offer, OfferAccess
 from offers.services import OfferError, offer_transition

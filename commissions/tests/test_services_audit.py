@@ -10,9 +10,9 @@ from decimal import Decimal
 
 import pytest
 
+from audit.text import ACTIONS
 from commissions import services
 from commissions.models import TierMembership, TierPayout
-from network.audit_text import ACTIONS
 from offers.tests.test_services_audit import check_audited, new_publisher, state_changes
 
 pytestmark = pytest.mark.django_db

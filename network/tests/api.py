@@ -7,8 +7,9 @@ from __future__ import annotations
 from django_scopes import scopes_disabled
 from rest_framework.test import APIClient
 
+from audit import object_type
+from audit.models import AuditEntry
 from network.api_keys import api_key_create
-from network.audit import AuditEntry, object_type
 from network.models import Network, User
 
 

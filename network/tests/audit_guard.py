@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 
 from django.db.models.signals import post_delete, post_save
 
-from network.audit import AuditEntry, object_type
+from audit import object_type
+from audit.models import AuditEntry
 
 REPORT_TO = os.environ.get("AUDIT_GUARD_REPORT", "")
 ENABLED = os.environ.get("AUDIT_GUARD", "1") != "0" or bool(REPORT_TO)
 
-# Audited models, by what the log calls them (network.audit.object_type: a model moved to
+# Audited models, by what the log calls them (audit.object_type: a model moved to
 # another app keeps its name) -> the attribute naming the parent whose audit row also covers a
 # write (None: only the object's own row).
 AUDITED: dict[str, str | None] = {
@@ -70,7 +71,7 @@ _current: ContextVar[Writes | None] = ContextVar("audit_guard_writes", default=N
 
 
 def _key(instance) -> tuple[str, str]:
-    # What the audit log calls the row (network.audit.object_type: a moved model keeps its name).
+    # What the audit log calls the row (audit.object_type: a moved model keeps its name).
     return object_type(instance), str(instance.pk)
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django_scopes import scopes_disabled
 
+from audit.models import AuditEntry
 from conftest import make_member, make_world
-from network.audit import AuditEntry
 from network.models import Invitation, Role
 from network.tests.api import api_client, key_for
 

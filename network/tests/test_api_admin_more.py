@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime
 import pytest
 from django_scopes import scope, scopes_disabled
 
+from audit.models import AuditEntry
 from conftest import make_member, make_world
-from network.audit import AuditEntry
 from network.models import Membership, Role
 from network.tests.api import api_client, key_for
 from payouts import ledger

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from django_scopes import scopes_disabled
 
+from audit.models import AuditEntry
 from conftest import make_member
-from network.audit import AuditEntry
 from network.models import Network, Role
 from network.step_up import MONEY_SCOPE
 from network.tests.api import api_client, key_for

@@ -9,9 +9,9 @@ import pytest
 from django.db import connection, connections
 from django_scopes import scopes_disabled
 
+from audit.models import AuditEntry
 from conftest import client_for, make_member
 from network.api_keys import ApiKey, api_key_revoke
-from network.audit import AuditEntry
 from network.models import Membership, Role
 from network.tests.api import api_client, key_for
 from network.tests.money import reauthenticated

@@ -8,9 +8,9 @@ import pytest
 from django.test import Client
 from django_scopes import scopes_disabled
 
+import audit
+from audit.models import AuditEntry
 from conftest import client_for
-from network import audit
-from network.audit import AuditEntry
 from network.tests import audit_guard
 from offers.models import Goal, Offer
 from publishers.models import Publisher

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django_scopes import scope
 
 from advertisers.models import Advertiser
+from audit.models import AuditEntry
 from conftest import client_for, make_user
-from network.audit import AuditEntry
 from network.models import Invitation, Membership, Role
 
 

@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django_scopes import scope, scopes_disabled
 
+from audit.models import AuditEntry
 from conftest import client_for, make_member
-from network.audit import AuditEntry
 from network.models import Membership, Network, Role
 
 LOGIN = "/accounts/login/"

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django_scopes import scope
 
+from audit.models import AuditEntry
 from conftest import client_for
-from network.audit import AuditEntry
 from network.models import Network
 from network.tests.money import money_client
 

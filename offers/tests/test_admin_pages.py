@@ -9,9 +9,9 @@ import pytest
 from django.core import mail
 from django_scopes import scope
 
+from audit.models import AuditEntry
 from commissions.models import PayoutTier
 from conftest import client_for, make_member
-from network.audit import AuditEntry
 from network.models import Role
 from offers.models import Cap, Creative, Goal, LandingPage, Offer, OfferAccess
 from publishers.models import Publisher

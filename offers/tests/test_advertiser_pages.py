@@ -11,8 +11,8 @@ from django.utils.timezone import now
 from django_scopes import scope, scopes_disabled
 from PIL import Image
 
+from audit.models import AuditEntry
 from conftest import client_for, make_member
-from network.audit import AuditEntry
 from network.models import Membership, Role
 from offers.models import Cap, Goal, LandingPage, Offer, OfferAccess
 from offers.services import offer_transition

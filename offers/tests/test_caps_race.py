@@ -15,9 +15,9 @@ from django.conf import settings
 from django.db import connection, connections
 from django_scopes import scopes_disabled
 
+import audit
+from audit.models import AuditEntry
 from conftest import client_for, make_world
-from network import audit
-from network.audit import AuditEntry
 from network.tests.api import api_client, audit_of, error_of, key_for
 from offers.models import Cap, Offer
 

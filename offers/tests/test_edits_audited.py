@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from django_scopes import scopes_disabled
 
+from audit.models import AuditEntry
 from conftest import client_for, make_member, make_world
-from network.audit import AuditEntry
 from network.models import Membership, Role
 from network.tests.api import api_client, audit_of, error_of, fresh, key_for, key_prefix
 from offers.models import Cap, Creative, Goal, LandingPage, Offer

@@ -9,8 +9,8 @@ import pytest
 from django.core import mail
 from django_scopes import scope
 
+from audit.models import AuditEntry
 from conftest import make_user
-from network.audit import AuditEntry
 from network.models import Membership, Role
 from offers.models import Goal, LandingPage, Offer
 from offers.services import ADVERTISER, TRANSITIONS, OfferError, allowed_moves, offer_transition

@@ -8,9 +8,9 @@ import pytest
 from django.core import mail
 from django_scopes import scope, scopes_disabled
 
+from audit.models import AuditEntry
 from commissions.models import PayoutOverride
 from conftest import client_for, make_member
-from network.audit import AuditEntry
 from network.models import Role
 from offers.links import click_link, creative_embed
 from offers.models import Creative, OfferAccess

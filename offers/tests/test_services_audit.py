@@ -13,9 +13,9 @@ from unittest import mock
 import pytest
 from django_scopes import scope
 
+import audit
+from audit.text import ACTIONS
 from conftest import make_world
-from network import audit
-from network.audit_text import ACTIONS
 from network.models import Role
 from offers import services, services_access, services_parts, services_rules
 from offers.models import Cap, Creative, Goal, LandingPage, Offer

@@ -13,8 +13,8 @@ import time_machine
 from allauth.mfa.models import Authenticator
 from django_scopes import scope, scopes_disabled
 
+from audit.models import AuditEntry
 from conftest import client_for, make_member, make_world, set_minimum
-from network.audit import AuditEntry
 from network.models import Role
 from network.step_up import MONEY_SCOPE
 from network.tests.api import api_client, key_for

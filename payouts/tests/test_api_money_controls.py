@@ -12,9 +12,9 @@ import pytest
 import time_machine
 from django_scopes import scopes_disabled
 
+from audit.models import AuditEntry
 from conftest import make_member, make_world
 from network.api_keys import ApiKey, ApiKeyError, api_key_create
-from network.audit import AuditEntry
 from network.models import Network, Role
 from network.step_up import MONEY_SCOPE
 from network.tests.api import api_client, key_for

@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django_scopes import scope, scopes_disabled
 
+from audit.models import AuditEntry
 from conftest import client_for, make_member, make_world
-from network.audit import AuditEntry
 from network.models import Role
 from payouts import ledger
 from payouts.decisions import Actor, conversion_decide

@@ -16,9 +16,9 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import translation
 from django_scopes import scope, scopes_disabled
 
+from audit.models import AuditEntry
 from conftest import client_for, make_world, set_minimum
 from lib.formats import format_money
-from network.audit import AuditEntry
 from network.models import PayoutMinimum
 from network.services import payout_minimum_set
 from network.step_up import StepUp

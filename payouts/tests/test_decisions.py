@@ -8,8 +8,8 @@ import time_machine
 from django.db.models import Sum
 from django_scopes import scope, scopes_disabled
 
+from audit.models import AuditEntry
 from conftest import make_world
-from network.audit import AuditEntry
 from offers.models import Goal
 from payouts import ledger
 from payouts.decisions import (

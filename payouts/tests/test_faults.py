@@ -13,8 +13,8 @@ from django.db import connection
 from django.db.models import Sum
 from django_scopes import scope, scopes_disabled
 
+from audit.models import AuditEntry
 from conftest import make_world
-from network.audit import AuditEntry
 from network.tests.celery_worker import (
     kill_worker,
     read_log,

@@ -15,8 +15,8 @@ from django.conf import settings
 from django.db import connections
 from django_scopes import scope, scopes_disabled
 
+from audit.models import AuditEntry
 from conftest import client_for, make_member, make_world
-from network.audit import AuditEntry
 from network.models import Role
 from offers.models import Goal, Offer
 from payouts import ledger

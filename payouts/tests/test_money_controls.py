@@ -11,9 +11,9 @@ import pytest
 import time_machine
 from django_scopes import scope, scopes_disabled
 
+from audit.models import AuditEntry
 from conftest import PASSWORD, client_for, make_member
 from network.api_keys import ApiKey
-from network.audit import AuditEntry
 from network.models import Network, Role
 from network.tests.money import money_client, reauthenticated, with_mfa
 from payouts.models import PayoutLine, PayoutRun

@@ -12,8 +12,8 @@ from allauth.mfa.models import Authenticator
 from django.contrib.messages import get_messages
 from django_scopes import scope, scopes_disabled
 
+from audit.models import AuditEntry
 from conftest import PASSWORD, client_for, make_member, make_world, set_minimum
-from network.audit import AuditEntry
 from network.models import Role
 from payouts import ledger
 from payouts.decisions import Actor, conversion_decide

@@ -9,8 +9,8 @@ import pytest
 import time_machine
 from django_scopes import scope, scopes_disabled
 
+from audit.models import AuditEntry
 from conftest import client_for, make_world
-from network.audit import AuditEntry
 from payouts.models import PayoutLine, PayoutRun
 from payouts.runs import (
     PayoutError,

@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scope, scopes_disabled
 
 from advertisers.models import Advertiser
+from audit.models import AuditEntry
 from conftest import client_for, make_member, make_world
-from network.audit import AuditEntry
 from network.models import Role
 from offers.models import Goal, Offer
 from payouts import validation, validation_csv

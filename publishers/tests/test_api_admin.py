@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from django_scopes import scopes_disabled
 
+from audit.models import AuditEntry
 from conftest import make_member, make_world
 from network.api_keys import ApiKey
-from network.audit import AuditEntry
 from network.models import Role
 from network.tests.api import api_client, key_for
 from payouts.tests.helpers import make_publisher

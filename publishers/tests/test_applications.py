@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 from django_scopes import scope
 
+from audit.models import AuditEntry
 from conftest import client_for
-from network.audit import AuditEntry
 from network.models import Membership, Role
 from publishers.models import Publisher
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django_scopes import scope, scopes_disabled
 
+from audit.models import AuditEntry
 from conftest import client_for, make_world, set_minimum
-from network.audit import AuditEntry
 from network.tests.money import reauthenticated, with_mfa
 from publishers.models import Publisher, PublisherMinimum
 

@@ -11,8 +11,8 @@ import time_machine
 from django.core import mail
 from django_scopes import scope, scopes_disabled
 
+from audit.models import AuditEntry
 from conftest import PASSWORD, client_for, make_world
-from network.audit import AuditEntry
 from publishers.models import PaymentDetails
 from publishers.payment_details import (
     PAYMENT_HOLD,

@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
+from audit.models import AuditEntry
 from conftest import make_member, make_world
 from lib import geoip
-from network.audit import AuditEntry
 from network.models import Role
 from tracking import follow_ups
 from tracking.fraud import check_conversion, fraud_flags

@@ -33,8 +33,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from audit import audit_row
 from lib import safehttp
-from network.audited import audit_row
 from webhooks.delivery.base import CallLog, OutboundDelivery, OutboundEndpoint
 from webhooks.tasks import deliver
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from django_scopes import scopes_disabled
 
+from audit.models import AuditEntry
 from conftest import make_member
 from lib.tests.test_safehttp import REFUSED_URLS
-from network.audit import AuditEntry
 from network.models import Role
 from network.tests.admin_api_fixtures import (  # noqa: F401  (fixtures)
     api,

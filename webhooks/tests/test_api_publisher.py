@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from django_scopes import scopes_disabled
 
+from audit.models import AuditEntry
 from lib.tests.test_safehttp import REFUSED_URLS
-from network.audit import AuditEntry
 from network.tests.api import audit_of, error_of, fresh, ids, key_prefix
 from publishers.tests.test_api_publisher import (  # noqa: F401  (fixtures)
     API,

@@ -17,8 +17,8 @@ import time_machine
 from django.core import mail
 from django_scopes import scope, scopes_disabled
 
+from audit.models import AuditEntry
 from conftest import make_member
-from network.audit import AuditEntry
 from network.models import Role
 from webhooks import events, tasks
 from webhooks.delivery.engine import MAX_ATTEMPTS, MAX_CONSECUTIVE_FAILURES, RETRY_DELAYS

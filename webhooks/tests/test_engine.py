@@ -17,8 +17,8 @@ from django.core import mail
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
+from audit.models import AuditEntry
 from conftest import make_world
-from network.audit import AuditEntry
 from network.celery import app as celery_app
 from network.tests.celery_worker import (
     TASK_TIMEOUT,

@@ -10,9 +10,9 @@ from html import escape
 import pytest
 from django_scopes import scopes_disabled
 
+from audit.models import AuditEntry
 from conftest import client_for, make_member
 from lib.tests.test_safehttp import REFUSED_URLS
-from network.audit import AuditEntry
 from network.models import Role
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 from webhooks.tests.helpers import make_endpoint

@@ -11,9 +11,9 @@ from html import escape
 import pytest
 from django_scopes import scopes_disabled
 
+from audit.models import AuditEntry
 from conftest import client_for, make_member, make_world
 from lib.tests.test_safehttp import REFUSED_URLS, listening
-from network.audit import AuditEntry
 from network.models import Role
 from offers.models import OfferAccess
 from publishers.models import Publisher

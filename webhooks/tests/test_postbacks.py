@@ -19,9 +19,9 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
+from audit.models import AuditEntry
 from conftest import client_for, make_member, make_network, make_world
 from lib.tests.test_safehttp import LOOPBACK, listening
-from network.audit import AuditEntry
 from network.celery import app as celery_app
 from network.models import Role
 from offers.models import Offer, OfferAccess

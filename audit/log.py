@@ -3,13 +3,14 @@
 An advertiser or a publisher reads the entries about their own objects only. That is one SQL
 query: for each audited object type, `object_type = X AND object_id IN (the ids of X they own,
 as text)`, with the owned ids as a subquery (never a Python list, which would grow with the
-company's conversions). The types are the ones `network.audit.record()` is actually called
-with (grep `audit.record(`): landing pages and creatives are not audited yet.
+company's conversions). The types are the ones `audit.record()` is actually called with (grep
+`audit.record(` and network's `audit_hook.record(`): landing pages and creatives are not
+audited yet.
 
 The tenancy core's own object types are declared here. Each app declares its own when it
 loads (its AppConfig.ready imports its audit_labels module, which calls the register_*
 functions below): their names, which company owns which rows, which page shows one. So this
-module imports no app.
+module imports no domain app.
 
 Known gap: an object that was deleted (a cap, a postback) is no longer "owned", so the entries
 about it drop out of its company's view; the admins still see them.
@@ -28,7 +29,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from network.audit import AuditEntry
+from audit.models import AuditEntry
 from network.models import ADMIN_ROLES, Membership, Role
 
 ADMIN = "admin"

@@ -1,5 +1,5 @@
 """The audit log pages: admins read the whole network's, a company the entries about its own
-objects (network.audit_log). ?export=csv on the same URL downloads the filtered entries."""
+objects (audit.log). ?export=csv on the same URL downloads the filtered entries."""
 
 from __future__ import annotations
 
@@ -14,14 +14,14 @@ from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 from django_tables2.paginators import LazyPaginator
 
+from audit.filters import AuditFilter
+from audit.log import actor_shown, visible_entries, with_actor_side
+from audit.models import AuditEntry
+from audit.tables import AuditTable
 from lib.cells import safe_cell
 from lib.tables import MAX_PER_PAGE
 from lib.views import render_in_network_time
 from network.access import ADMINS, role_required
-from network.audit import AuditEntry
-from network.audit_filters import AuditFilter
-from network.audit_log import actor_shown, visible_entries, with_actor_side
-from network.audit_tables import AuditTable
 from network.models import Membership, Role
 
 PER_PAGE = 50
@@ -66,7 +66,7 @@ def audit_page(request: HttpRequest) -> HttpResponse:
         query.pop(name, None)
     return render_in_network_time(
         request,
-        "network/audit.html",
+        "audit/log.html",
         {"table": table, "filter": filters, "export_query": query.urlencode()},
     )
 

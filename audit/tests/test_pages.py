@@ -12,9 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scope, scopes_disabled
 
+from audit.log import object_url
+from audit.models import AuditEntry
 from conftest import client_for, make_member, make_user, make_world
-from network.audit import AuditEntry
-from network.audit_log import object_url
 from network.models import Membership, Role
 from offers.models import Cap, Offer
 from offers.services_access import access_decide

@@ -9,8 +9,8 @@ is not a code (a name, an amount) is shown as stored.
 
 The tenancy core's own actions and objects are named here. Each app names its own when it
 loads (its AppConfig.ready imports its audit_labels module, which calls the register_*
-functions below), so that this module imports no app. A new action gets its label there
-(network/tests/test_audit_text.py fails on an action the code writes that has none).
+functions below), so that this module imports no domain app. A new action gets its label there
+(audit/tests/test_text.py fails on an action the code writes that has none).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from network.audit import AuditEntry
+from audit.models import AuditEntry
 from network.models import Invitation, Network
 
 Label = str | Promise  # a translated word, lazily

@@ -7,10 +7,10 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from audit.log import actor_shown, object_type_name, object_url, viewer_role
+from audit.models import AuditEntry
+from audit.text import action_label, change_label, reason_label
 from lib.tables import DateTimeColumn, Table
-from network.audit import AuditEntry
-from network.audit_log import actor_shown, object_type_name, object_url, viewer_role
-from network.audit_text import action_label, change_label, reason_label
 from network.models import Membership
 
 

@@ -10,9 +10,9 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from audit.log import object_types_for
+from audit.models import AuditEntry
 from lib.days import DAY_RANGE, day_start
-from network.audit import AuditEntry
-from network.audit_log import object_types_for
 from network.models import ADMIN_ROLES, Membership
 
 SYSTEM = "system"  # entries written by a job, not a person

@@ -14,10 +14,10 @@ from django.conf import settings
 from django.utils import translation
 from django_scopes import scope, scopes_disabled
 
+import audit
+from audit.models import AuditEntry
+from audit.text import ACTIONS
 from conftest import client_for
-from network import audit
-from network.audit import AuditEntry
-from network.audit_text import ACTIONS
 from network.models import Membership
 from offers.models import Offer
 from offers.tests.test_advertiser_pages import make_offer
@@ -169,11 +169,11 @@ def test_every_reason_code_has_a_label():
 
 
 def test_every_object_type_the_apps_register_is_named_and_linked_to_a_known_page():
-    """The apps fill network.audit_log's registries when they load: every type a company owns
+    """The apps fill audit.log's registries when they load: every type a company owns
     or a page shows has a name, every page is a URL name of the portal."""
     from django.urls import NoReverseMatch, reverse
 
-    from network import audit_log
+    from audit import log as audit_log
 
     owned = {label for rows in audit_log.OWNED.values() for label in rows}
     paged = {label for pages in audit_log.OBJECT_PAGES.values() for label in pages}

@@ -1,9 +1,9 @@
-"""The admins' audit log (/api/v1/admin/audit-log/): read only (network/api_admin.py
-registers it).
+"""The admins' audit log (/api/v1/admin/audit-log/): read only, registered on the admin router
+(network.api_router) below.
 
-It is the audit page's (network/views_audit.py): the same rows
-(network.audit_log.visible_entries), the same filters (network.audit_filters.AuditFilter:
-days in the network's time zone) and the same naming of actors (actor_shown), newest first.
+It is the audit page's (audit/views.py): the same rows (audit.log.visible_entries), the same
+filters (audit.filters.AuditFilter: days in the network's time zone) and the same naming of
+actors (actor_shown), newest first.
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 
+from audit.filters import SYSTEM, AuditFilter
+from audit.log import OBJECT_TYPES, actor_shown, visible_entries, with_actor_side
+from audit.models import AuditEntry
+from network import api_router
 from network.api_base import TenantViewSet
 from network.api_docs import admin_roles, answers, documented, example
 from network.api_policy import membership_of
-from network.audit import AuditEntry
-from network.audit_filters import SYSTEM, AuditFilter
-from network.audit_log import OBJECT_TYPES, actor_shown, visible_entries, with_actor_side
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
@@ -49,7 +50,7 @@ class AuditEntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_actor(self, entry: AuditEntry) -> str:
-        """As the audit page names the actor to this reader (network.audit_log)."""
+        """As the audit page names the actor to this reader (audit.log)."""
         return actor_shown(entry, membership_of(self.context["request"]))
 
 
@@ -127,3 +128,6 @@ class AuditLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVi
 
     def visible_model(self):
         return AuditEntry
+
+
+api_router.register("admin", "audit-log", AuditLogViewSet, basename="admin-audit-log")
