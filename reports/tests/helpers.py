@@ -11,10 +11,13 @@ from zoneinfo import ZoneInfo
 
 from django_scopes import scopes_disabled
 
+from advertisers.models import Advertiser
+from conftest import make_world
 from offers.models import Goal, LandingPage, Offer
 from publishers.models import Publisher
 from reports.models import HourlyStat
 from tracking.models import Click, Conversion, Impression
+from tracking.tests.helpers import add_offer, add_publisher
 
 MEASURES = (
     "clicks",
@@ -41,6 +44,22 @@ DIMENSIONS = (
     "device",
     "currency",
 )
+
+
+def two_shops_world(network, owner, *, media: dict | None = None, **offer_fields) -> dict:
+    """make_world's network on Ho Chi Minh City time: Alpha Shop's offer run by Alpha Media
+    (the role fixtures' companies), and Other Shop's offer (`offer_fields` passed to
+    add_offer) run by Other Media (`media`: its fields; None: no Other Media)."""
+    network.timezone = "Asia/Ho_Chi_Minh"
+    network.save(update_fields=["timezone"])
+    world = make_world(network, owner, money=False)
+    with scopes_disabled():
+        shop = Advertiser.objects.create(network=network, name="Other Shop")
+    offer = add_offer(network, shop, "Other Offer", **offer_fields)
+    world.update(other_shop=shop, other_offer=offer)
+    if media is not None:
+        world["other_publisher"] = add_publisher(network, "Other Media", offer=offer, **media)
+    return world
 
 
 def make_click(world, at: datetime, **fields) -> Click:
