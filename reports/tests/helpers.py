@@ -17,7 +17,7 @@ from offers.models import Goal, LandingPage, Offer
 from publishers.models import Publisher
 from reports.models import HourlyStat
 from tracking.models import Click, Conversion, Impression
-from tracking.tests.helpers import add_offer, add_publisher
+from tracking.tests.helpers import add_goal, add_offer, add_publisher
 
 MEASURES = (
     "clicks",
@@ -140,16 +140,7 @@ def make_traffic(
             name="Promo",
             url_template="https://shop.example/p?t={transaction_id}",
         )
-        lead = Goal.objects.create(
-            network=network,
-            offer=world["offer"],
-            name="Lead",
-            revenue_type="cpa",
-            revenue_amount=2,
-            payout_type="cpa",
-            payout_amount=1,
-            payout_set=True,
-        )
+    lead = add_goal(world["offer"], "Lead", revenue=2, payout=1)
     publishers = [world["offer_access"].publisher, second_publisher]
     pages = [world["landing_page"], second_page, None]
     statuses = list(Conversion.Status)

@@ -27,6 +27,7 @@ from reports.tests.helpers import make_click, make_conversion, two_shops_world
 from tracking import caps
 from tracking.conversions import cap_refusal
 from tracking.models import Click, Conversion
+from tracking.tests.helpers import add_cap
 from tracking.tests.helpers import add_offer as add_live_offer
 
 PAGE = "https://o.example/"
@@ -58,21 +59,12 @@ def world(network, owner, advertiser_user, publisher_user):
     Shop's offer run by the same publisher."""
     world = two_shops_world(network, owner, page=PAGE, page_name="Other Offer page")
     other_offer = world["other_offer"]
+    runner = world["offer_access"].publisher
     with scopes_disabled():
         OfferAccess.objects.create(
-            network=network,
-            offer=other_offer,
-            publisher=world["offer_access"].publisher,
-            status="approved",
+            network=network, offer=other_offer, publisher=runner, status="approved"
         )
-        Cap.objects.create(
-            network=network,
-            offer=other_offer,
-            period="daily",
-            metric="conversions",
-            limit=7,
-            action="stop",
-        )
+    add_cap(other_offer, "conversions", 7, "stop")
     return world
 
 
@@ -328,24 +320,10 @@ def test_the_ab_results_show_the_five_offers_with_most_clicks(world, network, ad
 def test_cap_usage_is_what_the_conversion_path_counts(world, network, advertiser_user):
     publisher = world["offer_access"].publisher
     offer_cap = world["cap"]  # daily, 100 conversions, whole offer
-    with scopes_disabled():
-        payout_cap = Cap.objects.create(
-            network=network,
-            offer=world["offer"],
-            publisher=publisher,
-            period="monthly",
-            metric="payout",
-            limit=40,
-            action="stop",
-        )
-        click_cap = Cap.objects.create(
-            network=network,
-            offer=world["offer"],
-            period="daily",
-            metric="clicks",
-            limit=2,
-            action="fallback",
-        )
+    payout_cap = add_cap(
+        world["offer"], "payout", 40, "stop", period="monthly", publisher=publisher
+    )
+    click_cap = add_cap(world["offer"], "clicks", 2, "fallback")
     yesterday = NOW - timedelta(days=1)
     for at, status in (
         (NOW - timedelta(hours=1), Status.PENDING),

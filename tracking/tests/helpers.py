@@ -1,11 +1,12 @@
 """Test data of the tracking tests, shared with the tests of the apps above tracking (reports):
-a live offer with its default goal and a landing page, an approved publisher."""
+a live offer with its default goal and a landing page, a further goal, a cap, an approved
+publisher."""
 
 from __future__ import annotations
 
 from django_scopes import scopes_disabled
 
-from offers.models import Goal, LandingPage, Offer, OfferAccess
+from offers.models import Cap, Goal, LandingPage, Offer, OfferAccess
 from publishers.models import Publisher
 
 # The default goal of add_offer: a sale of 10.00 revenue that pays the publisher 8.00.
@@ -43,6 +44,28 @@ def add_offer(
                 network=network, offer=offer, name=page_name, url_template=page
             )
     return offer
+
+
+def add_goal(offer: Offer, name: str, *, kind: str = "cpa", revenue, payout) -> Goal:
+    """A further goal of `offer`: `kind` ("cpa", "cpl", "cpc"...) both ways, the advertiser
+    paying `revenue` and the publisher getting `payout`."""
+    terms = {"revenue_type": kind, "revenue_amount": revenue, "payout_type": kind}
+    with scopes_disabled():
+        return Goal.objects.create(
+            network_id=offer.network_id,
+            offer=offer,
+            name=name,
+            **terms,
+            payout_amount=payout,
+            payout_set=True,
+        )
+
+
+def add_cap(offer: Offer, metric: str, limit, action: str, *, period="daily", **fields) -> Cap:
+    """A cap of `offer` (of one publisher's traffic with `publisher` in `fields`)."""
+    terms = {"period": period, "metric": metric, "limit": limit, "action": action}
+    with scopes_disabled():
+        return Cap.objects.create(network_id=offer.network_id, offer=offer, **terms, **fields)
 
 
 def add_publisher(network, name: str, *, offer: Offer | None = None, **fields) -> Publisher:
