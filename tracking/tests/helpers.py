@@ -1,13 +1,59 @@
 """Test data of the tracking tests, shared with the tests of the apps above tracking (reports):
-a live offer with its default goal and a landing page, a further goal, a cap, an approved
-publisher."""
+make_world with the publisher who sends the clicks, a live offer with its default goal and a
+landing page, a further goal, a cap, an approved publisher; and, for the tests of the live
+stack, the PostgreSQL and Redis skip marks and an emptied click buffer."""
 
 from __future__ import annotations
 
-from django_scopes import scopes_disabled
+import os
 
+import pytest
+import redis
+from django.conf import settings
+from django_scopes import scope, scopes_disabled
+
+from conftest import make_world
 from offers.models import Cap, Goal, LandingPage, Offer, OfferAccess
 from publishers.models import Publisher
+from tracking.buffer import BUFFER_KEY, PROCESSING_KEY
+from tracking.drain import LOCK_KEY
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+# The click buffer, the drainer's counters and its lock (a drainer subprocess killed by a test
+# leaves its lock).
+BUFFER_KEYS = (BUFFER_KEY, PROCESSING_KEY, "clicks:moved", "clicks:written", LOCK_KEY)
+needs_redis = pytest.mark.skipif(
+    not REDIS_URL, reason="the click buffer needs Redis (set REDIS_URL=redis://...; CI does)"
+)
+
+
+def needs_postgres(why: str):
+    """Skip on SQLite, saying `why` the test needs PostgreSQL."""
+    is_postgres = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+    return pytest.mark.skipif(
+        not is_postgres, reason=f"{why} (set DATABASE_URL=postgres://...; CI does)"
+    )
+
+
+def emptied_buffer(settings, *, also: tuple[str, ...] = (), patterns: tuple[str, ...] = ()):
+    """For a fixture to `yield from`: a connection to the tests' Redis (REDIS_URL, set in
+    `settings` too) with BUFFER_KEYS, `also` and the keys matching `patterns` deleted before,
+    and BUFFER_KEYS and `also` after."""
+    settings.REDIS_URL = REDIS_URL
+    conn = redis.Redis.from_url(REDIS_URL)
+    stale = [key for pattern in patterns for key in conn.scan_iter(pattern)]
+    conn.delete(*BUFFER_KEYS, *also, *stale)
+    yield conn
+    conn.delete(*BUFFER_KEYS, *also)
+
+
+def runner_world(network, owner, publisher_user) -> dict:
+    """make_world, with world["runner"]: the publisher_user's company, who sends the clicks."""
+    world = make_world(network, owner)
+    with scope(network=network):
+        world["runner"] = publisher_user.memberships.get().publisher
+    return world
+
 
 # The default goal of add_offer: a sale of 10.00 revenue that pays the publisher 8.00.
 SALE_GOAL = {

@@ -11,19 +11,17 @@ import time_machine
 from django.utils import timezone, translation
 from django_scopes import scope, scopes_disabled
 
-from conftest import client_for, make_world
+from conftest import client_for
 from offers.models import Cap, Offer
 from tracking.ids import new_click_id
 from tracking.models import Click, Conversion, RejectedPostback
-from tracking.tests.helpers import add_goal
+from tracking.tests.helpers import add_goal, runner_world
 
 
 @pytest.fixture
 def world(network, owner, publisher_user):
-    world = make_world(network, owner)
-    with scope(network=network):
-        world["runner"] = publisher_user.memberships.get().publisher
-        world["token"] = world["advertiser"].postback_token
+    world = runner_world(network, owner, publisher_user)
+    world["token"] = world["advertiser"].postback_token
     return world
 
 

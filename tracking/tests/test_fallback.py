@@ -11,21 +11,13 @@ import pytest
 from django_scopes import scope, scopes_disabled
 
 from advertisers.models import Advertiser
-from conftest import client_for, make_world
+from conftest import client_for
 from offers.models import Cap, Offer, OfferAccess
 from tracking import lookups
 from tracking.models import Click, Conversion
 from tracking.tests.helpers import add_offer
 
 FALLBACK_PAGE = "https://fb{n}.example/?t={{transaction_id}}&a={{affiliate_id}}&s={{aff_sub}}"
-
-
-@pytest.fixture
-def world(network, owner, publisher_user):
-    world = make_world(network, owner)
-    with scope(network=network):
-        world["runner"] = publisher_user.memberships.get().publisher
-    return world
 
 
 def make_offer(network, world, n: int, *, payout: str, access: str | None = "approved") -> Offer:
