@@ -41,15 +41,6 @@ def pub(network, publisher_user, world):
     return api_client(network, key_for(network, publisher_user))
 
 
-@pytest.fixture
-def foreign(other_network):
-    """Another network's world, and a client of its publisher on its own host."""
-    admin = make_member(other_network, Role.OWNER, "owner@beta.example")
-    user = make_member(other_network, Role.PUBLISHER, "pub@beta.example", company="Beta Media")
-    client = api_client(other_network, key_for(other_network, user))
-    return {**make_world(other_network, admin), "client": client}
-
-
 def make_offer(world, name: str, *, visibility="approval", **fields) -> Offer:
     """An active USD ecommerce offer (unless `fields` say otherwise) of make_world's
     advertiser, with CPS_SALE and a landing page."""
@@ -66,11 +57,18 @@ def make_offer(world, name: str, *, visibility="approval", **fields) -> Offer:
 
 def grant(offer: Offer, publisher: Publisher, status: str = "approved") -> OfferAccess:
     with scopes_disabled():
-        return OfferAccess.objects.create(
-            network=offer.network, offer=offer, publisher=publisher, status=status
-        )
+        return offer.accesses.create(network=offer.network, publisher=publisher, status=status)
 
 
 def unapprove(publisher: Publisher) -> None:
     with scopes_disabled():
         Publisher.objects.filter(pk=publisher.pk).update(status=Publisher.Status.PENDING)
+
+
+@pytest.fixture
+def foreign(other_network):
+    """Another network's world, and a client of its publisher on its own host."""
+    admin = make_member(other_network, Role.OWNER, "owner@beta.example")
+    user = make_member(other_network, Role.PUBLISHER, "pub@beta.example", company="Beta Media")
+    client = api_client(other_network, key_for(other_network, user))
+    return {**make_world(other_network, admin), "client": client}

@@ -55,16 +55,15 @@ def runner_world(network, owner, publisher_user) -> dict:
     return world
 
 
+def goal_terms(revenue, payout, kind: str = "cpa") -> dict:
+    """A goal's money: `kind` ("cpa", "cpl", "cpc"...) both ways, the advertiser paying
+    `revenue` and the publisher getting `payout`."""
+    terms = {"revenue_type": kind, "revenue_amount": revenue, "payout_type": kind}
+    return {**terms, "payout_amount": payout, "payout_set": True}
+
+
 # The default goal of add_offer: a sale of 10.00 revenue that pays the publisher 8.00.
-SALE_GOAL = {
-    "name": "Sale",
-    "is_default": True,
-    "revenue_type": "cpa",
-    "revenue_amount": 10,
-    "payout_type": "cpa",
-    "payout_amount": 8,
-    "payout_set": True,
-}
+SALE_GOAL = {"name": "Sale", "is_default": True, **goal_terms(10, 8)}
 
 
 def add_offer(
@@ -93,18 +92,10 @@ def add_offer(
 
 
 def add_goal(offer: Offer, name: str, *, kind: str = "cpa", revenue, payout) -> Goal:
-    """A further goal of `offer`: `kind` ("cpa", "cpl", "cpc"...) both ways, the advertiser
-    paying `revenue` and the publisher getting `payout`."""
-    terms = {"revenue_type": kind, "revenue_amount": revenue, "payout_type": kind}
+    """A further goal of `offer` (goal_terms says what it pays)."""
+    terms = goal_terms(revenue, payout, kind)
     with scopes_disabled():
-        return Goal.objects.create(
-            network_id=offer.network_id,
-            offer=offer,
-            name=name,
-            **terms,
-            payout_amount=payout,
-            payout_set=True,
-        )
+        return Goal.objects.create(network_id=offer.network_id, offer=offer, name=name, **terms)
 
 
 def add_cap(offer: Offer, metric: str, limit, action: str, *, period="daily", **fields) -> Cap:
