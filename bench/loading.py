@@ -1,7 +1,22 @@
-"""Bulk loading for the data benchmarks (payouts, reports): raw SQL, and setting a table's
-indexes and foreign keys aside while it is filled."""
+"""Bulk loading for the data benchmarks (payouts, reports): raw SQL, setting a table's
+indexes and foreign keys aside while it is filled and making them again, and a stopwatch
+of the steps."""
 
 from __future__ import annotations
+
+import time
+
+
+class Stopwatch:
+    """Seconds per step of a load: each call names the step that has just ended."""
+
+    def __init__(self) -> None:
+        self.steps: dict[str, float] = {}
+        self.clock = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        self.steps[name] = time.perf_counter() - self.clock
+        self.clock = time.perf_counter()
 
 
 def sql(statement: str, params=None):
@@ -40,3 +55,25 @@ def set_aside(tables: tuple[str, ...]) -> dict[str, list[str]]:
             for table, name, definition in foreign_keys
         ],
     }
+
+
+def fill(statements: dict[str, str], params: dict, step: Stopwatch) -> None:
+    """Run each statement in its own transaction, timed as the step of its name."""
+    from django.db import transaction
+
+    for name, statement in statements.items():
+        with transaction.atomic():
+            sql(statement, params)
+        step(name)
+
+
+def remake(set_aside_statements: dict[str, list[str]], step: Stopwatch, work_mem: str) -> None:
+    """Make again what set_aside took away (indexes, then foreign keys: each checks all rows
+    at once) with `work_mem` of maintenance memory, then VACUUM ANALYZE; each step timed."""
+    sql(f"SET maintenance_work_mem = '{work_mem}'")
+    for kind in ("indexes", "foreign keys"):
+        for statement in set_aside_statements[kind]:
+            sql(statement)
+        step(kind)
+    sql("VACUUM ANALYZE")
+    step("VACUUM ANALYZE")

@@ -28,6 +28,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django_scopes import scope  # noqa: E402
+from portal import APPROVED_US, LIVE_OFFER, SALE_GOAL  # noqa: E402
 
 from advertisers.models import Advertiser  # noqa: E402
 from network.models import Membership, Network, User  # noqa: E402
@@ -45,11 +46,7 @@ def build() -> tuple[Network, User, Offer]:
             Advertiser(network=network, name=f"Advertiser {i}") for i in range(20)
         )
         publisher = Publisher.objects.create(
-            network=network,
-            name="Bench Media",
-            website="https://b.example",
-            country="US",
-            status="approved",
+            network=network, name="Bench Media", website="https://b.example", **APPROVED_US
         )
         user = User.objects.create_user("bench@example.com", "x")
         Membership.objects.create(network=network, user=user, role="publisher", publisher=publisher)
@@ -59,28 +56,13 @@ def build() -> tuple[Network, User, Offer]:
                 network=network,
                 advertiser=advertisers[i % 20],
                 name=f"Offer {i:05d}",
-                category="ecommerce",
-                currency="USD",
-                status="active",
                 visibility=visibilities[i % 4],
                 description=f"Great offer number {i}",
+                **LIVE_OFFER,
             )
             for i in range(OFFERS)
         )
-        Goal.objects.bulk_create(
-            Goal(
-                network=network,
-                offer=o,
-                name="Sale",
-                is_default=True,
-                revenue_type="cpa",
-                revenue_amount=10,
-                payout_type="cpa",
-                payout_amount=8,
-                payout_set=True,
-            )
-            for o in offers
-        )
+        Goal.objects.bulk_create(Goal(network=network, offer=o, **SALE_GOAL) for o in offers)
         LandingPage.objects.bulk_create(
             LandingPage(
                 network=network,

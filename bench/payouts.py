@@ -32,7 +32,7 @@ os.environ.setdefault("BENCH_DATABASE", "affiliate_bench_payouts")
 os.environ.setdefault("BENCH_REDIS", "redis://127.0.0.1:6379/7")
 os.environ.setdefault("BENCH_BROKER", "redis://127.0.0.1:6379/6")
 
-from loading import set_aside, sql
+from loading import Stopwatch, fill, remake, set_aside, sql
 from portal import DB_NAME, prepare  # after the defaults above: it reads them
 
 PUBLISHERS = int(os.environ.get("PUBLISHERS", 5000))
@@ -128,13 +128,7 @@ def load(network, offer_id: int, start, end) -> dict[str, float]:
     from payouts import ledger
     from payouts.models import Account
 
-    steps: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def step(name: str) -> None:
-        nonlocal clock
-        steps[name] = time.perf_counter() - clock
-        clock = time.perf_counter()
+    step = Stopwatch()
 
     with scope(network=network):
         goal = Goal.objects.get(offer_id=offer_id)
@@ -167,7 +161,7 @@ def load(network, offer_id: int, start, end) -> dict[str, float]:
     sql("CREATE UNIQUE INDEX ON bench_publisher (k)")
     sql("ANALYZE bench_publisher")
     step("publishers and accounts")
-    remake = set_aside(LOADED)
+    set_aside_statements = set_aside(LOADED)
     step("foreign keys and indexes set aside")
     params = {
         "network": network.pk,
@@ -181,31 +175,14 @@ def load(network, offer_id: int, start, end) -> dict[str, float]:
         "receivable": receivable.pk,
         "margin": margin.pk,
     }
-    with transaction.atomic():
-        sql(CLICKS_SQL, params)
-    step("clicks")
-    with transaction.atomic():
-        sql(CONVERSIONS_SQL, params)
-    step("conversions")
-    with transaction.atomic():
-        sql(TRANSACTIONS_SQL, params)
-    step("ledger transactions")
-    with transaction.atomic():
-        sql(ENTRIES_SQL, params)
-    step("ledger entries")
+    loads = {"clicks": CLICKS_SQL, "conversions": CONVERSIONS_SQL}
+    ledger_loads = {"ledger transactions": TRANSACTIONS_SQL, "ledger entries": ENTRIES_SQL}
+    fill({**loads, **ledger_loads}, params, step)
     for table in ("tracking_conversion", "payouts_ledgertransaction", "payouts_entry"):
         sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}")
     sql("DROP TABLE bench_publisher")
-    sql("SET maintenance_work_mem = '256MB'")
-    for statement in remake["indexes"]:
-        sql(statement)
-    step("indexes")
-    for statement in remake["foreign keys"]:  # each checks all rows at once
-        sql(statement)
-    step("foreign keys")
-    sql("VACUUM ANALYZE")
-    step("VACUUM ANALYZE")
-    return steps
+    remake(set_aside_statements, step, "256MB")
+    return step.steps
 
 
 def forget(run) -> None:

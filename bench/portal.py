@@ -36,6 +36,19 @@ ENV = {
 }
 HOST = "bench.localhost"
 BLOCKING_THREADS = int(os.environ.get("GRANIAN_BLOCKING_THREADS", 4))
+# The benchmark offers: live, in USD, each with a default goal, a sale of 10.00 that pays the
+# publisher 8.00; run by approved publishers from the US.
+LIVE_OFFER = {"category": "ecommerce", "currency": "USD", "status": "active"}
+SALE_GOAL = {
+    "name": "Sale",
+    "is_default": True,
+    "revenue_type": "cpa",
+    "revenue_amount": 10,
+    "payout_type": "cpa",
+    "payout_amount": 8,
+    "payout_set": True,
+}
+APPROVED_US = {"country": "US", "status": "approved"}
 
 
 def prepare() -> tuple[int, int]:
@@ -65,31 +78,12 @@ def prepare() -> tuple[int, int]:
         network = Network.objects.create(slug="bench", name="Bench")
         advertiser = Advertiser.objects.create(network=network, name="Shop")
         publisher = Publisher.objects.create(
-            network=network,
-            name="Media",
-            status="approved",
-            website="https://m.example",
-            country="US",
+            network=network, name="Media", website="https://m.example", **APPROVED_US
         )
         offer = Offer.objects.create(
-            network=network,
-            advertiser=advertiser,
-            name="Offer",
-            category="ecommerce",
-            currency="USD",
-            status="active",
+            network=network, advertiser=advertiser, name="Offer", **LIVE_OFFER
         )
-        Goal.objects.create(
-            network=network,
-            offer=offer,
-            name="Sale",
-            is_default=True,
-            revenue_type="cpa",
-            revenue_amount=10,
-            payout_type="cpa",
-            payout_amount=8,
-            payout_set=True,
-        )
+        Goal.objects.create(network=network, offer=offer, **SALE_GOAL)
         LandingPage.objects.create(
             network=network,
             offer=offer,

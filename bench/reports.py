@@ -25,8 +25,13 @@ os.environ.setdefault("BENCH_DATABASE", "affiliate_bench_reports")
 os.environ.setdefault("BENCH_REDIS", "redis://127.0.0.1:6379/5")
 os.environ.setdefault("BENCH_BROKER", "redis://127.0.0.1:6379/4")
 
-from loading import set_aside, sql
-from portal import DB_NAME, prepare  # after the defaults above: it reads them
+from loading import Stopwatch, fill, remake, set_aside, sql
+from portal import (  # after the defaults above: it reads them
+    APPROVED_US,
+    DB_NAME,
+    SALE_GOAL,
+    prepare,
+)
 
 CLICKS = int(os.environ.get("CLICKS", 10_000_000))
 PUBLISHERS = int(os.environ.get("PUBLISHERS", 2000))
@@ -88,13 +93,7 @@ def load(network, offer_id: int) -> dict[str, float]:
     from offers.models import Goal, LandingPage, Offer
     from publishers.models import Publisher
 
-    steps: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def step(name: str) -> None:
-        nonlocal clock
-        steps[name] = time.perf_counter() - clock
-        clock = time.perf_counter()
+    step = Stopwatch()
 
     with scopes_disabled(), transaction.atomic():
         template = Offer.objects.get(pk=offer_id)
@@ -111,18 +110,7 @@ def load(network, offer_id: int) -> dict[str, float]:
             for n in range(OFFERS)
         )
         Goal.objects.bulk_create(
-            Goal(
-                network=network,
-                offer=offer,
-                name="Sale",
-                is_default=True,
-                revenue_type="cpa",
-                revenue_amount=10,
-                payout_type="cpa",
-                payout_amount=8,
-                payout_set=True,
-            )
-            for offer in offers
+            Goal(network=network, offer=offer, **SALE_GOAL) for offer in offers
         )
         LandingPage.objects.bulk_create(
             LandingPage(network=network, offer=offer, name=name, url_template="https://s.example/")
@@ -131,11 +119,7 @@ def load(network, offer_id: int) -> dict[str, float]:
         )
         Publisher.objects.bulk_create(
             Publisher(
-                network=network,
-                name=f"Publisher {n}",
-                website="https://p.example",
-                country="US",
-                status="approved",
+                network=network, name=f"Publisher {n}", website="https://p.example", **APPROVED_US
             )
             for n in range(PUBLISHERS)
         )
@@ -157,7 +141,7 @@ def load(network, offer_id: int) -> dict[str, float]:
     sql("CREATE UNIQUE INDEX ON bench_offer (k)")
     sql("CREATE INDEX ON bench_offer (offer_id)")
     step("offers and publishers")
-    remake = set_aside(LOADED)
+    set_aside_statements = set_aside(LOADED)
     start = now() - timedelta(days=DAYS)
     params = {
         "network": network.pk,
@@ -169,23 +153,10 @@ def load(network, offer_id: int) -> dict[str, float]:
         "every": CONVERSION_EVERY,
         "now": now(),
     }
-    with transaction.atomic():
-        sql(CLICKS_SQL, params)
-    step("clicks")
-    with transaction.atomic():
-        sql(CONVERSIONS_SQL, params)
-    step("conversions")
+    fill({"clicks": CLICKS_SQL, "conversions": CONVERSIONS_SQL}, params, step)
     sql("DROP TABLE bench_publisher, bench_offer")
-    sql("SET maintenance_work_mem = '512MB'")
-    for statement in remake["indexes"]:
-        sql(statement)
-    step("indexes")
-    for statement in remake["foreign keys"]:
-        sql(statement)
-    step("foreign keys")
-    sql("VACUUM ANALYZE")
-    step("VACUUM ANALYZE")
-    return steps
+    remake(set_aside_statements, step, "512MB")
+    return step.steps
 
 
 def make_advertiser(network, n: int) -> int:

@@ -19,36 +19,30 @@ from payouts.models import Invoice
 from tracking.models import Click, Conversion
 
 API = "/api/v1/advertiser"
+ECOMMERCE_USD = {"category": "ecommerce", "currency": "USD"}
+# make_offer's default goal: the advertiser pays 10 a sale, the publisher gets 8.
+SALE = {
+    "name": "Sale",
+    "is_default": True,
+    "revenue_type": "cpa",
+    "revenue_amount": "10",
+    "payout_type": "cpa",
+    "payout_amount": "8",
+    "payout_set": True,
+}
 
 
 def make_offer(network, company, *, name="Winter Sale", status="draft", ready=True) -> Offer:
+    """An ecommerce USD offer of `company` with SALE as its default goal and, if `ready`, a
+    landing page."""
     with scopes_disabled():
         offer = Offer.objects.create(
-            network=network,
-            advertiser=company,
-            name=name,
-            category="ecommerce",
-            currency="USD",
-            status=status,
+            network=network, advertiser=company, name=name, status=status, **ECOMMERCE_USD
         )
-        Goal.objects.create(
-            network=network,
-            offer=offer,
-            name="Sale",
-            is_default=True,
-            revenue_type="cpa",
-            revenue_amount="10",
-            payout_type="cpa",
-            payout_amount="8",
-            payout_set=True,
-        )
+        Goal.objects.create(network=network, offer=offer, **SALE)
         if ready:
-            LandingPage.objects.create(
-                network=network,
-                offer=offer,
-                name="Home",
-                url_template="https://shop.example/?c={transaction_id}",
-            )
+            page = "https://shop.example/?c={transaction_id}"
+            LandingPage.objects.create(network=network, offer=offer, name="Home", url_template=page)
     return offer
 
 
@@ -96,13 +90,14 @@ def make_rival(network, world) -> dict:
         offer.accesses.create(
             network=network, publisher=world["offer_access"].publisher, status="approved"
         )
+        september = datetime(2026, 9, 1).date()
         invoice = Invoice.objects.create(
             network=network,
             advertiser=company,
             number=2,
-            period=datetime(2026, 9, 1).date(),
-            currency="USD",
+            period=september,
             total=5_000,
+            currency="USD",
         )
     return {"company": company, "offer": offer, "invoice": invoice}
 
@@ -111,5 +106,5 @@ def make_foreign(other_network) -> dict:
     """Another network's world, and a client of its advertiser on its own host."""
     admin = make_member(other_network, Role.OWNER, "owner@beta.example")
     user = make_member(other_network, Role.ADVERTISER, "adv@beta.example", company="Beta Shop")
-    world = make_world(other_network, admin)
-    return {**world, "client": api_client(other_network, key_for(other_network, user))}
+    client = api_client(other_network, key_for(other_network, user))
+    return {**make_world(other_network, admin), "client": client}

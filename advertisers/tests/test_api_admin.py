@@ -7,38 +7,17 @@ import pytest
 from django_scopes import scopes_disabled
 
 from advertisers.models import Advertiser
-from conftest import make_world
-from network.tests.api import api_client, key_for
+from network.tests.admin_api_fixtures import ids
 from payouts.tests.helpers import make_conversion
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/admin"
 
 
-@pytest.fixture
-def world(network, owner):
-    return make_world(network, owner, money=False)
-
-
-@pytest.fixture
-def key(network, owner):
-    return key_for(network, owner)
-
-
-@pytest.fixture
-def api(network, key):
-    return api_client(network, key)
-
-
 def fresh(obj):
     with scopes_disabled():
         obj.refresh_from_db()
     return obj
-
-
-def ids(response) -> list[int]:
-    assert response.status_code == 200, response.content[:500]
-    return [row["id"] for row in response.json()["results"]]
 
 
 # --- Advertisers ---------------------------------------------------------------------------

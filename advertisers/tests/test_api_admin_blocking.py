@@ -16,21 +16,6 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1/admin/advertisers"
 
 
-@pytest.fixture
-def world(network, owner):
-    return make_world(network, owner, money=False)
-
-
-@pytest.fixture
-def key(network, owner):
-    return key_for(network, owner)
-
-
-@pytest.fixture
-def api(network, key):
-    return api_client(network, key)
-
-
 def status_of(company) -> str:
     with scopes_disabled():
         return Advertiser.objects.get(pk=company.pk).status

@@ -11,10 +11,13 @@ from zoneinfo import ZoneInfo
 
 from django_scopes import scopes_disabled
 
+from advertisers.models import Advertiser
+from conftest import make_world
 from offers.models import Goal, LandingPage, Offer
 from publishers.models import Publisher
 from reports.models import HourlyStat
 from tracking.models import Click, Conversion, Impression
+from tracking.tests.helpers import add_goal, add_offer, add_publisher
 
 MEASURES = (
     "clicks",
@@ -41,6 +44,22 @@ DIMENSIONS = (
     "device",
     "currency",
 )
+
+
+def two_shops_world(network, owner, *, media: dict | None = None, **offer_fields) -> dict:
+    """make_world's network on Ho Chi Minh City time: Alpha Shop's offer run by Alpha Media
+    (the role fixtures' companies), and Other Shop's offer (`offer_fields` passed to
+    add_offer) run by Other Media (`media`: its fields; None: no Other Media)."""
+    network.timezone = "Asia/Ho_Chi_Minh"
+    network.save(update_fields=["timezone"])
+    world = make_world(network, owner, money=False)
+    with scopes_disabled():
+        shop = Advertiser.objects.create(network=network, name="Other Shop")
+    offer = add_offer(network, shop, "Other Offer", **offer_fields)
+    world.update(other_shop=shop, other_offer=offer)
+    if media is not None:
+        world["other_publisher"] = add_publisher(network, "Other Media", offer=offer, **media)
+    return world
 
 
 def make_click(world, at: datetime, **fields) -> Click:
@@ -121,16 +140,7 @@ def make_traffic(
             name="Promo",
             url_template="https://shop.example/p?t={transaction_id}",
         )
-        lead = Goal.objects.create(
-            network=network,
-            offer=world["offer"],
-            name="Lead",
-            revenue_type="cpa",
-            revenue_amount=2,
-            payout_type="cpa",
-            payout_amount=1,
-            payout_set=True,
-        )
+    lead = add_goal(world["offer"], "Lead", revenue=2, payout=1)
     publishers = [world["offer_access"].publisher, second_publisher]
     pages = [world["landing_page"], second_page, None]
     statuses = list(Conversion.Status)

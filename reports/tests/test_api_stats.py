@@ -8,14 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django_scopes import scope, scopes_disabled
 
-from advertisers.models import Advertiser
-from conftest import client_for, make_member, make_world
+from conftest import client_for, make_member
 from network.models import Membership, Role
 from network.tests.api import api_client, key_for
-from offers.models import Goal, Offer, OfferAccess
-from publishers.models import Publisher
 from reports.rollup import rollup_hours
-from reports.tests.helpers import hour_of, make_click, make_conversion
+from reports.tests.helpers import hour_of, make_click, make_conversion, two_shops_world
 from tracking.models import Conversion
 
 pytestmark = pytest.mark.django_db
@@ -46,36 +43,7 @@ APPROVED = Conversion.Status.APPROVED
 def world(network, owner, advertiser_user, publisher_user):
     """Alpha Shop's offer run by Alpha Media (the role fixtures' companies); Other Shop's
     offer run by Other Media."""
-    network.timezone = "Asia/Ho_Chi_Minh"
-    network.save(update_fields=["timezone"])
-    world = make_world(network, owner, money=False)
-    with scopes_disabled():
-        shop = Advertiser.objects.create(network=network, name="Other Shop")
-        offer = Offer.objects.create(
-            network=network,
-            advertiser=shop,
-            name="Other Offer",
-            category="ecommerce",
-            currency="USD",
-            status=Offer.Status.ACTIVE,
-        )
-        Goal.objects.create(
-            network=network,
-            offer=offer,
-            name="Sale",
-            is_default=True,
-            revenue_type="cpa",
-            revenue_amount=10,
-            payout_type="cpa",
-            payout_amount=8,
-            payout_set=True,
-        )
-        media = Publisher.objects.create(
-            network=network, name="Other Media", website="https://o.example", status="approved"
-        )
-        OfferAccess.objects.create(network=network, offer=offer, publisher=media, status="approved")
-    world.update(other_offer=offer, other_publisher=media)
-    return world
+    return two_shops_world(network, owner, media={})
 
 
 @pytest.fixture

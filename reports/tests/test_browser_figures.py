@@ -13,7 +13,6 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from conftest import make_world
-from network.tests import browser as shared
 from network.tests.browser import NEEDS_BROWSER, sign_in, sync_playwright
 from offers.models import LandingPage, Offer
 from publishers.models import Publisher
@@ -26,12 +25,6 @@ if sync_playwright is not None:
 
 pytestmark = [*NEEDS_BROWSER, pytest.mark.django_db(transaction=True)]
 
-browser, new_page, portal, screenshot = (
-    shared.browser,
-    shared.new_page,
-    shared.portal,
-    shared.screenshot,
-)
 
 WIDTHS = (1366, 390)
 WORDS = {

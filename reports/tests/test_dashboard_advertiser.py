@@ -17,18 +17,20 @@ from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scope, scopes_disabled
 
-from advertisers.models import Advertiser
-from conftest import client_for, make_world
+from conftest import client_for
 from lib.formats import format_money, format_number, format_percent
 from offers.models import Cap, Goal, LandingPage, Offer, OfferAccess
 from reports.abtest import wilson_interval
 from reports.formats import format_multiple
 from reports.rollup import rollup_network
-from reports.tests.helpers import make_click, make_conversion
+from reports.tests.helpers import make_click, make_conversion, two_shops_world
 from tracking import caps
 from tracking.conversions import cap_refusal
 from tracking.models import Click, Conversion
+from tracking.tests.helpers import add_cap
+from tracking.tests.helpers import add_offer as add_live_offer
 
+PAGE = "https://o.example/"
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 3, 10, 10, 30, tzinfo=ZONE)  # 03:30 UTC
 TODAY = NOW.date()
@@ -47,58 +49,22 @@ def local(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 def add_offer(network, advertiser, name: str) -> Offer:
-    with scopes_disabled():
-        offer = Offer.objects.create(
-            network=network,
-            advertiser=advertiser,
-            name=name,
-            category="ecommerce",
-            currency="USD",
-            status=Offer.Status.ACTIVE,
-        )
-        Goal.objects.create(
-            network=network,
-            offer=offer,
-            name="Sale",
-            is_default=True,
-            revenue_type="cpa",
-            revenue_amount=10,
-            payout_type="cpa",
-            payout_amount=8,
-            payout_set=True,
-        )
-        LandingPage.objects.create(
-            network=network, offer=offer, name=f"{name} page", url_template="https://o.example/"
-        )
-    return offer
+    """A live offer with its sale goal and a landing page named after it."""
+    return add_live_offer(network, advertiser, name, page=PAGE, page_name=f"{name} page")
 
 
 @pytest.fixture
 def world(network, owner, advertiser_user, publisher_user):
     """Alpha Shop's offer (the advertiser fixture's company) run by Alpha Media, and Other
     Shop's offer run by the same publisher."""
-    network.timezone = "Asia/Ho_Chi_Minh"
-    network.save(update_fields=["timezone"])
-    world = make_world(network, owner, money=False)
-    with scopes_disabled():
-        other_shop = Advertiser.objects.create(network=network, name="Other Shop")
-    other_offer = add_offer(network, other_shop, "Other Offer")
+    world = two_shops_world(network, owner, page=PAGE, page_name="Other Offer page")
+    other_offer = world["other_offer"]
+    runner = world["offer_access"].publisher
     with scopes_disabled():
         OfferAccess.objects.create(
-            network=network,
-            offer=other_offer,
-            publisher=world["offer_access"].publisher,
-            status="approved",
+            network=network, offer=other_offer, publisher=runner, status="approved"
         )
-        Cap.objects.create(
-            network=network,
-            offer=other_offer,
-            period="daily",
-            metric="conversions",
-            limit=7,
-            action="stop",
-        )
-    world.update(other_shop=other_shop, other_offer=other_offer)
+    add_cap(other_offer, "conversions", 7, "stop")
     return world
 
 
@@ -354,24 +320,10 @@ def test_the_ab_results_show_the_five_offers_with_most_clicks(world, network, ad
 def test_cap_usage_is_what_the_conversion_path_counts(world, network, advertiser_user):
     publisher = world["offer_access"].publisher
     offer_cap = world["cap"]  # daily, 100 conversions, whole offer
-    with scopes_disabled():
-        payout_cap = Cap.objects.create(
-            network=network,
-            offer=world["offer"],
-            publisher=publisher,
-            period="monthly",
-            metric="payout",
-            limit=40,
-            action="stop",
-        )
-        click_cap = Cap.objects.create(
-            network=network,
-            offer=world["offer"],
-            period="daily",
-            metric="clicks",
-            limit=2,
-            action="fallback",
-        )
+    payout_cap = add_cap(
+        world["offer"], "payout", 40, "stop", period="monthly", publisher=publisher
+    )
+    click_cap = add_cap(world["offer"], "clicks", 2, "fallback")
     yesterday = NOW - timedelta(days=1)
     for at, status in (
         (NOW - timedelta(hours=1), Status.PENDING),

@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django_scopes import scope, scopes_disabled
+from django_scopes import scope
 
 from conftest import client_for, make_world
-from offers.models import Goal
 from reports.rollup import rollup_network
 from reports.tests.helpers import make_click, make_conversion
 from tracking.models import Conversion
+from tracking.tests.helpers import add_goal
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 3, 10, 10, 30, tzinfo=ZONE)  # 03:30 UTC
@@ -119,17 +119,7 @@ def test_the_comparison_follows_the_time_of_day_of_each_role(world, network, pub
 
 
 def test_one_click_with_two_goals_is_a_cr_of_100_percent(world, network, publisher_user, owner):
-    with scopes_disabled():
-        lead = Goal.objects.create(
-            network=network,
-            offer=world["offer"],
-            name="Lead",
-            revenue_type="cpa",
-            revenue_amount=2,
-            payout_type="cpa",
-            payout_amount=1,
-            payout_set=True,
-        )
+    lead = add_goal(world["offer"], "Lead", revenue=2, payout=1)
     click = make_click(world, at(TODAY, 9), aff_sub="kw")
     make_conversion(click, at(TODAY, 9, 5), status=Status.APPROVED)
     make_conversion(click, at(TODAY, 9, 10), status=Status.PENDING, goal=lead)

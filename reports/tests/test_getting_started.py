@@ -13,8 +13,9 @@ from advertisers.models import Advertiser
 from conftest import client_for, make_member, make_world
 from network.models import Role
 from network.services import invitation_create
-from offers.models import Goal, LandingPage, Offer, OfferAccess
+from offers.models import Offer, OfferAccess
 from publishers.models import PaymentDetails, Publisher
+from tracking.tests.helpers import add_offer
 
 STEPS = ["advertiser", "offer", "publisher", "click", "postback", "payment"]
 
@@ -84,28 +85,9 @@ def test_doing_each_step_ticks_it_and_the_list_goes_when_all_are_done(network, o
 
     with scopes_disabled():
         shop = Advertiser.objects.create(network=network, name="Shop")
-        offer = Offer.objects.create(
-            network=network,
-            advertiser=shop,
-            name="Shoes",
-            category="ecommerce",
-            currency="USD",
-            status=Offer.Status.PENDING,
-        )
-        Goal.objects.create(
-            network=network,
-            offer=offer,
-            name="Sale",
-            is_default=True,
-            revenue_type="cpa",
-            revenue_amount=10,
-            payout_type="cpa",
-            payout_amount=8,
-            payout_set=True,
-        )
-        LandingPage.objects.create(
-            network=network, offer=offer, name="Home", url_template="https://shop.example/"
-        )
+    offer = add_offer(
+        network, shop, "Shoes", status=Offer.Status.PENDING, page="https://shop.example/"
+    )
     pending = step_of(network, owner, "offer")
     assert not pending.done and pending.url == "/manage/offers/?status=pending"
     with scopes_disabled():

@@ -11,17 +11,14 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from django_scopes import scope, scopes_disabled
+from django_scopes import scope
 
-from advertisers.models import Advertiser
 from conftest import client_for, make_member, make_world
 from network.models import Role
-from offers.models import Goal, Offer, OfferAccess
-from publishers.models import Publisher
 from reports.filters import preset_days
 from reports.query import ReportError, report_rows, report_totals
 from reports.rollup import rollup_hours
-from reports.tests.helpers import hour_of, make_click, make_conversion
+from reports.tests.helpers import hour_of, make_click, make_conversion, two_shops_world
 from tracking.models import Conversion
 
 T0 = datetime(2026, 3, 10, 1, tzinfo=UTC)
@@ -38,42 +35,7 @@ def rollup(network, moments) -> None:
 def world(network, owner, advertiser_user, publisher_user):
     """Alpha Shop's offer run by Alpha Media (the role fixtures' companies), and another
     advertiser's offer run by another publisher."""
-    network.timezone = "Asia/Ho_Chi_Minh"
-    network.save(update_fields=["timezone"])
-    world = make_world(network, owner, money=False)
-    with scopes_disabled():
-        other_shop = Advertiser.objects.create(network=network, name="Other Shop")
-        other_offer = Offer.objects.create(
-            network=network,
-            advertiser=other_shop,
-            name="Other Offer",
-            category="ecommerce",
-            currency="USD",
-            status=Offer.Status.ACTIVE,
-        )
-        Goal.objects.create(
-            network=network,
-            offer=other_offer,
-            name="Sale",
-            is_default=True,
-            revenue_type="cpa",
-            revenue_amount=10,
-            payout_type="cpa",
-            payout_amount=8,
-            payout_set=True,
-        )
-        other_pub = Publisher.objects.create(
-            network=network,
-            name="Other Media",
-            website="https://o.example",
-            country="US",
-            status=Publisher.Status.APPROVED,
-        )
-        OfferAccess.objects.create(
-            network=network, offer=other_offer, publisher=other_pub, status="approved"
-        )
-    world.update(other_offer=other_offer, other_publisher=other_pub)
-    return world
+    return two_shops_world(network, owner, media={"country": "US"})
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from advertisers.tests import api_world as advertiser_world
 from conftest import make_world
 from network.tests.api import api_client, error_of, ids, key_for
 from payouts.tests.helpers import make_conversion, make_publisher
-from publishers.tests.test_api_publisher import make_offer as make_publisher_offer
+from publishers.tests.api_world import make_offer as make_publisher_offer
 from tracking.models import Conversion
 
 pytestmark = pytest.mark.django_db

@@ -5,49 +5,26 @@ the batch unique, not all of them."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
-import redis
-from django.conf import settings
-from django_scopes import scope, scopes_disabled
+from django_scopes import scopes_disabled
 
-from conftest import client_for, make_world
+from conftest import client_for
 from tracking import buffer
-from tracking.buffer import BUFFER_KEY, PROCESSING_KEY
-from tracking.drain import LOCK_KEY, drain_once
+from tracking.buffer import BUFFER_KEY
+from tracking.drain import drain_once
 from tracking.models import Click
-
-REDIS_URL = os.environ.get("REDIS_URL", "")
+from tracking.tests.helpers import emptied_buffer, needs_postgres, needs_redis
 
 pytestmark = [
-    pytest.mark.skipif(
-        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-        reason="the drainer's COPY needs PostgreSQL (set DATABASE_URL=postgres://...; CI does)",
-    ),
-    pytest.mark.skipif(
-        not REDIS_URL, reason="the click buffer needs Redis (set REDIS_URL=redis://...; CI does)"
-    ),
+    needs_postgres("the drainer's COPY needs PostgreSQL"),
+    needs_redis,
     pytest.mark.django_db(transaction=True),
 ]
 
 
 @pytest.fixture
-def world(network, owner, publisher_user):
-    world = make_world(network, owner)
-    with scope(network=network):
-        world["runner"] = publisher_user.memberships.get().publisher
-    return world
-
-
-@pytest.fixture
 def conn(settings):
-    settings.REDIS_URL = REDIS_URL
-    conn = redis.Redis.from_url(REDIS_URL)
-    keys = [BUFFER_KEY, PROCESSING_KEY, "clicks:moved", "clicks:written", LOCK_KEY]
-    conn.delete(*keys, *conn.keys("uniq:*"))
-    yield conn
-    conn.delete(*keys)
+    yield from emptied_buffer(settings, patterns=("uniq:*",))
 
 
 def clicks(network, world, count: int) -> list[str]:

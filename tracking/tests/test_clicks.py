@@ -9,10 +9,11 @@ import idna
 import pytest
 from django_scopes import scope, scopes_disabled
 
-from conftest import client_for, make_world
+from conftest import client_for
 from offers.models import Cap, LandingPage, Offer, OfferAccess
 from tracking.ids import is_click_id
 from tracking.models import Click
+from tracking.tests.helpers import add_cap, runner_world
 
 CHROME = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -26,9 +27,8 @@ IPHONE = (
 
 @pytest.fixture
 def world(network, owner, publisher_user):
-    world = make_world(network, owner)
+    world = runner_world(network, owner, publisher_user)
     with scope(network=network):
-        world["runner"] = publisher_user.memberships.get().publisher
         world["landing_page"].url_template = (
             "https://shop.example/land?t={transaction_id}&s={aff_sub}&src={source}"
             "&o={offer_id}&a={affiliate_id}&lp={offer_url_id}"
@@ -294,14 +294,7 @@ def test_it_targets_by_country_from_the_trusted_header_and_device(network, world
 def test_it_sends_clicks_over_a_click_cap_to_the_fallback(network, world):
     with scopes_disabled():
         Cap.objects.filter(offer=world["offer"]).delete()
-        Cap.objects.create(
-            network=network,
-            offer=world["offer"],
-            period="daily",
-            metric="clicks",
-            limit=2,
-            action="fallback",
-        )
+    add_cap(world["offer"], "clicks", 2, "fallback")
     locations = [click(network, world)["Location"] for _ in range(3)]
     assert [urlsplit(loc).hostname for loc in locations] == [
         "shop.example",

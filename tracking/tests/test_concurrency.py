@@ -12,36 +12,23 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-import redis
 from django.conf import settings
 from django.db import connection, connections
-from django_scopes import scope, scopes_disabled
+from django_scopes import scopes_disabled
 
-from conftest import client_for, make_world
+from conftest import client_for
 from offers.models import Cap
 from tracking.buffer import BUFFER_KEY, PROCESSING_KEY
 from tracking.drain import LOCK_KEY, drain_once
 from tracking.models import Click, Conversion
+from tracking.tests.helpers import REDIS_URL, emptied_buffer, needs_postgres, needs_redis
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("REDIS_URL", "")
 
-needs_postgres = pytest.mark.skipif(
-    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-    reason="races need PostgreSQL's row locks (set DATABASE_URL=postgres://...; CI does)",
-)
-needs_redis = pytest.mark.skipif(
-    not REDIS_URL, reason="the click buffer needs Redis (set REDIS_URL=redis://...; CI does)"
-)
-pytestmark = [needs_postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def world(network, owner, publisher_user):
-    world = make_world(network, owner)
-    with scope(network=network):
-        world["runner"] = publisher_user.memberships.get().publisher
-    return world
+pytestmark = [
+    needs_postgres("races need PostgreSQL's row locks"),
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def click_url(world) -> str:
@@ -94,12 +81,7 @@ def test_it_does_not_overshoot_a_cap_under_concurrency(network, world):
 
 @pytest.fixture
 def redis_buffer(settings):
-    settings.REDIS_URL = REDIS_URL
-    conn = redis.Redis.from_url(REDIS_URL)
-    keys = [BUFFER_KEY, PROCESSING_KEY, "clicks:moved", "clicks:written", LOCK_KEY]
-    conn.delete(*keys)
-    yield conn
-    conn.delete(*keys)  # LOCK_KEY: a drainer subprocess killed by a test leaves its lock
+    yield from emptied_buffer(settings)
 
 
 def drainer_command(*args: str) -> tuple[list[str], dict[str, str]]:

@@ -11,18 +11,17 @@ import time_machine
 from django.utils import timezone, translation
 from django_scopes import scope, scopes_disabled
 
-from conftest import client_for, make_world
-from offers.models import Cap, Goal, Offer
+from conftest import client_for
+from offers.models import Cap, Offer
 from tracking.ids import new_click_id
 from tracking.models import Click, Conversion, RejectedPostback
+from tracking.tests.helpers import add_goal, runner_world
 
 
 @pytest.fixture
 def world(network, owner, publisher_user):
-    world = make_world(network, owner)
-    with scope(network=network):
-        world["runner"] = publisher_user.memberships.get().publisher
-        world["token"] = world["advertiser"].postback_token
+    world = runner_world(network, owner, publisher_user)
+    world["token"] = world["advertiser"].postback_token
     return world
 
 
@@ -110,17 +109,7 @@ def test_it_allows_several_conversions_per_click_when_the_offer_does(network, wo
 
 
 def test_it_records_a_named_goal_with_aff_goal(network, world):
-    with scope(network=network):
-        lead = Goal.objects.create(
-            network=network,
-            offer=world["offer"],
-            name="Lead",
-            revenue_type="cpl",
-            revenue_amount=2,
-            payout_type="cpl",
-            payout_amount="1.5",
-            payout_set=True,
-        )
+    lead = add_goal(world["offer"], "Lead", kind="cpl", revenue=2, payout="1.5")
     click_id = new_click(network, world)
     response = postback(network, world, click_id, path="/aff_goal", a="lsr", goal_id=lead.pk)
     assert response.status_code == 200

@@ -13,12 +13,13 @@ from django_scopes import scope, scopes_disabled
 
 from commissions.models import PayoutOverride
 from conftest import client_for, make_world, set_minimum
-from offers.models import Cap, Goal, LandingPage, Offer, OfferAccess
+from offers.models import Cap, LandingPage, Offer, OfferAccess
 from payouts.decisions import approve_held_conversions
 from payouts.models import PayoutLine
 from payouts.runs import payout_run_create
 from tracking import caps, cpc, follow_ups
 from tracking.models import Click, Conversion
+from tracking.tests.helpers import add_goal
 from webhooks.models import PostbackAttempt
 
 IN_OCTOBER = datetime(2026, 10, 15, 12, tzinfo=UTC)
@@ -35,15 +36,8 @@ def cpc_world(network, owner, publisher_user):
     world = make_world(network, owner, money=False)
     with scope(network=network):
         world["runner"] = publisher_user.memberships.get().publisher
-        world["cpc_goal"] = Goal.objects.create(
-            network=network,
-            offer=world["offer"],
-            name="Click",
-            revenue_type="cpc",
-            revenue_amount=Decimal("0.30"),
-            payout_type="cpc",
-            payout_amount=Decimal("0.20"),
-            payout_set=True,
+        world["cpc_goal"] = add_goal(
+            world["offer"], "Click", kind="cpc", revenue=Decimal("0.30"), payout=Decimal("0.20")
         )
         PayoutOverride.objects.create(
             network=network,

@@ -20,18 +20,16 @@ from offers.models import Cap
 from tracking.buffer import BUFFER_KEY, PROCESSING_KEY
 from tracking.drain import drain_once
 from tracking.models import Click, Conversion
-from tracking.tests.test_concurrency import REDIS_URL, ROOT, in_threads
+from tracking.tests.helpers import REDIS_URL, emptied_buffer, needs_postgres, needs_redis
+from tracking.tests.test_concurrency import ROOT, in_threads
 from tracking.tests.test_cpc import cpc_world
 
-needs_postgres = pytest.mark.skipif(
-    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-    reason="the drainer's COPY needs PostgreSQL (set DATABASE_URL=postgres://...; CI does); "
-    "test_cpc.py makes the same conversions through direct inserts",
-)
-needs_redis = pytest.mark.skipif(
-    not REDIS_URL, reason="the click buffer needs Redis (set REDIS_URL=redis://...; CI does)"
-)
-pytestmark = [needs_postgres, needs_redis, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    # test_cpc.py makes the same conversions through direct inserts.
+    needs_postgres("the drainer's COPY needs PostgreSQL"),
+    needs_redis,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 @pytest.fixture
@@ -41,15 +39,8 @@ def world(network, owner, publisher_user):
 
 @pytest.fixture
 def redis_buffer(settings):
-    import redis
-
-    settings.REDIS_URL = REDIS_URL
-    conn = redis.Redis.from_url(REDIS_URL)
     # A fresh test database reuses the networks' ids: forget an earlier run's unique visitors.
-    stale = list(conn.scan_iter("uniq:*"))
-    conn.delete(BUFFER_KEY, PROCESSING_KEY, "clicks:drainer", *stale)
-    yield conn
-    conn.delete(BUFFER_KEY, PROCESSING_KEY, "clicks:drainer")
+    yield from emptied_buffer(settings, also=("clicks:drainer",), patterns=("uniq:*",))
 
 
 def clicks(network, world, count: int, first: int = 1) -> None:

@@ -7,56 +7,36 @@ side waits for an event the other sets.
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
 
 import pytest
 import redis
-from django.conf import settings
 from django.db import connection, connections
 from django_scopes import scope, scopes_disabled
 
-from conftest import client_for, make_world
+from conftest import client_for
 from tracking import buffer as buffer_module
 from tracking import drain
 from tracking.buffer import BUFFER_KEY, PROCESSING_KEY
 from tracking.drain import LOCK_KEY
 from tracking.models import Click, Conversion, RejectedPostback
+from tracking.tests.helpers import emptied_buffer, needs_postgres, needs_redis
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
 MOVED_KEY, WRITTEN_KEY = "clicks:moved", "clicks:written"  # the drainer's counters
 STEP_SECONDS = 20  # how long one side waits for the other's event before the test fails
 
 pytestmark = [
-    pytest.mark.skipif(
-        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-        reason="the drainer's COPY and concurrent readers need PostgreSQL (set DATABASE_URL)",
-    ),
-    pytest.mark.skipif(
-        not REDIS_URL, reason="the click buffer needs Redis (set REDIS_URL=redis://...; CI does)"
-    ),
+    needs_postgres("the drainer's COPY and concurrent readers need PostgreSQL"),
+    needs_redis,
     pytest.mark.django_db(transaction=True),
 ]
 
 
 @pytest.fixture
-def world(network, owner, publisher_user):
-    world = make_world(network, owner)
-    with scope(network=network):
-        world["runner"] = publisher_user.memberships.get().publisher
-    return world
-
-
-@pytest.fixture
 def buffer(settings):
-    settings.REDIS_URL = REDIS_URL
-    conn = redis.Redis.from_url(REDIS_URL)
-    keys = [BUFFER_KEY, PROCESSING_KEY, MOVED_KEY, WRITTEN_KEY, LOCK_KEY]
-    conn.delete(*keys)
-    yield conn
-    conn.delete(*keys)
+    yield from emptied_buffer(settings)
 
 
 def new_click(network, world) -> str:

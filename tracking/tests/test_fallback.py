@@ -11,48 +11,22 @@ import pytest
 from django_scopes import scope, scopes_disabled
 
 from advertisers.models import Advertiser
-from conftest import client_for, make_world
-from offers.models import Cap, Goal, LandingPage, Offer, OfferAccess
+from conftest import client_for
+from offers.models import Cap, Offer, OfferAccess
 from tracking import lookups
 from tracking.models import Click, Conversion
+from tracking.tests.helpers import add_offer
 
 FALLBACK_PAGE = "https://fb{n}.example/?t={{transaction_id}}&a={{affiliate_id}}&s={{aff_sub}}"
 
 
-@pytest.fixture
-def world(network, owner, publisher_user):
-    world = make_world(network, owner)
-    with scope(network=network):
-        world["runner"] = publisher_user.memberships.get().publisher
-    return world
-
-
 def make_offer(network, world, n: int, *, payout: str, access: str | None = "approved") -> Offer:
     """Another offer of the same advertiser, with a landing page on fb<n>.example."""
-    with scopes_disabled():
-        offer = Offer.objects.create(
-            network=network,
-            advertiser=world["advertiser"],
-            name=f"Fallback {n}",
-            category="ecommerce",
-            currency="USD",
-            status=Offer.Status.ACTIVE,
-        )
-        Goal.objects.create(
-            network=network,
-            offer=offer,
-            name="Sale",
-            is_default=True,
-            revenue_type="cpa",
-            revenue_amount=6,
-            payout_type="cpa",
-            payout_amount=Decimal(payout),
-            payout_set=True,
-        )
-        LandingPage.objects.create(
-            network=network, offer=offer, name="Home", url_template=FALLBACK_PAGE.format(n=n)
-        )
-        if access:
+    goal = {"revenue_amount": 6, "payout_amount": Decimal(payout)}
+    page = FALLBACK_PAGE.format(n=n)
+    offer = add_offer(network, world["advertiser"], f"Fallback {n}", goal=goal, page=page)
+    if access:
+        with scopes_disabled():
             OfferAccess.objects.create(
                 network=network, offer=offer, publisher=world["runner"], status=access
             )
@@ -213,17 +187,10 @@ def test_it_follows_a_chain_up_to_the_limit_then_gives_up(network, world):
 def test_it_never_uses_a_fallback_offer_of_another_network(network, world, other_network):
     with scopes_disabled():
         stranger = Advertiser.objects.create(network=other_network, name="Beta Shop")
-        foreign = Offer.objects.create(
-            network=other_network,
-            advertiser=stranger,
-            name="Beta offer",
-            category="ecommerce",
-            currency="USD",
-            status=Offer.Status.ACTIVE,
-        )
-        LandingPage.objects.create(
-            network=other_network, offer=foreign, name="Home", url_template="https://beta.example/"
-        )
+    foreign = add_offer(
+        other_network, stranger, "Beta offer", goal=None, page="https://beta.example/"
+    )
+    with scopes_disabled():
         Offer.objects.filter(pk=world["offer"].pk).update(
             fallback_offer=foreign, fallback_url="https://own.example/"
         )

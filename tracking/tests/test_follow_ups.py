@@ -19,7 +19,7 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 from kombu import Queue
 
-from conftest import client_for, make_world
+from conftest import client_for
 from lib.tests.test_safehttp import LOOPBACK, listening
 from network.celery import app as celery_app
 from network.tests.celery_worker import (
@@ -30,6 +30,7 @@ from network.tests.celery_worker import (
 )
 from tracking import follow_ups
 from tracking.models import Conversion
+from tracking.tests.helpers import runner_world
 from webhooks.delivery.engine import QUEUE_GRACE, RETRY_DELAYS
 from webhooks.models import PostbackAttempt, PostbackDelivery, WebhookDelivery, WebhookEndpoint
 from webhooks.tasks import send_due_deliveries
@@ -39,9 +40,8 @@ BOT = "python-requests/2.32"
 
 @pytest.fixture
 def world(network, owner, publisher_user):
-    world = make_world(network, owner)
+    world = runner_world(network, owner, publisher_user)
     with scope(network=network):
-        world["runner"] = publisher_user.memberships.get().publisher
         world["postback_endpoint"].publisher = world["runner"]
         world["postback_endpoint"].save()
     return world

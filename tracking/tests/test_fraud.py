@@ -9,13 +9,12 @@ from django_scopes import scope, scopes_disabled
 
 from audit.models import AuditEntry
 from conftest import make_member, make_world
-from lib import geoip
 from network.models import Role
 from tracking import follow_ups
 from tracking.fraud import check_conversion, fraud_flags
 from tracking.models import Click, Conversion
 from tracking.tasks import check_new_conversions, sweep_unchecked_conversions
-from tracking.tests.test_geoip import write_country_db
+from tracking.tests.test_geoip import forget_reader, write_country_db
 
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 CHROME = (
@@ -32,11 +31,7 @@ def _fraud_settings(settings, monkeypatch):
     settings.FRAUD_MAX_CONVERSIONS_PER_IP = 5
     settings.GEOIP_PATH = ""
     settings.GEOIP_COUNTRY_HEADER = ""
-    monkeypatch.setattr(geoip, "_reader", None)
-    monkeypatch.setattr(geoip, "_reader_path", None)
-    yield
-    if geoip._reader is not None:
-        geoip._reader.close()
+    yield from forget_reader(monkeypatch)
 
 
 @pytest.fixture

@@ -47,14 +47,19 @@ def write_country_db(
     return path
 
 
-@pytest.fixture(autouse=True)
-def fresh_reader(monkeypatch):
-    """Each test opens its own database, as a new process would."""
+def forget_reader(monkeypatch):
+    """For a fixture to `yield from`: the test opens its own database, as a new process would,
+    and it is closed after the test."""
     monkeypatch.setattr(geoip, "_reader", None)
     monkeypatch.setattr(geoip, "_reader_path", None)
     yield
     if geoip._reader is not None:
         geoip._reader.close()
+
+
+@pytest.fixture(autouse=True)
+def fresh_reader(monkeypatch):
+    yield from forget_reader(monkeypatch)
 
 
 @pytest.fixture

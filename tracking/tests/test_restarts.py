@@ -28,9 +28,9 @@ import pytest
 import redis
 from django.conf import settings
 from django.db import connection
-from django_scopes import scope, scopes_disabled
+from django_scopes import scopes_disabled
 
-from conftest import client_for, make_world
+from conftest import client_for
 from network.tests.celery_worker import (
     TASK_TIMEOUT,
     read_log,
@@ -42,6 +42,7 @@ from tracking.buffer import BUFFER_KEY, PROCESSING_KEY
 from tracking.drain import drain_once
 from tracking.models import Click, Conversion
 from tracking.tasks import check_new_conversions
+from tracking.tests.helpers import runner_world
 
 ROOT = Path(__file__).resolve().parents[2]
 IS_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
@@ -162,9 +163,7 @@ def own_redis(tmp_path) -> Iterator[OwnRedis]:
 
 @pytest.fixture
 def world(network, owner, publisher_user):
-    world = make_world(network, owner)
-    with scope(network=network):
-        world["runner"] = publisher_user.memberships.get().publisher
+    world = runner_world(network, owner, publisher_user)
     with scopes_disabled():
         world["landing_page"].url_template = f"https://shop.example/?{TOKEN}={{transaction_id}}"
         world["landing_page"].save()

@@ -24,11 +24,12 @@ from django.http import HttpResponse
 from django.test import Client, override_settings
 from django_scopes import scope, scopes_disabled
 
-from conftest import client_for, make_world
+from conftest import client_for
 from tracking import responses
 from tracking.lean_wsgi import TrackingApplication
 from tracking.models import Click, Conversion
 from tracking.responses import ClickCookie
+from tracking.tests.helpers import needs_postgres
 
 
 @pytest.fixture(autouse=True)
@@ -115,14 +116,6 @@ def call(
     finally:
         getattr(chunks, "close", lambda: None)()
     return Answer(sent["status"], sent["headers"], data)
-
-
-@pytest.fixture
-def world(network, owner, publisher_user):
-    world = make_world(network, owner)
-    with scope(network=network):
-        world["runner"] = publisher_user.memberships.get().publisher
-    return world
 
 
 def click_query(world, **extra) -> str:
@@ -266,13 +259,7 @@ def test_it_answers_503_when_the_host_lookup_fails(network, world, app):
     assert answer.status in (302, 503)  # 302 once a lookup degrades to the database
 
 
-needs_postgres = pytest.mark.skipif(
-    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-    reason="pg_terminate_backend needs PostgreSQL (set DATABASE_URL=postgres://...; CI does)",
-)
-
-
-@needs_postgres
+@needs_postgres("pg_terminate_backend needs PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_it_drops_a_broken_database_connection_as_django_does(network, world):
     """PostgreSQL restarted under the click path: at most one honest 503 per worker thread,

@@ -1,6 +1,6 @@
 """The publisher's postback API (webhooks/api_publisher.py): their postbacks and the log of
 their calls, under the same rules, services and audit as the postbacks page."""
-# ruff: noqa: F811  (the fixtures imported from the publisher API's tests are the tests' arguments)
+# ruff: noqa: F811  (the fixtures imported from the publisher API's world are the tests' arguments)
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django_scopes import scopes_disabled
 from audit.models import AuditEntry
 from lib.tests.test_safehttp import REFUSED_URLS
 from network.tests.api import audit_of, error_of, fresh, ids, key_prefix
-from publishers.tests.test_api_publisher import (  # noqa: F401  (fixtures)
+from publishers.tests.api_world import (  # noqa: F401  (fixtures)
     API,
     URL,
     grant,

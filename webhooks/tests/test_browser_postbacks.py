@@ -7,7 +7,6 @@ import pytest
 from django.utils import translation
 from django_scopes import scopes_disabled
 
-from network.tests import browser as shared
 from network.tests.browser import NEEDS_BROWSER, goto, sign_in, sync_playwright
 from publishers.models import Publisher
 from webhooks.models import PostbackEndpoint
@@ -17,12 +16,6 @@ if sync_playwright is not None:
 
 pytestmark = [*NEEDS_BROWSER, pytest.mark.django_db(transaction=True)]
 
-browser, new_page, portal, screenshot = (
-    shared.browser,
-    shared.new_page,
-    shared.portal,
-    shared.screenshot,
-)
 URL = "https://tracker.example/pb?click={aff_click_id}&s={status}"
 
 

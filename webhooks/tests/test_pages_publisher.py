@@ -21,8 +21,6 @@ from webhooks.models import PostbackAttempt, PostbackEndpoint
 from webhooks.tests.test_postbacks import (  # noqa: F401  (fixtures)
     HOME,
     WHEN,
-    _nothing_allowed_by_default,
-    allow_loopback,
     attempts_of,
     client,
     make_endpoint,

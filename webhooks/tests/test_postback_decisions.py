@@ -17,8 +17,6 @@ from webhooks.delivery.engine import RETRY_DELAYS
 from webhooks.models import PostbackEndpoint
 from webhooks.tests.test_postbacks import (  # noqa: F401  (fixtures)
     START,
-    _nothing_allowed_by_default,
-    allow_loopback,
     attempts_of,
     client,
     delivery_of,

@@ -21,7 +21,7 @@ from django_scopes import scope, scopes_disabled
 
 from audit.models import AuditEntry
 from conftest import client_for, make_member, make_network, make_world
-from lib.tests.test_safehttp import LOOPBACK, listening
+from lib.tests.test_safehttp import listening
 from network.celery import app as celery_app
 from network.models import Role
 from offers.models import Offer, OfferAccess
@@ -41,16 +41,6 @@ from webhooks.models import PostbackAttempt, PostbackDelivery, PostbackEndpoint
 
 HOME = "/publisher/postbacks/"
 WHEN = dt.datetime(2026, 3, 4, 5, 6, 7, tzinfo=dt.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _nothing_allowed_by_default(settings):
-    settings.OUTBOUND_ALLOWED_NETWORKS = []
-
-
-@pytest.fixture
-def allow_loopback(settings):
-    settings.OUTBOUND_ALLOWED_NETWORKS = LOOPBACK
 
 
 @pytest.fixture
