@@ -1,38 +1,23 @@
 """The advertiser's money endpoints (/api/v1/advertiser/): the bulk decisions and the order
-validation by CSV added to tracking's read-only conversions viewset, the company's invoices
-and credit notes (list, read, PDF), with the rules of the conversions and invoice pages.
+validation by CSV added to tracking's read-only conversions viewset, with the rules of the
+conversions pages (the company's invoices and credit notes: invoices/api_advertiser.py).
 Decisions go through payouts.decisions (ledger and audit entries, as on the pages)."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from network import api_router
-from network.api_base import TenantViewSet
 from network.api_docs import answers, example
 from network.api_forms import form_errors
 from payouts import api_advertiser_serializers as s
 from payouts import validation, validation_csv
 from payouts.api_decisions import DecisionResultSerializer, DecisionSerializer, decide
-from payouts.api_documents import (
-    ADVERTISER_INVOICE_EXAMPLE,
-    CREDIT_NOTE_DETAIL_EXAMPLE,
-    CREDIT_NOTE_EXAMPLE,
-    in_reader_language,
-    pdf_action,
-    with_credit_details,
-    with_credits,
-)
-from payouts.api_invoice_serializers import CreditNoteDetailSerializer, CreditNoteSerializer
 from payouts.decisions import Actor
-from payouts.filters import CreditNoteFilter, InvoiceFilter
-from payouts.models import CreditNote, Invoice, InvoiceLine
-from payouts.views_invoices import credit_note_pdf, invoice_pdf
 from tracking import api_advertiser
 from tracking.api_advertiser import ADVERTISER, TAGS
 from tracking.models import Conversion
@@ -194,101 +179,6 @@ class ConversionViewSet(api_advertiser.ConversionViewSet):
         return Response(s.ValidationResultSerializer(body).data)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List your invoices",
-        description="What the network bills your company, one invoice per month and "
-        "currency. Filter by status, currency, period; order by period, issued_at or id.",
-        responses=answers(s.AdvertiserInvoiceSerializer(many=True)),
-        tags=["advertiser: invoices"],
-    ),
-    retrieve=extend_schema(
-        summary="One of your invoices, with its lines",
-        responses=answers(s.AdvertiserInvoiceDetailSerializer),
-        examples=[example("An issued invoice", ADVERTISER_INVOICE_EXAMPLE)],
-        tags=["advertiser: invoices"],
-    ),
-)
-class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
-    roles = {"list": ADVERTISER, "retrieve": ADVERTISER, "pdf": ADVERTISER}
-    filterset_class = InvoiceFilter
-    ordering_fields = ["period", "issued_at", "id"]
-    ordering = ["-period", "-id"]
-
-    def visible(self, membership):
-        invoices = Invoice.objects.filter(advertiser_id=membership.advertiser_id)
-        if self.action == "retrieve":
-            lines = InvoiceLine.objects.select_related("offer", "goal", "invoice")
-            invoices = with_credits(invoices.prefetch_related(Prefetch("lines", queryset=lines)))
-        return invoices
-
-    def visible_model(self):
-        return Invoice
-
-    def get_serializer_class(self):
-        if self.action == "retrieve":
-            return s.InvoiceDetailSerializer
-        return s.AdvertiserInvoiceSerializer
-
-    @pdf_action(
-        "Your invoice's PDF: the invoice page's document in your account's language.",
-        ["advertiser: invoices"],
-    )
-    def pdf(self, request, pk=None):
-        invoice = self.get_object()
-        return in_reader_language(
-            request, lambda: invoice_pdf(request._request, invoice, "advertiser")
-        )
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="List your credit notes",
-        description="A month whose reversals came to more than its approvals makes a credit "
-        "note instead of an invoice; `remaining` is what your next invoices in the currency "
-        "have not taken off yet.",
-        responses=answers(CreditNoteSerializer(many=True)),
-        examples=[example("A credit note partly used", [CREDIT_NOTE_EXAMPLE])],
-        tags=["advertiser: invoices"],
-    ),
-    retrieve=extend_schema(
-        summary="One of your credit notes, with its lines and the invoices it was applied to",
-        responses=answers(CreditNoteDetailSerializer),
-        examples=[example("A credit note partly used", CREDIT_NOTE_DETAIL_EXAMPLE)],
-        tags=["advertiser: invoices"],
-    ),
-)
-class CreditNoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
-    roles = {"list": ADVERTISER, "retrieve": ADVERTISER, "pdf": ADVERTISER}
-    filterset_class = CreditNoteFilter
-    ordering_fields = ["period", "issued_at", "id"]
-    ordering = ["-period", "-id"]
-
-    def visible(self, membership):
-        notes = CreditNote.objects.filter(advertiser_id=membership.advertiser_id)
-        notes = notes.select_related("advertiser")
-        return notes if self.action == "list" else with_credit_details(notes)
-
-    def visible_model(self):
-        return CreditNote
-
-    def get_serializer_class(self):
-        if self.action == "list":
-            return CreditNoteSerializer
-        return CreditNoteDetailSerializer
-
-    @pdf_action("Your credit note's PDF, as its page, in your language.", ["advertiser: invoices"])
-    def pdf(self, request, pk=None):
-        note = self.get_object()
-        return in_reader_language(
-            request, lambda: credit_note_pdf(request._request, note, "advertiser")
-        )
-
-
 api_router.register(
     "advertiser", "conversions", ConversionViewSet, basename="advertiser-conversions"
-)
-api_router.register("advertiser", "invoices", InvoiceViewSet, basename="advertiser-invoices")
-api_router.register(
-    "advertiser", "credit-notes", CreditNoteViewSet, basename="advertiser-credit-notes"
 )

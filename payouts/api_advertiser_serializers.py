@@ -1,20 +1,14 @@
 """What the advertiser's money endpoints read and take (payouts/api_advertiser.py): the order
-validation upload and its answer row by row, and the company's invoices. The bulk decisions'
-bodies are payouts.api_decisions' (admins send them too)."""
+validation upload and its answer row by row (the company's invoices:
+invoices/api_serializers.py). The bulk decisions' bodies are payouts.api_decisions' (admins
+send them too)."""
 
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from network.api_forms import DECIMAL, MinorAmount
-from payouts.api_invoice_serializers import (
-    INVOICE_FIELDS,
-    AdvertiserInvoiceLineSerializer,
-    AppliedCreditSerializer,
-    InvoiceTermsMixin,
-)
-from payouts.models import Invoice
+from network.api_forms import DECIMAL
 from payouts.validation_csv import Row
 from tracking.models import Conversion
 
@@ -88,35 +82,3 @@ class ValidationResultSerializer(serializers.Serializer):
     file = serializers.CharField(help_text="The uploaded file's name.")
     tally = ValidationTallySerializer()
     rows = ValidationRowSerializer(many=True)
-
-
-# --- Invoices ------------------------------------------------------------------------------
-
-
-# The mixin after ModelSerializer: the schema describes a serializer without a docstring by
-# the first docstring before the library's classes, and these invoices have none.
-class AdvertiserInvoiceSerializer(serializers.ModelSerializer, InvoiceTermsMixin):
-    number = serializers.CharField(source="display_number", read_only=True)
-    total = MinorAmount()
-
-    class Meta:
-        model = Invoice
-        fields = INVOICE_FIELDS
-        read_only_fields = fields
-        extra_kwargs = {"period": {"help_text": "The month billed (its first day)."}}
-
-
-class AdvertiserInvoiceDetailSerializer(AdvertiserInvoiceSerializer):
-    lines = AdvertiserInvoiceLineSerializer(many=True, read_only=True)
-
-    class Meta(AdvertiserInvoiceSerializer.Meta):
-        fields = [*AdvertiserInvoiceSerializer.Meta.fields, "lines"]
-        read_only_fields = fields
-
-
-class InvoiceDetailSerializer(AdvertiserInvoiceDetailSerializer):
-    credits = AppliedCreditSerializer(many=True, read_only=True)
-
-    class Meta(AdvertiserInvoiceDetailSerializer.Meta):
-        fields = [*AdvertiserInvoiceDetailSerializer.Meta.fields, "credits"]
-        read_only_fields = fields

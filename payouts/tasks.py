@@ -55,8 +55,10 @@ def monthly_payouts_everywhere() -> None:
 
 @shared_task(base=NetworkTask, acks_late=True)
 def monthly_payouts(*, network_id: int) -> None:
-    """Invoices first, then the run: a run that exists means both were made."""
-    from payouts.invoices import invoices_create
+    """Invoices first, then the run: a run that exists means both were made. The month's
+    invoices are the invoices app's (a higher layer): it bills the month when told that the
+    month closed (the event runs its handler here, in this task: if billing fails, no run)."""
+    from network import events
     from payouts.models import PayoutRun
     from payouts.runs import last_closed_period, payout_run_request
 
@@ -64,7 +66,7 @@ def monthly_payouts(*, network_id: int) -> None:
     period = last_closed_period(network)
     if PayoutRun.objects.filter(period__gte=period).exists():
         return  # made, or being made (the recovery job takes care of a lost one)
-    invoices_create(network, period)
+    events.emit("month.closed", network_id=network.pk, source=network, period=period)
     run = payout_run_request(network, period)
     make_run(monthly_payouts, network, run.pk)
 
@@ -121,9 +123,6 @@ send_run_ready_email = former_email_task(
     "payouts.tasks.send_run_ready_email", "run_ready", "payout_run_id"
 )
 send_payout_email = former_email_task("payouts.tasks.send_payout_email", "payout", "payout_line_id")
-send_invoice_email = former_email_task(
-    "payouts.tasks.send_invoice_email", "invoice_issued", "invoice_id"
-)
 send_payment_details_email = former_email_task(
     "payouts.tasks.send_payment_details_email", "payment_details_changed", "publisher_id"
 )

@@ -8,12 +8,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django_scopes import scopes_disabled
 
 from advertisers.tests.api_world import API, make_conversion, make_foreign, make_rival
 from conftest import client_for, make_world
-from network.tests.api import api_client, audit_of, error_of, fresh, ids, key_for, key_prefix
-from payouts.models import Invoice
+from network.tests.api import api_client, audit_of, error_of, fresh, key_for, key_prefix
 from payouts.tests.helpers import ledger_of
 
 pytestmark = pytest.mark.django_db
@@ -212,27 +210,3 @@ def test_it_refuses_a_file_it_cannot_read(network, world, adv):
     assert "The first line must name the columns" in error["fields"]["file"][0]
     response = adv.post(f"{API}/conversions/validate/", {"file": "not a file"}, format="multipart")
     assert "file" in error_of(response, 400)["fields"]
-
-
-# --- Invoices ------------------------------------------------------------------------------
-
-
-def test_it_lists_and_shows_the_companys_invoices(network, world, adv, rival):
-    invoice = world["invoice"]
-    listed = adv.get(f"{API}/invoices/")
-    assert ids(listed) == [invoice.pk]
-    row = listed.json()["results"][0]
-    assert (row["number"], row["total"], row["currency"], row["status"]) == (
-        "INV-2026-0001",
-        "200.00",
-        "USD",
-        "issued",
-    )
-    assert ids(adv.get(f"{API}/invoices/", {"status": "paid"})) == []
-    assert ids(adv.get(f"{API}/invoices/", {"period_from": "2026-09-01"})) == [invoice.pk]
-    assert ids(adv.get(f"{API}/invoices/", {"period_from": "2026-10-01"})) == []
-    detail = adv.get(f"{API}/invoices/{invoice.pk}/")
-    assert detail.status_code == 200 and detail.json()["lines"] == []
-    assert adv.post(f"{API}/invoices/", {}, format="json").status_code in (403, 405)
-    with scopes_disabled():
-        assert Invoice.objects.filter(network=network).count() == 2

@@ -1,5 +1,5 @@
-"""What the invoice and credit note endpoints of both roles share (payouts/api_admin_invoices.py
-and payouts/api_advertiser.py): the PDF download action (the page's own document, in the
+"""What the invoice and credit note endpoints of both roles share (invoices/api_admin.py and
+invoices/api_advertiser.py): the PDF download action (the page's own document, in the
 reader's language), the prefetches of an invoice's credits and of a credit note's lines and
 uses, and the examples."""
 
@@ -13,8 +13,8 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import renderers
 from rest_framework.decorators import action
 
+from invoices.models import CreditApplication, CreditNoteLine
 from network.api_docs import ERRORS
-from payouts.models import CreditApplication, CreditNoteLine
 
 PDF_ANSWERS = {(200, "application/pdf"): OpenApiTypes.BINARY, **ERRORS}
 # What the PDF's bytes begin with (the document itself is the page's, in the reader's language).

@@ -5,7 +5,6 @@ download them (pages and API): another advertiser, another network, a publisher 
 # ruff: noqa: F811  (the fixtures imported from test_credit_notes are the tests' arguments)
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 
@@ -13,29 +12,22 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
 from django_scopes import scope, scopes_disabled
-from pypdf import PdfReader
 
 from conftest import client_for, make_member, make_world
-from network.models import Role
-from network.tests.api import api_client, key_for
-from network.tests.browser import screenshot_dir
-from payouts.tests.test_credit_notes import (  # noqa: F401  (fixtures)
+from invoices.tests.test_credit_notes import (  # noqa: F401  (fixtures)
     credited,
     reversed_month,
     world,
 )
+from network.models import Role
+from network.tests.api import api_client, key_for
+from network.tests.browser import screenshot_dir
+from payouts.tests.helpers import pdf_text
 
 PAGES = {
     "advertiser": "/advertiser/{kind}/{pk}/",
     "admin": "/manage/{kind}/{pk}/",
 }
-
-
-def pdf_text(content: bytes) -> str:
-    """The PDF's text as a reader's copy and paste gives it, whitespace folded."""
-    reader = PdfReader(io.BytesIO(content))
-    text = "\n".join(page.extract_text() for page in reader.pages)
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text))
 
 
 def html_text(html: str) -> str:
@@ -115,7 +107,7 @@ def test_a_right_to_left_language_renders_right_to_left(network, owner, credited
     """No Persian catalog yet: Django reads the direction from the language (fa is in
     LANGUAGES_BIDI), the document says dir="rtl", and the shaped Arabic-script text comes
     out of the PDF as its letters."""
-    from payouts.views_invoices import credit_note_context, pdf_response
+    from invoices.views import credit_note_context, pdf_response
 
     _, note = credited
     with scopes_disabled():
@@ -125,10 +117,10 @@ def test_a_right_to_left_language_renders_right_to_left(network, owner, credited
     with translation.override("fa"), scope(network=network):
         context = credit_note_context(type(note).objects.get(pk=note.pk), "admin")
         html = render_to_string(
-            "payouts/invoices/pdf.html",
-            {**context, "network": network, "document": "payouts/invoices/_credit_note.html"},
+            "invoices/pdf.html",
+            {**context, "network": network, "document": "invoices/_credit_note.html"},
         )
-        response = pdf_response(request, "payouts/invoices/_credit_note.html", context)
+        response = pdf_response(request, "invoices/_credit_note.html", context)
     assert '<html lang="fa" dir="rtl">' in html
     folder = screenshot_dir()  # kept for a person to look at, as the browser tests' PNGs
     folder.mkdir(parents=True, exist_ok=True)
@@ -143,14 +135,14 @@ def test_a_right_to_left_language_renders_right_to_left(network, owner, credited
 
 
 def test_a_page_of_a_right_to_left_language_says_so(network, owner, credited):
-    from payouts.views_invoices import credit_note_context
+    from invoices.views import credit_note_context
 
     _, note = credited
     request = client_for(network, owner).get(f"/manage/credit-notes/{note.pk}/").wsgi_request
     with translation.override("fa"), scope(network=network):
         context = credit_note_context(type(note).objects.get(pk=note.pk), "admin")
         html = render_to_string(
-            "payouts/invoices/credit_note.html", {**context, "pdf_url": "x"}, request=request
+            "invoices/credit_note.html", {**context, "pdf_url": "x"}, request=request
         )
     assert '<html lang="fa" dir="rtl">' in html
 

@@ -7,6 +7,11 @@ from __future__ import annotations
 
 import pytest
 
+from invoices.tests.test_credit_notes import (  # noqa: F401  (fixtures)
+    credited,
+    reversed_month,
+    world,
+)
 from network.tests.browser import (  # noqa: F401  (fixtures)
     NEEDS_BROWSER,
     browser,
@@ -16,11 +21,6 @@ from network.tests.browser import (  # noqa: F401  (fixtures)
     screenshot,
     screenshot_dir,
     sign_in,
-)
-from payouts.tests.test_credit_notes import (  # noqa: F401  (fixtures)
-    credited,
-    reversed_month,
-    world,
 )
 
 pytestmark = [*NEEDS_BROWSER, pytest.mark.django_db(transaction=True)]

@@ -5,90 +5,27 @@ rendered in the reader's language by lib.pdf."""
 
 from __future__ import annotations
 
-import django_tables2 as tables
 from django.contrib import messages
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
-from lib.formats import format_amount
+from invoices.filters import InvoicePageFilter
+from invoices.forms import InvoicesCreateForm, PaymentForm, month_label, parse_month
+from invoices.models import CreditNote, Invoice
+from invoices.services import invoice_record_payment, month_bill
+from invoices.tables import invoice_number, invoice_table
 from lib.pdf import pdf_response as lib_pdf_response
-from lib.tables import DateColumn, MonthColumn, Table, configure
 from lib.views import render_in_network_time
 from network.access import ADMINS, posted, role_required
 from network.models import Role
 from payouts import ledger
-from payouts.filters import InvoicePageFilter
-from payouts.forms_invoices import InvoicesCreateForm, PaymentForm, month_label, parse_month
-from payouts.invoices import invoice_record_payment, month_bill
-from payouts.models import Account, CreditNote, Entry, Invoice
+from payouts.ledger import network_receivables, receivables_by_advertiser
 from payouts.runs import PayoutError
-
-PER_PAGE = 50
-
-
-def invoice_number(invoice: Invoice) -> str:
-    return invoice.display_number
-
-
-def invoice_url(record: Invoice, table: InvoiceTable) -> str:
-    return reverse(table.detail_view, kwargs={"invoice_id": record.pk})
-
-
-class InvoiceTable(Table):
-    number = tables.Column(verbose_name=_("Invoice"), linkify=invoice_url)
-    period = MonthColumn(verbose_name=_("Month"))
-    advertiser = tables.Column(accessor="advertiser__name", verbose_name=_("Advertiser"))
-    currency = tables.Column(verbose_name=_("Currency"))
-    total = tables.Column(verbose_name=_("Total"), attrs={"td": {"class": "amount"}})
-    status = tables.Column(verbose_name=_("Status"))
-    issued_at = DateColumn(verbose_name=_("Issued"))
-    paid_at = DateColumn(verbose_name=_("Paid"))
-
-    class Meta:
-        model = Invoice
-        fields = [
-            "number",
-            "period",
-            "advertiser",
-            "currency",
-            "total",
-            "status",
-            "issued_at",
-            "paid_at",
-        ]
-        attrs = {"class": "table"}
-        empty_text = _("No invoices yet.")
-
-    def __init__(self, *args, detail_view: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.detail_view = detail_view
-
-    def render_number(self, record: Invoice) -> str:
-        return invoice_number(record)
-
-    def render_total(self, record: Invoice) -> str:
-        return format_amount(ledger.from_minor(record.total, record.currency), record.currency)
-
-    def render_status(self, record: Invoice) -> str:
-        return format_html(
-            '<span class="badge badge-{}">{}</span>', record.status, record.get_status_display()
-        )
-
-
-def invoice_table(request: HttpRequest, queryset: QuerySet[Invoice], role: str) -> InvoiceTable:
-    exclude = ("advertiser",) if role == "advertiser" else ()
-    table = InvoiceTable(
-        queryset.select_related("advertiser"),
-        exclude=exclude,
-        detail_view=f"{role}_invoice_detail",
-    )
-    return configure(request, table, per_page=PER_PAGE)
 
 
 def unpaid_totals(invoices: QuerySet[Invoice]) -> list[dict]:
@@ -114,45 +51,6 @@ def unpaid_totals(invoices: QuerySet[Invoice]) -> list[dict]:
         }
         for row in rows
     ]
-
-
-def network_receivables(advertiser_id: int | None = None) -> list[dict]:
-    """Every advertiser's receivable balance summed per currency, in one query (receivable is
-    debit-normal: its balance is the plain sum of its entries, as in ledger.balance)."""
-    entries = Entry.objects.filter(account__kind=Account.Kind.RECEIVABLE)
-    if advertiser_id is not None:
-        entries = entries.filter(account__advertiser_id=advertiser_id)
-    rows = (
-        entries.values("account__currency")
-        .annotate(total=Sum("amount"))
-        .order_by("account__currency")
-    )
-    return [
-        {
-            "currency": row["account__currency"],
-            "amount": ledger.from_minor(row["total"], row["account__currency"]),
-        }
-        for row in rows
-    ]
-
-
-def receivables_by_advertiser(advertiser_id: int | None = None) -> dict[int, list[dict]]:
-    """Each advertiser's receivable balances (what they owe, invoiced or not), one query."""
-    entries = Entry.objects.filter(account__kind=Account.Kind.RECEIVABLE)
-    if advertiser_id is not None:
-        entries = entries.filter(account__advertiser_id=advertiser_id)
-    rows = (
-        entries.values("account__advertiser_id", "account__currency")
-        .annotate(total=Sum("amount"))
-        .order_by("account__advertiser_id", "account__currency")
-    )
-    owed: dict[int, list[dict]] = {}
-    for row in rows:
-        currency = row["account__currency"]
-        owed.setdefault(row["account__advertiser_id"], []).append(
-            {"currency": currency, "amount": ledger.from_minor(row["total"], currency)}
-        )
-    return owed
 
 
 def invoice_context(invoice: Invoice, role: str) -> dict:
@@ -213,7 +111,7 @@ def invoice_page(
         back=reverse(f"{role}_invoice_list"),
         pdf_url=reverse(f"{role}_invoice_pdf", kwargs={"invoice_id": invoice.pk}),
     )
-    return render_in_network_time(request, "payouts/invoices/detail.html", context)
+    return render_in_network_time(request, "invoices/detail.html", context)
 
 
 def credit_note_page(request: HttpRequest, note: CreditNote, role: str) -> HttpResponse:
@@ -222,7 +120,7 @@ def credit_note_page(request: HttpRequest, note: CreditNote, role: str) -> HttpR
         back=reverse(f"{role}_invoice_list"),
         pdf_url=reverse(f"{role}_credit_note_pdf", kwargs={"credit_note_id": note.pk}),
     )
-    return render_in_network_time(request, "payouts/invoices/credit_note.html", context)
+    return render_in_network_time(request, "invoices/credit_note.html", context)
 
 
 def pdf_response(request: HttpRequest, document: str, context: dict) -> HttpResponse:
@@ -233,18 +131,18 @@ def pdf_response(request: HttpRequest, document: str, context: dict) -> HttpResp
         document,
         context,
         filename=context["number"],
-        wrapper="payouts/invoices/pdf.html",
+        wrapper="invoices/pdf.html",
         stylesheets=("css/invoice.css", "css/invoice-pdf.css"),
     )
 
 
 def invoice_pdf(request: HttpRequest, invoice: Invoice, role: str) -> HttpResponse:
-    return pdf_response(request, "payouts/invoices/_invoice.html", invoice_context(invoice, role))
+    return pdf_response(request, "invoices/_invoice.html", invoice_context(invoice, role))
 
 
 def credit_note_pdf(request: HttpRequest, note: CreditNote, role: str) -> HttpResponse:
     context = credit_note_context(note, role)
-    return pdf_response(request, "payouts/invoices/_credit_note.html", context)
+    return pdf_response(request, "invoices/_credit_note.html", context)
 
 
 def credit_note_rows(notes: QuerySet[CreditNote], role: str) -> list[CreditNote]:
@@ -268,7 +166,7 @@ def advertiser_invoice_list(request: HttpRequest) -> HttpResponse:
     invoices = Invoice.objects.filter(advertiser=company)
     return render_in_network_time(
         request,
-        "payouts/invoices/advertiser_list.html",
+        "invoices/advertiser_list.html",
         {
             "company": company,
             "table": invoice_table(request, invoices, "advertiser"),
@@ -330,7 +228,7 @@ def admin_invoice_list(request: HttpRequest) -> HttpResponse:
     advertiser = filters.form.cleaned_data.get("advertiser") if filters.form.is_valid() else None
     return render_in_network_time(
         request,
-        "payouts/invoices/admin_list.html",
+        "invoices/admin_list.html",
         {
             "table": invoice_table(request, filters.qs, "admin"),
             "filter": filters,

@@ -14,12 +14,13 @@ from django.db.models import Sum
 from django_scopes import scope, scopes_disabled
 
 from conftest import client_for, make_member, make_world
+from invoices.models import CreditNote, Invoice
+from invoices.services import invoice_record_payment, invoices_create, month_bill
 from network.audit import AuditEntry
 from network.models import Role
 from payouts import ledger
 from payouts.decisions import Actor, conversion_decide
-from payouts.invoices import invoice_record_payment, invoices_create, month_bill
-from payouts.models import Account, CreditNote, Entry, Invoice, LedgerTransaction
+from payouts.models import Account, Entry, LedgerTransaction
 from payouts.runs import PayoutError
 from payouts.tests.helpers import make_conversion
 
@@ -213,7 +214,7 @@ def test_another_advertisers_invoice_takes_none_of_the_credit(
 
 @pytest.fixture
 def other_advertiser_world(network, world):
-    from payouts.tests.test_invoice_pages import offer_of
+    from invoices.tests.test_pages import offer_of
 
     user = make_member(network, Role.ADVERTISER, "adv2@alpha.example", company="Other Shop")
     with scopes_disabled():
@@ -380,7 +381,7 @@ def test_an_invoice_carries_the_networks_terms_and_its_due_date(network, owner, 
 def test_the_invoice_email_says_the_credit_applied_the_amount_due_and_the_due_date(
     network, advertiser_user, credited, mailoutbox
 ):
-    from payouts.emails import send_invoice_issued
+    from invoices.emails import send_invoice_issued
 
     invoice, _ = credited
     with scope(network=network):

@@ -1,11 +1,10 @@
 """The admins' advertiser invoices (/api/v1/admin/invoices/): list, read with the lines and the
 credit applied, download as PDF, and record an advertiser's payment, as the admin invoice pages
-do (payouts/views_invoices.py): the same form judges the amount and reference, the same service
-(payouts.invoices.invoice_record_payment) posts cash / receivable to the ledger and writes the
-audit entry `invoice.paid`. Credit notes (/api/v1/admin/credit-notes/): list, read, PDF.
+do (invoices/views.py): the same form judges the amount and reference, the same service
+(invoices.services.invoice_record_payment) posts cash / receivable to the ledger and writes
+the audit entry `invoice.paid`. Credit notes (/api/v1/admin/credit-notes/): list, read, PDF.
 
 The pages offer no other move on an invoice (there is no void), so neither does the API.
-Registered by payouts/api_admin.py.
 """
 
 from __future__ import annotations
@@ -17,11 +16,8 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from network.api_base import TenantViewSet
-from network.api_docs import admin_roles, answers, example
-from network.api_forms import form_errors
-from payouts import api_admin_serializers as s
-from payouts.api_documents import (
+from invoices import api_serializers as s
+from invoices.api_documents import (
     CREDIT_NOTE_DETAIL_EXAMPLE,
     CREDIT_NOTE_EXAMPLE,
     INVOICE_EXAMPLE,
@@ -30,13 +26,16 @@ from payouts.api_documents import (
     with_credit_details,
     with_credits,
 )
-from payouts.api_invoice_serializers import CreditNoteDetailSerializer, CreditNoteSerializer
-from payouts.filters import AdminCreditNoteFilter, AdminInvoiceFilter
-from payouts.forms_invoices import PaymentForm
-from payouts.invoices import invoice_record_payment
-from payouts.models import CreditNote, Invoice, InvoiceLine
+from invoices.filters import AdminCreditNoteFilter, AdminInvoiceFilter
+from invoices.forms import PaymentForm
+from invoices.models import CreditNote, Invoice, InvoiceLine
+from invoices.services import invoice_record_payment
+from invoices.views import credit_note_pdf, invoice_pdf
+from network import api_router
+from network.api_base import TenantViewSet
+from network.api_docs import admin_roles, answers, example
+from network.api_forms import form_errors
 from payouts.runs import PayoutError
-from payouts.views_invoices import credit_note_pdf, invoice_pdf
 
 TAGS = ["admin: invoices"]
 
@@ -142,13 +141,13 @@ CREDIT_TAGS = ["admin: credit notes"]
         description="A month whose reversals came to more than its approvals makes a credit "
         "note (CN-<year>-<number>, its own series), never a negative invoice. `remaining` is "
         "what the advertiser's next invoices in the currency have not taken off yet.",
-        responses=answers(CreditNoteSerializer(many=True)),
+        responses=answers(s.CreditNoteSerializer(many=True)),
         examples=[example("A credit note partly used", [CREDIT_NOTE_EXAMPLE])],
         tags=CREDIT_TAGS,
     ),
     retrieve=extend_schema(
         summary="One credit note, with its lines and the invoices it was applied to",
-        responses=answers(CreditNoteDetailSerializer),
+        responses=answers(s.CreditNoteDetailSerializer),
         examples=[example("A credit note partly used", CREDIT_NOTE_DETAIL_EXAMPLE)],
         tags=CREDIT_TAGS,
     ),
@@ -168,10 +167,14 @@ class CreditNoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
 
     def get_serializer_class(self):
         if self.action == "list":
-            return CreditNoteSerializer
-        return CreditNoteDetailSerializer
+            return s.CreditNoteSerializer
+        return s.CreditNoteDetailSerializer
 
     @pdf_action("The credit note's PDF, as its page, in the caller's language.", CREDIT_TAGS)
     def pdf(self, request, pk=None):
         note = self.get_object()
         return in_reader_language(request, lambda: credit_note_pdf(request._request, note, "admin"))
+
+
+api_router.register("admin", "invoices", InvoiceViewSet, basename="admin-invoices")
+api_router.register("admin", "credit-notes", CreditNoteViewSet, basename="admin-credit-notes")

@@ -1,8 +1,9 @@
-"""Invoice pages (included at the host's root: full paths here)."""
+"""Invoice and credit note pages of admins and advertisers (included at the host's root by
+network/urls.py: full paths here)."""
 
 from django.urls import path
 
-from payouts import views_invoices as views
+from invoices import views
 
 urlpatterns = [
     path("advertiser/invoices/", views.advertiser_invoice_list, name="advertiser_invoice_list"),

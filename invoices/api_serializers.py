@@ -1,8 +1,8 @@
-"""What the invoice and credit note endpoints of both roles read (payouts/api_admin_invoices.py,
-payouts/api_advertiser.py): an invoice's lines and the credit taken off it, what it asks to
-be paid and by when, a credit note with its lines and uses; money as decimal strings beside
-their currency. Each role's invoice itself: payouts.api_admin_serializers and
-payouts.api_advertiser_serializers."""
+"""What the invoice and credit note endpoints of both roles read and take (invoices/api_admin.py,
+invoices/api_advertiser.py): an invoice's lines and the credit taken off it, what it asks to
+be paid and by when, a credit note with its lines and uses, each role's invoice, and the body
+of "record a payment", judged by the invoice page's own PaymentForm; money as decimal strings
+beside their currency."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from invoices.models import CreditApplication, CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from lib.money import from_minor
 from network.api_forms import DECIMAL, MinorAmount
-from payouts.models import CreditApplication, CreditNote, CreditNoteLine, InvoiceLine
 
 INVOICE_TERMS = [
     "credit_applied",
@@ -73,7 +73,7 @@ class InvoiceTermsMixin(serializers.Serializer):
     )
 
 
-# --- Credit notes ---------------------------------------------------------------------------
+# --- Credit notes ---------------------------------------------------------------------------------
 
 
 class CreditNoteLineSerializer(serializers.ModelSerializer):
@@ -129,3 +129,78 @@ class CreditNoteDetailSerializer(CreditNoteSerializer):
     class Meta(CreditNoteSerializer.Meta):
         fields = [*CreditNoteSerializer.Meta.fields, "lines", "applications"]
         read_only_fields = fields
+
+
+# --- The advertiser's invoices --------------------------------------------------------------------
+
+
+# The mixin after ModelSerializer: the schema describes a serializer without a docstring by
+# the first docstring before the library's classes, and these invoices have none.
+class AdvertiserInvoiceSerializer(serializers.ModelSerializer, InvoiceTermsMixin):
+    number = serializers.CharField(source="display_number", read_only=True)
+    total = MinorAmount()
+
+    class Meta:
+        model = Invoice
+        fields = INVOICE_FIELDS
+        read_only_fields = fields
+        extra_kwargs = {"period": {"help_text": "The month billed (its first day)."}}
+
+
+class AdvertiserInvoiceDetailSerializer(AdvertiserInvoiceSerializer):
+    lines = AdvertiserInvoiceLineSerializer(many=True, read_only=True)
+
+    class Meta(AdvertiserInvoiceSerializer.Meta):
+        fields = [*AdvertiserInvoiceSerializer.Meta.fields, "lines"]
+        read_only_fields = fields
+
+
+class InvoiceDetailSerializer(AdvertiserInvoiceDetailSerializer):
+    credits = AppliedCreditSerializer(many=True, read_only=True)
+
+    class Meta(AdvertiserInvoiceDetailSerializer.Meta):
+        fields = [*AdvertiserInvoiceDetailSerializer.Meta.fields, "credits"]
+        read_only_fields = fields
+
+
+# --- The admins' invoices -------------------------------------------------------------------------
+
+
+class AdminInvoiceSerializer(InvoiceTermsMixin, serializers.ModelSerializer):
+    number = serializers.CharField(source="display_number", read_only=True)
+    advertiser_name = serializers.CharField(source="advertiser.name", read_only=True)
+    total = MinorAmount()
+
+    class Meta:
+        model = Invoice
+        fields = [*INVOICE_FIELDS[:2], "advertiser", "advertiser_name", *INVOICE_FIELDS[2:]]
+        read_only_fields = fields
+        extra_kwargs = {"period": {"help_text": _("The month billed (its first day).")}}
+
+
+class AdminInvoiceDetailSerializer(AdminInvoiceSerializer):
+    lines = AdvertiserInvoiceLineSerializer(many=True, read_only=True)
+    credits = AppliedCreditSerializer(many=True, read_only=True)
+
+    class Meta(AdminInvoiceSerializer.Meta):
+        fields = [*AdminInvoiceSerializer.Meta.fields, "lines", "credits"]
+        read_only_fields = fields
+
+
+class PaymentSerializer(serializers.Serializer):
+    """The payment form's fields; the form judges them (invoices.forms.PaymentForm)."""
+
+    amount = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=3,
+        coerce_to_string=True,
+        help_text=_(
+            "The amount received, as a decimal string in the invoice's currency: above zero, "
+            "and the invoice's amount due."
+        ),
+    )
+    reference = serializers.CharField(
+        max_length=200,
+        allow_blank=True,
+        help_text=_("The bank transfer's reference or the payment provider's transaction id."),
+    )

@@ -9,6 +9,9 @@ that makes them) and the database refuses a number twice. A credit note's remain
 off the advertiser's next invoices in its currency, oldest credit first; an invoice it covers
 whole is settled (paid) without a payment. Nothing here posts to the ledger except a payment
 (cash in, receivable down): the reversals already lowered the receivable.
+
+The monthly job (payouts.tasks.monthly_payouts) bills the month before it makes the payout
+run, through the event "month.closed" (invoices/events.py).
 """
 
 from __future__ import annotations
@@ -24,22 +27,14 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils.timezone import localtime, now
 from django.utils.translation import gettext as _
 
+from invoices.models import CreditApplication, CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from lib.formats import format_money
 from lib.money import minor_units, to_minor
 from network import audit
 from network.models import Network, User
 from network.tasks import send_email_of
 from payouts import ledger
-from payouts.models import (
-    Account,
-    CreditApplication,
-    CreditNote,
-    CreditNoteLine,
-    Entry,
-    Invoice,
-    InvoiceLine,
-    LedgerTransaction,
-)
+from payouts.models import Account, Entry, LedgerTransaction
 from payouts.runs import PayoutError, month_start, period_bounds
 
 Kind = LedgerTransaction.Kind

@@ -1,0 +1,40 @@
+"""What the audit log says about invoices and credit notes (network.audit_text,
+network.audit_log): imported by InvoicesConfig.ready. Their rows keep the type the log has
+always given them, "payouts.invoice" and "payouts.creditnote" (the models' `audit_type`: they
+were payouts'), so that the stored entries read, filter and link as before."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from invoices.models import CreditNote, Invoice
+from network import audit_log, audit_text
+from network.models import Role
+
+INVOICE = Invoice.audit_type
+CREDIT_NOTE = CreditNote.audit_type
+
+audit_text.register_actions(
+    {
+        "credit_note.issued": _("Credit note issued"),
+        "credit_note.applied": _("Credit note applied"),
+        "invoice.issued": _("Invoice issued"),
+        "invoice.paid": _("Invoice paid"),
+    }
+)
+audit_text.register_states(INVOICE, dict(Invoice.Status.choices))
+
+audit_log.register_object_type(INVOICE, _("Invoice"))
+audit_log.register_object_type(CREDIT_NOTE, _("Credit note"))
+
+audit_log.register_owned(
+    Role.ADVERTISER, INVOICE, lambda company: Invoice.objects.filter(advertiser_id=company)
+)
+audit_log.register_owned(
+    Role.ADVERTISER, CREDIT_NOTE, lambda company: CreditNote.objects.filter(advertiser_id=company)
+)
+
+audit_log.register_page(audit_log.ADMIN, INVOICE, "admin_invoice_detail")
+audit_log.register_page(audit_log.ADMIN, CREDIT_NOTE, "admin_credit_note_detail")
+audit_log.register_page(Role.ADVERTISER, INVOICE, "advertiser_invoice_detail")
+audit_log.register_page(Role.ADVERTISER, CREDIT_NOTE, "advertiser_credit_note_detail")
