@@ -194,8 +194,7 @@ def make_money(network: Network, advertiser, publisher) -> tuple:
     note (in EUR: no USD invoice of the tests takes its credit)."""
     from datetime import UTC, date, datetime
 
-    from invoices.models import CreditNote, Invoice
-    from payouts.models import PayoutLine, PayoutRun
+    from payouts.models import CreditNote, Invoice, PayoutLine, PayoutRun
 
     cutoff = datetime(2026, 10, 1, tzinfo=UTC)
     run = PayoutRun.objects.create(network=network, period=date(2026, 9, 1), cutoff=cutoff)

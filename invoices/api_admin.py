@@ -28,13 +28,13 @@ from invoices.api_documents import (
 )
 from invoices.filters import AdminCreditNoteFilter, AdminInvoiceFilter
 from invoices.forms import PaymentForm
-from invoices.models import CreditNote, Invoice, InvoiceLine
 from invoices.services import invoice_record_payment
 from invoices.views import credit_note_pdf, invoice_pdf
 from network import api_router
 from network.api_base import TenantViewSet
 from network.api_docs import admin_roles, answers, example
 from network.api_forms import form_errors
+from payouts.models import CreditNote, Invoice, InvoiceLine
 from payouts.runs import PayoutError
 
 TAGS = ["admin: invoices"]

@@ -19,11 +19,11 @@ from invoices.api_documents import (
     with_credits,
 )
 from invoices.filters import CreditNoteFilter, InvoiceFilter
-from invoices.models import CreditNote, Invoice, InvoiceLine
 from invoices.views import credit_note_pdf, invoice_pdf
 from network import api_router
 from network.api_base import TenantViewSet
 from network.api_docs import answers, example
+from payouts.models import CreditNote, Invoice, InvoiceLine
 from tracking.api_advertiser import ADVERTISER
 
 

@@ -13,8 +13,8 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import renderers
 from rest_framework.decorators import action
 
-from invoices.models import CreditApplication, CreditNoteLine
 from network.api_docs import ERRORS
+from payouts.models import CreditApplication, CreditNoteLine
 
 PDF_ANSWERS = {(200, "application/pdf"): OpenApiTypes.BINARY, **ERRORS}
 # What the PDF's bytes begin with (the document itself is the page's, in the reader's language).

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from invoices.models import CreditApplication, CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from lib.money import from_minor
 from network.api_forms import DECIMAL, MinorAmount
+from payouts.models import CreditApplication, CreditNote, CreditNoteLine, Invoice, InvoiceLine
 
 INVOICE_TERMS = [
     "credit_applied",

@@ -1,18 +1,17 @@
 """What the audit log says about invoices and credit notes (network.audit_text,
-network.audit_log): imported by InvoicesConfig.ready. Their rows keep the type the log has
-always given them, "payouts.invoice" and "payouts.creditnote" (the models' `audit_type`: they
-were payouts'), so that the stored entries read, filter and link as before."""
+network.audit_log): imported by InvoicesConfig.ready. The models are payouts' (payouts.Invoice,
+payouts.CreditNote): the log calls their rows "payouts.invoice" and "payouts.creditnote"."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from invoices.models import CreditNote, Invoice
 from network import audit_log, audit_text
 from network.models import Role
+from payouts.models import CreditNote, Invoice
 
-INVOICE = Invoice.audit_type
-CREDIT_NOTE = CreditNote.audit_type
+INVOICE = Invoice._meta.label_lower
+CREDIT_NOTE = CreditNote._meta.label_lower
 
 audit_text.register_actions(
     {

@@ -3,10 +3,10 @@ sent by network.tasks.send_email_of)."""
 
 from __future__ import annotations
 
-from invoices.models import Invoice
 from network.emails import emails_of, send_templated
 from payouts.emails import portal_path
 from payouts.ledger import from_minor
+from payouts.models import Invoice
 
 
 def send_invoice_issued(invoice_id: int) -> None:

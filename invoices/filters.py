@@ -10,8 +10,8 @@ from django_filters.rest_framework import FilterSet as ApiFilterSet
 
 from advertisers.models import Advertiser
 from invoices.forms import month_label, month_value, parse_month
-from invoices.models import CreditNote, Invoice
 from network.api_docs import id_filter, text_filter
+from payouts.models import CreditNote, Invoice
 
 # --- The admins' invoices page -------------------------------------------------------------
 

@@ -9,12 +9,12 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from invoices.models import Invoice
 from invoices.services import check_payment_amount
 from lib.formats import format_month
 from lib.money import minor_units
 from network.models import Network
 from payouts import ledger
+from payouts.models import Invoice
 from payouts.runs import PayoutError, last_closed_period, previous_month
 
 MONTHS_OFFERED = 24

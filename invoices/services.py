@@ -27,14 +27,22 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils.timezone import localtime, now
 from django.utils.translation import gettext as _
 
-from invoices.models import CreditApplication, CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from lib.formats import format_money
 from lib.money import minor_units, to_minor
 from network import audit
 from network.models import Network, User
 from network.tasks import send_email_of
 from payouts import ledger
-from payouts.models import Account, Entry, LedgerTransaction
+from payouts.models import (
+    Account,
+    CreditApplication,
+    CreditNote,
+    CreditNoteLine,
+    Entry,
+    Invoice,
+    InvoiceLine,
+    LedgerTransaction,
+)
 from payouts.runs import PayoutError, month_start, period_bounds
 
 Kind = LedgerTransaction.Kind

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from invoices.models import Invoice
 from lib.formats import format_amount
 from lib.tables import DateColumn, MonthColumn, Table, configure
 from payouts import ledger
+from payouts.models import Invoice
 
 PER_PAGE = 50
 

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST, require_safe
 
 from invoices.filters import InvoicePageFilter
 from invoices.forms import InvoicesCreateForm, PaymentForm, month_label, parse_month
-from invoices.models import CreditNote, Invoice
 from invoices.services import invoice_record_payment, month_bill
 from invoices.tables import invoice_number, invoice_table
 from lib.pdf import pdf_response as lib_pdf_response
@@ -25,6 +24,7 @@ from network.access import ADMINS, posted, role_required
 from network.models import Role
 from payouts import ledger
 from payouts.ledger import network_receivables, receivables_by_advertiser
+from payouts.models import CreditNote, Invoice
 from payouts.runs import PayoutError
 
 

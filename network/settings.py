@@ -462,7 +462,7 @@ SPECTACULAR_SETTINGS = {
         # Several models have a "status" (and goals two terms types): one name per choice set.
         "OfferStatusEnum": "offers.models.Offer.Status",
         "ConversionStatusEnum": "tracking.models.Conversion.Status",
-        "InvoiceStatusEnum": "invoices.models.Invoice.Status",
+        "InvoiceStatusEnum": "payouts.models.Invoice.Status",
         "GoalTypeEnum": "offers.rules.GoalType",
         "DecisionStatusEnum": "payouts.api_decisions.DECISION_STATUSES",
         "PublisherStatusEnum": "publishers.models.Publisher.Status",

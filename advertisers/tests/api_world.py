@@ -12,10 +12,10 @@ from django_scopes import scopes_disabled
 
 from advertisers.models import Advertiser
 from conftest import make_member, make_world
-from invoices.models import Invoice
 from network.models import Role
 from network.tests.api import api_client, key_for
 from offers.models import Goal, LandingPage, Offer
+from payouts.models import Invoice
 from tracking.models import Click, Conversion
 
 API = "/api/v1/advertiser"

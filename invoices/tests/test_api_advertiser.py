@@ -9,8 +9,8 @@ import pytest
 from django_scopes import scopes_disabled
 
 from advertisers.tests.api_world import API
-from invoices.models import Invoice
 from network.tests.api import ids
+from payouts.models import Invoice
 from payouts.tests.test_api_advertiser import adv, rival, world  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db

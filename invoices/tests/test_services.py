@@ -13,10 +13,9 @@ import time_machine
 from django_scopes import scope, scopes_disabled
 
 from invoices import events as invoice_events
-from invoices.models import Invoice
 from invoices.services import invoice_record_payment, invoices_create
 from payouts import ledger
-from payouts.models import Account, PayoutRun
+from payouts.models import Account, Invoice, PayoutRun
 from payouts.runs import PayoutError
 from payouts.tasks import monthly_payouts
 from payouts.tests.test_runs import (  # noqa: F401  (fixtures)

@@ -48,8 +48,8 @@ AUDITED: dict[str, str | None] = {
     "payouts.payoutrun": None,
     "payouts.payoutline": "run",
     "publishers.paymentdetails": "publisher",
-    "invoices.invoice": None,
-    "invoices.creditnote": None,
+    "payouts.invoice": None,
+    "payouts.creditnote": None,
     "webhooks.webhookendpoint": None,
     "webhooks.postbackendpoint": None,
 }

@@ -11,12 +11,11 @@ import pytest
 from django_scopes import scope, scopes_disabled
 
 from conftest import make_member, make_world
-from invoices.models import Invoice, InvoiceLine
 from network.audit import AuditEntry
 from network.models import Membership, Role
 from network.tests.api import api_client, key_for
 from payouts import ledger
-from payouts.models import Account
+from payouts.models import Account, Invoice, InvoiceLine
 
 pytestmark = pytest.mark.django_db
 ADMIN = "/api/v1/admin"

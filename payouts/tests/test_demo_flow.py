@@ -18,11 +18,10 @@ from django.db.models import Sum
 from django.test import Client
 from django_scopes import scopes_disabled
 
-from invoices.models import Invoice
 from network.management.commands.seed_demo import APPROVER, DEMO_PASSWORD
 from network.models import Network
 from payouts.ledger import from_minor
-from payouts.models import Entry, PayoutLine, PayoutRun
+from payouts.models import Entry, Invoice, PayoutLine, PayoutRun
 from payouts.runs import last_closed_period, period_bounds, previous_month
 from tracking.models import Conversion
 
