@@ -1,8 +1,8 @@
 """The admins' payout runs (/api/v1/admin/payout-runs/): list, review with the lines, create a
 month's run, approve it, download the payment files, mark lines paid. The same services as
 the payout run pages (payouts.runs), so the same refusals and the same audit entries.
-The admins' conversions with their decisions live in payouts/api_admin_conversions.py and are
-registered at the end (invoices and credit notes: invoices/api_admin.py).
+The admins' conversions with their decisions: decisions/api_admin.py; invoices and credit
+notes: invoices/api_admin.py.
 
 Approving, marking paid and downloading payment files move money or payment details. The
 page asks for two-factor authentication and a recent password (allauth's
@@ -42,7 +42,6 @@ from network.api_forms import form_errors
 from network.api_keys import ApiKey
 from payouts import api_admin_serializers as s
 from payouts import exports, runs
-from payouts.api_admin_conversions import ConversionViewSet
 from payouts.filters import RunFilter
 from payouts.forms_runs import MarkPaidForm, StartRunForm
 from payouts.models import PayoutRun
@@ -339,5 +338,4 @@ class PayoutRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
         return response
 
 
-api_router.register("admin", "conversions", ConversionViewSet, basename="admin-conversions")
 api_router.register("admin", "payout-runs", PayoutRunViewSet, basename="admin-payout-runs")

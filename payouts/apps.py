@@ -12,9 +12,8 @@ class PayoutsConfig(AppConfig):
 
         # The advertisers' API shows what a company owes: the ledger's receivables.
         owed.register("payouts.ledger.receivables_by_advertiser")
-        # The demo's money, then (after tracking's traffic) the decisions that traffic planned.
+        # The demo's money (the decisions of tracking's traffic: decisions.demo, after it).
         demo.register(40, "payouts.demo.seed")
-        demo.register(60, "payouts.demo.decide_activity")
         emails.register("run_ready", "payouts.emails.send_run_ready")
         emails.register("payout", "payouts.emails.send_payout")
         emails.register("payment_details_changed", "publishers.emails.send_payment_details_changed")

@@ -97,6 +97,25 @@ def conversion_lines(network: Network, conversion, sign: int) -> list[tuple[Acco
     ]
 
 
+def post_conversion(
+    network: Network, conversion, *, approve: bool, at: datetime | None = None
+) -> LedgerTransaction | None:
+    """A conversion's approval entries, or their opposite (its reversal), keyed by its count of
+    postings; the caller holds the conversion's row lock and saves `ledger_postings`. `at`
+    dates them (only the demo's history does: anything else posts now). None: posted already."""
+    conversion.ledger_postings += 1
+    kind = LedgerTransaction.Kind.APPROVAL if approve else LedgerTransaction.Kind.REVERSAL
+    return post(
+        network,
+        kind=kind,
+        key=f"conversion:{conversion.pk}:{conversion.ledger_postings}",
+        lines=conversion_lines(network, conversion, 1 if approve else -1),
+        conversion=conversion,
+        at=at,
+        memo=f"conversion {conversion.pk}",
+    )
+
+
 def balance(acc: Account, *, until: datetime | None = None) -> int:
     """The account's balance in minor units, positive in the normal case, from its entries."""
     entries = Entry.objects.filter(account=acc)

@@ -1,4 +1,5 @@
-"""Thin Celery tasks of the money app: they take ids, load, and call a service."""
+"""Thin Celery tasks of the money app: they take ids, load, and call a service. (The hold-period
+approval, payouts.tasks.approve_held_conversions under its name of old, is decisions/tasks.py.)"""
 
 from __future__ import annotations
 
@@ -20,20 +21,6 @@ def active_network_ids() -> list[int]:
         return list(
             Network.objects.filter(status=Network.Status.ACTIVE).values_list("pk", flat=True)
         )
-
-
-@shared_task(acks_late=True)
-def approve_held_conversions_everywhere() -> None:
-    """Beat, every 15 minutes: one task per network."""
-    for network_id in active_network_ids():
-        approve_held_conversions.delay(network_id=network_id)
-
-
-@shared_task(base=NetworkTask, acks_late=True)
-def approve_held_conversions(*, network_id: int) -> int:
-    from payouts.decisions import approve_held_conversions as approve
-
-    return approve(Network.objects.get(pk=network_id))
 
 
 @shared_task(acks_late=True)

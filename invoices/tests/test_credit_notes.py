@@ -14,11 +14,11 @@ from django.db.models import Sum
 from django_scopes import scope, scopes_disabled
 
 from conftest import client_for, make_member, make_world
+from decisions.services import Actor, conversion_decide
 from invoices.services import invoice_record_payment, invoices_create, month_bill
 from network.audit import AuditEntry
 from network.models import Role
 from payouts import ledger
-from payouts.decisions import Actor, conversion_decide
 from payouts.models import Account, CreditNote, Entry, Invoice, LedgerTransaction
 from payouts.runs import PayoutError
 from payouts.tests.helpers import make_conversion

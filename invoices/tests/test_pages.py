@@ -16,12 +16,12 @@ from django.db import connections
 from django_scopes import scope, scopes_disabled
 
 from conftest import client_for, make_member, make_world
+from decisions.services import Actor, conversion_decide
 from invoices.services import invoices_create
 from network.audit import AuditEntry
 from network.models import Role
 from offers.models import Goal, Offer
 from payouts import ledger
-from payouts.decisions import Actor, conversion_decide
 from payouts.models import Account, Invoice, LedgerTransaction
 from payouts.tests.helpers import make_conversion
 

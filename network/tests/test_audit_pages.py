@@ -13,13 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from django_scopes import scope, scopes_disabled
 
 from conftest import client_for, make_member, make_user, make_world
+from decisions.services import Actor, conversion_decide
 from network.audit import AuditEntry
 from network.audit_log import object_url
 from network.models import Membership, Role
 from offers.models import Cap, Offer
 from offers.services_access import access_decide
 from offers.services_rules import cap_create
-from payouts.decisions import Actor, conversion_decide
 from payouts.tests.helpers import make_conversion, make_publisher
 from publishers.models import PaymentDetails
 from publishers.services import publisher_decide

@@ -9,10 +9,10 @@ from allauth.mfa.models import Authenticator
 from django_scopes import scope, scopes_disabled
 
 from conftest import make_member, make_world, set_minimum
+from decisions.services import Actor, conversion_decide
 from network.models import Role
 from network.step_up import StepUpRequired
 from payouts import ledger
-from payouts.decisions import Actor, conversion_decide
 from payouts.models import Account, PayoutLine, PayoutRun
 from payouts.runs import (
     PayoutError,

@@ -1,4 +1,4 @@
-"""The admins' bulk decisions on conversions through the API (payouts/api_admin_conversions.py):
+"""The admins' bulk decisions on conversions through the API (decisions/api_admin.py):
 the same moves, ledger postings and audit entries as the admins' conversions page."""
 
 from __future__ import annotations

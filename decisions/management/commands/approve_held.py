@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django_scopes import scope, scopes_disabled
 
+from decisions.services import approve_held_conversions
 from network.models import Network
-from payouts.decisions import approve_held_conversions
 
 
 class Command(BaseCommand):

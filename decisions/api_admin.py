@@ -1,22 +1,23 @@
 """The admins' bulk decisions on conversions (/api/v1/admin/conversions/): approve, reject,
-reverse and override, added to tracking's read-only conversions viewset (list, retrieve);
-payouts/api_admin.py registers the whole at "conversions". Each change goes through
-payouts.bulk_decisions.decide_selected -> payouts.decisions.conversion_decide, which posts to
-the ledger and writes the audit entries, as the admins' conversions page does."""
+reverse and override, added to tracking's read-only conversions viewset (list, retrieve) and
+registered here, the whole, at "conversions". Each change goes through
+decisions.bulk.decide_selected -> decisions.services.conversion_decide, which posts to the
+ledger and writes the audit entries, as the admins' conversions page does."""
 
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 
-from network.api_docs import admin_roles, answers, example
-from payouts.api_decisions import (
+from decisions.api_serializers import (
     AdminApprovalSerializer,
     AdminOverrideSerializer,
     AdminRefusalSerializer,
     DecisionResultSerializer,
     decide,
 )
+from network import api_router
+from network.api_docs import admin_roles, answers, example
 from tracking import api_admin
 from tracking.models import Conversion
 
@@ -94,3 +95,6 @@ class ConversionViewSet(api_admin.ConversionViewSet):
     @action(detail=False, methods=["post"])
     def override(self, request):
         return self.apply(AdminOverrideSerializer)
+
+
+api_router.register("admin", "conversions", ConversionViewSet, basename="admin-conversions")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from payouts import views_conversions as views
+from decisions import views
 
 urlpatterns = [
     path("manage/conversions/", views.admin_conversions, name="admin_conversions"),

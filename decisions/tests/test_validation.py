@@ -12,11 +12,11 @@ from django_scopes import scope, scopes_disabled
 
 from advertisers.models import Advertiser
 from conftest import client_for, make_member, make_world
+from decisions import validation, validation_csv
+from decisions.services import Actor, DecisionError, conversion_decide
 from network.audit import AuditEntry
 from network.models import Role
 from offers.models import Goal, Offer
-from payouts import validation, validation_csv
-from payouts.decisions import Actor, DecisionError, conversion_decide
 from payouts.models import Entry
 from tracking.models import Click, Conversion
 from tracking.tests.wsgi_client import ENTRY_POINTS, enter_by

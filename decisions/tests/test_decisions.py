@@ -9,15 +9,15 @@ from django.db.models import Sum
 from django_scopes import scope, scopes_disabled
 
 from conftest import make_world
-from network.audit import AuditEntry
-from offers.models import Goal
-from payouts import ledger
-from payouts.decisions import (
+from decisions.services import (
     Actor,
     DecisionError,
     approve_held_conversions,
     conversion_decide,
 )
+from network.audit import AuditEntry
+from offers.models import Goal
+from payouts import ledger
 from payouts.models import Account, Entry
 from payouts.tests.helpers import make_conversion
 from tracking.models import Conversion
@@ -176,3 +176,24 @@ def test_the_hold_job_approves_checked_clean_conversions_past_their_hold(network
         unchecked.pk: "pending",
     }
     assert (entry.actor, entry.actor_label) == (None, "system: hold period passed")
+
+
+def test_the_hold_jobs_tasks_keep_the_names_they_had_in_payouts(network, world):
+    """The beat schedule and messages queued before the move name them payouts.tasks.*."""
+    from decisions import tasks
+    from network.celery import app as celery_app
+
+    celery_app.loader.import_default_modules()
+    everywhere = "payouts.tasks.approve_held_conversions_everywhere"
+    for name, task in (
+        ("payouts.tasks.approve_held_conversions", tasks.approve_held_conversions),
+        (everywhere, tasks.approve_held_conversions_everywhere),
+    ):
+        assert task.name == name
+        assert celery_app.tasks[name].run.__module__ == "decisions.tasks"
+    due = make_conversion(world, at=T0)
+    later = T0 + timedelta(days=world["offer"].hold_days, minutes=1)
+    with time_machine.travel(later, tick=False):
+        celery_app.tasks[everywhere].apply()
+    due.refresh_from_db()
+    assert due.status == "approved"

@@ -9,7 +9,7 @@ all in one transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -24,7 +24,6 @@ from network.errors import ServiceError
 from network.models import Network, User
 from offers.models import Offer
 from payouts import ledger
-from payouts.models import LedgerTransaction
 from tracking import lookups
 from tracking.conversions import goal_revenue
 from tracking.models import Conversion
@@ -143,23 +142,11 @@ def conversion_decide(
     return conversion
 
 
-def post_change(
-    network: Network, conversion: Conversion, *, approve: bool, at: datetime | None = None
-) -> None:
-    """The approval's entries, or their opposite; the conversion's row is locked. `at` dates
-    them (only the demo's history does: anything else posts now)."""
-    conversion.ledger_postings += 1
-    kind = LedgerTransaction.Kind.APPROVAL if approve else LedgerTransaction.Kind.REVERSAL
-    posted = ledger.post(
-        network,
-        kind=kind,
-        key=f"conversion:{conversion.pk}:{conversion.ledger_postings}",
-        lines=ledger.conversion_lines(network, conversion, 1 if approve else -1),
-        conversion=conversion,
-        at=at,
-        memo=f"conversion {conversion.pk}",
-    )
-    if posted is None:  # the row lock makes this unreachable; the constraint makes it certain
+def post_change(network: Network, conversion: Conversion, *, approve: bool) -> None:
+    """The approval's entries, or their opposite (payouts.ledger.post_conversion); the
+    conversion's row is locked."""
+    if ledger.post_conversion(network, conversion, approve=approve) is None:
+        # the row lock makes this unreachable; the constraint makes it certain
         raise DecisionError(_("This change was posted already."))
 
 

@@ -1,6 +1,6 @@
 """Order validation by CSV, the file: reading it into rows, each with its own problems.
 
-What applying the rows would do, and applying them, is payouts.validation's.
+What applying the rows would do, and applying them, is decisions.validation's.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from decisions.bulk import CSV_STATUSES, MAX_REASON
+from decisions.services import status_word
 from lib.formats import format_money, format_number
 from network.errors import ServiceError
-from payouts.bulk_decisions import CSV_STATUSES, MAX_REASON
-from payouts.decisions import status_word
 from tracking.models import Conversion
 
 Status = Conversion.Status

@@ -1,6 +1,6 @@
 """The bulk decisions of the conversions pages (advertisers and admins) and of the API: the
 ticked conversions approved, rejected or reversed (admins also override), one by one through
-payouts.decisions.conversion_decide, which locks the row, re-checks the transition, posts to the
+decisions.services.conversion_decide, which locks the row, re-checks the transition, posts to the
 ledger and writes the audit entry."""
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from decisions.services import Actor, DecisionError, conversion_decide, status_word
 from lib.formats import format_number
 from lib.tables import TickedIdsField, ticked
 from network.models import Network
-from payouts.decisions import Actor, DecisionError, conversion_decide, status_word
 from tracking.models import Conversion
 
 Status = Conversion.Status

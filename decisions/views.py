@@ -1,6 +1,6 @@
 """The pages where advertisers and admins decide conversions: the conversions lists with their
 bulk form (the lists themselves are tracking.views_portal's) and the advertiser's order
-validation by CSV (upload -> preview -> apply). Each change is payouts.decisions'."""
+validation by CSV (upload -> preview -> apply). Each change is decisions.services'."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
+from decisions import bulk, validation, validation_csv
+from decisions.bulk import BULK_DONE, BulkDecisionForm
+from decisions.services import Actor
+from decisions.validation_csv import Row, UploadError, UploadForm
 from lib.views import render_in_network_time
 from network.access import ADMINS, posted, role_required
 from network.models import Role
-from payouts import bulk_decisions, validation, validation_csv
-from payouts.bulk_decisions import BULK_DONE, BulkDecisionForm
-from payouts.decisions import Actor
-from payouts.validation_csv import Row, UploadError, UploadForm
 from tracking.models import Conversion
 from tracking.views_portal import conversions_page
 
@@ -44,7 +44,7 @@ def decide_ticked(
     request: HttpRequest, decidable: QuerySet[Conversion], form: BulkDecisionForm
 ) -> None:
     """Decide the ticked conversions that are the user's; say what happened."""
-    result = bulk_decisions.decide_selected(
+    result = bulk.decide_selected(
         network=request.network,
         decidable=decidable,
         ids=form.cleaned_data["selected"],
@@ -109,7 +109,7 @@ def advertiser_validation_upload(request: HttpRequest) -> HttpResponse:
         return redirect("advertiser_validation_preview")
     return render(
         request,
-        "payouts/validation/upload.html",
+        "decisions/validation/upload.html",
         {"form": form, "max_rows": validation_csv.MAX_ROWS},
     )
 
@@ -139,7 +139,7 @@ def advertiser_validation_preview(request: HttpRequest) -> HttpResponse:
             return redirect("advertiser_validation_upload")
     return render_in_network_time(
         request,
-        "payouts/validation/preview.html",
+        "decisions/validation/preview.html",
         {
             "upload": upload,
             "rows": rows,
@@ -182,7 +182,7 @@ def advertiser_validation_apply(request: HttpRequest) -> HttpResponse:
         validation.forget_upload(request)
     return render_in_network_time(
         request,
-        "payouts/validation/preview.html",
+        "decisions/validation/preview.html",
         {
             "upload": upload,
             "rows": rows,

@@ -1,7 +1,7 @@
-"""The advertiser's money endpoints (/api/v1/advertiser/): the bulk decisions and the order
-validation by CSV added to tracking's read-only conversions viewset, with the rules of the
-conversions pages (the company's invoices and credit notes: invoices/api_advertiser.py).
-Decisions go through payouts.decisions (ledger and audit entries, as on the pages)."""
+"""The advertiser's decisions (/api/v1/advertiser/conversions/): the bulk decisions and the
+order validation by CSV added to tracking's read-only conversions viewset, with the rules of
+the conversions pages, and registered here, the whole, at "conversions". Decisions go through
+decisions.services (ledger and audit entries, as on the pages)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from decisions import api_serializers as s
+from decisions import validation, validation_csv
+from decisions.api_serializers import DecisionResultSerializer, DecisionSerializer, decide
+from decisions.services import Actor
 from network import api_router
 from network.api_docs import answers, example
 from network.api_forms import form_errors
-from payouts import api_advertiser_serializers as s
-from payouts import validation, validation_csv
-from payouts.api_decisions import DecisionResultSerializer, DecisionSerializer, decide
-from payouts.decisions import Actor
 from tracking import api_advertiser
 from tracking.api_advertiser import ADVERTISER, TAGS
 from tracking.models import Conversion

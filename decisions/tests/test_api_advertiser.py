@@ -1,6 +1,7 @@
-"""The advertiser's money API: bulk decisions on the conversions of their offers, order
-validation by CSV, and their invoices, with the same rules, services, ledger and audit as
-their pages (payouts/api_advertiser.py). Who may call: advertisers/tests/test_api_advertiser.py."""
+"""The advertiser's decisions API: bulk decisions on the conversions of their offers and order
+validation by CSV, with the same rules, services, ledger and audit as their pages
+(decisions/api_advertiser.py). Who may call: advertisers/tests/test_api_advertiser.py; their
+invoices: invoices/tests/test_api_advertiser.py."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Order validation by CSV: an advertiser decides many conversions at once (upload -> preview
--> apply). The file is read by payouts.validation_csv; every change goes through
-payouts.decisions, which locks the row, re-checks the transition, posts to the ledger and
-writes the audit entry. The bulk form of the conversions pages is payouts.bulk_decisions.
+-> apply). The file is read by decisions.validation_csv; every change goes through
+decisions.services, which locks the row, re-checks the transition, posts to the ledger and
+writes the audit entry. The bulk form of the conversions pages is decisions.bulk.
 
 The CSV is judged twice: for the preview (nothing changes) and again when applied, against
 the conversions as they are then. Rows whose conversion has the wanted status (and sale
@@ -24,13 +24,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext
 
+from decisions.services import Actor, DecisionError, check_allowed, conversion_decide, status_word
+from decisions.validation_csv import Row
 from lib.formats import format_datetime
 from lib.money import quantize, validate_amount
 from lib.typing import TenantRequest
 from network.audit import AuditEntry
 from network.models import Network
-from payouts.decisions import Actor, DecisionError, check_allowed, conversion_decide, status_word
-from payouts.validation_csv import Row
 from tracking.models import Conversion
 
 Status = Conversion.Status

@@ -12,16 +12,16 @@ from django.db import connection, transaction
 from django_scopes import scope, scopes_disabled
 
 from conftest import client_for, make_user, make_world
-from network.models import Membership, Role
-from payouts import validation, validation_csv
-from payouts.decisions import Actor
-from payouts.tests.test_validation import (
+from decisions import validation, validation_csv
+from decisions.services import Actor
+from decisions.tests.test_validation import (
     APPLY,
     PREVIEW,
     make_conversion,
     reload,
     upload,
 )
+from network.models import Membership, Role
 from tracking.models import Conversion
 from tracking.tests.wsgi_client import ENTRY_POINTS, enter_by
 
