@@ -49,8 +49,8 @@ check-collected: $(VENV)/.dev
 
 # The apps' layers (import-linter, the contract in pyproject.toml) and the types of lib/ and of
 # the modules that change state (mypy with django-stubs and djangorestframework-stubs).
-TYPED := lib $(wildcard */services*.py) payouts/decisions.py payouts/runs.py payouts/invoices.py \
-	payouts/bulk_decisions.py payouts/validation.py publishers/payment_details.py
+TYPED := lib $(wildcard */services*.py) payouts/runs.py decisions/bulk.py \
+	decisions/validation.py publishers/payment_details.py
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -2,7 +2,7 @@
 
 A fresh PostgreSQL database (see portal.prepare) gets PUBLISHERS publishers and CONVERSIONS
 approved conversions (with their clicks) made and approved last month in the network's time
-zone, and the ledger exactly as payouts.decisions would have posted each approval: one
+zone, and the ledger exactly as decisions.services would have posted each approval: one
 transaction "conversion:<id>:1" and three entries (receivable +revenue, payable -payout,
 margin -(revenue - payout), in minor units). All of it is loaded by INSERT ... SELECT from
 generate_series, with the loaded tables' foreign keys and plain indexes made again after
@@ -82,7 +82,7 @@ CROSS JOIN LATERAL (
 ) t
 """
 
-# As payouts.ledger.post writes them for payouts.decisions.post_change (approve): key
+# As payouts.ledger.post writes them for decisions.services.post_change (approve): key
 # conversion:<id>:<ledger_postings>, the time of the approval, amounts by lib.money.to_minor.
 TRANSACTIONS_SQL = """
 INSERT INTO payouts_ledgertransaction (id, network_id, kind, key, conversion_id, memo, created_at)

@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "commissions",
     "tracking",
     "payouts",
+    "decisions",
+    "invoices",
     "reports",
     "webhooks",
 ]
@@ -465,7 +467,7 @@ SPECTACULAR_SETTINGS = {
         "ConversionStatusEnum": "tracking.models.Conversion.Status",
         "InvoiceStatusEnum": "payouts.models.Invoice.Status",
         "GoalTypeEnum": "offers.rules.GoalType",
-        "DecisionStatusEnum": "payouts.api_decisions.DECISION_STATUSES",
+        "DecisionStatusEnum": "decisions.api_serializers.DECISION_STATUSES",
         "PublisherStatusEnum": "publishers.models.Publisher.Status",
         "AdvertiserStatusEnum": "advertisers.models.Advertiser.Status",
         "OfferAccessStatusEnum": "offers.models.OfferAccess.Status",

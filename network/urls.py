@@ -41,6 +41,8 @@ urlpatterns = [
     path("publisher/postbacks/", include("webhooks.urls_publisher")),
     path("", include("tracking.urls_portal")),
     path("", include("payouts.urls")),
+    path("", include("decisions.urls")),
+    path("", include("invoices.urls")),
     path("", include("publishers.urls_payment_details")),
     # The dashboards (each role's home) and the report pages.
     path("", include("reports.urls")),

@@ -1,9 +1,8 @@
 """The admins' payout runs (/api/v1/admin/payout-runs/): list, review with the lines, create a
 month's run, approve it, download the payment files, mark lines paid. The same services as
 the payout run pages (payouts.runs), so the same refusals and the same audit entries.
-The admins' other money endpoints live in their own modules and are registered at the end:
-conversions with their decisions (payouts/api_admin_conversions.py), invoices and credit notes
-(payouts/api_admin_invoices.py).
+The admins' conversions with their decisions: decisions/api_admin.py; invoices and credit
+notes: invoices/api_admin.py.
 
 Approving, marking paid and downloading payment files move money or payment details. The
 page asks for two-factor authentication and a recent password (allauth's
@@ -43,8 +42,6 @@ from network.api_forms import form_errors
 from network.api_keys import ApiKey
 from payouts import api_admin_serializers as s
 from payouts import exports, runs
-from payouts.api_admin_conversions import ConversionViewSet
-from payouts.api_admin_invoices import CreditNoteViewSet, InvoiceViewSet
 from payouts.filters import RunFilter
 from payouts.forms_runs import MarkPaidForm, StartRunForm
 from payouts.models import PayoutRun
@@ -341,7 +338,4 @@ class PayoutRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
         return response
 
 
-api_router.register("admin", "conversions", ConversionViewSet, basename="admin-conversions")
 api_router.register("admin", "payout-runs", PayoutRunViewSet, basename="admin-payout-runs")
-api_router.register("admin", "invoices", InvoiceViewSet, basename="admin-invoices")
-api_router.register("admin", "credit-notes", CreditNoteViewSet, basename="admin-credit-notes")

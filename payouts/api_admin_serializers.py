@@ -1,7 +1,6 @@
 """What the admins' money endpoints read and write: a payout run with its totals and lines
-and the bodies of its moves, judged by the payout run page's forms (payouts/api_admin.py);
-an invoice with its advertiser, and the body of "record a payment", judged by the invoice
-page's own PaymentForm (payouts/api_admin_invoices.py)."""
+and the bodies of its moves, judged by the payout run page's forms (payouts/api_admin.py).
+The admins' invoices: invoices/api_serializers.py."""
 
 from __future__ import annotations
 
@@ -14,15 +13,9 @@ from rest_framework import serializers
 from lib.tables import MAX_ID
 from network.api_forms import DECIMAL, MinorAmount
 from payouts import methods
-from payouts.api_invoice_serializers import (
-    INVOICE_FIELDS,
-    AdvertiserInvoiceLineSerializer,
-    AppliedCreditSerializer,
-    InvoiceTermsMixin,
-)
 from payouts.api_publisher_serializers import CarriedLineMixin
 from payouts.forms_runs import MAX_TICKED
-from payouts.models import Invoice, PayoutLine, PayoutRun
+from payouts.models import PayoutLine, PayoutRun
 from payouts.views_runs import currency_totals, totals_by_run
 
 
@@ -189,46 +182,3 @@ class MarkPaidResultSerializer(serializers.Serializer):
         child=serializers.IntegerField(), help_text=_("Ids that are no line of this run.")
     )
     run = AdminPayoutRunSerializer()
-
-
-# --- Invoices ------------------------------------------------------------------------------
-
-
-class AdminInvoiceSerializer(InvoiceTermsMixin, serializers.ModelSerializer):
-    number = serializers.CharField(source="display_number", read_only=True)
-    advertiser_name = serializers.CharField(source="advertiser.name", read_only=True)
-    total = MinorAmount()
-
-    class Meta:
-        model = Invoice
-        fields = [*INVOICE_FIELDS[:2], "advertiser", "advertiser_name", *INVOICE_FIELDS[2:]]
-        read_only_fields = fields
-        extra_kwargs = {"period": {"help_text": _("The month billed (its first day).")}}
-
-
-class AdminInvoiceDetailSerializer(AdminInvoiceSerializer):
-    lines = AdvertiserInvoiceLineSerializer(many=True, read_only=True)
-    credits = AppliedCreditSerializer(many=True, read_only=True)
-
-    class Meta(AdminInvoiceSerializer.Meta):
-        fields = [*AdminInvoiceSerializer.Meta.fields, "lines", "credits"]
-        read_only_fields = fields
-
-
-class PaymentSerializer(serializers.Serializer):
-    """The payment form's fields; the form judges them (payouts.forms_invoices.PaymentForm)."""
-
-    amount = serializers.DecimalField(
-        max_digits=18,
-        decimal_places=3,
-        coerce_to_string=True,
-        help_text=_(
-            "The amount received, as a decimal string in the invoice's currency: above zero, "
-            "and the invoice's amount due."
-        ),
-    )
-    reference = serializers.CharField(
-        max_length=200,
-        allow_blank=True,
-        help_text=_("The bank transfer's reference or the payment provider's transaction id."),
-    )

@@ -11,11 +11,9 @@ class PayoutsConfig(AppConfig):
         from payouts import audit_labels  # noqa: F401  (registers on import)
 
         # The advertisers' API shows what a company owes: the ledger's receivables.
-        owed.register("payouts.views_invoices.receivables_by_advertiser")
-        # The demo's money, then (after tracking's traffic) the decisions that traffic planned.
+        owed.register("payouts.ledger.receivables_by_advertiser")
+        # The demo's money (the decisions of tracking's traffic: decisions.demo, after it).
         demo.register(40, "payouts.demo.seed")
-        demo.register(60, "payouts.demo.decide_activity")
         emails.register("run_ready", "payouts.emails.send_run_ready")
         emails.register("payout", "payouts.emails.send_payout")
-        emails.register("invoice_issued", "payouts.emails.send_invoice_issued")
         emails.register("payment_details_changed", "publishers.emails.send_payment_details_changed")

@@ -10,8 +10,9 @@ README can be walked in `make run` on any day.
 Blue Traffic Media is paid by PayPal; Red Deals by bank transfer, with its own minimum.
 Made once: a second run finds the demo's conversions and changes nothing.
 
-Two steps of seed_demo (network/demo.py): this money first, and after tracking's sixty days
-of traffic (tracking/demo_activity.py) the decisions it planned, posted to the ledger.
+A step of seed_demo (network/demo.py); after tracking's sixty days of traffic
+(tracking/demo_activity.py) decisions.demo posts the decisions it planned with `approve`,
+`reject` and `reverse` here.
 """
 
 from __future__ import annotations
@@ -29,11 +30,11 @@ from lib.money import to_minor
 from network.demo import Demo
 from network.models import Network
 from offers.models import Offer, OfferAccess
-from payouts.decisions import post_change
+from payouts import ledger
 from payouts.runs import last_closed_period, previous_month
 from publishers.demo import APPROVED
 from publishers.models import PaymentDetails, Publisher, PublisherMinimum
-from tracking.demo_activity import DECISIONS, Decision, convert_click
+from tracking.demo_activity import convert_click
 from tracking.ids import new_click_id
 from tracking.models import Click, Conversion
 
@@ -60,20 +61,6 @@ def seed(demo: Demo) -> None:
     advertiser = Advertiser.objects.get(network=demo.network, name=COMPANY)
     blue = Publisher.objects.get(network=demo.network, name=APPROVED)
     seed_money(demo.network, advertiser, blue)
-
-
-def decide_activity(demo: Demo) -> None:
-    """seed_demo's step after tracking's traffic: the decisions it planned (none when the
-    traffic was there already), each posted to the ledger at its time."""
-    decision: Decision
-    for decision in demo.plan.get(DECISIONS, []):
-        conversion, at = decision.conversion, decision.decided_at
-        if not decision.approved:
-            reject(demo.network, conversion, at, decision.reason)
-            continue
-        approve(demo.network, conversion, at)
-        if decision.reversed_at is not None:
-            reverse(demo.network, conversion, decision.reversed_at, "refund")
 
 
 def seed_money(network: Network, advertiser: Advertiser, blue: Publisher) -> None:
@@ -186,12 +173,12 @@ def convert(
 
 
 def approve(network: Network, conversion: Conversion, at: datetime) -> None:
-    post_change(network, conversion, approve=True, at=at)
+    ledger.post_conversion(network, conversion, approve=True, at=at)
     decide(network, conversion, Conversion.Status.APPROVED, at)
 
 
 def reverse(network: Network, conversion: Conversion, at: datetime, reason: str) -> None:
-    post_change(network, conversion, approve=False, at=at)
+    ledger.post_conversion(network, conversion, approve=False, at=at)
     decide(network, conversion, Conversion.Status.REVERSED, at, reason)
 
 

@@ -1,4 +1,5 @@
-"""Emails about money: a run ready for review, a payout approved or paid, an invoice."""
+"""Emails about money: a run ready for review, a payout approved or paid (an invoice issued:
+invoices/emails.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from django.urls import reverse
 
 from network.emails import admin_emails, emails_of, send_templated
 from payouts.ledger import from_minor
-from payouts.models import Invoice, PayoutLine, PayoutRun
+from payouts.models import PayoutLine, PayoutRun
 
 
 def portal_path(name: str, **kwargs) -> str:
@@ -40,23 +41,6 @@ def send_payout(payout_line_id: int, event: str) -> None:
                     year=line.run.period.year,
                     month=line.run.period.month,
                 )
-            ),
-        },
-    )
-
-
-def send_invoice_issued(invoice_id: int) -> None:
-    invoice = Invoice.objects.select_related("advertiser", "network").get(pk=invoice_id)
-    send_templated(
-        template="invoice_issued",
-        to=emails_of(invoice.advertiser.memberships.all()),
-        context={
-            "invoice": invoice,
-            "total": from_minor(invoice.total, invoice.currency),
-            "credit": from_minor(invoice.credit_applied, invoice.currency),
-            "due": from_minor(invoice.amount_due, invoice.currency),
-            "url": invoice.network.absolute_url(
-                portal_path("advertiser_invoice_detail", invoice_id=invoice.pk)
             ),
         },
     )

@@ -97,6 +97,25 @@ def conversion_lines(network: Network, conversion, sign: int) -> list[tuple[Acco
     ]
 
 
+def post_conversion(
+    network: Network, conversion, *, approve: bool, at: datetime | None = None
+) -> LedgerTransaction | None:
+    """A conversion's approval entries, or their opposite (its reversal), keyed by its count of
+    postings; the caller holds the conversion's row lock and saves `ledger_postings`. `at`
+    dates them (only the demo's history does: anything else posts now). None: posted already."""
+    conversion.ledger_postings += 1
+    kind = LedgerTransaction.Kind.APPROVAL if approve else LedgerTransaction.Kind.REVERSAL
+    return post(
+        network,
+        kind=kind,
+        key=f"conversion:{conversion.pk}:{conversion.ledger_postings}",
+        lines=conversion_lines(network, conversion, 1 if approve else -1),
+        conversion=conversion,
+        at=at,
+        memo=f"conversion {conversion.pk}",
+    )
+
+
 def balance(acc: Account, *, until: datetime | None = None) -> int:
     """The account's balance in minor units, positive in the normal case, from its entries."""
     entries = Entry.objects.filter(account=acc)
@@ -104,3 +123,46 @@ def balance(acc: Account, *, until: datetime | None = None) -> int:
         entries = entries.filter(created_at__lte=until)
     total = entries.aggregate(total=Sum("amount"))["total"] or 0
     return -total if acc.kind in CREDIT_NORMAL else total
+
+
+# What advertisers owe: their receivables (the invoices' pages and the advertisers' list and
+# API, through advertisers.owed).
+
+
+def network_receivables(advertiser_id: int | None = None) -> list[dict]:
+    """Every advertiser's receivable balance summed per currency, in one query (receivable is
+    debit-normal: its balance is the plain sum of its entries, as in balance())."""
+    entries = Entry.objects.filter(account__kind=Account.Kind.RECEIVABLE)
+    if advertiser_id is not None:
+        entries = entries.filter(account__advertiser_id=advertiser_id)
+    rows = (
+        entries.values("account__currency")
+        .annotate(total=Sum("amount"))
+        .order_by("account__currency")
+    )
+    return [
+        {
+            "currency": row["account__currency"],
+            "amount": from_minor(row["total"], row["account__currency"]),
+        }
+        for row in rows
+    ]
+
+
+def receivables_by_advertiser(advertiser_id: int | None = None) -> dict[int, list[dict]]:
+    """Each advertiser's receivable balances (what they owe, invoiced or not), one query."""
+    entries = Entry.objects.filter(account__kind=Account.Kind.RECEIVABLE)
+    if advertiser_id is not None:
+        entries = entries.filter(account__advertiser_id=advertiser_id)
+    rows = (
+        entries.values("account__advertiser_id", "account__currency")
+        .annotate(total=Sum("amount"))
+        .order_by("account__advertiser_id", "account__currency")
+    )
+    owed: dict[int, list[dict]] = {}
+    for row in rows:
+        currency = row["account__currency"]
+        owed.setdefault(row["account__advertiser_id"], []).append(
+            {"currency": currency, "amount": from_minor(row["total"], currency)}
+        )
+    return owed

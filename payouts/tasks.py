@@ -1,4 +1,5 @@
-"""Thin Celery tasks of the money app: they take ids, load, and call a service."""
+"""Thin Celery tasks of the money app: they take ids, load, and call a service. (The hold-period
+approval, payouts.tasks.approve_held_conversions under its name of old, is decisions/tasks.py.)"""
 
 from __future__ import annotations
 
@@ -23,20 +24,6 @@ def active_network_ids() -> list[int]:
 
 
 @shared_task(acks_late=True)
-def approve_held_conversions_everywhere() -> None:
-    """Beat, every 15 minutes: one task per network."""
-    for network_id in active_network_ids():
-        approve_held_conversions.delay(network_id=network_id)
-
-
-@shared_task(base=NetworkTask, acks_late=True)
-def approve_held_conversions(*, network_id: int) -> int:
-    from payouts.decisions import approve_held_conversions as approve
-
-    return approve(Network.objects.get(pk=network_id))
-
-
-@shared_task(acks_late=True)
 def monthly_payouts_everywhere() -> None:
     """Beat, hourly: a network whose last month has no run yet, once the 1st, 03:00 local
     time has come, gets that month's invoices and payout run."""
@@ -55,8 +42,10 @@ def monthly_payouts_everywhere() -> None:
 
 @shared_task(base=NetworkTask, acks_late=True)
 def monthly_payouts(*, network_id: int) -> None:
-    """Invoices first, then the run: a run that exists means both were made."""
-    from payouts.invoices import invoices_create
+    """Invoices first, then the run: a run that exists means both were made. The month's
+    invoices are the invoices app's (a higher layer): it bills the month when told that the
+    month closed (the event runs its handler here, in this task: if billing fails, no run)."""
+    from network import events
     from payouts.models import PayoutRun
     from payouts.runs import last_closed_period, payout_run_request
 
@@ -64,7 +53,7 @@ def monthly_payouts(*, network_id: int) -> None:
     period = last_closed_period(network)
     if PayoutRun.objects.filter(period__gte=period).exists():
         return  # made, or being made (the recovery job takes care of a lost one)
-    invoices_create(network, period)
+    events.emit("month.closed", network_id=network.pk, source=network, period=period)
     run = payout_run_request(network, period)
     make_run(monthly_payouts, network, run.pk)
 
@@ -121,9 +110,6 @@ send_run_ready_email = former_email_task(
     "payouts.tasks.send_run_ready_email", "run_ready", "payout_run_id"
 )
 send_payout_email = former_email_task("payouts.tasks.send_payout_email", "payout", "payout_line_id")
-send_invoice_email = former_email_task(
-    "payouts.tasks.send_invoice_email", "invoice_issued", "invoice_id"
-)
 send_payment_details_email = former_email_task(
     "payouts.tasks.send_payment_details_email", "payment_details_changed", "publisher_id"
 )

@@ -1,6 +1,6 @@
 """The admins' conversions (/api/v1/admin/conversions/): every conversion of the network, with
 the admins' conversions page's filters. Only the reading: the bulk decisions (approve, reject,
-reverse, override) move money, so payouts.api_admin_conversions adds them to this viewset and
+reverse, override) move money, so decisions.api_admin adds them to this viewset and
 registers the whole at "conversions"."""
 
 from __future__ import annotations

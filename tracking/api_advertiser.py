@@ -1,6 +1,6 @@
 """The advertiser's conversions (/api/v1/advertiser/conversions/): those of the company's
 offers, with the conversions page's filters. Only the reading: the bulk decisions and the
-order validation by CSV move money, so payouts.api_advertiser adds them to this viewset and
+order validation by CSV move money, so decisions.api_advertiser adds them to this viewset and
 registers the whole at "conversions"."""
 
 from __future__ import annotations

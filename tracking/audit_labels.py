@@ -1,6 +1,6 @@
 """What the audit log says about conversions (audit.text, audit.log): imported
-by TrackingConfig.ready. Their decisions are written by payouts.decisions; the words of the
-conversion's states and reasons are the model's, here."""
+by TrackingConfig.ready. The words of the conversion's states and reasons are the model's,
+here; those of its decisions (written by decisions.services): decisions/audit_labels.py."""
 
 from __future__ import annotations
 
@@ -13,11 +13,6 @@ from tracking.models import Conversion, conversion_reason_label
 
 audit_text.register_actions(
     {
-        "conversion.approved": _("Status"),
-        "conversion.pending": _("Status"),
-        "conversion.rejected": _("Status"),
-        "conversion.reversed": _("Status"),
-        "conversion.override": _("Status overridden"),
         "conversion.fraud_checked": _("Fraud check"),
     }
 )

@@ -2,8 +2,8 @@
 report and chart of `make run` shows something real: clicks (countries, devices, sub ids, both
 landing pages of the A/B test), impressions, and conversions priced by the offers' goals. How
 an advertiser would decide each (approved after the hold period, a few rejected or refunded)
-is planned here and left in the demo's plan: the decisions post to the ledger, so payouts'
-next step makes them (payouts.demo.decide_activity), dated then.
+is planned here and left in the demo's plan: the decisions post to the ledger, so the
+decisions app's next step makes them (decisions.demo.decide_activity), dated then.
 
 Deterministic (one seeded random generator) and made once: the generated clicks carry
 `source="demo"`, and a second run that finds them changes nothing.

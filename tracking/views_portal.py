@@ -1,7 +1,7 @@
 """Conversion lists for each role with their filters, and the advertiser's integration page.
 
 The lists only read: the bulk decisions of advertisers and admins (their form on the same
-page) post to payouts.views_conversions, which serves those two pages and hands the list
+page) post to decisions.views, which serves those two pages and hands the list
 back to `conversions_page` with its form."""
 
 from __future__ import annotations

@@ -15,11 +15,11 @@ from django_scopes import scope, scopes_disabled
 from audit.log import object_url
 from audit.models import AuditEntry
 from conftest import client_for, make_member, make_user, make_world
+from decisions.services import Actor, conversion_decide
 from network.models import Membership, Role
 from offers.models import Cap, Offer
 from offers.services_access import access_decide
 from offers.services_rules import cap_create
-from payouts.decisions import Actor, conversion_decide
 from payouts.tests.helpers import make_conversion, make_publisher
 from publishers.models import PaymentDetails
 from publishers.services import publisher_decide

@@ -55,8 +55,8 @@ LAYOUT_PROBLEMS = "\n".join(
 def demo_world() -> tuple[Network, dict[str, list[tuple[str, str]]]]:
     """The demo network with last month's payout run and invoices, and each role's pages
     as (name, path)."""
+    from invoices.services import invoices_create
     from offers.models import OfferAccess
-    from payouts.invoices import invoices_create
     from payouts.runs import last_closed_period, payout_run_create
 
     call_command("seed_demo", stdout=StringIO())

@@ -82,6 +82,7 @@ def queued_kinds() -> set[str]:
         "offers",
         "tracking",
         "payouts",
+        "invoices",
         "webhooks",
     ):
         for path in (Path(settings.BASE_DIR) / app).rglob("*.py"):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django import template
 
 from payouts import minimums, statements
-from payouts.views_invoices import receivables_by_advertiser
+from payouts.ledger import receivables_by_advertiser
 
 register = template.Library()
 

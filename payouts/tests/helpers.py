@@ -1,13 +1,18 @@
-"""Money test data: conversions made directly (their tracking is tested elsewhere)."""
+"""Money test data: conversions made directly (their tracking is tested elsewhere); a PDF's
+text (the run, statement, invoice and credit note PDFs)."""
 
 from __future__ import annotations
 
+import io
+import re
+import unicodedata
 from datetime import datetime
 from decimal import Decimal
 from uuid import uuid4
 
 from django.utils.timezone import now
 from django_scopes import scopes_disabled
+from pypdf import PdfReader
 
 from network.step_up import StepUp
 from payouts.models import Entry
@@ -65,3 +70,10 @@ def ledger_of(conversion: Conversion) -> list[tuple]:
     with scopes_disabled():
         entries = Entry.objects.filter(conversion_id=conversion.pk).select_related("account")
         return sorted((e.kind, e.account.kind, e.amount) for e in entries)
+
+
+def pdf_text(content: bytes) -> str:
+    """The PDF's text as a reader's copy and paste gives it, whitespace folded."""
+    reader = PdfReader(io.BytesIO(content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text))

@@ -15,12 +15,12 @@ from django_scopes import scope, scopes_disabled
 
 from audit.models import AuditEntry
 from conftest import client_for, make_member, make_world, set_minimum
+from decisions.services import Actor, conversion_decide
 from network.models import Role
 from network.step_up import MONEY_SCOPE
 from network.tests.api import api_client, key_for
 from payouts import ledger
 from payouts import runs as payouts_runs
-from payouts.decisions import Actor, conversion_decide
 from payouts.models import Account, PayoutLine, PayoutRun
 from payouts.tests.helpers import make_conversion, make_publisher
 from publishers.models import PaymentDetails

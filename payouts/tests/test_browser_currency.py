@@ -25,11 +25,11 @@ from django.utils import translation
 from django_scopes import scope, scopes_disabled
 
 from conftest import make_world, set_minimum
+from decisions.services import Actor, conversion_decide
 from lib.formats import format_money
 from network.tests import browser as shared
 from network.tests.browser import NEEDS_BROWSER, PASSWORD, goto, sign_in, sync_playwright
 from network.tests.money import with_mfa
-from payouts.decisions import Actor, conversion_decide
 from payouts.runs import payout_lines_mark_paid, payout_run_approve, payout_run_create
 from payouts.tests.helpers import RECENT, make_conversion, make_publisher
 from publishers.models import PaymentDetails, PublisherMinimum

@@ -18,6 +18,7 @@ from django_scopes import scope, scopes_disabled
 
 from audit.models import AuditEntry
 from conftest import client_for, make_world, set_minimum
+from decisions.services import Actor, conversion_decide
 from lib.formats import format_money
 from network.models import PayoutMinimum
 from network.services import payout_minimum_set
@@ -25,7 +26,6 @@ from network.step_up import StepUp
 from network.tests.api import api_client, key_for
 from network.tests.money import reauthenticated, with_mfa
 from payouts import exports
-from payouts.decisions import Actor, conversion_decide
 from payouts.models import PayoutLine, PayoutRun
 from payouts.runs import payout_lines_mark_paid, payout_run_approve, payout_run_create
 from payouts.tests.helpers import RECENT, make_conversion, make_publisher

@@ -15,6 +15,7 @@ from django_scopes import scope, scopes_disabled
 
 from audit.models import AuditEntry
 from conftest import make_world
+from decisions.services import Actor, conversion_decide
 from network.tests.celery_worker import (
     kill_worker,
     read_log,
@@ -22,7 +23,6 @@ from network.tests.celery_worker import (
     wait_for_log,
     worker_skip_reason,
 )
-from payouts.decisions import Actor, conversion_decide
 from payouts.models import PayoutLine, PayoutRun
 from payouts.runs import last_closed_period, payout_run_create, period_bounds
 from payouts.tasks import create_payout_run

@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import make_world, set_minimum
+from decisions.services import Actor, DecisionError, conversion_decide
 from network.step_up import StepUpRequired
 from payouts import ledger
-from payouts.decisions import Actor, DecisionError, conversion_decide
 from payouts.models import Account, Entry, PayoutLine
 from payouts.runs import (
     PayoutError,

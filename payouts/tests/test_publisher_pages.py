@@ -15,9 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django_scopes import scope, scopes_disabled
 
 from conftest import client_for, make_member, make_world, set_minimum
+from decisions.services import Actor, conversion_decide
 from network.models import Role
 from network.tests.money import with_mfa
-from payouts.decisions import Actor, conversion_decide
 from payouts.models import PayoutLine, PayoutRun
 from payouts.runs import (
     payout_lines_mark_paid,

@@ -14,9 +14,9 @@ from django_scopes import scope, scopes_disabled
 
 from audit.models import AuditEntry
 from conftest import PASSWORD, client_for, make_member, make_world, set_minimum
+from decisions.services import Actor, conversion_decide
 from network.models import Role
 from payouts import ledger
-from payouts.decisions import Actor, conversion_decide
 from payouts.forms_runs import StartRunForm
 from payouts.models import Account, LedgerTransaction, PayoutRun
 from payouts.runs import payout_run_approve, payout_run_create

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import client_for, make_member, make_world
 from network.models import Role
-from payouts.tests.test_invoice_pdfs import pdf_text
+from payouts.tests.helpers import pdf_text
 from payouts.tests.test_run_pages import (  # noqa: F401  (fixtures)
     _frozen_now,
     details,

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,12 +9,11 @@ from allauth.mfa.models import Authenticator
 from django_scopes import scope, scopes_disabled
 
 from conftest import make_member, make_world, set_minimum
+from decisions.services import Actor, conversion_decide
 from network.models import Role
 from network.step_up import StepUpRequired
 from payouts import ledger
-from payouts.decisions import Actor, conversion_decide
-from payouts.invoices import invoice_record_payment, invoices_create
-from payouts.models import Account, Invoice, PayoutLine, PayoutRun
+from payouts.models import Account, PayoutLine, PayoutRun
 from payouts.runs import (
     PayoutError,
     payout_lines_mark_paid,
@@ -285,43 +283,6 @@ def test_new_payment_details_hold_the_payout_for_48_hours(network, world, runner
     assert paid == [] and "on hold" in skipped[0]
     paid, skipped = pay(network, run, owner, AFTER_OCTOBER + timedelta(hours=2))
     assert len(paid) == 1
-
-
-# Invoices
-
-
-def test_invoices_bill_each_advertisers_month_and_record_payment(network, world, owner):
-    approved(network, world, IN_OCTOBER)
-    approved(network, world, IN_OCTOBER)
-    approved(network, world, IN_NOVEMBER)
-    with time_machine.travel(AFTER_OCTOBER, tick=False), scope(network=network):
-        invoices = invoices_create(network, OCTOBER)
-        assert invoices_create(network, OCTOBER) == []  # made once
-    (invoice,) = invoices
-    assert (invoice.number, invoice.total, invoice.currency) == (1, 2000, "USD")
-    with scopes_disabled():
-        line = invoice.lines.get()
-    assert (line.offer, line.goal, line.conversions, line.amount) == (
-        world["offer"],
-        world["goal"],
-        2,
-        2000,
-    )
-    with scope(network=network):
-        invoice_record_payment(
-            network, invoice.pk, amount=Decimal("20.00"), reference="WIRE 42", actor=owner
-        )
-        receivable = Account.objects.get(kind="receivable")
-        assert ledger.balance(receivable) == 1000  # November's approval is still owed
-        with pytest.raises(PayoutError, match="paid already"):
-            invoice_record_payment(
-                network, invoice.pk, amount=Decimal("20.00"), reference="WIRE 42", actor=owner
-            )
-    with time_machine.travel(AFTER_NOVEMBER, tick=False), scope(network=network):
-        (november,) = invoices_create(network, date(2026, 11, 1))
-    assert (november.number, november.total) == (2, 1000)
-    with scopes_disabled():
-        assert Invoice.objects.count() == 2
 
 
 def test_publishers_in_other_networks_are_not_in_the_run(network, other_network, world, owner):

@@ -11,8 +11,7 @@ import pytest
 
 from conftest import make_member
 from network.models import Role
-from payouts.tests.helpers import make_publisher
-from payouts.tests.test_invoice_pdfs import pdf_text
+from payouts.tests.helpers import make_publisher, pdf_text
 from payouts.tests.test_publisher_pages import (  # noqa: F401  (fixtures)
     IN_OCTOBER,
     OCTOBER_STATEMENT,

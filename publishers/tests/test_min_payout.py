@@ -144,7 +144,7 @@ def test_it_keeps_the_minimum_from_publishers(network, publisher_user, publisher
 
 
 def test_the_review_page_shows_what_the_network_owes_from_the_ledger(network, owner, publisher):
-    from payouts.decisions import Actor, conversion_decide
+    from decisions.services import Actor, conversion_decide
     from payouts.tests.helpers import make_conversion
 
     page = client_for(network, owner).get(review_url(publisher)).content.decode()
@@ -162,7 +162,7 @@ def test_the_review_page_shows_what_the_network_owes_from_the_ledger(network, ow
 
 def test_the_review_page_writes_vnd_without_decimals_in_vietnamese(network, owner, publisher):
     """Amounts go through the formats filters: no raw Decimal ("1234567.000") on the page."""
-    from payouts.decisions import Actor, conversion_decide
+    from decisions.services import Actor, conversion_decide
     from payouts.tests.helpers import make_conversion
 
     network.currency = "VND"

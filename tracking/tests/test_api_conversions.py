@@ -1,7 +1,7 @@
 """Each role's conversions through the API (tracking/api_admin.py, api_advertiser.py,
 api_publisher.py): the conversions pages' filters, and what each role reads (admins revenue
 and payout, advertisers revenue, publishers their payout). Decisions:
-payouts/tests/test_api_admin_conversions.py and payouts/tests/test_api_advertiser.py."""
+decisions/tests/test_api_admin_conversions.py and decisions/tests/test_api_advertiser.py."""
 
 from __future__ import annotations
 

@@ -13,8 +13,8 @@ from django_scopes import scope, scopes_disabled
 
 from commissions.models import PayoutOverride
 from conftest import client_for, make_world, set_minimum
+from decisions.services import approve_held_conversions
 from offers.models import Cap, LandingPage, Offer, OfferAccess
-from payouts.decisions import approve_held_conversions
 from payouts.models import PayoutLine
 from payouts.runs import payout_run_create
 from tracking import caps, cpc, follow_ups

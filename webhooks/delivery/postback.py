@@ -8,7 +8,7 @@ webhooks code:
 - "conversions.created" (the conversion sweeper, tracking.follow_ups, once per batch and
   network): the pending conversions' `created` postbacks, for the whole batch in one query and
   one bulk INSERT, sent after commit;
-- "conversion.status_changed" (payouts.decisions): an approval's or a reversal's postback, when
+- "conversion.status_changed" (decisions.services): an approval's or a reversal's postback, when
   the chosen endpoint asks for that event.
 
 Test calls (the publisher's button) are one logged call without a row; they count for nothing.

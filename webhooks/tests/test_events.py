@@ -13,10 +13,10 @@ from django.db import transaction
 from django_scopes import scope, scopes_disabled
 
 from conftest import client_for, make_world, set_minimum
-from payouts.decisions import Actor, conversion_decide
+from decisions.services import Actor, conversion_decide
+from decisions.tasks import approve_held_conversions
 from payouts.models import PayoutLine
 from payouts.runs import payout_lines_mark_paid, payout_run_approve, payout_run_create
-from payouts.tasks import approve_held_conversions
 from payouts.tests.helpers import RECENT, make_conversion
 from payouts.tests.test_runs import with_mfa
 from publishers.services import publisher_apply

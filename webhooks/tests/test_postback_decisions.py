@@ -1,4 +1,4 @@
-"""Approvals and reversals (payouts.decisions emits "conversion.status_changed"; the postback
+"""Approvals and reversals (decisions.services emits "conversion.status_changed"; the postback
 adapter subscribes): the chosen endpoint is called when it asks for that event, with that
 status, retried on the one schedule, and again when an admin's override makes it again."""
 # ruff: noqa: F811  (the fixtures imported from test_postbacks are the tests' arguments)
@@ -11,8 +11,8 @@ import pytest
 import time_machine
 from django_scopes import scope, scopes_disabled
 
+from decisions.services import Actor, conversion_decide
 from lib.tests.test_safehttp import listening
-from payouts.decisions import Actor, conversion_decide
 from webhooks.delivery.engine import RETRY_DELAYS
 from webhooks.models import PostbackEndpoint
 from webhooks.tests.test_postbacks import (  # noqa: F401  (fixtures)

@@ -1,0 +1,180 @@
+"""The admins' advertiser invoices (/api/v1/admin/invoices/): list, read with the lines and the
+credit applied, download as PDF, and record an advertiser's payment, as the admin invoice pages
+do (invoices/views.py): the same form judges the amount and reference, the same service
+(invoices.services.invoice_record_payment) posts cash / receivable to the ledger and writes
+the audit entry `invoice.paid`. Credit notes (/api/v1/admin/credit-notes/): list, read, PDF.
+
+The pages offer no other move on an invoice (there is no void), so neither does the API.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from invoices import api_serializers as s
+from invoices.api_documents import (
+    CREDIT_NOTE_DETAIL_EXAMPLE,
+    CREDIT_NOTE_EXAMPLE,
+    INVOICE_EXAMPLE,
+    in_reader_language,
+    pdf_action,
+    with_credit_details,
+    with_credits,
+)
+from invoices.filters import AdminCreditNoteFilter, AdminInvoiceFilter
+from invoices.forms import PaymentForm
+from invoices.services import invoice_record_payment
+from invoices.views import credit_note_pdf, invoice_pdf
+from network import api_router
+from network.api_base import TenantViewSet
+from network.api_docs import admin_roles, answers, example
+from network.api_forms import form_errors
+from payouts.models import CreditNote, Invoice, InvoiceLine
+from payouts.runs import PayoutError
+
+TAGS = ["admin: invoices"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List the advertisers' invoices",
+        description="One invoice per advertiser, month and currency, as on the invoices "
+        "page. Filters: `status` (issued: not paid yet), `advertiser` (id), `currency`, "
+        "`period_from` / `period_to` (months, as their first day). Order by period, "
+        "issued_at, number or id; newest month first by default.",
+        responses=answers(s.AdminInvoiceSerializer(many=True)),
+        tags=TAGS,
+    ),
+    retrieve=extend_schema(
+        summary="One invoice, with its lines",
+        responses=answers(s.AdminInvoiceDetailSerializer),
+        examples=[example("A paid invoice", INVOICE_EXAMPLE)],
+        tags=TAGS,
+    ),
+)
+class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    roles = admin_roles("list", "retrieve", "record_payment", "pdf")
+    filterset_class = AdminInvoiceFilter
+    ordering_fields = ["period", "issued_at", "number", "id"]
+    ordering = ["-period", "-id"]
+
+    def visible(self, membership):
+        invoices = Invoice.objects.select_related("advertiser")
+        if self.action != "list":
+            lines = InvoiceLine.objects.select_related("offer", "goal", "invoice")
+            invoices = with_credits(invoices.prefetch_related(Prefetch("lines", queryset=lines)))
+        return invoices
+
+    def visible_model(self):
+        return Invoice
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return s.AdminInvoiceSerializer
+        return s.AdminInvoiceDetailSerializer
+
+    @pdf_action(
+        "The invoice's PDF: the invoice page's document in the language of the key's account.",
+        TAGS,
+    )
+    def pdf(self, request, pk=None):
+        invoice = self.get_object()
+        return in_reader_language(request, lambda: invoice_pdf(request._request, invoice, "admin"))
+
+    @extend_schema(
+        summary="Record an advertiser's payment of an invoice",
+        description="After the advertiser paid: the `amount` received (the invoice's "
+        "`amount_due`, its total less the credit notes applied) and the payment reference (the "
+        "bank transfer's or the payment provider's id). The reference is kept on the invoice, "
+        "cash in / receivable down is posted to the ledger, the invoice becomes paid and the "
+        "audit log keeps it (`invoice.paid`, with the reference as the reason), as the invoice "
+        "page's payment form does. A payment is always positive: an amount of zero or less, "
+        "one other than the amount due, an invoice paid already, or a blank reference answers "
+        "400 and records nothing.",
+        request=s.PaymentSerializer,
+        responses=answers(s.AdminInvoiceDetailSerializer),
+        examples=[
+            example(
+                "A wire transfer", {"amount": "1250.00", "reference": "WIRE-88213"}, request=True
+            ),
+            example("The paid invoice", INVOICE_EXAMPLE),
+        ],
+        tags=TAGS,
+    )
+    @action(detail=True, methods=["post"])
+    def record_payment(self, request, pk=None):
+        invoice = self.get_object()  # another network's invoice: 404 before anything else
+        if invoice.status == Invoice.Status.PAID:
+            raise PayoutError(
+                _("%(number)s is paid already (reference %(reference)s); nothing was recorded.")
+                % {"number": invoice.display_number, "reference": invoice.payment_reference}
+            )
+        body = s.PaymentSerializer(data=request.data)  # amount: a decimal string
+        body.is_valid(raise_exception=True)
+        form = PaymentForm(
+            {"amount": request.data.get("amount"), "reference": body.validated_data["reference"]},
+            invoice=invoice,
+        )
+        if not form.is_valid():
+            raise serializers.ValidationError(form_errors(form))
+        invoice_record_payment(
+            request._request.network,
+            invoice.pk,
+            amount=form.cleaned_data["amount"],
+            reference=form.cleaned_data["reference"],
+            actor=request.user,
+        )
+        return Response(self.get_serializer(self.get_object()).data)
+
+
+CREDIT_TAGS = ["admin: credit notes"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List the advertisers' credit notes",
+        description="A month whose reversals came to more than its approvals makes a credit "
+        "note (CN-<year>-<number>, its own series), never a negative invoice. `remaining` is "
+        "what the advertiser's next invoices in the currency have not taken off yet.",
+        responses=answers(s.CreditNoteSerializer(many=True)),
+        examples=[example("A credit note partly used", [CREDIT_NOTE_EXAMPLE])],
+        tags=CREDIT_TAGS,
+    ),
+    retrieve=extend_schema(
+        summary="One credit note, with its lines and the invoices it was applied to",
+        responses=answers(s.CreditNoteDetailSerializer),
+        examples=[example("A credit note partly used", CREDIT_NOTE_DETAIL_EXAMPLE)],
+        tags=CREDIT_TAGS,
+    ),
+)
+class CreditNoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    roles = admin_roles("list", "retrieve", "pdf")
+    filterset_class = AdminCreditNoteFilter
+    ordering_fields = ["period", "issued_at", "number", "id"]
+    ordering = ["-period", "-id"]
+
+    def visible(self, membership):
+        notes = CreditNote.objects.select_related("advertiser")
+        return notes if self.action == "list" else with_credit_details(notes)
+
+    def visible_model(self):
+        return CreditNote
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return s.CreditNoteSerializer
+        return s.CreditNoteDetailSerializer
+
+    @pdf_action("The credit note's PDF, as its page, in the caller's language.", CREDIT_TAGS)
+    def pdf(self, request, pk=None):
+        note = self.get_object()
+        return in_reader_language(request, lambda: credit_note_pdf(request._request, note, "admin"))
+
+
+api_router.register("admin", "invoices", InvoiceViewSet, basename="admin-invoices")
+api_router.register("admin", "credit-notes", CreditNoteViewSet, basename="admin-credit-notes")

@@ -1,0 +1,124 @@
+"""The advertiser's invoices and credit notes (/api/v1/advertiser/invoices/ and
+/api/v1/advertiser/credit-notes/): list, read, PDF, with the rules of the invoice pages (the
+company's own only; another's answers 404)."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins
+
+from invoices import api_serializers as s
+from invoices.api_documents import (
+    ADVERTISER_INVOICE_EXAMPLE,
+    CREDIT_NOTE_DETAIL_EXAMPLE,
+    CREDIT_NOTE_EXAMPLE,
+    in_reader_language,
+    pdf_action,
+    with_credit_details,
+    with_credits,
+)
+from invoices.filters import CreditNoteFilter, InvoiceFilter
+from invoices.views import credit_note_pdf, invoice_pdf
+from network import api_router
+from network.api_base import TenantViewSet
+from network.api_docs import answers, example
+from payouts.models import CreditNote, Invoice, InvoiceLine
+from tracking.api_advertiser import ADVERTISER
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List your invoices",
+        description="What the network bills your company, one invoice per month and "
+        "currency. Filter by status, currency, period; order by period, issued_at or id.",
+        responses=answers(s.AdvertiserInvoiceSerializer(many=True)),
+        tags=["advertiser: invoices"],
+    ),
+    retrieve=extend_schema(
+        summary="One of your invoices, with its lines",
+        responses=answers(s.AdvertiserInvoiceDetailSerializer),
+        examples=[example("An issued invoice", ADVERTISER_INVOICE_EXAMPLE)],
+        tags=["advertiser: invoices"],
+    ),
+)
+class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    roles = {"list": ADVERTISER, "retrieve": ADVERTISER, "pdf": ADVERTISER}
+    filterset_class = InvoiceFilter
+    ordering_fields = ["period", "issued_at", "id"]
+    ordering = ["-period", "-id"]
+
+    def visible(self, membership):
+        invoices = Invoice.objects.filter(advertiser_id=membership.advertiser_id)
+        if self.action == "retrieve":
+            lines = InvoiceLine.objects.select_related("offer", "goal", "invoice")
+            invoices = with_credits(invoices.prefetch_related(Prefetch("lines", queryset=lines)))
+        return invoices
+
+    def visible_model(self):
+        return Invoice
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return s.InvoiceDetailSerializer
+        return s.AdvertiserInvoiceSerializer
+
+    @pdf_action(
+        "Your invoice's PDF: the invoice page's document in your account's language.",
+        ["advertiser: invoices"],
+    )
+    def pdf(self, request, pk=None):
+        invoice = self.get_object()
+        return in_reader_language(
+            request, lambda: invoice_pdf(request._request, invoice, "advertiser")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List your credit notes",
+        description="A month whose reversals came to more than its approvals makes a credit "
+        "note instead of an invoice; `remaining` is what your next invoices in the currency "
+        "have not taken off yet.",
+        responses=answers(s.CreditNoteSerializer(many=True)),
+        examples=[example("A credit note partly used", [CREDIT_NOTE_EXAMPLE])],
+        tags=["advertiser: invoices"],
+    ),
+    retrieve=extend_schema(
+        summary="One of your credit notes, with its lines and the invoices it was applied to",
+        responses=answers(s.CreditNoteDetailSerializer),
+        examples=[example("A credit note partly used", CREDIT_NOTE_DETAIL_EXAMPLE)],
+        tags=["advertiser: invoices"],
+    ),
+)
+class CreditNoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    roles = {"list": ADVERTISER, "retrieve": ADVERTISER, "pdf": ADVERTISER}
+    filterset_class = CreditNoteFilter
+    ordering_fields = ["period", "issued_at", "id"]
+    ordering = ["-period", "-id"]
+
+    def visible(self, membership):
+        notes = CreditNote.objects.filter(advertiser_id=membership.advertiser_id)
+        notes = notes.select_related("advertiser")
+        return notes if self.action == "list" else with_credit_details(notes)
+
+    def visible_model(self):
+        return CreditNote
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return s.CreditNoteSerializer
+        return s.CreditNoteDetailSerializer
+
+    @pdf_action("Your credit note's PDF, as its page, in your language.", ["advertiser: invoices"])
+    def pdf(self, request, pk=None):
+        note = self.get_object()
+        return in_reader_language(
+            request, lambda: credit_note_pdf(request._request, note, "advertiser")
+        )
+
+
+api_router.register("advertiser", "invoices", InvoiceViewSet, basename="advertiser-invoices")
+api_router.register(
+    "advertiser", "credit-notes", CreditNoteViewSet, basename="advertiser-credit-notes"
+)
