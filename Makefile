@@ -49,7 +49,7 @@ check-collected: $(VENV)/.dev
 
 # The apps' layers (import-linter, the contract in pyproject.toml) and the types of lib/ and of
 # the modules that change state (mypy with django-stubs and djangorestframework-stubs).
-TYPED := lib $(wildcard */services*.py) payouts/runs.py decisions/bulk.py \
+TYPED := lib audit/__init__.py network/audit_hook.py $(wildcard */services*.py) payouts/runs.py decisions/bulk.py \
 	decisions/validation.py publishers/payment_details.py
 
 lint: $(VENV)/.dev

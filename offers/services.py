@@ -11,6 +11,7 @@ offers/services_access.py. What publishers earn (payouts, overrides, tiers): com
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Field
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -114,7 +115,7 @@ def offer_update(*, offer: Offer, actor: User) -> Offer:
     saved = lock_writable(offer)
     offer.status = saved.status
     changed = [
-        field.name
+        field
         for field in Offer._meta.concrete_fields
         if field.name not in NOT_SETTINGS | {"updated_at"}
         and getattr(saved, field.attname) != getattr(offer, field.attname)
@@ -122,18 +123,17 @@ def offer_update(*, offer: Offer, actor: User) -> Offer:
     if not changed:
         return offer
     offer.updated_at = now()
-    offer.save(update_fields=[*changed, "updated_at"])
+    offer.save(update_fields=[*(field.name for field in changed), "updated_at"])
     for field in changed:
         _audit_setting(saved, offer, field, actor)
     return offer
 
 
-def _audit_setting(saved: Offer, offer: Offer, field: str, actor: User) -> None:
+def _audit_setting(saved: Offer, offer: Offer, field: Field, actor: User) -> None:
     """One changed setting: a money setting under its action, another as `offer.updated` with
     the field's code as the reason (the log names it in words)."""
-    attname = Offer._meta.get_field(field).attname
-    before, after = getattr(saved, attname), getattr(offer, attname)
-    action = AUDITED_SETTINGS.get(field, "offer.updated")
+    before, after = getattr(saved, field.attname), getattr(offer, field.attname)
+    action = AUDITED_SETTINGS.get(field.name, "offer.updated")
     audit.record(
         network=saved.network,
         actor=actor,
@@ -141,7 +141,7 @@ def _audit_setting(saved: Offer, offer: Offer, field: str, actor: User) -> None:
         obj=offer,
         from_state=_shown(before),
         to_state=_shown(after),
-        reason="" if field in AUDITED_SETTINGS else field,
+        reason="" if field.name in AUDITED_SETTINGS else field.name,
     )
 
 
