@@ -12,15 +12,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scopes_disabled
 from PIL import Image
 
-from advertisers.models import Advertiser
-from conftest import client_for, make_member, make_world
-from network.models import Role
+from advertisers.tests.api_world import API, make_foreign, make_offer, make_rival
+from conftest import client_for, make_world
 from network.tests.api import api_client, audit_of, error_of, fresh, ids, key_for, key_prefix
 from offers.models import Creative, Goal, LandingPage, Offer
 
 pytestmark = pytest.mark.django_db
 
-API = "/api/v1/advertiser"
 NEW_OFFER = {
     "name": "Summer Sale",
     "category": "ecommerce",
@@ -54,56 +52,14 @@ def adv(network, advertiser_user, world):
 
 @pytest.fixture
 def rival(network, world):
-    """Another advertiser of the same network, with an active offer run by the same
-    publisher, its landing page and creative."""
-    make_member(network, Role.ADVERTISER, "rival@alpha.example", company="Rival Shop")
-    with scopes_disabled():
-        company = Advertiser.objects.get(network=network, name="Rival Shop")
-        offer = make_offer(network, company, name="Rival Offer", status=Offer.Status.ACTIVE)
-        offer.accesses.create(
-            network=network, publisher=world["offer_access"].publisher, status="approved"
-        )
-    return {"company": company, "offer": offer}
+    """Another advertiser of the same network (api_world.make_rival)."""
+    return make_rival(network, world)
 
 
 @pytest.fixture
 def foreign(other_network):
     """Another network's world, and a client of its advertiser on its own host."""
-    admin = make_member(other_network, Role.OWNER, "owner@beta.example")
-    user = make_member(other_network, Role.ADVERTISER, "adv@beta.example", company="Beta Shop")
-    world = make_world(other_network, admin)
-    return {**world, "client": api_client(other_network, key_for(other_network, user))}
-
-
-def make_offer(network, company, *, name="Winter Sale", status="draft", ready=True) -> Offer:
-    with scopes_disabled():
-        offer = Offer.objects.create(
-            network=network,
-            advertiser=company,
-            name=name,
-            category="ecommerce",
-            currency="USD",
-            status=status,
-        )
-        Goal.objects.create(
-            network=network,
-            offer=offer,
-            name="Sale",
-            is_default=True,
-            revenue_type="cpa",
-            revenue_amount="10",
-            payout_type="cpa",
-            payout_amount="8",
-            payout_set=True,
-        )
-        if ready:
-            LandingPage.objects.create(
-                network=network,
-                offer=offer,
-                name="Home",
-                url_template="https://shop.example/?c={transaction_id}",
-            )
-    return offer
+    return make_foreign(other_network)
 
 
 # --- Offers --------------------------------------------------------------------------------
