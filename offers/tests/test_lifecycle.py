@@ -3,8 +3,6 @@ them, what each needs first, the audit row each writes and the emails to the adv
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from django.core import mail
 from django_scopes import scope
@@ -12,8 +10,9 @@ from django_scopes import scope
 from audit.models import AuditEntry
 from conftest import make_user
 from network.models import Membership, Role
-from offers.models import Goal, LandingPage, Offer
+from offers.models import Goal, Offer
 from offers.services import ADVERTISER, TRANSITIONS, OfferError, allowed_moves, offer_transition
+from offers.tests.world import SALE, offer_with_parts
 
 S = Offer.Status
 ALL_MOVES = [(a, b) for a in S.values for b in S.values if a != b]
@@ -23,44 +22,23 @@ ADVERTISER_MOVES = [move for move, who in TRANSITIONS.items() if ADVERTISER in w
 
 
 @pytest.fixture
-def company(network, advertiser_user):
-    with scope(network=network):
-        return advertiser_user.memberships.get().advertiser
-
-
-@pytest.fixture
 def make_offer(network, company):
     def make(status, *, goals=(("Sale", True, True),), landing_active=True) -> Offer:
         """goals: (name, is_default, payout_set) triples."""
+        page = None if landing_active is None else "https://shop.example/"
+        offer = offer_with_parts(
+            network,
+            company,
+            name="Spring Sale",
+            status=status,
+            goal=None,
+            page=page,
+            page_active=landing_active,
+        )
         with scope(network=network):
-            offer = Offer.objects.create(
-                network=network,
-                advertiser=company,
-                name="Spring Sale",
-                category="ecommerce",
-                currency="USD",
-                status=status,
-            )
             for name, is_default, payout_set in goals:
-                Goal.objects.create(
-                    network=network,
-                    offer=offer,
-                    name=name,
-                    is_default=is_default,
-                    revenue_type="cpa",
-                    revenue_amount=Decimal(10),
-                    payout_type="cpa",
-                    payout_amount=Decimal(8),
-                    payout_set=payout_set,
-                )
-            if landing_active is not None:
-                LandingPage.objects.create(
-                    network=network,
-                    offer=offer,
-                    name="Home",
-                    url_template="https://shop.example/",
-                    is_active=landing_active,
-                )
+                goal = {"name": name, "is_default": is_default, "payout_set": payout_set}
+                Goal.objects.create(network=network, offer=offer, **{**SALE, **goal})
         return offer
 
     return make
