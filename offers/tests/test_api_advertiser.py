@@ -1,6 +1,7 @@
 """The advertiser's offers API (/api/v1/advertiser/offers/, /goals/, /landing-pages/,
 /creatives/): their offers and parts under the same forms, services and audit as their pages.
-Who may call it at all: advertisers/tests/test_api_advertiser.py."""
+Who may call it at all: advertisers/tests/test_api_advertiser.py, whose fixtures these tests use."""
+# ruff: noqa: F811  (the fixtures imported are the tests' arguments)
 
 from __future__ import annotations
 
@@ -12,9 +13,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scopes_disabled
 from PIL import Image
 
-from advertisers.tests.api_world import API, make_foreign, make_offer, make_rival
-from conftest import client_for, make_world
-from network.tests.api import api_client, audit_of, error_of, fresh, ids, key_for, key_prefix
+from advertisers.tests.api_world import API, make_offer
+from advertisers.tests.test_api_advertiser import (  # noqa: F401  (fixtures)
+    adv,
+    foreign,
+    rival,
+    world,
+)
+from conftest import client_for
+from network.tests.api import audit_of, error_of, fresh, ids, key_prefix
 from offers.models import Creative, Goal, LandingPage, Offer
 
 pytestmark = pytest.mark.django_db
@@ -35,31 +42,6 @@ NEW_OFFER = {
         "revenue_percent": "5",
     },
 }
-
-
-@pytest.fixture
-def world(network, owner, advertiser_user, publisher_user):
-    """make_world's offer (active, one landing page, a text creative) belongs to
-    advertiser_user's company, Alpha Shop."""
-    return make_world(network, owner)
-
-
-@pytest.fixture
-def adv(network, advertiser_user, world):
-    """A client with the advertiser's key."""
-    return api_client(network, key_for(network, advertiser_user))
-
-
-@pytest.fixture
-def rival(network, world):
-    """Another advertiser of the same network (api_world.make_rival)."""
-    return make_rival(network, world)
-
-
-@pytest.fixture
-def foreign(other_network):
-    """Another network's world, and a client of its advertiser on its own host."""
-    return make_foreign(other_network)
 
 
 # --- Offers --------------------------------------------------------------------------------

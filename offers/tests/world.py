@@ -6,19 +6,9 @@ from __future__ import annotations
 import pytest
 from django_scopes import scopes_disabled
 
+from advertisers.tests.api_world import SALE  # the default CPA goal: pays 10, earns 8
 from network.models import Membership
 from offers.models import Goal, LandingPage, Offer
-
-# A default CPA goal: the advertiser pays 10 a sale, the publisher gets 8.
-SALE = {
-    "name": "Sale",
-    "is_default": True,
-    "revenue_type": "cpa",
-    "revenue_amount": "10",
-    "payout_type": "cpa",
-    "payout_amount": "8",
-    "payout_set": True,
-}
 
 
 @pytest.fixture
