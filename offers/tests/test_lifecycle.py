@@ -51,6 +51,15 @@ def move(network, offer, to_status, user, role, reason=""):
         )
 
 
+def refused(network, offer, to_status, user, role, message: str, reason: str = "") -> None:
+    """The move fails saying `message`, and the offer keeps its status."""
+    before = offer.status
+    with pytest.raises(OfferError, match=message):
+        move(network, offer, to_status, user, role, reason=reason)
+    offer.refresh_from_db()
+    assert offer.status == before
+
+
 def status_rows(network):
     with scope(network=network):
         return list(AuditEntry.objects.filter(action="offer.status"))
@@ -87,20 +96,15 @@ def test_advertisers_cannot_approve_or_send_back(
     network, advertiser_user, make_offer, from_status, to_status
 ):
     offer = make_offer(from_status)
-    with pytest.raises(OfferError, match="Only the network's owners and managers"):
-        move(network, offer, to_status, advertiser_user, Role.ADVERTISER, reason="x")
-    offer.refresh_from_db()
-    assert offer.status == from_status
+    only_admins = "Only the network's owners and managers"
+    refused(network, offer, to_status, advertiser_user, Role.ADVERTISER, only_admins, reason="x")
     assert status_rows(network) == []
 
 
 @pytest.mark.parametrize(("from_status", "to_status"), REFUSED)
 def test_it_refuses_moves_that_do_not_exist(network, owner, make_offer, from_status, to_status):
     offer = make_offer(from_status)
-    with pytest.raises(OfferError, match="cannot become"):
-        move(network, offer, to_status, owner, Role.OWNER, reason="x")
-    offer.refresh_from_db()
-    assert offer.status == from_status
+    refused(network, offer, to_status, owner, Role.OWNER, "cannot become", reason="x")
     assert status_rows(network) == []
 
 
@@ -116,10 +120,8 @@ def test_it_knows_the_moves_each_role_may_make(make_offer):
 @pytest.mark.parametrize("reason", ["", "   \n"])
 def test_sending_back_needs_a_reason(network, manager, make_offer, reason):
     offer = make_offer(S.PENDING)
-    with pytest.raises(OfferError, match="Tell the advertiser what to change"):
-        move(network, offer, S.DRAFT, manager, Role.MANAGER, reason=reason)
-    offer.refresh_from_db()
-    assert offer.status == S.PENDING
+    why = "Tell the advertiser what to change"
+    refused(network, offer, S.DRAFT, manager, Role.MANAGER, why, reason=reason)
 
 
 def test_approval_needs_the_payout_of_every_goal(network, manager, make_offer):
@@ -146,10 +148,7 @@ def test_submitting_needs_a_default_goal_and_a_landing_page(
     network, advertiser_user, make_offer, goals, landing_active, message
 ):
     offer = make_offer(S.DRAFT, goals=goals, landing_active=landing_active)
-    with pytest.raises(OfferError, match=message):
-        move(network, offer, S.PENDING, advertiser_user, Role.ADVERTISER)
-    offer.refresh_from_db()
-    assert offer.status == S.DRAFT
+    refused(network, offer, S.PENDING, advertiser_user, Role.ADVERTISER, message)
 
 
 def test_it_emails_every_user_of_the_advertiser_on_approval(
