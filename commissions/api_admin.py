@@ -24,6 +24,7 @@ from network import api_router
 from network.api_base import TenantViewSet
 from network.api_docs import admin_roles, id_filter, listed, removed, shown, written
 from network.api_forms import FormCreate, FormUpdate, FormWrites, ServiceDestroy, judged
+from offers.api_admin import GOAL_EXAMPLE as OFFER_GOAL_EXAMPLE
 from offers.models import Goal
 
 # --- Goal payouts -------------------------------------------------------------------------
@@ -41,17 +42,7 @@ class GoalFilter(filters.FilterSet):
 GOAL_EXAMPLE = {
     "offer": 12,
     "offer_name": "Summer Sale",
-    "id": 31,
-    "name": "Sale",
-    "is_default": True,
-    "currency": "USD",
-    "revenue_type": "cpa",
-    "revenue_amount": "10.00",
-    "revenue_percent": None,
-    "payout_set": True,
-    "payout_type": "cpa",
-    "payout_amount": "8.00",
-    "payout_percent": None,
+    **OFFER_GOAL_EXAMPLE,
     "loses_money": False,
 }
 TAGS_GOALS = ["admin: goal payouts"]

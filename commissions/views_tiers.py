@@ -38,10 +38,8 @@ def admin_tier_list(request: HttpRequest) -> HttpResponse:
         except OfferError as exc:
             form.add_error("name", str(exc))
         else:
-            messages.success(
-                request, _("Tier “%(tier)s” created: add publishers and payouts.") % {"tier": tier}
-            )
-            return redirect("admin_tier_detail", payout_tier_id=tier.pk)
+            done = _("Tier “%(tier)s” created: add publishers and payouts.") % {"tier": tier}
+            return _to_tier(request, tier, done)
     tiers = PayoutTier.objects.annotate(
         member_count=Count("memberships", distinct=True),
         payout_count=Count("payouts", distinct=True),
@@ -68,6 +66,12 @@ def _render_tier(request, tier: PayoutTier, *, member_form=None, payout_form=Non
     return render(request, "commissions/admin/tier_detail.html", context)
 
 
+def _to_tier(request, tier: PayoutTier, done: str) -> HttpResponse:
+    """Back to the tier's page, saying what was `done`."""
+    messages.success(request, done)
+    return redirect("admin_tier_detail", payout_tier_id=tier.pk)
+
+
 @role_required(*ADMINS)
 @require_POST
 def admin_tier_member_add(request: HttpRequest, payout_tier_id: int) -> HttpResponse:
@@ -79,12 +83,9 @@ def admin_tier_member_add(request: HttpRequest, payout_tier_id: int) -> HttpResp
         except OfferError as exc:
             form.add_error("publisher", str(exc))
         else:
-            messages.success(
-                request,
-                _("%(publisher)s added to “%(tier)s”.")
-                % {"publisher": form.cleaned_data["publisher"], "tier": tier},
-            )
-            return redirect("admin_tier_detail", payout_tier_id=tier.pk)
+            publisher = form.cleaned_data["publisher"]
+            done = _("%(publisher)s added to “%(tier)s”.") % {"publisher": publisher, "tier": tier}
+            return _to_tier(request, tier, done)
     return _render_tier(request, tier, member_form=form)
 
 
@@ -98,12 +99,8 @@ def admin_tier_member_remove(
         TierMembership.objects.select_related("publisher"), tier=tier, publisher_id=publisher_id
     )
     tier_member_remove(membership=membership, actor=request.user)
-    messages.success(
-        request,
-        _("%(publisher)s removed from “%(tier)s”.")
-        % {"publisher": membership.publisher, "tier": tier},
-    )
-    return redirect("admin_tier_detail", payout_tier_id=tier.pk)
+    done = _("%(publisher)s removed from “%(tier)s”.")
+    return _to_tier(request, tier, done % {"publisher": membership.publisher, "tier": tier})
 
 
 @role_required(*ADMINS)
@@ -115,10 +112,8 @@ def admin_tier_payout_set(request: HttpRequest, payout_tier_id: int) -> HttpResp
         return _render_tier(request, tier, payout_form=form)
     goal = form.cleaned_data["goal"]
     tier_payout_set(tier=tier, goal=goal, actor=request.user, **payout_terms(form.cleaned_data))
-    messages.success(
-        request, _("“%(tier)s” payout on %(goal)s saved.") % {"tier": tier, "goal": goal}
-    )
-    return redirect("admin_tier_detail", payout_tier_id=tier.pk)
+    done = _("“%(tier)s” payout on %(goal)s saved.") % {"tier": tier, "goal": goal}
+    return _to_tier(request, tier, done)
 
 
 @role_required(*ADMINS)
@@ -131,8 +126,5 @@ def admin_tier_payout_remove(
         TierPayout.objects.select_related("goal__offer"), tier=tier, goal_id=goal_id
     )
     tier_payout_delete(tier_payout=tier_payout, actor=request.user)
-    messages.success(
-        request,
-        _("“%(tier)s” payout on %(goal)s removed.") % {"tier": tier, "goal": tier_payout.goal},
-    )
-    return redirect("admin_tier_detail", payout_tier_id=tier.pk)
+    done = _("“%(tier)s” payout on %(goal)s removed.")
+    return _to_tier(request, tier, done % {"tier": tier, "goal": tier_payout.goal})

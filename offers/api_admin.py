@@ -60,6 +60,20 @@ class OfferFilter(filters.FilterSet):
         return queryset.filter(match)
 
 
+# A goal as the admins' API shows it (in an offer, and with its offer in commissions' goals).
+GOAL_EXAMPLE = {
+    "id": 31,
+    "name": "Sale",
+    "is_default": True,
+    "currency": "USD",
+    "revenue_type": "cpa",
+    "revenue_amount": "10.00",
+    "revenue_percent": None,
+    "payout_set": True,
+    "payout_type": "cpa",
+    "payout_amount": "8.00",
+    "payout_percent": None,
+}
 OFFER_EXAMPLE = {
     "id": 12,
     "name": "Summer Sale",
@@ -82,21 +96,7 @@ OFFER_EXAMPLE = {
     "terms": "",
     "multiple_conversions": False,
     "deep_link_domains": ["shop.example"],
-    "goals": [
-        {
-            "id": 31,
-            "name": "Sale",
-            "is_default": True,
-            "currency": "USD",
-            "revenue_type": "cpa",
-            "revenue_amount": "10.00",
-            "revenue_percent": None,
-            "payout_set": True,
-            "payout_type": "cpa",
-            "payout_amount": "8.00",
-            "payout_percent": None,
-        }
-    ],
+    "goals": [GOAL_EXAMPLE],
     "landing_pages": ["https://shop.example/?click={transaction_id}"],
     "pending_access": 2,
 }

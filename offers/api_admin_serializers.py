@@ -21,7 +21,7 @@ from network.api_base import IdField
 from network.api_forms import NULLABLE_DECIMAL
 from network.api_policy import membership_of
 from offers.api_moves import ADMIN_OFFER_MOVES, move_names
-from offers.models import CATEGORIES, Cap, Goal, Offer, OfferAccess
+from offers.models import CATEGORIES, GOAL_PRICE_FIELDS, Cap, Goal, Offer, OfferAccess
 from offers.rules import GoalType
 from publishers.models import Publisher
 
@@ -55,19 +55,7 @@ class AdminGoalSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Goal
-        fields = [
-            "id",
-            "name",
-            "is_default",
-            "currency",
-            "revenue_type",
-            "revenue_amount",
-            "revenue_percent",
-            "payout_set",
-            "payout_type",
-            "payout_amount",
-            "payout_percent",
-        ]
+        fields = ["id", "name", "is_default", *GOAL_PRICE_FIELDS]
         read_only_fields = fields
 
     def revenue(self, goal: Goal):

@@ -21,7 +21,15 @@ from network.api_policy import membership_of
 from network.models import Role
 from offers.api_moves import ADVERTISER_OFFER_MOVES, move_names
 from offers.forms import CreativeForm, GoalForm, LandingPageForm, OfferForm
-from offers.models import CATEGORIES, DEVICE_TYPES, Creative, Goal, LandingPage, Offer
+from offers.models import (
+    CATEGORIES,
+    DEVICE_TYPES,
+    GOAL_PRICE_FIELDS,
+    Creative,
+    Goal,
+    LandingPage,
+    Offer,
+)
 from offers.views_advertiser import _OfferToBe
 
 # --- Ids the caller may name: their company's rows only ----------------------------------
@@ -73,20 +81,7 @@ class AdvertiserGoalSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Goal
-        fields = [
-            "id",
-            "offer",
-            "name",
-            "is_default",
-            "currency",
-            "revenue_type",
-            "revenue_amount",
-            "revenue_percent",
-            "payout_set",
-            "payout_type",
-            "payout_amount",
-            "payout_percent",
-        ]
+        fields = ["id", "offer", "name", "is_default", *GOAL_PRICE_FIELDS]
         read_only_fields = ["id", "is_default", "payout_set"]
         validators: list = []  # the form judges names (case-insensitively, per offer)
 

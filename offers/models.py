@@ -34,6 +34,17 @@ CATEGORIES = [
     ("other", _("Other")),
 ]
 DEVICE_TYPES = [("desktop", _("Desktop")), ("mobile", _("Mobile")), ("tablet", _("Tablet"))]
+# A goal's prices as the API shows them (the admins' and the advertiser's goal serializers).
+GOAL_PRICE_FIELDS = [
+    "currency",
+    "revenue_type",
+    "revenue_amount",
+    "revenue_percent",
+    "payout_set",
+    "payout_type",
+    "payout_amount",
+    "payout_percent",
+]
 
 
 class OfferQuerySet(models.QuerySet):

@@ -9,9 +9,9 @@ from network.tests.admin_api_fixtures import (  # noqa: F401  (pytest finds fixt
 )
 from offers.tests.test_admin_pages import (  # noqa: F401
     admin,
-    company,
     goal,
     offer,
     publisher,
     request_access,
 )
+from offers.tests.world import company  # noqa: F401

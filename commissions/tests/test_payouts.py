@@ -17,16 +17,7 @@ from offers.models import Goal, Offer
 D = Decimal
 
 
-@pytest.fixture
-def publisher(network, publisher_user):
-    with scope(network=network):
-        return publisher_user.memberships.get().publisher
-
-
-@pytest.fixture
-def company(network, advertiser_user):
-    with scope(network=network):
-        return advertiser_user.memberships.get().advertiser
+# publisher, company: commissions/tests/conftest.py.
 
 
 def make_goal(network, company, *, currency="USD", name="Sale", **terms) -> Goal:

@@ -13,47 +13,19 @@ from audit.models import AuditEntry
 from commissions.models import PayoutTier
 from conftest import client_for, make_member
 from network.models import Role
-from offers.models import Cap, Creative, Goal, LandingPage, Offer, OfferAccess
+from offers.models import Cap, Creative, Offer, OfferAccess
+from offers.tests.world import SALE, offer_with_parts
 from publishers.models import Publisher
 
 
 def make_offer(network, advertiser, *, name="Summer Sale", status="pending", **extra) -> Offer:
     """An offer with a default CPA goal (10.00 revenue) and a landing page. The payout is set
     once the offer was approved (active, paused), not before."""
-    with scope(network=network):
-        offer = Offer.objects.create(
-            network=network,
-            advertiser=advertiser,
-            name=name,
-            category="ecommerce",
-            currency=extra.pop("currency", "USD"),
-            status=status,
-            **extra,
-        )
-        Goal.objects.create(
-            network=network,
-            offer=offer,
-            name="Sale",
-            is_default=True,
-            revenue_type="cpa",
-            revenue_amount=Decimal(10),
-            payout_type="cpa",
-            payout_amount=Decimal(8),
-            payout_set=status in ("active", "paused"),
-        )
-        LandingPage.objects.create(
-            network=network,
-            offer=offer,
-            name="Home",
-            url_template="https://shop.example/?t={transaction_id}",
-        )
-    return offer
-
-
-@pytest.fixture
-def company(network, advertiser_user):
-    with scope(network=network):
-        return advertiser_user.memberships.get().advertiser
+    goal = {**SALE, "payout_set": status in ("active", "paused")}
+    page = "https://shop.example/?t={transaction_id}"
+    return offer_with_parts(
+        network, advertiser, name=name, status=status, goal=goal, page=page, **extra
+    )
 
 
 @pytest.fixture

@@ -14,8 +14,9 @@ from PIL import Image
 from audit.models import AuditEntry
 from conftest import client_for, make_member
 from network.models import Membership, Role
-from offers.models import Cap, Goal, LandingPage, Offer, OfferAccess
+from offers.models import Cap, Goal, Offer, OfferAccess
 from offers.services import offer_transition
+from offers.tests.world import SALE, offer_with_parts
 from publishers.models import Publisher
 
 NEW_OFFER = {
@@ -44,44 +45,19 @@ PAGE = {
 
 
 @pytest.fixture
-def company(network, advertiser_user):
-    with scopes_disabled():
-        return Membership.objects.get(user=advertiser_user).advertiser
-
-
-@pytest.fixture
 def client(network, advertiser_user):
     return client_for(network, advertiser_user)
 
 
 def make_offer(network, company, status=Offer.Status.DRAFT, ready=True, **extra) -> Offer:
-    """An offer with a default goal and (when ready) a landing page."""
-    with scopes_disabled():
-        offer = Offer.objects.create(
-            network=network,
-            advertiser=company,
-            name=extra.pop("name", "Winter Sale"),
-            category="ecommerce",
-            currency=extra.pop("currency", "USD"),
-            status=status,
-            **extra,
-        )
-        Goal.objects.create(
-            network=network,
-            offer=offer,
-            name="Sale",
-            is_default=True,
-            revenue_type="cpa",
-            revenue_amount="10.50",
-            payout_type="cpa",
-            payout_amount="8",
-            payout_set=True,  # the admins' part, needed to (re)activate
-        )
-        if ready:
-            LandingPage.objects.create(
-                network=network, offer=offer, name="Home", url_template=PAGE["url_template"]
-            )
-    return offer
+    """An offer with a default goal (payout set: the admins' part, needed to (re)activate) and
+    (when ready) a landing page."""
+    goal = {**SALE, "revenue_amount": "10.50"}
+    page = PAGE["url_template"] if ready else None
+    name = extra.pop("name", "Winter Sale")
+    return offer_with_parts(
+        network, company, name=name, status=status, goal=goal, page=page, **extra
+    )
 
 
 def url(offer: Offer, rest: str = "") -> str:

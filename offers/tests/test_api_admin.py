@@ -7,9 +7,7 @@ from __future__ import annotations
 import pytest
 from django_scopes import scopes_disabled
 
-from conftest import make_member, make_world
-from network.models import Role
-from network.tests.api import api_client, audit_of, error_of, fresh, ids, key_for, via
+from network.tests.api import audit_of, error_of, fresh, ids, key_for, via
 from offers.models import Offer, OfferAccess
 from offers.tests.api import approved_publisher
 
@@ -17,24 +15,12 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1/admin"
 
 
-@pytest.fixture
-def world(network, owner):
-    return make_world(network, owner, money=False)
+# world, api, foreign: offers/tests/conftest.py; the key is the owner's.
 
 
 @pytest.fixture
 def key(network, owner):
     return key_for(network, owner)
-
-
-@pytest.fixture
-def api(network, key):
-    return api_client(network, key)
-
-
-def other_world(other_network):
-    stranger = make_member(other_network, Role.OWNER, "owner@beta.example")
-    return stranger, make_world(other_network, stranger, money=False)
 
 
 # --- Offers --------------------------------------------------------------------------------
@@ -48,16 +34,15 @@ def pending_offer(world):
     return fresh(offer)
 
 
-def test_it_lists_the_networks_offers_with_filters(api, network, world, other_network):
+def test_it_lists_the_networks_offers_with_filters(api, network, world, foreign):
     offer = world["offer"]
-    _stranger, theirs = other_world(other_network)
     assert ids(api.get(f"{API}/offers/")) == [offer.pk]
     assert ids(api.get(f"{API}/offers/", {"status": "active"})) == [offer.pk]
     assert ids(api.get(f"{API}/offers/", {"status": "pending"})) == []
     assert ids(api.get(f"{API}/offers/", {"visibility": "public"})) == []
     assert ids(api.get(f"{API}/offers/", {"advertiser": world["advertiser"].pk})) == [offer.pk]
     # Another network's advertiser id finds nothing here.
-    assert ids(api.get(f"{API}/offers/", {"advertiser": theirs["advertiser"].pk})) == []
+    assert ids(api.get(f"{API}/offers/", {"advertiser": foreign["advertiser"].pk})) == []
     assert ids(api.get(f"{API}/offers/", {"search": str(offer.pk)})) == [offer.pk]
 
 
@@ -114,9 +99,8 @@ def test_an_offer_move_changes_nothing_else_it_is_sent(api, network, pending_off
     assert (offer.status, offer.name, offer.currency) == ("active", "World Offer alpha", "USD")
 
 
-def test_another_networks_offer_is_not_found(api, network, world, other_network):
-    _stranger, theirs = other_world(other_network)
-    offer = theirs["offer"]
+def test_another_networks_offer_is_not_found(api, network, world, foreign):
+    offer = foreign["offer"]
     assert api.post(f"{API}/offers/{offer.pk}/pause/", {}, format="json").status_code == 404
     assert fresh(offer).status == "active"
 

@@ -1,6 +1,7 @@
 """The advertiser's offers API (/api/v1/advertiser/offers/, /goals/, /landing-pages/,
 /creatives/): their offers and parts under the same forms, services and audit as their pages.
-Who may call it at all: advertisers/tests/test_api_advertiser.py."""
+Who may call it at all: advertisers/tests/test_api_advertiser.py, whose fixtures these tests use."""
+# ruff: noqa: F811  (the fixtures imported are the tests' arguments)
 
 from __future__ import annotations
 
@@ -12,15 +13,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scopes_disabled
 from PIL import Image
 
-from advertisers.models import Advertiser
-from conftest import client_for, make_member, make_world
-from network.models import Role
-from network.tests.api import api_client, audit_of, error_of, fresh, ids, key_for, key_prefix
+from advertisers.tests.api_world import API, make_offer
+from advertisers.tests.test_api_advertiser import (  # noqa: F401  (fixtures)
+    adv,
+    foreign,
+    rival,
+    world,
+)
+from conftest import client_for
+from network.tests.api import audit_of, error_of, fresh, ids, key_prefix
 from offers.models import Creative, Goal, LandingPage, Offer
 
 pytestmark = pytest.mark.django_db
 
-API = "/api/v1/advertiser"
 NEW_OFFER = {
     "name": "Summer Sale",
     "category": "ecommerce",
@@ -37,73 +42,6 @@ NEW_OFFER = {
         "revenue_percent": "5",
     },
 }
-
-
-@pytest.fixture
-def world(network, owner, advertiser_user, publisher_user):
-    """make_world's offer (active, one landing page, a text creative) belongs to
-    advertiser_user's company, Alpha Shop."""
-    return make_world(network, owner)
-
-
-@pytest.fixture
-def adv(network, advertiser_user, world):
-    """A client with the advertiser's key."""
-    return api_client(network, key_for(network, advertiser_user))
-
-
-@pytest.fixture
-def rival(network, world):
-    """Another advertiser of the same network, with an active offer run by the same
-    publisher, its landing page and creative."""
-    make_member(network, Role.ADVERTISER, "rival@alpha.example", company="Rival Shop")
-    with scopes_disabled():
-        company = Advertiser.objects.get(network=network, name="Rival Shop")
-        offer = make_offer(network, company, name="Rival Offer", status=Offer.Status.ACTIVE)
-        offer.accesses.create(
-            network=network, publisher=world["offer_access"].publisher, status="approved"
-        )
-    return {"company": company, "offer": offer}
-
-
-@pytest.fixture
-def foreign(other_network):
-    """Another network's world, and a client of its advertiser on its own host."""
-    admin = make_member(other_network, Role.OWNER, "owner@beta.example")
-    user = make_member(other_network, Role.ADVERTISER, "adv@beta.example", company="Beta Shop")
-    world = make_world(other_network, admin)
-    return {**world, "client": api_client(other_network, key_for(other_network, user))}
-
-
-def make_offer(network, company, *, name="Winter Sale", status="draft", ready=True) -> Offer:
-    with scopes_disabled():
-        offer = Offer.objects.create(
-            network=network,
-            advertiser=company,
-            name=name,
-            category="ecommerce",
-            currency="USD",
-            status=status,
-        )
-        Goal.objects.create(
-            network=network,
-            offer=offer,
-            name="Sale",
-            is_default=True,
-            revenue_type="cpa",
-            revenue_amount="10",
-            payout_type="cpa",
-            payout_amount="8",
-            payout_set=True,
-        )
-        if ready:
-            LandingPage.objects.create(
-                network=network,
-                offer=offer,
-                name="Home",
-                url_template="https://shop.example/?c={transaction_id}",
-            )
-    return offer
 
 
 # --- Offers --------------------------------------------------------------------------------

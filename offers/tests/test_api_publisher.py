@@ -1,6 +1,7 @@
 """The publisher's marketplace API (/api/v1/publisher/offers/, /tracking-links/): what their
 offer pages show, applying and the link builder, under the same forms, services and audit as
 their pages. Who may call it at all: publishers/tests/test_api_publisher.py."""
+# ruff: noqa: F811  (the fixtures imported from api_world are the tests' arguments)
 
 from __future__ import annotations
 
@@ -9,82 +10,19 @@ from datetime import datetime
 import pytest
 from django_scopes import scope, scopes_disabled
 
-from conftest import make_member, make_world
-from network.models import Role
-from network.tests.api import api_client, audit_of, error_of, ids, key_for, key_prefix
+from network.tests.api import audit_of, error_of, ids, key_prefix
 from offers.links import click_link, creative_embed, impression_pixel
 from offers.models import Creative, Goal, LandingPage, Offer, OfferAccess
-from publishers.models import Publisher
+from publishers.tests.api_world import (  # noqa: F401  (fixtures)
+    API,
+    foreign,
+    grant,
+    make_offer,
+    pub,
+    world,
+)
 
 pytestmark = pytest.mark.django_db
-
-API = "/api/v1/publisher"
-
-
-@pytest.fixture
-def world(network, owner, advertiser_user, publisher_user):
-    """make_world's offer (approval, active) is run by publisher_user's company, Alpha Media,
-    with a payout override of 9.50 (over its tier's 9 and the goal's 8)."""
-    world = make_world(network, owner)
-    world["me"] = world["offer_access"].publisher
-    return world
-
-
-@pytest.fixture
-def pub(network, publisher_user, world):
-    """A client with the publisher's key."""
-    return api_client(network, key_for(network, publisher_user))
-
-
-@pytest.fixture
-def foreign(other_network):
-    """Another network's world, and a client of its publisher on its own host."""
-    admin = make_member(other_network, Role.OWNER, "owner@beta.example")
-    user = make_member(other_network, Role.PUBLISHER, "pub@beta.example", company="Beta Media")
-    world = make_world(other_network, admin)
-    return {**world, "client": api_client(other_network, key_for(other_network, user))}
-
-
-def make_offer(world, name: str, *, visibility: str = "approval", **fields) -> Offer:
-    network = world["offer"].network
-    with scopes_disabled():
-        offer = Offer.objects.create(
-            network=network,
-            advertiser=world["advertiser"],
-            name=name,
-            category=fields.pop("category", "ecommerce"),
-            currency="USD",
-            status=fields.pop("status", Offer.Status.ACTIVE),
-            visibility=visibility,
-            **fields,
-        )
-        Goal.objects.create(
-            network=network,
-            offer=offer,
-            name="Sale",
-            is_default=True,
-            revenue_type="cps",
-            revenue_percent=10,
-            payout_type="cps",
-            payout_percent="7.5",
-            payout_set=True,
-        )
-        LandingPage.objects.create(
-            network=network, offer=offer, name="Home", url_template="https://s.example/?t={aff_sub}"
-        )
-    return offer
-
-
-def grant(offer: Offer, publisher: Publisher, status: str = "approved") -> OfferAccess:
-    with scopes_disabled():
-        return OfferAccess.objects.create(
-            network=offer.network, offer=offer, publisher=publisher, status=status
-        )
-
-
-def unapprove(publisher: Publisher) -> None:
-    with scopes_disabled():
-        Publisher.objects.filter(pk=publisher.pk).update(status=Publisher.Status.PENDING)
 
 
 # --- Offers --------------------------------------------------------------------------------

@@ -3,9 +3,11 @@
 The advertiser creates an offer with two landing pages and a creative and submits it; the
 owner prices the publisher payout and approves it; a publisher applies, is approved, builds a
 tracking link with sub IDs and copies it. Each person has their own browser context and signs
-in through the login form. The browser fixtures are network/tests/browser.py's. Saves one
-screenshot per role in BROWSER_SCREENSHOT_DIR, else var/screenshots/.
+in through the login form. The browser fixtures (one Chromium per module, a context per
+person, the live server's URL on alpha.localhost, screenshots) are network/tests/browser.py's.
+Saves one screenshot per role in BROWSER_SCREENSHOT_DIR, else var/screenshots/.
 """
+# ruff: noqa: F811  (the fixtures imported from network.tests.browser are the tests' arguments)
 
 from __future__ import annotations
 
@@ -14,8 +16,16 @@ import re
 import pytest
 from django_scopes import scopes_disabled
 
-from network.tests import browser as shared
-from network.tests.browser import NEEDS_BROWSER, sign_in, sync_playwright, wait_until_ready
+from network.tests.browser import (  # noqa: F401  (fixtures: pytest finds them by name here)
+    NEEDS_BROWSER,
+    browser,
+    new_page,
+    portal,
+    screenshot,
+    sign_in,
+    sync_playwright,
+    wait_until_ready,
+)
 from offers.links import click_link
 from offers.models import Goal, LandingPage, Offer, OfferAccess
 
@@ -23,15 +33,6 @@ if sync_playwright is not None:
     from playwright.sync_api import Page, expect
 
 pytestmark = [*NEEDS_BROWSER, pytest.mark.django_db(transaction=True)]
-
-# The shared fixtures (one Chromium per module, a context per person, the live server's URL
-# on alpha.localhost, screenshots); pytest finds fixtures by their name in this module.
-browser, new_page, portal, screenshot = (
-    shared.browser,
-    shared.new_page,
-    shared.portal,
-    shared.screenshot,
-)
 
 OFFER = "Spring Shoes"
 PAGE_A = ("Home page", "https://shop.example/a?t={transaction_id}&s={aff_sub}")

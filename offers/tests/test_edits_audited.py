@@ -21,12 +21,6 @@ CAP = {"period": "daily", "metric": "clicks", "limit": "9", "action": "stop"}
 
 
 @pytest.fixture
-def company(network, advertiser_user):
-    with scopes_disabled():
-        return Membership.objects.get(user=advertiser_user).advertiser
-
-
-@pytest.fixture
 def page(network, advertiser_user):
     return client_for(network, advertiser_user)
 

@@ -9,6 +9,7 @@ from conftest import make_member
 from network.models import Membership, Role
 from offers.forms import CapForm, GoalForm, LandingPageForm, OfferForm
 from offers.models import Goal, Offer
+from offers.tests.world import offer_with_parts
 
 OFFER = {
     "name": "Summer Sale",
@@ -28,21 +29,11 @@ OFFER = {
 }
 
 
-@pytest.fixture
-def company(network, advertiser_user):
-    with scopes_disabled():
-        return Membership.objects.get(user=advertiser_user).advertiser
-
-
 def make_offer(network, company, currency: str = "USD") -> Offer:
-    with scopes_disabled():
-        return Offer.objects.create(
-            network=network,
-            advertiser=company,
-            name=f"Offer in {currency}",
-            category="ecommerce",
-            currency=currency,
-        )
+    name = f"Offer in {currency}"
+    return offer_with_parts(
+        network, company, name=name, status="draft", goal=None, currency=currency
+    )
 
 
 @pytest.fixture

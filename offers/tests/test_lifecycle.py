@@ -3,8 +3,6 @@ them, what each needs first, the audit row each writes and the emails to the adv
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from django.core import mail
 from django_scopes import scope
@@ -12,8 +10,9 @@ from django_scopes import scope
 from audit.models import AuditEntry
 from conftest import make_user
 from network.models import Membership, Role
-from offers.models import Goal, LandingPage, Offer
+from offers.models import Goal, Offer
 from offers.services import ADVERTISER, TRANSITIONS, OfferError, allowed_moves, offer_transition
+from offers.tests.world import SALE, offer_with_parts
 
 S = Offer.Status
 ALL_MOVES = [(a, b) for a in S.values for b in S.values if a != b]
@@ -23,44 +22,23 @@ ADVERTISER_MOVES = [move for move, who in TRANSITIONS.items() if ADVERTISER in w
 
 
 @pytest.fixture
-def company(network, advertiser_user):
-    with scope(network=network):
-        return advertiser_user.memberships.get().advertiser
-
-
-@pytest.fixture
 def make_offer(network, company):
     def make(status, *, goals=(("Sale", True, True),), landing_active=True) -> Offer:
         """goals: (name, is_default, payout_set) triples."""
+        page = None if landing_active is None else "https://shop.example/"
+        offer = offer_with_parts(
+            network,
+            company,
+            name="Spring Sale",
+            status=status,
+            goal=None,
+            page=page,
+            page_active=landing_active,
+        )
         with scope(network=network):
-            offer = Offer.objects.create(
-                network=network,
-                advertiser=company,
-                name="Spring Sale",
-                category="ecommerce",
-                currency="USD",
-                status=status,
-            )
             for name, is_default, payout_set in goals:
-                Goal.objects.create(
-                    network=network,
-                    offer=offer,
-                    name=name,
-                    is_default=is_default,
-                    revenue_type="cpa",
-                    revenue_amount=Decimal(10),
-                    payout_type="cpa",
-                    payout_amount=Decimal(8),
-                    payout_set=payout_set,
-                )
-            if landing_active is not None:
-                LandingPage.objects.create(
-                    network=network,
-                    offer=offer,
-                    name="Home",
-                    url_template="https://shop.example/",
-                    is_active=landing_active,
-                )
+                goal = {"name": name, "is_default": is_default, "payout_set": payout_set}
+                Goal.objects.create(network=network, offer=offer, **{**SALE, **goal})
         return offer
 
     return make
@@ -71,6 +49,15 @@ def move(network, offer, to_status, user, role, reason=""):
         return offer_transition(
             offer=offer, to_status=to_status, actor=user, role=role, reason=reason
         )
+
+
+def refused(network, offer, to_status, user, role, message: str, reason: str = "") -> None:
+    """The move fails saying `message`, and the offer keeps its status."""
+    before = offer.status
+    with pytest.raises(OfferError, match=message):
+        move(network, offer, to_status, user, role, reason=reason)
+    offer.refresh_from_db()
+    assert offer.status == before
 
 
 def status_rows(network):
@@ -109,20 +96,15 @@ def test_advertisers_cannot_approve_or_send_back(
     network, advertiser_user, make_offer, from_status, to_status
 ):
     offer = make_offer(from_status)
-    with pytest.raises(OfferError, match="Only the network's owners and managers"):
-        move(network, offer, to_status, advertiser_user, Role.ADVERTISER, reason="x")
-    offer.refresh_from_db()
-    assert offer.status == from_status
+    only_admins = "Only the network's owners and managers"
+    refused(network, offer, to_status, advertiser_user, Role.ADVERTISER, only_admins, reason="x")
     assert status_rows(network) == []
 
 
 @pytest.mark.parametrize(("from_status", "to_status"), REFUSED)
 def test_it_refuses_moves_that_do_not_exist(network, owner, make_offer, from_status, to_status):
     offer = make_offer(from_status)
-    with pytest.raises(OfferError, match="cannot become"):
-        move(network, offer, to_status, owner, Role.OWNER, reason="x")
-    offer.refresh_from_db()
-    assert offer.status == from_status
+    refused(network, offer, to_status, owner, Role.OWNER, "cannot become", reason="x")
     assert status_rows(network) == []
 
 
@@ -138,10 +120,8 @@ def test_it_knows_the_moves_each_role_may_make(make_offer):
 @pytest.mark.parametrize("reason", ["", "   \n"])
 def test_sending_back_needs_a_reason(network, manager, make_offer, reason):
     offer = make_offer(S.PENDING)
-    with pytest.raises(OfferError, match="Tell the advertiser what to change"):
-        move(network, offer, S.DRAFT, manager, Role.MANAGER, reason=reason)
-    offer.refresh_from_db()
-    assert offer.status == S.PENDING
+    why = "Tell the advertiser what to change"
+    refused(network, offer, S.DRAFT, manager, Role.MANAGER, why, reason=reason)
 
 
 def test_approval_needs_the_payout_of_every_goal(network, manager, make_offer):
@@ -168,10 +148,7 @@ def test_submitting_needs_a_default_goal_and_a_landing_page(
     network, advertiser_user, make_offer, goals, landing_active, message
 ):
     offer = make_offer(S.DRAFT, goals=goals, landing_active=landing_active)
-    with pytest.raises(OfferError, match=message):
-        move(network, offer, S.PENDING, advertiser_user, Role.ADVERTISER)
-    offer.refresh_from_db()
-    assert offer.status == S.DRAFT
+    refused(network, offer, S.PENDING, advertiser_user, Role.ADVERTISER, message)
 
 
 def test_it_emails_every_user_of_the_advertiser_on_approval(

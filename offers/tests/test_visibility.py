@@ -11,7 +11,8 @@ from django_scopes import scope, scopes_disabled
 from advertisers.models import Advertiser
 from conftest import make_member
 from network.models import Membership, Network, Role
-from offers.models import Goal, LandingPage, Offer, OfferAccess
+from offers.models import Offer, OfferAccess
+from offers.tests.world import SALE, offer_with_parts
 from publishers.models import Publisher
 
 # Factories shared by the publisher-side offer tests (test_links, test_publisher_pages).
@@ -33,36 +34,26 @@ def make_offer(
         advertiser = Advertiser.objects.filter(network=network).first()
         if advertiser is None:
             advertiser = Advertiser.objects.create(network=network, name=f"Shop {network.slug}")
-        fields.setdefault("category", "ecommerce")
-        fields.setdefault("currency", "USD")
-        offer = Offer.objects.create(
-            network=network,
-            advertiser=advertiser,
-            name=name,
-            status=status,
-            visibility=visibility,
-            **fields,
-        )
-        Goal.objects.create(
-            network=network,
-            offer=offer,
-            name="Sale",
-            is_default=True,
-            revenue_type=payout_type,
-            revenue_amount=10 if payout_amount else 0,
-            revenue_percent=payout_percent,
-            payout_type=payout_type,
-            payout_amount=payout_amount,
-            payout_percent=payout_percent,
-            payout_set=True,
-        )
-        LandingPage.objects.create(
-            network=network,
-            offer=offer,
-            name="Home",
-            url_template="https://shop.example/?t={transaction_id}&s={aff_sub}",
-        )
-    return offer
+    goal = {
+        **SALE,
+        "revenue_type": payout_type,
+        "revenue_amount": 10 if payout_amount else 0,
+        "revenue_percent": payout_percent,
+        "payout_type": payout_type,
+        "payout_amount": payout_amount,
+        "payout_percent": payout_percent,
+    }
+    page = "https://shop.example/?t={transaction_id}&s={aff_sub}"
+    return offer_with_parts(
+        network,
+        advertiser,
+        name=name,
+        status=status,
+        visibility=visibility,
+        goal=goal,
+        page=page,
+        **fields,
+    )
 
 
 def publisher_of(user) -> Publisher:
