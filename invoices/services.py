@@ -21,6 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TypedDict, Unpack
 
 from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
@@ -122,26 +123,17 @@ def _line_fields(line: dict) -> dict[str, int]:
     }
 
 
+class _States(TypedDict, total=False):
+    from_state: str
+    to_state: str
+    reason: str
+
+
 def _record_system(
-    network: Network,
-    action: str,
-    obj: Invoice | CreditNote,
-    *,
-    from_state: str = "",
-    to_state: str = "",
-    reason: str = "",
+    network: Network, action: str, obj: Invoice | CreditNote, **states: Unpack[_States]
 ) -> None:
     """An audit row of billing done by the system (no user acts)."""
-    audit.record(
-        network=network,
-        actor=None,
-        actor_label=SYSTEM,
-        action=action,
-        obj=obj,
-        from_state=from_state,
-        to_state=to_state,
-        reason=reason,
-    )
+    audit.record(network=network, actor=None, actor_label=SYSTEM, action=action, obj=obj, **states)
 
 
 def _invoice_create(
