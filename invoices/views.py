@@ -137,7 +137,6 @@ def pdf_response(request: HttpRequest, document: str, context: dict) -> HttpResp
         document,
         context,
         filename=context["number"],
-        wrapper="invoices/pdf.html",
         stylesheets=("css/invoice.css", "css/invoice-pdf.css"),
     )
 
