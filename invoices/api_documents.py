@@ -15,7 +15,7 @@ from rest_framework.decorators import action
 
 from invoices import api_serializers as s
 from network.api_docs import ERRORS
-from payouts.models import CreditApplication, CreditNote, CreditNoteLine, InvoiceLine
+from payouts.models import CreditApplication, CreditNoteLine, InvoiceLine
 
 PDF_ANSWERS = {(200, "application/pdf"): OpenApiTypes.BINARY, **ERRORS}
 # What the PDF's bytes begin with (the document itself is the page's, in the reader's language).
@@ -88,13 +88,8 @@ class CreditNoteViews:
         notes = self.notes(membership).select_related("advertiser")
         return notes if self.action == "list" else with_credit_details(notes)
 
-    def visible_model(self):
-        return CreditNote
-
-    def get_serializer_class(self):
-        if self.action == "list":
-            return s.CreditNoteSerializer
-        return s.CreditNoteDetailSerializer
+    def get_serializer_class(self):  # their model, CreditNote, is the viewsets' visible_model
+        return s.CreditNoteSerializer if self.action == "list" else s.CreditNoteDetailSerializer
 
 
 # An invoice as admins read it (paid), and as its advertiser reads an issued one.
