@@ -9,7 +9,6 @@ The pages offer no other move on an invoice (there is no void), so neither does 
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
@@ -21,10 +20,10 @@ from invoices.api_documents import (
     CREDIT_NOTE_DETAIL_EXAMPLE,
     CREDIT_NOTE_EXAMPLE,
     INVOICE_EXAMPLE,
+    CreditNoteViews,
     in_reader_language,
     pdf_action,
-    with_credit_details,
-    with_credits,
+    with_invoice_details,
 )
 from invoices.filters import AdminCreditNoteFilter, AdminInvoiceFilter
 from invoices.forms import PaymentForm
@@ -34,7 +33,7 @@ from network import api_router
 from network.api_base import TenantViewSet
 from network.api_docs import admin_roles, answers, example
 from network.api_forms import form_errors
-from payouts.models import CreditNote, Invoice, InvoiceLine
+from payouts.models import CreditNote, Invoice
 from payouts.runs import PayoutError
 
 TAGS = ["admin: invoices"]
@@ -66,8 +65,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
     def visible(self, membership):
         invoices = Invoice.objects.select_related("advertiser")
         if self.action != "list":
-            lines = InvoiceLine.objects.select_related("offer", "goal", "invoice")
-            invoices = with_credits(invoices.prefetch_related(Prefetch("lines", queryset=lines)))
+            invoices = with_invoice_details(invoices)
         return invoices
 
     def visible_model(self):
@@ -152,23 +150,16 @@ CREDIT_TAGS = ["admin: credit notes"]
         tags=CREDIT_TAGS,
     ),
 )
-class CreditNoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class CreditNoteViewSet(
+    CreditNoteViews, mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet
+):
     roles = admin_roles("list", "retrieve", "pdf")
     filterset_class = AdminCreditNoteFilter
     ordering_fields = ["period", "issued_at", "number", "id"]
     ordering = ["-period", "-id"]
 
-    def visible(self, membership):
-        notes = CreditNote.objects.select_related("advertiser")
-        return notes if self.action == "list" else with_credit_details(notes)
-
-    def visible_model(self):
-        return CreditNote
-
-    def get_serializer_class(self):
-        if self.action == "list":
-            return s.CreditNoteSerializer
-        return s.CreditNoteDetailSerializer
+    def notes(self, membership):
+        return CreditNote.objects.all()
 
     @pdf_action("The credit note's PDF, as its page, in the caller's language.", CREDIT_TAGS)
     def pdf(self, request, pk=None):

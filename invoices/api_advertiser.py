@@ -4,7 +4,6 @@ company's own only; another's answers 404)."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 
@@ -13,17 +12,17 @@ from invoices.api_documents import (
     ADVERTISER_INVOICE_EXAMPLE,
     CREDIT_NOTE_DETAIL_EXAMPLE,
     CREDIT_NOTE_EXAMPLE,
+    CreditNoteViews,
     in_reader_language,
     pdf_action,
-    with_credit_details,
-    with_credits,
+    with_invoice_details,
 )
 from invoices.filters import CreditNoteFilter, InvoiceFilter
 from invoices.views import credit_note_pdf, invoice_pdf
 from network import api_router
 from network.api_base import TenantViewSet
 from network.api_docs import answers, example
-from payouts.models import CreditNote, Invoice, InvoiceLine
+from payouts.models import CreditNote, Invoice
 from tracking.api_advertiser import ADVERTISER
 
 
@@ -51,8 +50,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
     def visible(self, membership):
         invoices = Invoice.objects.filter(advertiser_id=membership.advertiser_id)
         if self.action == "retrieve":
-            lines = InvoiceLine.objects.select_related("offer", "goal", "invoice")
-            invoices = with_credits(invoices.prefetch_related(Prefetch("lines", queryset=lines)))
+            invoices = with_invoice_details(invoices)
         return invoices
 
     def visible_model(self):
@@ -91,24 +89,16 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
         tags=["advertiser: invoices"],
     ),
 )
-class CreditNoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class CreditNoteViewSet(
+    CreditNoteViews, mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet
+):
     roles = {"list": ADVERTISER, "retrieve": ADVERTISER, "pdf": ADVERTISER}
     filterset_class = CreditNoteFilter
     ordering_fields = ["period", "issued_at", "id"]
     ordering = ["-period", "-id"]
 
-    def visible(self, membership):
-        notes = CreditNote.objects.filter(advertiser_id=membership.advertiser_id)
-        notes = notes.select_related("advertiser")
-        return notes if self.action == "list" else with_credit_details(notes)
-
-    def visible_model(self):
-        return CreditNote
-
-    def get_serializer_class(self):
-        if self.action == "list":
-            return s.CreditNoteSerializer
-        return s.CreditNoteDetailSerializer
+    def notes(self, membership):
+        return CreditNote.objects.filter(advertiser_id=membership.advertiser_id)
 
     @pdf_action("Your credit note's PDF, as its page, in your language.", ["advertiser: invoices"])
     def pdf(self, request, pk=None):

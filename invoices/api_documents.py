@@ -13,8 +13,9 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import renderers
 from rest_framework.decorators import action
 
+from invoices import api_serializers as s
 from network.api_docs import ERRORS
-from payouts.models import CreditApplication, CreditNoteLine
+from payouts.models import CreditApplication, CreditNoteLine, InvoiceLine
 
 PDF_ANSWERS = {(200, "application/pdf"): OpenApiTypes.BINARY, **ERRORS}
 # What the PDF's bytes begin with (the document itself is the page's, in the reader's language).
@@ -68,6 +69,27 @@ def with_credit_details(notes):
     return notes.prefetch_related(
         Prefetch("lines", queryset=lines), Prefetch("applications", queryset=uses)
     )
+
+
+def with_invoice_details(invoices):
+    """The invoices with their lines (offer and goal) and the credit applied to them."""
+    lines = InvoiceLine.objects.select_related("offer", "goal", "invoice")
+    return with_credits(invoices.prefetch_related(Prefetch("lines", queryset=lines)))
+
+
+# What the admin and advertiser credit note viewsets share: the caller's `notes` with their
+# advertiser (one's lines and uses too), listed and read by the same serializers. (No
+# docstring: the schema would describe both viewsets' operations with it.)
+class CreditNoteViews:
+    def notes(self, membership):
+        raise NotImplementedError
+
+    def visible(self, membership):
+        notes = self.notes(membership).select_related("advertiser")
+        return notes if self.action == "list" else with_credit_details(notes)
+
+    def get_serializer_class(self):  # their model, CreditNote, is the viewsets' visible_model
+        return s.CreditNoteSerializer if self.action == "list" else s.CreditNoteDetailSerializer
 
 
 # An invoice as admins read it (paid), and as its advertiser reads an issued one.

@@ -21,6 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TypedDict, Unpack
 
 from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
@@ -112,6 +113,29 @@ def month_bill(network: Network, period: date) -> Billing:
     return billing
 
 
+def _line_fields(line: dict) -> dict[str, int]:
+    """An invoice's or credit note's line from one row of the month's approvals."""
+    return {
+        "offer_id": line["conversion__offer_id"],
+        "goal_id": line["conversion__goal_id"],
+        "conversions": line["approvals"],
+        "amount": line["total"],
+    }
+
+
+class _States(TypedDict, total=False):
+    from_state: str
+    to_state: str
+    reason: str
+
+
+def _record_system(
+    network: Network, action: str, obj: Invoice | CreditNote, **states: Unpack[_States]
+) -> None:
+    """An audit row of billing done by the system (no user acts)."""
+    audit.record(network=network, actor=None, actor_label=SYSTEM, action=action, obj=obj, **states)
+
+
 def _invoice_create(
     network: Network, period: date, advertiser_id: int, currency: str, total: int, lines: list
 ) -> Invoice:
@@ -130,24 +154,9 @@ def _invoice_create(
         due_date=issued_on + timedelta(days=network.invoice_terms_days),
     )
     InvoiceLine.objects.bulk_create(
-        InvoiceLine(
-            network=network,
-            invoice=invoice,
-            offer_id=line["conversion__offer_id"],
-            goal_id=line["conversion__goal_id"],
-            conversions=line["approvals"],
-            amount=line["total"],
-        )
-        for line in lines
+        InvoiceLine(network=network, invoice=invoice, **_line_fields(line)) for line in lines
     )
-    audit.record(
-        network=network,
-        actor=None,
-        actor_label=SYSTEM,
-        action="invoice.issued",
-        obj=invoice,
-        to_state=invoice.status,
-    )
+    _record_system(network, "invoice.issued", invoice, to_state=invoice.status)
     return invoice
 
 
@@ -165,23 +174,10 @@ def _credit_note_create(
         remaining=credit,
     )
     CreditNoteLine.objects.bulk_create(
-        CreditNoteLine(
-            network=network,
-            credit_note=note,
-            offer_id=line["conversion__offer_id"],
-            goal_id=line["conversion__goal_id"],
-            conversions=line["approvals"],
-            amount=line["total"],
-        )
-        for line in lines
+        CreditNoteLine(network=network, credit_note=note, **_line_fields(line)) for line in lines
     )
-    audit.record(
-        network=network,
-        actor=None,
-        actor_label=SYSTEM,
-        action="credit_note.issued",
-        obj=note,
-        to_state=str(ledger.from_minor(credit, currency)),
+    _record_system(
+        network, "credit_note.issued", note, to_state=str(ledger.from_minor(credit, currency))
     )
     return note
 
@@ -203,12 +199,10 @@ def _apply_credit(network: Network, invoice: Invoice) -> None:
         note.remaining -= taken
         note.save(update_fields=["remaining"])
         invoice.credit_applied += taken
-        audit.record(
-            network=network,
-            actor=None,
-            actor_label=SYSTEM,
-            action="credit_note.applied",
-            obj=note,
+        _record_system(
+            network,
+            "credit_note.applied",
+            note,
             from_state=str(ledger.from_minor(before, note.currency)),
             to_state=str(ledger.from_minor(note.remaining, note.currency)),
             reason=invoice.display_number,
@@ -219,12 +213,10 @@ def _apply_credit(network: Network, invoice: Invoice) -> None:
     if invoice.amount_due == 0:
         invoice.status, invoice.paid_at = Invoice.Status.PAID, invoice.issued_at
         fields += ["status", "paid_at"]
-        audit.record(
-            network=network,
-            actor=None,
-            actor_label=SYSTEM,
-            action="invoice.paid",
-            obj=invoice,
+        _record_system(
+            network,
+            "invoice.paid",
+            invoice,
             from_state=Invoice.Status.ISSUED,
             to_state=Invoice.Status.PAID,
             reason="settled by credit notes",

@@ -53,17 +53,26 @@ def unpaid_totals(invoices: QuerySet[Invoice]) -> list[dict]:
     ]
 
 
+def _priced(rows, currency: str, link: tuple[str, str] | None = None) -> list:
+    """The rows (lines, credit applications) with their `money` in `currency`; with `link`, a
+    URL name and the row's id field it takes, each row's `url` too."""
+    rows = list(rows)
+    for row in rows:
+        row.money = ledger.from_minor(row.amount, currency)
+        if link:
+            name, key = link
+            row.url = reverse(name, kwargs={key: getattr(row, key)})
+    return rows
+
+
 def invoice_context(invoice: Invoice, role: str) -> dict:
     """What the invoice's document shows, on the page and in its PDF."""
-    lines = list(invoice.lines.select_related("offer", "goal"))
-    for line in lines:
-        line.money = ledger.from_minor(line.amount, invoice.currency)
-    credits = list(invoice.credits.select_related("credit_note"))
-    for credit in credits:
-        credit.money = ledger.from_minor(credit.amount, invoice.currency)
-        credit.url = reverse(
-            f"{role}_credit_note_detail", kwargs={"credit_note_id": credit.credit_note_id}
-        )
+    lines = _priced(invoice.lines.select_related("offer", "goal"), invoice.currency)
+    credits = _priced(
+        invoice.credits.select_related("credit_note"),
+        invoice.currency,
+        link=(f"{role}_credit_note_detail", "credit_note_id"),
+    )
     return {
         "invoice": invoice,
         "number": invoice_number(invoice),
@@ -78,15 +87,12 @@ def invoice_context(invoice: Invoice, role: str) -> dict:
 
 def credit_note_context(note: CreditNote, role: str) -> dict:
     """What the credit note's document shows, on the page and in its PDF."""
-    lines = list(note.lines.select_related("offer", "goal"))
-    for line in lines:
-        line.money = ledger.from_minor(line.amount, note.currency)
-    applications = list(note.applications.select_related("invoice"))
-    for application in applications:
-        application.money = ledger.from_minor(application.amount, note.currency)
-        application.url = reverse(
-            f"{role}_invoice_detail", kwargs={"invoice_id": application.invoice_id}
-        )
+    lines = _priced(note.lines.select_related("offer", "goal"), note.currency)
+    applications = _priced(
+        note.applications.select_related("invoice"),
+        note.currency,
+        link=(f"{role}_invoice_detail", "invoice_id"),
+    )
     return {
         "note": note,
         "number": note.display_number,
@@ -131,7 +137,6 @@ def pdf_response(request: HttpRequest, document: str, context: dict) -> HttpResp
         document,
         context,
         filename=context["number"],
-        wrapper="invoices/pdf.html",
         stylesheets=("css/invoice.css", "css/invoice-pdf.css"),
     )
 

@@ -13,7 +13,7 @@ from rest_framework import serializers
 from lib.tables import MAX_ID
 from network.api_forms import DECIMAL, MinorAmount
 from payouts import methods
-from payouts.api_publisher_serializers import CarriedLineMixin
+from payouts.api_publisher_serializers import LINE_FIELDS, CarriedLineMixin
 from payouts.forms_runs import MAX_TICKED
 from payouts.models import PayoutLine, PayoutRun
 from payouts.views_runs import currency_totals, totals_by_run
@@ -39,14 +39,7 @@ class AdminPayoutLineSerializer(CarriedLineMixin, serializers.ModelSerializer):
             "run",
             "publisher",
             "publisher_name",
-            "currency",
-            "amount",
-            "conversions",
-            "status",
-            "minimum",
-            "carried_reason",
-            "from_time",
-            "to_time",
+            *LINE_FIELDS,
             "payment_method",
             "payment_problem",
             "payment_reference",

@@ -12,9 +12,21 @@ from lib.money import from_minor
 from network.api_forms import NULLABLE_DECIMAL, MinorAmount
 from payouts.models import PayoutLine
 
-
 # The minimum payout a line applied, and why a carried line was not paid. (No docstring: the
 # schema would describe AdminPayoutLine, which has none, with it.)
+# A payout line's own facts, as both the admin and the publisher API give them.
+LINE_FIELDS = [
+    "currency",
+    "amount",
+    "conversions",
+    "status",
+    "minimum",
+    "carried_reason",
+    "from_time",
+    "to_time",
+]
+
+
 class CarriedLineMixin(serializers.Serializer):
     minimum = serializers.SerializerMethodField(
         help_text=_(
@@ -54,14 +66,7 @@ class PayoutLineSerializer(CarriedLineMixin, serializers.ModelSerializer):
         fields = [
             "id",
             "period",
-            "currency",
-            "amount",
-            "conversions",
-            "status",
-            "minimum",
-            "carried_reason",
-            "from_time",
-            "to_time",
+            *LINE_FIELDS,
             "paid_at",
             "payment_reference",
         ]

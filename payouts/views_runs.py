@@ -6,6 +6,9 @@ authentication (network.step_up); the services check both again."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -289,16 +292,35 @@ def mark_paid(request: HttpRequest, run: PayoutRun, line_ids: set[int], referenc
 @require_POST
 def payout_run_mark_paid(request: HttpRequest, payout_run_id: int) -> HttpResponse:
     run = run_of(payout_run_id)
-    form = MarkPaidForm(request.POST)
+    return mark_paid_posted(
+        request,
+        run,
+        MarkPaidForm(request.POST),
+        lambda form: render_run(request, run, form),
+        redirect("payout_run_detail", payout_run_id=run.pk),
+    )
+
+
+def mark_paid_posted(
+    request: HttpRequest,
+    run: PayoutRun,
+    form: MarkPaidForm | MarkOnePaidForm,
+    invalid: Callable[[Any], HttpResponse],
+    back: HttpResponse,
+    line_ids: set[int] | None = None,
+) -> HttpResponse:
+    """A mark-paid form posted (a run's ticked lines, or `line_ids`): the page again with the
+    form's errors (`invalid`), or, with two-factor on and a recent password, the lines marked
+    paid; then `back`."""
     if not form.is_valid():
-        return render_run(request, run, form)
+        return invalid(form)
     refusal = step_up.mfa_refusal(request.user)
     if refusal:
         messages.error(request, refusal)
-        return redirect("payout_run_detail", payout_run_id=run.pk)
-    selected, reference = form.cleaned_data["selected"], form.cleaned_data["reference"]
-    mark_paid_recently_authenticated(request, run, selected, reference)
-    return redirect("payout_run_detail", payout_run_id=run.pk)
+        return back
+    selected = form.cleaned_data["selected"] if line_ids is None else line_ids
+    mark_paid_recently_authenticated(request, run, selected, form.cleaned_data["reference"])
+    return back
 
 
 @step_up.recent_authentication_required
@@ -368,15 +390,14 @@ def payout_line_detail(request: HttpRequest, payout_line_id: int) -> HttpRespons
 @require_POST
 def payout_line_mark_paid(request: HttpRequest, payout_line_id: int) -> HttpResponse:
     line = line_of(payout_line_id)
-    form = MarkOnePaidForm(request.POST)
-    if not form.is_valid():
-        return render_line(request, line, form)
-    refusal = step_up.mfa_refusal(request.user)
-    if refusal:
-        messages.error(request, refusal)
-        return redirect("payout_line_detail", payout_line_id=line.pk)
-    mark_paid_recently_authenticated(request, line.run, {line.pk}, form.cleaned_data["reference"])
-    return redirect("payout_line_detail", payout_line_id=line.pk)
+    return mark_paid_posted(
+        request,
+        line.run,
+        MarkOnePaidForm(request.POST),
+        lambda form: render_line(request, line, form),
+        redirect("payout_line_detail", payout_line_id=line.pk),
+        line_ids={line.pk},
+    )
 
 
 # --- Payment files --------------------------------------------------------------------------

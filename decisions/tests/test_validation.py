@@ -19,6 +19,7 @@ from network.models import Role
 from offers.models import Goal, Offer
 from payouts.models import Entry
 from tracking.models import Click, Conversion
+from tracking.tests.helpers import add_offer
 from tracking.tests.wsgi_client import ENTRY_POINTS, enter_by
 
 BULK = "/advertiser/conversions/"
@@ -98,25 +99,7 @@ def rival_offer(network, world):
     make_member(network, Role.ADVERTISER, "rival@alpha.example", company="Rival Shop")
     with scopes_disabled():
         rival = Advertiser.objects.get(network=network, name="Rival Shop")
-        offer = Offer.objects.create(
-            network=network,
-            advertiser=rival,
-            name="Rival Offer",
-            category="ecommerce",
-            currency="USD",
-            status=Offer.Status.ACTIVE,
-        )
-        Goal.objects.create(
-            network=network,
-            offer=offer,
-            name="Sale",
-            is_default=True,
-            revenue_type="cpa",
-            revenue_amount=10,
-            payout_type="cpa",
-            payout_amount=8,
-            payout_set=True,
-        )
+        offer = add_offer(network, rival, "Rival Offer")
         offer.accesses.create(
             network=network, publisher=world["offer_access"].publisher, status="approved"
         )

@@ -15,13 +15,12 @@ from django_scopes import scope, scopes_disabled
 
 from audit.models import AuditEntry
 from conftest import client_for, make_member, make_world
-from decisions.services import Actor, conversion_decide
 from invoices.services import invoice_record_payment, invoices_create, month_bill
 from network.models import Role
 from payouts import ledger
 from payouts.models import Account, CreditNote, Entry, Invoice, LedgerTransaction
 from payouts.runs import PayoutError
-from payouts.tests.helpers import make_conversion
+from payouts.tests.helpers import decide, make_conversion
 
 SEPTEMBER = date(2026, 9, 1)
 OCTOBER = date(2026, 10, 1)
@@ -34,17 +33,6 @@ IN_DECEMBER = datetime(2026, 12, 15, 12, tzinfo=UTC)
 AFTER_OCTOBER = datetime(2026, 11, 2, 12, tzinfo=UTC)
 AFTER_NOVEMBER = datetime(2026, 12, 2, 12, tzinfo=UTC)
 AFTER_DECEMBER = datetime(2027, 1, 2, 12, tzinfo=UTC)
-
-
-def decide(network, conversion, to_status, at, reason=""):
-    with time_machine.travel(at, tick=False), scope(network=network):
-        conversion_decide(
-            network=network,
-            conversion_id=conversion.pk,
-            to_status=to_status,
-            actor=Actor(),
-            reason=reason,
-        )
 
 
 def kwd(network, world, at, revenue="100.000", payout="80.000"):

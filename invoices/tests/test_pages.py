@@ -17,13 +17,13 @@ from django_scopes import scope, scopes_disabled
 
 from audit.models import AuditEntry
 from conftest import client_for, make_member, make_world
-from decisions.services import Actor, conversion_decide
 from invoices.services import invoices_create
 from network.models import Role
-from offers.models import Goal, Offer
+from offers.models import Goal
 from payouts import ledger
 from payouts.models import Account, Invoice, LedgerTransaction
-from payouts.tests.helpers import make_conversion
+from payouts.tests.helpers import approved
+from tracking.tests.helpers import add_offer, goal_terms
 
 OCTOBER = date(2026, 10, 1)
 IN_OCTOBER = datetime(2026, 10, 15, 12, tzinfo=UTC)
@@ -38,37 +38,11 @@ URLS = [
 ]
 
 
-def approved(network, world, at, **kwargs):
-    conversion = make_conversion(world, at=at, **kwargs)
-    with time_machine.travel(at, tick=False), scope(network=network):
-        conversion_decide(
-            network=network, conversion_id=conversion.pk, to_status="approved", actor=Actor()
-        )
-    return conversion
-
-
 def offer_of(network, advertiser, name: str) -> dict:
     """A world-like dict for make_conversion: another offer with its default goal."""
+    offer = add_offer(network, advertiser, name, goal=goal_terms(50, 40))
     with scopes_disabled():
-        offer = Offer.objects.create(
-            network=network,
-            advertiser=advertiser,
-            name=name,
-            category="ecommerce",
-            currency="USD",
-            status=Offer.Status.ACTIVE,
-        )
-        goal = Goal.objects.create(
-            network=network,
-            offer=offer,
-            name="Sale",
-            is_default=True,
-            revenue_type="cpa",
-            revenue_amount=50,
-            payout_type="cpa",
-            payout_amount=40,
-            payout_set=True,
-        )
+        goal = offer.goals.get()
     return {"offer": offer, "goal": goal}
 
 

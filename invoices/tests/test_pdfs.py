@@ -117,7 +117,7 @@ def test_a_right_to_left_language_renders_right_to_left(network, owner, credited
     with translation.override("fa"), scope(network=network):
         context = credit_note_context(type(note).objects.get(pk=note.pk), "admin")
         html = render_to_string(
-            "invoices/pdf.html",
+            "pdf/document.html",
             {**context, "network": network, "document": "invoices/_credit_note.html"},
         )
         response = pdf_response(request, "invoices/_credit_note.html", context)

@@ -10,10 +10,12 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import uuid4
 
+import time_machine
 from django.utils.timezone import now
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 from pypdf import PdfReader
 
+from decisions.services import Actor, conversion_decide
 from network.step_up import StepUp
 from payouts.models import Entry
 from publishers.models import Publisher
@@ -59,6 +61,25 @@ def make_conversion(
             fraud_checked_at=at if checked else None,
             created_at=at,
         )
+
+
+def decide(network, conversion: Conversion, to_status: str, at: datetime, reason: str = "") -> None:
+    """The conversion decided by the system (no user) at `at`, the clock held there."""
+    with time_machine.travel(at, tick=False), scope(network=network):
+        conversion_decide(
+            network=network,
+            conversion_id=conversion.pk,
+            to_status=to_status,
+            actor=Actor(),
+            reason=reason,
+        )
+
+
+def approved(network, world, at: datetime, decided: datetime | None = None, **kwargs) -> Conversion:
+    """make_conversion's conversion made at `at`, approved then (or at `decided`)."""
+    conversion = make_conversion(world, at=at, **kwargs)
+    decide(network, conversion, "approved", decided or at)
+    return conversion
 
 
 # What a page passes to the money services once allauth's re-authentication is recent.

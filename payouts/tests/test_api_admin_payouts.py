@@ -15,14 +15,13 @@ from django_scopes import scope, scopes_disabled
 
 from audit.models import AuditEntry
 from conftest import client_for, make_member, make_world, set_minimum
-from decisions.services import Actor, conversion_decide
 from network.models import Role
 from network.step_up import MONEY_SCOPE
 from network.tests.api import api_client, key_for
 from payouts import ledger
 from payouts import runs as payouts_runs
 from payouts.models import Account, PayoutLine, PayoutRun
-from payouts.tests.helpers import make_conversion, make_publisher
+from payouts.tests.helpers import approved, make_publisher
 from publishers.models import PaymentDetails
 
 pytestmark = pytest.mark.django_db
@@ -75,14 +74,7 @@ def october(network, world):
     at = datetime(2026, 10, 15, tzinfo=UTC)
     for publisher, times in ((pete, 2), (bea, 2), (small, 1)):
         for _ in range(times):
-            conversion = make_conversion(world, publisher=publisher, at=at)
-            with time_machine.travel(at, tick=False), scope(network=network):
-                conversion_decide(
-                    network=network,
-                    conversion_id=conversion.pk,
-                    to_status="approved",
-                    actor=Actor(),
-                )
+            approved(network, world, at, publisher=publisher)
     return {"pete": pete, "bea": bea, "small": small}
 
 

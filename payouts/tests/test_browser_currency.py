@@ -25,13 +25,12 @@ from django.utils import translation
 from django_scopes import scope, scopes_disabled
 
 from conftest import make_world, set_minimum
-from decisions.services import Actor, conversion_decide
 from lib.formats import format_money
 from network.tests import browser as shared
 from network.tests.browser import NEEDS_BROWSER, PASSWORD, goto, sign_in, sync_playwright
 from network.tests.money import with_mfa
 from payouts.runs import payout_lines_mark_paid, payout_run_approve, payout_run_create
-from payouts.tests.helpers import RECENT, make_conversion, make_publisher
+from payouts.tests.helpers import RECENT, decide, make_conversion, make_publisher
 from publishers.models import PaymentDetails, PublisherMinimum
 
 if sync_playwright is not None:
@@ -66,14 +65,7 @@ WORDS = {
 
 
 def approve(network, conversion, at, to_status="approved"):
-    with time_machine.travel(at, tick=False), scope(network=network):
-        conversion_decide(
-            network=network,
-            conversion_id=conversion.pk,
-            to_status=to_status,
-            actor=Actor(),
-            reason="" if to_status == "approved" else "refund",
-        )
+    decide(network, conversion, to_status, at, "" if to_status == "approved" else "refund")
 
 
 def earn(network, world, publisher, payout, currency, at):

@@ -216,13 +216,18 @@ def confirm_password(page: Page) -> None:
 # --- 1. The advertiser's offer --------------------------------------------------------------
 
 
-def advertiser_signs_in(adv: Page, j: Journey, email: str) -> None:
-    sign_in(adv, j.portal, email)
-    speak_the_journeys_language(adv, j)
-    expect(adv).to_have_url(f"{j.portal}/advertiser/")
+def signs_in(page: Page, j: Journey, email: str, home: str, name: str, picture: str) -> None:
+    """Signs in, speaks the journey's language and lands on `home`, headed by `name`."""
+    sign_in(page, j.portal, email)
+    speak_the_journeys_language(page, j)
+    expect(page).to_have_url(f"{j.portal}{home}")
     # The dashboards are being rewritten: only their heading (the company) is relied on.
-    expect(heading(adv)).to_contain_text("Alpha Shop")
-    j.picture(adv, "advertiser-home")
+    expect(heading(page)).to_contain_text(name)
+    j.picture(page, picture)
+
+
+def advertiser_signs_in(adv: Page, j: Journey, email: str) -> None:
+    signs_in(adv, j, email, "/advertiser/", "Alpha Shop", "advertiser-home")
 
 
 def advertiser_creates_offer(adv: Page, j: Journey) -> int:
@@ -279,11 +284,7 @@ def publisher_applies(pub: Page, j: Journey) -> None:
 
 
 def owner_signs_in(admin: Page, j: Journey, email: str) -> None:
-    sign_in(admin, j.portal, email)
-    speak_the_journeys_language(admin, j)
-    expect(admin).to_have_url(f"{j.portal}/manage/")
-    expect(heading(admin)).to_contain_text("Alpha Network")
-    j.picture(admin, "admin-home")
+    signs_in(admin, j, email, "/manage/", "Alpha Network", "admin-home")
 
 
 def owner_approves_publisher(admin: Page, j: Journey) -> None:

@@ -18,7 +18,6 @@ from django_scopes import scope, scopes_disabled
 
 from audit.models import AuditEntry
 from conftest import client_for, make_world, set_minimum
-from decisions.services import Actor, conversion_decide
 from lib.formats import format_money
 from network.models import PayoutMinimum
 from network.services import payout_minimum_set
@@ -29,6 +28,7 @@ from payouts import exports
 from payouts.models import PayoutLine, PayoutRun
 from payouts.runs import payout_lines_mark_paid, payout_run_approve, payout_run_create
 from payouts.tests.helpers import RECENT, make_conversion, make_publisher
+from payouts.tests.helpers import decide as decide_at
 from publishers.models import PaymentDetails, Publisher, PublisherMinimum
 from publishers.payment_details import PaymentDetailsError, payment_details_change
 from publishers.services import publisher_minimum_set
@@ -68,14 +68,7 @@ def earn(network, world, publisher, payout: str, currency: str, at=IN_OCTOBER):
 
 
 def decide(network, conversion, to_status: str, at: datetime) -> None:
-    with time_machine.travel(at, tick=False), scope(network=network):
-        conversion_decide(
-            network=network,
-            conversion_id=conversion.pk,
-            to_status=to_status,
-            actor=Actor(),
-            reason="" if to_status == "approved" else "refund",
-        )
+    decide_at(network, conversion, to_status, at, "" if to_status == "approved" else "refund")
 
 
 def run_for(network, period: date = OCTOBER, at: datetime = AFTER_OCTOBER) -> PayoutRun:

@@ -15,7 +15,6 @@ from django.test.utils import CaptureQueriesContext
 from django_scopes import scope, scopes_disabled
 
 from conftest import client_for, make_member, make_world, set_minimum
-from decisions.services import Actor, conversion_decide
 from network.models import Role
 from network.tests.money import with_mfa
 from payouts.models import PayoutLine, PayoutRun
@@ -24,7 +23,7 @@ from payouts.runs import (
     payout_run_approve,
     payout_run_create,
 )
-from payouts.tests.helpers import RECENT, make_conversion, make_publisher
+from payouts.tests.helpers import RECENT, approved, decide, make_conversion, make_publisher
 from publishers.tests.test_payment_details import BANK, DETAILS
 
 OCTOBER = date(2026, 10, 1)
@@ -64,23 +63,6 @@ def at(moment, network, user, method, path, data=None):
     with time_machine.travel(moment, tick=False):
         send = getattr(client_for(network, user), method)
         return send(path) if data is None else send(path, data)
-
-
-def decide(network, conversion, to_status, moment, reason=""):
-    with time_machine.travel(moment, tick=False), scope(network=network):
-        conversion_decide(
-            network=network,
-            conversion_id=conversion.pk,
-            to_status=to_status,
-            actor=Actor(),
-            reason=reason,
-        )
-
-
-def approved(network, world, created, decided=None, **kwargs):
-    conversion = make_conversion(world, at=created, **kwargs)
-    decide(network, conversion, "approved", decided or created)
-    return conversion
 
 
 def october_paid_then_november(network, world, owner) -> dict[str, object]:

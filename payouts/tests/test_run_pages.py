@@ -8,19 +8,18 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from allauth.mfa.models import Authenticator
 from django.contrib.messages import get_messages
 from django_scopes import scope, scopes_disabled
 
 from audit.models import AuditEntry
 from conftest import PASSWORD, client_for, make_member, make_world, set_minimum
-from decisions.services import Actor, conversion_decide
 from network.models import Role
+from network.tests.money import with_mfa
 from payouts import ledger
 from payouts.forms_runs import StartRunForm
 from payouts.models import Account, LedgerTransaction, PayoutRun
 from payouts.runs import payout_run_approve, payout_run_create
-from payouts.tests.helpers import RECENT, make_conversion, make_publisher
+from payouts.tests.helpers import RECENT, approved, decide, make_publisher
 from publishers.models import PaymentDetails
 
 NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
@@ -45,12 +44,7 @@ def world(network, owner):
 
 
 def earn(network, world, publisher, at: datetime, payout: str = "8.00"):
-    conversion = make_conversion(world, publisher=publisher, at=at, payout=payout)
-    with time_machine.travel(at, tick=False), scope(network=network):
-        conversion_decide(
-            network=network, conversion_id=conversion.pk, to_status="approved", actor=Actor()
-        )
-    return conversion
+    return approved(network, world, at, publisher=publisher, payout=payout)
 
 
 def run_for(network, period: date, at: datetime) -> PayoutRun:
@@ -88,13 +82,6 @@ def details(network, publisher, *, age: timedelta = timedelta(days=30), **fields
         return PaymentDetails.objects.create(
             network=network, publisher=publisher, changed_at=NOW - age, **fields
         )
-
-
-def with_mfa(user):
-    Authenticator.objects.get_or_create(
-        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}}
-    )
-    return user
 
 
 def money_client(network, user):
@@ -431,14 +418,7 @@ def test_the_line_page_lists_its_conversions_and_pays_it(network, owner, october
 def test_the_line_page_shows_a_reversal_as_money_taken_back(network, owner, october):
     conversion = october["runner_conversions"][0]
     at = datetime(2026, 10, 20, tzinfo=UTC)
-    with time_machine.travel(at, tick=False), scope(network=network):
-        conversion_decide(
-            network=network,
-            conversion_id=conversion.pk,
-            to_status="reversed",
-            actor=Actor(),
-            reason="refund",
-        )
+    decide(network, conversion, "reversed", at, "refund")
     line = october["lines"]["Runner"]  # made before the reversal; the page reads the ledger
     response = client_for(network, owner).get(f"/manage/payouts/lines/{line.pk}/")
     cells = sorted(

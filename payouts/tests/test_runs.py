@@ -5,13 +5,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from allauth.mfa.models import Authenticator
 from django_scopes import scope, scopes_disabled
 
 from conftest import make_member, make_world, set_minimum
-from decisions.services import Actor, conversion_decide
 from network.models import Role
 from network.step_up import StepUpRequired
+from network.tests.money import with_mfa
 from payouts import ledger
 from payouts.models import Account, PayoutLine, PayoutRun
 from payouts.runs import (
@@ -20,7 +19,7 @@ from payouts.runs import (
     payout_run_approve,
     payout_run_create,
 )
-from payouts.tests.helpers import RECENT, make_conversion
+from payouts.tests.helpers import RECENT, approved, decide
 from publishers.models import PaymentDetails, PublisherMinimum
 
 OCTOBER = date(2026, 10, 1)
@@ -39,31 +38,6 @@ def world(network, owner):
 @pytest.fixture
 def runner(world):
     return world["offer_access"].publisher
-
-
-def with_mfa(user):
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    return user
-
-
-def approved(network, world, at, **kwargs):
-    conversion = make_conversion(world, at=at, **kwargs)
-    with time_machine.travel(at, tick=False), scope(network=network):
-        conversion_decide(
-            network=network, conversion_id=conversion.pk, to_status="approved", actor=Actor()
-        )
-    return conversion
-
-
-def decide(network, conversion, to_status, at, reason="refund"):
-    with time_machine.travel(at, tick=False), scope(network=network):
-        conversion_decide(
-            network=network,
-            conversion_id=conversion.pk,
-            to_status=to_status,
-            actor=Actor(),
-            reason=reason,
-        )
 
 
 def run_for(network, period, at):
@@ -133,7 +107,7 @@ def test_a_reversal_after_payment_is_netted_in_the_next_run(network, world, runn
     october = run_for(network, OCTOBER, AFTER_OCTOBER)
     approve(network, october, owner)
     pay(network, october, owner, AFTER_OCTOBER)
-    decide(network, first, "reversed", IN_NOVEMBER)
+    decide(network, first, "reversed", IN_NOVEMBER, "refund")
     november = run_for(network, date(2026, 11, 1), AFTER_NOVEMBER)
     assert lines_of(november) == {runner.name: (-800, "carried")}
     with scope(network=network):
