@@ -5,23 +5,23 @@ Creating a network POSTs on the platform host and redirects to the new network's
 browsers hold that redirect to form-action, hence the platform's wider form-action.
 The members filter submits on change through a static script (it was an inline onchange).
 """
+# ruff: noqa: F811  (the fixtures imported from network/tests/browser.py are the tests' arguments)
 
 from __future__ import annotations
 
 import re
 
-import pytest
-
 from conftest import make_user
-from network.tests import browser as shared
-from network.tests.browser import NEEDS_BROWSER, sign_in, sync_playwright
+from network.tests.browser import (  # noqa: F401  (fixtures)
+    BROWSER_TEST,
+    browser,
+    expect,
+    new_page,
+    portal,
+    sign_in,
+)
 
-if sync_playwright is not None:
-    from playwright.sync_api import expect
-
-pytestmark = [*NEEDS_BROWSER, pytest.mark.django_db(transaction=True)]
-
-browser, new_page, portal = shared.browser, shared.new_page, shared.portal
+pytestmark = BROWSER_TEST
 
 
 def test_a_new_network_opens_on_its_own_host(new_page, live_server):

@@ -1,6 +1,7 @@
 """In Chromium: "Open" on the platform host leads to a confirmation page on the network's
 host, which names the account; only its button signs in. English and Vietnamese, on a
 desktop and a phone (screenshots)."""
+# ruff: noqa: F811  (the fixtures imported from network/tests/browser.py are the tests' arguments)
 
 from __future__ import annotations
 
@@ -9,20 +10,17 @@ import re
 import pytest
 from django.utils import translation
 
-from network.tests import browser as shared
-from network.tests.browser import NEEDS_BROWSER, sign_in, sync_playwright
-
-if sync_playwright is not None:
-    from playwright.sync_api import expect
-
-pytestmark = [*NEEDS_BROWSER, pytest.mark.django_db(transaction=True)]
-
-browser, new_page, portal, screenshot = (
-    shared.browser,
-    shared.new_page,
-    shared.portal,
-    shared.screenshot,
+from network.tests.browser import (  # noqa: F401  (fixtures)
+    BROWSER_TEST,
+    browser,
+    expect,
+    new_page,
+    portal,
+    screenshot,
+    sign_in,
 )
+
+pytestmark = BROWSER_TEST
 
 
 def translated(language: str, text: str, **values) -> str:

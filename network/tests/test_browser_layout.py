@@ -9,6 +9,7 @@ One world for a language: the demo network of `seed_demo` (a month of traffic, c
 a payout run and an invoice), so that the tables hold what they hold in `make run`. Each
 language's test collects every page's problems and reports them together.
 """
+# ruff: noqa: F811  (the fixtures imported from network/tests/browser.py are the tests' arguments)
 
 from __future__ import annotations
 
@@ -23,21 +24,19 @@ from django_scopes import scope, scopes_disabled
 from conftest import make_world
 from network.management.commands.seed_demo import DEMO_PASSWORD
 from network.models import Network, User
-from network.tests import browser as shared
-from network.tests.browser import NEEDS_BROWSER, sign_in, sync_playwright
+from network.tests.browser import (  # noqa: F401  (fixtures)
+    BROWSER_TEST,
+    browser,
+    expect,
+    new_page,
+    portal,
+    screenshot,
+    sign_in,
+)
 from payouts.tests.helpers import make_conversion
 
-if sync_playwright is not None:
-    from playwright.sync_api import expect
+pytestmark = BROWSER_TEST
 
-pytestmark = [*NEEDS_BROWSER, pytest.mark.django_db(transaction=True)]
-
-browser, new_page, portal, screenshot = (
-    shared.browser,
-    shared.new_page,
-    shared.portal,
-    shared.screenshot,
-)
 
 LAPTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
