@@ -2,9 +2,10 @@
 per person, the live server's URL on the alpha network's host, signing in through the real
 login form, and full-page screenshots.
 
-A test module imports the fixtures it uses by name (pytest finds fixtures in the module's
-namespace), and `expect`, and sets `pytestmark = BROWSER_TEST` (or `[*NEEDS_BROWSER, ...]`), so
-it is skipped with a reason on a machine without Chromium or Playwright.
+A test module of another app imports the fixtures it uses by name (pytest finds fixtures in
+the module's namespace; network/tests/conftest.py does it for network's), and a module sets
+`pytestmark = BROWSER_TEST` (or `[*NEEDS_BROWSER, ...]`), so it is skipped with a reason on a
+machine without Chromium or Playwright.
 """
 
 from __future__ import annotations

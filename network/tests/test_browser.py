@@ -5,23 +5,13 @@ error on the way), and an owner reviewing the application. Skipped where Chromiu
 Playwright is missing (the fixtures are in network/tests/browser.py). Saves a screenshot of
 the admin home in BROWSER_SCREENSHOT_DIR, else var/screenshots/.
 """
-# ruff: noqa: F811  (the fixtures imported from network/tests/browser.py are the tests' arguments)
 
 from __future__ import annotations
 
 from django_scopes import scopes_disabled
 
 from conftest import make_user
-from network.tests.browser import (  # noqa: F401  (fixtures)
-    BROWSER_TEST,
-    browser,
-    expect,
-    field,
-    new_page,
-    portal,
-    screenshot,
-    sign_in,
-)
+from network.tests.browser import BROWSER_TEST, expect, field, sign_in
 from publishers.models import Publisher
 from publishers.services import publisher_apply
 

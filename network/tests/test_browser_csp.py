@@ -5,21 +5,13 @@ Creating a network POSTs on the platform host and redirects to the new network's
 browsers hold that redirect to form-action, hence the platform's wider form-action.
 The members filter submits on change through a static script (it was an inline onchange).
 """
-# ruff: noqa: F811  (the fixtures imported from network/tests/browser.py are the tests' arguments)
 
 from __future__ import annotations
 
 import re
 
 from conftest import make_user
-from network.tests.browser import (  # noqa: F401  (fixtures)
-    BROWSER_TEST,
-    browser,
-    expect,
-    new_page,
-    portal,
-    sign_in,
-)
+from network.tests.browser import BROWSER_TEST, expect, sign_in
 
 pytestmark = BROWSER_TEST
 

@@ -1,7 +1,6 @@
 """In Chromium: "Open" on the platform host leads to a confirmation page on the network's
 host, which names the account; only its button signs in. English and Vietnamese, on a
 desktop and a phone (screenshots)."""
-# ruff: noqa: F811  (the fixtures imported from network/tests/browser.py are the tests' arguments)
 
 from __future__ import annotations
 
@@ -10,15 +9,7 @@ import re
 import pytest
 from django.utils import translation
 
-from network.tests.browser import (  # noqa: F401  (fixtures)
-    BROWSER_TEST,
-    browser,
-    expect,
-    new_page,
-    portal,
-    screenshot,
-    sign_in,
-)
+from network.tests.browser import BROWSER_TEST, expect, sign_in
 
 pytestmark = BROWSER_TEST
 

@@ -9,7 +9,6 @@ One world for a language: the demo network of `seed_demo` (a month of traffic, c
 a payout run and an invoice), so that the tables hold what they hold in `make run`. Each
 language's test collects every page's problems and reports them together.
 """
-# ruff: noqa: F811  (the fixtures imported from network/tests/browser.py are the tests' arguments)
 
 from __future__ import annotations
 
@@ -24,15 +23,7 @@ from django_scopes import scope, scopes_disabled
 from conftest import make_world
 from network.management.commands.seed_demo import DEMO_PASSWORD
 from network.models import Network, User
-from network.tests.browser import (  # noqa: F401  (fixtures)
-    BROWSER_TEST,
-    browser,
-    expect,
-    new_page,
-    portal,
-    screenshot,
-    sign_in,
-)
+from network.tests.browser import BROWSER_TEST, expect, sign_in
 from payouts.tests.helpers import make_conversion
 
 pytestmark = BROWSER_TEST

@@ -1,22 +1,13 @@
 """Persian pages laid out right to left in Chromium: what only a browser shows (the mirrored
 chart, the account menu's anchor, code kept left to right, nothing wider than a phone).
 Screenshots at 1366x900 and 390x844 are saved as browser-rtl-*.png."""
-# ruff: noqa: F811  (the fixtures imported from network/tests/browser.py are the tests' arguments)
 
 from __future__ import annotations
 
 import pytest
 
 from conftest import make_world
-from network.tests.browser import (  # noqa: F401  (fixtures)
-    BROWSER_TEST,
-    browser,
-    expect,
-    new_page,
-    portal,
-    screenshot,
-    sign_in,
-)
+from network.tests.browser import BROWSER_TEST, expect, sign_in
 
 pytestmark = BROWSER_TEST
 
