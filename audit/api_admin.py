@@ -97,15 +97,15 @@ TAGS_AUDIT = ["admin: audit log"]
 
 @extend_schema_view(
     list=listed(
-        "Read the audit log",
-        "Who changed what, when, from which state to which and why: every entry of the "
-        "network, newest first, as on the audit log page. Filters: `actor` (a member's user "
-        "id, or `system`), `action` (`offer.status`, or `offer` for every offer action), "
-        "`object_type`, `object_id`, `created_from` / `created_to` (days in the network's "
-        "time zone, both included), `q` (text in the object's name or the reason). Order by "
-        "created_at or id.",
-        AuditEntrySerializer,
-        TAGS_AUDIT,
+        summary="Read the audit log",
+        description="Who changed what, when, from which state to which and why: every "
+        "entry of the network, newest first, as on the audit log page. Filters: `actor` (a "
+        "member's user id, or `system`), `action` (`offer.status`, or `offer` for every "
+        "offer action), `object_type`, `object_id`, `created_from` / `created_to` (days in "
+        "the network's time zone, both included), `q` (text in the object's name or the "
+        "reason). Order by created_at or id.",
+        row=AuditEntrySerializer,
+        tags=TAGS_AUDIT,
     ),
     retrieve=shown(
         "One audit entry",

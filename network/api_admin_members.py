@@ -16,17 +16,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from network import api_admin_members_serializers as s
+from network import api_docs
 from network.api_base import TenantViewSet, created
-from network.api_docs import (
-    admin_roles,
-    answers,
-    example,
-    id_filter,
-    listed,
-    shown,
-    text_filter,
-    written,
-)
+from network.api_docs import admin_roles, example, id_filter, listed, shown, text_filter, written
 from network.api_forms import judged
 from network.forms import InvitationForm
 from network.models import Invitation, Membership, Role
@@ -61,13 +53,13 @@ TAGS_MEMBERS = ["admin: members"]
 
 @extend_schema_view(
     list=listed(
-        "List the network's members",
-        "Every user of the network with their role and company, as on the Members page. "
-        "Filters: `role`, `advertiser`, `publisher` (company ids), `search` (in the email). "
-        "Order by created_at or id. Read only: people join through an invitation made on the "
-        "Members page.",
-        s.MemberSerializer,
-        TAGS_MEMBERS,
+        summary="List the network's members",
+        description="Every user of the network with their role and company, as on the "
+        "Members page. Filters: `role`, `advertiser`, `publisher` (company ids), `search` "
+        "(in the email). Order by created_at or id. Read only: people join through an "
+        "invitation made on the Members page.",
+        row=s.MemberSerializer,
+        tags=TAGS_MEMBERS,
     ),
     retrieve=shown(
         "One member", s.MemberSerializer, ("An advertiser's user", MEMBER_EXAMPLE), TAGS_MEMBERS
@@ -118,11 +110,11 @@ TAGS_INVITATIONS = ["admin: invitations"]
 
 @extend_schema_view(
     list=listed(
-        "List the invitations",
-        "Managers and advertiser users invited to the network, as on the Members page. "
-        "Filters: `status`, `role`. Order by created_at or id.",
-        s.InvitationSerializer,
-        TAGS_INVITATIONS,
+        summary="List the invitations",
+        description="Managers and advertiser users invited to the network, as on the Members "
+        "page. Filters: `status`, `role`. Order by created_at or id.",
+        row=s.InvitationSerializer,
+        tags=TAGS_INVITATIONS,
     ),
     retrieve=shown(
         "One invitation",
@@ -180,7 +172,7 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         "pending invitation can be revoked (else 400). Written to the audit log "
         "(`invitation.revoked`).",
         request=None,
-        responses=answers(s.InvitationSerializer),
+        responses=api_docs.answers(s.InvitationSerializer),
         examples=[example("Revoked", {**INVITATION_EXAMPLE, "status": "revoked", "usable": False})],
         tags=TAGS_INVITATIONS,
     )
