@@ -14,7 +14,7 @@ from django_scopes import scope, scopes_disabled
 
 from audit.log import object_url
 from audit.models import AuditEntry
-from conftest import client_for, make_member, make_user, make_world
+from conftest import client_for, make_cap, make_member, make_user, make_world
 from decisions.services import Actor, conversion_decide
 from network.models import Membership, Role
 from offers.models import Cap, Offer
@@ -280,14 +280,7 @@ def two_advertisers(network, owner, advertiser_user, publisher_user, world):
         rival_offer = Offer.objects.create(
             network=network, advertiser=rival, name="Rival offer", currency="USD", status="active"
         )
-        rival_cap = Cap.objects.create(
-            network=network,
-            offer=rival_offer,
-            period="daily",
-            metric="clicks",
-            limit=5,
-            action="stop",
-        )
+        rival_cap = make_cap(rival_offer, metric="clicks", limit=5)
     conversion = make_conversion(world)
     with scope(network=network):
         cap = cap_create(
