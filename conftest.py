@@ -207,23 +207,13 @@ def make_money(network: Network, advertiser, publisher) -> tuple:
         to_time=cutoff,
         status=PayoutLine.Status.PAYABLE,
     )
+    first_of = {"network": network, "advertiser": advertiser, "number": 1}  # the first of each
+    due = date(2026, 10, 31)
     invoice = Invoice.objects.create(
-        network=network,
-        advertiser=advertiser,
-        number=1,
-        period=date(2026, 9, 1),
-        currency="USD",
-        total=20_000,
-        due_date=date(2026, 10, 31),
+        **first_of, period=date(2026, 9, 1), currency="USD", total=20_000, due_date=due
     )
     credit_note = CreditNote.objects.create(
-        network=network,
-        advertiser=advertiser,
-        number=1,
-        period=date(2026, 8, 1),
-        currency="EUR",
-        total=5_000,
-        remaining=5_000,
+        **first_of, period=date(2026, 8, 1), currency="EUR", total=5_000, remaining=5_000
     )
     return run, line, invoice, credit_note
 
