@@ -207,25 +207,40 @@ def make_money(network: Network, advertiser, publisher) -> tuple:
         to_time=cutoff,
         status=PayoutLine.Status.PAYABLE,
     )
+    first_of = {"network": network, "advertiser": advertiser, "number": 1}  # the first of each
+    due = date(2026, 10, 31)
     invoice = Invoice.objects.create(
-        network=network,
-        advertiser=advertiser,
-        number=1,
-        period=date(2026, 9, 1),
-        currency="USD",
-        total=20_000,
-        due_date=date(2026, 10, 31),
+        **first_of, period=date(2026, 9, 1), currency="USD", total=20_000, due_date=due
     )
     credit_note = CreditNote.objects.create(
-        network=network,
-        advertiser=advertiser,
-        number=1,
-        period=date(2026, 8, 1),
-        currency="EUR",
-        total=5_000,
-        remaining=5_000,
+        **first_of, period=date(2026, 8, 1), currency="EUR", total=5_000, remaining=5_000
     )
     return run, line, invoice, credit_note
+
+
+def make_offer(network: Network, advertiser, name: str, **fields):
+    """An active e-commerce offer in USD (`fields` add to that or change it)."""
+    from offers.models import Offer
+
+    fields = {"category": "ecommerce", "currency": "USD", "status": Offer.Status.ACTIVE} | fields
+    return Offer.objects.create(network=network, advertiser=advertiser, name=name, **fields)
+
+
+def make_default_goal(offer, **fields):
+    """The offer's default goal "Sale": CPA, revenue 10 and payout 8 (`fields` change that)."""
+    from offers.models import Goal
+
+    sale = {"name": "Sale", "is_default": True, "payout_set": True}
+    cpa = {"revenue_type": "cpa", "revenue_amount": 10, "payout_type": "cpa", "payout_amount": 8}
+    return Goal.objects.create(network=offer.network, offer=offer, **sale | cpa | fields)
+
+
+def make_cap(offer, **fields):
+    """A daily cap of 100 conversions that stops the offer (`fields` change that)."""
+    from offers.models import Cap
+
+    daily = {"period": "daily", "metric": "conversions", "limit": 100, "action": "stop"}
+    return Cap.objects.create(network=offer.network, offer=offer, **daily | fields)
 
 
 def make_world(network: Network, admin: User, *, money: bool = True) -> dict[str, object]:
@@ -240,7 +255,7 @@ def make_world(network: Network, admin: User, *, money: bool = True) -> dict[str
     from commissions.models import PayoutOverride, PayoutTier, TierMembership, TierPayout
     from network.api_keys import api_key_create
     from network.services import invitation_create
-    from offers.models import Cap, Creative, Goal, LandingPage, Offer, OfferAccess
+    from offers.models import Creative, LandingPage, Offer, OfferAccess
     from webhooks.models import PostbackEndpoint, WebhookDelivery, WebhookEndpoint
 
     with scope(network=network):
@@ -260,26 +275,10 @@ def make_world(network: Network, admin: User, *, money: bool = True) -> dict[str
             website="https://a.example",
             country="DE",
         )
-        offer = Offer.objects.create(
-            network=network,
-            advertiser=advertiser,
-            name=f"World Offer {network.slug}",
-            category="ecommerce",
-            currency="USD",
-            status=Offer.Status.ACTIVE,
-            visibility=Offer.Visibility.APPROVAL,
+        offer = make_offer(
+            network, advertiser, f"World Offer {network.slug}", visibility=Offer.Visibility.APPROVAL
         )
-        goal = Goal.objects.create(
-            network=network,
-            offer=offer,
-            name="Sale",
-            is_default=True,
-            revenue_type="cpa",
-            revenue_amount=10,
-            payout_type="cpa",
-            payout_amount=8,
-            payout_set=True,
-        )
+        goal = make_default_goal(offer)
         landing_page = LandingPage.objects.create(
             network=network,
             offer=offer,
@@ -289,14 +288,7 @@ def make_world(network: Network, admin: User, *, money: bool = True) -> dict[str
         creative = Creative.objects.create(
             network=network, offer=offer, name="Text", kind="text", text="Buy now"
         )
-        cap = Cap.objects.create(
-            network=network,
-            offer=offer,
-            period="daily",
-            metric="conversions",
-            limit=100,
-            action="stop",
-        )
+        cap = make_cap(offer)
         tier = PayoutTier.objects.create(network=network, name="Gold")
         TierMembership.objects.create(network=network, tier=tier, publisher=publisher)
         TierPayout.objects.create(

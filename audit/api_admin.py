@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import django_filters.rest_framework as filters
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema_view
 from rest_framework import mixins, serializers
 
 from audit.filters import SYSTEM, AuditFilter
@@ -18,7 +18,7 @@ from audit.log import OBJECT_TYPES, actor_shown, visible_entries, with_actor_sid
 from audit.models import AuditEntry
 from network import api_router
 from network.api_base import TenantViewSet
-from network.api_docs import admin_roles, answers, documented, example
+from network.api_docs import admin_roles, documented, listed, shown
 from network.api_policy import membership_of
 
 
@@ -96,7 +96,7 @@ TAGS_AUDIT = ["admin: audit log"]
 
 
 @extend_schema_view(
-    list=extend_schema(
+    list=listed(
         summary="Read the audit log",
         description="Who changed what, when, from which state to which and why: every "
         "entry of the network, newest first, as on the audit log page. Filters: `actor` (a "
@@ -104,14 +104,14 @@ TAGS_AUDIT = ["admin: audit log"]
         "offer action), `object_type`, `object_id`, `created_from` / `created_to` (days in "
         "the network's time zone, both included), `q` (text in the object's name or the "
         "reason). Order by created_at or id.",
-        responses=answers(AuditEntrySerializer(many=True)),
+        row=AuditEntrySerializer,
         tags=TAGS_AUDIT,
     ),
-    retrieve=extend_schema(
-        summary="One audit entry",
-        responses=answers(AuditEntrySerializer),
-        examples=[example("An invoice marked paid through a key", AUDIT_EXAMPLE)],
-        tags=TAGS_AUDIT,
+    retrieve=shown(
+        "One audit entry",
+        AuditEntrySerializer,
+        ("An invoice marked paid through a key", AUDIT_EXAMPLE),
+        TAGS_AUDIT,
     ),
 )
 class AuditLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):

@@ -16,8 +16,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from network import api_admin_members_serializers as s
+from network import api_docs
 from network.api_base import TenantViewSet, created
-from network.api_docs import admin_roles, answers, example, id_filter, text_filter
+from network.api_docs import admin_roles, example, id_filter, listed, shown, text_filter, written
 from network.api_forms import judged
 from network.forms import InvitationForm
 from network.models import Invitation, Membership, Role
@@ -51,20 +52,17 @@ TAGS_MEMBERS = ["admin: members"]
 
 
 @extend_schema_view(
-    list=extend_schema(
+    list=listed(
         summary="List the network's members",
         description="Every user of the network with their role and company, as on the "
         "Members page. Filters: `role`, `advertiser`, `publisher` (company ids), `search` "
         "(in the email). Order by created_at or id. Read only: people join through an "
         "invitation made on the Members page.",
-        responses=answers(s.MemberSerializer(many=True)),
+        row=s.MemberSerializer,
         tags=TAGS_MEMBERS,
     ),
-    retrieve=extend_schema(
-        summary="One member",
-        responses=answers(s.MemberSerializer),
-        examples=[example("An advertiser's user", MEMBER_EXAMPLE)],
-        tags=TAGS_MEMBERS,
+    retrieve=shown(
+        "One member", s.MemberSerializer, ("An advertiser's user", MEMBER_EXAMPLE), TAGS_MEMBERS
     ),
 )
 class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
@@ -111,37 +109,35 @@ TAGS_INVITATIONS = ["admin: invitations"]
 
 
 @extend_schema_view(
-    list=extend_schema(
+    list=listed(
         summary="List the invitations",
         description="Managers and advertiser users invited to the network, as on the Members "
         "page. Filters: `status`, `role`. Order by created_at or id.",
-        responses=answers(s.InvitationSerializer(many=True)),
+        row=s.InvitationSerializer,
         tags=TAGS_INVITATIONS,
     ),
-    retrieve=extend_schema(
-        summary="One invitation",
-        responses=answers(s.InvitationSerializer),
-        examples=[example("An advertiser user invited", INVITATION_EXAMPLE)],
-        tags=TAGS_INVITATIONS,
+    retrieve=shown(
+        "One invitation",
+        s.InvitationSerializer,
+        ("An advertiser user invited", INVITATION_EXAMPLE),
+        TAGS_INVITATIONS,
     ),
-    create=extend_schema(
-        summary="Invite a manager or an advertiser's user",
-        description="Emails a link, as the Members page's invite form: `role` manager or "
-        "advertiser; an advertiser's user joins an existing company (`advertiser`, an id) or "
-        "a new one (`company_name`), not both. Refused for a current member's email or one "
-        "with an open invitation. Written to the audit log (`invitation.created`, and "
-        "`advertiser.created` for a new company).",
-        request=s.InvitationWriteSerializer,
-        responses=answers(s.InvitationSerializer, 201),
-        examples=[
-            example(
-                "A user of a new company",
-                {"email": "ann@shop.example", "role": "advertiser", "company_name": "Beach Shop"},
-                request=True,
-            ),
-            example("The invitation", INVITATION_EXAMPLE),
-        ],
-        tags=TAGS_INVITATIONS,
+    create=written(
+        "Invite a manager or an advertiser's user",
+        "Emails a link, as the Members page's invite form: `role` manager or advertiser; an "
+        "advertiser's user joins an existing company (`advertiser`, an id) or a new one "
+        "(`company_name`), not both. Refused for a current member's email or one with an open "
+        "invitation. Written to the audit log (`invitation.created`, and `advertiser.created` "
+        "for a new company).",
+        s.InvitationSerializer,
+        TAGS_INVITATIONS,
+        sent=(
+            "A user of a new company",
+            {"email": "ann@shop.example", "role": "advertiser", "company_name": "Beach Shop"},
+        ),
+        answer=("The invitation", INVITATION_EXAMPLE),
+        body=s.InvitationWriteSerializer,
+        code=201,
     ),
 )
 class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
@@ -176,7 +172,7 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         "pending invitation can be revoked (else 400). Written to the audit log "
         "(`invitation.revoked`).",
         request=None,
-        responses=answers(s.InvitationSerializer),
+        responses=api_docs.answers(s.InvitationSerializer),
         examples=[example("Revoked", {**INVITATION_EXAMPLE, "status": "revoked", "usable": False})],
         tags=TAGS_INVITATIONS,
     )

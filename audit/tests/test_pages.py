@@ -14,7 +14,7 @@ from django_scopes import scope, scopes_disabled
 
 from audit.log import object_url
 from audit.models import AuditEntry
-from conftest import client_for, make_member, make_user, make_world
+from conftest import client_for, make_cap, make_member, make_user, make_world
 from decisions.services import Actor, conversion_decide
 from network.models import Membership, Role
 from offers.models import Cap, Offer
@@ -40,6 +40,13 @@ def entry(network, obj_type: str, obj_id, action: str, **fields) -> AuditEntry:
             object_id=str(obj_id),
             **fields,
         )
+
+
+def in_ho_chi_minh_city(network) -> None:
+    """The network's time zone set to Asia/Ho_Chi_Minh (UTC+7)."""
+    with scopes_disabled():
+        network.timezone = "Asia/Ho_Chi_Minh"
+        network.save(update_fields=["timezone"])
 
 
 def shown(response):
@@ -169,19 +176,11 @@ def test_the_object_type_filter_names_types_for_people(network, owner, world):
 
 def test_days_are_the_networks_days(network, owner, world):
     """Ho Chi Minh City is UTC+7: its 10 March starts at 17:00 UTC on 9 March."""
-    with scopes_disabled():
-        network.timezone = "Asia/Ho_Chi_Minh"
-        network.save(update_fields=["timezone"])
-    late = entry(
-        network,
-        "offers.offer",
-        1,
-        "offer.status",
-        created_at=datetime(2026, 3, 9, 16, 59, 59, tzinfo=UTC),
-    )
-    early = entry(
-        network, "offers.offer", 2, "offer.status", created_at=datetime(2026, 3, 9, 17, tzinfo=UTC)
-    )
+    in_ho_chi_minh_city(network)
+    midnight = datetime(2026, 3, 9, 17, tzinfo=UTC)
+    a_second_before = midnight - timedelta(seconds=1)
+    late = entry(network, "offers.offer", 1, "offer.status", created_at=a_second_before)
+    early = entry(network, "offers.offer", 2, "offer.status", created_at=midnight)
     client = client_for(network, owner)
     on_9th = rows(client.get("/manage/audit/?created_from=2026-03-09&created_to=2026-03-09"))
     on_10th = rows(client.get("/manage/audit/?created_from=2026-03-10&created_to=2026-03-10"))
@@ -213,9 +212,7 @@ def test_the_list_pages_without_counting_the_entries(network, owner, world):
 
 
 def test_the_export_has_a_header_and_every_field_of_the_filtered_entries(network, owner, world):
-    with scopes_disabled():
-        network.timezone = "Asia/Ho_Chi_Minh"
-        network.save(update_fields=["timezone"])
+    in_ho_chi_minh_city(network)
     kept = entry(
         network,
         "offers.offer",
@@ -232,18 +229,9 @@ def test_the_export_has_a_header_and_every_field_of_the_filtered_entries(network
     entry(network, "publishers.publisher", 8, "publisher.reviewed", created_at=T0)
     response = client_for(network, owner).get("/manage/audit/?action=offer.status&export=csv")
     header, *data = csv_lines(response)
-    assert header == [
-        "id",
-        "time",
-        "actor",
-        "action",
-        "object_type",
-        "object_id",
-        "object",
-        "from_state",
-        "to_state",
-        "reason",
-    ]
+    assert ",".join(header) == (
+        "id,time,actor,action,object_type,object_id,object,from_state,to_state,reason"
+    )
     assert data == [
         [
             str(kept.pk),
@@ -292,14 +280,7 @@ def two_advertisers(network, owner, advertiser_user, publisher_user, world):
         rival_offer = Offer.objects.create(
             network=network, advertiser=rival, name="Rival offer", currency="USD", status="active"
         )
-        rival_cap = Cap.objects.create(
-            network=network,
-            offer=rival_offer,
-            period="daily",
-            metric="clicks",
-            limit=5,
-            action="stop",
-        )
+        rival_cap = make_cap(rival_offer, metric="clicks", limit=5)
     conversion = make_conversion(world)
     with scope(network=network):
         cap = cap_create(

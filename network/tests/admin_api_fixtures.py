@@ -1,15 +1,16 @@
 """Fixtures of the admins' API tests that use a manager's key (webhooks/tests/test_api_admin.py):
-the network's world, a manager's key and client, another network's rows."""
+the network's world, a manager's key and client, another network's rows; and, for the modules
+that import them from here, network/tests/api.py's helpers of an answer."""
 
 from __future__ import annotations
 
 import pytest
-from django_scopes import scopes_disabled
 
-from audit.models import AuditEntry
 from conftest import make_member, make_world
 from network.models import Role
-from network.tests.api import api_client, key_for
+from network.tests.api import api_client, audit_of, error_of, ids, key_for, ok, via
+
+__all__ = ["api", "audit_of", "error_of", "foreign", "ids", "key", "ok", "via", "world"]
 
 pytestmark = pytest.mark.django_db
 
@@ -33,30 +34,3 @@ def api(network, key):
 def foreign(other_network):
     stranger = make_member(other_network, Role.OWNER, "owner@beta.example")
     return make_world(other_network, stranger, money=False)
-
-
-def audit_of(obj, action: str) -> list[AuditEntry]:
-    with scopes_disabled():
-        return list(
-            AuditEntry.objects.filter(
-                action=action, object_type=obj._meta.label_lower, object_id=str(obj.pk)
-            ).order_by("id")
-        )
-
-
-def via(user, key: str) -> str:
-    return f"{user.email} via API key {key.split('_')[1]}"
-
-
-def error_of(response, status: int) -> dict:
-    assert response.status_code == status, response.content[:500]
-    return response.json()["error"]
-
-
-def ok(response) -> dict:
-    assert response.status_code == 200, response.content[:500]
-    return response.json()
-
-
-def ids(response) -> list[int]:
-    return [row["id"] for row in ok(response)["results"]]

@@ -38,10 +38,15 @@ def error_of(response, status: int) -> dict:
     return body["error"]
 
 
+def ok(response) -> dict:
+    """The body of an answer that must be 200."""
+    assert response.status_code == 200, response.content[:500]
+    return response.json()
+
+
 def ids(response) -> list[int]:
     """The ids of a list's page, in order."""
-    assert response.status_code == 200, response.content[:500]
-    return [row["id"] for row in response.json()["results"]]
+    return [row["id"] for row in ok(response)["results"]]
 
 
 def via(user: User, key: str) -> str:

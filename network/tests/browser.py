@@ -2,8 +2,9 @@
 per person, the live server's URL on the alpha network's host, signing in through the real
 login form, and full-page screenshots.
 
-A test module imports the fixtures it uses by name (pytest finds fixtures in the module's
-namespace) and sets `pytestmark = [*NEEDS_BROWSER, ...]`, so it is skipped with a reason on a
+A test module of another app imports the fixtures it uses by name (pytest finds fixtures in
+the module's namespace; network/tests/conftest.py does it for network's), and a module sets
+`pytestmark = BROWSER_TEST` (or `[*NEEDS_BROWSER, ...]`), so it is skipped with a reason on a
 machine without Chromium or Playwright.
 """
 
@@ -35,12 +36,16 @@ TIMEOUT_MS = 10_000
 try:
     from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None
+    sync_playwright = expect = None
 
 NEEDS_BROWSER = [
     pytest.mark.skipif(sync_playwright is None, reason="playwright is not installed"),
     pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason=f"no system Chromium at {CHROMIUM}"),
 ]
+
+# What a browser test module sets as its `pytestmark`: skipped without a browser, and the
+# test's rows really committed, for the live server to see them.
+BROWSER_TEST = [*NEEDS_BROWSER, pytest.mark.django_db(transaction=True)]
 
 if sync_playwright is not None:
     expect.set_options(timeout=TIMEOUT_MS)

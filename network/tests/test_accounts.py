@@ -136,22 +136,23 @@ def test_it_refuses_a_made_up_confirmation_key(network):
 # Login
 
 
-def test_it_logs_in_with_email_and_password_on_a_network_host(network, publisher_user):
-    client = client_for(network)
-    response = log_in(client, publisher_user.email)
+def assert_logs_in_home(client, user) -> None:
+    """The login form signs `user` in and sends them home."""
+    response = log_in(client, user.email)
     assert response.status_code == 302
     assert response["Location"] == "/"
-    assert is_logged_in(client, publisher_user)
+    assert is_logged_in(client, user)
+
+
+def test_it_logs_in_with_email_and_password_on_a_network_host(network, publisher_user):
+    client = client_for(network)
+    assert_logs_in_home(client, publisher_user)
     # The member lands on their role's home.
     assert client.get("/")["Location"] == "/publisher/"
 
 
 def test_it_logs_in_on_the_platform_host(db, outsider):
-    client = client_for(None)
-    response = log_in(client, outsider.email)
-    assert response.status_code == 302
-    assert response["Location"] == "/"
-    assert is_logged_in(client, outsider)
+    assert_logs_in_home(client_for(None), outsider)
 
 
 def test_it_accepts_the_email_in_any_case(network, publisher_user):

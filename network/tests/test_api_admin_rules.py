@@ -3,69 +3,19 @@
 publishers are refused (403). Goal payouts, overrides and caps:
 offers/tests/test_api_admin_rules.py. The 401/404/403 of every route for every role:
 test_api_matrix.py."""
+# ruff: noqa: F811  (the fixtures imported from the admin API's tests are the tests' arguments)
 
 from __future__ import annotations
 
 import pytest
-from django_scopes import scopes_disabled
 
-from audit.models import AuditEntry
-from conftest import make_member, make_world
+from conftest import make_member
 from network.models import Role
-from network.tests.api import api_client, key_for
+from network.tests.admin_api_fixtures import world  # noqa: F401  (a fixture)
+from network.tests.api import api_client, error_of, key_for
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/admin"
-
-
-@pytest.fixture
-def world(network, owner):
-    return make_world(network, owner, money=False)
-
-
-@pytest.fixture
-def key(network, manager):
-    return key_for(network, manager)  # managers may do all of it, as on the pages
-
-
-@pytest.fixture
-def api(network, key):
-    return api_client(network, key)
-
-
-@pytest.fixture
-def foreign(other_network):
-    stranger = make_member(other_network, Role.OWNER, "owner@beta.example")
-    return make_world(other_network, stranger, money=False)
-
-
-def audit_of(obj, action: str) -> list[AuditEntry]:
-    with scopes_disabled():
-        return list(
-            AuditEntry.objects.filter(
-                action=action, object_type=obj._meta.label_lower, object_id=str(obj.pk)
-            ).order_by("id")
-        )
-
-
-def via(user, key: str) -> str:
-    return f"{user.email} via API key {key.split('_')[1]}"
-
-
-def error_of(response, status: int) -> dict:
-    assert response.status_code == status, response.content[:500]
-    return response.json()["error"]
-
-
-def ids(response) -> list[int]:
-    assert response.status_code == 200, response.content[:500]
-    return [row["id"] for row in response.json()["results"]]
-
-
-def fresh(obj):
-    with scopes_disabled():
-        obj.refresh_from_db()
-    return obj
 
 
 # --- Roles ----------------------------------------------------------------------------------

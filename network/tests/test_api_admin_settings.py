@@ -1,6 +1,7 @@
 """The network's settings through the admins' API (/api/v1/admin/settings/,
 network/api_admin_settings.py): the settings page's fields, judged by its form, saved and
 audited by its services; the money controls behind two-factor and the money scope."""
+# ruff: noqa: F811  (the fixtures imported from the admin API's tests are the tests' arguments)
 
 from __future__ import annotations
 
@@ -11,34 +12,11 @@ from audit.models import AuditEntry
 from conftest import make_member
 from network.models import Network, Role
 from network.step_up import MONEY_SCOPE
-from network.tests.api import api_client, key_for
+from network.tests.admin_api_fixtures import api, key  # noqa: F401  (fixtures)
+from network.tests.api import api_client, error_of, key_for, ok, via
 from network.tests.money import with_mfa
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def key(network, manager):
-    return key_for(network, manager)  # managers may do all of it, as on the pages
-
-
-@pytest.fixture
-def api(network, key):
-    return api_client(network, key)
-
-
-def via(user, key: str) -> str:
-    return f"{user.email} via API key {key.split('_')[1]}"
-
-
-def error_of(response, status: int) -> dict:
-    assert response.status_code == status, response.content[:500]
-    return response.json()["error"]
-
-
-def ok(response) -> dict:
-    assert response.status_code == 200, response.content[:500]
-    return response.json()
 
 
 SETTINGS = "/api/v1/admin/settings/"

@@ -8,28 +8,14 @@ the admin home in BROWSER_SCREENSHOT_DIR, else var/screenshots/.
 
 from __future__ import annotations
 
-import pytest
 from django_scopes import scopes_disabled
 
 from conftest import make_user
-from network.tests import browser as shared
-from network.tests.browser import NEEDS_BROWSER, field, sign_in, sync_playwright
+from network.tests.browser import BROWSER_TEST, expect, field, sign_in
 from publishers.models import Publisher
 from publishers.services import publisher_apply
 
-if sync_playwright is not None:
-    from playwright.sync_api import expect
-
-pytestmark = [*NEEDS_BROWSER, pytest.mark.django_db(transaction=True)]
-
-# The shared fixtures (one Chromium per module, a context per person, the live server's URL
-# on alpha.localhost, screenshots); pytest finds fixtures by their name in this module.
-browser, new_page, portal, screenshot = (
-    shared.browser,
-    shared.new_page,
-    shared.portal,
-    shared.screenshot,
-)
+pytestmark = BROWSER_TEST
 
 
 def test_a_new_user_applies_as_publisher_and_waits_for_review(new_page, portal):

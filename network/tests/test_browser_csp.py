@@ -10,18 +10,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from conftest import make_user
-from network.tests import browser as shared
-from network.tests.browser import NEEDS_BROWSER, sign_in, sync_playwright
+from network.tests.browser import BROWSER_TEST, expect, sign_in
 
-if sync_playwright is not None:
-    from playwright.sync_api import expect
-
-pytestmark = [*NEEDS_BROWSER, pytest.mark.django_db(transaction=True)]
-
-browser, new_page, portal = shared.browser, shared.new_page, shared.portal
+pytestmark = BROWSER_TEST
 
 
 def test_a_new_network_opens_on_its_own_host(new_page, live_server):

@@ -9,20 +9,9 @@ import re
 import pytest
 from django.utils import translation
 
-from network.tests import browser as shared
-from network.tests.browser import NEEDS_BROWSER, sign_in, sync_playwright
+from network.tests.browser import BROWSER_TEST, expect, sign_in
 
-if sync_playwright is not None:
-    from playwright.sync_api import expect
-
-pytestmark = [*NEEDS_BROWSER, pytest.mark.django_db(transaction=True)]
-
-browser, new_page, portal, screenshot = (
-    shared.browser,
-    shared.new_page,
-    shared.portal,
-    shared.screenshot,
-)
+pytestmark = BROWSER_TEST
 
 
 def translated(language: str, text: str, **values) -> str:

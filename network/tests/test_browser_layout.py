@@ -23,21 +23,11 @@ from django_scopes import scope, scopes_disabled
 from conftest import make_world
 from network.management.commands.seed_demo import DEMO_PASSWORD
 from network.models import Network, User
-from network.tests import browser as shared
-from network.tests.browser import NEEDS_BROWSER, sign_in, sync_playwright
+from network.tests.browser import BROWSER_TEST, expect, sign_in
 from payouts.tests.helpers import make_conversion
 
-if sync_playwright is not None:
-    from playwright.sync_api import expect
+pytestmark = BROWSER_TEST
 
-pytestmark = [*NEEDS_BROWSER, pytest.mark.django_db(transaction=True)]
-
-browser, new_page, portal, screenshot = (
-    shared.browser,
-    shared.new_page,
-    shared.portal,
-    shared.screenshot,
-)
 
 LAPTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}

@@ -7,20 +7,10 @@ from __future__ import annotations
 import pytest
 
 from conftest import make_world
-from network.tests import browser as shared
-from network.tests.browser import NEEDS_BROWSER, sign_in, sync_playwright
+from network.tests.browser import BROWSER_TEST, expect, sign_in
 
-if sync_playwright is not None:
-    from playwright.sync_api import expect
+pytestmark = BROWSER_TEST
 
-pytestmark = [*NEEDS_BROWSER, pytest.mark.django_db(transaction=True)]
-
-browser, new_page, portal, screenshot = (
-    shared.browser,
-    shared.new_page,
-    shared.portal,
-    shared.screenshot,
-)
 
 SIZES = {"desktop": (1366, 900), "phone": (390, 844)}
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.test import Client
 from django.urls import get_resolver
 from rest_framework.authentication import SessionAuthentication
@@ -19,7 +18,7 @@ from rest_framework.views import APIView
 
 from conftest import client_for, make_member, make_user, make_world
 from network.models import Role
-from network.tests.test_tenancy_matrix import walk
+from network.tests.test_tenancy_matrix import people, walk  # noqa: F401  (people: a fixture)
 
 # Views that may be csrf_exempt, each with the reason. Keep it short.
 CSRF_EXEMPT_ALLOWED: dict[str, str] = {}
@@ -70,16 +69,6 @@ def post_without_token(client: Client, path: str):
     return client.post(path, {"anything": "1"})
 
 
-@pytest.fixture
-def people(network, owner, manager, advertiser_user, publisher_user):
-    return {
-        Role.OWNER: owner,
-        Role.MANAGER: manager,
-        Role.ADVERTISER: advertiser_user,
-        Role.PUBLISHER: publisher_user,
-    }
-
-
 def test_it_exempts_no_view_from_csrf_unless_allowed():
     checked = 0
     for urlconf in ("network.urls", "network.urls_platform"):
@@ -99,7 +88,7 @@ def test_it_exempts_no_view_from_csrf_unless_allowed():
     assert checked > 50
 
 
-def test_it_refuses_a_tokenless_post_to_every_portal_url(network, people):
+def test_it_refuses_a_tokenless_post_to_every_portal_url(network, people):  # noqa: F811
     world = make_world(network, people[Role.OWNER])
     clients = {}
     for role, user in people.items():

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import os
 import secrets
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from network.tests.test_settings import manage
+
 # Variables a developer's shell (or CI) may set that would make this a different deployment.
 LOCAL = (
     "DEBUG",
@@ -31,13 +29,6 @@ def test_it_reports_no_issues_with_production_settings():
         ALLOWED_HOSTS=".affiliates.example",
         PLATFORM_DOMAIN="affiliates.example",
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout, result.stdout

@@ -5,7 +5,6 @@ but English (Vietnamese, Persian), each holding every message of the project, wh
 
 from __future__ import annotations
 
-import ast
 import gettext
 import os
 import re
@@ -32,6 +31,7 @@ from lib.formats import (
     money_affixes,
 )
 from network.models import User
+from network.tests.po import parse_po
 
 # Every language but English, the one the messages are written in, has a catalog.
 CATALOGS = [code for code, _name in settings.LANGUAGES if code != "en"]
@@ -273,43 +273,6 @@ def test_tracking_answers_stay_byte_identical_in_any_language(network, owner, pu
 
 
 # --- The catalog ---------------------------------------------------------------------------
-
-
-def parse_po(path: Path) -> list[dict]:
-    """msgid, msgid_plural, msgstr(s) and flags of each entry (obsolete ones left out)."""
-    entries: list[dict] = []
-    entry: dict | None = None
-    key = ""
-    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
-        if not line.strip():
-            if entry is not None:
-                entries.append(entry)
-            entry = None
-            continue
-        if line.startswith("#~"):
-            continue
-        if entry is None:
-            entry = {"msgctxt": None, "msgid": "", "plural": None, "msgstr": {}, "flags": ""}
-        if line.startswith("#,"):
-            entry["flags"] = line
-            continue
-        if line.startswith("#"):
-            continue
-        found = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[(\d+)\])?) (".*")$', line)
-        if found:
-            key, value = found.group(1), ast.literal_eval(found.group(3))
-        else:
-            value = ast.literal_eval(line)
-        if key == "msgctxt":
-            entry["msgctxt"] = (entry["msgctxt"] or "") + value
-        elif key == "msgid":
-            entry["msgid"] += value
-        elif key == "msgid_plural":
-            entry["plural"] = (entry["plural"] or "") + value
-        else:
-            index = int(key[7:-1]) if "[" in key else 0
-            entry["msgstr"][index] = entry["msgstr"].get(index, "") + value
-    return [e for e in entries if e["msgid"]]
 
 
 def test_every_language_but_english_has_a_catalog():

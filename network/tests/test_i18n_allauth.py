@@ -7,7 +7,6 @@ on the page (its visible text and its placeholders, labels and titles)."""
 
 from __future__ import annotations
 
-import ast
 import gettext
 import html
 import re
@@ -26,41 +25,12 @@ from django.conf import settings
 from django.core import mail
 
 from conftest import PASSWORD, client_for
+from network.tests.po import parse_po
 
 VENDOR = Path(settings.BASE_DIR) / "locale_vendor" / "vi" / "LC_MESSAGES"
 ALLAUTH_CATALOG = Path(allauth.__file__).parent / "locale" / "en" / "LC_MESSAGES" / "django.po"
 NEW_PASSWORD = "staple-orbit-lantern-42"
 TOTP_PERIOD = 30
-
-
-def parse_po(path: Path) -> list[dict]:
-    """msgctxt, msgid, msgid_plural, msgstr(s) and flags of each entry (not the obsolete)."""
-    entries: list[dict] = []
-    entry: dict | None = None
-    key = ""
-    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
-        if not line.strip() or line.startswith("#~"):
-            if entry is not None and not line.strip():
-                entries.append(entry)
-                entry = None
-            continue
-        if entry is None:
-            entry = {"msgctxt": None, "msgid": "", "plural": None, "msgstr": {}, "flags": ""}
-        if line.startswith("#"):
-            entry["flags"] += line if line.startswith("#,") else ""
-            continue
-        found = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[(\d+)\])?) (".*")$', line)
-        if found:
-            key, value = found.group(1), ast.literal_eval(found.group(3))
-        else:
-            value = ast.literal_eval(line)
-        if key == "msgstr" or key.startswith("msgstr["):
-            index = int(key[7:-1]) if "[" in key else 0
-            entry["msgstr"][index] = entry["msgstr"].get(index, "") + value
-        else:
-            field = {"msgid_plural": "plural"}.get(key, key)
-            entry[field] = (entry[field] or "") + value
-    return [e for e in entries if e["msgid"]]
 
 
 def allauth_entries() -> list[dict]:

@@ -10,16 +10,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_check(**env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+def manage(*command: str, env: dict[str, str], timeout: int = 60) -> subprocess.CompletedProcess:
+    """`manage.py <command>` in a fresh process with exactly `env`, its output captured."""
     return subprocess.run(
-        [sys.executable, "manage.py", "check"],
+        [sys.executable, "manage.py", *command],
         cwd=ROOT,
-        env={**clean, **env},
+        env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
     )
+
+
+def run_check(**env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    return manage("check", env={**clean, **env})
 
 
 def test_it_stops_without_a_secret_key_when_debug_is_off():
@@ -43,12 +48,5 @@ def test_it_refuses_an_unknown_email_url():
 
 def test_it_lets_makemigrations_check_models_without_a_secret_key():
     clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = manage("makemigrations", "--check", "--dry-run", env=clean)
     assert result.returncode == 0, result.stdout + result.stderr
