@@ -1,54 +1,34 @@
 """Invoice and credit note pages of admins and advertisers (included at the host's root by
 network/urls.py: full paths here)."""
 
-from django.urls import path
+from django.urls import URLPattern, path
 
 from invoices import views
 
+
+def documents(role: str, root: str) -> list[URLPattern]:
+    """The five pages every role that reads invoices has under its root: the list, an invoice
+    and its PDF, a credit note and its PDF. Each page's view and URL name is `<role>_<page>`
+    (admin_invoice_pdf), the names invoices.views reverses by role."""
+
+    def page(route: str, name: str) -> URLPattern:
+        return path(f"{root}/{route}", getattr(views, f"{role}_{name}"), name=f"{role}_{name}")
+
+    return [
+        page("invoices/", "invoice_list"),
+        page("invoices/<int:invoice_id>/", "invoice_detail"),
+        page("invoices/<int:invoice_id>/pdf/", "invoice_pdf"),
+        page("credit-notes/<int:credit_note_id>/", "credit_note_detail"),
+        page("credit-notes/<int:credit_note_id>/pdf/", "credit_note_pdf"),
+    ]
+
+
 urlpatterns = [
-    path("advertiser/invoices/", views.advertiser_invoice_list, name="advertiser_invoice_list"),
-    path(
-        "advertiser/invoices/<int:invoice_id>/",
-        views.advertiser_invoice_detail,
-        name="advertiser_invoice_detail",
-    ),
-    path("manage/invoices/", views.admin_invoice_list, name="admin_invoice_list"),
-    path(
-        "manage/invoices/<int:invoice_id>/",
-        views.admin_invoice_detail,
-        name="admin_invoice_detail",
-    ),
+    *documents("advertiser", "advertiser"),
+    *documents("admin", "manage"),
     path(
         "manage/invoices/<int:invoice_id>/payment/",
         views.admin_invoice_record_payment,
         name="admin_invoice_record_payment",
-    ),
-    path(
-        "advertiser/invoices/<int:invoice_id>/pdf/",
-        views.advertiser_invoice_pdf,
-        name="advertiser_invoice_pdf",
-    ),
-    path(
-        "advertiser/credit-notes/<int:credit_note_id>/",
-        views.advertiser_credit_note_detail,
-        name="advertiser_credit_note_detail",
-    ),
-    path(
-        "advertiser/credit-notes/<int:credit_note_id>/pdf/",
-        views.advertiser_credit_note_pdf,
-        name="advertiser_credit_note_pdf",
-    ),
-    path(
-        "manage/invoices/<int:invoice_id>/pdf/", views.admin_invoice_pdf, name="admin_invoice_pdf"
-    ),
-    path(
-        "manage/credit-notes/<int:credit_note_id>/",
-        views.admin_credit_note_detail,
-        name="admin_credit_note_detail",
-    ),
-    path(
-        "manage/credit-notes/<int:credit_note_id>/pdf/",
-        views.admin_credit_note_pdf,
-        name="admin_credit_note_pdf",
     ),
 ]

@@ -14,17 +14,14 @@ urlpatterns = [
     # One route per format rather than <str:fmt>: the tenancy matrix fills every <name> of a
     # route from make_world(). reverse("payout_run_export", kwargs={..., "fmt": "bank"}) picks
     # the route whose fmt matches; any other format is a 404.
-    path(
-        "<int:payout_run_id>/export/paypal/",
-        views.payout_run_export,
-        {"fmt": "paypal"},
-        name="payout_run_export",
-    ),
-    path(
-        "<int:payout_run_id>/export/bank/",
-        views.payout_run_export,
-        {"fmt": "bank"},
-        name="payout_run_export",
+    *(
+        path(
+            f"<int:payout_run_id>/export/{fmt}/",
+            views.payout_run_export,
+            {"fmt": fmt},
+            name="payout_run_export",
+        )
+        for fmt in ("paypal", "bank")
     ),
     path("lines/<int:payout_line_id>/", views.payout_line_detail, name="payout_line_detail"),
     path(
