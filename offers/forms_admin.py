@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from advertisers.models import Advertiser
+from lib.forms import ReasonedDecisionForm, note_field
 from offers.models import Offer, OfferAccess
 from publishers.models import Publisher
 
@@ -72,12 +73,10 @@ class TransitionForm(forms.Form):
     """One form, one submit button per allowed move; the service says what is refused."""
 
     to_status = forms.ChoiceField(choices=Offer.Status.choices, widget=forms.HiddenInput)
-    reason = forms.CharField(
-        label=_("Note to the advertiser"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    reason = note_field(
+        _("Note to the advertiser"),
         help_text=_("Required when you send the offer back: say what to change."),
+        rows=2,
     )
 
 
@@ -95,7 +94,7 @@ class InviteForm(forms.Form):
         self.fields["publisher"].queryset = approved_publishers().exclude(pk__in=running)
 
 
-class AccessDecisionForm(forms.Form):
+class AccessDecisionForm(ReasonedDecisionForm):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[
@@ -105,16 +104,8 @@ class AccessDecisionForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(
-        label=_("Reason (sent to the publisher)"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    reason = note_field(_("Reason (sent to the publisher)"))
+    missing_reason = _("Give the publisher a reason.")
 
-    def clean(self) -> dict:
-        data = super().clean()
-        refused = data.get("decision") not in (None, "", OfferAccess.Status.APPROVED)
-        if refused and not (data.get("reason") or "").strip():
-            self.add_error("reason", _("Give the publisher a reason."))
-        return data
+    def refuses(self, decision: str | None) -> bool:
+        return decision not in (None, "", OfferAccess.Status.APPROVED)
