@@ -71,41 +71,41 @@ def _priced(rows, currency: str, link: tuple[str, str] | None = None) -> list:
     return rows
 
 
+def _document_context(document: Invoice | CreditNote, number: str) -> dict:
+    """What an invoice's and a credit note's documents both show: the number, the month, the
+    lines in the document's currency and their total."""
+    return {
+        "number": number,
+        "period": month_label(document.period),
+        "lines": _priced(document.lines.select_related("offer", "goal"), document.currency),
+        "total": ledger.from_minor(document.total, document.currency),
+    }
+
+
 def invoice_context(invoice: Invoice, role: str) -> dict:
     """What the invoice's document shows, on the page and in its PDF."""
-    lines = _priced(invoice.lines.select_related("offer", "goal"), invoice.currency)
-    credits = _priced(
-        invoice.credits.select_related("credit_note"),
-        invoice.currency,
-        link=(f"{role}_credit_note_detail", "credit_note_id"),
-    )
+    context = _document_context(invoice, invoice_number(invoice))
+    credits = invoice.credits.select_related("credit_note")
     return {
+        **context,
         "invoice": invoice,
-        "number": invoice_number(invoice),
-        "period": month_label(invoice.period),
-        "lines": lines,
-        "conversions": sum(line.conversions for line in lines),
-        "total": ledger.from_minor(invoice.total, invoice.currency),
-        "credits": credits,
+        "conversions": sum(line.conversions for line in context["lines"]),
+        "credits": _priced(
+            credits, invoice.currency, link=(f"{role}_credit_note_detail", "credit_note_id")
+        ),
         "due": ledger.from_minor(invoice.amount_due, invoice.currency),
     }
 
 
 def credit_note_context(note: CreditNote, role: str) -> dict:
     """What the credit note's document shows, on the page and in its PDF."""
-    lines = _priced(note.lines.select_related("offer", "goal"), note.currency)
-    applications = _priced(
-        note.applications.select_related("invoice"),
-        note.currency,
-        link=(f"{role}_invoice_detail", "invoice_id"),
-    )
+    applications = note.applications.select_related("invoice")
     return {
+        **_document_context(note, note.display_number),
         "note": note,
-        "number": note.display_number,
-        "period": month_label(note.period),
-        "lines": lines,
-        "total": ledger.from_minor(note.total, note.currency),
-        "applications": applications,
+        "applications": _priced(
+            applications, note.currency, link=(f"{role}_invoice_detail", "invoice_id")
+        ),
         "remaining": ledger.from_minor(note.remaining, note.currency),
     }
 
