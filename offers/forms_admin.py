@@ -7,6 +7,7 @@ Querysets are set in __init__ so they are built inside the request's tenant scop
 from __future__ import annotations
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from advertisers.models import Advertiser
@@ -19,6 +20,21 @@ def approved_publishers():
     return Publisher.objects.filter(status=Publisher.Status.APPROVED).order_by("name")
 
 
+def status_menu(statuses) -> forms.ChoiceField:
+    """A filter: every status, or one of `statuses`."""
+    return forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Every status")), *statuses]
+    )
+
+
+def rows_menu(model, label, every) -> forms.ModelChoiceField:
+    """A filter: every row of `model` (said `every`), or one; the rows come from the form's
+    menus()."""
+    return forms.ModelChoiceField(
+        label=label, required=False, queryset=model.objects.none(), empty_label=every
+    )
+
+
 class FilterForm(forms.Form):
     """Filters of a list (GET): one line of inputs, labelled for screen readers only.
     Invalid values are ignored by the views, never an error page."""
@@ -27,6 +43,12 @@ class FilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.setdefault("aria-label", field.label)
+        for name, rows in self.menus().items():
+            self.fields[name].queryset = rows
+
+    def menus(self) -> dict[str, QuerySet]:
+        """Each rows_menu's rows, built here: the managers need the request's tenant scope."""
+        return {}
 
 
 class OfferFilterForm(FilterForm):
@@ -36,37 +58,19 @@ class OfferFilterForm(FilterForm):
         max_length=100,
         widget=forms.TextInput(attrs={"placeholder": _("Offer, advertiser or ID")}),
     )
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Every status")), *Offer.Status.choices]
-    )
-    advertiser = forms.ModelChoiceField(
-        label=_("Advertiser"),
-        required=False,
-        queryset=Advertiser.objects.none(),
-        empty_label=_("Every advertiser"),
-    )
+    status = status_menu(Offer.Status.choices)
+    advertiser = rows_menu(Advertiser, _("Advertiser"), _("Every advertiser"))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["advertiser"].queryset = Advertiser.objects.order_by("name")
+    def menus(self) -> dict[str, QuerySet]:
+        return {"advertiser": Advertiser.objects.order_by("name")}
 
 
 class AccessFilterForm(FilterForm):
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("Every status")), *OfferAccess.Status.choices],
-    )
-    offer = forms.ModelChoiceField(
-        label=_("Offer"),
-        required=False,
-        queryset=Offer.objects.none(),
-        empty_label=_("Every offer"),
-    )
+    status = status_menu(OfferAccess.Status.choices)
+    offer = rows_menu(Offer, _("Offer"), _("Every offer"))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["offer"].queryset = Offer.objects.exclude(status=Offer.Status.DRAFT)
+    def menus(self) -> dict[str, QuerySet]:
+        return {"offer": Offer.objects.exclude(status=Offer.Status.DRAFT)}
 
 
 class TransitionForm(forms.Form):
