@@ -20,7 +20,7 @@ from audit.models import AuditEntry
 from audit.tables import AuditTable
 from lib.cells import safe_cell
 from lib.tables import MAX_PER_PAGE
-from lib.views import render_in_network_time
+from lib.views import export_query, render_in_network_time
 from network.access import ADMINS, role_required
 from network.models import Membership, Role
 
@@ -61,13 +61,10 @@ def audit_page(request: HttpRequest) -> HttpResponse:
     table = AuditTable(entries, membership=membership)
     paginate = {"per_page": PER_PAGE, "paginator_class": lazy_paginator}
     RequestConfig(request, paginate=paginate).configure(table)
-    query = request.GET.copy()
-    for name in ("export", "page"):
-        query.pop(name, None)
     return render_in_network_time(
         request,
         "audit/log.html",
-        {"table": table, "filter": filters, "export_query": query.urlencode()},
+        {"table": table, "filter": filters, "export_query": export_query(request)},
     )
 
 

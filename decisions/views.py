@@ -4,6 +4,8 @@ validation by CSV (upload -> preview -> apply). Each change is decisions.service
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -124,6 +126,35 @@ def judged_rows(request: HttpRequest, upload: validation.Upload) -> list[Row]:
     return rows
 
 
+def upload_refused(request: HttpRequest, refusal: UploadError) -> HttpResponse:
+    """The kept file cannot be judged (any more): it is forgotten, the upload page says why."""
+    validation.forget_upload(request)
+    messages.error(request, str(refusal))
+    return redirect("advertiser_validation_upload")
+
+
+def preview_page(
+    request: HttpRequest,
+    upload: validation.Upload | None,
+    rows: list[Row],
+    tally: Counter,
+    *,
+    applied: bool,
+) -> HttpResponse:
+    """What the file's rows would do (`applied`: what they did), row by row."""
+    return render_in_network_time(
+        request,
+        "decisions/validation/preview.html",
+        {
+            "upload": upload,
+            "rows": rows,
+            "tally": tally,
+            "applied": applied,
+            "apply_batch": validation.APPLY_BATCH,
+        },
+    )
+
+
 @role_required(Role.ADVERTISER)
 @require_safe
 def advertiser_validation_preview(request: HttpRequest) -> HttpResponse:
@@ -134,20 +165,8 @@ def advertiser_validation_preview(request: HttpRequest) -> HttpResponse:
         try:
             rows = judged_rows(request, upload)
         except UploadError as exc:
-            validation.forget_upload(request)
-            messages.error(request, str(exc))
-            return redirect("advertiser_validation_upload")
-    return render_in_network_time(
-        request,
-        "decisions/validation/preview.html",
-        {
-            "upload": upload,
-            "rows": rows,
-            "tally": validation.tally(rows),
-            "applied": False,
-            "apply_batch": validation.APPLY_BATCH,
-        },
-    )
+            return upload_refused(request, exc)
+    return preview_page(request, upload, rows, validation.tally(rows), applied=False)
 
 
 @role_required(Role.ADVERTISER)
@@ -167,9 +186,7 @@ def advertiser_validation_apply(request: HttpRequest) -> HttpResponse:
     try:
         rows = judged_rows(request, upload)
     except UploadError as exc:
-        validation.forget_upload(request)
-        messages.error(request, str(exc))
-        return redirect("advertiser_validation_upload")
+        return upload_refused(request, exc)
     validation.apply(
         rows,
         network=request.network,
@@ -180,14 +197,4 @@ def advertiser_validation_apply(request: HttpRequest) -> HttpResponse:
     tally = validation.tally(rows)
     if not tally["change"]:  # else the upload stays for the next batch
         validation.forget_upload(request)
-    return render_in_network_time(
-        request,
-        "decisions/validation/preview.html",
-        {
-            "upload": upload,
-            "rows": rows,
-            "tally": tally,
-            "applied": True,
-            "apply_batch": validation.APPLY_BATCH,
-        },
-    )
+    return preview_page(request, upload, rows, tally, applied=True)

@@ -5,6 +5,9 @@ rendered in the reader's language by lib.pdf."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.contrib import messages
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
@@ -26,6 +29,9 @@ from payouts import ledger
 from payouts.ledger import network_receivables, receivables_by_advertiser
 from payouts.models import CreditNote, Invoice
 from payouts.runs import PayoutError
+
+Document = TypeVar("Document", Invoice, CreditNote)
+ROLES = {"advertiser": (Role.ADVERTISER,), "admin": ADMINS}
 
 
 def unpaid_totals(invoices: QuerySet[Invoice]) -> list[dict]:
@@ -65,41 +71,41 @@ def _priced(rows, currency: str, link: tuple[str, str] | None = None) -> list:
     return rows
 
 
+def _document_context(document: Invoice | CreditNote, number: str) -> dict:
+    """What an invoice's and a credit note's documents both show: the number, the month, the
+    lines in the document's currency and their total."""
+    return {
+        "number": number,
+        "period": month_label(document.period),
+        "lines": _priced(document.lines.select_related("offer", "goal"), document.currency),
+        "total": ledger.from_minor(document.total, document.currency),
+    }
+
+
 def invoice_context(invoice: Invoice, role: str) -> dict:
     """What the invoice's document shows, on the page and in its PDF."""
-    lines = _priced(invoice.lines.select_related("offer", "goal"), invoice.currency)
-    credits = _priced(
-        invoice.credits.select_related("credit_note"),
-        invoice.currency,
-        link=(f"{role}_credit_note_detail", "credit_note_id"),
-    )
+    context = _document_context(invoice, invoice_number(invoice))
+    credits = invoice.credits.select_related("credit_note")
     return {
+        **context,
         "invoice": invoice,
-        "number": invoice_number(invoice),
-        "period": month_label(invoice.period),
-        "lines": lines,
-        "conversions": sum(line.conversions for line in lines),
-        "total": ledger.from_minor(invoice.total, invoice.currency),
-        "credits": credits,
+        "conversions": sum(line.conversions for line in context["lines"]),
+        "credits": _priced(
+            credits, invoice.currency, link=(f"{role}_credit_note_detail", "credit_note_id")
+        ),
         "due": ledger.from_minor(invoice.amount_due, invoice.currency),
     }
 
 
 def credit_note_context(note: CreditNote, role: str) -> dict:
     """What the credit note's document shows, on the page and in its PDF."""
-    lines = _priced(note.lines.select_related("offer", "goal"), note.currency)
-    applications = _priced(
-        note.applications.select_related("invoice"),
-        note.currency,
-        link=(f"{role}_invoice_detail", "invoice_id"),
-    )
+    applications = note.applications.select_related("invoice")
     return {
+        **_document_context(note, note.display_number),
         "note": note,
-        "number": note.display_number,
-        "period": month_label(note.period),
-        "lines": lines,
-        "total": ledger.from_minor(note.total, note.currency),
-        "applications": applications,
+        "applications": _priced(
+            applications, note.currency, link=(f"{role}_invoice_detail", "invoice_id")
+        ),
         "remaining": ledger.from_minor(note.remaining, note.currency),
     }
 
@@ -161,6 +167,27 @@ def credit_note_rows(notes: QuerySet[CreditNote], role: str) -> list[CreditNote]
     return rows
 
 
+def role_document(request: HttpRequest, model: type[Document], pk: int, role: str) -> Document:
+    """The invoice or credit note `pk`: for an advertiser their company's own only (another's,
+    or another network's, is 404), for owners and managers any of the network's."""
+    documents = model.objects.select_related("advertiser")
+    if role == "advertiser":
+        documents = documents.filter(advertiser=request.membership.advertiser)
+    return get_object_or_404(documents, pk=pk)
+
+
+def document_view(role: str, model: type[Document], show: Callable[..., HttpResponse]):
+    """The view that shows `role` one invoice or credit note (its URL's one id) through `show`:
+    its page or its PDF."""
+
+    @role_required(*ROLES[role])  # any method: the lookup answers 404 before a 405 could leak
+    def view(request: HttpRequest, **url_id: int) -> HttpResponse:
+        (pk,) = url_id.values()
+        return show(request, role_document(request, model, pk, role), role)
+
+    return view
+
+
 # --- Advertisers -----------------------------------------------------------------------
 
 
@@ -184,40 +211,10 @@ def advertiser_invoice_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def advertisers_invoice(request: HttpRequest, invoice_id: int) -> Invoice:
-    """The advertiser's own invoice; another's (or another network's) is 404."""
-    company = request.membership.advertiser
-    return get_object_or_404(
-        Invoice.objects.select_related("advertiser"), pk=invoice_id, advertiser=company
-    )
-
-
-def advertisers_credit_note(request: HttpRequest, credit_note_id: int) -> CreditNote:
-    company = request.membership.advertiser
-    return get_object_or_404(
-        CreditNote.objects.select_related("advertiser"), pk=credit_note_id, advertiser=company
-    )
-
-
-@role_required(Role.ADVERTISER)  # any method: the lookup answers 404 before a 405 could leak
-def advertiser_invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    return invoice_page(request, advertisers_invoice(request, invoice_id), "advertiser")
-
-
-@role_required(Role.ADVERTISER)
-def advertiser_invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    return invoice_pdf(request, advertisers_invoice(request, invoice_id), "advertiser")
-
-
-@role_required(Role.ADVERTISER)
-def advertiser_credit_note_detail(request: HttpRequest, credit_note_id: int) -> HttpResponse:
-    note = advertisers_credit_note(request, credit_note_id)
-    return credit_note_page(request, note, "advertiser")
-
-
-@role_required(Role.ADVERTISER)
-def advertiser_credit_note_pdf(request: HttpRequest, credit_note_id: int) -> HttpResponse:
-    return credit_note_pdf(request, advertisers_credit_note(request, credit_note_id), "advertiser")
+advertiser_invoice_detail = document_view("advertiser", Invoice, invoice_page)
+advertiser_invoice_pdf = document_view("advertiser", Invoice, invoice_pdf)
+advertiser_credit_note_detail = document_view("advertiser", CreditNote, credit_note_page)
+advertiser_credit_note_pdf = document_view("advertiser", CreditNote, credit_note_pdf)
 
 
 # --- Owners and managers ---------------------------------------------------------------
@@ -290,38 +287,16 @@ def create_invoices(request: HttpRequest, period) -> None:
     )
 
 
-def admin_invoice(invoice_id: int) -> Invoice:
-    return get_object_or_404(Invoice.objects.select_related("advertiser"), pk=invoice_id)
-
-
-def admin_credit_note(credit_note_id: int) -> CreditNote:
-    return get_object_or_404(CreditNote.objects.select_related("advertiser"), pk=credit_note_id)
-
-
-@role_required(*ADMINS)
-def admin_invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    return invoice_page(request, admin_invoice(invoice_id), "admin")
-
-
-@role_required(*ADMINS)
-def admin_invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    return invoice_pdf(request, admin_invoice(invoice_id), "admin")
-
-
-@role_required(*ADMINS)
-def admin_credit_note_detail(request: HttpRequest, credit_note_id: int) -> HttpResponse:
-    return credit_note_page(request, admin_credit_note(credit_note_id), "admin")
-
-
-@role_required(*ADMINS)
-def admin_credit_note_pdf(request: HttpRequest, credit_note_id: int) -> HttpResponse:
-    return credit_note_pdf(request, admin_credit_note(credit_note_id), "admin")
+admin_invoice_detail = document_view("admin", Invoice, invoice_page)
+admin_invoice_pdf = document_view("admin", Invoice, invoice_pdf)
+admin_credit_note_detail = document_view("admin", CreditNote, credit_note_page)
+admin_credit_note_pdf = document_view("admin", CreditNote, credit_note_pdf)
 
 
 @role_required(*ADMINS)
 @require_POST
 def admin_invoice_record_payment(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    invoice = admin_invoice(invoice_id)
+    invoice = role_document(request, Invoice, invoice_id, "admin")
     number = invoice_number(invoice)
     if invoice.status == Invoice.Status.PAID:
         messages.error(

@@ -120,6 +120,22 @@ class MonthColumn(OneLineColumn):
         return format_month(value)
 
 
+def name_link(view: str, id_accessor: str, name_accessor: str, verbose_name) -> tables.Column:
+    """A related row's name (`name_accessor`, e.g. "publisher__name") as a link to `view`
+    (e.g. that row's page), given the row's `id_accessor` (e.g. "publisher_id")."""
+    return tables.LinkColumn(
+        view, args=[tables.A(id_accessor)], accessor=name_accessor, verbose_name=verbose_name
+    )
+
+
+def action_link(view: str, text) -> tables.Column:
+    """A link to `view` for the row (its pk), worded by `text(record)`: no header, no value,
+    never sorted."""
+    return tables.LinkColumn(
+        view, args=[tables.A("pk")], text=text, empty_values=(), orderable=False, verbose_name=""
+    )
+
+
 # --- The rows ticked in a SelectColumn, posted back ----------------------------------------
 
 MAX_ID = 2**63 - 1  # the largest id the database holds: larger ones are no row

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -15,3 +15,12 @@ def render_in_network_time(request: TenantRequest, template: str, context: dict)
     """Times shown in the network's time zone, the one the date filters use."""
     with timezone.override(ZoneInfo(request.network.timezone)):
         return render(request, template, context)
+
+
+def export_query(request: HttpRequest) -> str:
+    """The list's query string (its filters and sort) for its export links: without the page
+    and any export asked for already."""
+    query = request.GET.copy()
+    for name in ("export", "page"):
+        query.pop(name, None)
+    return query.urlencode()

@@ -3,9 +3,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from lib.forms import CurrencyAmountForm, minimum_payout_field
 from lib.money import CURRENCY_CHOICES, from_minor, minor_units, validate_amount
 from network.models import RESERVED_SLUGS, TIMEZONES, Invitation, Membership, Network, Role
 
@@ -138,24 +138,9 @@ class NetworkSettingsForm(forms.ModelForm):
         return amount
 
 
-class PayoutMinimumForm(forms.Form):
+class PayoutMinimumForm(CurrencyAmountForm):
     """One currency's minimum payout on the payout minimums page; empty removes it."""
 
-    currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCY_CHOICES)
-    amount = forms.DecimalField(
-        label=_("Minimum payout"),
-        required=False,
-        max_digits=18,  # the decimals are the currency's: checked in clean()
-        help_text=_("In the currency's own units (e.g. 500000 for VND, 15 for KWD)."),
-        widget=forms.NumberInput(attrs={"min": 0, "step": "any"}),
+    amount = minimum_payout_field(
+        _("Minimum payout"), _("In the currency's own units (e.g. 500000 for VND, 15 for KWD).")
     )
-
-    def clean(self) -> dict:
-        data = super().clean()
-        currency, amount = data.get("currency"), data.get("amount")
-        if currency and amount is not None:
-            try:
-                validate_amount(amount, currency)
-            except ValidationError as exc:
-                self.add_error("amount", exc)
-        return data

@@ -7,15 +7,32 @@ Querysets are set in __init__ so they are built inside the request's tenant scop
 from __future__ import annotations
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from advertisers.models import Advertiser
+from lib.forms import ReasonedDecisionForm, note_field
 from offers.models import Offer, OfferAccess
 from publishers.models import Publisher
 
 
 def approved_publishers():
     return Publisher.objects.filter(status=Publisher.Status.APPROVED).order_by("name")
+
+
+def status_menu(statuses) -> forms.ChoiceField:
+    """A filter: every status, or one of `statuses`."""
+    return forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Every status")), *statuses]
+    )
+
+
+def rows_menu(model, label, every) -> forms.ModelChoiceField:
+    """A filter: every row of `model` (said `every`), or one; the rows come from the form's
+    menus()."""
+    return forms.ModelChoiceField(
+        label=label, required=False, queryset=model.objects.none(), empty_label=every
+    )
 
 
 class FilterForm(forms.Form):
@@ -26,6 +43,12 @@ class FilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.setdefault("aria-label", field.label)
+        for name, rows in self.menus().items():
+            self.fields[name].queryset = rows
+
+    def menus(self) -> dict[str, QuerySet]:
+        """Each rows_menu's rows, built here: the managers need the request's tenant scope."""
+        return {}
 
 
 class OfferFilterForm(FilterForm):
@@ -35,49 +58,29 @@ class OfferFilterForm(FilterForm):
         max_length=100,
         widget=forms.TextInput(attrs={"placeholder": _("Offer, advertiser or ID")}),
     )
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Every status")), *Offer.Status.choices]
-    )
-    advertiser = forms.ModelChoiceField(
-        label=_("Advertiser"),
-        required=False,
-        queryset=Advertiser.objects.none(),
-        empty_label=_("Every advertiser"),
-    )
+    status = status_menu(Offer.Status.choices)
+    advertiser = rows_menu(Advertiser, _("Advertiser"), _("Every advertiser"))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["advertiser"].queryset = Advertiser.objects.order_by("name")
+    def menus(self) -> dict[str, QuerySet]:
+        return {"advertiser": Advertiser.objects.order_by("name")}
 
 
 class AccessFilterForm(FilterForm):
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("Every status")), *OfferAccess.Status.choices],
-    )
-    offer = forms.ModelChoiceField(
-        label=_("Offer"),
-        required=False,
-        queryset=Offer.objects.none(),
-        empty_label=_("Every offer"),
-    )
+    status = status_menu(OfferAccess.Status.choices)
+    offer = rows_menu(Offer, _("Offer"), _("Every offer"))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["offer"].queryset = Offer.objects.exclude(status=Offer.Status.DRAFT)
+    def menus(self) -> dict[str, QuerySet]:
+        return {"offer": Offer.objects.exclude(status=Offer.Status.DRAFT)}
 
 
 class TransitionForm(forms.Form):
     """One form, one submit button per allowed move; the service says what is refused."""
 
     to_status = forms.ChoiceField(choices=Offer.Status.choices, widget=forms.HiddenInput)
-    reason = forms.CharField(
-        label=_("Note to the advertiser"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    reason = note_field(
+        _("Note to the advertiser"),
         help_text=_("Required when you send the offer back: say what to change."),
+        rows=2,
     )
 
 
@@ -95,7 +98,7 @@ class InviteForm(forms.Form):
         self.fields["publisher"].queryset = approved_publishers().exclude(pk__in=running)
 
 
-class AccessDecisionForm(forms.Form):
+class AccessDecisionForm(ReasonedDecisionForm):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[
@@ -105,16 +108,8 @@ class AccessDecisionForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(
-        label=_("Reason (sent to the publisher)"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    reason = note_field(_("Reason (sent to the publisher)"))
+    missing_reason = _("Give the publisher a reason.")
 
-    def clean(self) -> dict:
-        data = super().clean()
-        refused = data.get("decision") not in (None, "", OfferAccess.Status.APPROVED)
-        if refused and not (data.get("reason") or "").strip():
-            self.add_error("reason", _("Give the publisher a reason."))
-        return data
+    def refuses(self, decision: str | None) -> bool:
+        return decision not in (None, "", OfferAccess.Status.APPROVED)

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lib.countries import country_choices
+from lib.forms import note_field
 from lib.widgets import FastSelect
 from offers.links import SUB_FIELDS, check_deep_link
 from offers.models import CATEGORIES, GoalType, Offer
@@ -66,11 +67,8 @@ class MarketplaceFilterForm(forms.Form):
 
 
 class ApplyForm(forms.Form):
-    note = forms.CharField(
-        label=_("Note to the network"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    note = note_field(
+        _("Note to the network"),
         help_text=_("How and where you will promote this offer (optional)."),
     )
 

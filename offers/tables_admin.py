@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lib.formats import format_money, format_number
-from lib.tables import DateColumn, DateTimeColumn, NumberColumn, Table
+from lib.tables import DateColumn, DateTimeColumn, NumberColumn, Table, action_link, name_link
 from offers.models import Goal, Offer, OfferAccess
 from offers.payout_hooks import resolve_payouts
 from offers.terms import terms_parts
@@ -75,31 +75,17 @@ class OfferTable(Table):
 
 
 class AccessTable(Table):
-    publisher = tables.LinkColumn(
-        "publisher_review",
-        args=[tables.A("publisher_id")],
-        accessor="publisher__name",
-        verbose_name=_("Publisher"),
-    )
-    offer = tables.LinkColumn(
-        "admin_offer_detail",
-        args=[tables.A("offer_id")],
-        accessor="offer__name",
-        verbose_name=_("Offer"),
-    )
+    publisher = name_link("publisher_review", "publisher_id", "publisher__name", _("Publisher"))
+    offer = name_link("admin_offer_detail", "offer_id", "offer__name", _("Offer"))
     status = tables.Column(verbose_name=_("Status"))
     publisher_note = tables.Column(
         verbose_name=_("Their note"), orderable=False, attrs={"td": {"class": "wrap"}}
     )
     created_at = DateTimeColumn(verbose_name=_("Asked"))
     decided_at = DateTimeColumn(verbose_name=_("Decided"))
-    decide = tables.LinkColumn(
+    decide = action_link(
         "admin_access_decide",
-        args=[tables.A("pk")],
-        text=lambda record: gettext("Review") if record.status == "pending" else gettext("Change"),
-        empty_values=(),
-        orderable=False,
-        verbose_name="",
+        lambda record: gettext("Review") if record.status == "pending" else gettext("Change"),
     )
 
     class Meta:
@@ -118,22 +104,10 @@ class AccessTable(Table):
 class RunnerTable(Table):
     """Publishers approved on one offer, with the payout each earns per goal and why."""
 
-    publisher = tables.LinkColumn(
-        "publisher_review",
-        args=[tables.A("publisher_id")],
-        accessor="publisher__name",
-        verbose_name=_("Publisher"),
-    )
+    publisher = name_link("publisher_review", "publisher_id", "publisher__name", _("Publisher"))
     decided_at = DateColumn(verbose_name=_("Since"))
     payouts = tables.Column(empty_values=(), orderable=False, verbose_name=_("Payout per goal"))
-    manage = tables.LinkColumn(
-        "admin_access_decide",
-        args=[tables.A("pk")],
-        text=lambda record: gettext("Change access"),
-        empty_values=(),
-        orderable=False,
-        verbose_name="",
-    )
+    manage = action_link("admin_access_decide", lambda record: gettext("Change access"))
 
     class Meta:
         model = OfferAccess

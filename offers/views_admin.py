@@ -5,7 +5,7 @@ part of the offer page included (registered with offers.payout_hooks)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -71,6 +71,26 @@ def _pending_first(status: str):
     return Case(When(status=status, then=Value(0)), default=Value(1), output_field=IntegerField())
 
 
+def _chosen(rows: QuerySet, data: dict, *fields: str) -> QuerySet:
+    """The rows whose `fields` equal the values chosen in a filter form (`data`), if any."""
+    return rows.filter(**{name: data[name] for name in fields if data.get(name)})
+
+
+def _review_list(request: HttpRequest, template: str, form, table) -> HttpResponse:
+    """A list of what admins decide on (offers, access requests), filtered by `form`; the
+    header counts the rows that wait for a decision."""
+    configure(request, table, PER_PAGE)
+    model = table.Meta.model
+    pending = model.objects.filter(status=model.Status.PENDING).count()
+    context = {
+        "table": table,
+        "form": form,
+        "pending_count": pending,
+        "filtered": bool(request.GET),
+    }
+    return render(request, template, context)
+
+
 # --- Offers -----------------------------------------------------------------------------
 
 
@@ -80,23 +100,14 @@ def admin_offer_list(request: HttpRequest) -> HttpResponse:
     form.is_valid()  # a bad filter value is dropped, the list still shows
     data = form.cleaned_data
     offers = Offer.objects.select_related("advertiser").annotate(goal_count=Count("goals"))
-    if data.get("status"):
-        offers = offers.filter(status=data["status"])
-    if data.get("advertiser"):
-        offers = offers.filter(advertiser=data["advertiser"])
+    offers = _chosen(offers, data, "status", "advertiser")
     if query := (data.get("q") or "").strip():
         match = Q(name__icontains=query) | Q(advertiser__name__icontains=query)
         if query.isdigit() and len(query) < 10:
             match |= Q(pk=int(query))
         offers = offers.filter(match)
     table = OfferTable(offers.order_by(_pending_first(Status.PENDING), "-updated_at"))
-    configure(request, table, PER_PAGE)
-    pending = Offer.objects.filter(status=Status.PENDING).count()
-    return render(
-        request,
-        "offers/admin/offer_list.html",
-        {"table": table, "form": form, "pending_count": pending, "filtered": bool(request.GET)},
-    )
+    return _review_list(request, "offers/admin/offer_list.html", form, table)
 
 
 @role_required(*ADMINS)
@@ -236,22 +247,12 @@ def admin_cap_delete(request: HttpRequest, offer_id: int, cap_id: int) -> HttpRe
 def admin_access_list(request: HttpRequest) -> HttpResponse:
     form = AccessFilterForm(request.GET)
     form.is_valid()
-    data = form.cleaned_data
     accesses = OfferAccess.objects.select_related("offer", "publisher")
-    if data.get("status"):
-        accesses = accesses.filter(status=data["status"])
-    if data.get("offer"):
-        accesses = accesses.filter(offer=data["offer"])
+    accesses = _chosen(accesses, form.cleaned_data, "status", "offer")
     table = AccessTable(
         accesses.order_by(_pending_first(OfferAccess.Status.PENDING), "-created_at")
     )
-    configure(request, table, PER_PAGE)
-    pending = OfferAccess.objects.filter(status=OfferAccess.Status.PENDING).count()
-    return render(
-        request,
-        "offers/admin/access_list.html",
-        {"table": table, "form": form, "pending_count": pending, "filtered": bool(request.GET)},
-    )
+    return _review_list(request, "offers/admin/access_list.html", form, table)
 
 
 @role_required(*ADMINS)

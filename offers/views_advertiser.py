@@ -217,15 +217,11 @@ def offer_edit(request: HttpRequest, offer: Offer) -> HttpResponse:
     # The form writes what was typed into its instance; the page keeps the saved name.
     editing = Offer.objects.get(pk=offer.pk)
     form = OfferForm(posted(request), instance=editing, advertiser=request.membership.advertiser)
-    if request.method == "POST" and form.is_valid():
-        try:
-            offer_update(offer=form.save(commit=False), actor=request.user)
-        except OfferError as exc:  # archived meanwhile
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Offer saved."))
-        return _detail(offer)
-    return _child_page(request, offer, form, _("Edit offer"))
+
+    def save(edited: Offer) -> None:
+        offer_update(offer=edited, actor=request.user)
+
+    return _save_child(request, offer, form, _("Edit offer"), "", save, done=_("Offer saved."))
 
 
 @role_required(Role.ADVERTISER)
@@ -255,16 +251,25 @@ def _child_page(request: HttpRequest, offer: Offer, form, title: str) -> HttpRes
     )
 
 
-def _save_child(request: HttpRequest, offer: Offer, form, title: str, anchor: str, save):
-    """Shared by goals, landing pages, creatives and caps: `save(child)` (the part's service,
-    which saves it under this offer and audits it) once the form is valid."""
+def _save_child(
+    request: HttpRequest,
+    offer: Offer,
+    form,
+    title: str,
+    anchor: str,
+    save,
+    done: str | None = None,
+) -> HttpResponse:
+    """Shared by the offer and its goals, landing pages, creatives and caps: `save(edited)`
+    (the service, which saves it under this offer and audits it) once the form is valid, then
+    back to the offer page at `anchor`, saying `done` (by default, the title was saved)."""
     if request.method == "POST" and form.is_valid():
         try:
             save(form.save(commit=False))
         except OfferError as exc:  # archived, or a goal name taken, meanwhile
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("%(title)s: saved.") % {"title": title})
+            messages.success(request, done or _("%(title)s: saved.") % {"title": title})
         return _detail(offer, anchor)
     return _child_page(request, offer, form, title)
 

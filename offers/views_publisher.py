@@ -25,19 +25,16 @@ from offers.payout_hooks import resolve_payout
 from offers.services import OfferError
 from offers.services_access import access_request
 from offers.tables_publisher import MarketplaceTable, access_state, payout_label
+from publishers.access import approved_publisher
 from publishers.models import Publisher
 
-
-def not_approved(request: HttpRequest, publisher: Publisher) -> HttpResponse:
-    """What a publisher still under review (or refused) sees instead of offers."""
-    return render(request, "offers/publisher/not_approved.html", {"publisher": publisher})
+# What a publisher still under review (or refused) sees instead of offers.
+approved_only = approved_publisher("offers/publisher/not_approved.html")
 
 
 @role_required(Role.PUBLISHER)
-def pub_offer_list(request: HttpRequest) -> HttpResponse:
-    publisher = request.membership.publisher
-    if publisher.status != Publisher.Status.APPROVED:
-        return not_approved(request, publisher)
+@approved_only
+def pub_offer_list(request: HttpRequest, publisher: Publisher) -> HttpResponse:
     visible = Offer.objects.visible_to(publisher)
     form = MarketplaceFilterForm(request.GET or None)
     offers = form.filter(visible).prefetch_related(
@@ -61,10 +58,8 @@ def pub_offer_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.PUBLISHER)
-def pub_offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
-    publisher = request.membership.publisher
-    if publisher.status != Publisher.Status.APPROVED:
-        return not_approved(request, publisher)
+@approved_only
+def pub_offer_detail(request: HttpRequest, publisher: Publisher, offer_id: int) -> HttpResponse:
     offer = get_object_or_404(
         Offer.objects.visible_to(publisher).select_related("network"), pk=offer_id
     )
@@ -73,10 +68,8 @@ def pub_offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
 
 @role_required(Role.PUBLISHER)
 @require_POST
-def pub_offer_apply(request: HttpRequest, offer_id: int) -> HttpResponse:
-    publisher = request.membership.publisher
-    if publisher.status != Publisher.Status.APPROVED:
-        return not_approved(request, publisher)
+@approved_only
+def pub_offer_apply(request: HttpRequest, publisher: Publisher, offer_id: int) -> HttpResponse:
     offer = get_object_or_404(Offer.objects.visible_to(publisher), pk=offer_id)
     form = ApplyForm(posted(request))
     if not form.is_valid():
@@ -98,11 +91,9 @@ def pub_offer_apply(request: HttpRequest, offer_id: int) -> HttpResponse:
 
 @role_required(Role.PUBLISHER)
 @require_POST
-def pub_offer_link(request: HttpRequest, offer_id: int) -> HttpResponse:
+@approved_only
+def pub_offer_link(request: HttpRequest, publisher: Publisher, offer_id: int) -> HttpResponse:
     """Builds a tracking link: the builder alone for htmx, else the whole offer page."""
-    publisher = request.membership.publisher
-    if publisher.status != Publisher.Status.APPROVED:
-        return not_approved(request, publisher)
     offer = get_object_or_404(
         Offer.objects.runnable_by(publisher).select_related("network"), pk=offer_id
     )

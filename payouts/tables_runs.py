@@ -19,7 +19,7 @@ from lib.formats import (
     format_number,
     format_percent,
 )
-from lib.tables import DateTimeColumn, NumberColumn, SelectColumn, Table
+from lib.tables import DateTimeColumn, NumberColumn, SelectColumn, Table, name_link
 from payouts import methods
 from payouts.ledger import from_minor
 from payouts.models import Entry, PayoutLine, PayoutRun
@@ -127,12 +127,7 @@ class LineTable(Table):
         accessor="pk",
         attrs={"td__input": {"aria-label": select_label}},
     )
-    publisher = tables.LinkColumn(
-        "payout_line_detail",
-        args=[tables.A("pk")],
-        accessor="publisher__name",
-        verbose_name=_("Publisher"),
-    )
+    publisher = name_link("payout_line_detail", "pk", "publisher__name", _("Publisher"))
     currency = tables.Column(verbose_name=_("Currency"))
     amount = tables.Column(verbose_name=_("Amount"), attrs={"td": {"class": "num"}})
     conversions = NumberColumn(verbose_name=_("Conversions"))

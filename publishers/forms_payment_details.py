@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from lib.forms import note_field
 from lib.money import CURRENCY_CHOICES
 from publishers.models import PaymentDetails
 from publishers.payment_details import clean_details, mask
@@ -69,11 +70,8 @@ class PaymentDetailsForm(forms.Form):
         choices=[("", "—"), *CURRENCY_CHOICES],
         help_text=_("The currency the account holds: only payouts in it are sent there."),
     )
-    instructions = forms.CharField(
-        label=_("Instructions"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    instructions = note_field(
+        _("Instructions"),
         help_text=_("For another way of being paid: tell the network exactly how."),
     )
 

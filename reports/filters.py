@@ -54,16 +54,8 @@ GROUP_LABELS = {
 }
 ROLE_GROUPS = {
     "admin": tuple(GROUP_LABELS),
-    "advertiser": (
-        "date",
-        "hour",
-        "offer",
-        "goal",
-        "publisher",
-        "landing_page",
-        "country",
-        "device",
-    ),
+    # Every grouping but the publishers' sub IDs and traffic source.
+    "advertiser": tuple(name for name in GROUP_LABELS if not is_sub_group(name)),
     "publisher": tuple(name for name in GROUP_LABELS if name != "publisher"),
 }
 DEVICE_CHOICES = [

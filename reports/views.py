@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from lib.tables import configure
-from lib.views import render_in_network_time
+from lib.views import export_query, render_in_network_time
 from network.access import ADMINS, role_required
 from network.models import Role
 from reports import exports
@@ -55,9 +55,6 @@ def report_page(request: HttpRequest, role: str, role_scope: dict) -> HttpRespon
             first, last = days
             return EXPORTS[export](table, f"report-{args['group_by']}-{first}-{last}")
         configure(request, table, per_page=PER_PAGE)
-    query = request.GET.copy()
-    for name in ("export", "page"):
-        query.pop(name, None)
     return render_in_network_time(
         request,
         "reports/report.html",
@@ -67,7 +64,7 @@ def report_page(request: HttpRequest, role: str, role_scope: dict) -> HttpRespon
             "days": days,
             "role": role,
             "sort": request.GET.get("sort", ""),
-            "export_query": query.urlencode(),
+            "export_query": export_query(request),
         },
     )
 

@@ -6,8 +6,6 @@ A publisher only ever finds their own endpoints: anything else answers 404.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django import forms
 from django.contrib import messages
 from django.core.cache import cache
@@ -21,6 +19,7 @@ from lib.tables import configure
 from network.access import posted, role_required
 from network.models import Role
 from offers.models import Offer
+from publishers.access import approved_publisher
 from publishers.models import Publisher
 from webhooks.delivery.engine import MAX_CONSECUTIVE_FAILURES
 from webhooks.postback_services import PostbackError, postback_delete, postback_save
@@ -82,23 +81,8 @@ class OfferPostbackForm(PostbackForm):
         )
 
 
-def not_approved(request: HttpRequest) -> HttpResponse:
-    publisher = request.membership.publisher
-    return render(request, "webhooks/postbacks_not_approved.html", {"publisher": publisher})
-
-
-def approved_publisher(view):
-    """The pages that need an approved account (as the API's approved_only): the view gets the
-    publisher; a pending or refused one sees why there are no postbacks yet."""
-
-    @wraps(view)
-    def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        publisher = request.membership.publisher
-        if publisher.status != Publisher.Status.APPROVED:
-            return not_approved(request)
-        return view(request, publisher, *args, **kwargs)
-
-    return checked
+# A pending or refused publisher sees why there are no postbacks yet.
+approved_only = approved_publisher("webhooks/postbacks_not_approved.html")
 
 
 def own_endpoint(request: HttpRequest, endpoint_id: int) -> PostbackEndpoint:
@@ -147,21 +131,21 @@ def home_context(
 
 
 @role_required(Role.PUBLISHER)
-@approved_publisher
+@approved_only
 def postback_home(request: HttpRequest, publisher: Publisher) -> HttpResponse:
     return render(request, "webhooks/postbacks.html", home_context(request, publisher))
 
 
 @role_required(Role.PUBLISHER)
 @require_POST
-@approved_publisher
+@approved_only
 def postback_global(request: HttpRequest, publisher: Publisher) -> HttpResponse:
     return save_posted(request, publisher, PostbackForm(posted(request), prefix="global"))
 
 
 @role_required(Role.PUBLISHER)
 @require_POST
-@approved_publisher
+@approved_only
 def postback_offer_add(request: HttpRequest, publisher: Publisher) -> HttpResponse:
     form = OfferPostbackForm(posted(request), publisher=publisher, prefix="offer")
     return save_posted(request, publisher, form)
@@ -196,7 +180,7 @@ def save_and_redirect(
 
 
 @role_required(Role.PUBLISHER)
-@approved_publisher
+@approved_only
 def postback_edit(
     request: HttpRequest, publisher: Publisher, postback_endpoint_id: int
 ) -> HttpResponse:
