@@ -1,7 +1,7 @@
 """The audit log's rows (audit.record writes them).
 
 The model moved here from network (issue 17) with its table: `network_auditentry`, its indexes
-and its rows as they were (audit/migrations/0001_initial.py only tells Django's state).
+and its rows as they were (audit/migrations/0001_squashed.py makes it on a new database).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The database itself refuses to rewrite money (payouts/migrations/0003_ledger_immutable.py):
+"""The database itself refuses to rewrite money (triggers of payouts/migrations/0001_squashed.py):
 raw UPDATE and DELETE of ledger rows, of an approved run's lines and of the approved run."""
 
 from __future__ import annotations
