@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from audit import audit_row
-from network.emails import emails_of, send_templated
+from network.emails import emails_of, send_linked
 from network.models import Membership, Role
 from webhooks.delivery import engine
 from webhooks.delivery.base import OutboundEndpoint
@@ -48,16 +48,15 @@ def send_turned_off_email(
 ) -> None:
     """The email, webhook's or postback's, that the failures turned `endpoint` off: how many,
     the last call, and the page (`path`) where it is turned back on."""
-    send_templated(
-        template=template,
-        to=to,
-        context={
-            "endpoint": endpoint,
-            "network": endpoint.network,
-            "failures": endpoint.consecutive_failures,
-            "last_attempt": last_attempt,
-            "url": endpoint.network.absolute_url(path),
-        },
+    send_linked(
+        template,
+        to,
+        endpoint.network,
+        path,
+        endpoint=endpoint,
+        network=endpoint.network,
+        failures=endpoint.consecutive_failures,
+        last_attempt=last_attempt,
     )
 
 
