@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from decimal import Decimal
+from typing import TypeVar
 
 from django.core import signing
 from django.core.cache import cache
@@ -104,6 +105,36 @@ def network_update_settings(*, network: Network, actor: User, form, proof: StepU
     return network
 
 
+Minimum = TypeVar("Minimum", bound=models.Model)
+
+
+def minimum_replace(
+    model: type[Minimum], currency: str, amount: Decimal | None, **owner: object
+) -> tuple[Minimum | None, int | None, int | None]:
+    """Set the minimum payout in one currency among `owner`'s rows of `model` (the network's
+    PayoutMinimum, a publisher's PublisherMinimum), or remove it (None). Returns the row (None
+    once removed) and the old and new amounts in minor units: equal, nothing changed. Raises
+    ValidationError for a bad code or amount; the caller holds the owner's lock."""
+    validate_currency(currency)
+    if amount is not None:
+        validate_amount(amount, currency)  # not negative, no finer than the minor unit
+    row = model._default_manager.filter(currency=currency, **owner).first()
+    old = row.amount if row else None  # type: ignore[attr-defined]
+    new = None if amount is None else to_minor(amount, currency)
+    if old == new:
+        return row, old, new
+    if new is None:
+        assert row is not None  # old differs from new, so a row was there
+        row.delete()
+        row = None
+    elif row is None:
+        row = model._default_manager.create(currency=currency, amount=new, **owner)
+    else:
+        row.amount = new  # type: ignore[attr-defined]
+        row.save(update_fields=["amount"])
+    return row, old, new
+
+
 @transaction.atomic
 def payout_minimum_set(
     *, network: Network, actor: User, currency: str, amount: Decimal | None, proof: StepUp
@@ -112,25 +143,11 @@ def payout_minimum_set(
     balance in that currency is paid). Raises ValidationError for a bad code or amount. A money
     control: two-factor and a fresh proof of presence (StepUpRequired otherwise)."""
     require_step_up(actor, proof, settings=True)
-    validate_currency(currency)
-    if amount is not None:
-        validate_amount(amount, currency)  # not negative, no finer than the minor unit
     # One change of a network's minimums at a time, so the audit's "from" is the real one.
     Network.objects.select_for_update().filter(pk=network.pk).first()
-    row = PayoutMinimum.objects.filter(network=network, currency=currency).first()
-    old = row.amount if row else None
-    new = None if amount is None else to_minor(amount, currency)
+    row, old, new = minimum_replace(PayoutMinimum, currency, amount, network=network)
     if old == new:
         return row
-    if new is None:
-        assert row is not None  # old differs from new, so a row was there
-        row.delete()
-        row = None
-    elif row is None:
-        row = PayoutMinimum.objects.create(network=network, currency=currency, amount=new)
-    else:
-        row.amount = new
-        row.save(update_fields=["amount"])
     audit_hook.record(
         network=network,
         actor=actor,
