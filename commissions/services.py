@@ -11,7 +11,7 @@ from typing import TypeVar
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
-import audit
+from audit import audit_row
 from commissions.models import PayoutOverride, PayoutTier, TierMembership, TierPayout
 from network.models import Network, User
 from offers.models import Goal
@@ -35,9 +35,7 @@ def _create(
             created = model.objects.create(**row)  # type: ignore[attr-defined]
     except IntegrityError:
         raise OfferError(refused()) from None
-    audit.record(
-        network=row["network"], actor=actor, action=action, obj=created, to_state=to_state[:64]
-    )
+    audit_row(created, actor, action, network=row["network"], to_state=to_state[:64])
     return created
 
 
@@ -56,25 +54,12 @@ def _set_terms(
             row.save()
     except IntegrityError:  # created by someone else meanwhile
         raise OfferError(conflict) from None
-    audit.record(
-        network=network,
-        actor=actor,
-        action=action,
-        obj=row,
-        from_state=before,
-        to_state=_terms_state(row),
-    )
+    audit_row(row, actor, action, network=network, from_state=before, to_state=_terms_state(row))
     return row
 
 
 def _delete(row: models.Model, *, actor: User, action: str, from_state: str) -> None:
-    audit.record(
-        network=row.network,  # type: ignore[attr-defined]
-        actor=actor,
-        action=action,
-        obj=row,
-        from_state=from_state[:64],
-    )
+    audit_row(row, actor, action, from_state=from_state[:64])
     row.delete()
 
 
@@ -88,14 +73,8 @@ def goal_set_payout(
     goal.payout_type, goal.payout_amount, goal.payout_percent = payout_type, amount, percent
     goal.payout_set = True
     goal.save(update_fields=["payout_type", "payout_amount", "payout_percent", "payout_set"])
-    audit.record(
-        network=goal.network,
-        actor=actor,
-        action="goal.payout",
-        obj=goal,
-        from_state=before,
-        to_state=_terms_state(goal),
-        reason=reason,
+    audit_row(
+        goal, actor, "goal.payout", from_state=before, to_state=_terms_state(goal), reason=reason
     )
     return goal
 

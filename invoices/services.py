@@ -28,7 +28,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils.timezone import localtime, now
 from django.utils.translation import gettext as _
 
-import audit
+from audit import audit_row
 from lib.formats import format_money
 from lib.money import minor_units, to_minor
 from network.models import Network, User
@@ -133,7 +133,7 @@ def _record_system(
     network: Network, action: str, obj: Invoice | CreditNote, **states: Unpack[_States]
 ) -> None:
     """An audit row of billing done by the system (no user acts)."""
-    audit.record(network=network, actor=None, actor_label=SYSTEM, action=action, obj=obj, **states)
+    audit_row(obj, None, action, network=network, actor_label=SYSTEM, **states)
 
 
 def _invoice_create(
@@ -273,11 +273,11 @@ def invoice_record_payment(
     invoice.status, invoice.paid_at = Invoice.Status.PAID, now()
     invoice.payment_reference = reference.strip()
     invoice.save(update_fields=["status", "paid_at", "payment_reference"])
-    audit.record(
+    audit_row(
+        invoice,
+        actor,
+        "invoice.paid",
         network=network,
-        actor=actor,
-        action="invoice.paid",
-        obj=invoice,
         from_state=Invoice.Status.ISSUED,
         to_state=Invoice.Status.PAID,
         reason=reference,

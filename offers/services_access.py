@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
 
-import audit
+from audit import audit_row
 from network.models import User
 from network.tasks import send_email_of
 from offers.models import Offer, OfferAccess
@@ -36,11 +36,11 @@ def access_request(*, offer: Offer, publisher: Publisher, actor: User, note: str
             )
     except IntegrityError:
         raise OfferError(_("You have already applied to this offer.")) from None
-    audit.record(
+    audit_row(
+        access,
+        actor,
+        "offer_access.requested",
         network=offer.network,
-        actor=actor,
-        action="offer_access.requested",
-        obj=access,
         to_state=status,
         reason=note.strip(),
     )
@@ -72,14 +72,8 @@ def access_decide(*, access: OfferAccess, actor: User, status: str, reason: str)
     access.status, access.reason = status, reason.strip()
     access.decided_by, access.decided_at = actor, now()
     access.save(update_fields=["status", "reason", "decided_by", "decided_at"])
-    audit.record(
-        network=access.network,
-        actor=actor,
-        action="offer_access.decided",
-        obj=access,
-        from_state=old,
-        to_state=status,
-        reason=access.reason,
+    audit_row(
+        access, actor, "offer_access.decided", from_state=old, to_state=status, reason=access.reason
     )
     send_email_of.delay_on_commit(
         kind="access_decision", network_id=access.network_id, object_id=access.pk
@@ -102,13 +96,7 @@ def access_invite(*, offer: Offer, publisher: Publisher, actor: User) -> OfferAc
         if access.status == OfferAccess.Status.APPROVED:
             raise OfferError(_("%(publisher)s already runs this offer.") % {"publisher": publisher})
         return access_decide(access=access, actor=actor, status="approved", reason="Invited")
-    audit.record(
-        network=offer.network,
-        actor=actor,
-        action="offer_access.invited",
-        obj=access,
-        to_state=access.status,
-    )
+    audit_row(access, actor, "offer_access.invited", network=offer.network, to_state=access.status)
 
     send_email_of.delay_on_commit(
         kind="access_decision", network_id=access.network_id, object_id=access.pk

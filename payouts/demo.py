@@ -23,9 +23,9 @@ from zoneinfo import ZoneInfo
 
 from django.utils.timezone import now
 
-import audit
 from advertisers.demo import COMPANY
 from advertisers.models import Advertiser
+from audit import audit_row
 from lib.money import to_minor
 from network.demo import Demo
 from network.models import Network
@@ -191,12 +191,12 @@ def decide(network: Network, conversion: Conversion, status: str, at, reason: st
     conversion.status, conversion.decided_at = status, at
     conversion.reason_code = reason[:32]
     conversion.save(update_fields=["status", "decided_at", "reason_code", "ledger_postings"])
-    audit.record(
+    audit_row(
+        conversion,
+        None,
+        f"conversion.{status}",
         network=network,
-        actor=None,
         actor_label=DEMO_ACTOR,
-        action=f"conversion.{status}",
-        obj=conversion,
         from_state=before,
         to_state=status,
         reason=reason,

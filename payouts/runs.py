@@ -36,7 +36,7 @@ from django.utils.timezone import now
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-import audit
+from audit import audit_row
 from lib.formats import format_datetime, format_month
 from network import events
 from network.errors import ServiceError
@@ -206,12 +206,12 @@ def payout_run_make(network: Network, payout_run_id: int) -> PayoutRun:
     pause_for_fault_tests(run)
     run.status, run.heartbeat_at = PayoutRun.Status.REVIEW, None
     run.save(update_fields=["status", "heartbeat_at"])
-    audit.record(
+    audit_row(
+        run,
+        run.created_by,
+        "payout_run.created",
         network=network,
-        actor=run.created_by,
         actor_label="" if run.created_by else "system: monthly payout run",
-        action="payout_run.created",
-        obj=run,
         to_state=run.status,
     )
     transaction.on_commit(lambda: notify_admins(network, run))
@@ -284,12 +284,11 @@ def payout_runs_recover(moment: datetime | None = None) -> list[tuple[int, int]]
                 run.network_id,
                 run.heartbeat_at,
             )
-            audit.record(
-                network=run.network,
-                actor=None,
+            audit_row(
+                run,
+                None,
+                "payout_run.recovered",
                 actor_label="system: payout run recovery",
-                action="payout_run.recovered",
-                obj=run,
                 from_state=run.status,
                 to_state=run.status,
                 reason=f"no heartbeat since {run.heartbeat_at:%Y-%m-%d %H:%M:%S %Z}"
@@ -364,22 +363,22 @@ def payout_run_approve(network: Network, run_id: int, *, actor: User, proof: Ste
     if run.needs_second_approver and run.first_approver_id is None:
         run.first_approver = actor
         run.save(update_fields=["first_approver"])
-        audit.record(
+        audit_row(
+            run,
+            actor,
+            "payout_run.first_approval",
             network=network,
-            actor=actor,
-            action="payout_run.first_approval",
-            obj=run,
             from_state=run.status,
             to_state=run.status,
         )
         return run
     run.status, run.approved_by, run.approved_at = PayoutRun.Status.APPROVED, actor, now()
     run.save(update_fields=["status", "approved_by", "approved_at"])
-    audit.record(
+    audit_row(
+        run,
+        actor,
+        "payout_run.approved",
         network=network,
-        actor=actor,
-        action="payout_run.approved",
-        obj=run,
         from_state=PayoutRun.Status.REVIEW,
         to_state=run.status,
     )
@@ -442,13 +441,8 @@ def _run_paid(network: Network, run: PayoutRun, actor: User) -> None:
     """The last payable line is paid: the run is paid, and the log says who closed it."""
     before, run.status = run.status, PayoutRun.Status.PAID
     run.save(update_fields=["status"])
-    audit.record(
-        network=network,
-        actor=actor,
-        action="payout_run.paid",
-        obj=run,
-        from_state=before,
-        to_state=run.status,
+    audit_row(
+        run, actor, "payout_run.paid", network=network, from_state=before, to_state=run.status
     )
 
 
@@ -467,11 +461,11 @@ def payout_run_export(
             % {"month": format_month(run.period)}
         )
     text, count = exports.export_csv(run, fmt)
-    audit.record(
+    audit_row(
+        run,
+        actor,
+        "payout_run.exported",
         network=network,
-        actor=actor,
-        action="payout_run.exported",
-        obj=run,
         reason=f"{fmt} file, {count} line{'' if count == 1 else 's'}",
     )
     return run, text, count
@@ -509,11 +503,11 @@ def pay_line(network: Network, line: PayoutLine, reference: str, actor: User) ->
         raise PayoutError(_("Line %(id)s was paid already.") % {"id": line.pk})
     line.status, line.payment_reference, line.paid_at = PayoutLine.Status.PAID, reference, now()
     line.save(update_fields=["status", "payment_reference", "paid_at"])
-    audit.record(
+    audit_row(
+        line,
+        actor,
+        "payout_line.paid",
         network=network,
-        actor=actor,
-        action="payout_line.paid",
-        obj=line,
         from_state=PayoutLine.Status.PAYABLE,
         to_state=PayoutLine.Status.PAID,
         reason=reference,
