@@ -56,13 +56,7 @@ def network_create(
         PayoutMinimum.objects.create(
             network=network, currency=currency, amount=to_minor(DEFAULT_MINIMUM, currency)
         )
-        audit_hook.record(
-            network=network,
-            actor=owner,
-            action="network.created",
-            obj=network,
-            to_state=network.status,
-        )
+        audit_hook.record_row(network, owner, "network.created", to_state=network.status)
     return network
 
 
@@ -85,11 +79,10 @@ def network_update_settings(*, network: Network, actor: User, form, proof: StepU
     # min_payout is not a column of the network: payout_minimum_set saves and audits it.
     changed = [field for field in form.changed_data if field != "min_payout"]
     for field in changed:
-        audit_hook.record(
-            network=network,
-            actor=actor,
-            action=f"network.{field}",
-            obj=network,
+        audit_hook.record_row(
+            network,
+            actor,
+            f"network.{field}",
             from_state=str(form.initial.get(field, ""))[:64],
             to_state=str(form.cleaned_data[field])[:64],
         )
@@ -148,11 +141,10 @@ def payout_minimum_set(
     row, old, new = minimum_replace(PayoutMinimum, currency, amount, network=network)
     if old == new:
         return row
-    audit_hook.record(
-        network=network,
-        actor=actor,
-        action="network.payout_minimum",
-        obj=network,
+    audit_hook.record_row(
+        network,
+        actor,
+        "network.payout_minimum",
         from_state=plain_money(old, currency),
         to_state=plain_money(new, currency),
         reason=currency,
@@ -183,12 +175,8 @@ def invitation_create(
         advertiser_id=advertiser.pk if advertiser is not None else None,
         invited_by=invited_by,
     )
-    audit_hook.record(
-        network=network,
-        actor=invited_by,
-        action="invitation.created",
-        obj=invitation,
-        to_state=invitation.status,
+    audit_hook.record_row(
+        invitation, invited_by, "invitation.created", network=network, to_state=invitation.status
     )
     send_email_of.delay_on_commit(kind="invitation", network_id=network.pk, object_id=invitation.pk)
     return invitation
@@ -201,13 +189,8 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
         raise InvitationError(_("Only a pending invitation can be revoked."))
     invitation.status = Invitation.Status.REVOKED
     invitation.save(update_fields=["status"])
-    audit_hook.record(
-        network=invitation.network,
-        actor=actor,
-        action="invitation.revoked",
-        obj=invitation,
-        from_state="pending",
-        to_state="revoked",
+    audit_hook.record_row(
+        invitation, actor, "invitation.revoked", from_state="pending", to_state="revoked"
     )
 
 
@@ -234,13 +217,8 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     invitation.status = Invitation.Status.ACCEPTED
     invitation.accepted_by = user
     invitation.save(update_fields=["status", "accepted_by"])
-    audit_hook.record(
-        network=invitation.network,
-        actor=user,
-        action="invitation.accepted",
-        obj=invitation,
-        from_state="pending",
-        to_state="accepted",
+    audit_hook.record_row(
+        invitation, user, "invitation.accepted", from_state="pending", to_state="accepted"
     )
     return membership
 
