@@ -4,7 +4,7 @@ An advertiser or a publisher reads the entries about their own objects only. Tha
 query: for each audited object type, `object_type = X AND object_id IN (the ids of X they own,
 as text)`, with the owned ids as a subquery (never a Python list, which would grow with the
 company's conversions). The types are the ones `audit.record()` is actually called with (grep
-`audit.record(` and network's `audit_hook.record(`): landing pages and creatives are not
+`audit_row(` and network's `audit_hook.record_row(`): landing pages and creatives are not
 audited yet.
 
 The tenancy core's own object types are declared here. Each app declares its own when it
