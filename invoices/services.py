@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TypedDict, Unpack
+from typing import TypedDict, TypeVar, Unpack
 
 from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
@@ -136,19 +136,44 @@ def _record_system(
     audit_row(obj, None, action, network=network, actor_label=SYSTEM, **states)
 
 
-def _invoice_create(
-    network: Network, period: date, advertiser_id: int, currency: str, total: int, lines: list
-) -> Invoice:
-    number = (Invoice.objects.aggregate(last=Max("number"))["last"] or 0) + 1
-    issued_at = now()
-    issued_on = localtime(issued_at, zoneinfo.ZoneInfo(network.timezone)).date()
-    invoice = Invoice.objects.create(
+Document = TypeVar("Document", Invoice, CreditNote)
+
+
+def _numbered(
+    model: type[Document],
+    network: Network,
+    period: date,
+    advertiser_id: int,
+    currency: str,
+    total: int,
+    **fields: object,
+) -> Document:
+    """A new invoice or credit note of an advertiser's month, with the network's next number
+    of its kind (the caller holds the network's row lock)."""
+    number = (model.objects.aggregate(last=Max("number"))["last"] or 0) + 1
+    return model.objects.create(
         network=network,
         advertiser_id=advertiser_id,
         number=number,
         period=period,
         currency=currency,
         total=total,
+        **fields,
+    )
+
+
+def _invoice_create(
+    network: Network, period: date, advertiser_id: int, currency: str, total: int, lines: list
+) -> Invoice:
+    issued_at = now()
+    issued_on = localtime(issued_at, zoneinfo.ZoneInfo(network.timezone)).date()
+    invoice = _numbered(
+        Invoice,
+        network,
+        period,
+        advertiser_id,
+        currency,
+        total,
         issued_at=issued_at,
         terms_days=network.invoice_terms_days,
         due_date=issued_on + timedelta(days=network.invoice_terms_days),
@@ -163,16 +188,7 @@ def _invoice_create(
 def _credit_note_create(
     network: Network, period: date, advertiser_id: int, currency: str, credit: int, lines: list
 ) -> CreditNote:
-    number = (CreditNote.objects.aggregate(last=Max("number"))["last"] or 0) + 1
-    note = CreditNote.objects.create(
-        network=network,
-        advertiser_id=advertiser_id,
-        number=number,
-        period=period,
-        currency=currency,
-        total=credit,
-        remaining=credit,
-    )
+    note = _numbered(CreditNote, network, period, advertiser_id, currency, credit, remaining=credit)
     CreditNoteLine.objects.bulk_create(
         CreditNoteLine(network=network, credit_note=note, **_line_fields(line)) for line in lines
     )
