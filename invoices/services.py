@@ -44,7 +44,7 @@ from payouts.models import (
     InvoiceLine,
     LedgerTransaction,
 )
-from payouts.runs import PayoutError, month_start, period_bounds
+from payouts.runs import PayoutError, mark_paid, month_start, period_bounds
 
 Kind = LedgerTransaction.Kind
 SYSTEM = "system: monthly invoices"
@@ -286,16 +286,12 @@ def invoice_record_payment(
         lines=[(cash, paid), (receivable, -paid)],
         memo=f"invoice {invoice.number} ref {reference}"[:200],
     )
-    invoice.status, invoice.paid_at = Invoice.Status.PAID, now()
-    invoice.payment_reference = reference.strip()
-    invoice.save(update_fields=["status", "paid_at", "payment_reference"])
-    audit_row(
+    mark_paid(
+        network,
         invoice,
         actor,
         "invoice.paid",
-        network=network,
+        reference=reference.strip(),
         from_state=Invoice.Status.ISSUED,
-        to_state=Invoice.Status.PAID,
-        reason=reference,
     )
     return invoice

@@ -44,7 +44,7 @@ from network.models import Network, User
 from network.step_up import StepUp, require_step_up
 from network.tasks import send_email_of
 from payouts import ledger
-from payouts.models import Account, LedgerTransaction, PayoutLine, PayoutRun
+from payouts.models import Account, Invoice, LedgerTransaction, PayoutLine, PayoutRun
 from publishers.payment_details import payment_hold_until
 
 logger = logging.getLogger(__name__)
@@ -487,6 +487,30 @@ def _not_payable(line: PayoutLine, tz: str) -> str:
     return ""
 
 
+def mark_paid(
+    network: Network,
+    paid: PayoutLine | Invoice,
+    actor: User,
+    action: str,
+    *,
+    reference: str,
+    from_state: str,
+) -> None:
+    """A payout line or an invoice whose payment the ledger holds now: paid, with the
+    payment's reference and time, and audited."""
+    paid.status, paid.payment_reference, paid.paid_at = paid.Status.PAID, reference, now()
+    paid.save(update_fields=["status", "payment_reference", "paid_at"])
+    audit_row(
+        paid,
+        actor,
+        action,
+        network=network,
+        from_state=from_state,
+        to_state=paid.Status.PAID,
+        reason=reference,
+    )
+
+
 def pay_line(network: Network, line: PayoutLine, reference: str, actor: User) -> None:
     payable = ledger.account(
         network, Account.Kind.PAYABLE, line.currency, publisher_id=line.publisher_id
@@ -501,15 +525,12 @@ def pay_line(network: Network, line: PayoutLine, reference: str, actor: User) ->
     )
     if posted is None:
         raise PayoutError(_("Line %(id)s was paid already.") % {"id": line.pk})
-    line.status, line.payment_reference, line.paid_at = PayoutLine.Status.PAID, reference, now()
-    line.save(update_fields=["status", "payment_reference", "paid_at"])
-    audit_row(
+    mark_paid(
+        network,
         line,
         actor,
         "payout_line.paid",
-        network=network,
+        reference=reference,
         from_state=PayoutLine.Status.PAYABLE,
-        to_state=PayoutLine.Status.PAID,
-        reason=reference,
     )
     events.emit("payout_line.paid", network_id=network.pk, source=line)
