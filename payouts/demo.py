@@ -123,30 +123,33 @@ def red_deals(network: Network, summer: Offer) -> Publisher:
 
 
 def pay_by_paypal(network: Network, publisher: Publisher) -> None:
-    PaymentDetails.objects.get_or_create(
-        network=network,
-        publisher=publisher,
-        defaults={
-            "method": PaymentDetails.Method.PAYPAL,
-            "paypal_email": "payments@bluetraffic.example",
-            "changed_at": now() - timedelta(days=90),
-        },
+    _payment_details(
+        network,
+        publisher,
+        method=PaymentDetails.Method.PAYPAL,
+        paypal_email="payments@bluetraffic.example",
     )
 
 
 def pay_by_bank(network: Network, publisher: Publisher) -> None:
+    _payment_details(
+        network,
+        publisher,
+        method=PaymentDetails.Method.BANK,
+        account_holder="Red Deals Ltd",
+        iban="GB82WEST12345698765432",
+        swift="WESTGB2L",
+        bank_name="West Bank",
+        currency=network.currency,
+    )
+
+
+def _payment_details(network: Network, publisher: Publisher, **details: object) -> None:
+    """The publisher's payment details, changed long enough ago not to hold its payouts."""
     PaymentDetails.objects.get_or_create(
         network=network,
         publisher=publisher,
-        defaults={
-            "method": PaymentDetails.Method.BANK,
-            "account_holder": "Red Deals Ltd",
-            "iban": "GB82WEST12345698765432",
-            "swift": "WESTGB2L",
-            "bank_name": "West Bank",
-            "currency": network.currency,
-            "changed_at": now() - timedelta(days=90),
-        },
+        defaults={**details, "changed_at": now() - timedelta(days=90)},
     )
 
 
