@@ -71,8 +71,22 @@ def seed_money(network: Network, advertiser: Advertiser, blue: Publisher) -> Non
         "vip": Offer.objects.get(network=network, name="Acme VIP Club"),
     }
     red = red_deals(network, offers["summer"])
-    pay_by_paypal(network, blue)
-    pay_by_bank(network, red)
+    payment_details(
+        network,
+        blue,
+        method=PaymentDetails.Method.PAYPAL,
+        paypal_email="payments@bluetraffic.example",
+    )
+    payment_details(
+        network,
+        red,
+        method=PaymentDetails.Method.BANK,
+        account_holder="Red Deals Ltd",
+        iban="GB82WEST12345698765432",
+        swift="WESTGB2L",
+        bank_name="West Bank",
+        currency=network.currency,
+    )
     last = last_closed_period(network)
     earlier = previous_month(last)
     zone = ZoneInfo(network.timezone)
@@ -122,29 +136,7 @@ def red_deals(network: Network, summer: Offer) -> Publisher:
     return red
 
 
-def pay_by_paypal(network: Network, publisher: Publisher) -> None:
-    _payment_details(
-        network,
-        publisher,
-        method=PaymentDetails.Method.PAYPAL,
-        paypal_email="payments@bluetraffic.example",
-    )
-
-
-def pay_by_bank(network: Network, publisher: Publisher) -> None:
-    _payment_details(
-        network,
-        publisher,
-        method=PaymentDetails.Method.BANK,
-        account_holder="Red Deals Ltd",
-        iban="GB82WEST12345698765432",
-        swift="WESTGB2L",
-        bank_name="West Bank",
-        currency=network.currency,
-    )
-
-
-def _payment_details(network: Network, publisher: Publisher, **details: object) -> None:
+def payment_details(network: Network, publisher: Publisher, **details: object) -> None:
     """The publisher's payment details, changed long enough ago not to hold its payouts."""
     PaymentDetails.objects.get_or_create(
         network=network,
