@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from audit import audit_row
 from commissions.models import PayoutOverride, PayoutTier, TierMembership, TierPayout
 from network.models import Network, User
+from network.services import create_unique
 from offers.models import Goal
 from offers.services import OfferError
 from publishers.models import Publisher
@@ -30,11 +31,7 @@ def _create(
     model: type[Row], refused: Callable[[], str], *, actor: User, action: str, to_state: str, **row
 ) -> Row:
     """A new row, audited; the database's uniqueness refuses a twin (`refused()`'s words)."""
-    try:
-        with transaction.atomic():
-            created = model.objects.create(**row)  # type: ignore[attr-defined]
-    except IntegrityError:
-        raise OfferError(refused()) from None
+    created = create_unique(model, lambda: OfferError(refused()), **row)
     audit_row(created, actor, action, network=row["network"], to_state=to_state[:64])
     return created
 

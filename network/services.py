@@ -98,6 +98,20 @@ def network_update_settings(*, network: Network, actor: User, form, proof: StepU
     return network
 
 
+Row = TypeVar("Row", bound=models.Model)
+
+
+def create_unique(model: type[Row], refused: Callable[[], Exception], **fields: object) -> Row:
+    """A new row, or `refused()` raised when the database's uniqueness refuses its twin (dedup
+    is a constraint, never check-then-insert). In a savepoint: the caller's transaction goes
+    on."""
+    try:
+        with transaction.atomic():
+            return model._default_manager.create(**fields)
+    except IntegrityError:
+        raise refused() from None
+
+
 Minimum = TypeVar("Minimum", bound=models.Model)
 
 
@@ -204,16 +218,14 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
             _("This invitation is for %(invited)s; you are signed in as %(email)s.")
             % {"invited": invitation.email, "email": user.email}
         )
-    try:
-        with transaction.atomic():
-            membership = Membership.objects.create(
-                network=invitation.network,
-                user=user,
-                role=invitation.role,
-                advertiser=invitation.advertiser,
-            )
-    except IntegrityError:
-        raise InvitationError(_("You are already a member of this network.")) from None
+    membership = create_unique(
+        Membership,
+        lambda: InvitationError(_("You are already a member of this network.")),
+        network=invitation.network,
+        user=user,
+        role=invitation.role,
+        advertiser=invitation.advertiser,
+    )
     invitation.status = Invitation.Status.ACCEPTED
     invitation.accepted_by = user
     invitation.save(update_fields=["status", "accepted_by"])

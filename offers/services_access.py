@@ -4,12 +4,13 @@ writes its audit row and emails the other side after the commit.
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
 
 from audit import audit_row
 from network.models import User
+from network.services import create_unique
 from network.tasks import send_email_of
 from offers.models import Offer, OfferAccess
 from offers.services import OfferError
@@ -24,18 +25,16 @@ def access_request(*, offer: Offer, publisher: Publisher, actor: User, note: str
         raise OfferError(_("This offer is not available to you."))
     auto = offer.visibility == Offer.Visibility.PUBLIC
     status = OfferAccess.Status.APPROVED if auto else OfferAccess.Status.PENDING
-    try:
-        with transaction.atomic():
-            access = OfferAccess.objects.create(
-                network=offer.network,
-                offer=offer,
-                publisher=publisher,
-                status=status,
-                publisher_note=note.strip(),
-                decided_at=now() if auto else None,
-            )
-    except IntegrityError:
-        raise OfferError(_("You have already applied to this offer.")) from None
+    access = create_unique(
+        OfferAccess,
+        lambda: OfferError(_("You have already applied to this offer.")),
+        network=offer.network,
+        offer=offer,
+        publisher=publisher,
+        status=status,
+        publisher_note=note.strip(),
+        decided_at=now() if auto else None,
+    )
     audit_row(
         access,
         actor,

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit import audit_row
 from network.emails import emails_of
 from network.errors import ServiceError
+from network.services import create_unique
 from webhooks.postbacks import PostbackEndpoint
 from webhooks.services import send_turned_off_email
 
@@ -63,17 +64,15 @@ def postback_save(
         .first()
     )
     if endpoint is None:
-        try:
-            with transaction.atomic():
-                endpoint = PostbackEndpoint.objects.create(
-                    network_id=publisher.network_id,
-                    publisher=publisher,
-                    offer=offer,
-                    url_template=url_template,
-                    events=events,
-                )
-        except IntegrityError:
-            raise PostbackError(_("This postback was just added: reload the page.")) from None
+        endpoint = create_unique(
+            PostbackEndpoint,
+            lambda: PostbackError(_("This postback was just added: reload the page.")),
+            network_id=publisher.network_id,
+            publisher=publisher,
+            offer=offer,
+            url_template=url_template,
+            events=events,
+        )
         action = "postback.created"
     else:
         endpoint.url_template = url_template
