@@ -16,7 +16,7 @@ from network.emails import emails_of
 from network.errors import ServiceError
 from network.services import create_unique
 from webhooks.postbacks import PostbackEndpoint
-from webhooks.services import send_turned_off_email
+from webhooks.services import send_turned_off_email, switch_endpoint
 
 if TYPE_CHECKING:
     from network.models import User
@@ -86,12 +86,7 @@ def postback_save(
 @transaction.atomic
 def postback_set_active(*, endpoint: PostbackEndpoint, actor: User, active: bool) -> None:
     """Turn an endpoint on (with a clean failure count) or off."""
-    endpoint = PostbackEndpoint.objects.select_for_update().get(pk=endpoint.pk)
-    before = endpoint.state
-    endpoint.switch(active)
-    endpoint.save(update_fields=list(endpoint.SWITCH_FIELDS))
-    action = "postback.enabled" if active else "postback.turned_off"
-    audit_row(endpoint, actor, action, from_state=before, to_state=endpoint.state)
+    switch_endpoint(endpoint, actor, active, "postback")
 
 
 @transaction.atomic

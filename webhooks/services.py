@@ -119,11 +119,20 @@ def endpoint_update(
 
 @transaction.atomic
 def endpoint_set_active(*, endpoint: WebhookEndpoint, actor: User, active: bool) -> None:
-    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    switch_endpoint(endpoint, actor, active, "webhook", "updated_at")
+
+
+def switch_endpoint(
+    endpoint: OutboundEndpoint, actor: User, active: bool, kind: str, *also_saved: str
+) -> None:
+    """Turn an endpoint (a webhook, a postback) on, with a clean failure count, or off: locked,
+    saved (its switch's fields and `also_saved`) and audited as "<kind>.enabled" or
+    "<kind>.turned_off"."""
+    endpoint = type(endpoint)._default_manager.select_for_update().get(pk=endpoint.pk)
     before = endpoint.state
     endpoint.switch(active)
-    endpoint.save(update_fields=[*endpoint.SWITCH_FIELDS, "updated_at"])
-    action = "webhook.enabled" if active else "webhook.turned_off"
+    endpoint.save(update_fields=[*endpoint.SWITCH_FIELDS, *also_saved])
+    action = f"{kind}.enabled" if active else f"{kind}.turned_off"
     audit_row(endpoint, actor, action, from_state=before, to_state=endpoint.state)
 
 
