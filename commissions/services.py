@@ -32,7 +32,7 @@ def _create(
 ) -> Row:
     """A new row, audited; the database's uniqueness refuses a twin (`refused()`'s words)."""
     created = create_unique(model, lambda: OfferError(refused()), **row)
-    audit_row(created, actor, action, network=row["network"], to_state=to_state[:64])
+    audit_row(created, actor, action=action, network=row["network"], to_state=to_state[:64])
     return created
 
 
@@ -51,12 +51,14 @@ def _set_terms(
             row.save()
     except IntegrityError:  # created by someone else meanwhile
         raise OfferError(conflict) from None
-    audit_row(row, actor, action, network=network, from_state=before, to_state=_terms_state(row))
+    audit_row(
+        row, actor, action=action, network=network, from_state=before, to_state=_terms_state(row)
+    )
     return row
 
 
 def _delete(row: models.Model, *, actor: User, action: str, from_state: str) -> None:
-    audit_row(row, actor, action, from_state=from_state[:64])
+    audit_row(row, actor, action=action, from_state=from_state[:64])
     row.delete()
 
 
@@ -71,7 +73,12 @@ def goal_set_payout(
     goal.payout_set = True
     goal.save(update_fields=["payout_type", "payout_amount", "payout_percent", "payout_set"])
     audit_row(
-        goal, actor, "goal.payout", from_state=before, to_state=_terms_state(goal), reason=reason
+        goal,
+        actor,
+        action="goal.payout",
+        from_state=before,
+        to_state=_terms_state(goal),
+        reason=reason,
     )
     return goal
 

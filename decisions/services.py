@@ -125,7 +125,7 @@ def conversion_decide(
     audit_row(
         conversion,
         actor.user,
-        "conversion.override" if override else f"conversion.{to_status}",
+        action="conversion.override" if override else f"conversion.{to_status}",
         network=network,
         actor_label=actor.name,
         from_state=from_status,

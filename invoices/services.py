@@ -132,7 +132,7 @@ def _record_system(
     network: Network, action: str, obj: Invoice | CreditNote, **states: Unpack[_States]
 ) -> None:
     """An audit row of billing done by the system (no user acts)."""
-    audit_row(obj, None, action, network=network, actor_label=SYSTEM, **states)
+    audit_row(obj, None, action=action, network=network, actor_label=SYSTEM, **states)
 
 
 Document = TypeVar("Document", Invoice, CreditNote)

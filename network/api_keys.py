@@ -145,7 +145,7 @@ def api_key_create(
     audit_hook.record_row(
         key,
         user,
-        "api_key.created",
+        action="api_key.created",
         network=network,
         to_state="active",
         reason=f"scopes: {', '.join(scopes)}" if scopes else "",
@@ -160,7 +160,7 @@ def api_key_revoke(*, key: ApiKey, actor: User) -> ApiKey:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
         audit_hook.record_row(
-            key, actor, "api_key.revoked", from_state="active", to_state="revoked"
+            key, actor, action="api_key.revoked", from_state="active", to_state="revoked"
         )
     return key
 

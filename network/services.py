@@ -56,7 +56,7 @@ def network_create(
         PayoutMinimum.objects.create(
             network=network, currency=currency, amount=to_minor(DEFAULT_MINIMUM, currency)
         )
-        audit_hook.record_row(network, owner, "network.created", to_state=network.status)
+        audit_hook.record_row(network, owner, action="network.created", to_state=network.status)
     return network
 
 
@@ -82,7 +82,7 @@ def network_update_settings(*, network: Network, actor: User, form, proof: StepU
         audit_hook.record_row(
             network,
             actor,
-            f"network.{field}",
+            action=f"network.{field}",
             from_state=str(form.initial.get(field, ""))[:64],
             to_state=str(form.cleaned_data[field])[:64],
         )
@@ -158,7 +158,7 @@ def payout_minimum_set(
     audit_hook.record_row(
         network,
         actor,
-        "network.payout_minimum",
+        action="network.payout_minimum",
         from_state=plain_money(old, currency),
         to_state=plain_money(new, currency),
         reason=currency,
@@ -190,7 +190,11 @@ def invitation_create(
         invited_by=invited_by,
     )
     audit_hook.record_row(
-        invitation, invited_by, "invitation.created", network=network, to_state=invitation.status
+        invitation,
+        invited_by,
+        action="invitation.created",
+        network=network,
+        to_state=invitation.status,
     )
     send_email_of.delay_on_commit(kind="invitation", network_id=network.pk, object_id=invitation.pk)
     return invitation
@@ -204,7 +208,7 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
     invitation.status = Invitation.Status.REVOKED
     invitation.save(update_fields=["status"])
     audit_hook.record_row(
-        invitation, actor, "invitation.revoked", from_state="pending", to_state="revoked"
+        invitation, actor, action="invitation.revoked", from_state="pending", to_state="revoked"
     )
 
 
@@ -230,7 +234,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     invitation.accepted_by = user
     invitation.save(update_fields=["status", "accepted_by"])
     audit_hook.record_row(
-        invitation, user, "invitation.accepted", from_state="pending", to_state="accepted"
+        invitation, user, action="invitation.accepted", from_state="pending", to_state="accepted"
     )
     return membership
 

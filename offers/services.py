@@ -99,7 +99,7 @@ def offer_create(
     offer.save()
     default_goal.network, default_goal.offer, default_goal.is_default = network, offer, True
     default_goal.save()
-    audit_row(offer, actor, "offer.created", network=network, to_state=offer.status)
+    audit_row(offer, actor, action="offer.created", network=network, to_state=offer.status)
     return offer
 
 
@@ -135,7 +135,7 @@ def _audit_setting(saved: Offer, offer: Offer, field: Field, actor: User) -> Non
     audit_row(
         offer,
         actor,
-        action,
+        action=action,
         network=saved.network,
         from_state=_shown(before),
         to_state=_shown(after),
@@ -186,7 +186,12 @@ def offer_transition(
     offer.updated_at = now()
     offer.save(update_fields=["status", "updated_at"])
     audit_row(
-        offer, actor, "offer.status", from_state=move[0], to_state=to_status, reason=reason.strip()
+        offer,
+        actor,
+        action="offer.status",
+        from_state=move[0],
+        to_state=to_status,
+        reason=reason.strip(),
     )
     _notify(offer, move)
     # For whoever reacts to an offer going live, pausing or closing (nothing in a lower layer

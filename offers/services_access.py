@@ -38,7 +38,7 @@ def access_request(*, offer: Offer, publisher: Publisher, actor: User, note: str
     audit_row(
         access,
         actor,
-        "offer_access.requested",
+        action="offer_access.requested",
         network=offer.network,
         to_state=status,
         reason=note.strip(),
@@ -72,7 +72,12 @@ def access_decide(*, access: OfferAccess, actor: User, status: str, reason: str)
     access.decided_by, access.decided_at = actor, now()
     access.save(update_fields=["status", "reason", "decided_by", "decided_at"])
     audit_row(
-        access, actor, "offer_access.decided", from_state=old, to_state=status, reason=access.reason
+        access,
+        actor,
+        action="offer_access.decided",
+        from_state=old,
+        to_state=status,
+        reason=access.reason,
     )
     send_email_of.delay_on_commit(
         kind="access_decision", network_id=access.network_id, object_id=access.pk
@@ -95,7 +100,9 @@ def access_invite(*, offer: Offer, publisher: Publisher, actor: User) -> OfferAc
         if access.status == OfferAccess.Status.APPROVED:
             raise OfferError(_("%(publisher)s already runs this offer.") % {"publisher": publisher})
         return access_decide(access=access, actor=actor, status="approved", reason="Invited")
-    audit_row(access, actor, "offer_access.invited", network=offer.network, to_state=access.status)
+    audit_row(
+        access, actor, action="offer_access.invited", network=offer.network, to_state=access.status
+    )
 
     send_email_of.delay_on_commit(
         kind="access_decision", network_id=access.network_id, object_id=access.pk

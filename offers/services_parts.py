@@ -80,7 +80,9 @@ def goal_create(*, offer: Offer, goal: Goal, actor: User) -> Goal:
     """Add a goal (never the default: an offer has one, made with it) to the offer."""
     goal.is_default, goal.payout_set = False, False
     locked = _save_new(offer, goal)
-    audit_row(goal, actor, "goal.created", network=locked.network, to_state=revenue_terms(goal))
+    audit_row(
+        goal, actor, action="goal.created", network=locked.network, to_state=revenue_terms(goal)
+    )
     return goal
 
 
@@ -94,7 +96,7 @@ def goal_update(*, goal: Goal, actor: User) -> Goal:
         audit_row(
             goal,
             actor,
-            "goal.updated",
+            action="goal.updated",
             network=locked.network,
             from_state=before.name[:64],
             to_state=goal.name[:64],
@@ -103,7 +105,7 @@ def goal_update(*, goal: Goal, actor: User) -> Goal:
         audit_row(
             goal,
             actor,
-            "goal.revenue",
+            action="goal.revenue",
             network=locked.network,
             from_state=revenue_terms(before),
             to_state=revenue_terms(goal),
@@ -150,4 +152,4 @@ def _update_on_offer(part: Part, fields: list[str], actor: User, action: str) ->
 
 
 def _audit_on_offer(offer: Offer, actor: User, action: str, part: Part) -> None:
-    audit_row(offer, actor, action, to_state=str(part)[:64])
+    audit_row(offer, actor, action=action, to_state=str(part)[:64])

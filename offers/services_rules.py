@@ -22,7 +22,7 @@ def cap_create(*, cap: Cap, actor: User, role: str) -> Cap:
     cap.network, cap.offer = offer.network, offer
     cap.save()
     touch(offer)
-    audit_row(cap, actor, "cap.created")
+    audit_row(cap, actor, action="cap.created")
     return cap
 
 
@@ -32,7 +32,7 @@ def cap_delete(*, cap: Cap, actor: User, role: str) -> None:
     offer = _offer_for_caps(cap.offer, role)
     if not Cap.objects.select_for_update().filter(pk=cap.pk).exists():
         raise OfferError(_("This cap was already removed."))
-    audit_row(cap, actor, "cap.deleted")
+    audit_row(cap, actor, action="cap.deleted")
     cap.delete()
     touch(offer)
 

@@ -189,7 +189,7 @@ def decide(network: Network, conversion: Conversion, status: str, at, reason: st
     audit_row(
         conversion,
         None,
-        f"conversion.{status}",
+        action=f"conversion.{status}",
         network=network,
         actor_label=DEMO_ACTOR,
         from_state=before,

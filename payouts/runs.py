@@ -209,7 +209,7 @@ def payout_run_make(network: Network, payout_run_id: int) -> PayoutRun:
     audit_row(
         run,
         run.created_by,
-        "payout_run.created",
+        action="payout_run.created",
         network=network,
         actor_label="" if run.created_by else "system: monthly payout run",
         to_state=run.status,
@@ -287,7 +287,7 @@ def payout_runs_recover(moment: datetime | None = None) -> list[tuple[int, int]]
             audit_row(
                 run,
                 None,
-                "payout_run.recovered",
+                action="payout_run.recovered",
                 actor_label="system: payout run recovery",
                 from_state=run.status,
                 to_state=run.status,
@@ -366,7 +366,7 @@ def payout_run_approve(network: Network, run_id: int, *, actor: User, proof: Ste
         audit_row(
             run,
             actor,
-            "payout_run.first_approval",
+            action="payout_run.first_approval",
             network=network,
             from_state=run.status,
             to_state=run.status,
@@ -377,7 +377,7 @@ def payout_run_approve(network: Network, run_id: int, *, actor: User, proof: Ste
     audit_row(
         run,
         actor,
-        "payout_run.approved",
+        action="payout_run.approved",
         network=network,
         from_state=PayoutRun.Status.REVIEW,
         to_state=run.status,
@@ -442,7 +442,12 @@ def _run_paid(network: Network, run: PayoutRun, actor: User) -> None:
     before, run.status = run.status, PayoutRun.Status.PAID
     run.save(update_fields=["status"])
     audit_row(
-        run, actor, "payout_run.paid", network=network, from_state=before, to_state=run.status
+        run,
+        actor,
+        action="payout_run.paid",
+        network=network,
+        from_state=before,
+        to_state=run.status,
     )
 
 
@@ -464,7 +469,7 @@ def payout_run_export(
     audit_row(
         run,
         actor,
-        "payout_run.exported",
+        action="payout_run.exported",
         network=network,
         reason=f"{fmt} file, {count} line{'' if count == 1 else 's'}",
     )
@@ -503,7 +508,7 @@ def mark_paid(
     audit_row(
         paid,
         actor,
-        action,
+        action=action,
         network=network,
         from_state=from_state,
         to_state=paid.Status.PAID,

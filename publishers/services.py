@@ -31,7 +31,7 @@ def publisher_apply(*, network: Network, user: User, **profile) -> Publisher:
         raise ApplicationError(_("You are already a member of this network."))
     publisher = Publisher.objects.create(network=network, **profile)
     Membership.objects.create(network=network, user=user, role=Role.PUBLISHER, publisher=publisher)
-    audit_row(publisher, user, "publisher.applied", to_state=publisher.status)
+    audit_row(publisher, user, action="publisher.applied", to_state=publisher.status)
     events.emit(
         "publisher.applied", network_id=network.pk, source=publisher, applicant_email=user.email
     )
@@ -61,7 +61,7 @@ def publisher_decide(*, publisher: Publisher, actor: User, approve: bool, reason
     audit_row(
         publisher,
         actor,
-        "publisher.reviewed",
+        action="publisher.reviewed",
         from_state=old_status,
         to_state=new_status,
         reason=publisher.decision_reason,
@@ -96,7 +96,7 @@ def publisher_minimum_set(
     audit_row(
         publisher,
         actor,
-        "publisher.min_payout",
+        action="publisher.min_payout",
         from_state="network default" if old is None else plain_money(old, currency),
         to_state="network default" if new is None else plain_money(new, currency),
         reason=currency,
@@ -113,7 +113,7 @@ def publisher_update_profile(*, publisher: Publisher, actor: User, form) -> Publ
         audit_row(
             publisher,
             actor,
-            "publisher.profile",
+            action="publisher.profile",
             from_state=str(form.initial.get(field, ""))[:64],
             to_state=str(form.cleaned_data[field])[:64],
             reason=field,

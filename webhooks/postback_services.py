@@ -79,7 +79,7 @@ def postback_save(
         endpoint.events = events
         endpoint.save(update_fields=["url_template", "events"])
         action = "postback.updated"
-    audit_row(endpoint, actor, action, network=publisher.network, to_state=url_template[:64])
+    audit_row(endpoint, actor, action=action, network=publisher.network, to_state=url_template[:64])
     return endpoint
 
 
@@ -92,5 +92,5 @@ def postback_set_active(*, endpoint: PostbackEndpoint, actor: User, active: bool
 @transaction.atomic
 def postback_delete(*, endpoint: PostbackEndpoint, actor: User) -> None:
     reason = endpoint.url_template[:500]
-    audit_row(endpoint, actor, "postback.deleted", from_state=endpoint.state, reason=reason)
+    audit_row(endpoint, actor, action="postback.deleted", from_state=endpoint.state, reason=reason)
     endpoint.delete()

@@ -79,7 +79,7 @@ def endpoint_create(
         network=network, url=url, description=description, events=list(events)
     )
     reason = ", ".join(events)[:500]
-    audit_row(endpoint, actor, "webhook.created", to_state="active", reason=reason)
+    audit_row(endpoint, actor, action="webhook.created", to_state="active", reason=reason)
     return endpoint
 
 
@@ -109,7 +109,7 @@ def endpoint_update(
     audit_row(
         endpoint,
         actor,
-        "webhook.updated",
+        action="webhook.updated",
         from_state=before,
         to_state=endpoint.state,
         reason="; ".join(changes)[:2000],
@@ -133,7 +133,7 @@ def switch_endpoint(
     endpoint.switch(active)
     endpoint.save(update_fields=[*endpoint.SWITCH_FIELDS, *also_saved])
     action = f"{kind}.enabled" if active else f"{kind}.turned_off"
-    audit_row(endpoint, actor, action, from_state=before, to_state=endpoint.state)
+    audit_row(endpoint, actor, action=action, from_state=before, to_state=endpoint.state)
 
 
 @transaction.atomic
@@ -143,14 +143,16 @@ def endpoint_rotate_secret(*, endpoint: WebhookEndpoint, actor: User) -> Webhook
     endpoint.secret = new_secret()
     endpoint.save(update_fields=["secret", "updated_at"])
     state = endpoint.state
-    audit_row(endpoint, actor, "webhook.secret_rotated", from_state=state, to_state=state)
+    audit_row(endpoint, actor, action="webhook.secret_rotated", from_state=state, to_state=state)
     return endpoint
 
 
 @transaction.atomic
 def endpoint_delete(*, endpoint: WebhookEndpoint, actor: User) -> None:
     state = endpoint.state
-    audit_row(endpoint, actor, "webhook.deleted", from_state=state, reason=endpoint.url[:500])
+    audit_row(
+        endpoint, actor, action="webhook.deleted", from_state=state, reason=endpoint.url[:500]
+    )
     endpoint.delete()
 
 
