@@ -31,7 +31,7 @@ def advertiser_create(*, network: Network, actor: User, name: str) -> Advertiser
     """A new company, named in the invitation of its first user (network.services
     invitation_create asks through its registry); audited as "advertiser.created"."""
     advertiser = Advertiser.objects.create(network=network, name=name)
-    audit_row(advertiser, actor, "advertiser.created", to_state=advertiser.status)
+    audit_row(advertiser, actor, action="advertiser.created", to_state=advertiser.status)
     return advertiser
 
 
@@ -56,7 +56,7 @@ def advertiser_set_status(
     audit_row(
         advertiser,
         actor,
-        "advertiser.status",
+        action="advertiser.status",
         from_state=old_status,
         to_state=new_status,
         reason=reason,

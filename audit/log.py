@@ -4,7 +4,7 @@ An advertiser or a publisher reads the entries about their own objects only. Tha
 query: for each audited object type, `object_type = X AND object_id IN (the ids of X they own,
 as text)`, with the owned ids as a subquery (never a Python list, which would grow with the
 company's conversions). The types are the ones `audit.record()` is actually called with (grep
-`audit.record(` and network's `audit_hook.record(`): landing pages and creatives are not
+`audit_row(` and network's `audit_hook.record_row(`): landing pages and creatives are not
 audited yet.
 
 The tenancy core's own object types are declared here. Each app declares its own when it
@@ -22,7 +22,7 @@ import operator
 from collections.abc import Callable
 from functools import reduce
 
-from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
@@ -74,8 +74,13 @@ def register_company(role: str, object_type: str) -> None:
     COMPANY_TYPES[role] = object_type
 
 
-def register_owned(role: str, object_type: str, rows: OwnedRows) -> None:
-    """A company role reads the entries about `rows(company_id)`, its rows of `object_type`."""
+def register_owned(role: str, object_type: str, model: type[Model], company_lookup: str) -> None:
+    """A company role reads the entries about its rows of `object_type`: the rows of `model`
+    whose `company_lookup` ("advertiser_id", "offer__advertiser_id") is the company's id."""
+
+    def rows(company: int) -> QuerySet:
+        return model._default_manager.filter(**{company_lookup: company})
+
     OWNED[role][object_type] = rows
 
 

@@ -11,18 +11,14 @@ from django.db import models
 from django.utils import timezone
 from django_scopes import ScopedManager
 
+from lib.fields import optional_fk
+
 
 class AuditEntry(models.Model):
     network = models.ForeignKey(
         "network.Network", on_delete=models.CASCADE, related_name="audit_entries"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = optional_fk(settings.AUTH_USER_MODEL, models.SET_NULL)
     # Who acted when it is not a person (an API key, the system job); kept after user deletion.
     actor_label = models.CharField(max_length=200)
     action = models.CharField(max_length=64)

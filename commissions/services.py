@@ -11,9 +11,10 @@ from typing import TypeVar
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
-import audit
+from audit import audit_row
 from commissions.models import PayoutOverride, PayoutTier, TierMembership, TierPayout
 from network.models import Network, User
+from network.services import create_unique
 from offers.models import Goal
 from offers.services import OfferError
 from publishers.models import Publisher
@@ -30,14 +31,8 @@ def _create(
     model: type[Row], refused: Callable[[], str], *, actor: User, action: str, to_state: str, **row
 ) -> Row:
     """A new row, audited; the database's uniqueness refuses a twin (`refused()`'s words)."""
-    try:
-        with transaction.atomic():
-            created = model.objects.create(**row)  # type: ignore[attr-defined]
-    except IntegrityError:
-        raise OfferError(refused()) from None
-    audit.record(
-        network=row["network"], actor=actor, action=action, obj=created, to_state=to_state[:64]
-    )
+    created = create_unique(model, lambda: OfferError(refused()), **row)
+    audit_row(created, actor, action=action, network=row["network"], to_state=to_state[:64])
     return created
 
 
@@ -56,25 +51,14 @@ def _set_terms(
             row.save()
     except IntegrityError:  # created by someone else meanwhile
         raise OfferError(conflict) from None
-    audit.record(
-        network=network,
-        actor=actor,
-        action=action,
-        obj=row,
-        from_state=before,
-        to_state=_terms_state(row),
+    audit_row(
+        row, actor, action=action, network=network, from_state=before, to_state=_terms_state(row)
     )
     return row
 
 
 def _delete(row: models.Model, *, actor: User, action: str, from_state: str) -> None:
-    audit.record(
-        network=row.network,  # type: ignore[attr-defined]
-        actor=actor,
-        action=action,
-        obj=row,
-        from_state=from_state[:64],
-    )
+    audit_row(row, actor, action=action, from_state=from_state[:64])
     row.delete()
 
 
@@ -88,11 +72,10 @@ def goal_set_payout(
     goal.payout_type, goal.payout_amount, goal.payout_percent = payout_type, amount, percent
     goal.payout_set = True
     goal.save(update_fields=["payout_type", "payout_amount", "payout_percent", "payout_set"])
-    audit.record(
-        network=goal.network,
-        actor=actor,
+    audit_row(
+        goal,
+        actor,
         action="goal.payout",
-        obj=goal,
         from_state=before,
         to_state=_terms_state(goal),
         reason=reason,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import cast
 
 from django import forms
@@ -134,16 +135,17 @@ def decide_selected(
     ids = set(ids)
     own = list(decidable.filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
     result = BulkResult(ignored=len(ids) - len(own))
+    decide = partial(
+        conversion_decide,
+        network=network,
+        to_status=to_status,
+        actor=actor,
+        reason=reason,
+        override=override,
+    )
     for conversion_id in own:
         try:
-            conversion_decide(
-                network=network,
-                conversion_id=conversion_id,
-                to_status=to_status,
-                actor=actor,
-                reason=reason,
-                override=override,
-            )
+            decide(conversion_id=conversion_id)
         except DecisionError as exc:
             result.errors.append(
                 gettext("#%(id)s: %(error)s") % {"id": conversion_id, "error": exc}

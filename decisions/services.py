@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
 
-import audit
+from audit import audit_row
 from lib.money import quantize, validate_amount
 from network import events
 from network.errors import ServiceError
@@ -122,12 +122,12 @@ def conversion_decide(
             "payout",
         ]
     )
-    audit.record(
-        network=network,
-        actor=actor.user,
-        actor_label=actor.name,
+    audit_row(
+        conversion,
+        actor.user,
         action="conversion.override" if override else f"conversion.{to_status}",
-        obj=conversion,
+        network=network,
+        actor_label=actor.name,
         from_state=from_status,
         to_state=to_status,
         reason=reason,

@@ -27,12 +27,8 @@ audit_text.register_states(INVOICE, dict(Invoice.Status.choices))
 audit_log.register_object_type(INVOICE, _("Invoice"))
 audit_log.register_object_type(CREDIT_NOTE, _("Credit note"))
 
-audit_log.register_owned(
-    Role.ADVERTISER, INVOICE, lambda company: Invoice.objects.filter(advertiser_id=company)
-)
-audit_log.register_owned(
-    Role.ADVERTISER, CREDIT_NOTE, lambda company: CreditNote.objects.filter(advertiser_id=company)
-)
+audit_log.register_owned(Role.ADVERTISER, INVOICE, Invoice, "advertiser_id")
+audit_log.register_owned(Role.ADVERTISER, CREDIT_NOTE, CreditNote, "advertiser_id")
 
 audit_log.register_page(audit_log.ADMIN, INVOICE, "admin_invoice_detail")
 audit_log.register_page(audit_log.ADMIN, CREDIT_NOTE, "admin_credit_note_detail")

@@ -21,14 +21,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TypedDict, Unpack
+from typing import Any, TypedDict, TypeVar, Unpack
 
 from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils.timezone import localtime, now
 from django.utils.translation import gettext as _
 
-import audit
+from audit import audit_row
 from lib.formats import format_money
 from lib.money import minor_units, to_minor
 from network.models import Network, User
@@ -44,7 +44,7 @@ from payouts.models import (
     InvoiceLine,
     LedgerTransaction,
 )
-from payouts.runs import PayoutError, month_start, period_bounds
+from payouts.runs import PayoutError, mark_paid, month_start, period_bounds
 
 Kind = LedgerTransaction.Kind
 SYSTEM = "system: monthly invoices"
@@ -99,13 +99,12 @@ def month_bill(network: Network, period: date) -> Billing:
         total = sum(line["total"] for line in lines)
         if (advertiser_id, currency) in existing or total == 0:
             continue
+        document = {"period": period, "advertiser_id": advertiser_id, "currency": currency}
         if total > 0:
-            billing.invoices.append(
-                _invoice_create(network, period, advertiser_id, currency, total, lines)
-            )
+            billing.invoices.append(_invoice_create(network, lines, total=total, **document))
         else:
             billing.credit_notes.append(
-                _credit_note_create(network, period, advertiser_id, currency, -total, lines)
+                _credit_note_create(network, lines, total=-total, **document)
             )
     for invoice in billing.invoices:
         _apply_credit(network, invoice)
@@ -133,25 +132,31 @@ def _record_system(
     network: Network, action: str, obj: Invoice | CreditNote, **states: Unpack[_States]
 ) -> None:
     """An audit row of billing done by the system (no user acts)."""
-    audit.record(network=network, actor=None, actor_label=SYSTEM, action=action, obj=obj, **states)
+    audit_row(obj, None, action=action, network=network, actor_label=SYSTEM, **states)
 
 
-def _invoice_create(
-    network: Network, period: date, advertiser_id: int, currency: str, total: int, lines: list
-) -> Invoice:
-    number = (Invoice.objects.aggregate(last=Max("number"))["last"] or 0) + 1
+Document = TypeVar("Document", Invoice, CreditNote)
+
+
+def _numbered(model: type[Document], **document: Any) -> Document:
+    """A new invoice or credit note with the network's next number of its kind (the caller
+    holds the network's row lock)."""
+    number = (model.objects.aggregate(last=Max("number"))["last"] or 0) + 1
+    return model.objects.create(number=number, **document)
+
+
+def _invoice_create(network: Network, lines: list, **document: Any) -> Invoice:
+    """The invoice of an advertiser's month (`document`: period, advertiser_id, currency,
+    total), issued now, due after the network's terms."""
     issued_at = now()
     issued_on = localtime(issued_at, zoneinfo.ZoneInfo(network.timezone)).date()
-    invoice = Invoice.objects.create(
+    invoice = _numbered(
+        Invoice,
         network=network,
-        advertiser_id=advertiser_id,
-        number=number,
-        period=period,
-        currency=currency,
-        total=total,
         issued_at=issued_at,
         terms_days=network.invoice_terms_days,
         due_date=issued_on + timedelta(days=network.invoice_terms_days),
+        **document,
     )
     InvoiceLine.objects.bulk_create(
         InvoiceLine(network=network, invoice=invoice, **_line_fields(line)) for line in lines
@@ -161,23 +166,16 @@ def _invoice_create(
 
 
 def _credit_note_create(
-    network: Network, period: date, advertiser_id: int, currency: str, credit: int, lines: list
+    network: Network, lines: list, *, total: int, **document: Any
 ) -> CreditNote:
-    number = (CreditNote.objects.aggregate(last=Max("number"))["last"] or 0) + 1
-    note = CreditNote.objects.create(
-        network=network,
-        advertiser_id=advertiser_id,
-        number=number,
-        period=period,
-        currency=currency,
-        total=credit,
-        remaining=credit,
-    )
+    """The credit note of an advertiser's month whose reversals outweigh its approvals
+    (`document`: period, advertiser_id, currency), all of it still to apply."""
+    note = _numbered(CreditNote, network=network, total=total, remaining=total, **document)
     CreditNoteLine.objects.bulk_create(
         CreditNoteLine(network=network, credit_note=note, **_line_fields(line)) for line in lines
     )
     _record_system(
-        network, "credit_note.issued", note, to_state=str(ledger.from_minor(credit, currency))
+        network, "credit_note.issued", note, to_state=str(ledger.from_minor(total, note.currency))
     )
     return note
 
@@ -270,16 +268,12 @@ def invoice_record_payment(
         lines=[(cash, paid), (receivable, -paid)],
         memo=f"invoice {invoice.number} ref {reference}"[:200],
     )
-    invoice.status, invoice.paid_at = Invoice.Status.PAID, now()
-    invoice.payment_reference = reference.strip()
-    invoice.save(update_fields=["status", "paid_at", "payment_reference"])
-    audit.record(
-        network=network,
-        actor=actor,
-        action="invoice.paid",
-        obj=invoice,
+    mark_paid(
+        network,
+        invoice,
+        actor,
+        "invoice.paid",
+        reference=reference.strip(),
         from_state=Invoice.Status.ISSUED,
-        to_state=Invoice.Status.PAID,
-        reason=reference,
     )
     return invoice

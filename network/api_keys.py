@@ -142,11 +142,11 @@ def api_key_create(
         key_hash=hash_key(raw),
         scopes=scopes,
     )
-    audit_hook.record(
-        network=network,
-        actor=user,
+    audit_hook.record_row(
+        key,
+        user,
         action="api_key.created",
-        obj=key,
+        network=network,
         to_state="active",
         reason=f"scopes: {', '.join(scopes)}" if scopes else "",
     )
@@ -159,13 +159,8 @@ def api_key_revoke(*, key: ApiKey, actor: User) -> ApiKey:
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
-        audit_hook.record(
-            network=key.network,
-            actor=actor,
-            action="api_key.revoked",
-            obj=key,
-            from_state="active",
-            to_state="revoked",
+        audit_hook.record_row(
+            key, actor, action="api_key.revoked", from_state="active", to_state="revoked"
         )
     return key
 

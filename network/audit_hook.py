@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextvars import ContextVar
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -33,6 +34,16 @@ def record(**entry: object) -> None:
     if _recorder is None:
         raise ImproperlyConfigured("The audit app is not installed: nothing would be recorded.")
     _recorder(**entry)
+
+
+def record_row(
+    obj: Any, actor: object, action: str, *, network: object = None, **fields: str
+) -> None:
+    """The entry about one row, as audit.audit_row writes it, for network's own services: in
+    the row's network (`network`: where the caller holds it already), or the network itself."""
+    if network is None:
+        network = obj if obj._meta.label == "network.Network" else obj.network
+    record(network=network, actor=actor, action=action, obj=obj, **fields)
 
 
 def acting_via(label: str) -> None:

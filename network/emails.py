@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext
@@ -83,6 +84,18 @@ def send_templated(*, template: str, to: list[str], context: dict) -> None:
             settings.DEFAULT_FROM_EMAIL,
             recipients,
         )
+
+
+def send_linked(
+    template: str, to: list[str], network: Network, path: str, /, **context: object
+) -> None:
+    """`send_templated` whose context also holds the link ("url") to `path` of the portal."""
+    send_templated(template=template, to=to, context={**context, "url": network.absolute_url(path)})
+
+
+def portal_path(name: str, **kwargs: object) -> str:
+    """A page of a network's portal (emails are sent outside any request's urlconf)."""
+    return reverse(name, urlconf="network.urls", kwargs=kwargs)
 
 
 def recipients_by_language(to: list[str]) -> dict[str, list[str]]:

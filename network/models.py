@@ -16,6 +16,7 @@ from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager, scopes_disabled
 
+from lib.fields import optional_fk
 from lib.money import validate_currency, validate_percent
 
 TIMEZONES = sorted(zoneinfo.available_timezones())
@@ -224,20 +225,8 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(max_length=16, choices=Role.choices)
-    advertiser = models.ForeignKey(
-        "advertisers.Advertiser",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="memberships",
-    )
-    publisher = models.ForeignKey(
-        "publishers.Publisher",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="memberships",
-    )
+    advertiser = optional_fk("advertisers.Advertiser", models.PROTECT, related_name="memberships")
+    publisher = optional_fk("publishers.Publisher", models.PROTECT, related_name="memberships")
     created_at = models.DateTimeField(default=now)
 
     objects = ScopedManager(network="network")
@@ -291,25 +280,13 @@ class Invitation(models.Model):
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("email"))
     role = models.CharField(_("role"), max_length=16, choices=INVITABLE_ROLES)
-    advertiser = models.ForeignKey(
-        "advertisers.Advertiser",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="invitations",
-    )
+    advertiser = optional_fk("advertisers.Advertiser", models.PROTECT, related_name="invitations")
     key = models.CharField(max_length=64, unique=True, default=new_invitation_key, editable=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    accepted_by = optional_fk(settings.AUTH_USER_MODEL, models.SET_NULL)
     created_at = models.DateTimeField(default=now)
     expires_at = models.DateTimeField(default=default_invitation_expiry)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from decimal import Decimal
+from typing import TypeVar
 
 from django.core import signing
 from django.core.cache import cache
@@ -55,13 +56,7 @@ def network_create(
         PayoutMinimum.objects.create(
             network=network, currency=currency, amount=to_minor(DEFAULT_MINIMUM, currency)
         )
-        audit_hook.record(
-            network=network,
-            actor=owner,
-            action="network.created",
-            obj=network,
-            to_state=network.status,
-        )
+        audit_hook.record_row(network, owner, action="network.created", to_state=network.status)
     return network
 
 
@@ -84,11 +79,10 @@ def network_update_settings(*, network: Network, actor: User, form, proof: StepU
     # min_payout is not a column of the network: payout_minimum_set saves and audits it.
     changed = [field for field in form.changed_data if field != "min_payout"]
     for field in changed:
-        audit_hook.record(
-            network=network,
-            actor=actor,
+        audit_hook.record_row(
+            network,
+            actor,
             action=f"network.{field}",
-            obj=network,
             from_state=str(form.initial.get(field, ""))[:64],
             to_state=str(form.cleaned_data[field])[:64],
         )
@@ -104,6 +98,50 @@ def network_update_settings(*, network: Network, actor: User, form, proof: StepU
     return network
 
 
+Row = TypeVar("Row", bound=models.Model)
+
+
+def create_unique(model: type[Row], refused: Callable[[], Exception], **fields: object) -> Row:
+    """A new row, or `refused()` raised when the database's uniqueness refuses its twin (dedup
+    is a constraint, never check-then-insert). In a savepoint: the caller's transaction goes
+    on."""
+    try:
+        with transaction.atomic():
+            return model._default_manager.create(**fields)
+    except IntegrityError:
+        raise refused() from None
+
+
+Minimum = TypeVar("Minimum", bound=models.Model)
+
+
+def minimum_replace(
+    model: type[Minimum], currency: str, amount: Decimal | None, **owner: object
+) -> tuple[Minimum | None, int | None, int | None]:
+    """Set the minimum payout in one currency among `owner`'s rows of `model` (the network's
+    PayoutMinimum, a publisher's PublisherMinimum), or remove it (None). Returns the row (None
+    once removed) and the old and new amounts in minor units: equal, nothing changed. Raises
+    ValidationError for a bad code or amount; the caller holds the owner's lock."""
+    validate_currency(currency)
+    if amount is not None:
+        validate_amount(amount, currency)  # not negative, no finer than the minor unit
+    row = model._default_manager.filter(currency=currency, **owner).first()
+    old = row.amount if row else None  # type: ignore[attr-defined]
+    new = None if amount is None else to_minor(amount, currency)
+    if old == new:
+        return row, old, new
+    if new is None:
+        assert row is not None  # old differs from new, so a row was there
+        row.delete()
+        row = None
+    elif row is None:
+        row = model._default_manager.create(currency=currency, amount=new, **owner)
+    else:
+        row.amount = new  # type: ignore[attr-defined]
+        row.save(update_fields=["amount"])
+    return row, old, new
+
+
 @transaction.atomic
 def payout_minimum_set(
     *, network: Network, actor: User, currency: str, amount: Decimal | None, proof: StepUp
@@ -112,30 +150,15 @@ def payout_minimum_set(
     balance in that currency is paid). Raises ValidationError for a bad code or amount. A money
     control: two-factor and a fresh proof of presence (StepUpRequired otherwise)."""
     require_step_up(actor, proof, settings=True)
-    validate_currency(currency)
-    if amount is not None:
-        validate_amount(amount, currency)  # not negative, no finer than the minor unit
     # One change of a network's minimums at a time, so the audit's "from" is the real one.
     Network.objects.select_for_update().filter(pk=network.pk).first()
-    row = PayoutMinimum.objects.filter(network=network, currency=currency).first()
-    old = row.amount if row else None
-    new = None if amount is None else to_minor(amount, currency)
+    row, old, new = minimum_replace(PayoutMinimum, currency, amount, network=network)
     if old == new:
         return row
-    if new is None:
-        assert row is not None  # old differs from new, so a row was there
-        row.delete()
-        row = None
-    elif row is None:
-        row = PayoutMinimum.objects.create(network=network, currency=currency, amount=new)
-    else:
-        row.amount = new
-        row.save(update_fields=["amount"])
-    audit_hook.record(
-        network=network,
-        actor=actor,
+    audit_hook.record_row(
+        network,
+        actor,
         action="network.payout_minimum",
-        obj=network,
         from_state=plain_money(old, currency),
         to_state=plain_money(new, currency),
         reason=currency,
@@ -166,11 +189,11 @@ def invitation_create(
         advertiser_id=advertiser.pk if advertiser is not None else None,
         invited_by=invited_by,
     )
-    audit_hook.record(
-        network=network,
-        actor=invited_by,
+    audit_hook.record_row(
+        invitation,
+        invited_by,
         action="invitation.created",
-        obj=invitation,
+        network=network,
         to_state=invitation.status,
     )
     send_email_of.delay_on_commit(kind="invitation", network_id=network.pk, object_id=invitation.pk)
@@ -184,13 +207,8 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
         raise InvitationError(_("Only a pending invitation can be revoked."))
     invitation.status = Invitation.Status.REVOKED
     invitation.save(update_fields=["status"])
-    audit_hook.record(
-        network=invitation.network,
-        actor=actor,
-        action="invitation.revoked",
-        obj=invitation,
-        from_state="pending",
-        to_state="revoked",
+    audit_hook.record_row(
+        invitation, actor, action="invitation.revoked", from_state="pending", to_state="revoked"
     )
 
 
@@ -204,26 +222,19 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
             _("This invitation is for %(invited)s; you are signed in as %(email)s.")
             % {"invited": invitation.email, "email": user.email}
         )
-    try:
-        with transaction.atomic():
-            membership = Membership.objects.create(
-                network=invitation.network,
-                user=user,
-                role=invitation.role,
-                advertiser=invitation.advertiser,
-            )
-    except IntegrityError:
-        raise InvitationError(_("You are already a member of this network.")) from None
+    membership = create_unique(
+        Membership,
+        lambda: InvitationError(_("You are already a member of this network.")),
+        network=invitation.network,
+        user=user,
+        role=invitation.role,
+        advertiser=invitation.advertiser,
+    )
     invitation.status = Invitation.Status.ACCEPTED
     invitation.accepted_by = user
     invitation.save(update_fields=["status", "accepted_by"])
-    audit_hook.record(
-        network=invitation.network,
-        actor=user,
-        action="invitation.accepted",
-        obj=invitation,
-        from_state="pending",
-        to_state="accepted",
+    audit_hook.record_row(
+        invitation, user, action="invitation.accepted", from_state="pending", to_state="accepted"
     )
     return membership
 

@@ -73,27 +73,11 @@ for label, name in (
 ):
     audit_log.register_object_type(label, name)
 
-audit_log.register_owned(
-    Role.ADVERTISER, "offers.offer", lambda company: Offer.objects.filter(advertiser_id=company)
-)
-audit_log.register_owned(
-    Role.ADVERTISER,
-    "offers.goal",
-    lambda company: Goal.objects.filter(offer__advertiser_id=company),
-)
-audit_log.register_owned(
-    Role.ADVERTISER, "offers.cap", lambda company: Cap.objects.filter(offer__advertiser_id=company)
-)
-audit_log.register_owned(
-    Role.ADVERTISER,
-    "offers.offeraccess",
-    lambda company: OfferAccess.objects.filter(offer__advertiser_id=company),
-)
-audit_log.register_owned(
-    Role.PUBLISHER,
-    "offers.offeraccess",
-    lambda company: OfferAccess.objects.filter(publisher_id=company),
-)
+audit_log.register_owned(Role.ADVERTISER, "offers.offer", Offer, "advertiser_id")
+audit_log.register_owned(Role.ADVERTISER, "offers.goal", Goal, "offer__advertiser_id")
+audit_log.register_owned(Role.ADVERTISER, "offers.cap", Cap, "offer__advertiser_id")
+audit_log.register_owned(Role.ADVERTISER, "offers.offeraccess", OfferAccess, "offer__advertiser_id")
+audit_log.register_owned(Role.PUBLISHER, "offers.offeraccess", OfferAccess, "publisher_id")
 
 audit_log.register_page(audit_log.ADMIN, "offers.offer", "admin_offer_detail")
 audit_log.register_page(audit_log.ADMIN, "offers.offeraccess", "admin_access_decide")

@@ -12,6 +12,7 @@ from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from lib.fields import optional_fk
 from lib.macros import validate_url_template
 from lib.money import validate_currency
 from lib.urls import validate_http_url
@@ -116,14 +117,7 @@ class Offer(models.Model):
     multiple_conversions = models.BooleanField(
         _("allow several conversions per click"), default=False
     )
-    fallback_offer = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("fallback offer"),
-    )
+    fallback_offer = optional_fk("self", models.SET_NULL, verbose_name=_("fallback offer"))
     fallback_url = models.URLField(
         _("fallback URL"), max_length=2000, blank=True, validators=[validate_http_url]
     )
@@ -254,9 +248,7 @@ class Creative(models.Model):
         blank=True,
         help_text=_("Use {tracking_link} and {impression_pixel} where they belong."),
     )
-    landing_page = models.ForeignKey(
-        LandingPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    landing_page = optional_fk(LandingPage, models.SET_NULL)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=now)
 
@@ -286,13 +278,7 @@ class OfferAccess(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     publisher_note = models.TextField(_("note to the network"), blank=True, max_length=2000)
     reason = models.TextField(_("reason"), blank=True, max_length=2000)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = optional_fk(settings.AUTH_USER_MODEL, models.SET_NULL)
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=now)
 

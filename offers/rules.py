@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from lib.fields import optional_fk
+
 
 class GoalType(models.TextChoices):
     """How revenue or payout is computed for a goal (the pricing models)."""
@@ -69,12 +71,9 @@ class Cap(models.Model):
 
     network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
     offer = models.ForeignKey("offers.Offer", on_delete=models.CASCADE, related_name="caps")
-    publisher = models.ForeignKey(
+    publisher = optional_fk(
         "publishers.Publisher",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
+        models.CASCADE,
         help_text=_("Empty: the cap is for the whole offer."),
     )
     period = models.CharField(_("period"), max_length=8, choices=Period.choices)

@@ -16,7 +16,7 @@ from django.utils.timezone import now
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-import audit
+from audit import audit_row
 from network import events
 from network.errors import ServiceError
 from network.models import ADMIN_ROLES, Network, User
@@ -99,9 +99,7 @@ def offer_create(
     offer.save()
     default_goal.network, default_goal.offer, default_goal.is_default = network, offer, True
     default_goal.save()
-    audit.record(
-        network=network, actor=actor, action="offer.created", obj=offer, to_state=offer.status
-    )
+    audit_row(offer, actor, action="offer.created", network=network, to_state=offer.status)
     return offer
 
 
@@ -134,11 +132,11 @@ def _audit_setting(saved: Offer, offer: Offer, field: Field, actor: User) -> Non
     the field's code as the reason (the log names it in words)."""
     before, after = getattr(saved, field.attname), getattr(offer, field.attname)
     action = AUDITED_SETTINGS.get(field.name, "offer.updated")
-    audit.record(
-        network=saved.network,
-        actor=actor,
+    audit_row(
+        offer,
+        actor,
         action=action,
-        obj=offer,
+        network=saved.network,
         from_state=_shown(before),
         to_state=_shown(after),
         reason="" if field.name in AUDITED_SETTINGS else field.name,
@@ -187,11 +185,10 @@ def offer_transition(
     offer.status = to_status
     offer.updated_at = now()
     offer.save(update_fields=["status", "updated_at"])
-    audit.record(
-        network=offer.network,
-        actor=actor,
+    audit_row(
+        offer,
+        actor,
         action="offer.status",
-        obj=offer,
         from_state=move[0],
         to_state=to_status,
         reason=reason.strip(),

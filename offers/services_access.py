@@ -4,12 +4,13 @@ writes its audit row and emails the other side after the commit.
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
 
-import audit
+from audit import audit_row
 from network.models import User
+from network.services import create_unique
 from network.tasks import send_email_of
 from offers.models import Offer, OfferAccess
 from offers.services import OfferError
@@ -24,23 +25,21 @@ def access_request(*, offer: Offer, publisher: Publisher, actor: User, note: str
         raise OfferError(_("This offer is not available to you."))
     auto = offer.visibility == Offer.Visibility.PUBLIC
     status = OfferAccess.Status.APPROVED if auto else OfferAccess.Status.PENDING
-    try:
-        with transaction.atomic():
-            access = OfferAccess.objects.create(
-                network=offer.network,
-                offer=offer,
-                publisher=publisher,
-                status=status,
-                publisher_note=note.strip(),
-                decided_at=now() if auto else None,
-            )
-    except IntegrityError:
-        raise OfferError(_("You have already applied to this offer.")) from None
-    audit.record(
+    access = create_unique(
+        OfferAccess,
+        lambda: OfferError(_("You have already applied to this offer.")),
         network=offer.network,
-        actor=actor,
+        offer=offer,
+        publisher=publisher,
+        status=status,
+        publisher_note=note.strip(),
+        decided_at=now() if auto else None,
+    )
+    audit_row(
+        access,
+        actor,
         action="offer_access.requested",
-        obj=access,
+        network=offer.network,
         to_state=status,
         reason=note.strip(),
     )
@@ -72,11 +71,10 @@ def access_decide(*, access: OfferAccess, actor: User, status: str, reason: str)
     access.status, access.reason = status, reason.strip()
     access.decided_by, access.decided_at = actor, now()
     access.save(update_fields=["status", "reason", "decided_by", "decided_at"])
-    audit.record(
-        network=access.network,
-        actor=actor,
+    audit_row(
+        access,
+        actor,
         action="offer_access.decided",
-        obj=access,
         from_state=old,
         to_state=status,
         reason=access.reason,
@@ -102,12 +100,8 @@ def access_invite(*, offer: Offer, publisher: Publisher, actor: User) -> OfferAc
         if access.status == OfferAccess.Status.APPROVED:
             raise OfferError(_("%(publisher)s already runs this offer.") % {"publisher": publisher})
         return access_decide(access=access, actor=actor, status="approved", reason="Invited")
-    audit.record(
-        network=offer.network,
-        actor=actor,
-        action="offer_access.invited",
-        obj=access,
-        to_state=access.status,
+    audit_row(
+        access, actor, action="offer_access.invited", network=offer.network, to_state=access.status
     )
 
     send_email_of.delay_on_commit(

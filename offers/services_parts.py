@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-import audit
+from audit import audit_row
 from network.models import User
 from offers.models import Creative, Goal, LandingPage, Offer
 from offers.services import OfferError, lock_writable, touch
@@ -80,12 +80,8 @@ def goal_create(*, offer: Offer, goal: Goal, actor: User) -> Goal:
     """Add a goal (never the default: an offer has one, made with it) to the offer."""
     goal.is_default, goal.payout_set = False, False
     locked = _save_new(offer, goal)
-    audit.record(
-        network=locked.network,
-        actor=actor,
-        action="goal.created",
-        obj=goal,
-        to_state=revenue_terms(goal),
+    audit_row(
+        goal, actor, action="goal.created", network=locked.network, to_state=revenue_terms(goal)
     )
     return goal
 
@@ -97,20 +93,20 @@ def goal_update(*, goal: Goal, actor: User) -> Goal:
     payouts against."""
     locked, before, changed = _save_edit(goal, GOAL_TERMS)
     if "name" in changed:
-        audit.record(
-            network=locked.network,
-            actor=actor,
+        audit_row(
+            goal,
+            actor,
             action="goal.updated",
-            obj=goal,
+            network=locked.network,
             from_state=before.name[:64],
             to_state=goal.name[:64],
         )
     if revenue_terms(goal) != revenue_terms(before):
-        audit.record(
-            network=locked.network,
-            actor=actor,
+        audit_row(
+            goal,
+            actor,
             action="goal.revenue",
-            obj=goal,
+            network=locked.network,
             from_state=revenue_terms(before),
             to_state=revenue_terms(goal),
         )
@@ -156,6 +152,4 @@ def _update_on_offer(part: Part, fields: list[str], actor: User, action: str) ->
 
 
 def _audit_on_offer(offer: Offer, actor: User, action: str, part: Part) -> None:
-    audit.record(
-        network=offer.network, actor=actor, action=action, obj=offer, to_state=str(part)[:64]
-    )
+    audit_row(offer, actor, action=action, to_state=str(part)[:64])

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-import audit
+from audit import audit_row
 from network.models import User
 from offers.models import Cap, Offer
 from offers.services import ADVERTISER, OfferError, actor_kind, lock_writable, touch
@@ -22,7 +22,7 @@ def cap_create(*, cap: Cap, actor: User, role: str) -> Cap:
     cap.network, cap.offer = offer.network, offer
     cap.save()
     touch(offer)
-    audit.record(network=cap.network, actor=actor, action="cap.created", obj=cap)
+    audit_row(cap, actor, action="cap.created")
     return cap
 
 
@@ -32,7 +32,7 @@ def cap_delete(*, cap: Cap, actor: User, role: str) -> None:
     offer = _offer_for_caps(cap.offer, role)
     if not Cap.objects.select_for_update().filter(pk=cap.pk).exists():
         raise OfferError(_("This cap was already removed."))
-    audit.record(network=cap.network, actor=actor, action="cap.deleted", obj=cap)
+    audit_row(cap, actor, action="cap.deleted")
     cap.delete()
     touch(offer)
 

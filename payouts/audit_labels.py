@@ -36,16 +36,8 @@ for label, name in (
 ):
     audit_log.register_object_type(label, name)
 
-audit_log.register_owned(
-    Role.PUBLISHER,
-    "payouts.payoutline",
-    lambda company: PayoutLine.objects.filter(publisher_id=company),
-)
-audit_log.register_owned(
-    Role.PUBLISHER,
-    "payouts.paymentdetails",
-    lambda company: PaymentDetails.objects.filter(publisher_id=company),
-)
+audit_log.register_owned(Role.PUBLISHER, "payouts.payoutline", PayoutLine, "publisher_id")
+audit_log.register_owned(Role.PUBLISHER, "payouts.paymentdetails", PaymentDetails, "publisher_id")
 
 audit_log.register_page(audit_log.ADMIN, "payouts.payoutrun", "payout_run_detail")
 audit_log.register_page(audit_log.ADMIN, "payouts.payoutline", "payout_line_detail")

@@ -23,9 +23,9 @@ from zoneinfo import ZoneInfo
 
 from django.utils.timezone import now
 
-import audit
 from advertisers.demo import COMPANY
 from advertisers.models import Advertiser
+from audit import audit_row
 from lib.money import to_minor
 from network.demo import Demo
 from network.models import Network
@@ -71,8 +71,22 @@ def seed_money(network: Network, advertiser: Advertiser, blue: Publisher) -> Non
         "vip": Offer.objects.get(network=network, name="Acme VIP Club"),
     }
     red = red_deals(network, offers["summer"])
-    pay_by_paypal(network, blue)
-    pay_by_bank(network, red)
+    payment_details(
+        network,
+        blue,
+        method=PaymentDetails.Method.PAYPAL,
+        paypal_email="payments@bluetraffic.example",
+    )
+    payment_details(
+        network,
+        red,
+        method=PaymentDetails.Method.BANK,
+        account_holder="Red Deals Ltd",
+        iban="GB82WEST12345698765432",
+        swift="WESTGB2L",
+        bank_name="West Bank",
+        currency=network.currency,
+    )
     last = last_closed_period(network)
     earlier = previous_month(last)
     zone = ZoneInfo(network.timezone)
@@ -122,31 +136,12 @@ def red_deals(network: Network, summer: Offer) -> Publisher:
     return red
 
 
-def pay_by_paypal(network: Network, publisher: Publisher) -> None:
+def payment_details(network: Network, publisher: Publisher, **details: object) -> None:
+    """The publisher's payment details, changed long enough ago not to hold its payouts."""
     PaymentDetails.objects.get_or_create(
         network=network,
         publisher=publisher,
-        defaults={
-            "method": PaymentDetails.Method.PAYPAL,
-            "paypal_email": "payments@bluetraffic.example",
-            "changed_at": now() - timedelta(days=90),
-        },
-    )
-
-
-def pay_by_bank(network: Network, publisher: Publisher) -> None:
-    PaymentDetails.objects.get_or_create(
-        network=network,
-        publisher=publisher,
-        defaults={
-            "method": PaymentDetails.Method.BANK,
-            "account_holder": "Red Deals Ltd",
-            "iban": "GB82WEST12345698765432",
-            "swift": "WESTGB2L",
-            "bank_name": "West Bank",
-            "currency": network.currency,
-            "changed_at": now() - timedelta(days=90),
-        },
+        defaults={**details, "changed_at": now() - timedelta(days=90)},
     )
 
 
@@ -191,12 +186,12 @@ def decide(network: Network, conversion: Conversion, status: str, at, reason: st
     conversion.status, conversion.decided_at = status, at
     conversion.reason_code = reason[:32]
     conversion.save(update_fields=["status", "decided_at", "reason_code", "ledger_postings"])
-    audit.record(
-        network=network,
-        actor=None,
-        actor_label=DEMO_ACTOR,
+    audit_row(
+        conversion,
+        None,
         action=f"conversion.{status}",
-        obj=conversion,
+        network=network,
+        actor_label=DEMO_ACTOR,
         from_state=before,
         to_state=status,
         reason=reason,

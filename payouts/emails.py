@@ -3,44 +3,25 @@ invoices/emails.py)."""
 
 from __future__ import annotations
 
-from django.urls import reverse
-
-from network.emails import admin_emails, emails_of, send_templated
+from network.emails import admin_emails, emails_of, portal_path, send_linked
 from payouts.ledger import from_minor
 from payouts.models import PayoutLine, PayoutRun
 
 
-def portal_path(name: str, **kwargs) -> str:
-    """A page of a network's portal (emails are sent outside any request's urlconf)."""
-    return reverse(name, urlconf="network.urls", kwargs=kwargs)
-
-
 def send_run_ready(payout_run_id: int) -> None:
     run = PayoutRun.objects.select_related("network").get(pk=payout_run_id)
-    send_templated(
-        template="payout_run_ready",
-        to=admin_emails(),
-        context={
-            "run": run,
-            "url": run.network.absolute_url(portal_path("payout_run_detail", payout_run_id=run.pk)),
-        },
-    )
+    path = portal_path("payout_run_detail", payout_run_id=run.pk)
+    send_linked("payout_run_ready", admin_emails(), run.network, path, run=run)
 
 
 def send_payout(payout_line_id: int, event: str) -> None:
     line = PayoutLine.objects.select_related("run", "publisher", "network").get(pk=payout_line_id)
-    send_templated(
-        template=f"payout_{event}",
-        to=emails_of(line.publisher.memberships.all()),
-        context={
-            "line": line,
-            "amount": from_minor(line.amount, line.currency),
-            "url": line.network.absolute_url(
-                portal_path(
-                    "publisher_statement",
-                    year=line.run.period.year,
-                    month=line.run.period.month,
-                )
-            ),
-        },
+    period = line.run.period
+    send_linked(
+        f"payout_{event}",
+        emails_of(line.publisher.memberships.all()),
+        line.network,
+        portal_path("publisher_statement", year=period.year, month=period.month),
+        line=line,
+        amount=from_minor(line.amount, line.currency),
     )

@@ -15,6 +15,8 @@ from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from lib.fields import optional_fk
+
 
 class Account(models.Model):
     """One account per (network, kind, party, currency), created on first use."""
@@ -28,12 +30,8 @@ class Account(models.Model):
     network = models.ForeignKey("network.Network", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     currency = models.CharField(max_length=3)
-    advertiser = models.ForeignKey(
-        "advertisers.Advertiser", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    publisher = models.ForeignKey(
-        "publishers.Publisher", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    advertiser = optional_fk("advertisers.Advertiser", models.PROTECT)
+    publisher = optional_fk("publishers.Publisher", models.PROTECT)
 
     objects = ScopedManager(network="network")
 
@@ -73,9 +71,7 @@ class LedgerTransaction(models.Model):
     network = models.ForeignKey("network.Network", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     key = models.CharField(max_length=80)
-    conversion = models.ForeignKey(
-        "tracking.Conversion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    conversion = optional_fk("tracking.Conversion", models.PROTECT)
     memo = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=now)
 
@@ -101,9 +97,7 @@ class Entry(models.Model):
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
     amount = models.BigIntegerField(help_text="minor units; debit > 0 > credit")
     kind = models.CharField(max_length=12, choices=LedgerTransaction.Kind.choices)
-    conversion = models.ForeignKey(
-        "tracking.Conversion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    conversion = optional_fk("tracking.Conversion", models.PROTECT)
     created_at = models.DateTimeField(default=now)
 
     objects = ScopedManager(network="network")
@@ -141,18 +135,12 @@ class PayoutRun(models.Model):
     cutoff = models.DateTimeField(help_text="the period's end in the network's time zone")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REVIEW)
     # Who started the run: never its approver. None with `scheduled`: the monthly beat job.
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = optional_fk(settings.AUTH_USER_MODEL, models.PROTECT)
     scheduled = models.BooleanField(default=False, help_text="started by the monthly job")
     # The approval rule the run started with: changing the setting later does not change it.
     needs_second_approver = models.BooleanField(default=False)
-    first_approver = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    first_approver = optional_fk(settings.AUTH_USER_MODEL, models.PROTECT)
+    approved_by = optional_fk(settings.AUTH_USER_MODEL, models.PROTECT)
     approved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=now)
     heartbeat_at = models.DateTimeField(

@@ -36,7 +36,7 @@ from django.utils.timezone import now
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-import audit
+from audit import audit_row
 from lib.formats import format_datetime, format_month
 from network import events
 from network.errors import ServiceError
@@ -44,7 +44,7 @@ from network.models import Network, User
 from network.step_up import StepUp, require_step_up
 from network.tasks import send_email_of
 from payouts import ledger
-from payouts.models import Account, LedgerTransaction, PayoutLine, PayoutRun
+from payouts.models import Account, Invoice, LedgerTransaction, PayoutLine, PayoutRun
 from publishers.payment_details import payment_hold_until
 
 logger = logging.getLogger(__name__)
@@ -206,12 +206,12 @@ def payout_run_make(network: Network, payout_run_id: int) -> PayoutRun:
     pause_for_fault_tests(run)
     run.status, run.heartbeat_at = PayoutRun.Status.REVIEW, None
     run.save(update_fields=["status", "heartbeat_at"])
-    audit.record(
-        network=network,
-        actor=run.created_by,
-        actor_label="" if run.created_by else "system: monthly payout run",
+    audit_row(
+        run,
+        run.created_by,
         action="payout_run.created",
-        obj=run,
+        network=network,
+        actor_label="" if run.created_by else "system: monthly payout run",
         to_state=run.status,
     )
     transaction.on_commit(lambda: notify_admins(network, run))
@@ -284,12 +284,11 @@ def payout_runs_recover(moment: datetime | None = None) -> list[tuple[int, int]]
                 run.network_id,
                 run.heartbeat_at,
             )
-            audit.record(
-                network=run.network,
-                actor=None,
-                actor_label="system: payout run recovery",
+            audit_row(
+                run,
+                None,
                 action="payout_run.recovered",
-                obj=run,
+                actor_label="system: payout run recovery",
                 from_state=run.status,
                 to_state=run.status,
                 reason=f"no heartbeat since {run.heartbeat_at:%Y-%m-%d %H:%M:%S %Z}"
@@ -364,22 +363,22 @@ def payout_run_approve(network: Network, run_id: int, *, actor: User, proof: Ste
     if run.needs_second_approver and run.first_approver_id is None:
         run.first_approver = actor
         run.save(update_fields=["first_approver"])
-        audit.record(
-            network=network,
-            actor=actor,
+        audit_row(
+            run,
+            actor,
             action="payout_run.first_approval",
-            obj=run,
+            network=network,
             from_state=run.status,
             to_state=run.status,
         )
         return run
     run.status, run.approved_by, run.approved_at = PayoutRun.Status.APPROVED, actor, now()
     run.save(update_fields=["status", "approved_by", "approved_at"])
-    audit.record(
-        network=network,
-        actor=actor,
+    audit_row(
+        run,
+        actor,
         action="payout_run.approved",
-        obj=run,
+        network=network,
         from_state=PayoutRun.Status.REVIEW,
         to_state=run.status,
     )
@@ -442,11 +441,11 @@ def _run_paid(network: Network, run: PayoutRun, actor: User) -> None:
     """The last payable line is paid: the run is paid, and the log says who closed it."""
     before, run.status = run.status, PayoutRun.Status.PAID
     run.save(update_fields=["status"])
-    audit.record(
-        network=network,
-        actor=actor,
+    audit_row(
+        run,
+        actor,
         action="payout_run.paid",
-        obj=run,
+        network=network,
         from_state=before,
         to_state=run.status,
     )
@@ -467,11 +466,11 @@ def payout_run_export(
             % {"month": format_month(run.period)}
         )
     text, count = exports.export_csv(run, fmt)
-    audit.record(
-        network=network,
-        actor=actor,
+    audit_row(
+        run,
+        actor,
         action="payout_run.exported",
-        obj=run,
+        network=network,
         reason=f"{fmt} file, {count} line{'' if count == 1 else 's'}",
     )
     return run, text, count
@@ -493,6 +492,30 @@ def _not_payable(line: PayoutLine, tz: str) -> str:
     return ""
 
 
+def mark_paid(
+    network: Network,
+    paid: PayoutLine | Invoice,
+    actor: User,
+    action: str,
+    *,
+    reference: str,
+    from_state: str,
+) -> None:
+    """A payout line or an invoice whose payment the ledger holds now: paid, with the
+    payment's reference and time, and audited."""
+    paid.status, paid.payment_reference, paid.paid_at = paid.Status.PAID, reference, now()
+    paid.save(update_fields=["status", "payment_reference", "paid_at"])
+    audit_row(
+        paid,
+        actor,
+        action=action,
+        network=network,
+        from_state=from_state,
+        to_state=paid.Status.PAID,
+        reason=reference,
+    )
+
+
 def pay_line(network: Network, line: PayoutLine, reference: str, actor: User) -> None:
     payable = ledger.account(
         network, Account.Kind.PAYABLE, line.currency, publisher_id=line.publisher_id
@@ -507,15 +530,12 @@ def pay_line(network: Network, line: PayoutLine, reference: str, actor: User) ->
     )
     if posted is None:
         raise PayoutError(_("Line %(id)s was paid already.") % {"id": line.pk})
-    line.status, line.payment_reference, line.paid_at = PayoutLine.Status.PAID, reference, now()
-    line.save(update_fields=["status", "payment_reference", "paid_at"])
-    audit.record(
-        network=network,
-        actor=actor,
-        action="payout_line.paid",
-        obj=line,
+    mark_paid(
+        network,
+        line,
+        actor,
+        "payout_line.paid",
+        reference=reference,
         from_state=PayoutLine.Status.PAYABLE,
-        to_state=PayoutLine.Status.PAID,
-        reason=reference,
     )
     events.emit("payout_line.paid", network_id=network.pk, source=line)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from lib.countries import country_choices
+from lib.fields import optional_fk
 
 TRAFFIC_SOURCES = [
     ("search", _("Search (SEO/SEM)")),
@@ -41,13 +42,7 @@ class Publisher(models.Model):
     country = models.CharField(_("country"), max_length=2, choices=country_choices)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     decision_reason = models.TextField(_("reason"), blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    reviewed_by = optional_fk(settings.AUTH_USER_MODEL, models.SET_NULL)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

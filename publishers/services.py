@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import audit_row
-from lib.money import plain_money, to_minor, validate_amount, validate_currency
+from lib.money import plain_money
 from network import events
 from network.errors import ServiceError
 from network.models import Membership, Network, Role, User
+from network.services import minimum_replace
 from network.step_up import StepUp, require_step_up
 from network.tasks import send_email_of
 from publishers.models import Publisher, PublisherMinimum
@@ -30,7 +31,7 @@ def publisher_apply(*, network: Network, user: User, **profile) -> Publisher:
         raise ApplicationError(_("You are already a member of this network."))
     publisher = Publisher.objects.create(network=network, **profile)
     Membership.objects.create(network=network, user=user, role=Role.PUBLISHER, publisher=publisher)
-    audit_row(publisher, user, "publisher.applied", to_state=publisher.status)
+    audit_row(publisher, user, action="publisher.applied", to_state=publisher.status)
     events.emit(
         "publisher.applied", network_id=network.pk, source=publisher, applicant_email=user.email
     )
@@ -60,7 +61,7 @@ def publisher_decide(*, publisher: Publisher, actor: User, approve: bool, reason
     audit_row(
         publisher,
         actor,
-        "publisher.reviewed",
+        action="publisher.reviewed",
         from_state=old_status,
         to_state=new_status,
         reason=publisher.decision_reason,
@@ -85,31 +86,17 @@ def publisher_minimum_set(
     A money control, as the network's minimums: two-factor and a fresh proof of presence
     (StepUpRequired otherwise)."""
     require_step_up(actor, proof, settings=True)
-    validate_currency(currency)
-    if amount is not None:
-        validate_amount(amount, currency)  # not negative, no finer than the minor unit
     # One change of a publisher's minimums at a time, so the audit's "from" is the real one.
     publisher = Publisher.objects.select_for_update().get(pk=publisher.pk)
-    row = PublisherMinimum.objects.filter(publisher=publisher, currency=currency).first()
-    old = row.amount if row else None
-    new = None if amount is None else to_minor(amount, currency)
+    row, old, new = minimum_replace(
+        PublisherMinimum, currency, amount, network=publisher.network, publisher=publisher
+    )
     if old == new:
         return row
-    if new is None:
-        assert row is not None  # old differs from new, so a row was there
-        row.delete()
-        row = None
-    elif row is None:
-        row = PublisherMinimum.objects.create(
-            network=publisher.network, publisher=publisher, currency=currency, amount=new
-        )
-    else:
-        row.amount = new
-        row.save(update_fields=["amount"])
     audit_row(
         publisher,
         actor,
-        "publisher.min_payout",
+        action="publisher.min_payout",
         from_state="network default" if old is None else plain_money(old, currency),
         to_state="network default" if new is None else plain_money(new, currency),
         reason=currency,
@@ -126,7 +113,7 @@ def publisher_update_profile(*, publisher: Publisher, actor: User, form) -> Publ
         audit_row(
             publisher,
             actor,
-            "publisher.profile",
+            action="publisher.profile",
             from_state=str(form.initial.get(field, ""))[:64],
             to_state=str(form.cleaned_data[field])[:64],
             reason=field,

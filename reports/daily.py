@@ -24,27 +24,8 @@ from django.db.models.functions import TruncDate
 
 from network.models import Network
 from reports.kpis import measure_sums
-from reports.models import (
-    DailyAdvertiserPublisherStat,
-    DailyGeoStat,
-    DailyLandingPageStat,
-    DailyOfferStat,
-    DailyPublisherStat,
-    DailyStat,
-    DailyTrafficStat,
-    HourlyStat,
-    RollupState,
-)
+from reports.models import DAILY_MODELS, HourlyStat, RollupState
 
-DAILY_MODELS: tuple[type[Model], ...] = (
-    DailyOfferStat,
-    DailyPublisherStat,
-    DailyAdvertiserPublisherStat,
-    DailyLandingPageStat,
-    DailyGeoStat,
-    DailyStat,
-    DailyTrafficStat,
-)
 DAY = timedelta(days=1)
 HOUR = timedelta(hours=1)
 REDO_DAYS = 7  # days redone per transaction after a change of time zone

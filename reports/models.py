@@ -288,6 +288,18 @@ class DailyTrafficStat(DailyMeasures):
         return f"{self.day} offer {self.offer_id} page {self.landing_page_id}"
 
 
+# Every daily table, smallest first (reports.daily keeps them, reports.query reads them).
+DAILY_MODELS: tuple[type[DailyMeasures], ...] = (
+    DailyOfferStat,
+    DailyPublisherStat,
+    DailyAdvertiserPublisherStat,
+    DailyLandingPageStat,
+    DailyGeoStat,
+    DailyStat,
+    DailyTrafficStat,
+)
+
+
 class RollupState(models.Model):
     """How far a network's rollups have come; its row is the lock of the network's rollups."""
 

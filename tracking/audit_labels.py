@@ -27,16 +27,8 @@ def fraud_flags_label(reason: str) -> str:
 audit_text.register_reason_labels("conversion.fraud_checked", fraud_flags_label)
 
 audit_log.register_object_type("tracking.conversion", _("Conversion"))
-audit_log.register_owned(
-    Role.ADVERTISER,
-    "tracking.conversion",
-    lambda company: Conversion.objects.filter(offer__advertiser_id=company),
-)
-audit_log.register_owned(
-    Role.PUBLISHER,
-    "tracking.conversion",
-    lambda company: Conversion.objects.filter(publisher_id=company),
-)
+audit_log.register_owned(Role.ADVERTISER, "tracking.conversion", Conversion, "offer__advertiser_id")
+audit_log.register_owned(Role.PUBLISHER, "tracking.conversion", Conversion, "publisher_id")
 # The fraud flags of a conversion are the network's business (the publisher's conversion list
 # hides them too).
 audit_log.register_hidden(Role.PUBLISHER, "conversion.fraud_checked")

@@ -77,7 +77,9 @@ def check_conversion(conversion: Conversion) -> list[str]:
     locked.save(update_fields=["fraud_flags", "reason_code", "fraud_checked_at"])
     if flags and changed:
         reason = ", ".join(flags)
-        audit_row(locked, None, "conversion.fraud_checked", actor_label="system", reason=reason)
+        audit_row(
+            locked, None, action="conversion.fraud_checked", actor_label="system", reason=reason
+        )
 
     conversion.fraud_flags = locked.fraud_flags
     conversion.reason_code = locked.reason_code

@@ -7,6 +7,8 @@ from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from lib.fields import optional_fk
+
 SUB_FIELDS = ("aff_sub", "aff_sub2", "aff_sub3", "aff_sub4", "aff_sub5")
 ADV_SUB_FIELDS = ("adv_sub", "adv_sub2", "adv_sub3", "adv_sub4", "adv_sub5")
 
@@ -69,23 +71,11 @@ class Click(models.Model):
     publisher = models.ForeignKey(
         "publishers.Publisher", on_delete=models.PROTECT, related_name="+", db_constraint=False
     )
-    landing_page = models.ForeignKey(
-        "offers.LandingPage",
-        null=True,
-        blank=True,
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
+    landing_page = optional_fk(
+        "offers.LandingPage", models.DO_NOTHING, db_constraint=False, db_index=False
     )
-    creative = models.ForeignKey(
-        "offers.Creative",
-        null=True,
-        blank=True,
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
+    creative = optional_fk(
+        "offers.Creative", models.DO_NOTHING, db_constraint=False, db_index=False
     )
     aff_sub = models.CharField(max_length=255, blank=True)
     aff_sub2 = models.CharField(max_length=255, blank=True)
@@ -132,9 +122,7 @@ class Impression(models.Model):
     publisher = models.ForeignKey(
         "publishers.Publisher", on_delete=models.PROTECT, related_name="+"
     )
-    creative = models.ForeignKey(
-        "offers.Creative", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    creative = optional_fk("offers.Creative", models.SET_NULL)
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=512, blank=True)
     created_at = models.DateTimeField(default=now)
@@ -263,9 +251,7 @@ class RejectedPostback(models.Model):
     tech team can debug (advertiser NULL when the click, hence the offer, is unknown)."""
 
     network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
-    advertiser = models.ForeignKey(
-        "advertisers.Advertiser", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
+    advertiser = optional_fk("advertisers.Advertiser", models.CASCADE)
     reason = models.CharField(max_length=64)
     query = models.TextField()
     ip = models.GenericIPAddressField(null=True, blank=True)

@@ -34,8 +34,6 @@ audit_log.register_object_type("webhooks.webhookendpoint", _("Webhook"))
 audit_log.register_page(audit_log.ADMIN, "webhooks.webhookendpoint", "webhook_edit")
 audit_log.register_object_type("webhooks.postbackendpoint", _("Postback"))
 audit_log.register_owned(
-    Role.PUBLISHER,
-    "webhooks.postbackendpoint",
-    lambda publisher_id: PostbackEndpoint.objects.filter(publisher_id=publisher_id),
+    Role.PUBLISHER, "webhooks.postbackendpoint", PostbackEndpoint, "publisher_id"
 )
 audit_log.register_page(Role.PUBLISHER, "webhooks.postbackendpoint", "postback_edit")

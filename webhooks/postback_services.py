@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit import audit_row
 from network.emails import emails_of
 from network.errors import ServiceError
+from network.services import create_unique
 from webhooks.postbacks import PostbackEndpoint
-from webhooks.services import send_turned_off_email
+from webhooks.services import send_turned_off_email, switch_endpoint
 
 if TYPE_CHECKING:
     from network.models import User
@@ -63,40 +64,33 @@ def postback_save(
         .first()
     )
     if endpoint is None:
-        try:
-            with transaction.atomic():
-                endpoint = PostbackEndpoint.objects.create(
-                    network_id=publisher.network_id,
-                    publisher=publisher,
-                    offer=offer,
-                    url_template=url_template,
-                    events=events,
-                )
-        except IntegrityError:
-            raise PostbackError(_("This postback was just added: reload the page.")) from None
+        endpoint = create_unique(
+            PostbackEndpoint,
+            lambda: PostbackError(_("This postback was just added: reload the page.")),
+            network_id=publisher.network_id,
+            publisher=publisher,
+            offer=offer,
+            url_template=url_template,
+            events=events,
+        )
         action = "postback.created"
     else:
         endpoint.url_template = url_template
         endpoint.events = events
         endpoint.save(update_fields=["url_template", "events"])
         action = "postback.updated"
-    audit_row(endpoint, actor, action, network=publisher.network, to_state=url_template[:64])
+    audit_row(endpoint, actor, action=action, network=publisher.network, to_state=url_template[:64])
     return endpoint
 
 
 @transaction.atomic
 def postback_set_active(*, endpoint: PostbackEndpoint, actor: User, active: bool) -> None:
     """Turn an endpoint on (with a clean failure count) or off."""
-    endpoint = PostbackEndpoint.objects.select_for_update().get(pk=endpoint.pk)
-    before = endpoint.state
-    endpoint.switch(active)
-    endpoint.save(update_fields=list(endpoint.SWITCH_FIELDS))
-    action = "postback.enabled" if active else "postback.turned_off"
-    audit_row(endpoint, actor, action, from_state=before, to_state=endpoint.state)
+    switch_endpoint(endpoint, actor, active, "postback")
 
 
 @transaction.atomic
 def postback_delete(*, endpoint: PostbackEndpoint, actor: User) -> None:
     reason = endpoint.url_template[:500]
-    audit_row(endpoint, actor, "postback.deleted", from_state=endpoint.state, reason=reason)
+    audit_row(endpoint, actor, action="postback.deleted", from_state=endpoint.state, reason=reason)
     endpoint.delete()

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lib.fields import optional_fk
 from lib.macros import check_macros
 from lib.urls import validate_outbound_url
 from webhooks.delivery.base import CallLog, OutboundDelivery, OutboundEndpoint, due_index
@@ -46,9 +47,7 @@ class PostbackEndpoint(OutboundEndpoint):
     publisher = models.ForeignKey(
         "publishers.Publisher", on_delete=models.CASCADE, related_name="postback_endpoints"
     )
-    offer = models.ForeignKey(
-        "offers.Offer", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
+    offer = optional_fk("offers.Offer", models.CASCADE)
     url_template = models.CharField(
         _("postback URL"), max_length=2000, validators=[validate_postback_template]
     )
@@ -106,9 +105,7 @@ class PostbackAttempt(CallLog):
         PostbackEndpoint, on_delete=models.CASCADE, related_name="attempts"
     )
     # Empty for a test call, which has no conversion behind it.
-    conversion = models.ForeignKey(
-        "tracking.Conversion", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
+    conversion = optional_fk("tracking.Conversion", models.CASCADE)
     event = models.CharField(max_length=8, choices=Event.choices)
     url = models.TextField()
 

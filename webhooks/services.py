@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from audit import audit_row
-from network.emails import emails_of, send_templated
+from network.emails import emails_of, send_linked
 from network.models import Membership, Role
 from webhooks.delivery import engine
 from webhooks.delivery.base import OutboundEndpoint
@@ -48,16 +48,15 @@ def send_turned_off_email(
 ) -> None:
     """The email, webhook's or postback's, that the failures turned `endpoint` off: how many,
     the last call, and the page (`path`) where it is turned back on."""
-    send_templated(
-        template=template,
-        to=to,
-        context={
-            "endpoint": endpoint,
-            "network": endpoint.network,
-            "failures": endpoint.consecutive_failures,
-            "last_attempt": last_attempt,
-            "url": endpoint.network.absolute_url(path),
-        },
+    send_linked(
+        template,
+        to,
+        endpoint.network,
+        path,
+        endpoint=endpoint,
+        network=endpoint.network,
+        failures=endpoint.consecutive_failures,
+        last_attempt=last_attempt,
     )
 
 
@@ -80,7 +79,7 @@ def endpoint_create(
         network=network, url=url, description=description, events=list(events)
     )
     reason = ", ".join(events)[:500]
-    audit_row(endpoint, actor, "webhook.created", to_state="active", reason=reason)
+    audit_row(endpoint, actor, action="webhook.created", to_state="active", reason=reason)
     return endpoint
 
 
@@ -110,7 +109,7 @@ def endpoint_update(
     audit_row(
         endpoint,
         actor,
-        "webhook.updated",
+        action="webhook.updated",
         from_state=before,
         to_state=endpoint.state,
         reason="; ".join(changes)[:2000],
@@ -120,12 +119,21 @@ def endpoint_update(
 
 @transaction.atomic
 def endpoint_set_active(*, endpoint: WebhookEndpoint, actor: User, active: bool) -> None:
-    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    switch_endpoint(endpoint, actor, active, "webhook", "updated_at")
+
+
+def switch_endpoint(
+    endpoint: OutboundEndpoint, actor: User, active: bool, kind: str, *also_saved: str
+) -> None:
+    """Turn an endpoint (a webhook, a postback) on, with a clean failure count, or off: locked,
+    saved (its switch's fields and `also_saved`) and audited as "<kind>.enabled" or
+    "<kind>.turned_off"."""
+    endpoint = type(endpoint)._default_manager.select_for_update().get(pk=endpoint.pk)
     before = endpoint.state
     endpoint.switch(active)
-    endpoint.save(update_fields=[*endpoint.SWITCH_FIELDS, "updated_at"])
-    action = "webhook.enabled" if active else "webhook.turned_off"
-    audit_row(endpoint, actor, action, from_state=before, to_state=endpoint.state)
+    endpoint.save(update_fields=[*endpoint.SWITCH_FIELDS, *also_saved])
+    action = f"{kind}.enabled" if active else f"{kind}.turned_off"
+    audit_row(endpoint, actor, action=action, from_state=before, to_state=endpoint.state)
 
 
 @transaction.atomic
@@ -135,14 +143,16 @@ def endpoint_rotate_secret(*, endpoint: WebhookEndpoint, actor: User) -> Webhook
     endpoint.secret = new_secret()
     endpoint.save(update_fields=["secret", "updated_at"])
     state = endpoint.state
-    audit_row(endpoint, actor, "webhook.secret_rotated", from_state=state, to_state=state)
+    audit_row(endpoint, actor, action="webhook.secret_rotated", from_state=state, to_state=state)
     return endpoint
 
 
 @transaction.atomic
 def endpoint_delete(*, endpoint: WebhookEndpoint, actor: User) -> None:
     state = endpoint.state
-    audit_row(endpoint, actor, "webhook.deleted", from_state=state, reason=endpoint.url[:500])
+    audit_row(
+        endpoint, actor, action="webhook.deleted", from_state=state, reason=endpoint.url[:500]
+    )
     endpoint.delete()
 
 
