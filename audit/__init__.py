@@ -64,7 +64,7 @@ def _label(actor: User | None, given: str) -> str:
 
 
 def audit_row(
-    obj: Any, actor: User | None, action: str, *, network: Network | None = None, **fields: str
+    obj: Any, actor: User | None, *, action: str, network: Network | None = None, **fields: str
 ) -> AuditEntry:
     """The entry most services write after a change: about one tenant-owned row, in that row's
     own network, so that a service names only what is particular to it (`fields`: from_state,

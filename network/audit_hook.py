@@ -37,7 +37,7 @@ def record(**entry: object) -> None:
 
 
 def record_row(
-    obj: Any, actor: object, action: str, *, network: object = None, **fields: str
+    obj: Any, actor: object, *, action: str, network: object = None, **fields: str
 ) -> None:
     """The entry about one row, as audit.audit_row writes it, for network's own services: in
     the row's network (`network`: where the caller holds it already), or the network itself."""

@@ -260,7 +260,7 @@ def payment_details_change(
     audit_row(
         details,
         actor,
-        "payment_details.changed" if from_state else "payment_details.created",
+        action="payment_details.changed" if from_state else "payment_details.created",
         network=network,
         from_state=from_state,
         to_state=details.method,

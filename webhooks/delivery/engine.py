@@ -220,7 +220,7 @@ def count_failure(kind: AnyKind, endpoint: OutboundEndpoint) -> None:
     audit_row(
         endpoint,
         None,
-        kind.disabled_action,
+        action=kind.disabled_action,
         actor_label="system",
         from_state="active",
         to_state="failing",
