@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import models
@@ -131,13 +132,17 @@ def balances(accounts: list[Account]) -> list[Amount]:
 
 def pending_earnings(publisher: Publisher) -> list[Amount]:
     """The payout of conversions still waiting for a decision, per currency."""
-    rows = (
-        Conversion.objects.filter(publisher=publisher, status=Conversion.Status.PENDING)
-        .values("currency")
-        .annotate(total=Sum("payout"))
-        .order_by("currency")
-    )
-    return [Amount(row["currency"], to_minor(row["total"], row["currency"])) for row in rows]
+    pending = Conversion.objects.filter(publisher=publisher, status=Conversion.Status.PENDING)
+    return [
+        Amount(currency, to_minor(total, currency))
+        for currency, total in totals_per_currency(pending, "payout")
+    ]
+
+
+def totals_per_currency(rows: QuerySet, field: str) -> list[tuple[str, Any]]:
+    """(currency, the sum of `field`) over `rows`, one pair per currency, in currency order."""
+    totals = rows.values("currency").annotate(total=Sum(field)).order_by("currency")
+    return [(row["currency"], row["total"]) for row in totals]
 
 
 def next_payouts(

@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django import forms
-from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +24,7 @@ from offers.links import click_link
 from offers.models import Offer, OfferAccess
 from payouts import statements
 from payouts.models import PayoutLine
-from payouts.statements import Amount
+from payouts.statements import Amount, totals_per_currency
 from publishers.models import Publisher
 from reports import dashboards
 from reports.dashboards import CLICKS, CONVERSIONS, Measure
@@ -88,13 +87,8 @@ def best_offers_for(network: Network, publisher: Publisher, today: date) -> list
 
 def paid_to_date(publisher: Publisher) -> list[Amount]:
     """What the network has paid them, per currency (paid payout lines)."""
-    rows = (
-        PayoutLine.objects.filter(publisher=publisher, status=PayoutLine.Status.PAID)
-        .values("currency")
-        .annotate(total=Sum("amount"))
-        .order_by("currency")
-    )
-    return [Amount(row["currency"], row["total"]) for row in rows]
+    paid = PayoutLine.objects.filter(publisher=publisher, status=PayoutLine.Status.PAID)
+    return [Amount(*pair) for pair in totals_per_currency(paid, "amount")]
 
 
 PUBLISHER_CHART = [CLICKS, CONVERSIONS, EARNINGS, PENDING_EARNINGS]
