@@ -30,10 +30,6 @@ class AdvertiserFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=Advertiser.Status.choices)
     search = text_filter("name", 150, lookup_expr="icontains")
 
-    class Meta:
-        model = Advertiser
-        fields: list[str] = []
-
 
 class OwedSerializer(serializers.Serializer):
     currency = serializers.CharField()

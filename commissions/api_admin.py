@@ -34,10 +34,6 @@ class GoalFilter(filters.FilterSet):
     offer = id_filter("offer_id")
     payout_set = filters.BooleanFilter(field_name="payout_set")
 
-    class Meta:
-        model = Goal
-        fields: list[str] = []
-
 
 GOAL_EXAMPLE = {
     "offer": 12,
@@ -107,10 +103,6 @@ class OverrideFilter(filters.FilterSet):
     offer = id_filter("goal__offer_id")
     goal = id_filter("goal_id")
     publisher = id_filter("publisher_id")
-
-    class Meta:
-        model = PayoutOverride
-        fields: list[str] = []
 
 
 OVERRIDE_EXAMPLE = {

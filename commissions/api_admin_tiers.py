@@ -34,10 +34,6 @@ from offers.services import OfferError
 class TierFilter(filters.FilterSet):
     publisher = id_filter("memberships__publisher_id")
 
-    class Meta:
-        model = PayoutTier
-        fields: list[str] = []
-
 
 TIER_EXAMPLE = {
     "id": 2,

@@ -33,10 +33,6 @@ class MemberFilter(filters.FilterSet):
     publisher = id_filter("publisher_id")
     search = text_filter("user__email", 254, lookup_expr="icontains")
 
-    class Meta:
-        model = Membership
-        fields: list[str] = []
-
 
 MEMBER_EXAMPLE = {
     "id": 14,
@@ -86,10 +82,6 @@ def id_of(obj) -> int | None:
 class InvitationFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=Invitation.Status.choices)
     role = filters.ChoiceFilter(choices=Invitation.INVITABLE_ROLES)
-
-    class Meta:
-        model = Invitation
-        fields: list[str] = []
 
 
 INVITATION_EXAMPLE = {

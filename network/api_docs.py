@@ -1,6 +1,7 @@
 """What the API modules share to describe themselves: the answers every operation may give,
 examples, and filters whose bounds are written into the schema (the scoped managers cannot be
-introspected outside a request, so id filters are plain numbers)."""
+introspected outside a request, so id filters are plain numbers). A FilterSet of the API
+declares each of its filters and needs no Meta: the rows it filters are the view's."""
 
 from __future__ import annotations
 

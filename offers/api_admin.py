@@ -47,10 +47,6 @@ class OfferFilter(filters.FilterSet):
     advertiser = id_filter("advertiser_id")
     search = text_filter("name", 100, method="filter_search")
 
-    class Meta:
-        model = Offer
-        fields: list[str] = []
-
     def filter_search(self, queryset, name, value: str):
         """As the offers page's search box: offer or advertiser name, or the offer's id."""
         value = value.strip()
@@ -243,10 +239,6 @@ class OfferAccessFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=OfferAccess.Status.choices)
     offer = id_filter("offer_id")
     publisher = id_filter("publisher_id")
-
-    class Meta:
-        model = OfferAccess
-        fields: list[str] = []
 
 
 TAGS_ACCESS = ["admin: offer access"]

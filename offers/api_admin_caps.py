@@ -27,10 +27,6 @@ class CapFilter(filters.FilterSet):
     publisher = id_filter("publisher_id")
     metric = filters.ChoiceFilter(choices=Cap.Metric.choices)
 
-    class Meta:
-        model = Cap
-        fields: list[str] = []
-
 
 CAP_EXAMPLE = {
     "id": 9,

@@ -31,10 +31,6 @@ class OfferFilter(filters.FilterSet):
     category = filters.ChoiceFilter(choices=CATEGORIES)
     q = text_filter("name", 100, lookup_expr="icontains")
 
-    class Meta:
-        model = Offer
-        fields: list[str] = []
-
 
 OFFER_EXAMPLE = {
     "id": 12,

@@ -43,10 +43,6 @@ class MarketplaceFilter(filters.FilterSet):
         choices=GoalType.choices, method="keep", help_text="The default goal's payout type."
     )
 
-    class Meta:
-        model = Offer
-        fields: list[str] = []
-
     def keep(self, queryset, name, value):
         return queryset
 

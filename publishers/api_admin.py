@@ -32,10 +32,6 @@ class PublisherFilter(filters.FilterSet):
     country = filters.ChoiceFilter(choices=COUNTRY_CHOICES)
     search = text_filter("name", 100, method="filter_search")
 
-    class Meta:
-        model = Publisher
-        fields: list[str] = []
-
     def filter_search(self, queryset, name, value: str):
         value = value.strip()
         return queryset.filter(Q(name__icontains=value) | Q(website__icontains=value))

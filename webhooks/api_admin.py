@@ -32,10 +32,6 @@ from webhooks.views_admin import (
 class WebhookFilter(filters.FilterSet):
     is_active = filters.BooleanFilter(field_name="is_active")
 
-    class Meta:
-        model = WebhookEndpoint
-        fields: list[str] = []
-
 
 WEBHOOK_EXAMPLE = {
     "id": 5,

@@ -283,10 +283,6 @@ class AttemptFilter(filters.FilterSet):
     offer = id_filter("endpoint__offer_id", "An offer's id.")
     postback = id_filter("endpoint_id", "A postback's id.")
 
-    class Meta:
-        model = PostbackAttempt
-        fields: list[str] = []
-
     def by_outcome(self, queryset, name, value):
         if value == "no_response":
             return queryset.filter(status_code__isnull=True)
