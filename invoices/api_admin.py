@@ -31,7 +31,7 @@ from invoices.services import invoice_record_payment
 from invoices.views import credit_note_pdf, invoice_pdf
 from network import api_router
 from network.api_base import TenantViewSet
-from network.api_docs import admin_roles, answers, example
+from network.api_docs import admin_roles, answers, example, listed, shown
 from network.api_forms import form_errors
 from payouts.models import CreditNote, Invoice
 from payouts.runs import PayoutError
@@ -40,20 +40,20 @@ TAGS = ["admin: invoices"]
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="List the advertisers' invoices",
-        description="One invoice per advertiser, month and currency, as on the invoices "
-        "page. Filters: `status` (issued: not paid yet), `advertiser` (id), `currency`, "
-        "`period_from` / `period_to` (months, as their first day). Order by period, "
-        "issued_at, number or id; newest month first by default.",
-        responses=answers(s.AdminInvoiceSerializer(many=True)),
-        tags=TAGS,
+    list=listed(
+        "List the advertisers' invoices",
+        "One invoice per advertiser, month and currency, as on the invoices page. Filters: "
+        "`status` (issued: not paid yet), `advertiser` (id), `currency`, `period_from` / "
+        "`period_to` (months, as their first day). Order by period, issued_at, number or id; "
+        "newest month first by default.",
+        s.AdminInvoiceSerializer,
+        TAGS,
     ),
-    retrieve=extend_schema(
-        summary="One invoice, with its lines",
-        responses=answers(s.AdminInvoiceDetailSerializer),
-        examples=[example("A paid invoice", INVOICE_EXAMPLE)],
-        tags=TAGS,
+    retrieve=shown(
+        "One invoice, with its lines",
+        s.AdminInvoiceDetailSerializer,
+        ("A paid invoice", INVOICE_EXAMPLE),
+        TAGS,
     ),
 )
 class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
@@ -134,20 +134,20 @@ CREDIT_TAGS = ["admin: credit notes"]
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="List the advertisers' credit notes",
-        description="A month whose reversals came to more than its approvals makes a credit "
-        "note (CN-<year>-<number>, its own series), never a negative invoice. `remaining` is "
-        "what the advertiser's next invoices in the currency have not taken off yet.",
-        responses=answers(s.CreditNoteSerializer(many=True)),
-        examples=[example("A credit note partly used", [CREDIT_NOTE_EXAMPLE])],
-        tags=CREDIT_TAGS,
+    list=listed(
+        "List the advertisers' credit notes",
+        "A month whose reversals came to more than its approvals makes a credit note "
+        "(CN-<year>-<number>, its own series), never a negative invoice. `remaining` is what "
+        "the advertiser's next invoices in the currency have not taken off yet.",
+        s.CreditNoteSerializer,
+        CREDIT_TAGS,
+        named=("A credit note partly used", [CREDIT_NOTE_EXAMPLE]),
     ),
-    retrieve=extend_schema(
-        summary="One credit note, with its lines and the invoices it was applied to",
-        responses=answers(s.CreditNoteDetailSerializer),
-        examples=[example("A credit note partly used", CREDIT_NOTE_DETAIL_EXAMPLE)],
-        tags=CREDIT_TAGS,
+    retrieve=shown(
+        "One credit note, with its lines and the invoices it was applied to",
+        s.CreditNoteDetailSerializer,
+        ("A credit note partly used", CREDIT_NOTE_DETAIL_EXAMPLE),
+        CREDIT_TAGS,
     ),
 )
 class CreditNoteViewSet(

@@ -4,7 +4,7 @@ company's own only; another's answers 404)."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema_view
 from rest_framework import mixins
 
 from invoices import api_serializers as s
@@ -21,24 +21,26 @@ from invoices.filters import CreditNoteFilter, InvoiceFilter
 from invoices.views import credit_note_pdf, invoice_pdf
 from network import api_router
 from network.api_base import TenantViewSet
-from network.api_docs import answers, example
+from network.api_docs import listed, shown
 from payouts.models import CreditNote, Invoice
 from tracking.api_advertiser import ADVERTISER
 
+TAGS = ["advertiser: invoices"]
+
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="List your invoices",
-        description="What the network bills your company, one invoice per month and "
-        "currency. Filter by status, currency, period; order by period, issued_at or id.",
-        responses=answers(s.AdvertiserInvoiceSerializer(many=True)),
-        tags=["advertiser: invoices"],
+    list=listed(
+        "List your invoices",
+        "What the network bills your company, one invoice per month and currency. Filter by "
+        "status, currency, period; order by period, issued_at or id.",
+        s.AdvertiserInvoiceSerializer,
+        TAGS,
     ),
-    retrieve=extend_schema(
-        summary="One of your invoices, with its lines",
-        responses=answers(s.AdvertiserInvoiceDetailSerializer),
-        examples=[example("An issued invoice", ADVERTISER_INVOICE_EXAMPLE)],
-        tags=["advertiser: invoices"],
+    retrieve=shown(
+        "One of your invoices, with its lines",
+        s.AdvertiserInvoiceDetailSerializer,
+        ("An issued invoice", ADVERTISER_INVOICE_EXAMPLE),
+        TAGS,
     ),
 )
 class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
@@ -63,7 +65,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
 
     @pdf_action(
         "Your invoice's PDF: the invoice page's document in your account's language.",
-        ["advertiser: invoices"],
+        TAGS,
     )
     def pdf(self, request, pk=None):
         invoice = self.get_object()
@@ -73,20 +75,20 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="List your credit notes",
-        description="A month whose reversals came to more than its approvals makes a credit "
-        "note instead of an invoice; `remaining` is what your next invoices in the currency "
-        "have not taken off yet.",
-        responses=answers(s.CreditNoteSerializer(many=True)),
-        examples=[example("A credit note partly used", [CREDIT_NOTE_EXAMPLE])],
-        tags=["advertiser: invoices"],
+    list=listed(
+        "List your credit notes",
+        "A month whose reversals came to more than its approvals makes a credit note instead "
+        "of an invoice; `remaining` is what your next invoices in the currency have not taken "
+        "off yet.",
+        s.CreditNoteSerializer,
+        TAGS,
+        named=("A credit note partly used", [CREDIT_NOTE_EXAMPLE]),
     ),
-    retrieve=extend_schema(
-        summary="One of your credit notes, with its lines and the invoices it was applied to",
-        responses=answers(s.CreditNoteDetailSerializer),
-        examples=[example("A credit note partly used", CREDIT_NOTE_DETAIL_EXAMPLE)],
-        tags=["advertiser: invoices"],
+    retrieve=shown(
+        "One of your credit notes, with its lines and the invoices it was applied to",
+        s.CreditNoteDetailSerializer,
+        ("A credit note partly used", CREDIT_NOTE_DETAIL_EXAMPLE),
+        TAGS,
     ),
 )
 class CreditNoteViewSet(
@@ -100,7 +102,7 @@ class CreditNoteViewSet(
     def notes(self, membership):
         return CreditNote.objects.filter(advertiser_id=membership.advertiser_id)
 
-    @pdf_action("Your credit note's PDF, as its page, in your language.", ["advertiser: invoices"])
+    @pdf_action("Your credit note's PDF, as its page, in your language.", TAGS)
     def pdf(self, request, pk=None):
         note = self.get_object()
         return in_reader_language(

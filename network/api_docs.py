@@ -34,9 +34,24 @@ def example(name: str, value, *, request: bool = False) -> OpenApiExample:
 # row), `written` (a write that answers the row), `removed` (a DELETE).
 
 
-def listed(summary: str, description: str, row: type, tags: list[str]):
+def listed(
+    summary: str,
+    description: str,
+    row: type,
+    tags: list[str],
+    *,
+    named: tuple[str, object] | None = None,
+    parameters: list | None = None,
+):
+    """A page of rows; `named`: its own example (left out: the detail route's, see
+    complete_docs); `parameters`: query parameters the filter cannot describe itself."""
     return extend_schema(
-        summary=summary, description=description, responses=answers(row(many=True)), tags=tags
+        summary=summary,
+        description=description,
+        parameters=parameters,
+        responses=answers(row(many=True)),
+        examples=[example(*named)] if named else None,
+        tags=tags,
     )
 
 

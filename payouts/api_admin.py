@@ -37,7 +37,7 @@ from rest_framework.response import Response
 
 from network import api_router, step_up
 from network.api_base import TenantViewSet, created
-from network.api_docs import ERRORS, admin_roles, answers, example
+from network.api_docs import ERRORS, admin_roles, answers, example, listed, shown
 from network.api_forms import form_errors
 from network.api_keys import ApiKey
 from payouts import api_admin_serializers as s
@@ -136,18 +136,18 @@ RUN_SUMMARY = {key: value for key, value in RUN_EXAMPLE.items() if key not in ("
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="List the payout runs",
-        description="One run per month. Filters: `status`, `period_from` / `period_to` "
-        "(months, as their first day). Order by period, created_at or id.",
-        responses=answers(s.AdminPayoutRunSerializer(many=True)),
-        tags=TAGS,
+    list=listed(
+        "List the payout runs",
+        "One run per month. Filters: `status`, `period_from` / `period_to` (months, as their "
+        "first day). Order by period, created_at or id.",
+        s.AdminPayoutRunSerializer,
+        TAGS,
     ),
-    retrieve=extend_schema(
-        summary="One payout run, with its totals and every line",
-        responses=answers(s.AdminPayoutRunDetailSerializer),
-        examples=[example("An approved run", RUN_EXAMPLE)],
-        tags=TAGS,
+    retrieve=shown(
+        "One payout run, with its totals and every line",
+        s.AdminPayoutRunDetailSerializer,
+        ("An approved run", RUN_EXAMPLE),
+        TAGS,
     ),
 )
 class PayoutRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):

@@ -5,10 +5,10 @@ publishers their payout (never the network's revenue or the fraud flags)."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema_view
 from rest_framework import serializers
 
-from network.api_docs import answers, shown
+from network import api_docs
 from network.api_forms import Amount
 from tracking.models import ADV_SUB_FIELDS, SUB_FIELDS, Conversion
 
@@ -157,14 +157,7 @@ def conversions_docs(
     """The schema of a role's conversions viewset (list and retrieve, as every role's reads
     are): `listed` the list's summary and description, `one` the retrieve's summary and
     `named` its example; `parameters` the day filters, where the role's filter has them."""
-    summary, description = listed
     return extend_schema_view(
-        list=extend_schema(
-            summary=summary,
-            description=description,
-            parameters=parameters,
-            responses=answers(row(many=True)),
-            tags=tags,
-        ),
-        retrieve=shown(one, row, named, tags),
+        list=api_docs.listed(*listed, row, tags, parameters=parameters),
+        retrieve=api_docs.shown(one, row, named, tags),
     )
