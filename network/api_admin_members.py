@@ -10,15 +10,14 @@ audit entries.
 from __future__ import annotations
 
 import django_filters.rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema_view
 from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from network import api_admin_members_serializers as s
-from network import api_docs
 from network.api_base import TenantViewSet, created
-from network.api_docs import admin_roles, example, id_filter, listed, shown, text_filter, written
+from network.api_docs import admin_roles, id_filter, listed, pressed, shown, text_filter, written
 from network.api_forms import judged
 from network.forms import InvitationForm
 from network.models import Invitation, Membership, Role
@@ -158,15 +157,13 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         )
         return created(self.get_serializer(self.get_queryset().get(pk=invitation.pk)).data)
 
-    @extend_schema(
-        summary="Revoke an invitation",
-        description="Its link stops working, as the Members page's Revoke button. Only a "
-        "pending invitation can be revoked (else 400). Written to the audit log "
-        "(`invitation.revoked`).",
-        request=None,
-        responses=api_docs.answers(s.InvitationSerializer),
-        examples=[example("Revoked", {**INVITATION_EXAMPLE, "status": "revoked", "usable": False})],
-        tags=TAGS_INVITATIONS,
+    @pressed(
+        "Revoke an invitation",
+        "Its link stops working, as the Members page's Revoke button. Only a pending "
+        "invitation can be revoked (else 400). Written to the audit log (`invitation.revoked`).",
+        s.InvitationSerializer,
+        ("Revoked", {**INVITATION_EXAMPLE, "status": "revoked", "usable": False}),
+        TAGS_INVITATIONS,
     )
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):

@@ -31,7 +31,8 @@ def example(name: str, value, *, request: bool = False) -> OpenApiExample:
 
 # Each operation of a viewset described in one call (for @extend_schema_view), so that a
 # viewset's schema reads as its words and examples: `listed` (a page of rows), `shown` (one
-# row), `written` (a write that answers the row), `removed` (a DELETE).
+# row), `written` (a write that answers the row), `pressed` (a POST without a body), `removed`
+# (a DELETE).
 
 
 def listed(
@@ -85,6 +86,19 @@ def written(
         request=body,
         responses=answers(row, code),
         examples=[example(*sent, request=True), example(*answer)],
+        tags=tags,
+    )
+
+
+def pressed(summary: str, description: str, row, named: tuple[str, object], tags: list[str]):
+    """A POST without a body, as a page's button (approve, revoke, rotate...), answered with
+    `row` (`named`: its example)."""
+    return extend_schema(
+        summary=summary,
+        description=description,
+        request=None,
+        responses=answers(row),
+        examples=[example(*named)],
         tags=tags,
     )
 

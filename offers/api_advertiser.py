@@ -7,7 +7,6 @@ from __future__ import annotations
 import django_filters.rest_framework as filters
 from django.db.models import Prefetch
 from drf_spectacular.utils import (
-    extend_schema,
     extend_schema_view,
 )
 from rest_framework import mixins
@@ -15,7 +14,7 @@ from rest_framework import mixins
 from advertisers.api_base import ADVERTISER
 from network import api_router
 from network.api_base import TenantViewSet, created
-from network.api_docs import answers, example, listed, shown, text_filter, written
+from network.api_docs import listed, pressed, shown, text_filter, written
 from offers import api_advertiser_parts as parts
 from offers import api_advertiser_serializers as s
 from offers.api_advertiser_parts import refuse_if_archived
@@ -93,17 +92,14 @@ MOVE_TEXT = {
 
 def move_schema(name: str):
     summary, path = MOVE_TEXT[name]
-    return extend_schema(
-        summary=f"{summary} an offer",
-        description=(
-            f"Moves the offer ({path}) as the offer page's button does; the audit log keeps "
-            "who, when, from and to. A move the offer does not allow now answers 400 with "
-            "the reason (see `moves` on the offer)."
-        ),
-        request=None,
-        responses=answers(s.AdvertiserOfferSerializer),
-        examples=[example("The offer after the move", OFFER_EXAMPLE)],
-        tags=TAGS,
+    return pressed(
+        f"{summary} an offer",
+        f"Moves the offer ({path}) as the offer page's button does; the audit log keeps who, "
+        "when, from and to. A move the offer does not allow now answers 400 with the reason "
+        "(see `moves` on the offer).",
+        s.AdvertiserOfferSerializer,
+        ("The offer after the move", OFFER_EXAMPLE),
+        TAGS,
     )
 
 

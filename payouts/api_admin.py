@@ -37,7 +37,7 @@ from rest_framework.response import Response
 
 from network import api_router, step_up
 from network.api_base import TenantViewSet, created
-from network.api_docs import ERRORS, admin_roles, answers, example, listed, shown
+from network.api_docs import ERRORS, admin_roles, answers, example, listed, pressed, shown
 from network.api_forms import form_errors
 from network.api_keys import ApiKey
 from payouts import api_admin_serializers as s
@@ -201,20 +201,19 @@ class PayoutRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
         run = runs.payout_run_create(network, period, actor=request.user)
         return created(self.run_data(run))
 
-    @extend_schema(
-        summary="Approve a payout run",
-        description="Needs two-factor authentication on (else 403, code `mfa_required`) "
-        "and an API key with the `payouts:approve` scope, made after two-factor was turned "
-        "on (else 403, `scope_required` / `mfa_required`), or a browser session that "
-        "re-authenticated recently. Whoever started the run cannot approve it (400). With "
-        "the run's second approver rule (the network's setting when the run started), the "
-        "first approval is recorded (`first_approver`, audit "
-        "`payout_run.first_approval`) and the run stays in review until a different owner "
-        "or manager approves (`payout_run.approved`). Publishers are emailed once approved.",
-        request=None,
-        responses=answers(s.AdminPayoutRunDetailSerializer),
-        examples=[example("The approved run", RUN_EXAMPLE)],
-        tags=TAGS,
+    @pressed(
+        "Approve a payout run",
+        "Needs two-factor authentication on (else 403, code `mfa_required`) and an API key "
+        "with the `payouts:approve` scope, made after two-factor was turned on (else 403, "
+        "`scope_required` / `mfa_required`), or a browser session that re-authenticated "
+        "recently. Whoever started the run cannot approve it (400). With the run's second "
+        "approver rule (the network's setting when the run started), the first approval is "
+        "recorded (`first_approver`, audit `payout_run.first_approval`) and the run stays in "
+        "review until a different owner or manager approves (`payout_run.approved`). "
+        "Publishers are emailed once approved.",
+        s.AdminPayoutRunDetailSerializer,
+        ("The approved run", RUN_EXAMPLE),
+        TAGS,
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):

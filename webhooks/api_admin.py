@@ -8,14 +8,14 @@ from __future__ import annotations
 import django_filters.rest_framework as filters
 from django.core.cache import cache
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from network import api_router
 from network.api_base import TenantViewSet, created
-from network.api_docs import admin_roles, answers, example, listed, removed, shown, written
+from network.api_docs import admin_roles, listed, pressed, removed, shown, written
 from network.api_forms import judged
 from webhooks import api_admin_serializers as s
 from webhooks import services
@@ -169,15 +169,13 @@ class WebhookEndpointViewSet(
     def perform_destroy(self, instance: WebhookEndpoint) -> None:
         services.endpoint_delete(endpoint=instance, actor=self.request.user)
 
-    @extend_schema(
-        summary="Rotate an endpoint's signing secret",
-        description="A new secret at once, answered here (as the page shows it): the old one "
-        "no longer signs anything, retries included. Written to the audit log "
-        "(`webhook.secret_rotated`).",
-        request=None,
-        responses=answers(s.WebhookEndpointSecretSerializer),
-        examples=[example("The endpoint, with its new secret", WEBHOOK_SECRET_EXAMPLE)],
-        tags=TAGS_WEBHOOKS,
+    @pressed(
+        "Rotate an endpoint's signing secret",
+        "A new secret at once, answered here (as the page shows it): the old one no longer "
+        "signs anything, retries included. Written to the audit log (`webhook.secret_rotated`).",
+        s.WebhookEndpointSecretSerializer,
+        ("The endpoint, with its new secret", WEBHOOK_SECRET_EXAMPLE),
+        TAGS_WEBHOOKS,
     )
     @action(detail=True, methods=["post"])
     def rotate_secret(self, request, pk=None):
@@ -185,29 +183,25 @@ class WebhookEndpointViewSet(
         endpoint = services.endpoint_rotate_secret(endpoint=endpoint, actor=request.user)
         return Response(s.WebhookEndpointSecretSerializer(endpoint).data)
 
-    @extend_schema(
-        summary="Send a test ping now",
-        description="A `ping` event POSTed to the endpoint during this call, logged like any "
-        "delivery; the answer is its outcome (`state` delivered or failed, the HTTP "
-        "`status_code` or the `error`). One test per endpoint every few seconds: another "
-        "answers 400.",
-        request=None,
-        responses=answers(s.WebhookDeliverySerializer),
-        examples=[
-            example(
-                "Delivered",
-                {
-                    "id": 88,
-                    "event": "ping",
-                    "event_id": "evt_5f1c0e9a2b7d4c3e8f6a1b2c3d4e5f60",
-                    "state": "delivered",
-                    "status_code": 200,
-                    "error": "",
-                    "duration_ms": 143,
-                },
-            )
-        ],
-        tags=TAGS_WEBHOOKS,
+    @pressed(
+        "Send a test ping now",
+        "A `ping` event POSTed to the endpoint during this call, logged like any delivery; the "
+        "answer is its outcome (`state` delivered or failed, the HTTP `status_code` or the "
+        "`error`). One test per endpoint every few seconds: another answers 400.",
+        s.WebhookDeliverySerializer,
+        (
+            "Delivered",
+            {
+                "id": 88,
+                "event": "ping",
+                "event_id": "evt_5f1c0e9a2b7d4c3e8f6a1b2c3d4e5f60",
+                "state": "delivered",
+                "status_code": 200,
+                "error": "",
+                "duration_ms": 143,
+            },
+        ),
+        TAGS_WEBHOOKS,
     )
     @action(detail=True, methods=["post"])
     def test(self, request, pk=None):

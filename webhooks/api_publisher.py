@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from network import api_router
 from network.api_base import ErrorSerializer
-from network.api_docs import answers, example, id_filter, listed, removed, shown, written
+from network.api_docs import answers, example, id_filter, listed, pressed, removed, shown, written
 from offers.models import Offer
 from publishers.api_base import PUBLISHER, PublisherViewSet
 from webhooks import api_publisher_serializers as s
@@ -52,14 +52,7 @@ POSTBACKS = ["publisher: postbacks"]
 
 def switch_schema(summary: str, description: str, named: tuple[str, object]):
     """Turning a postback on or off: no body, the postback answered (`named`: its example)."""
-    return extend_schema(
-        summary=summary,
-        description=description,
-        request=None,
-        responses=answers(s.PostbackSerializer),
-        examples=[example(*named)],
-        tags=POSTBACKS,
-    )
+    return pressed(summary, description, s.PostbackSerializer, named, POSTBACKS)
 
 
 class QueuedSerializer(serializers.Serializer):
