@@ -21,7 +21,7 @@ from advertisers.models import Advertiser
 from advertisers.owed import owed_by
 from advertisers.services import advertiser_set_status
 from network import api_router
-from network.api_base import TenantViewSet
+from network.api_base import ReadOnlyModelSerializer, TenantViewSet
 from network.api_docs import admin_roles, listed, shown, text_filter, written
 from network.api_forms import DECIMAL, ReasonSerializer, emails, judged
 
@@ -40,14 +40,13 @@ class OwedSerializer(serializers.Serializer):
         return str(owed["amount"])  # from the ledger: in the currency's precision already
 
 
-class AdminAdvertiserSerializer(serializers.ModelSerializer):
+class AdminAdvertiserSerializer(ReadOnlyModelSerializer):
     website = serializers.CharField(read_only=True)
     users = serializers.SerializerMethodField()
 
     class Meta:
         model = Advertiser
         fields = ["id", "name", "website", "status", "require_token", "users", "created_at"]
-        read_only_fields = fields
 
     @extend_schema_field(serializers.ListField(child=serializers.EmailField()))
     def get_users(self, advertiser: Advertiser) -> list[str]:
@@ -61,7 +60,6 @@ class AdminAdvertiserDetailSerializer(AdminAdvertiserSerializer):
 
     class Meta(AdminAdvertiserSerializer.Meta):
         fields = [*AdminAdvertiserSerializer.Meta.fields, "owed"]
-        read_only_fields = fields
 
     @extend_schema_field(OwedSerializer(many=True))
     def get_owed(self, advertiser: Advertiser) -> list[dict]:

@@ -15,7 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from commissions.models import PayoutOverride, PayoutTier, TierMembership, TierPayout
-from network.api_base import IdField
+from network.api_base import IdField, ReadOnlyModelSerializer
 from network.api_forms import NULLABLE_DECIMAL
 from offers.api_admin_serializers import AdminGoalSerializer, terms_text
 from offers.models import Goal
@@ -36,7 +36,6 @@ class GoalPayoutSerializer(AdminGoalSerializer):
 
     class Meta(AdminGoalSerializer.Meta):
         fields = ["offer", "offer_name", *AdminGoalSerializer.Meta.fields, "loses_money"]
-        read_only_fields = fields
 
     @extend_schema_field(
         serializers.ChoiceField(choices=GoalType.choices, allow_null=True, read_only=True)
@@ -76,7 +75,7 @@ def terms_data(data: dict) -> dict:
 # --- Payout overrides -----------------------------------------------------------------------
 
 
-class GoalRuleSerializer(serializers.ModelSerializer):
+class GoalRuleSerializer(ReadOnlyModelSerializer):
     """A payout rule on one goal (an override's, a tier's): the goal's offer and currency, and
     the terms in the currency's precision (a part the type does not have is null)."""
 
@@ -118,7 +117,6 @@ class OverrideSerializer(GoalRuleSerializer):
             "payout_amount",
             "payout_percent",
         ]
-        read_only_fields = fields
 
 
 class OverrideWriteSerializer(PayoutTermsSerializer):
@@ -131,13 +129,12 @@ class OverrideWriteSerializer(PayoutTermsSerializer):
 # --- Payout tiers ---------------------------------------------------------------------------
 
 
-class TierMemberSerializer(serializers.ModelSerializer):
+class TierMemberSerializer(ReadOnlyModelSerializer):
     publisher_name = serializers.CharField(source="publisher.name", read_only=True)
 
     class Meta:
         model = TierMembership
         fields = ["publisher", "publisher_name"]
-        read_only_fields = fields
 
 
 class TierPayoutSerializer(GoalRuleSerializer):
@@ -157,10 +154,9 @@ class TierPayoutSerializer(GoalRuleSerializer):
             "payout_amount",
             "payout_percent",
         ]
-        read_only_fields = fields
 
 
-class TierSerializer(serializers.ModelSerializer):
+class TierSerializer(ReadOnlyModelSerializer):
     """A tier with its publishers (by name) and its payouts (by offer, then goal)."""
 
     members = serializers.SerializerMethodField()
@@ -169,7 +165,6 @@ class TierSerializer(serializers.ModelSerializer):
     class Meta:
         model = PayoutTier
         fields = ["id", "name", "members", "payouts"]
-        read_only_fields = fields
 
     @extend_schema_field(TierMemberSerializer(many=True))
     def get_members(self, tier: PayoutTier) -> list:

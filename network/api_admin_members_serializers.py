@@ -7,11 +7,11 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from network.api_base import IdField
+from network.api_base import IdField, ReadOnlyModelSerializer
 from network.models import Invitation, Membership
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class MemberSerializer(ReadOnlyModelSerializer):
     email = serializers.EmailField(source="user.email", read_only=True)
     company = serializers.SerializerMethodField(
         help_text=_("The advertiser's or publisher's company name; null for owners, managers.")
@@ -20,14 +20,13 @@ class MemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = Membership
         fields = ["id", "user", "email", "role", "advertiser", "publisher", "company", "created_at"]
-        read_only_fields = fields
 
     def get_company(self, membership: Membership) -> str | None:
         company = membership.advertiser or membership.publisher
         return company.name if company else None
 
 
-class InvitationSerializer(serializers.ModelSerializer):
+class InvitationSerializer(ReadOnlyModelSerializer):
     advertiser_name = serializers.CharField(
         source="advertiser.name", read_only=True, default=None, allow_null=True
     )
@@ -53,7 +52,6 @@ class InvitationSerializer(serializers.ModelSerializer):
             "expires_at",
             "sent_at",
         ]
-        read_only_fields = fields
 
     def get_usable(self, invitation: Invitation) -> bool:
         return invitation.is_usable

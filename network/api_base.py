@@ -102,6 +102,17 @@ class NetworkRelatedField(serializers.PrimaryKeyRelatedField):
         return rows
 
 
+# A row as the API answers it: every field of its Meta read only (a write has its own
+# serializer, judged by the page's form). No docstring: the schema would take it as the
+# description of every serializer that has none.
+class ReadOnlyModelSerializer(serializers.ModelSerializer):
+    def get_extra_kwargs(self) -> dict:
+        extra = super().get_extra_kwargs()
+        for name in self.Meta.fields:
+            extra[name] = {**extra.get(name, {}), "read_only": True}
+        return extra
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class IdField(NetworkRelatedField):
     """An id of this network's rows (typed for the schema: written in a plain serializer)."""

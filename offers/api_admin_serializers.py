@@ -17,7 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lib.money import quantize
-from network.api_base import IdField
+from network.api_base import IdField, ReadOnlyModelSerializer
 from network.api_forms import NULLABLE_DECIMAL
 from network.api_policy import membership_of
 from offers.api_moves import ADMIN_OFFER_MOVES, move_names
@@ -43,7 +43,7 @@ def terms_text(
     return flat, pct
 
 
-class AdminGoalSerializer(serializers.ModelSerializer):
+class AdminGoalSerializer(ReadOnlyModelSerializer):
     """A goal: what the advertiser pays (revenue) and what publishers earn (payout)."""
 
     currency = serializers.CharField(source="offer.currency", read_only=True)
@@ -56,7 +56,6 @@ class AdminGoalSerializer(serializers.ModelSerializer):
     class Meta:
         model = Goal
         fields = ["id", "name", "is_default", *GOAL_PRICE_FIELDS]
-        read_only_fields = fields
 
     def revenue(self, goal: Goal):
         return terms_text(
@@ -91,7 +90,7 @@ class AdminGoalSerializer(serializers.ModelSerializer):
         return self.payout(goal)[1]
 
 
-class AdminOfferSerializer(serializers.ModelSerializer):
+class AdminOfferSerializer(ReadOnlyModelSerializer):
     category = serializers.ChoiceField(
         choices=[code for code, _label in CATEGORIES], read_only=True
     )
@@ -124,7 +123,6 @@ class AdminOfferSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = fields
 
     @extend_schema_field(
         serializers.ListField(child=serializers.ChoiceField(choices=ADMIN_OFFER_MOVES))
@@ -151,7 +149,6 @@ class AdminOfferDetailSerializer(AdminOfferSerializer):
             "landing_pages",
             "pending_access",
         ]
-        read_only_fields = fields
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_landing_pages(self, offer: Offer) -> list[str]:
@@ -161,7 +158,7 @@ class AdminOfferDetailSerializer(AdminOfferSerializer):
         return offer.accesses.filter(status=OfferAccess.Status.PENDING).count()
 
 
-class AdminOfferAccessSerializer(serializers.ModelSerializer):
+class AdminOfferAccessSerializer(ReadOnlyModelSerializer):
     offer_name = serializers.CharField(source="offer.name", read_only=True)
     publisher_name = serializers.CharField(source="publisher.name", read_only=True)
     decided_by = serializers.EmailField(
@@ -183,7 +180,6 @@ class AdminOfferAccessSerializer(serializers.ModelSerializer):
             "decided_at",
             "created_at",
         ]
-        read_only_fields = fields
 
 
 # --- Caps -----------------------------------------------------------------------------------
@@ -206,7 +202,7 @@ class CapLimit(serializers.Field):
         return str(cap.limit.to_integral_value())
 
 
-class CapSerializer(serializers.ModelSerializer):
+class CapSerializer(ReadOnlyModelSerializer):
     publisher = serializers.IntegerField(source="publisher_id", read_only=True, allow_null=True)
     publisher_name = serializers.CharField(
         source="publisher.name", read_only=True, default=None, allow_null=True
@@ -227,7 +223,6 @@ class CapSerializer(serializers.ModelSerializer):
             "currency",
             "action",
         ]
-        read_only_fields = fields
 
 
 class CapWriteSerializer(serializers.Serializer):

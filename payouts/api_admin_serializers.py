@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lib.tables import MAX_ID
+from network.api_base import ReadOnlyModelSerializer
 from network.api_forms import DECIMAL, MinorAmount
 from payouts import methods
 from payouts.api_publisher_serializers import LINE_FIELDS, CarriedLineMixin
@@ -19,7 +20,7 @@ from payouts.models import PayoutLine, PayoutRun
 from payouts.views_runs import currency_totals, totals_by_run
 
 
-class AdminPayoutLineSerializer(CarriedLineMixin, serializers.ModelSerializer):
+class AdminPayoutLineSerializer(CarriedLineMixin, ReadOnlyModelSerializer):
     publisher_name = serializers.CharField(source="publisher.name", read_only=True)
     amount = MinorAmount()
     payment_method = serializers.SerializerMethodField(
@@ -45,7 +46,6 @@ class AdminPayoutLineSerializer(CarriedLineMixin, serializers.ModelSerializer):
             "payment_reference",
             "paid_at",
         ]
-        read_only_fields = fields
 
     @extend_schema_field(
         {"type": "string", "enum": ["paypal", "bank", "other", None], "nullable": True}
@@ -80,7 +80,7 @@ class RunTotalSerializer(serializers.Serializer):
     carried_lines = serializers.IntegerField()
 
 
-class AdminPayoutRunSerializer(serializers.ModelSerializer):
+class AdminPayoutRunSerializer(ReadOnlyModelSerializer):
     created_by = serializers.SerializerMethodField(
         help_text=_(
             'Who started the run (an email; they cannot approve it), "scheduled" for the '
@@ -108,7 +108,6 @@ class AdminPayoutRunSerializer(serializers.ModelSerializer):
             "approved_at",
             "created_at",
         ]
-        read_only_fields = fields
         extra_kwargs = {
             "period": {"help_text": _("The month paid (its first day).")},
             "needs_second_approver": {
@@ -128,7 +127,6 @@ class AdminPayoutRunDetailSerializer(AdminPayoutRunSerializer):
 
     class Meta(AdminPayoutRunSerializer.Meta):
         fields = [*AdminPayoutRunSerializer.Meta.fields, "totals", "lines"]
-        read_only_fields = fields
 
     @extend_schema_field(RunTotalSerializer(many=True))
     def get_totals(self, run: PayoutRun) -> list[dict]:

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from lib.countries import COUNTRY_CHOICES
 from lib.money import from_minor
 from network import api_router
-from network.api_base import TenantViewSet
+from network.api_base import ReadOnlyModelSerializer, TenantViewSet
 from network.api_docs import admin_roles, listed, shown, text_filter, written
 from network.api_forms import ReasonSerializer, emails, judged
 from publishers.forms import DecisionForm
@@ -37,7 +37,7 @@ class PublisherFilter(filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(website__icontains=value))
 
 
-class AdminPublisherSerializer(serializers.ModelSerializer):
+class AdminPublisherSerializer(ReadOnlyModelSerializer):
     reviewed_by = serializers.EmailField(
         source="reviewed_by.email", default=None, read_only=True, allow_null=True
     )
@@ -73,7 +73,6 @@ class AdminPublisherSerializer(serializers.ModelSerializer):
             "users",
             "created_at",
         ]
-        read_only_fields = fields
 
     @extend_schema_field({"type": "string", "format": "decimal", "nullable": True})
     def get_min_payout(self, publisher: Publisher) -> str | None:

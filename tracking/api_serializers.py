@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_view
 from rest_framework import serializers
 
 from network import api_docs
+from network.api_base import ReadOnlyModelSerializer
 from network.api_forms import Amount
 from tracking.models import ADV_SUB_FIELDS, SUB_FIELDS, Conversion
 
@@ -17,7 +18,7 @@ HEAD = ["id", "transaction_id", "offer", "offer_name", "goal", "goal_name"]
 TAIL = ["created_at", "decided_at"]
 
 
-class ConversionSerializer(serializers.ModelSerializer):
+class ConversionSerializer(ReadOnlyModelSerializer):
     """The fields the roles share; each role's Meta lists what it reads, in order."""
 
     transaction_id = serializers.CharField(source="click_id", read_only=True)
@@ -61,7 +62,6 @@ class AdminConversionSerializer(CompanyConversionSerializer):
             "fraud_flags",
             *TAIL,
         ]
-        read_only_fields = fields
 
 
 class AdvertiserConversionSerializer(CompanyConversionSerializer):
@@ -72,7 +72,6 @@ class AdvertiserConversionSerializer(CompanyConversionSerializer):
         model = Conversion
         # The admins' fields, less the publisher's payout and the visitor's address.
         fields = [f for f in AdminConversionSerializer.Meta.fields if f not in ("payout", "ip")]
-        read_only_fields = fields
 
 
 class PublisherConversionSerializer(ConversionSerializer):
@@ -102,7 +101,6 @@ class PublisherConversionSerializer(ConversionSerializer):
             "method",
             *TAIL,
         ]
-        read_only_fields = fields
 
 
 # What the schema shows of a conversion: a pending sale as an admin reads it (flagged), and as
