@@ -22,6 +22,7 @@ from network import api_router
 from network.api_base import created
 from network.api_docs import listed, shown, written
 from offers import api_publisher_serializers as s
+from offers.api_advertiser_parts import CREATIVE_EXAMPLE
 from offers.forms_publisher import MarketplaceFilterForm
 from offers.links import click_link, impression_pixel, tracking_url
 from offers.models import CATEGORIES, Goal, GoalType, LandingPage, Offer, OfferAccess
@@ -76,6 +77,8 @@ OFFER_EXAMPLE = {
 }
 
 
+# The advertiser's creative as a publisher sees it: without what only its advertiser edits.
+ADVERTISER_ONLY = ("offer", "html", "is_active", "created_at")
 OFFER_DETAIL_EXAMPLE = {
     **OFFER_EXAMPLE,
     "description": "Shoes and bags for the beach.",
@@ -89,14 +92,7 @@ OFFER_DETAIL_EXAMPLE = {
     "landing_pages": [{"id": 40, "name": "Home", "preview_url": "https://shop.example/?click="}],
     "creatives": [
         {
-            "id": 50,
-            "name": "Text link",
-            "kind": "text",
-            "image": None,
-            "width": None,
-            "height": None,
-            "text": "Summer sale: 30% off",
-            "landing_page": 40,
+            **{k: v for k, v in CREATIVE_EXAMPLE.items() if k not in ADVERTISER_ONLY},
             "embed_code": '<a href="https://demo.localhost:8000/aff_c?offer_id=12&amp;aff_id=7'
             '&amp;url_id=40&amp;file_id=50" target="_blank" rel="sponsored noopener">'
             "Summer sale: 30% off</a>",
