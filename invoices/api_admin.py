@@ -21,9 +21,9 @@ from invoices.api_documents import (
     CREDIT_NOTE_EXAMPLE,
     INVOICE_EXAMPLE,
     CreditNoteViews,
+    InvoiceViews,
     in_reader_language,
     pdf_action,
-    with_invoice_details,
 )
 from invoices.filters import AdminCreditNoteFilter, AdminInvoiceFilter
 from invoices.forms import PaymentForm
@@ -56,25 +56,16 @@ TAGS = ["admin: invoices"]
         TAGS,
     ),
 )
-class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class InvoiceViewSet(InvoiceViews, mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
     roles = admin_roles("list", "retrieve", "record_payment", "pdf")
+    list_serializer = s.AdminInvoiceSerializer
+    detail_serializer = s.AdminInvoiceDetailSerializer
     filterset_class = AdminInvoiceFilter
     ordering_fields = ["period", "issued_at", "number", "id"]
     ordering = ["-period", "-id"]
 
-    def visible(self, membership):
-        invoices = Invoice.objects.select_related("advertiser")
-        if self.action != "list":
-            invoices = with_invoice_details(invoices)
-        return invoices
-
-    def visible_model(self):
-        return Invoice
-
-    def get_serializer_class(self):
-        if self.action == "list":
-            return s.AdminInvoiceSerializer
-        return s.AdminInvoiceDetailSerializer
+    def documents(self, membership):
+        return Invoice.objects.select_related("advertiser")
 
     @pdf_action(
         "The invoice's PDF: the invoice page's document in the language of the key's account.",
@@ -158,8 +149,8 @@ class CreditNoteViewSet(
     ordering_fields = ["period", "issued_at", "number", "id"]
     ordering = ["-period", "-id"]
 
-    def notes(self, membership):
-        return CreditNote.objects.all()
+    def documents(self, membership):
+        return CreditNote.objects.select_related("advertiser")
 
     @pdf_action("The credit note's PDF, as its page, in the caller's language.", CREDIT_TAGS)
     def pdf(self, request, pk=None):

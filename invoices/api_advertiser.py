@@ -13,9 +13,9 @@ from invoices.api_documents import (
     CREDIT_NOTE_DETAIL_EXAMPLE,
     CREDIT_NOTE_EXAMPLE,
     CreditNoteViews,
+    InvoiceViews,
     in_reader_language,
     pdf_action,
-    with_invoice_details,
 )
 from invoices.filters import CreditNoteFilter, InvoiceFilter
 from invoices.views import credit_note_pdf, invoice_pdf
@@ -43,25 +43,16 @@ TAGS = ["advertiser: invoices"]
         TAGS,
     ),
 )
-class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class InvoiceViewSet(InvoiceViews, mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
     roles = {"list": ADVERTISER, "retrieve": ADVERTISER, "pdf": ADVERTISER}
+    list_serializer = s.AdvertiserInvoiceSerializer
+    detail_serializer = s.InvoiceDetailSerializer
     filterset_class = InvoiceFilter
     ordering_fields = ["period", "issued_at", "id"]
     ordering = ["-period", "-id"]
 
-    def visible(self, membership):
-        invoices = Invoice.objects.filter(advertiser_id=membership.advertiser_id)
-        if self.action == "retrieve":
-            invoices = with_invoice_details(invoices)
-        return invoices
-
-    def visible_model(self):
-        return Invoice
-
-    def get_serializer_class(self):
-        if self.action == "retrieve":
-            return s.InvoiceDetailSerializer
-        return s.AdvertiserInvoiceSerializer
+    def documents(self, membership):
+        return Invoice.objects.filter(advertiser_id=membership.advertiser_id)
 
     @pdf_action(
         "Your invoice's PDF: the invoice page's document in your account's language.",
@@ -99,8 +90,9 @@ class CreditNoteViewSet(
     ordering_fields = ["period", "issued_at", "id"]
     ordering = ["-period", "-id"]
 
-    def notes(self, membership):
-        return CreditNote.objects.filter(advertiser_id=membership.advertiser_id)
+    def documents(self, membership):
+        notes = CreditNote.objects.filter(advertiser_id=membership.advertiser_id)
+        return notes.select_related("advertiser")
 
     @pdf_action("Your credit note's PDF, as its page, in your language.", TAGS)
     def pdf(self, request, pk=None):
