@@ -22,7 +22,7 @@ from commissions.models import PayoutOverride
 from commissions.services import goal_set_payout, payout_override_delete, payout_override_set
 from network import api_router
 from network.api_base import TenantViewSet
-from network.api_docs import admin_roles, id_filter, listed, removed, shown, written
+from network.api_docs import EDIT, READ, admin_roles, id_filter, listed, removed, shown, written
 from network.api_forms import FormCreate, FormUpdate, FormWrites, ServiceDestroy, judged
 from offers.api_admin import GOAL_EXAMPLE as OFFER_GOAL_EXAMPLE
 from offers.models import Goal
@@ -186,7 +186,7 @@ class PayoutOverrideViewSet(
     ServiceDestroy,
     TenantViewSet,
 ):
-    roles = admin_roles("list", "retrieve", "create", "update", "partial_update", "destroy")
+    roles = admin_roles(*READ, *EDIT, "destroy")
     serializer_class = s.OverrideSerializer
     create_body = s.OverrideWriteSerializer
     update_body = s.PayoutTermsSerializer

@@ -21,7 +21,7 @@ from invoices.filters import CreditNoteFilter, InvoiceFilter
 from invoices.views import credit_note_pdf, invoice_pdf
 from network import api_router
 from network.api_base import TenantViewSet
-from network.api_docs import listed, shown
+from network.api_docs import READ, listed, roles_of, shown
 from payouts.models import CreditNote, Invoice
 from tracking.api_advertiser import ADVERTISER
 
@@ -44,7 +44,7 @@ TAGS = ["advertiser: invoices"]
     ),
 )
 class InvoiceViewSet(InvoiceViews, mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
-    roles = {"list": ADVERTISER, "retrieve": ADVERTISER, "pdf": ADVERTISER}
+    roles = roles_of(ADVERTISER, *READ, "pdf")
     list_serializer = s.AdvertiserInvoiceSerializer
     detail_serializer = s.InvoiceDetailSerializer
     filterset_class = InvoiceFilter
@@ -85,7 +85,7 @@ class InvoiceViewSet(InvoiceViews, mixins.ListModelMixin, mixins.RetrieveModelMi
 class CreditNoteViewSet(
     CreditNoteViews, mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet
 ):
-    roles = {"list": ADVERTISER, "retrieve": ADVERTISER, "pdf": ADVERTISER}
+    roles = roles_of(ADVERTISER, *READ, "pdf")
     filterset_class = CreditNoteFilter
     ordering_fields = ["period", "issued_at", "id"]
     ordering = ["-period", "-id"]

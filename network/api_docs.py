@@ -15,9 +15,19 @@ MAX_ID = 2**63 - 1
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
+# The actions of a viewset that reads rows, and of one that edits them too.
+READ = ("list", "retrieve")
+EDIT = ("create", "update", "partial_update")
+
+
+def roles_of(roles: tuple[str, ...], *actions: str) -> dict[str, tuple[str, ...]]:
+    """A viewset's `roles`: each of `actions` open to `roles`."""
+    return dict.fromkeys(actions, roles)
+
+
 def admin_roles(*actions: str) -> dict[str, tuple[str, ...]]:
     """Owners and managers alike: every admin page of the portal is open to both."""
-    return dict.fromkeys(actions, ADMINS)
+    return roles_of(ADMINS, *actions)
 
 
 def answers(ok, code: int = 200, more: dict | None = None) -> dict:

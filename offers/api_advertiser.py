@@ -14,7 +14,7 @@ from rest_framework import mixins
 from advertisers.api_base import ADVERTISER
 from network import api_router
 from network.api_base import TenantViewSet, created
-from network.api_docs import listed, pressed, shown, text_filter, written
+from network.api_docs import EDIT, READ, listed, pressed, roles_of, shown, text_filter, written
 from offers import api_advertiser_parts as parts
 from offers import api_advertiser_serializers as s
 from offers.api_advertiser_parts import refuse_if_archived
@@ -155,17 +155,7 @@ class OfferViewSet(
 ):
     """No DELETE: the portal archives an offer (`archive`), it never deletes one."""
 
-    roles = {
-        name: ADVERTISER
-        for name in (
-            "list",
-            "retrieve",
-            "create",
-            "update",
-            "partial_update",
-            *ADVERTISER_OFFER_MOVES,
-        )
-    }
+    roles = roles_of(ADVERTISER, *READ, *EDIT, *ADVERTISER_OFFER_MOVES)
     filterset_class = OfferFilter
     ordering_fields = ["name", "created_at", "updated_at", "id"]
     ordering = ["-updated_at", "-id"]

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from lib.countries import COUNTRY_CHOICES
 from network import api_router
 from network.api_base import created
-from network.api_docs import listed, shown, written
+from network.api_docs import READ, listed, roles_of, shown, written
 from offers import api_publisher_serializers as s
 from offers.api_advertiser_parts import CREATIVE_EXAMPLE
 from offers.forms_publisher import MarketplaceFilterForm
@@ -128,7 +128,7 @@ OFFERS = ["publisher: offers"]
     ),
 )
 class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublisherViewSet):
-    roles = {name: PUBLISHER for name in ("list", "retrieve", "apply")}
+    roles = roles_of(PUBLISHER, *READ, "apply")
     approved_only = ("list", "retrieve", "apply")
     filterset_class = MarketplaceFilter
     ordering_fields = ["name", "created_at", "id"]

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_view
 from rest_framework import mixins
 
 from network import api_router
-from network.api_docs import listed, shown
+from network.api_docs import READ, listed, roles_of, shown
 from payouts.api_publisher_serializers import PayoutLineSerializer
 from payouts.filters import StatementFilter
 from payouts.models import PayoutLine
@@ -44,7 +44,7 @@ TAGS = ["publisher: statements"]
     ),
 )
 class StatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublisherViewSet):
-    roles = {"list": PUBLISHER, "retrieve": PUBLISHER}
+    roles = roles_of(PUBLISHER, *READ)
     serializer_class = PayoutLineSerializer
     filterset_class = StatementFilter
     ordering_fields = ["period", "id"]

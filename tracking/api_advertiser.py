@@ -8,6 +8,7 @@ from __future__ import annotations
 from rest_framework import mixins
 
 from network.api_base import TenantViewSet
+from network.api_docs import READ, roles_of
 from network.models import Role
 from tracking.api_serializers import (
     ADVERTISER_EXAMPLE,
@@ -36,7 +37,7 @@ TAGS = ["advertiser: conversions"]
     parameters=DAY_PARAMETERS,
 )
 class ConversionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
-    roles = {"list": ADVERTISER, "retrieve": ADVERTISER}
+    roles = roles_of(ADVERTISER, *READ)
     filterset_class = AdvertiserConversionFilter
     ordering_fields = ["created_at", "id", "sale_amount", "revenue"]
     ordering = ["-created_at", "-id"]

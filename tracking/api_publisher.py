@@ -6,6 +6,7 @@ from __future__ import annotations
 from rest_framework import mixins
 
 from network import api_router
+from network.api_docs import READ, roles_of
 from publishers.api_base import PUBLISHER, PublisherViewSet
 from tracking.api_serializers import EXAMPLE_HEAD, PublisherConversionSerializer, conversions_docs
 from tracking.filters import PublisherConversionFilter
@@ -44,7 +45,7 @@ CONVERSION_EXAMPLE = {
     named=("An approved sale", CONVERSION_EXAMPLE),
 )
 class ConversionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublisherViewSet):
-    roles = {"list": PUBLISHER, "retrieve": PUBLISHER}
+    roles = roles_of(PUBLISHER, *READ)
     serializer_class = PublisherConversionSerializer
     filterset_class = PublisherConversionFilter
     ordering_fields = ["created_at", "id", "payout", "sale_amount"]

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from network import api_router
 from network.api_base import TenantViewSet, created
-from network.api_docs import admin_roles, listed, pressed, removed, shown, written
+from network.api_docs import EDIT, READ, admin_roles, listed, pressed, removed, shown, written
 from network.api_forms import judged
 from webhooks import api_admin_serializers as s
 from webhooks import services
@@ -118,16 +118,7 @@ class WebhookEndpointViewSet(
 ):
     """The webhook pages (webhooks.views_admin): the same form, services and audit entries."""
 
-    roles = admin_roles(
-        "list",
-        "retrieve",
-        "create",
-        "update",
-        "partial_update",
-        "destroy",
-        "rotate_secret",
-        "test",
-    )
+    roles = admin_roles(*READ, *EDIT, "destroy", "rotate_secret", "test")
     serializer_class = s.WebhookEndpointSerializer
     filterset_class = WebhookFilter
     ordering_fields = ["created_at", "id"]

@@ -15,7 +15,19 @@ from rest_framework.response import Response
 
 from network import api_router
 from network.api_base import ErrorSerializer
-from network.api_docs import answers, example, id_filter, listed, pressed, removed, shown, written
+from network.api_docs import (
+    EDIT,
+    READ,
+    answers,
+    example,
+    id_filter,
+    listed,
+    pressed,
+    removed,
+    roles_of,
+    shown,
+    written,
+)
 from offers.models import Offer
 from publishers.api_base import PUBLISHER, PublisherViewSet
 from webhooks import api_publisher_serializers as s
@@ -109,23 +121,11 @@ class PostbackViewSet(
     mixins.DestroyModelMixin,
     PublisherViewSet,
 ):
-    roles = {
-        name: PUBLISHER
-        for name in (
-            "list",
-            "retrieve",
-            "create",
-            "update",
-            "partial_update",
-            "destroy",
-            "enable",
-            "disable",
-            "test",
-            "global_postback",
-        )
-    }
+    roles = roles_of(
+        PUBLISHER, *READ, *EDIT, "destroy", "enable", "disable", "test", "global_postback"
+    )
     # As the pages: turning on, off, testing and deleting need no approved account.
-    approved_only = ("list", "retrieve", "create", "update", "partial_update", "global_postback")
+    approved_only = (*READ, *EDIT, "global_postback")
     ordering_fields = ["created_at", "id"]
     ordering = ["created_at", "id"]
     filterset_fields: list[str] = []
@@ -317,7 +317,7 @@ ATTEMPT_EXAMPLE = {
     ),
 )
 class PostbackLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublisherViewSet):
-    roles = {"list": PUBLISHER, "retrieve": PUBLISHER}
+    roles = roles_of(PUBLISHER, *READ)
     approved_only = ("list", "retrieve")
     serializer_class = s.PostbackAttemptSerializer
     filterset_class = AttemptFilter
