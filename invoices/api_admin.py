@@ -17,11 +17,10 @@ from rest_framework.response import Response
 
 from invoices import api_serializers as s
 from invoices.api_documents import (
-    CREDIT_NOTE_DETAIL_EXAMPLE,
-    CREDIT_NOTE_EXAMPLE,
     INVOICE_EXAMPLE,
     CreditNoteViews,
     InvoiceViews,
+    credit_note_docs,
     in_reader_language,
     pdf_action,
 )
@@ -124,22 +123,15 @@ class InvoiceViewSet(InvoiceViews, mixins.ListModelMixin, mixins.RetrieveModelMi
 CREDIT_TAGS = ["admin: credit notes"]
 
 
-@extend_schema_view(
-    list=listed(
+@credit_note_docs(
+    (
         "List the advertisers' credit notes",
         "A month whose reversals came to more than its approvals makes a credit note "
         "(CN-<year>-<number>, its own series), never a negative invoice. `remaining` is what "
         "the advertiser's next invoices in the currency have not taken off yet.",
-        s.CreditNoteSerializer,
-        CREDIT_TAGS,
-        named=("A credit note partly used", [CREDIT_NOTE_EXAMPLE]),
     ),
-    retrieve=shown(
-        "One credit note, with its lines and the invoices it was applied to",
-        s.CreditNoteDetailSerializer,
-        ("A credit note partly used", CREDIT_NOTE_DETAIL_EXAMPLE),
-        CREDIT_TAGS,
-    ),
+    "One credit note, with its lines and the invoices it was applied to",
+    CREDIT_TAGS,
 )
 class CreditNoteViewSet(
     CreditNoteViews, mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet

@@ -10,10 +10,9 @@ from rest_framework import mixins
 from invoices import api_serializers as s
 from invoices.api_documents import (
     ADVERTISER_INVOICE_EXAMPLE,
-    CREDIT_NOTE_DETAIL_EXAMPLE,
-    CREDIT_NOTE_EXAMPLE,
     CreditNoteViews,
     InvoiceViews,
+    credit_note_docs,
     in_reader_language,
     pdf_action,
 )
@@ -65,22 +64,15 @@ class InvoiceViewSet(InvoiceViews, mixins.ListModelMixin, mixins.RetrieveModelMi
         )
 
 
-@extend_schema_view(
-    list=listed(
+@credit_note_docs(
+    (
         "List your credit notes",
         "A month whose reversals came to more than its approvals makes a credit note instead "
         "of an invoice; `remaining` is what your next invoices in the currency have not taken "
         "off yet.",
-        s.CreditNoteSerializer,
-        TAGS,
-        named=("A credit note partly used", [CREDIT_NOTE_EXAMPLE]),
     ),
-    retrieve=shown(
-        "One of your credit notes, with its lines and the invoices it was applied to",
-        s.CreditNoteDetailSerializer,
-        ("A credit note partly used", CREDIT_NOTE_DETAIL_EXAMPLE),
-        TAGS,
-    ),
+    "One of your credit notes, with its lines and the invoices it was applied to",
+    TAGS,
 )
 class CreditNoteViewSet(
     CreditNoteViews, mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet

@@ -9,12 +9,12 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import renderers, serializers
 from rest_framework.decorators import action
 
 from invoices import api_serializers as s
-from network.api_docs import ERRORS
+from network.api_docs import ERRORS, listed, shown
 from payouts.models import CreditApplication, CreditNoteLine, InvoiceLine
 
 PDF_ANSWERS = {(200, "application/pdf"): OpenApiTypes.BINARY, **ERRORS}
@@ -47,6 +47,18 @@ def pdf_action(description: str, tags: list[str]):
         examples=[PDF_EXAMPLE],
         tags=tags,
     )(action(detail=True, methods=["get"], renderer_classes=PDF_RENDERERS)(view))
+
+
+def credit_note_docs(listed_: tuple[str, str], one: str, tags: list[str]):
+    """The schema of a role's credit note reads: `listed_` the list's summary and description,
+    `one` the retrieve's summary; the rows and examples are the same for every role."""
+    named = "A credit note partly used"
+    return extend_schema_view(
+        list=listed(*listed_, s.CreditNoteSerializer, tags, named=(named, [CREDIT_NOTE_EXAMPLE])),
+        retrieve=shown(
+            one, s.CreditNoteDetailSerializer, (named, CREDIT_NOTE_DETAIL_EXAMPLE), tags
+        ),
+    )
 
 
 def in_reader_language(request, render):
