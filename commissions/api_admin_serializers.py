@@ -16,8 +16,7 @@ from rest_framework import serializers
 
 from commissions.models import PayoutOverride, PayoutTier, TierMembership, TierPayout
 from network.api_base import IdField, ReadOnlyModelSerializer
-from network.api_forms import NULLABLE_DECIMAL
-from offers.api_admin_serializers import AdminGoalSerializer, terms_text
+from offers.api_admin_serializers import AdminGoalSerializer, TermsPart, terms_text
 from offers.models import Goal
 from offers.rules import GoalType
 from publishers.models import Publisher
@@ -75,6 +74,10 @@ def terms_data(data: dict) -> dict:
 # --- Payout overrides -----------------------------------------------------------------------
 
 
+# What GoalRuleSerializer reads of a rule's terms, last in each rule's fields.
+RULE_TERMS = ["currency", "payout_type", "payout_amount", "payout_percent"]
+
+
 class GoalRuleSerializer(ReadOnlyModelSerializer):
     """A payout rule on one goal (an override's, a tier's): the goal's offer and currency, and
     the terms in the currency's precision (a part the type does not have is null)."""
@@ -82,20 +85,12 @@ class GoalRuleSerializer(ReadOnlyModelSerializer):
     offer = serializers.IntegerField(source="goal.offer_id", read_only=True)
     goal_name = serializers.CharField(source="goal.name", read_only=True)
     currency = serializers.CharField(source="goal.offer.currency", read_only=True)
-    payout_amount = serializers.SerializerMethodField()
-    payout_percent = serializers.SerializerMethodField()
+    payout_amount = TermsPart("terms", 0)
+    payout_percent = TermsPart("terms", 1)
 
     def terms(self, rule) -> tuple[str | None, str | None]:
         currency = rule.goal.offer.currency
         return terms_text(rule.payout_type, rule.payout_amount, rule.payout_percent, currency)
-
-    @extend_schema_field(NULLABLE_DECIMAL)
-    def get_payout_amount(self, rule) -> str | None:
-        return self.terms(rule)[0]
-
-    @extend_schema_field(NULLABLE_DECIMAL)
-    def get_payout_percent(self, rule) -> str | None:
-        return self.terms(rule)[1]
 
 
 class OverrideSerializer(GoalRuleSerializer):
@@ -112,10 +107,7 @@ class OverrideSerializer(GoalRuleSerializer):
             "goal_name",
             "publisher",
             "publisher_name",
-            "currency",
-            "payout_type",
-            "payout_amount",
-            "payout_percent",
+            *RULE_TERMS,
         ]
 
 
@@ -149,10 +141,7 @@ class TierPayoutSerializer(GoalRuleSerializer):
             "offer_name",
             "goal",
             "goal_name",
-            "currency",
-            "payout_type",
-            "payout_amount",
-            "payout_percent",
+            *RULE_TERMS,
         ]
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from network.api_base import IdField, ReadOnlyModelSerializer
+from network.api_forms import user_email
 from network.models import Invitation, Membership
 
 
@@ -30,9 +31,7 @@ class InvitationSerializer(ReadOnlyModelSerializer):
     advertiser_name = serializers.CharField(
         source="advertiser.name", read_only=True, default=None, allow_null=True
     )
-    invited_by = serializers.EmailField(
-        source="invited_by.email", read_only=True, default=None, allow_null=True
-    )
+    invited_by = user_email("invited_by")
     usable = serializers.SerializerMethodField(
         help_text=_("Pending and not expired: the link still works.")
     )

@@ -205,3 +205,10 @@ class ServiceDestroy(mixins.DestroyModelMixin):
 def emails(memberships) -> list[str]:
     """The email addresses of a company's members, sorted (the admin API's `users`)."""
     return sorted(m.user.email for m in memberships.all())
+
+
+def user_email(field: str) -> serializers.EmailField:
+    """The email of the user a row's `field` names (who decided, approved...), or null."""
+    return serializers.EmailField(
+        source=f"{field}.email", default=None, read_only=True, allow_null=True
+    )

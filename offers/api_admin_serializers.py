@@ -18,7 +18,7 @@ from rest_framework import serializers
 
 from lib.money import quantize
 from network.api_base import IdField, ReadOnlyModelSerializer
-from network.api_forms import NULLABLE_DECIMAL
+from network.api_forms import NULLABLE_DECIMAL, user_email
 from network.api_policy import membership_of
 from offers.api_moves import ADMIN_OFFER_MOVES, move_names
 from offers.models import CATEGORIES, GOAL_PRICE_FIELDS, Cap, Goal, Offer, OfferAccess
@@ -43,15 +43,28 @@ def terms_text(
     return flat, pct
 
 
+@extend_schema_field(NULLABLE_DECIMAL)
+class TermsPart(serializers.Field):
+    """The flat amount (`part` 0) or the percent (1) of the terms (terms_text) that the
+    serializer's method `terms` gives for the row."""
+
+    def __init__(self, terms: str, part: int) -> None:
+        self.terms, self.part = terms, part
+        super().__init__(read_only=True, source="*")
+
+    def to_representation(self, row) -> str | None:
+        return getattr(self.parent, self.terms)(row)[self.part]
+
+
 class AdminGoalSerializer(ReadOnlyModelSerializer):
     """A goal: what the advertiser pays (revenue) and what publishers earn (payout)."""
 
     currency = serializers.CharField(source="offer.currency", read_only=True)
-    revenue_amount = serializers.SerializerMethodField()
-    revenue_percent = serializers.SerializerMethodField()
+    revenue_amount = TermsPart("revenue", 0)
+    revenue_percent = TermsPart("revenue", 1)
     payout_type = serializers.SerializerMethodField()
-    payout_amount = serializers.SerializerMethodField()
-    payout_percent = serializers.SerializerMethodField()
+    payout_amount = TermsPart("payout", 0)
+    payout_percent = TermsPart("payout", 1)
 
     class Meta:
         model = Goal
@@ -69,25 +82,9 @@ class AdminGoalSerializer(ReadOnlyModelSerializer):
             goal.payout_type, goal.payout_amount, goal.payout_percent, goal.offer.currency
         )
 
-    @extend_schema_field(NULLABLE_DECIMAL)
-    def get_revenue_amount(self, goal: Goal) -> str | None:
-        return self.revenue(goal)[0]
-
-    @extend_schema_field(NULLABLE_DECIMAL)
-    def get_revenue_percent(self, goal: Goal) -> str | None:
-        return self.revenue(goal)[1]
-
     @extend_schema_field({"type": "string", "enum": [*GoalType.values, None], "nullable": True})
     def get_payout_type(self, goal: Goal) -> str | None:
         return goal.payout_type if goal.payout_set else None
-
-    @extend_schema_field(NULLABLE_DECIMAL)
-    def get_payout_amount(self, goal: Goal) -> str | None:
-        return self.payout(goal)[0]
-
-    @extend_schema_field(NULLABLE_DECIMAL)
-    def get_payout_percent(self, goal: Goal) -> str | None:
-        return self.payout(goal)[1]
 
 
 class AdminOfferSerializer(ReadOnlyModelSerializer):
@@ -161,9 +158,7 @@ class AdminOfferDetailSerializer(AdminOfferSerializer):
 class AdminOfferAccessSerializer(ReadOnlyModelSerializer):
     offer_name = serializers.CharField(source="offer.name", read_only=True)
     publisher_name = serializers.CharField(source="publisher.name", read_only=True)
-    decided_by = serializers.EmailField(
-        source="decided_by.email", default=None, read_only=True, allow_null=True
-    )
+    decided_by = user_email("decided_by")
 
     class Meta:
         model = OfferAccess

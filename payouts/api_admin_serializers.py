@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from lib.tables import MAX_ID
 from network.api_base import ReadOnlyModelSerializer
-from network.api_forms import DECIMAL, MinorAmount
+from network.api_forms import DECIMAL, MinorAmount, user_email
 from payouts import methods
 from payouts.api_publisher_serializers import LINE_FIELDS, CarriedLineMixin
 from payouts.forms_runs import MAX_TICKED
@@ -87,12 +87,8 @@ class AdminPayoutRunSerializer(ReadOnlyModelSerializer):
             "monthly job, or null for a run made before this was recorded."
         )
     )
-    first_approver = serializers.EmailField(
-        source="first_approver.email", default=None, read_only=True, allow_null=True
-    )
-    approved_by = serializers.EmailField(
-        source="approved_by.email", default=None, read_only=True, allow_null=True
-    )
+    first_approver = user_email("first_approver")
+    approved_by = user_email("approved_by")
 
     class Meta:
         model = PayoutRun

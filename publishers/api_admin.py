@@ -21,7 +21,7 @@ from lib.money import from_minor
 from network import api_router
 from network.api_base import ReadOnlyModelSerializer, TenantViewSet
 from network.api_docs import admin_roles, listed, shown, text_filter, written
-from network.api_forms import ReasonSerializer, emails, judged
+from network.api_forms import ReasonSerializer, emails, judged, user_email
 from publishers.forms import DecisionForm
 from publishers.models import Publisher, PublisherMinimum
 from publishers.services import publisher_decide
@@ -38,9 +38,7 @@ class PublisherFilter(filters.FilterSet):
 
 
 class AdminPublisherSerializer(ReadOnlyModelSerializer):
-    reviewed_by = serializers.EmailField(
-        source="reviewed_by.email", default=None, read_only=True, allow_null=True
-    )
+    reviewed_by = user_email("reviewed_by")
     min_payout = serializers.SerializerMethodField(
         help_text=_(
             "This publisher's own payout minimum in the network's currency; null: the "
