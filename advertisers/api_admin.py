@@ -23,7 +23,7 @@ from advertisers.services import advertiser_set_status
 from network import api_router
 from network.api_base import ReadOnlyModelSerializer, TenantViewSet
 from network.api_docs import admin_roles, listed, shown, text_filter, written
-from network.api_forms import DECIMAL, ReasonSerializer, emails, judged
+from network.api_forms import DECIMAL, FormWrites, ReasonSerializer, emails, judged
 
 
 class AdvertiserFilter(filters.FilterSet):
@@ -129,7 +129,9 @@ def advertiser_status_schema(block: bool):
         TAGS_ADVERTISERS,
     ),
 )
-class AdminAdvertiserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class AdminAdvertiserViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, FormWrites, TenantViewSet
+):
     """As the advertisers page: read, and block or unblock (advertisers.services). The
     portal has no page that creates a company by itself: inviting its first user does."""
 
@@ -148,9 +150,8 @@ class AdminAdvertiserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, T
 
     def set_status(self, status: str) -> Response:
         company = self.get_object()  # another network's id: 404 before anything else
-        body = ReasonSerializer(data=self.request.data)
-        body.is_valid(raise_exception=True)
-        form = AdvertiserStatusForm({"status": status, "reason": body.validated_data["reason"]})
+        reason = self.body_of(ReasonSerializer)["reason"]
+        form = AdvertiserStatusForm({"status": status, "reason": reason})
         reason = judged(form)["reason"]
         advertiser_set_status(
             advertiser=company, actor=self.request.user, status=status, reason=reason

@@ -21,7 +21,7 @@ from lib.money import from_minor
 from network import api_router
 from network.api_base import ReadOnlyModelSerializer, TenantViewSet
 from network.api_docs import admin_roles, listed, shown, text_filter, written
-from network.api_forms import ReasonSerializer, emails, judged, user_email
+from network.api_forms import FormWrites, ReasonSerializer, emails, judged, user_email
 from publishers.forms import DecisionForm
 from publishers.models import Publisher, PublisherMinimum
 from publishers.services import publisher_decide
@@ -151,7 +151,9 @@ def decision_schema(decision: str, summary: str, description: str):
         TAGS_PUBLISHERS,
     ),
 )
-class AdminPublisherViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class AdminPublisherViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, FormWrites, TenantViewSet
+):
     """The publisher review page: approve or reject with a reason (emailed to them). There
     is no separate "block": as on the page, rejecting an approved publisher is how they are
     blocked, and approving them again lifts it."""
@@ -169,9 +171,7 @@ class AdminPublisherViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Te
 
     def decide(self, approve: bool) -> Response:
         publisher = self.get_object()  # another network's id: 404 before anything else
-        body = ReasonSerializer(data=self.request.data)
-        body.is_valid(raise_exception=True)
-        reason = body.validated_data["reason"]
+        reason = self.body_of(ReasonSerializer)["reason"]
         form = DecisionForm({"decision": "approve" if approve else "reject", "reason": reason})
         reason = judged(form)["reason"]
         publisher_decide(
