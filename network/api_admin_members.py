@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from network import api_admin_members_serializers as s
 from network.api_base import TenantViewSet, created
 from network.api_docs import admin_roles, id_filter, listed, pressed, shown, text_filter, written
-from network.api_forms import judged
+from network.api_forms import FormWrites, judged
 from network.forms import InvitationForm
 from network.models import Invitation, Membership, Role
 from network.services import invitation_create, invitation_revoke
@@ -131,7 +131,9 @@ TAGS_INVITATIONS = ["admin: invitations"]
         code=201,
     ),
 )
-class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class InvitationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, FormWrites, TenantViewSet
+):
     roles = admin_roles("list", "retrieve", "create", "revoke")
     serializer_class = s.InvitationSerializer
     filterset_class = InvitationFilter
@@ -142,9 +144,7 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         return Invitation.objects.select_related("advertiser", "invited_by")
 
     def create(self, request):
-        body = s.InvitationWriteSerializer(data=request.data, context=self.get_serializer_context())
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        data = self.body_of(s.InvitationWriteSerializer)
         form = InvitationForm({**data, "advertiser": id_of(data["advertiser"])})
         data = judged(form)
         invitation = invitation_create(
@@ -155,7 +155,7 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
             advertiser=data["advertiser"] if data["role"] == Role.ADVERTISER else None,
             company_name=data["company_name"],
         )
-        return created(self.get_serializer(self.get_queryset().get(pk=invitation.pk)).data)
+        return created(self.row_data(invitation))
 
     @pressed(
         "Revoke an invitation",

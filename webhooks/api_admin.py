@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from network import api_router
 from network.api_base import TenantViewSet, created
 from network.api_docs import EDIT, READ, admin_roles, listed, pressed, removed, shown, written
-from network.api_forms import judged
+from network.api_forms import FormWrites, judged
 from webhooks import api_admin_serializers as s
 from webhooks import services
 from webhooks.forms import EndpointForm
@@ -114,6 +114,7 @@ class WebhookEndpointViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.DestroyModelMixin,
+    FormWrites,
     TenantViewSet,
 ):
     """The webhook pages (webhooks.views_admin): the same form, services and audit entries."""
@@ -133,9 +134,7 @@ class WebhookEndpointViewSet(
         return form
 
     def create(self, request):
-        body = s.WebhookCreateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        form = self.judged_form(dict(body.validated_data))
+        form = self.judged_form(dict(self.body_of(s.WebhookCreateSerializer)))
         endpoint = services.endpoint_create(
             network=request._request.network,
             actor=request.user,
@@ -147,9 +146,7 @@ class WebhookEndpointViewSet(
 
     def update(self, request, pk=None, partial=False):
         endpoint = self.get_object()  # another network's id: 404 before anything else
-        body = s.WebhookUpdateSerializer(data=request.data, partial=partial)
-        body.is_valid(raise_exception=True)
-        sent = body.validated_data
+        sent = self.body_of(s.WebhookUpdateSerializer, partial=partial)
         form = self.judged_form({**form_values(endpoint), **sent} if partial else dict(sent))
         update_from_form(endpoint, request.user, form)
         return Response(self.get_serializer(self.get_object()).data)
