@@ -23,7 +23,7 @@ from advertisers.services import advertiser_set_status
 from network import api_router
 from network.api_base import ReadOnlyModelSerializer, TenantViewSet
 from network.api_docs import admin_roles, listed, shown, text_filter, written
-from network.api_forms import DECIMAL, FormWrites, ReasonSerializer, emails, judged
+from network.api_forms import DECIMAL, ReasonSerializer, emails, judged
 
 
 class AdvertiserFilter(filters.FilterSet):
@@ -129,9 +129,7 @@ def advertiser_status_schema(block: bool):
         TAGS_ADVERTISERS,
     ),
 )
-class AdminAdvertiserViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, FormWrites, TenantViewSet
-):
+class AdminAdvertiserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
     """As the advertisers page: read, and block or unblock (advertisers.services). The
     portal has no page that creates a company by itself: inviting its first user does."""
 

@@ -102,10 +102,9 @@ class InvoiceViewSet(InvoiceViews, mixins.ListModelMixin, mixins.RetrieveModelMi
                 _("%(number)s is paid already (reference %(reference)s); nothing was recorded.")
                 % {"number": invoice.display_number, "reference": invoice.payment_reference}
             )
-        body = s.PaymentSerializer(data=request.data)  # amount: a decimal string
-        body.is_valid(raise_exception=True)
+        sent = self.body_of(s.PaymentSerializer)  # amount: a decimal string
         form = PaymentForm(
-            {"amount": request.data.get("amount"), "reference": body.validated_data["reference"]},
+            {"amount": request.data.get("amount"), "reference": sent["reference"]},
             invoice=invoice,
         )
         if not form.is_valid():

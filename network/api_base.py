@@ -51,6 +51,14 @@ class TenantViewSet(IpThrottledFirst, viewsets.GenericViewSet):
     def membership(self) -> Membership:
         return membership_of(self.request)
 
+    def body_of(self, serializer_class: type[serializers.Serializer], *, partial=False) -> dict:
+        """The request's body, typed and checked by `serializer_class` (else 400)."""
+        body = serializer_class(
+            data=self.request.data, partial=partial, context=self.get_serializer_context()
+        )
+        body.is_valid(raise_exception=True)
+        return body.validated_data
+
     def visible(self, membership: Membership) -> QuerySet:
         """The rows this member's role may see (the network filter is added after)."""
         raise NotImplementedError

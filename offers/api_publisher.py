@@ -202,14 +202,8 @@ class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublisherVi
     @action(detail=True, methods=["post"])
     def apply(self, request, pk=None):
         offer = self.get_object()
-        asked = s.ApplySerializer(data=request.data)
-        asked.is_valid(raise_exception=True)
-        access_request(
-            offer=offer,
-            publisher=self.publisher,
-            actor=request.user,
-            note=asked.validated_data["note"],
-        )
+        note = self.body_of(s.ApplySerializer)["note"]
+        access_request(offer=offer, publisher=self.publisher, actor=request.user, note=note)
         return created(self.offer_data(offer))
 
 

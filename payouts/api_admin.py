@@ -188,10 +188,8 @@ class PayoutRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
         tags=TAGS,
     )
     def create(self, request):
-        body = s.NewRunSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
         network = request._request.network
-        period = runs.month_start(body.validated_data["period"])
+        period = runs.month_start(self.body_of(s.NewRunSerializer)["period"])
         form = StartRunForm({"period": period.isoformat()}, network=network)
         if not form.is_valid():
             raise serializers.ValidationError(form_errors(form))
@@ -258,10 +256,9 @@ class PayoutRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
     def mark_paid(self, request, pk=None):
         run = self.get_object()
         check_money_move(request)
-        body = s.MarkPaidSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        ids = sorted(set(body.validated_data["lines"]))
-        form = MarkPaidForm({"selected": ids, "reference": body.validated_data["reference"]})
+        sent = self.body_of(s.MarkPaidSerializer)
+        ids = sorted(set(sent["lines"]))
+        form = MarkPaidForm({"selected": ids, "reference": sent["reference"]})
         if not form.is_valid():
             renamed = {"selected": "lines"}
             errors = form_errors(form)

@@ -21,7 +21,7 @@ from lib.money import from_minor
 from network import api_router
 from network.api_base import ReadOnlyModelSerializer, TenantViewSet
 from network.api_docs import admin_roles, listed, shown, text_filter, written
-from network.api_forms import FormWrites, ReasonSerializer, emails, judged, user_email
+from network.api_forms import ReasonSerializer, emails, judged, user_email
 from publishers.forms import DecisionForm
 from publishers.models import Publisher, PublisherMinimum
 from publishers.services import publisher_decide
@@ -151,9 +151,7 @@ def decision_schema(decision: str, summary: str, description: str):
         TAGS_PUBLISHERS,
     ),
 )
-class AdminPublisherViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, FormWrites, TenantViewSet
-):
+class AdminPublisherViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
     """The publisher review page: approve or reject with a reason (emailed to them). There
     is no separate "block": as on the page, rejecting an approved publisher is how they are
     blocked, and approving them again lifts it."""

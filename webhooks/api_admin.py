@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from network import api_router
 from network.api_base import TenantViewSet, created
 from network.api_docs import EDIT, READ, admin_roles, listed, pressed, removed, shown, written
-from network.api_forms import FormWrites, judged
+from network.api_forms import judged
 from webhooks import api_admin_serializers as s
 from webhooks import services
 from webhooks.forms import EndpointForm
@@ -114,7 +114,6 @@ class WebhookEndpointViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.DestroyModelMixin,
-    FormWrites,
     TenantViewSet,
 ):
     """The webhook pages (webhooks.views_admin): the same form, services and audit entries."""
