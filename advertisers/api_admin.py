@@ -12,7 +12,7 @@ from __future__ import annotations
 import django_filters.rest_framework as filters
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_view
-from rest_framework import mixins, serializers
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -21,7 +21,7 @@ from advertisers.models import Advertiser
 from advertisers.owed import owed_by
 from advertisers.services import advertiser_set_status
 from network import api_router
-from network.api_base import ReadOnlyModelSerializer, TenantViewSet
+from network.api_base import ListAndRetrieve, ReadOnlyModelSerializer, TenantViewSet
 from network.api_docs import admin_roles, listed, shown, text_filter, written
 from network.api_forms import DECIMAL, ReasonSerializer, emails, judged
 
@@ -129,7 +129,7 @@ def advertiser_status_schema(block: bool):
         TAGS_ADVERTISERS,
     ),
 )
-class AdminAdvertiserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class AdminAdvertiserViewSet(ListAndRetrieve, TenantViewSet):
     """As the advertisers page: read, and block or unblock (advertisers.services). The
     portal has no page that creates a company by itself: inviting its first user does."""
 

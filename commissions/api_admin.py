@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import django_filters.rest_framework as filters
 from drf_spectacular.utils import extend_schema_view
-from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -21,7 +20,7 @@ from commissions.forms import GoalPayoutForm, OverrideForm, payout_terms
 from commissions.models import PayoutOverride
 from commissions.services import goal_set_payout, payout_override_delete, payout_override_set
 from network import api_router
-from network.api_base import TenantViewSet
+from network.api_base import ListAndRetrieve, TenantViewSet
 from network.api_docs import EDIT, READ, admin_roles, id_filter, listed, removed, shown, written
 from network.api_forms import FormCreate, FormUpdate, FormWrites, ServiceDestroy, judged
 from offers.api_admin import GOAL_EXAMPLE as OFFER_GOAL_EXAMPLE
@@ -60,7 +59,7 @@ TAGS_GOALS = ["admin: goal payouts"]
         TAGS_GOALS,
     ),
 )
-class GoalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, FormWrites, TenantViewSet):
+class GoalViewSet(ListAndRetrieve, FormWrites, TenantViewSet):
     """The offer page's goal payouts. Goals themselves are the advertiser's (their offer
     form); admins set what publishers earn on them."""
 
@@ -179,8 +178,7 @@ OVERRIDE_TERMS = (
     ),
 )
 class PayoutOverrideViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
+    ListAndRetrieve,
     FormCreate,
     FormUpdate,
     ServiceDestroy,

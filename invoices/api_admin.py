@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -29,7 +29,7 @@ from invoices.forms import PaymentForm
 from invoices.services import invoice_record_payment
 from invoices.views import credit_note_pdf, invoice_pdf
 from network import api_router
-from network.api_base import TenantViewSet
+from network.api_base import ListAndRetrieve, TenantViewSet
 from network.api_docs import admin_roles, answers, example, listed, shown
 from network.api_forms import form_errors
 from payouts.models import CreditNote, Invoice
@@ -55,7 +55,7 @@ TAGS = ["admin: invoices"]
         TAGS,
     ),
 )
-class InvoiceViewSet(InvoiceViews, mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class InvoiceViewSet(InvoiceViews, ListAndRetrieve, TenantViewSet):
     roles = admin_roles("list", "retrieve", "record_payment", "pdf")
     list_serializer = s.AdminInvoiceSerializer
     detail_serializer = s.AdminInvoiceDetailSerializer
@@ -132,9 +132,7 @@ CREDIT_TAGS = ["admin: credit notes"]
     "One credit note, with its lines and the invoices it was applied to",
     CREDIT_TAGS,
 )
-class CreditNoteViewSet(
-    CreditNoteViews, mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet
-):
+class CreditNoteViewSet(CreditNoteViews, ListAndRetrieve, TenantViewSet):
     roles = admin_roles("list", "retrieve", "pdf")
     filterset_class = AdminCreditNoteFilter
     ordering_fields = ["period", "issued_at", "number", "id"]

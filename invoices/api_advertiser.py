@@ -5,7 +5,6 @@ company's own only; another's answers 404)."""
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema_view
-from rest_framework import mixins
 
 from invoices import api_serializers as s
 from invoices.api_documents import (
@@ -19,7 +18,7 @@ from invoices.api_documents import (
 from invoices.filters import CreditNoteFilter, InvoiceFilter
 from invoices.views import credit_note_pdf, invoice_pdf
 from network import api_router
-from network.api_base import TenantViewSet
+from network.api_base import ListAndRetrieve, TenantViewSet
 from network.api_docs import READ, listed, roles_of, shown
 from payouts.models import CreditNote, Invoice
 from tracking.api_advertiser import ADVERTISER
@@ -42,7 +41,7 @@ TAGS = ["advertiser: invoices"]
         TAGS,
     ),
 )
-class InvoiceViewSet(InvoiceViews, mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class InvoiceViewSet(InvoiceViews, ListAndRetrieve, TenantViewSet):
     roles = roles_of(ADVERTISER, *READ, "pdf")
     list_serializer = s.AdvertiserInvoiceSerializer
     detail_serializer = s.InvoiceDetailSerializer
@@ -74,9 +73,7 @@ class InvoiceViewSet(InvoiceViews, mixins.ListModelMixin, mixins.RetrieveModelMi
     "One of your credit notes, with its lines and the invoices it was applied to",
     TAGS,
 )
-class CreditNoteViewSet(
-    CreditNoteViews, mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet
-):
+class CreditNoteViewSet(CreditNoteViews, ListAndRetrieve, TenantViewSet):
     roles = roles_of(ADVERTISER, *READ, "pdf")
     filterset_class = CreditNoteFilter
     ordering_fields = ["period", "issued_at", "id"]

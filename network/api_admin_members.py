@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import django_filters.rest_framework as filters
 from drf_spectacular.utils import extend_schema_view
-from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from network import api_admin_members_serializers as s
-from network.api_base import TenantViewSet, created
+from network.api_base import ListAndRetrieve, TenantViewSet, created
 from network.api_docs import admin_roles, id_filter, listed, pressed, shown, text_filter, written
 from network.api_forms import FormWrites, judged
 from network.forms import InvitationForm
@@ -60,7 +59,7 @@ TAGS_MEMBERS = ["admin: members"]
         "One member", s.MemberSerializer, ("An advertiser's user", MEMBER_EXAMPLE), TAGS_MEMBERS
     ),
 )
-class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class MemberViewSet(ListAndRetrieve, TenantViewSet):
     roles = admin_roles("list", "retrieve")
     serializer_class = s.MemberSerializer
     filterset_class = MemberFilter
@@ -131,9 +130,7 @@ TAGS_INVITATIONS = ["admin: invitations"]
         code=201,
     ),
 )
-class InvitationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, FormWrites, TenantViewSet
-):
+class InvitationViewSet(ListAndRetrieve, FormWrites, TenantViewSet):
     roles = admin_roles("list", "retrieve", "create", "revoke")
     serializer_class = s.InvitationSerializer
     filterset_class = InvitationFilter

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from network import api_idempotency as idempotency
@@ -92,6 +92,12 @@ class TenantViewSet(IpThrottledFirst, viewsets.GenericViewSet):
             idempotency.settle(self.idempotency, response)
             self.idempotency = None
         return super().finalize_response(request, response, *args, **kwargs)
+
+
+# A viewset's list and retrieve actions (DRF's mixins), as most of the API's are read. No
+# docstring: the schema would take it as the description of their operations.
+class ListAndRetrieve(mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    pass
 
 
 class NetworkRelatedField(serializers.PrimaryKeyRelatedField):

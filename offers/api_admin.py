@@ -13,12 +13,12 @@ import django_filters.rest_framework as filters
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from network import api_router
-from network.api_base import TenantViewSet
+from network.api_base import ListAndRetrieve, TenantViewSet
 from network.api_docs import (
     admin_roles,
     answers,
@@ -164,7 +164,7 @@ class InviteSerializer(serializers.Serializer):
         TAGS_OFFERS,
     ),
 )
-class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OfferMoves, TenantViewSet):
+class OfferViewSet(ListAndRetrieve, OfferMoves, TenantViewSet):
     roles = admin_roles("list", "retrieve", "invite", *OFFER_MOVES)
     reason_body = ReasonSerializer
     filterset_class = OfferFilter
@@ -283,9 +283,7 @@ def access_schema(status: str):
         TAGS_ACCESS,
     ),
 )
-class OfferAccessViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, FormWrites, TenantViewSet
-):
+class OfferAccessViewSet(ListAndRetrieve, FormWrites, TenantViewSet):
     roles = admin_roles("list", "retrieve", "approve", "reject", "block")
     serializer_class = s.AdminOfferAccessSerializer
     filterset_class = OfferAccessFilter

@@ -13,7 +13,7 @@ from rest_framework import mixins
 
 from advertisers.api_base import ADVERTISER
 from network import api_router
-from network.api_base import TenantViewSet, created
+from network.api_base import ListAndRetrieve, TenantViewSet, created
 from network.api_docs import EDIT, READ, listed, pressed, roles_of, shown, text_filter, written
 from offers import api_advertiser_parts as parts
 from offers import api_advertiser_serializers as s
@@ -146,8 +146,7 @@ def move_schema(name: str):
     ),
 )
 class OfferViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
+    ListAndRetrieve,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     OfferMoves,

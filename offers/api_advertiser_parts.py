@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_view
 from rest_framework import mixins
 
 from advertisers.api_base import ADVERTISER
-from network.api_base import TenantViewSet, created
+from network.api_base import ListAndRetrieve, TenantViewSet, created
 from network.api_docs import EDIT, READ, id_filter, listed, roles_of, shown, written
 from offers import api_advertiser_serializers as s
 from offers.models import Creative, Goal, LandingPage, Offer
@@ -51,8 +51,7 @@ DEFAULT_GOAL_EXAMPLE = {
 
 
 class OfferPartViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
+    ListAndRetrieve,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     TenantViewSet,

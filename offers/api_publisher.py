@@ -13,13 +13,12 @@ from __future__ import annotations
 import django_filters.rest_framework as filters
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_view
-from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from lib.countries import COUNTRY_CHOICES
 from network import api_router
-from network.api_base import created
+from network.api_base import ListAndRetrieve, created
 from network.api_docs import READ, listed, roles_of, shown, written
 from offers import api_publisher_serializers as s
 from offers.api_advertiser_parts import CREATIVE_EXAMPLE
@@ -127,7 +126,7 @@ OFFERS = ["publisher: offers"]
         "code of each creative.",
     ),
 )
-class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublisherViewSet):
+class OfferViewSet(ListAndRetrieve, PublisherViewSet):
     roles = roles_of(PUBLISHER, *READ, "apply")
     approved_only = ("list", "retrieve", "apply")
     filterset_class = MarketplaceFilter

@@ -31,12 +31,12 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import exceptions, mixins, renderers, serializers
+from rest_framework import exceptions, renderers, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from network import api_router, step_up
-from network.api_base import TenantViewSet, created
+from network.api_base import ListAndRetrieve, TenantViewSet, created
 from network.api_docs import ERRORS, admin_roles, answers, example, listed, pressed, shown
 from network.api_forms import form_errors
 from network.api_keys import ApiKey
@@ -150,7 +150,7 @@ RUN_SUMMARY = {key: value for key, value in RUN_EXAMPLE.items() if key not in ("
         TAGS,
     ),
 )
-class PayoutRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class PayoutRunViewSet(ListAndRetrieve, TenantViewSet):
     roles = admin_roles("list", "retrieve", "create", "approve", "mark_paid", "export")
     filterset_class = RunFilter
     ordering_fields = ["period", "created_at", "id"]

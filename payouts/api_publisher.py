@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.db.models import F
 from drf_spectacular.utils import extend_schema_view
-from rest_framework import mixins
 
 from network import api_router
+from network.api_base import ListAndRetrieve
 from network.api_docs import READ, listed, roles_of, shown
 from payouts.api_publisher_serializers import PayoutLineSerializer
 from payouts.filters import StatementFilter
@@ -43,7 +43,7 @@ TAGS = ["publisher: statements"]
         "One of your payouts", PayoutLineSerializer, ("A paid month", LINE_EXAMPLE), TAGS
     ),
 )
-class StatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublisherViewSet):
+class StatementViewSet(ListAndRetrieve, PublisherViewSet):
     roles = roles_of(PUBLISHER, *READ)
     serializer_class = PayoutLineSerializer
     filterset_class = StatementFilter

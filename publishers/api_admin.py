@@ -12,14 +12,14 @@ import django_filters.rest_framework as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_view
-from rest_framework import mixins, serializers
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from lib.countries import COUNTRY_CHOICES
 from lib.money import from_minor
 from network import api_router
-from network.api_base import ReadOnlyModelSerializer, TenantViewSet
+from network.api_base import ListAndRetrieve, ReadOnlyModelSerializer, TenantViewSet
 from network.api_docs import admin_roles, listed, shown, text_filter, written
 from network.api_forms import ReasonSerializer, emails, judged, user_email
 from publishers.forms import DecisionForm
@@ -151,7 +151,7 @@ def decision_schema(decision: str, summary: str, description: str):
         TAGS_PUBLISHERS,
     ),
 )
-class AdminPublisherViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class AdminPublisherViewSet(ListAndRetrieve, TenantViewSet):
     """The publisher review page: approve or reject with a reason (emailed to them). There
     is no separate "block": as on the page, rejecting an approved publisher is how they are
     blocked, and approving them again lifts it."""

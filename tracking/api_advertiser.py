@@ -5,9 +5,7 @@ registers the whole at "conversions"."""
 
 from __future__ import annotations
 
-from rest_framework import mixins
-
-from network.api_base import TenantViewSet
+from network.api_base import ListAndRetrieve, TenantViewSet
 from network.api_docs import READ, roles_of
 from network.models import Role
 from tracking.api_serializers import (
@@ -36,7 +34,7 @@ TAGS = ["advertiser: conversions"]
     named=("A pending sale", ADVERTISER_EXAMPLE),
     parameters=DAY_PARAMETERS,
 )
-class ConversionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class ConversionViewSet(ListAndRetrieve, TenantViewSet):
     roles = roles_of(ADVERTISER, *READ)
     filterset_class = AdvertiserConversionFilter
     ordering_fields = ["created_at", "id", "sale_amount", "revenue"]

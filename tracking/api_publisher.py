@@ -3,9 +3,8 @@ conversions page shows them, their payout, never the network's revenue."""
 
 from __future__ import annotations
 
-from rest_framework import mixins
-
 from network import api_router
+from network.api_base import ListAndRetrieve
 from network.api_docs import READ, roles_of
 from publishers.api_base import PUBLISHER, PublisherViewSet
 from tracking.api_serializers import EXAMPLE_HEAD, PublisherConversionSerializer, conversions_docs
@@ -44,7 +43,7 @@ CONVERSION_EXAMPLE = {
     one="One of your conversions",
     named=("An approved sale", CONVERSION_EXAMPLE),
 )
-class ConversionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublisherViewSet):
+class ConversionViewSet(ListAndRetrieve, PublisherViewSet):
     roles = roles_of(PUBLISHER, *READ)
     serializer_class = PublisherConversionSerializer
     filterset_class = PublisherConversionFilter

@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from network import api_router
-from network.api_base import TenantViewSet, created
+from network.api_base import ListAndRetrieve, TenantViewSet, created
 from network.api_docs import EDIT, READ, admin_roles, listed, pressed, removed, shown, written
 from network.api_forms import judged
 from webhooks import api_admin_serializers as s
@@ -111,8 +111,7 @@ WEBHOOK_FORM = (
     ),
 )
 class WebhookEndpointViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
+    ListAndRetrieve,
     mixins.DestroyModelMixin,
     TenantViewSet,
 ):

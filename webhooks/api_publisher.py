@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from network import api_router
-from network.api_base import ErrorSerializer
+from network.api_base import ErrorSerializer, ListAndRetrieve
 from network.api_docs import (
     EDIT,
     READ,
@@ -116,8 +116,7 @@ class QueuedSerializer(serializers.Serializer):
     destroy=removed("Delete a postback", "Its call log goes with it. Audited.", POSTBACKS),
 )
 class PostbackViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
+    ListAndRetrieve,
     mixins.DestroyModelMixin,
     PublisherViewSet,
 ):
@@ -316,7 +315,7 @@ ATTEMPT_EXAMPLE = {
         POSTBACKS,
     ),
 )
-class PostbackLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublisherViewSet):
+class PostbackLogViewSet(ListAndRetrieve, PublisherViewSet):
     roles = roles_of(PUBLISHER, *READ)
     approved_only = ("list", "retrieve")
     serializer_class = s.PostbackAttemptSerializer
