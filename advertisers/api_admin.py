@@ -12,7 +12,7 @@ from __future__ import annotations
 import django_filters.rest_framework as filters
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_view
-from rest_framework import mixins, serializers
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -21,7 +21,7 @@ from advertisers.models import Advertiser
 from advertisers.owed import owed_by
 from advertisers.services import advertiser_set_status
 from network import api_router
-from network.api_base import TenantViewSet
+from network.api_base import ListAndRetrieve, ReadOnlyModelSerializer, TenantViewSet
 from network.api_docs import admin_roles, listed, shown, text_filter, written
 from network.api_forms import DECIMAL, ReasonSerializer, emails, judged
 
@@ -29,10 +29,6 @@ from network.api_forms import DECIMAL, ReasonSerializer, emails, judged
 class AdvertiserFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=Advertiser.Status.choices)
     search = text_filter("name", 150, lookup_expr="icontains")
-
-    class Meta:
-        model = Advertiser
-        fields: list[str] = []
 
 
 class OwedSerializer(serializers.Serializer):
@@ -44,14 +40,13 @@ class OwedSerializer(serializers.Serializer):
         return str(owed["amount"])  # from the ledger: in the currency's precision already
 
 
-class AdminAdvertiserSerializer(serializers.ModelSerializer):
+class AdminAdvertiserSerializer(ReadOnlyModelSerializer):
     website = serializers.CharField(read_only=True)
     users = serializers.SerializerMethodField()
 
     class Meta:
         model = Advertiser
         fields = ["id", "name", "website", "status", "require_token", "users", "created_at"]
-        read_only_fields = fields
 
     @extend_schema_field(serializers.ListField(child=serializers.EmailField()))
     def get_users(self, advertiser: Advertiser) -> list[str]:
@@ -65,7 +60,6 @@ class AdminAdvertiserDetailSerializer(AdminAdvertiserSerializer):
 
     class Meta(AdminAdvertiserSerializer.Meta):
         fields = [*AdminAdvertiserSerializer.Meta.fields, "owed"]
-        read_only_fields = fields
 
     @extend_schema_field(OwedSerializer(many=True))
     def get_owed(self, advertiser: Advertiser) -> list[dict]:
@@ -135,7 +129,7 @@ def advertiser_status_schema(block: bool):
         TAGS_ADVERTISERS,
     ),
 )
-class AdminAdvertiserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class AdminAdvertiserViewSet(ListAndRetrieve, TenantViewSet):
     """As the advertisers page: read, and block or unblock (advertisers.services). The
     portal has no page that creates a company by itself: inviting its first user does."""
 
@@ -154,9 +148,8 @@ class AdminAdvertiserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, T
 
     def set_status(self, status: str) -> Response:
         company = self.get_object()  # another network's id: 404 before anything else
-        body = ReasonSerializer(data=self.request.data)
-        body.is_valid(raise_exception=True)
-        form = AdvertiserStatusForm({"status": status, "reason": body.validated_data["reason"]})
+        reason = self.body_of(ReasonSerializer)["reason"]
+        form = AdvertiserStatusForm({"status": status, "reason": reason})
         reason = judged(form)["reason"]
         advertiser_set_status(
             advertiser=company, actor=self.request.user, status=status, reason=reason

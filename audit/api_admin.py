@@ -11,18 +11,18 @@ from __future__ import annotations
 import django_filters.rest_framework as filters
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_view
-from rest_framework import mixins, serializers
+from rest_framework import serializers
 
 from audit.filters import SYSTEM, AuditFilter
 from audit.log import OBJECT_TYPES, actor_shown, visible_entries, with_actor_side
 from audit.models import AuditEntry
 from network import api_router
-from network.api_base import TenantViewSet
+from network.api_base import ListAndRetrieve, ReadOnlyModelSerializer, TenantViewSet
 from network.api_docs import admin_roles, documented, listed, shown
 from network.api_policy import membership_of
 
 
-class AuditEntrySerializer(serializers.ModelSerializer):
+class AuditEntrySerializer(ReadOnlyModelSerializer):
     actor = serializers.SerializerMethodField(
         help_text=_("Who acted: an email, `system: ...` for a job, `... via API key ...`.")
     )
@@ -47,7 +47,6 @@ class AuditEntrySerializer(serializers.ModelSerializer):
             "to_state",
             "reason",
         ]
-        read_only_fields = fields
 
     def get_actor(self, entry: AuditEntry) -> str:
         """As the audit page names the actor to this reader (audit.log)."""
@@ -114,7 +113,7 @@ TAGS_AUDIT = ["admin: audit log"]
         TAGS_AUDIT,
     ),
 )
-class AuditLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class AuditLogViewSet(ListAndRetrieve, TenantViewSet):
     """Read only: the log is append-only."""
 
     roles = admin_roles("list", "retrieve")

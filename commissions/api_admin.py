@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import django_filters.rest_framework as filters
 from drf_spectacular.utils import extend_schema_view
-from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -21,8 +20,8 @@ from commissions.forms import GoalPayoutForm, OverrideForm, payout_terms
 from commissions.models import PayoutOverride
 from commissions.services import goal_set_payout, payout_override_delete, payout_override_set
 from network import api_router
-from network.api_base import TenantViewSet
-from network.api_docs import admin_roles, id_filter, listed, removed, shown, written
+from network.api_base import ListAndRetrieve, TenantViewSet
+from network.api_docs import EDIT, READ, admin_roles, id_filter, listed, removed, shown, written
 from network.api_forms import FormCreate, FormUpdate, FormWrites, ServiceDestroy, judged
 from offers.api_admin import GOAL_EXAMPLE as OFFER_GOAL_EXAMPLE
 from offers.models import Goal
@@ -33,10 +32,6 @@ from offers.models import Goal
 class GoalFilter(filters.FilterSet):
     offer = id_filter("offer_id")
     payout_set = filters.BooleanFilter(field_name="payout_set")
-
-    class Meta:
-        model = Goal
-        fields: list[str] = []
 
 
 GOAL_EXAMPLE = {
@@ -64,7 +59,7 @@ TAGS_GOALS = ["admin: goal payouts"]
         TAGS_GOALS,
     ),
 )
-class GoalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, FormWrites, TenantViewSet):
+class GoalViewSet(ListAndRetrieve, FormWrites, TenantViewSet):
     """The offer page's goal payouts. Goals themselves are the advertiser's (their offer
     form); admins set what publishers earn on them."""
 
@@ -107,10 +102,6 @@ class OverrideFilter(filters.FilterSet):
     offer = id_filter("goal__offer_id")
     goal = id_filter("goal_id")
     publisher = id_filter("publisher_id")
-
-    class Meta:
-        model = PayoutOverride
-        fields: list[str] = []
 
 
 OVERRIDE_EXAMPLE = {
@@ -187,14 +178,13 @@ OVERRIDE_TERMS = (
     ),
 )
 class PayoutOverrideViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
+    ListAndRetrieve,
     FormCreate,
     FormUpdate,
     ServiceDestroy,
     TenantViewSet,
 ):
-    roles = admin_roles("list", "retrieve", "create", "update", "partial_update", "destroy")
+    roles = admin_roles(*READ, *EDIT, "destroy")
     serializer_class = s.OverrideSerializer
     create_body = s.OverrideWriteSerializer
     update_body = s.PayoutTermsSerializer

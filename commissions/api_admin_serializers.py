@@ -15,9 +15,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from commissions.models import PayoutOverride, PayoutTier, TierMembership, TierPayout
-from network.api_base import IdField
-from network.api_forms import NULLABLE_DECIMAL
-from offers.api_admin_serializers import AdminGoalSerializer, terms_text
+from network.api_base import IdField, ReadOnlyModelSerializer
+from offers.api_admin_serializers import AdminGoalSerializer, TermsPart, terms_text
 from offers.models import Goal
 from offers.rules import GoalType
 from publishers.models import Publisher
@@ -36,7 +35,6 @@ class GoalPayoutSerializer(AdminGoalSerializer):
 
     class Meta(AdminGoalSerializer.Meta):
         fields = ["offer", "offer_name", *AdminGoalSerializer.Meta.fields, "loses_money"]
-        read_only_fields = fields
 
     @extend_schema_field(
         serializers.ChoiceField(choices=GoalType.choices, allow_null=True, read_only=True)
@@ -76,27 +74,23 @@ def terms_data(data: dict) -> dict:
 # --- Payout overrides -----------------------------------------------------------------------
 
 
-class GoalRuleSerializer(serializers.ModelSerializer):
+# What GoalRuleSerializer reads of a rule's terms, last in each rule's fields.
+RULE_TERMS = ["currency", "payout_type", "payout_amount", "payout_percent"]
+
+
+class GoalRuleSerializer(ReadOnlyModelSerializer):
     """A payout rule on one goal (an override's, a tier's): the goal's offer and currency, and
     the terms in the currency's precision (a part the type does not have is null)."""
 
     offer = serializers.IntegerField(source="goal.offer_id", read_only=True)
     goal_name = serializers.CharField(source="goal.name", read_only=True)
     currency = serializers.CharField(source="goal.offer.currency", read_only=True)
-    payout_amount = serializers.SerializerMethodField()
-    payout_percent = serializers.SerializerMethodField()
+    payout_amount = TermsPart("terms", 0)
+    payout_percent = TermsPart("terms", 1)
 
     def terms(self, rule) -> tuple[str | None, str | None]:
         currency = rule.goal.offer.currency
         return terms_text(rule.payout_type, rule.payout_amount, rule.payout_percent, currency)
-
-    @extend_schema_field(NULLABLE_DECIMAL)
-    def get_payout_amount(self, rule) -> str | None:
-        return self.terms(rule)[0]
-
-    @extend_schema_field(NULLABLE_DECIMAL)
-    def get_payout_percent(self, rule) -> str | None:
-        return self.terms(rule)[1]
 
 
 class OverrideSerializer(GoalRuleSerializer):
@@ -113,12 +107,8 @@ class OverrideSerializer(GoalRuleSerializer):
             "goal_name",
             "publisher",
             "publisher_name",
-            "currency",
-            "payout_type",
-            "payout_amount",
-            "payout_percent",
+            *RULE_TERMS,
         ]
-        read_only_fields = fields
 
 
 class OverrideWriteSerializer(PayoutTermsSerializer):
@@ -131,13 +121,12 @@ class OverrideWriteSerializer(PayoutTermsSerializer):
 # --- Payout tiers ---------------------------------------------------------------------------
 
 
-class TierMemberSerializer(serializers.ModelSerializer):
+class TierMemberSerializer(ReadOnlyModelSerializer):
     publisher_name = serializers.CharField(source="publisher.name", read_only=True)
 
     class Meta:
         model = TierMembership
         fields = ["publisher", "publisher_name"]
-        read_only_fields = fields
 
 
 class TierPayoutSerializer(GoalRuleSerializer):
@@ -152,15 +141,11 @@ class TierPayoutSerializer(GoalRuleSerializer):
             "offer_name",
             "goal",
             "goal_name",
-            "currency",
-            "payout_type",
-            "payout_amount",
-            "payout_percent",
+            *RULE_TERMS,
         ]
-        read_only_fields = fields
 
 
-class TierSerializer(serializers.ModelSerializer):
+class TierSerializer(ReadOnlyModelSerializer):
     """A tier with its publishers (by name) and its payouts (by offer, then goal)."""
 
     members = serializers.SerializerMethodField()
@@ -169,7 +154,6 @@ class TierSerializer(serializers.ModelSerializer):
     class Meta:
         model = PayoutTier
         fields = ["id", "name", "members", "payouts"]
-        read_only_fields = fields
 
     @extend_schema_field(TierMemberSerializer(many=True))
     def get_members(self, tier: PayoutTier) -> list:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import django_filters.rest_framework as filters
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema_view
-from rest_framework import mixins, serializers
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -25,7 +25,7 @@ from commissions.services import (
     tier_payout_delete,
     tier_payout_set,
 )
-from network.api_base import TenantViewSet
+from network.api_base import ListAndRetrieve, TenantViewSet
 from network.api_docs import admin_roles, id_filter, listed, shown, written
 from network.api_forms import FormCreate, judged
 from offers.services import OfferError
@@ -33,10 +33,6 @@ from offers.services import OfferError
 
 class TierFilter(filters.FilterSet):
     publisher = id_filter("memberships__publisher_id")
-
-    class Meta:
-        model = PayoutTier
-        fields: list[str] = []
 
 
 TIER_EXAMPLE = {
@@ -105,9 +101,7 @@ def tier_action_schema(summary: str, description: str, request, body: dict):
         code=201,
     ),
 )
-class PayoutTierViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, FormCreate, TenantViewSet
-):
+class PayoutTierViewSet(ListAndRetrieve, FormCreate, TenantViewSet):
     """The tier pages. The portal neither renames nor deletes a tier; neither does this."""
 
     roles = admin_roles(

@@ -16,7 +16,7 @@ from decisions import validation, validation_csv
 from decisions.api_serializers import DecisionResultSerializer, DecisionSerializer, decide
 from decisions.services import Actor
 from network import api_router
-from network.api_docs import answers, example
+from network.api_docs import READ, answers, example, roles_of
 from network.api_forms import form_errors
 from tracking import api_advertiser
 from tracking.api_advertiser import ADVERTISER, TAGS
@@ -25,7 +25,7 @@ from tracking.models import Conversion
 
 # No docstring: the schema would take it as the description of each operation.
 class ConversionViewSet(api_advertiser.ConversionViewSet):
-    roles = {name: ADVERTISER for name in ("list", "retrieve", "decide", "validate")}
+    roles = roles_of(ADVERTISER, *READ, "decide", "validate")
 
     def get_serializer_class(self):
         if self.action == "decide":

@@ -11,27 +11,26 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from invoices import api_serializers as s
 from invoices.api_documents import (
-    CREDIT_NOTE_DETAIL_EXAMPLE,
-    CREDIT_NOTE_EXAMPLE,
     INVOICE_EXAMPLE,
     CreditNoteViews,
+    InvoiceViews,
+    credit_note_docs,
     in_reader_language,
     pdf_action,
-    with_invoice_details,
 )
 from invoices.filters import AdminCreditNoteFilter, AdminInvoiceFilter
 from invoices.forms import PaymentForm
 from invoices.services import invoice_record_payment
 from invoices.views import credit_note_pdf, invoice_pdf
 from network import api_router
-from network.api_base import TenantViewSet
-from network.api_docs import admin_roles, answers, example
+from network.api_base import ListAndRetrieve, TenantViewSet
+from network.api_docs import admin_roles, answers, example, listed, shown
 from network.api_forms import form_errors
 from payouts.models import CreditNote, Invoice
 from payouts.runs import PayoutError
@@ -40,41 +39,32 @@ TAGS = ["admin: invoices"]
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="List the advertisers' invoices",
-        description="One invoice per advertiser, month and currency, as on the invoices "
-        "page. Filters: `status` (issued: not paid yet), `advertiser` (id), `currency`, "
-        "`period_from` / `period_to` (months, as their first day). Order by period, "
-        "issued_at, number or id; newest month first by default.",
-        responses=answers(s.AdminInvoiceSerializer(many=True)),
-        tags=TAGS,
+    list=listed(
+        "List the advertisers' invoices",
+        "One invoice per advertiser, month and currency, as on the invoices page. Filters: "
+        "`status` (issued: not paid yet), `advertiser` (id), `currency`, `period_from` / "
+        "`period_to` (months, as their first day). Order by period, issued_at, number or id; "
+        "newest month first by default.",
+        s.AdminInvoiceSerializer,
+        TAGS,
     ),
-    retrieve=extend_schema(
-        summary="One invoice, with its lines",
-        responses=answers(s.AdminInvoiceDetailSerializer),
-        examples=[example("A paid invoice", INVOICE_EXAMPLE)],
-        tags=TAGS,
+    retrieve=shown(
+        "One invoice, with its lines",
+        s.AdminInvoiceDetailSerializer,
+        ("A paid invoice", INVOICE_EXAMPLE),
+        TAGS,
     ),
 )
-class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class InvoiceViewSet(InvoiceViews, ListAndRetrieve, TenantViewSet):
     roles = admin_roles("list", "retrieve", "record_payment", "pdf")
+    list_serializer = s.AdminInvoiceSerializer
+    detail_serializer = s.AdminInvoiceDetailSerializer
     filterset_class = AdminInvoiceFilter
     ordering_fields = ["period", "issued_at", "number", "id"]
     ordering = ["-period", "-id"]
 
-    def visible(self, membership):
-        invoices = Invoice.objects.select_related("advertiser")
-        if self.action != "list":
-            invoices = with_invoice_details(invoices)
-        return invoices
-
-    def visible_model(self):
-        return Invoice
-
-    def get_serializer_class(self):
-        if self.action == "list":
-            return s.AdminInvoiceSerializer
-        return s.AdminInvoiceDetailSerializer
+    def documents(self, membership):
+        return Invoice.objects.select_related("advertiser")
 
     @pdf_action(
         "The invoice's PDF: the invoice page's document in the language of the key's account.",
@@ -112,10 +102,9 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
                 _("%(number)s is paid already (reference %(reference)s); nothing was recorded.")
                 % {"number": invoice.display_number, "reference": invoice.payment_reference}
             )
-        body = s.PaymentSerializer(data=request.data)  # amount: a decimal string
-        body.is_valid(raise_exception=True)
+        sent = self.body_of(s.PaymentSerializer)  # amount: a decimal string
         form = PaymentForm(
-            {"amount": request.data.get("amount"), "reference": body.validated_data["reference"]},
+            {"amount": request.data.get("amount"), "reference": sent["reference"]},
             invoice=invoice,
         )
         if not form.is_valid():
@@ -133,33 +122,24 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
 CREDIT_TAGS = ["admin: credit notes"]
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List the advertisers' credit notes",
-        description="A month whose reversals came to more than its approvals makes a credit "
-        "note (CN-<year>-<number>, its own series), never a negative invoice. `remaining` is "
-        "what the advertiser's next invoices in the currency have not taken off yet.",
-        responses=answers(s.CreditNoteSerializer(many=True)),
-        examples=[example("A credit note partly used", [CREDIT_NOTE_EXAMPLE])],
-        tags=CREDIT_TAGS,
+@credit_note_docs(
+    (
+        "List the advertisers' credit notes",
+        "A month whose reversals came to more than its approvals makes a credit note "
+        "(CN-<year>-<number>, its own series), never a negative invoice. `remaining` is what "
+        "the advertiser's next invoices in the currency have not taken off yet.",
     ),
-    retrieve=extend_schema(
-        summary="One credit note, with its lines and the invoices it was applied to",
-        responses=answers(s.CreditNoteDetailSerializer),
-        examples=[example("A credit note partly used", CREDIT_NOTE_DETAIL_EXAMPLE)],
-        tags=CREDIT_TAGS,
-    ),
+    "One credit note, with its lines and the invoices it was applied to",
+    CREDIT_TAGS,
 )
-class CreditNoteViewSet(
-    CreditNoteViews, mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet
-):
+class CreditNoteViewSet(CreditNoteViews, ListAndRetrieve, TenantViewSet):
     roles = admin_roles("list", "retrieve", "pdf")
     filterset_class = AdminCreditNoteFilter
     ordering_fields = ["period", "issued_at", "number", "id"]
     ordering = ["-period", "-id"]
 
-    def notes(self, membership):
-        return CreditNote.objects.all()
+    def documents(self, membership):
+        return CreditNote.objects.select_related("advertiser")
 
     @pdf_action("The credit note's PDF, as its page, in the caller's language.", CREDIT_TAGS)
     def pdf(self, request, pk=None):

@@ -4,66 +4,57 @@ company's own only; another's answers 404)."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins
+from drf_spectacular.utils import extend_schema_view
 
 from invoices import api_serializers as s
 from invoices.api_documents import (
     ADVERTISER_INVOICE_EXAMPLE,
-    CREDIT_NOTE_DETAIL_EXAMPLE,
-    CREDIT_NOTE_EXAMPLE,
     CreditNoteViews,
+    InvoiceViews,
+    credit_note_docs,
     in_reader_language,
     pdf_action,
-    with_invoice_details,
 )
 from invoices.filters import CreditNoteFilter, InvoiceFilter
 from invoices.views import credit_note_pdf, invoice_pdf
 from network import api_router
-from network.api_base import TenantViewSet
-from network.api_docs import answers, example
+from network.api_base import ListAndRetrieve, TenantViewSet
+from network.api_docs import READ, listed, roles_of, shown
 from payouts.models import CreditNote, Invoice
 from tracking.api_advertiser import ADVERTISER
 
+TAGS = ["advertiser: invoices"]
+
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="List your invoices",
-        description="What the network bills your company, one invoice per month and "
-        "currency. Filter by status, currency, period; order by period, issued_at or id.",
-        responses=answers(s.AdvertiserInvoiceSerializer(many=True)),
-        tags=["advertiser: invoices"],
+    list=listed(
+        "List your invoices",
+        "What the network bills your company, one invoice per month and currency. Filter by "
+        "status, currency, period; order by period, issued_at or id.",
+        s.AdvertiserInvoiceSerializer,
+        TAGS,
     ),
-    retrieve=extend_schema(
-        summary="One of your invoices, with its lines",
-        responses=answers(s.AdvertiserInvoiceDetailSerializer),
-        examples=[example("An issued invoice", ADVERTISER_INVOICE_EXAMPLE)],
-        tags=["advertiser: invoices"],
+    retrieve=shown(
+        "One of your invoices, with its lines",
+        s.AdvertiserInvoiceDetailSerializer,
+        ("An issued invoice", ADVERTISER_INVOICE_EXAMPLE),
+        TAGS,
     ),
 )
-class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
-    roles = {"list": ADVERTISER, "retrieve": ADVERTISER, "pdf": ADVERTISER}
+class InvoiceViewSet(InvoiceViews, ListAndRetrieve, TenantViewSet):
+    roles = roles_of(ADVERTISER, *READ, "pdf")
+    list_serializer = s.AdvertiserInvoiceSerializer
+    detail_serializer = s.InvoiceDetailSerializer
     filterset_class = InvoiceFilter
     ordering_fields = ["period", "issued_at", "id"]
     ordering = ["-period", "-id"]
 
-    def visible(self, membership):
-        invoices = Invoice.objects.filter(advertiser_id=membership.advertiser_id)
-        if self.action == "retrieve":
-            invoices = with_invoice_details(invoices)
-        return invoices
-
-    def visible_model(self):
-        return Invoice
-
-    def get_serializer_class(self):
-        if self.action == "retrieve":
-            return s.InvoiceDetailSerializer
-        return s.AdvertiserInvoiceSerializer
+    def documents(self, membership):
+        return Invoice.objects.filter(advertiser_id=membership.advertiser_id)
 
     @pdf_action(
         "Your invoice's PDF: the invoice page's document in your account's language.",
-        ["advertiser: invoices"],
+        TAGS,
     )
     def pdf(self, request, pk=None):
         invoice = self.get_object()
@@ -72,35 +63,27 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
         )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List your credit notes",
-        description="A month whose reversals came to more than its approvals makes a credit "
-        "note instead of an invoice; `remaining` is what your next invoices in the currency "
-        "have not taken off yet.",
-        responses=answers(s.CreditNoteSerializer(many=True)),
-        examples=[example("A credit note partly used", [CREDIT_NOTE_EXAMPLE])],
-        tags=["advertiser: invoices"],
+@credit_note_docs(
+    (
+        "List your credit notes",
+        "A month whose reversals came to more than its approvals makes a credit note instead "
+        "of an invoice; `remaining` is what your next invoices in the currency have not taken "
+        "off yet.",
     ),
-    retrieve=extend_schema(
-        summary="One of your credit notes, with its lines and the invoices it was applied to",
-        responses=answers(s.CreditNoteDetailSerializer),
-        examples=[example("A credit note partly used", CREDIT_NOTE_DETAIL_EXAMPLE)],
-        tags=["advertiser: invoices"],
-    ),
+    "One of your credit notes, with its lines and the invoices it was applied to",
+    TAGS,
 )
-class CreditNoteViewSet(
-    CreditNoteViews, mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet
-):
-    roles = {"list": ADVERTISER, "retrieve": ADVERTISER, "pdf": ADVERTISER}
+class CreditNoteViewSet(CreditNoteViews, ListAndRetrieve, TenantViewSet):
+    roles = roles_of(ADVERTISER, *READ, "pdf")
     filterset_class = CreditNoteFilter
     ordering_fields = ["period", "issued_at", "id"]
     ordering = ["-period", "-id"]
 
-    def notes(self, membership):
-        return CreditNote.objects.filter(advertiser_id=membership.advertiser_id)
+    def documents(self, membership):
+        notes = CreditNote.objects.filter(advertiser_id=membership.advertiser_id)
+        return notes.select_related("advertiser")
 
-    @pdf_action("Your credit note's PDF, as its page, in your language.", ["advertiser: invoices"])
+    @pdf_action("Your credit note's PDF, as its page, in your language.", TAGS)
     def pdf(self, request, pk=None):
         note = self.get_object()
         return in_reader_language(

@@ -6,15 +6,15 @@ uses, and the examples."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import renderers
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from rest_framework import renderers, serializers
 from rest_framework.decorators import action
 
 from invoices import api_serializers as s
-from network.api_docs import ERRORS
+from network.api_docs import ERRORS, listed, shown
 from payouts.models import CreditApplication, CreditNoteLine, InvoiceLine
 
 PDF_ANSWERS = {(200, "application/pdf"): OpenApiTypes.BINARY, **ERRORS}
@@ -49,6 +49,18 @@ def pdf_action(description: str, tags: list[str]):
     )(action(detail=True, methods=["get"], renderer_classes=PDF_RENDERERS)(view))
 
 
+def credit_note_docs(listed_: tuple[str, str], one: str, tags: list[str]):
+    """The schema of a role's credit note reads: `listed_` the list's summary and description,
+    `one` the retrieve's summary; the rows and examples are the same for every role."""
+    named = "A credit note partly used"
+    return extend_schema_view(
+        list=listed(*listed_, s.CreditNoteSerializer, tags, named=(named, [CREDIT_NOTE_EXAMPLE])),
+        retrieve=shown(
+            one, s.CreditNoteDetailSerializer, (named, CREDIT_NOTE_DETAIL_EXAMPLE), tags
+        ),
+    )
+
+
 def in_reader_language(request, render):
     """The PDF in the caller's language: the account's (an API key's user), else the page's."""
     language = getattr(request.user, "language", "")
@@ -77,19 +89,39 @@ def with_invoice_details(invoices):
     return with_credits(invoices.prefetch_related(Prefetch("lines", queryset=lines)))
 
 
-# What the admin and advertiser credit note viewsets share: the caller's `notes` with their
-# advertiser (one's lines and uses too), listed and read by the same serializers. (No
-# docstring: the schema would describe both viewsets' operations with it.)
-class CreditNoteViews:
-    def notes(self, membership):
+# What the admin and advertiser viewsets of invoices and credit notes share: the caller's
+# `documents`, listed by `list_serializer`; one read (downloaded, paid) with its details
+# prefetched (`with_details`), by `detail_serializer`, whose model is the viewset's
+# visible_model. (No docstring: the schema would describe the viewsets' operations with it.)
+class DocumentViews:
+    list_serializer: type[serializers.ModelSerializer]
+    detail_serializer: type[serializers.ModelSerializer]
+
+    def documents(self, membership) -> QuerySet:
         raise NotImplementedError
 
-    def visible(self, membership):
-        notes = self.notes(membership).select_related("advertiser")
-        return notes if self.action == "list" else with_credit_details(notes)
+    def with_details(self, documents: QuerySet) -> QuerySet:
+        raise NotImplementedError
 
-    def get_serializer_class(self):  # their model, CreditNote, is the viewsets' visible_model
-        return s.CreditNoteSerializer if self.action == "list" else s.CreditNoteDetailSerializer
+    def visible(self, membership) -> QuerySet:
+        documents = self.documents(membership)
+        return documents if self.action == "list" else self.with_details(documents)
+
+    def get_serializer_class(self):
+        return self.list_serializer if self.action == "list" else self.detail_serializer
+
+
+class InvoiceViews(DocumentViews):
+    def with_details(self, invoices: QuerySet) -> QuerySet:
+        return with_invoice_details(invoices)
+
+
+class CreditNoteViews(DocumentViews):
+    list_serializer = s.CreditNoteSerializer
+    detail_serializer = s.CreditNoteDetailSerializer
+
+    def with_details(self, notes: QuerySet) -> QuerySet:
+        return with_credit_details(notes)
 
 
 # An invoice as admins read it (paid), and as its advertiser reads an issued one.

@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lib.money import from_minor
+from network.api_base import ReadOnlyModelSerializer
 from network.api_forms import DECIMAL, MinorAmount
 from payouts.models import CreditApplication, CreditNote, CreditNoteLine, Invoice, InvoiceLine
 
@@ -36,7 +37,7 @@ INVOICE_FIELDS = [
 ]
 
 
-class AdvertiserInvoiceLineSerializer(serializers.ModelSerializer):
+class AdvertiserInvoiceLineSerializer(ReadOnlyModelSerializer):
     offer_name = serializers.CharField(source="offer.name", read_only=True)
     goal_name = serializers.CharField(source="goal.name", read_only=True)
     amount = serializers.SerializerMethodField()
@@ -44,14 +45,13 @@ class AdvertiserInvoiceLineSerializer(serializers.ModelSerializer):
     class Meta:
         model = InvoiceLine
         fields = ["offer", "offer_name", "goal", "goal_name", "conversions", "amount"]
-        read_only_fields = fields
 
     @extend_schema_field(DECIMAL)
     def get_amount(self, line: InvoiceLine) -> str:
         return str(from_minor(line.amount, line.invoice.currency))
 
 
-class AppliedCreditSerializer(serializers.ModelSerializer):
+class AppliedCreditSerializer(ReadOnlyModelSerializer):
     """A credit note's part taken off an invoice."""
 
     credit_note_number = serializers.CharField(source="credit_note.display_number", read_only=True)
@@ -60,7 +60,6 @@ class AppliedCreditSerializer(serializers.ModelSerializer):
     class Meta:
         model = CreditApplication
         fields = ["credit_note", "credit_note_number", "amount"]
-        read_only_fields = fields
 
 
 class InvoiceTermsMixin(serializers.Serializer):
@@ -76,7 +75,7 @@ class InvoiceTermsMixin(serializers.Serializer):
 # --- Credit notes ---------------------------------------------------------------------------------
 
 
-class CreditNoteLineSerializer(serializers.ModelSerializer):
+class CreditNoteLineSerializer(ReadOnlyModelSerializer):
     offer_name = serializers.CharField(source="offer.name", read_only=True)
     goal_name = serializers.CharField(source="goal.name", read_only=True)
     amount = MinorAmount(help_text=_("As booked: negative, more reversed."))
@@ -84,10 +83,9 @@ class CreditNoteLineSerializer(serializers.ModelSerializer):
     class Meta:
         model = CreditNoteLine
         fields = ["offer", "offer_name", "goal", "goal_name", "conversions", "amount"]
-        read_only_fields = fields
 
 
-class CreditUseSerializer(serializers.ModelSerializer):
+class CreditUseSerializer(ReadOnlyModelSerializer):
     """An invoice a credit note was applied to."""
 
     invoice_number = serializers.CharField(source="invoice.display_number", read_only=True)
@@ -96,10 +94,9 @@ class CreditUseSerializer(serializers.ModelSerializer):
     class Meta:
         model = CreditApplication
         fields = ["invoice", "invoice_number", "amount"]
-        read_only_fields = fields
 
 
-class CreditNoteSerializer(serializers.ModelSerializer):
+class CreditNoteSerializer(ReadOnlyModelSerializer):
     number = serializers.CharField(source="display_number", read_only=True)
     advertiser_name = serializers.CharField(source="advertiser.name", read_only=True)
     total = MinorAmount(help_text=_("The credit (positive)."))
@@ -118,7 +115,6 @@ class CreditNoteSerializer(serializers.ModelSerializer):
             "remaining",
             "issued_at",
         ]
-        read_only_fields = fields
         extra_kwargs = {"period": {"help_text": _("The month credited (its first day).")}}
 
 
@@ -128,7 +124,6 @@ class CreditNoteDetailSerializer(CreditNoteSerializer):
 
     class Meta(CreditNoteSerializer.Meta):
         fields = [*CreditNoteSerializer.Meta.fields, "lines", "applications"]
-        read_only_fields = fields
 
 
 # --- The advertiser's invoices --------------------------------------------------------------------
@@ -136,14 +131,13 @@ class CreditNoteDetailSerializer(CreditNoteSerializer):
 
 # The mixin after ModelSerializer: the schema describes a serializer without a docstring by
 # the first docstring before the library's classes, and these invoices have none.
-class AdvertiserInvoiceSerializer(serializers.ModelSerializer, InvoiceTermsMixin):
+class AdvertiserInvoiceSerializer(ReadOnlyModelSerializer, InvoiceTermsMixin):
     number = serializers.CharField(source="display_number", read_only=True)
     total = MinorAmount()
 
     class Meta:
         model = Invoice
         fields = INVOICE_FIELDS
-        read_only_fields = fields
         extra_kwargs = {"period": {"help_text": "The month billed (its first day)."}}
 
 
@@ -152,7 +146,6 @@ class AdvertiserInvoiceDetailSerializer(AdvertiserInvoiceSerializer):
 
     class Meta(AdvertiserInvoiceSerializer.Meta):
         fields = [*AdvertiserInvoiceSerializer.Meta.fields, "lines"]
-        read_only_fields = fields
 
 
 class InvoiceDetailSerializer(AdvertiserInvoiceDetailSerializer):
@@ -160,13 +153,12 @@ class InvoiceDetailSerializer(AdvertiserInvoiceDetailSerializer):
 
     class Meta(AdvertiserInvoiceDetailSerializer.Meta):
         fields = [*AdvertiserInvoiceDetailSerializer.Meta.fields, "credits"]
-        read_only_fields = fields
 
 
 # --- The admins' invoices -------------------------------------------------------------------------
 
 
-class AdminInvoiceSerializer(InvoiceTermsMixin, serializers.ModelSerializer):
+class AdminInvoiceSerializer(InvoiceTermsMixin, ReadOnlyModelSerializer):
     number = serializers.CharField(source="display_number", read_only=True)
     advertiser_name = serializers.CharField(source="advertiser.name", read_only=True)
     total = MinorAmount()
@@ -174,7 +166,6 @@ class AdminInvoiceSerializer(InvoiceTermsMixin, serializers.ModelSerializer):
     class Meta:
         model = Invoice
         fields = [*INVOICE_FIELDS[:2], "advertiser", "advertiser_name", *INVOICE_FIELDS[2:]]
-        read_only_fields = fields
         extra_kwargs = {"period": {"help_text": _("The month billed (its first day).")}}
 
 
@@ -184,7 +175,6 @@ class AdminInvoiceDetailSerializer(AdminInvoiceSerializer):
 
     class Meta(AdminInvoiceSerializer.Meta):
         fields = [*AdminInvoiceSerializer.Meta.fields, "lines", "credits"]
-        read_only_fields = fields
 
 
 class PaymentSerializer(serializers.Serializer):

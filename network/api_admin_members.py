@@ -10,16 +10,14 @@ audit entries.
 from __future__ import annotations
 
 import django_filters.rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins
+from drf_spectacular.utils import extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from network import api_admin_members_serializers as s
-from network import api_docs
-from network.api_base import TenantViewSet, created
-from network.api_docs import admin_roles, example, id_filter, listed, shown, text_filter, written
-from network.api_forms import judged
+from network.api_base import ListAndRetrieve, TenantViewSet, created
+from network.api_docs import admin_roles, id_filter, listed, pressed, shown, text_filter, written
+from network.api_forms import FormWrites, judged
 from network.forms import InvitationForm
 from network.models import Invitation, Membership, Role
 from network.services import invitation_create, invitation_revoke
@@ -32,10 +30,6 @@ class MemberFilter(filters.FilterSet):
     advertiser = id_filter("advertiser_id")
     publisher = id_filter("publisher_id")
     search = text_filter("user__email", 254, lookup_expr="icontains")
-
-    class Meta:
-        model = Membership
-        fields: list[str] = []
 
 
 MEMBER_EXAMPLE = {
@@ -65,7 +59,7 @@ TAGS_MEMBERS = ["admin: members"]
         "One member", s.MemberSerializer, ("An advertiser's user", MEMBER_EXAMPLE), TAGS_MEMBERS
     ),
 )
-class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class MemberViewSet(ListAndRetrieve, TenantViewSet):
     roles = admin_roles("list", "retrieve")
     serializer_class = s.MemberSerializer
     filterset_class = MemberFilter
@@ -86,10 +80,6 @@ def id_of(obj) -> int | None:
 class InvitationFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=Invitation.Status.choices)
     role = filters.ChoiceFilter(choices=Invitation.INVITABLE_ROLES)
-
-    class Meta:
-        model = Invitation
-        fields: list[str] = []
 
 
 INVITATION_EXAMPLE = {
@@ -140,7 +130,7 @@ TAGS_INVITATIONS = ["admin: invitations"]
         code=201,
     ),
 )
-class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class InvitationViewSet(ListAndRetrieve, FormWrites, TenantViewSet):
     roles = admin_roles("list", "retrieve", "create", "revoke")
     serializer_class = s.InvitationSerializer
     filterset_class = InvitationFilter
@@ -151,9 +141,7 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         return Invitation.objects.select_related("advertiser", "invited_by")
 
     def create(self, request):
-        body = s.InvitationWriteSerializer(data=request.data, context=self.get_serializer_context())
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        data = self.body_of(s.InvitationWriteSerializer)
         form = InvitationForm({**data, "advertiser": id_of(data["advertiser"])})
         data = judged(form)
         invitation = invitation_create(
@@ -164,17 +152,15 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
             advertiser=data["advertiser"] if data["role"] == Role.ADVERTISER else None,
             company_name=data["company_name"],
         )
-        return created(self.get_serializer(self.get_queryset().get(pk=invitation.pk)).data)
+        return created(self.row_data(invitation))
 
-    @extend_schema(
-        summary="Revoke an invitation",
-        description="Its link stops working, as the Members page's Revoke button. Only a "
-        "pending invitation can be revoked (else 400). Written to the audit log "
-        "(`invitation.revoked`).",
-        request=None,
-        responses=api_docs.answers(s.InvitationSerializer),
-        examples=[example("Revoked", {**INVITATION_EXAMPLE, "status": "revoked", "usable": False})],
-        tags=TAGS_INVITATIONS,
+    @pressed(
+        "Revoke an invitation",
+        "Its link stops working, as the Members page's Revoke button. Only a pending "
+        "invitation can be revoked (else 400). Written to the audit log (`invitation.revoked`).",
+        s.InvitationSerializer,
+        ("Revoked", {**INVITATION_EXAMPLE, "status": "revoked", "usable": False}),
+        TAGS_INVITATIONS,
     )
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):

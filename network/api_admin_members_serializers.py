@@ -7,11 +7,12 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from network.api_base import IdField
+from network.api_base import IdField, ReadOnlyModelSerializer
+from network.api_forms import user_email
 from network.models import Invitation, Membership
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class MemberSerializer(ReadOnlyModelSerializer):
     email = serializers.EmailField(source="user.email", read_only=True)
     company = serializers.SerializerMethodField(
         help_text=_("The advertiser's or publisher's company name; null for owners, managers.")
@@ -20,20 +21,17 @@ class MemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = Membership
         fields = ["id", "user", "email", "role", "advertiser", "publisher", "company", "created_at"]
-        read_only_fields = fields
 
     def get_company(self, membership: Membership) -> str | None:
         company = membership.advertiser or membership.publisher
         return company.name if company else None
 
 
-class InvitationSerializer(serializers.ModelSerializer):
+class InvitationSerializer(ReadOnlyModelSerializer):
     advertiser_name = serializers.CharField(
         source="advertiser.name", read_only=True, default=None, allow_null=True
     )
-    invited_by = serializers.EmailField(
-        source="invited_by.email", read_only=True, default=None, allow_null=True
-    )
+    invited_by = user_email("invited_by")
     usable = serializers.SerializerMethodField(
         help_text=_("Pending and not expired: the link still works.")
     )
@@ -53,7 +51,6 @@ class InvitationSerializer(serializers.ModelSerializer):
             "expires_at",
             "sent_at",
         ]
-        read_only_fields = fields
 
     def get_usable(self, invitation: Invitation) -> bool:
         return invitation.is_usable

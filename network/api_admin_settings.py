@@ -186,12 +186,11 @@ class NetworkSettingsViewSet(TenantViewSet):
         network = self.fresh_network()
         # partial: a field not sent stays as it is (in a multipart body too, where DRF would
         # otherwise read a missing checkbox as false).
-        body = NetworkSettingsWriteSerializer(data=request.data, partial=True)
-        body.is_valid(raise_exception=True)
+        typed = self.body_of(NetworkSettingsWriteSerializer, partial=True)
         current = NetworkSettingsForm(instance=network).initial
         data = {name: current.get(name) for name in NetworkSettingsForm.Meta.fields}
         # The values as sent (typed above), as the page posts them: 25.50 is audited as 25.50.
-        sent = {name: request.data.get(name, value) for name, value in body.validated_data.items()}
+        sent = {name: request.data.get(name, value) for name, value in typed.items()}
         minimums = judged_minimums(sent.pop("payout_minimums", []))
         form = NetworkSettingsForm({**data, **sent}, instance=network)
         judged(form)

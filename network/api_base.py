@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from network import api_idempotency as idempotency
@@ -51,6 +51,14 @@ class TenantViewSet(IpThrottledFirst, viewsets.GenericViewSet):
     def membership(self) -> Membership:
         return membership_of(self.request)
 
+    def body_of(self, serializer_class: type[serializers.Serializer], *, partial=False) -> dict:
+        """The request's body, typed and checked by `serializer_class` (else 400)."""
+        body = serializer_class(
+            data=self.request.data, partial=partial, context=self.get_serializer_context()
+        )
+        body.is_valid(raise_exception=True)
+        return body.validated_data
+
     def visible(self, membership: Membership) -> QuerySet:
         """The rows this member's role may see (the network filter is added after)."""
         raise NotImplementedError
@@ -86,6 +94,12 @@ class TenantViewSet(IpThrottledFirst, viewsets.GenericViewSet):
         return super().finalize_response(request, response, *args, **kwargs)
 
 
+# A viewset's list and retrieve actions (DRF's mixins), as most of the API's are read. No
+# docstring: the schema would take it as the description of their operations.
+class ListAndRetrieve(mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    pass
+
+
 class NetworkRelatedField(serializers.PrimaryKeyRelatedField):
     """An id the caller submits: it must name a row of the request's network that the
     caller's role may use (`limit(rows, membership)`), else "does not exist"."""
@@ -100,6 +114,17 @@ class NetworkRelatedField(serializers.PrimaryKeyRelatedField):
         if self.limit is not None:
             rows = self.limit(rows, membership_of(request))
         return rows
+
+
+# A row as the API answers it: every field of its Meta read only (a write has its own
+# serializer, judged by the page's form). No docstring: the schema would take it as the
+# description of every serializer that has none.
+class ReadOnlyModelSerializer(serializers.ModelSerializer):
+    def get_extra_kwargs(self) -> dict:
+        extra = super().get_extra_kwargs()
+        for name in self.Meta.fields:
+            extra[name] = {**extra.get(name, {}), "read_only": True}
+        return extra
 
 
 @extend_schema_field(OpenApiTypes.INT)

@@ -1,6 +1,7 @@
 """What the API modules share to describe themselves: the answers every operation may give,
 examples, and filters whose bounds are written into the schema (the scoped managers cannot be
-introspected outside a request, so id filters are plain numbers)."""
+introspected outside a request, so id filters are plain numbers). A FilterSet of the API
+declares each of its filters and needs no Meta: the rows it filters are the view's."""
 
 from __future__ import annotations
 
@@ -14,9 +15,19 @@ MAX_ID = 2**63 - 1
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
+# The actions of a viewset that reads rows, and of one that edits them too.
+READ = ("list", "retrieve")
+EDIT = ("create", "update", "partial_update")
+
+
+def roles_of(roles: tuple[str, ...], *actions: str) -> dict[str, tuple[str, ...]]:
+    """A viewset's `roles`: each of `actions` open to `roles`."""
+    return dict.fromkeys(actions, roles)
+
+
 def admin_roles(*actions: str) -> dict[str, tuple[str, ...]]:
     """Owners and managers alike: every admin page of the portal is open to both."""
-    return dict.fromkeys(actions, ADMINS)
+    return roles_of(ADMINS, *actions)
 
 
 def answers(ok, code: int = 200, more: dict | None = None) -> dict:
@@ -30,12 +41,28 @@ def example(name: str, value, *, request: bool = False) -> OpenApiExample:
 
 # Each operation of a viewset described in one call (for @extend_schema_view), so that a
 # viewset's schema reads as its words and examples: `listed` (a page of rows), `shown` (one
-# row), `written` (a write that answers the row), `removed` (a DELETE).
+# row), `written` (a write that answers the row), `pressed` (a POST without a body), `removed`
+# (a DELETE).
 
 
-def listed(summary: str, description: str, row: type, tags: list[str]):
+def listed(
+    summary: str,
+    description: str,
+    row: type,
+    tags: list[str],
+    *,
+    named: tuple[str, object] | None = None,
+    parameters: list | None = None,
+):
+    """A page of rows; `named`: its own example (left out: the detail route's, see
+    complete_docs); `parameters`: query parameters the filter cannot describe itself."""
     return extend_schema(
-        summary=summary, description=description, responses=answers(row(many=True)), tags=tags
+        summary=summary,
+        description=description,
+        parameters=parameters,
+        responses=answers(row(many=True)),
+        examples=[example(*named)] if named else None,
+        tags=tags,
     )
 
 
@@ -69,6 +96,19 @@ def written(
         request=body,
         responses=answers(row, code),
         examples=[example(*sent, request=True), example(*answer)],
+        tags=tags,
+    )
+
+
+def pressed(summary: str, description: str, row, named: tuple[str, object], tags: list[str]):
+    """A POST without a body, as a page's button (approve, revoke, rotate...), answered with
+    `row` (`named`: its example)."""
+    return extend_schema(
+        summary=summary,
+        description=description,
+        request=None,
+        responses=answers(row),
+        examples=[example(*named)],
         tags=tags,
     )
 

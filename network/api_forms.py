@@ -142,15 +142,8 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class FormWrites:
-    """What the writes of a viewset judged by a page's form share: the typed body, and the
-    answer (the row read again, as the list shows it: what the service saved)."""
-
-    def body_of(self, serializer_class: type[serializers.Serializer], *, partial=False) -> dict:
-        body = serializer_class(
-            data=self.request.data, partial=partial, context=self.get_serializer_context()
-        )
-        body.is_valid(raise_exception=True)
-        return body.validated_data
+    """What the writes of a viewset judged by a page's form share: the answer (the row read
+    again, as the list shows it: what the service saved). The body: TenantViewSet.body_of."""
 
     def row_data(self, row: models.Model) -> dict:
         return self.get_serializer(self.get_queryset().get(pk=row.pk)).data
@@ -205,3 +198,10 @@ class ServiceDestroy(mixins.DestroyModelMixin):
 def emails(memberships) -> list[str]:
     """The email addresses of a company's members, sorted (the admin API's `users`)."""
     return sorted(m.user.email for m in memberships.all())
+
+
+def user_email(field: str) -> serializers.EmailField:
+    """The email of the user a row's `field` names (who decided, approved...), or null."""
+    return serializers.EmailField(
+        source=f"{field}.email", default=None, read_only=True, allow_null=True
+    )

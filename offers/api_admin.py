@@ -13,12 +13,12 @@ import django_filters.rest_framework as filters
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from network import api_router
-from network.api_base import TenantViewSet
+from network.api_base import ListAndRetrieve, TenantViewSet
 from network.api_docs import (
     admin_roles,
     answers,
@@ -46,10 +46,6 @@ class OfferFilter(filters.FilterSet):
     visibility = filters.ChoiceFilter(choices=Offer.Visibility.choices)
     advertiser = id_filter("advertiser_id")
     search = text_filter("name", 100, method="filter_search")
-
-    class Meta:
-        model = Offer
-        fields: list[str] = []
 
     def filter_search(self, queryset, name, value: str):
         """As the offers page's search box: offer or advertiser name, or the offer's id."""
@@ -168,7 +164,7 @@ class InviteSerializer(serializers.Serializer):
         TAGS_OFFERS,
     ),
 )
-class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OfferMoves, TenantViewSet):
+class OfferViewSet(ListAndRetrieve, OfferMoves, TenantViewSet):
     roles = admin_roles("list", "retrieve", "invite", *OFFER_MOVES)
     reason_body = ReasonSerializer
     filterset_class = OfferFilter
@@ -244,10 +240,6 @@ class OfferAccessFilter(filters.FilterSet):
     offer = id_filter("offer_id")
     publisher = id_filter("publisher_id")
 
-    class Meta:
-        model = OfferAccess
-        fields: list[str] = []
-
 
 TAGS_ACCESS = ["admin: offer access"]
 ACCESS_TEXT = {
@@ -291,9 +283,7 @@ def access_schema(status: str):
         TAGS_ACCESS,
     ),
 )
-class OfferAccessViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, FormWrites, TenantViewSet
-):
+class OfferAccessViewSet(ListAndRetrieve, FormWrites, TenantViewSet):
     roles = admin_roles("list", "retrieve", "approve", "reject", "block")
     serializer_class = s.AdminOfferAccessSerializer
     filterset_class = OfferAccessFilter

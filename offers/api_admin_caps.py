@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import django_filters.rest_framework as filters
 from drf_spectacular.utils import extend_schema_view
-from rest_framework import mixins
 
-from network.api_base import TenantViewSet
+from network.api_base import ListAndRetrieve, TenantViewSet
 from network.api_docs import admin_roles, id_filter, listed, removed, shown, written
 from network.api_forms import FormCreate, ServiceDestroy, judged
 from offers import api_admin_serializers as s
@@ -26,10 +25,6 @@ class CapFilter(filters.FilterSet):
     offer = id_filter("offer_id")
     publisher = id_filter("publisher_id")
     metric = filters.ChoiceFilter(choices=Cap.Metric.choices)
-
-    class Meta:
-        model = Cap
-        fields: list[str] = []
 
 
 CAP_EXAMPLE = {
@@ -85,9 +80,7 @@ TAGS_CAPS = ["admin: caps"]
         TAGS_CAPS,
     ),
 )
-class CapViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, FormCreate, ServiceDestroy, TenantViewSet
-):
+class CapViewSet(ListAndRetrieve, FormCreate, ServiceDestroy, TenantViewSet):
     """The offer page's caps: added and removed (the page edits none; neither does this)."""
 
     roles = admin_roles("list", "retrieve", "create", "destroy")

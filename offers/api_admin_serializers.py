@@ -17,8 +17,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lib.money import quantize
-from network.api_base import IdField
-from network.api_forms import NULLABLE_DECIMAL
+from network.api_base import IdField, ReadOnlyModelSerializer
+from network.api_forms import NULLABLE_DECIMAL, user_email
 from network.api_policy import membership_of
 from offers.api_moves import ADMIN_OFFER_MOVES, move_names
 from offers.models import CATEGORIES, GOAL_PRICE_FIELDS, Cap, Goal, Offer, OfferAccess
@@ -43,20 +43,32 @@ def terms_text(
     return flat, pct
 
 
-class AdminGoalSerializer(serializers.ModelSerializer):
+@extend_schema_field(NULLABLE_DECIMAL)
+class TermsPart(serializers.Field):
+    """The flat amount (`part` 0) or the percent (1) of the terms (terms_text) that the
+    serializer's method `terms` gives for the row."""
+
+    def __init__(self, terms: str, part: int) -> None:
+        self.terms, self.part = terms, part
+        super().__init__(read_only=True, source="*")
+
+    def to_representation(self, row) -> str | None:
+        return getattr(self.parent, self.terms)(row)[self.part]
+
+
+class AdminGoalSerializer(ReadOnlyModelSerializer):
     """A goal: what the advertiser pays (revenue) and what publishers earn (payout)."""
 
     currency = serializers.CharField(source="offer.currency", read_only=True)
-    revenue_amount = serializers.SerializerMethodField()
-    revenue_percent = serializers.SerializerMethodField()
+    revenue_amount = TermsPart("revenue", 0)
+    revenue_percent = TermsPart("revenue", 1)
     payout_type = serializers.SerializerMethodField()
-    payout_amount = serializers.SerializerMethodField()
-    payout_percent = serializers.SerializerMethodField()
+    payout_amount = TermsPart("payout", 0)
+    payout_percent = TermsPart("payout", 1)
 
     class Meta:
         model = Goal
         fields = ["id", "name", "is_default", *GOAL_PRICE_FIELDS]
-        read_only_fields = fields
 
     def revenue(self, goal: Goal):
         return terms_text(
@@ -70,28 +82,12 @@ class AdminGoalSerializer(serializers.ModelSerializer):
             goal.payout_type, goal.payout_amount, goal.payout_percent, goal.offer.currency
         )
 
-    @extend_schema_field(NULLABLE_DECIMAL)
-    def get_revenue_amount(self, goal: Goal) -> str | None:
-        return self.revenue(goal)[0]
-
-    @extend_schema_field(NULLABLE_DECIMAL)
-    def get_revenue_percent(self, goal: Goal) -> str | None:
-        return self.revenue(goal)[1]
-
     @extend_schema_field({"type": "string", "enum": [*GoalType.values, None], "nullable": True})
     def get_payout_type(self, goal: Goal) -> str | None:
         return goal.payout_type if goal.payout_set else None
 
-    @extend_schema_field(NULLABLE_DECIMAL)
-    def get_payout_amount(self, goal: Goal) -> str | None:
-        return self.payout(goal)[0]
 
-    @extend_schema_field(NULLABLE_DECIMAL)
-    def get_payout_percent(self, goal: Goal) -> str | None:
-        return self.payout(goal)[1]
-
-
-class AdminOfferSerializer(serializers.ModelSerializer):
+class AdminOfferSerializer(ReadOnlyModelSerializer):
     category = serializers.ChoiceField(
         choices=[code for code, _label in CATEGORIES], read_only=True
     )
@@ -124,7 +120,6 @@ class AdminOfferSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = fields
 
     @extend_schema_field(
         serializers.ListField(child=serializers.ChoiceField(choices=ADMIN_OFFER_MOVES))
@@ -151,7 +146,6 @@ class AdminOfferDetailSerializer(AdminOfferSerializer):
             "landing_pages",
             "pending_access",
         ]
-        read_only_fields = fields
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_landing_pages(self, offer: Offer) -> list[str]:
@@ -161,12 +155,10 @@ class AdminOfferDetailSerializer(AdminOfferSerializer):
         return offer.accesses.filter(status=OfferAccess.Status.PENDING).count()
 
 
-class AdminOfferAccessSerializer(serializers.ModelSerializer):
+class AdminOfferAccessSerializer(ReadOnlyModelSerializer):
     offer_name = serializers.CharField(source="offer.name", read_only=True)
     publisher_name = serializers.CharField(source="publisher.name", read_only=True)
-    decided_by = serializers.EmailField(
-        source="decided_by.email", default=None, read_only=True, allow_null=True
-    )
+    decided_by = user_email("decided_by")
 
     class Meta:
         model = OfferAccess
@@ -183,7 +175,6 @@ class AdminOfferAccessSerializer(serializers.ModelSerializer):
             "decided_at",
             "created_at",
         ]
-        read_only_fields = fields
 
 
 # --- Caps -----------------------------------------------------------------------------------
@@ -206,7 +197,7 @@ class CapLimit(serializers.Field):
         return str(cap.limit.to_integral_value())
 
 
-class CapSerializer(serializers.ModelSerializer):
+class CapSerializer(ReadOnlyModelSerializer):
     publisher = serializers.IntegerField(source="publisher_id", read_only=True, allow_null=True)
     publisher_name = serializers.CharField(
         source="publisher.name", read_only=True, default=None, allow_null=True
@@ -227,7 +218,6 @@ class CapSerializer(serializers.ModelSerializer):
             "currency",
             "action",
         ]
-        read_only_fields = fields
 
 
 class CapWriteSerializer(serializers.Serializer):

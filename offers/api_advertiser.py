@@ -7,15 +7,14 @@ from __future__ import annotations
 import django_filters.rest_framework as filters
 from django.db.models import Prefetch
 from drf_spectacular.utils import (
-    extend_schema,
     extend_schema_view,
 )
 from rest_framework import mixins
 
 from advertisers.api_base import ADVERTISER
 from network import api_router
-from network.api_base import TenantViewSet, created
-from network.api_docs import answers, example, listed, shown, text_filter, written
+from network.api_base import ListAndRetrieve, TenantViewSet, created
+from network.api_docs import EDIT, READ, listed, pressed, roles_of, shown, text_filter, written
 from offers import api_advertiser_parts as parts
 from offers import api_advertiser_serializers as s
 from offers.api_advertiser_parts import refuse_if_archived
@@ -30,10 +29,6 @@ class OfferFilter(filters.FilterSet):
     visibility = filters.ChoiceFilter(choices=Offer.Visibility.choices)
     category = filters.ChoiceFilter(choices=CATEGORIES)
     q = text_filter("name", 100, lookup_expr="icontains")
-
-    class Meta:
-        model = Offer
-        fields: list[str] = []
 
 
 OFFER_EXAMPLE = {
@@ -97,17 +92,14 @@ MOVE_TEXT = {
 
 def move_schema(name: str):
     summary, path = MOVE_TEXT[name]
-    return extend_schema(
-        summary=f"{summary} an offer",
-        description=(
-            f"Moves the offer ({path}) as the offer page's button does; the audit log keeps "
-            "who, when, from and to. A move the offer does not allow now answers 400 with "
-            "the reason (see `moves` on the offer)."
-        ),
-        request=None,
-        responses=answers(s.AdvertiserOfferSerializer),
-        examples=[example("The offer after the move", OFFER_EXAMPLE)],
-        tags=TAGS,
+    return pressed(
+        f"{summary} an offer",
+        f"Moves the offer ({path}) as the offer page's button does; the audit log keeps who, "
+        "when, from and to. A move the offer does not allow now answers 400 with the reason "
+        "(see `moves` on the offer).",
+        s.AdvertiserOfferSerializer,
+        ("The offer after the move", OFFER_EXAMPLE),
+        TAGS,
     )
 
 
@@ -154,8 +146,7 @@ def move_schema(name: str):
     ),
 )
 class OfferViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
+    ListAndRetrieve,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     OfferMoves,
@@ -163,17 +154,7 @@ class OfferViewSet(
 ):
     """No DELETE: the portal archives an offer (`archive`), it never deletes one."""
 
-    roles = {
-        name: ADVERTISER
-        for name in (
-            "list",
-            "retrieve",
-            "create",
-            "update",
-            "partial_update",
-            *ADVERTISER_OFFER_MOVES,
-        )
-    }
+    roles = roles_of(ADVERTISER, *READ, *EDIT, *ADVERTISER_OFFER_MOVES)
     filterset_class = OfferFilter
     ordering_fields = ["name", "created_at", "updated_at", "id"]
     ordering = ["-updated_at", "-id"]

@@ -9,8 +9,8 @@ from drf_spectacular.utils import extend_schema_view
 from rest_framework import mixins
 
 from advertisers.api_base import ADVERTISER
-from network.api_base import TenantViewSet, created
-from network.api_docs import id_filter, listed, shown, written
+from network.api_base import ListAndRetrieve, TenantViewSet, created
+from network.api_docs import EDIT, READ, id_filter, listed, roles_of, shown, written
 from offers import api_advertiser_serializers as s
 from offers.models import Creative, Goal, LandingPage, Offer
 from offers.services import ARCHIVED, OfferError
@@ -51,8 +51,7 @@ DEFAULT_GOAL_EXAMPLE = {
 
 
 class OfferPartViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
+    ListAndRetrieve,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     TenantViewSet,
@@ -64,9 +63,7 @@ class OfferPartViewSet(
     # (This docstring is the schema's description of these endpoints. The saving is the
     # page's service, offers.services_parts, which audits each change too.)
 
-    roles = {
-        name: ADVERTISER for name in ("list", "retrieve", "create", "update", "partial_update")
-    }
+    roles = roles_of(ADVERTISER, *READ, *EDIT)
     model = None
     create_serializer = update_serializer = None
     filterset_class = PartFilter

@@ -114,6 +114,10 @@ class AdvertiserGoalUpdateSerializer(AdvertiserGoalSerializer):
 # --- Offers --------------------------------------------------------------------------------
 
 
+# What the advertiser writes of an offer: the offer form's fields (the form judges them).
+OFFER_FORM_FIELDS = OfferForm._meta.fields
+
+
 class AdvertiserOfferSerializer(serializers.ModelSerializer):
     """One of the company's offers: what the offer form edits, and its state (read only;
     it changes through the moves: submit, pause, resume, archive)."""
@@ -152,23 +156,9 @@ class AdvertiserOfferSerializer(serializers.ModelSerializer):
         model = Offer
         fields = [
             "id",
-            "name",
-            "description",
-            "category",
-            "preview_url",
+            *OFFER_FORM_FIELDS[:4],  # name, description, category, preview_url
             "status",
-            "visibility",
-            "currency",
-            "allowed_countries",
-            "device_types",
-            "attribution_window_days",
-            "hold_days",
-            "multiple_conversions",
-            "fallback_offer",
-            "fallback_url",
-            "expires_on",
-            "terms",
-            "deep_link_domains",
+            *OFFER_FORM_FIELDS[4:],
             "default_goal",
             "running_publishers",
             "moves",

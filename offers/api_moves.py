@@ -64,9 +64,7 @@ class OfferMoves:
         offer = self.get_object()  # another company's or network's id: 404 before anything
         reason = ""
         if self.reason_body is not None:
-            body = self.reason_body(data=self.request.data)
-            body.is_valid(raise_exception=True)
-            reason = body.validated_data["reason"]
+            reason = self.body_of(self.reason_body)["reason"]
         self.check_move(offer, name)
         offer_transition(
             offer=offer,

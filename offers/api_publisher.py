@@ -13,15 +13,15 @@ from __future__ import annotations
 import django_filters.rest_framework as filters
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_view
-from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from lib.countries import COUNTRY_CHOICES
 from network import api_router
-from network.api_base import created
-from network.api_docs import listed, shown, written
+from network.api_base import ListAndRetrieve, created
+from network.api_docs import READ, listed, roles_of, shown, written
 from offers import api_publisher_serializers as s
+from offers.api_advertiser_parts import CREATIVE_EXAMPLE
 from offers.forms_publisher import MarketplaceFilterForm
 from offers.links import click_link, impression_pixel, tracking_url
 from offers.models import CATEGORIES, Goal, GoalType, LandingPage, Offer, OfferAccess
@@ -42,10 +42,6 @@ class MarketplaceFilter(filters.FilterSet):
     payout_type = filters.ChoiceFilter(
         choices=GoalType.choices, method="keep", help_text="The default goal's payout type."
     )
-
-    class Meta:
-        model = Offer
-        fields: list[str] = []
 
     def keep(self, queryset, name, value):
         return queryset
@@ -80,6 +76,8 @@ OFFER_EXAMPLE = {
 }
 
 
+# The advertiser's creative as a publisher sees it: without what only its advertiser edits.
+ADVERTISER_ONLY = ("offer", "html", "is_active", "created_at")
 OFFER_DETAIL_EXAMPLE = {
     **OFFER_EXAMPLE,
     "description": "Shoes and bags for the beach.",
@@ -93,14 +91,7 @@ OFFER_DETAIL_EXAMPLE = {
     "landing_pages": [{"id": 40, "name": "Home", "preview_url": "https://shop.example/?click="}],
     "creatives": [
         {
-            "id": 50,
-            "name": "Text link",
-            "kind": "text",
-            "image": None,
-            "width": None,
-            "height": None,
-            "text": "Summer sale: 30% off",
-            "landing_page": 40,
+            **{k: v for k, v in CREATIVE_EXAMPLE.items() if k not in ADVERTISER_ONLY},
             "embed_code": '<a href="https://demo.localhost:8000/aff_c?offer_id=12&amp;aff_id=7'
             '&amp;url_id=40&amp;file_id=50" target="_blank" rel="sponsored noopener">'
             "Summer sale: 30% off</a>",
@@ -135,8 +126,8 @@ OFFERS = ["publisher: offers"]
         "code of each creative.",
     ),
 )
-class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublisherViewSet):
-    roles = {name: PUBLISHER for name in ("list", "retrieve", "apply")}
+class OfferViewSet(ListAndRetrieve, PublisherViewSet):
+    roles = roles_of(PUBLISHER, *READ, "apply")
     approved_only = ("list", "retrieve", "apply")
     filterset_class = MarketplaceFilter
     ordering_fields = ["name", "created_at", "id"]
@@ -210,14 +201,8 @@ class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublisherVi
     @action(detail=True, methods=["post"])
     def apply(self, request, pk=None):
         offer = self.get_object()
-        asked = s.ApplySerializer(data=request.data)
-        asked.is_valid(raise_exception=True)
-        access_request(
-            offer=offer,
-            publisher=self.publisher,
-            actor=request.user,
-            note=asked.validated_data["note"],
-        )
+        note = self.body_of(s.ApplySerializer)["note"]
+        access_request(offer=offer, publisher=self.publisher, actor=request.user, note=note)
         return created(self.offer_data(offer))
 
 

@@ -17,7 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lib.macros import fill
-from network.api_base import IdField
+from network.api_base import IdField, ReadOnlyModelSerializer
 from network.api_forms import form_errors, money
 from offers.forms_publisher import SUB_MAX_LENGTH, ApplyForm, LinkForm
 from offers.links import SUB_FIELDS, check_deep_link
@@ -85,7 +85,7 @@ class PayoutSerializer(serializers.Serializer):
         }
 
 
-class PublisherOfferSerializer(serializers.ModelSerializer):
+class PublisherOfferSerializer(ReadOnlyModelSerializer):
     """An offer of the marketplace, with the publisher's access and payout (default goal)."""
 
     category = serializers.ChoiceField(choices=[code for code, _label in CATEGORIES])
@@ -114,7 +114,6 @@ class PublisherOfferSerializer(serializers.ModelSerializer):
             "payout",
             "created_at",
         ]
-        read_only_fields = fields
 
     @extend_schema_field(serializers.ChoiceField(choices=ACCESS_STATES))
     def get_access(self, offer: Offer) -> str:
@@ -194,7 +193,6 @@ class PublisherOfferDetailSerializer(PublisherOfferSerializer):
             "tracking_link",
             "impression_pixel",
         ]
-        read_only_fields = fields
 
     def _access(self, offer: Offer) -> OfferAccess | None:
         return self.context["accesses"].get(offer.pk)

@@ -31,13 +31,13 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import exceptions, mixins, renderers, serializers
+from rest_framework import exceptions, renderers, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from network import api_router, step_up
-from network.api_base import TenantViewSet, created
-from network.api_docs import ERRORS, admin_roles, answers, example
+from network.api_base import ListAndRetrieve, TenantViewSet, created
+from network.api_docs import ERRORS, admin_roles, answers, example, listed, pressed, shown
 from network.api_forms import form_errors
 from network.api_keys import ApiKey
 from payouts import api_admin_serializers as s
@@ -136,21 +136,21 @@ RUN_SUMMARY = {key: value for key, value in RUN_EXAMPLE.items() if key not in ("
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="List the payout runs",
-        description="One run per month. Filters: `status`, `period_from` / `period_to` "
-        "(months, as their first day). Order by period, created_at or id.",
-        responses=answers(s.AdminPayoutRunSerializer(many=True)),
-        tags=TAGS,
+    list=listed(
+        "List the payout runs",
+        "One run per month. Filters: `status`, `period_from` / `period_to` (months, as their "
+        "first day). Order by period, created_at or id.",
+        s.AdminPayoutRunSerializer,
+        TAGS,
     ),
-    retrieve=extend_schema(
-        summary="One payout run, with its totals and every line",
-        responses=answers(s.AdminPayoutRunDetailSerializer),
-        examples=[example("An approved run", RUN_EXAMPLE)],
-        tags=TAGS,
+    retrieve=shown(
+        "One payout run, with its totals and every line",
+        s.AdminPayoutRunDetailSerializer,
+        ("An approved run", RUN_EXAMPLE),
+        TAGS,
     ),
 )
-class PayoutRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class PayoutRunViewSet(ListAndRetrieve, TenantViewSet):
     roles = admin_roles("list", "retrieve", "create", "approve", "mark_paid", "export")
     filterset_class = RunFilter
     ordering_fields = ["period", "created_at", "id"]
@@ -188,10 +188,8 @@ class PayoutRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
         tags=TAGS,
     )
     def create(self, request):
-        body = s.NewRunSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
         network = request._request.network
-        period = runs.month_start(body.validated_data["period"])
+        period = runs.month_start(self.body_of(s.NewRunSerializer)["period"])
         form = StartRunForm({"period": period.isoformat()}, network=network)
         if not form.is_valid():
             raise serializers.ValidationError(form_errors(form))
@@ -201,20 +199,19 @@ class PayoutRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
         run = runs.payout_run_create(network, period, actor=request.user)
         return created(self.run_data(run))
 
-    @extend_schema(
-        summary="Approve a payout run",
-        description="Needs two-factor authentication on (else 403, code `mfa_required`) "
-        "and an API key with the `payouts:approve` scope, made after two-factor was turned "
-        "on (else 403, `scope_required` / `mfa_required`), or a browser session that "
-        "re-authenticated recently. Whoever started the run cannot approve it (400). With "
-        "the run's second approver rule (the network's setting when the run started), the "
-        "first approval is recorded (`first_approver`, audit "
-        "`payout_run.first_approval`) and the run stays in review until a different owner "
-        "or manager approves (`payout_run.approved`). Publishers are emailed once approved.",
-        request=None,
-        responses=answers(s.AdminPayoutRunDetailSerializer),
-        examples=[example("The approved run", RUN_EXAMPLE)],
-        tags=TAGS,
+    @pressed(
+        "Approve a payout run",
+        "Needs two-factor authentication on (else 403, code `mfa_required`) and an API key "
+        "with the `payouts:approve` scope, made after two-factor was turned on (else 403, "
+        "`scope_required` / `mfa_required`), or a browser session that re-authenticated "
+        "recently. Whoever started the run cannot approve it (400). With the run's second "
+        "approver rule (the network's setting when the run started), the first approval is "
+        "recorded (`first_approver`, audit `payout_run.first_approval`) and the run stays in "
+        "review until a different owner or manager approves (`payout_run.approved`). "
+        "Publishers are emailed once approved.",
+        s.AdminPayoutRunDetailSerializer,
+        ("The approved run", RUN_EXAMPLE),
+        TAGS,
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
@@ -259,10 +256,9 @@ class PayoutRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
     def mark_paid(self, request, pk=None):
         run = self.get_object()
         check_money_move(request)
-        body = s.MarkPaidSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        ids = sorted(set(body.validated_data["lines"]))
-        form = MarkPaidForm({"selected": ids, "reference": body.validated_data["reference"]})
+        sent = self.body_of(s.MarkPaidSerializer)
+        ids = sorted(set(sent["lines"]))
+        form = MarkPaidForm({"selected": ids, "reference": sent["reference"]})
         if not form.is_valid():
             renamed = {"selected": "lines"}
             errors = form_errors(form)

@@ -11,7 +11,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lib.tables import MAX_ID
-from network.api_forms import DECIMAL, MinorAmount
+from network.api_base import ReadOnlyModelSerializer
+from network.api_forms import DECIMAL, MinorAmount, user_email
 from payouts import methods
 from payouts.api_publisher_serializers import LINE_FIELDS, CarriedLineMixin
 from payouts.forms_runs import MAX_TICKED
@@ -19,7 +20,7 @@ from payouts.models import PayoutLine, PayoutRun
 from payouts.views_runs import currency_totals, totals_by_run
 
 
-class AdminPayoutLineSerializer(CarriedLineMixin, serializers.ModelSerializer):
+class AdminPayoutLineSerializer(CarriedLineMixin, ReadOnlyModelSerializer):
     publisher_name = serializers.CharField(source="publisher.name", read_only=True)
     amount = MinorAmount()
     payment_method = serializers.SerializerMethodField(
@@ -45,7 +46,6 @@ class AdminPayoutLineSerializer(CarriedLineMixin, serializers.ModelSerializer):
             "payment_reference",
             "paid_at",
         ]
-        read_only_fields = fields
 
     @extend_schema_field(
         {"type": "string", "enum": ["paypal", "bank", "other", None], "nullable": True}
@@ -80,19 +80,15 @@ class RunTotalSerializer(serializers.Serializer):
     carried_lines = serializers.IntegerField()
 
 
-class AdminPayoutRunSerializer(serializers.ModelSerializer):
+class AdminPayoutRunSerializer(ReadOnlyModelSerializer):
     created_by = serializers.SerializerMethodField(
         help_text=_(
             'Who started the run (an email; they cannot approve it), "scheduled" for the '
             "monthly job, or null for a run made before this was recorded."
         )
     )
-    first_approver = serializers.EmailField(
-        source="first_approver.email", default=None, read_only=True, allow_null=True
-    )
-    approved_by = serializers.EmailField(
-        source="approved_by.email", default=None, read_only=True, allow_null=True
-    )
+    first_approver = user_email("first_approver")
+    approved_by = user_email("approved_by")
 
     class Meta:
         model = PayoutRun
@@ -108,7 +104,6 @@ class AdminPayoutRunSerializer(serializers.ModelSerializer):
             "approved_at",
             "created_at",
         ]
-        read_only_fields = fields
         extra_kwargs = {
             "period": {"help_text": _("The month paid (its first day).")},
             "needs_second_approver": {
@@ -128,7 +123,6 @@ class AdminPayoutRunDetailSerializer(AdminPayoutRunSerializer):
 
     class Meta(AdminPayoutRunSerializer.Meta):
         fields = [*AdminPayoutRunSerializer.Meta.fields, "totals", "lines"]
-        read_only_fields = fields
 
     @extend_schema_field(RunTotalSerializer(many=True))
     def get_totals(self, run: PayoutRun) -> list[dict]:

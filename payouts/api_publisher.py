@@ -4,11 +4,11 @@ what their statements page shows them."""
 from __future__ import annotations
 
 from django.db.models import F
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins
+from drf_spectacular.utils import extend_schema_view
 
 from network import api_router
-from network.api_docs import answers, example
+from network.api_base import ListAndRetrieve
+from network.api_docs import READ, listed, roles_of, shown
 from payouts.api_publisher_serializers import PayoutLineSerializer
 from payouts.filters import StatementFilter
 from payouts.models import PayoutLine
@@ -26,27 +26,25 @@ LINE_EXAMPLE = {
     "paid_at": "2026-06-05T08:00:00Z",
     "payment_reference": "PP-88231",
 }
+TAGS = ["publisher: statements"]
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="List your payouts",
-        description="One line per monthly payout run and currency, as on your statements: "
-        "carried (below your minimum: it stays in your balance), payable (to be paid) or "
-        "paid. Filter by status, currency, period_from / period_to (the month's first day); "
-        "order by period or id.",
-        responses=answers(PayoutLineSerializer(many=True)),
-        tags=["publisher: statements"],
+    list=listed(
+        "List your payouts",
+        "One line per monthly payout run and currency, as on your statements: carried (below "
+        "your minimum: it stays in your balance), payable (to be paid) or paid. Filter by "
+        "status, currency, period_from / period_to (the month's first day); order by period "
+        "or id.",
+        PayoutLineSerializer,
+        TAGS,
     ),
-    retrieve=extend_schema(
-        summary="One of your payouts",
-        responses=answers(PayoutLineSerializer),
-        examples=[example("A paid month", LINE_EXAMPLE)],
-        tags=["publisher: statements"],
+    retrieve=shown(
+        "One of your payouts", PayoutLineSerializer, ("A paid month", LINE_EXAMPLE), TAGS
     ),
 )
-class StatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublisherViewSet):
-    roles = {"list": PUBLISHER, "retrieve": PUBLISHER}
+class StatementViewSet(ListAndRetrieve, PublisherViewSet):
+    roles = roles_of(PUBLISHER, *READ)
     serializer_class = PayoutLineSerializer
     filterset_class = StatementFilter
     ordering_fields = ["period", "id"]

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lib.money import from_minor
+from network.api_base import ReadOnlyModelSerializer
 from network.api_forms import NULLABLE_DECIMAL, MinorAmount
 from payouts.models import PayoutLine
 
@@ -53,7 +54,7 @@ class CarriedLineMixin(serializers.Serializer):
         return "negative_balance" if line.negative else "below_minimum"
 
 
-class PayoutLineSerializer(CarriedLineMixin, serializers.ModelSerializer):
+class PayoutLineSerializer(CarriedLineMixin, ReadOnlyModelSerializer):
     """One payout of the publisher: a month's run, in one currency."""
 
     period = serializers.DateField(
@@ -70,4 +71,3 @@ class PayoutLineSerializer(CarriedLineMixin, serializers.ModelSerializer):
             "paid_at",
             "payment_reference",
         ]
-        read_only_fields = fields

@@ -12,16 +12,16 @@ import django_filters.rest_framework as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_view
-from rest_framework import mixins, serializers
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from lib.countries import COUNTRY_CHOICES
 from lib.money import from_minor
 from network import api_router
-from network.api_base import TenantViewSet
+from network.api_base import ListAndRetrieve, ReadOnlyModelSerializer, TenantViewSet
 from network.api_docs import admin_roles, listed, shown, text_filter, written
-from network.api_forms import ReasonSerializer, emails, judged
+from network.api_forms import ReasonSerializer, emails, judged, user_email
 from publishers.forms import DecisionForm
 from publishers.models import Publisher, PublisherMinimum
 from publishers.services import publisher_decide
@@ -32,19 +32,13 @@ class PublisherFilter(filters.FilterSet):
     country = filters.ChoiceFilter(choices=COUNTRY_CHOICES)
     search = text_filter("name", 100, method="filter_search")
 
-    class Meta:
-        model = Publisher
-        fields: list[str] = []
-
     def filter_search(self, queryset, name, value: str):
         value = value.strip()
         return queryset.filter(Q(name__icontains=value) | Q(website__icontains=value))
 
 
-class AdminPublisherSerializer(serializers.ModelSerializer):
-    reviewed_by = serializers.EmailField(
-        source="reviewed_by.email", default=None, read_only=True, allow_null=True
-    )
+class AdminPublisherSerializer(ReadOnlyModelSerializer):
+    reviewed_by = user_email("reviewed_by")
     min_payout = serializers.SerializerMethodField(
         help_text=_(
             "This publisher's own payout minimum in the network's currency; null: the "
@@ -77,7 +71,6 @@ class AdminPublisherSerializer(serializers.ModelSerializer):
             "users",
             "created_at",
         ]
-        read_only_fields = fields
 
     @extend_schema_field({"type": "string", "format": "decimal", "nullable": True})
     def get_min_payout(self, publisher: Publisher) -> str | None:
@@ -158,7 +151,7 @@ def decision_schema(decision: str, summary: str, description: str):
         TAGS_PUBLISHERS,
     ),
 )
-class AdminPublisherViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class AdminPublisherViewSet(ListAndRetrieve, TenantViewSet):
     """The publisher review page: approve or reject with a reason (emailed to them). There
     is no separate "block": as on the page, rejecting an approved publisher is how they are
     blocked, and approving them again lifts it."""
@@ -176,9 +169,7 @@ class AdminPublisherViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Te
 
     def decide(self, approve: bool) -> Response:
         publisher = self.get_object()  # another network's id: 404 before anything else
-        body = ReasonSerializer(data=self.request.data)
-        body.is_valid(raise_exception=True)
-        reason = body.validated_data["reason"]
+        reason = self.body_of(ReasonSerializer)["reason"]
         form = DecisionForm({"decision": "approve" if approve else "reject", "reason": reason})
         reason = judged(form)["reason"]
         publisher_decide(

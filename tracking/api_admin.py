@@ -5,9 +5,7 @@ registers the whole at "conversions"."""
 
 from __future__ import annotations
 
-from rest_framework import mixins
-
-from network.api_base import TenantViewSet
+from network.api_base import ListAndRetrieve, TenantViewSet
 from network.api_docs import admin_roles
 from tracking.api_serializers import ADMIN_EXAMPLE, AdminConversionSerializer, conversions_docs
 from tracking.filters import DAY_PARAMETERS, AdminConversionFilter
@@ -31,7 +29,7 @@ TAGS = ["admin: conversions"]
     named=("A flagged pending sale", ADMIN_EXAMPLE),
     parameters=DAY_PARAMETERS,
 )
-class ConversionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class ConversionViewSet(ListAndRetrieve, TenantViewSet):
     roles = admin_roles("list", "retrieve")
     serializer_class = AdminConversionSerializer
     filterset_class = AdminConversionFilter

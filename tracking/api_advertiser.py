@@ -5,9 +5,8 @@ registers the whole at "conversions"."""
 
 from __future__ import annotations
 
-from rest_framework import mixins
-
-from network.api_base import TenantViewSet
+from network.api_base import ListAndRetrieve, TenantViewSet
+from network.api_docs import READ, roles_of
 from network.models import Role
 from tracking.api_serializers import (
     ADVERTISER_EXAMPLE,
@@ -35,8 +34,8 @@ TAGS = ["advertiser: conversions"]
     named=("A pending sale", ADVERTISER_EXAMPLE),
     parameters=DAY_PARAMETERS,
 )
-class ConversionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
-    roles = {"list": ADVERTISER, "retrieve": ADVERTISER}
+class ConversionViewSet(ListAndRetrieve, TenantViewSet):
+    roles = roles_of(ADVERTISER, *READ)
     filterset_class = AdvertiserConversionFilter
     ordering_fields = ["created_at", "id", "sale_amount", "revenue"]
     ordering = ["-created_at", "-id"]

@@ -3,9 +3,9 @@ conversions page shows them, their payout, never the network's revenue."""
 
 from __future__ import annotations
 
-from rest_framework import mixins
-
 from network import api_router
+from network.api_base import ListAndRetrieve
+from network.api_docs import READ, roles_of
 from publishers.api_base import PUBLISHER, PublisherViewSet
 from tracking.api_serializers import EXAMPLE_HEAD, PublisherConversionSerializer, conversions_docs
 from tracking.filters import PublisherConversionFilter
@@ -43,8 +43,8 @@ CONVERSION_EXAMPLE = {
     one="One of your conversions",
     named=("An approved sale", CONVERSION_EXAMPLE),
 )
-class ConversionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublisherViewSet):
-    roles = {"list": PUBLISHER, "retrieve": PUBLISHER}
+class ConversionViewSet(ListAndRetrieve, PublisherViewSet):
+    roles = roles_of(PUBLISHER, *READ)
     serializer_class = PublisherConversionSerializer
     filterset_class = PublisherConversionFilter
     ordering_fields = ["created_at", "id", "payout", "sale_amount"]

@@ -5,10 +5,11 @@ publishers their payout (never the network's revenue or the fraud flags)."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema_view
 from rest_framework import serializers
 
-from network.api_docs import answers, shown
+from network import api_docs
+from network.api_base import ReadOnlyModelSerializer
 from network.api_forms import Amount
 from tracking.models import ADV_SUB_FIELDS, SUB_FIELDS, Conversion
 
@@ -17,7 +18,7 @@ HEAD = ["id", "transaction_id", "offer", "offer_name", "goal", "goal_name"]
 TAIL = ["created_at", "decided_at"]
 
 
-class ConversionSerializer(serializers.ModelSerializer):
+class ConversionSerializer(ReadOnlyModelSerializer):
     """The fields the roles share; each role's Meta lists what it reads, in order."""
 
     transaction_id = serializers.CharField(source="click_id", read_only=True)
@@ -61,7 +62,6 @@ class AdminConversionSerializer(CompanyConversionSerializer):
             "fraud_flags",
             *TAIL,
         ]
-        read_only_fields = fields
 
 
 class AdvertiserConversionSerializer(CompanyConversionSerializer):
@@ -72,7 +72,6 @@ class AdvertiserConversionSerializer(CompanyConversionSerializer):
         model = Conversion
         # The admins' fields, less the publisher's payout and the visitor's address.
         fields = [f for f in AdminConversionSerializer.Meta.fields if f not in ("payout", "ip")]
-        read_only_fields = fields
 
 
 class PublisherConversionSerializer(ConversionSerializer):
@@ -102,7 +101,6 @@ class PublisherConversionSerializer(ConversionSerializer):
             "method",
             *TAIL,
         ]
-        read_only_fields = fields
 
 
 # What the schema shows of a conversion: a pending sale as an admin reads it (flagged), and as
@@ -157,14 +155,7 @@ def conversions_docs(
     """The schema of a role's conversions viewset (list and retrieve, as every role's reads
     are): `listed` the list's summary and description, `one` the retrieve's summary and
     `named` its example; `parameters` the day filters, where the role's filter has them."""
-    summary, description = listed
     return extend_schema_view(
-        list=extend_schema(
-            summary=summary,
-            description=description,
-            parameters=parameters,
-            responses=answers(row(many=True)),
-            tags=tags,
-        ),
-        retrieve=shown(one, row, named, tags),
+        list=api_docs.listed(*listed, row, tags, parameters=parameters),
+        retrieve=api_docs.shown(one, row, named, tags),
     )

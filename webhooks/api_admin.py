@@ -8,14 +8,14 @@ from __future__ import annotations
 import django_filters.rest_framework as filters
 from django.core.cache import cache
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from network import api_router
-from network.api_base import TenantViewSet, created
-from network.api_docs import admin_roles, answers, example, listed, removed, shown, written
+from network.api_base import ListAndRetrieve, TenantViewSet, created
+from network.api_docs import EDIT, READ, admin_roles, listed, pressed, removed, shown, written
 from network.api_forms import judged
 from webhooks import api_admin_serializers as s
 from webhooks import services
@@ -31,10 +31,6 @@ from webhooks.views_admin import (
 
 class WebhookFilter(filters.FilterSet):
     is_active = filters.BooleanFilter(field_name="is_active")
-
-    class Meta:
-        model = WebhookEndpoint
-        fields: list[str] = []
 
 
 WEBHOOK_EXAMPLE = {
@@ -115,23 +111,13 @@ WEBHOOK_FORM = (
     ),
 )
 class WebhookEndpointViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
+    ListAndRetrieve,
     mixins.DestroyModelMixin,
     TenantViewSet,
 ):
     """The webhook pages (webhooks.views_admin): the same form, services and audit entries."""
 
-    roles = admin_roles(
-        "list",
-        "retrieve",
-        "create",
-        "update",
-        "partial_update",
-        "destroy",
-        "rotate_secret",
-        "test",
-    )
+    roles = admin_roles(*READ, *EDIT, "destroy", "rotate_secret", "test")
     serializer_class = s.WebhookEndpointSerializer
     filterset_class = WebhookFilter
     ordering_fields = ["created_at", "id"]
@@ -146,9 +132,7 @@ class WebhookEndpointViewSet(
         return form
 
     def create(self, request):
-        body = s.WebhookCreateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        form = self.judged_form(dict(body.validated_data))
+        form = self.judged_form(dict(self.body_of(s.WebhookCreateSerializer)))
         endpoint = services.endpoint_create(
             network=request._request.network,
             actor=request.user,
@@ -160,9 +144,7 @@ class WebhookEndpointViewSet(
 
     def update(self, request, pk=None, partial=False):
         endpoint = self.get_object()  # another network's id: 404 before anything else
-        body = s.WebhookUpdateSerializer(data=request.data, partial=partial)
-        body.is_valid(raise_exception=True)
-        sent = body.validated_data
+        sent = self.body_of(s.WebhookUpdateSerializer, partial=partial)
         form = self.judged_form({**form_values(endpoint), **sent} if partial else dict(sent))
         update_from_form(endpoint, request.user, form)
         return Response(self.get_serializer(self.get_object()).data)
@@ -173,15 +155,13 @@ class WebhookEndpointViewSet(
     def perform_destroy(self, instance: WebhookEndpoint) -> None:
         services.endpoint_delete(endpoint=instance, actor=self.request.user)
 
-    @extend_schema(
-        summary="Rotate an endpoint's signing secret",
-        description="A new secret at once, answered here (as the page shows it): the old one "
-        "no longer signs anything, retries included. Written to the audit log "
-        "(`webhook.secret_rotated`).",
-        request=None,
-        responses=answers(s.WebhookEndpointSecretSerializer),
-        examples=[example("The endpoint, with its new secret", WEBHOOK_SECRET_EXAMPLE)],
-        tags=TAGS_WEBHOOKS,
+    @pressed(
+        "Rotate an endpoint's signing secret",
+        "A new secret at once, answered here (as the page shows it): the old one no longer "
+        "signs anything, retries included. Written to the audit log (`webhook.secret_rotated`).",
+        s.WebhookEndpointSecretSerializer,
+        ("The endpoint, with its new secret", WEBHOOK_SECRET_EXAMPLE),
+        TAGS_WEBHOOKS,
     )
     @action(detail=True, methods=["post"])
     def rotate_secret(self, request, pk=None):
@@ -189,29 +169,25 @@ class WebhookEndpointViewSet(
         endpoint = services.endpoint_rotate_secret(endpoint=endpoint, actor=request.user)
         return Response(s.WebhookEndpointSecretSerializer(endpoint).data)
 
-    @extend_schema(
-        summary="Send a test ping now",
-        description="A `ping` event POSTed to the endpoint during this call, logged like any "
-        "delivery; the answer is its outcome (`state` delivered or failed, the HTTP "
-        "`status_code` or the `error`). One test per endpoint every few seconds: another "
-        "answers 400.",
-        request=None,
-        responses=answers(s.WebhookDeliverySerializer),
-        examples=[
-            example(
-                "Delivered",
-                {
-                    "id": 88,
-                    "event": "ping",
-                    "event_id": "evt_5f1c0e9a2b7d4c3e8f6a1b2c3d4e5f60",
-                    "state": "delivered",
-                    "status_code": 200,
-                    "error": "",
-                    "duration_ms": 143,
-                },
-            )
-        ],
-        tags=TAGS_WEBHOOKS,
+    @pressed(
+        "Send a test ping now",
+        "A `ping` event POSTed to the endpoint during this call, logged like any delivery; the "
+        "answer is its outcome (`state` delivered or failed, the HTTP `status_code` or the "
+        "`error`). One test per endpoint every few seconds: another answers 400.",
+        s.WebhookDeliverySerializer,
+        (
+            "Delivered",
+            {
+                "id": 88,
+                "event": "ping",
+                "event_id": "evt_5f1c0e9a2b7d4c3e8f6a1b2c3d4e5f60",
+                "state": "delivered",
+                "status_code": 200,
+                "error": "",
+                "duration_ms": 143,
+            },
+        ),
+        TAGS_WEBHOOKS,
     )
     @action(detail=True, methods=["post"])
     def test(self, request, pk=None):

@@ -7,10 +7,11 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from network.api_base import ReadOnlyModelSerializer
 from webhooks.models import SUBSCRIBABLE, WebhookDelivery, WebhookEndpoint
 
 
-class WebhookEndpointSerializer(serializers.ModelSerializer):
+class WebhookEndpointSerializer(ReadOnlyModelSerializer):
     """An endpoint of the network's webhooks, without its signing secret."""
 
     events = serializers.ListField(
@@ -34,7 +35,6 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = fields
         extra_kwargs = {"disabled_at": {"allow_null": True}}
 
     # A pattern, not an enum: the schema's enum names are per field name, and "state" names
@@ -49,7 +49,6 @@ class WebhookEndpointSecretSerializer(WebhookEndpointSerializer):
 
     class Meta(WebhookEndpointSerializer.Meta):
         fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
-        read_only_fields = fields
 
 
 class WebhookCreateSerializer(serializers.Serializer):
@@ -64,7 +63,7 @@ class WebhookUpdateSerializer(WebhookCreateSerializer):
     is_active = serializers.BooleanField(required=False, default=True)
 
 
-class WebhookDeliverySerializer(serializers.ModelSerializer):
+class WebhookDeliverySerializer(ReadOnlyModelSerializer):
     """A delivery (here the test ping) and its outcome."""
 
     status_code = serializers.IntegerField(read_only=True, allow_null=True)
@@ -73,7 +72,6 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
     class Meta:
         model = WebhookDelivery
         fields = ["id", "event", "event_id", "state", "status_code", "error", "duration_ms"]
-        read_only_fields = fields
 
     # A plain enum (not a named component), as the endpoint's state.
     @extend_schema_field({"type": "string", "enum": list(WebhookDelivery.State.values)})

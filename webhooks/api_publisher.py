@@ -14,8 +14,20 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from network import api_router
-from network.api_base import ErrorSerializer
-from network.api_docs import answers, example, id_filter, listed, removed, shown, written
+from network.api_base import ErrorSerializer, ListAndRetrieve
+from network.api_docs import (
+    EDIT,
+    READ,
+    answers,
+    example,
+    id_filter,
+    listed,
+    pressed,
+    removed,
+    roles_of,
+    shown,
+    written,
+)
 from offers.models import Offer
 from publishers.api_base import PUBLISHER, PublisherViewSet
 from webhooks import api_publisher_serializers as s
@@ -52,14 +64,7 @@ POSTBACKS = ["publisher: postbacks"]
 
 def switch_schema(summary: str, description: str, named: tuple[str, object]):
     """Turning a postback on or off: no body, the postback answered (`named`: its example)."""
-    return extend_schema(
-        summary=summary,
-        description=description,
-        request=None,
-        responses=answers(s.PostbackSerializer),
-        examples=[example(*named)],
-        tags=POSTBACKS,
-    )
+    return pressed(summary, description, s.PostbackSerializer, named, POSTBACKS)
 
 
 class QueuedSerializer(serializers.Serializer):
@@ -111,28 +116,15 @@ class QueuedSerializer(serializers.Serializer):
     destroy=removed("Delete a postback", "Its call log goes with it. Audited.", POSTBACKS),
 )
 class PostbackViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
+    ListAndRetrieve,
     mixins.DestroyModelMixin,
     PublisherViewSet,
 ):
-    roles = {
-        name: PUBLISHER
-        for name in (
-            "list",
-            "retrieve",
-            "create",
-            "update",
-            "partial_update",
-            "destroy",
-            "enable",
-            "disable",
-            "test",
-            "global_postback",
-        )
-    }
+    roles = roles_of(
+        PUBLISHER, *READ, *EDIT, "destroy", "enable", "disable", "test", "global_postback"
+    )
     # As the pages: turning on, off, testing and deleting need no approved account.
-    approved_only = ("list", "retrieve", "create", "update", "partial_update", "global_postback")
+    approved_only = (*READ, *EDIT, "global_postback")
     ordering_fields = ["created_at", "id"]
     ordering = ["created_at", "id"]
     filterset_fields: list[str] = []
@@ -283,10 +275,6 @@ class AttemptFilter(filters.FilterSet):
     offer = id_filter("endpoint__offer_id", "An offer's id.")
     postback = id_filter("endpoint_id", "A postback's id.")
 
-    class Meta:
-        model = PostbackAttempt
-        fields: list[str] = []
-
     def by_outcome(self, queryset, name, value):
         if value == "no_response":
             return queryset.filter(status_code__isnull=True)
@@ -327,8 +315,8 @@ ATTEMPT_EXAMPLE = {
         POSTBACKS,
     ),
 )
-class PostbackLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublisherViewSet):
-    roles = {"list": PUBLISHER, "retrieve": PUBLISHER}
+class PostbackLogViewSet(ListAndRetrieve, PublisherViewSet):
+    roles = roles_of(PUBLISHER, *READ)
     approved_only = ("list", "retrieve")
     serializer_class = s.PostbackAttemptSerializer
     filterset_class = AttemptFilter

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from network.api_base import NetworkRelatedField
+from network.api_base import NetworkRelatedField, ReadOnlyModelSerializer
 from network.api_forms import form_errors
 from offers.api_publisher_serializers import runnable_offers
 from offers.models import Offer
@@ -132,7 +132,7 @@ def wanted_events(attrs: dict, endpoint: PostbackEndpoint | None) -> list[str]:
 OUTCOMES = ["ok", "http_error", "no_response"]
 
 
-class PostbackAttemptSerializer(serializers.ModelSerializer):
+class PostbackAttemptSerializer(ReadOnlyModelSerializer):
     """One call of a postback, as the log on the postbacks page shows it."""
 
     postback = serializers.IntegerField(source="endpoint_id", read_only=True)
@@ -160,7 +160,6 @@ class PostbackAttemptSerializer(serializers.ModelSerializer):
             "attempt_number",
             "created_at",
         ]
-        read_only_fields = fields
 
     @extend_schema_field(serializers.ChoiceField(choices=OUTCOMES))
     def get_outcome(self, attempt: PostbackAttempt) -> str:
