@@ -28,6 +28,10 @@ from tracking import lookups
 
 PASSWORD = "correct-horse-battery-9"
 
+# The browser tests' fixtures (one Chromium per module, a page per person, the live server's
+# URL on alpha.localhost, screenshots), for every app's browser tests.
+pytest_plugins = ["network.tests.browser"]
+
 # The tests' `manage.py` subprocesses (drainer, sweeper, settings checks) run on the suite's
 # settings, not on the checkout's development ones (.env, which manage.py reads and which the
 # environment overrides).
@@ -194,19 +198,11 @@ def make_money(network: Network, advertiser, publisher) -> tuple:
     from datetime import UTC, date, datetime
 
     from payouts.models import CreditNote, Invoice, PayoutLine, PayoutRun
+    from payouts.tests.helpers import make_line
 
     cutoff = datetime(2026, 10, 1, tzinfo=UTC)
     run = PayoutRun.objects.create(network=network, period=date(2026, 9, 1), cutoff=cutoff)
-    line = PayoutLine.objects.create(
-        network=network,
-        run=run,
-        publisher=publisher,
-        currency="USD",
-        amount=12_345,
-        conversions=3,
-        to_time=cutoff,
-        status=PayoutLine.Status.PAYABLE,
-    )
+    line = make_line(run, publisher, "USD", 12_345, PayoutLine.Status.PAYABLE, conversions=3)
     first_of = {"network": network, "advertiser": advertiser, "number": 1}  # the first of each
     due = date(2026, 10, 31)
     invoice = Invoice.objects.create(

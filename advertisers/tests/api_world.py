@@ -1,13 +1,14 @@
 """The advertiser API tests' data, for the tests of every app whose advertiser endpoints they
 call (offers, conversions, invoices): offers of a company, conversions of an offer, another
-advertiser of the network and another network's advertiser."""
+advertiser of the network and another network's advertiser; and the fixtures of those tests
+(a module imports the ones it uses by name)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from uuid import uuid4
 
+import pytest
 from django_scopes import scopes_disabled
 
 from advertisers.models import Advertiser
@@ -16,7 +17,8 @@ from network.models import Role
 from network.tests.api import api_client, key_for
 from offers.models import Goal, LandingPage, Offer
 from payouts.models import Invoice
-from tracking.models import Click, Conversion
+from tracking.models import Conversion
+from tracking.tests.helpers import make_postback_conversion
 
 API = "/api/v1/advertiser"
 ECOMMERCE_USD = {"category": "ecommerce", "currency": "USD"}
@@ -49,40 +51,35 @@ def make_offer(network, company, *, name="Winter Sale", status="draft", ready=Tr
 def make_conversion(
     offer: Offer,
     *,
+    publisher=None,
     order_id: str = "",
     status: str = "pending",
+    sale_amount: str = "100.00",
+    payout: str = "8.00",
     at: datetime | None = None,
     flags: list[str] | None = None,
 ) -> Conversion:
+    """A postback sale (of 10.00 to the network) by `publisher`, else the offer's first."""
+    at = at or datetime.now(UTC)
     with scopes_disabled():
-        goal = Goal.objects.get(offer=offer, is_default=True)
-        publisher = offer.accesses.first().publisher
-        at = at or datetime.now(UTC)
-        click = Click.objects.create(
-            id=uuid4().hex, network=offer.network, offer=offer, publisher=publisher, created_at=at
-        )
-        return Conversion.objects.create(
-            network=offer.network,
-            click=click,
-            offer=offer,
-            goal=goal,
-            publisher=publisher,
-            status=status,
-            sale_amount=Decimal("100.00"),
-            revenue=Decimal("10.00"),
-            payout=Decimal("8.00"),
-            currency=offer.currency,
-            method=Conversion.Method.POSTBACK,
-            order_id=order_id,
-            fraud_flags=flags or [],
-            fraud_checked_at=at,
-            created_at=at,
-        )
+        publisher = publisher or offer.accesses.first().publisher
+    return make_postback_conversion(
+        offer,
+        publisher,
+        at,
+        status=status,
+        sale_amount=Decimal(sale_amount),
+        revenue=Decimal("10.00"),
+        payout=Decimal(payout),
+        order_id=order_id,
+        fraud_flags=flags or [],
+        fraud_checked_at=at,
+    )
 
 
-def make_rival(network, world) -> dict:
-    """Another advertiser of the same network, with an active offer run by the same
-    publisher, its landing page, creative and invoice."""
+def make_rival_offer(network, world) -> Offer:
+    """An active offer of another advertiser of the same network (Rival Shop) with its landing
+    page, run by the same publisher."""
     make_member(network, Role.ADVERTISER, "rival@alpha.example", company="Rival Shop")
     with scopes_disabled():
         company = Advertiser.objects.get(network=network, name="Rival Shop")
@@ -90,16 +87,23 @@ def make_rival(network, world) -> dict:
         offer.accesses.create(
             network=network, publisher=world["offer_access"].publisher, status="approved"
         )
+    return offer
+
+
+def make_rival(network, world) -> dict:
+    """make_rival_offer's advertiser and offer, and an invoice of that advertiser."""
+    offer = make_rival_offer(network, world)
+    with scopes_disabled():
         september = datetime(2026, 9, 1).date()
         invoice = Invoice.objects.create(
             network=network,
-            advertiser=company,
+            advertiser=offer.advertiser,
             number=2,
             period=september,
             total=5_000,
             currency="USD",
         )
-    return {"company": company, "offer": offer, "invoice": invoice}
+    return {"company": offer.advertiser, "offer": offer, "invoice": invoice}
 
 
 def make_foreign(other_network) -> dict:
@@ -108,3 +112,28 @@ def make_foreign(other_network) -> dict:
     user = make_member(other_network, Role.ADVERTISER, "adv@beta.example", company="Beta Shop")
     client = api_client(other_network, key_for(other_network, user))
     return {**make_world(other_network, admin), "client": client}
+
+
+@pytest.fixture
+def world(network, owner, advertiser_user, publisher_user):
+    """make_world's offer (active, one landing page, a text creative, an invoice) belongs to
+    advertiser_user's company, Alpha Shop."""
+    return make_world(network, owner)
+
+
+@pytest.fixture
+def adv(network, advertiser_user, world):
+    """A client with the advertiser's key."""
+    return api_client(network, key_for(network, advertiser_user))
+
+
+@pytest.fixture
+def rival(network, world):
+    """Another advertiser of the same network (make_rival)."""
+    return make_rival(network, world)
+
+
+@pytest.fixture
+def foreign(other_network):
+    """Another network's world, and a client of its advertiser (make_foreign)."""
+    return make_foreign(other_network)

@@ -8,16 +8,11 @@ from django_scopes import scopes_disabled
 
 from advertisers.models import Advertiser
 from network.tests.admin_api_fixtures import ids
+from network.tests.api import fresh
 from payouts.tests.helpers import make_conversion
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/admin"
-
-
-def fresh(obj):
-    with scopes_disabled():
-        obj.refresh_from_db()
-    return obj
 
 
 # --- Advertisers ---------------------------------------------------------------------------

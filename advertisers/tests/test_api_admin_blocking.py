@@ -4,37 +4,15 @@ and audit entries as the advertisers page (advertisers/tests/test_blocking.py)."
 from __future__ import annotations
 
 import pytest
-from django_scopes import scopes_disabled
 
-from advertisers.models import Advertiser
-from audit.models import AuditEntry
+from advertisers.tests.test_blocking import status_entries, status_of
 from conftest import make_member, make_world
 from network.models import Role
-from network.tests.api import api_client, key_for
+from network.tests.admin_api_fixtures import company_api
+from network.tests.api import api_client, error_of, key_for
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/admin/advertisers"
-
-
-def status_of(company) -> str:
-    with scopes_disabled():
-        return Advertiser.objects.get(pk=company.pk).status
-
-
-def entries(company) -> list[AuditEntry]:
-    with scopes_disabled():
-        return list(
-            AuditEntry.objects.filter(
-                action="advertiser.status",
-                object_type="advertisers.advertiser",
-                object_id=str(company.pk),
-            ).order_by("id")
-        )
-
-
-def error_of(response, status: int) -> dict:
-    assert response.status_code == status, response.content[:500]
-    return response.json()["error"]
 
 
 def test_it_blocks_and_unblocks_through_the_service_with_the_audit_via_the_key(
@@ -49,7 +27,7 @@ def test_it_blocks_and_unblocks_through_the_service_with_the_audit_via_the_key(
     assert api.get(f"{API}/{company.pk}/").json()["status"] == "blocked"
     response = api.post(f"{API}/{company.pk}/unblock/", {}, format="json")
     assert (response.status_code, response.json()["status"]) == (200, "active")
-    blocked, unblocked = entries(company)
+    blocked, unblocked = status_entries(company)
     label = f"{owner.email} via API key {key.split('_')[1]}"
     assert (blocked.actor, blocked.actor_label) == (owner, label)
     assert (blocked.from_state, blocked.to_state, blocked.reason) == ("active", "blocked", "Unpaid")
@@ -67,7 +45,7 @@ def test_a_block_needs_a_reason_and_a_repeat_is_refused(api, world):
     assert api.post(f"{API}/{company.pk}/block/", {"reason": "x"}, format="json").status_code == 200
     error = error_of(api.post(f"{API}/{company.pk}/block/", {"reason": "y"}, format="json"), 400)
     assert "already blocked" in error["message"]
-    assert len(entries(company)) == 1
+    assert len(status_entries(company)) == 1
 
 
 def test_status_is_read_only_in_a_write(api, world):
@@ -98,8 +76,7 @@ def test_another_networks_advertiser_is_not_found_and_other_keys_fail(
 
 @pytest.mark.parametrize("role", [Role.ADVERTISER, Role.PUBLISHER])
 def test_companies_may_not_block(network, world, role):
-    user = make_member(network, role, f"{role}@alpha.example")
-    client = api_client(network, key_for(network, user))
+    client = company_api(network, role)
     company = world["advertiser"]
     response = client.post(f"{API}/{company.pk}/block/", {"reason": "x"}, format="json")
     assert error_of(response, 403)["code"] == "permission_denied"

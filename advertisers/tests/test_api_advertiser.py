@@ -1,51 +1,19 @@
 """The advertiser's API: who may call it. Their offers and parts:
 offers/tests/test_api_advertiser.py; conversions: tracking/tests; decisions, order validation
 and invoices: payouts/tests."""
+# ruff: noqa: F811  (the fixtures imported from api_world are the tests' arguments)
 
 import pytest
 from django_scopes import scopes_disabled
 
-from advertisers.tests.api_world import (
-    API,
-    make_conversion,
-    make_foreign,
-    make_rival,
-)
-from conftest import client_for, make_member, make_world
+from advertisers.tests.api_world import API, adv, foreign, make_conversion, rival, world  # noqa: F401  (fixtures)
+from conftest import client_for, make_member
 from network.models import Role
-from network.tests.api import api_client, error_of, fresh, ids, key_for
+from network.tests.api import assert_only_the_role_lists, error_of, fresh, ids
 
 pytestmark = pytest.mark.django_db
 
 ENDPOINTS = ["offers", "goals", "landing-pages", "creatives", "conversions", "invoices"]
-
-
-# --- Data ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def world(network, owner, advertiser_user, publisher_user):
-    """make_world's offer (active, one landing page, a text creative, an invoice) belongs to
-    advertiser_user's company, Alpha Shop."""
-    return make_world(network, owner)
-
-
-@pytest.fixture
-def adv(network, advertiser_user, world):
-    """A client with the advertiser's key."""
-    return api_client(network, key_for(network, advertiser_user))
-
-
-@pytest.fixture
-def rival(network, world):
-    """Another advertiser of the same network (api_world.make_rival)."""
-    return make_rival(network, world)
-
-
-@pytest.fixture
-def foreign(other_network):
-    """Another network's world, and a client of its advertiser on its own host."""
-    return make_foreign(other_network)
 
 
 # --- Who may call --------------------------------------------------------------------------
@@ -55,14 +23,8 @@ def foreign(other_network):
 def test_it_answers_only_advertisers_of_this_network(
     network, other_network, world, advertiser_user, owner, publisher_user, endpoint
 ):
-    key = key_for(network, advertiser_user)
-    assert api_client(network, key).get(f"{API}/{endpoint}/").status_code == 200
-    assert error_of(api_client(network).get(f"{API}/{endpoint}/"), 401)
-    for member in (owner, publisher_user):  # members whose role is not advertiser
-        client = api_client(network, key_for(network, member))
-        assert error_of(client.get(f"{API}/{endpoint}/"), 403)["code"] == "permission_denied"
-    # The key on another network's host is no key there.
-    assert error_of(api_client(other_network, key).get(f"{API}/{endpoint}/"), 401)
+    url, others = f"{API}/{endpoint}/", (owner, publisher_user)  # members of other roles
+    assert_only_the_role_lists(network, other_network, url, advertiser_user, others)
 
 
 def test_a_member_of_another_network_gets_404_for_this_networks_ids(

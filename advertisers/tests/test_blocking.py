@@ -10,21 +10,19 @@ from django_scopes import scope, scopes_disabled
 from advertisers.models import Advertiser
 from advertisers.services import AdvertiserError, advertiser_set_status
 from audit.models import AuditEntry
-from conftest import client_for, make_member, make_world
+from conftest import client_for, make_member
 from network.models import Role
 from offers.models import Offer, OfferAccess
 from offers.services import OfferError, offer_transition
 from tracking.models import Click, Conversion
+from tracking.tests.helpers import runner_world
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def world(network, owner, advertiser_user, publisher_user):
-    world = make_world(network, owner)
-    with scope(network=network):
-        world["runner"] = publisher_user.memberships.get().publisher
-    return world
+    return runner_world(network, owner, publisher_user)
 
 
 def block(world, owner, reason="Unpaid invoices.") -> Advertiser:

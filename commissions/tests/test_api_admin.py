@@ -12,9 +12,9 @@ import pytest
 from django_scopes import scopes_disabled
 
 from commissions.models import PayoutOverride
-from conftest import make_member
 from network.models import Role
-from network.tests.api import api_client, audit_of, error_of, fresh, ids, key_for, via
+from network.tests.admin_api_fixtures import company_api
+from network.tests.api import audit_of, error_of, fresh, ids, via
 from offers.models import Goal
 from offers.tests.api import approved_publisher
 
@@ -94,14 +94,15 @@ def test_goals_filter_on_payout_set_and_page_in_order(api, network, world):
     assert (row["payout_set"], row["payout_type"], row["payout_amount"]) == (False, None, None)
 
 
+def cpa_override(world, publisher, amount: str, **more) -> dict:
+    """What the API takes to pay `publisher` `amount` a conversion of make_world's goal."""
+    on = {"goal": world["goal"].pk, "publisher": publisher.pk}
+    return {**on, "payout_type": "cpa", "payout_amount": amount, **more}
+
+
 def test_a_repeated_write_with_its_idempotency_key_is_done_once(api, network, world):
     publisher = approved_publisher(network)
-    body = {
-        "goal": world["goal"].pk,
-        "publisher": publisher.pk,
-        "payout_type": "cpa",
-        "payout_amount": "7",
-    }
+    body = cpa_override(world, publisher, "7")
     url = f"{API}/payout-overrides/"
     first = api.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="o1")
     again = api.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="o1")
@@ -117,13 +118,7 @@ def test_a_repeated_write_with_its_idempotency_key_is_done_once(api, network, wo
 
 def test_it_creates_changes_and_removes_an_override_with_audit(api, manager, network, world):
     publisher = approved_publisher(network)
-    body = {
-        "goal": world["goal"].pk,
-        "publisher": publisher.pk,
-        "payout_type": "cpa",
-        "payout_amount": "9.25",
-        "id": 999999,
-    }
+    body = cpa_override(world, publisher, "9.25", id=999999)
     response = api.post(f"{API}/payout-overrides/", body, format="json")
     assert response.status_code == 201, response.content
     row = response.json()
@@ -193,8 +188,7 @@ def test_overrides_refuse_another_networks_ids(api, world, foreign):
 
 @pytest.mark.parametrize("role", [Role.ADVERTISER, Role.PUBLISHER])
 def test_advertisers_and_publishers_are_refused(role, network, world):
-    user = make_member(network, role, f"{role}@x.example", company=f"{role} co")
-    client = api_client(network, key_for(network, user))
+    client = company_api(network, role)
     for path in ("goals", "payout-overrides"):
         assert error_of(client.get(f"{API}/{path}/"), 403)
     goal = world["goal"]

@@ -11,9 +11,9 @@ import pytest
 from django_scopes import scopes_disabled
 
 from commissions.models import PayoutTier, TierMembership, TierPayout
-from conftest import make_member
 from network.models import Role
-from network.tests.api import api_client, audit_of, error_of, key_for, via
+from network.tests.admin_api_fixtures import company_api
+from network.tests.api import api_client, audit_of, error_of, via
 from offers.tests.api import approved_publisher
 from publishers.models import Publisher
 
@@ -202,8 +202,7 @@ def test_a_key_on_another_networks_host_is_refused(key, other_network, world):
 
 @pytest.mark.parametrize("role", [Role.ADVERTISER, Role.PUBLISHER])
 def test_advertisers_and_publishers_are_refused(role, network, world):
-    user = make_member(network, role, f"{role}@x.example", company=f"{role} co")
-    client = api_client(network, key_for(network, user))
+    client = company_api(network, role)
     tier = world["payout_tier"]
     assert error_of(client.get(f"{API}/"), 403)
     assert error_of(client.post(f"{API}/", {"name": "Mine"}, format="json"), 403)

@@ -38,6 +38,14 @@ def make_goal(network, company, *, currency="USD", name="Sale", **terms) -> Goal
         )
 
 
+def in_gold_tier(publisher, goal: Goal, **payout) -> None:
+    """`publisher` in a new tier, Gold, which pays `payout` on `goal`."""
+    network = goal.network
+    gold = PayoutTier.objects.create(network=network, name="Gold")
+    TierMembership.objects.create(network=network, tier=gold, publisher=publisher)
+    TierPayout.objects.create(network=network, tier=gold, goal=goal, **payout)
+
+
 @pytest.fixture
 def goal(network, company):
     return make_goal(network, company, revenue_amount=D(10), payout_set=True)
@@ -51,11 +59,7 @@ def test_it_pays_the_goals_payout_by_default(network, goal, publisher):
 
 def test_it_pays_the_tier_payout_to_tier_members(network, goal, publisher):
     with scope(network=network):
-        gold = PayoutTier.objects.create(network=network, name="Gold")
-        TierMembership.objects.create(network=network, tier=gold, publisher=publisher)
-        TierPayout.objects.create(
-            network=network, tier=gold, goal=goal, payout_type="cps", payout_percent=D(7)
-        )
+        in_gold_tier(publisher, goal, payout_type="cps", payout_percent=D(7))
         resolved = resolve_payout(goal, publisher)
     assert resolved == ResolvedPayout("tier", "cps", D(0), D(7))
 
@@ -65,22 +69,14 @@ def test_a_tier_without_a_payout_on_this_goal_leaves_the_goals_payout(
 ):
     other_goal = make_goal(network, company, name="Lead")
     with scope(network=network):
-        gold = PayoutTier.objects.create(network=network, name="Gold")
-        TierMembership.objects.create(network=network, tier=gold, publisher=publisher)
-        TierPayout.objects.create(
-            network=network, tier=gold, goal=other_goal, payout_type="cpa", payout_amount=D(9)
-        )
+        in_gold_tier(publisher, other_goal, payout_type="cpa", payout_amount=D(9))
         assert resolve_payout(goal, publisher).source == "goal"
         assert resolve_payout(other_goal, publisher).amount == D(9)
 
 
 def test_an_override_wins_over_the_tier(network, goal, publisher):
     with scope(network=network):
-        gold = PayoutTier.objects.create(network=network, name="Gold")
-        TierMembership.objects.create(network=network, tier=gold, publisher=publisher)
-        TierPayout.objects.create(
-            network=network, tier=gold, goal=goal, payout_type="cpa", payout_amount=D(6)
-        )
+        in_gold_tier(publisher, goal, payout_type="cpa", payout_amount=D(6))
         PayoutOverride.objects.create(
             network=network,
             goal=goal,
@@ -100,11 +96,7 @@ def test_other_publishers_rules_do_not_apply(network, goal, publisher):
         PayoutOverride.objects.create(
             network=network, goal=goal, publisher=other, payout_type="cpa", payout_amount=D(9)
         )
-        gold = PayoutTier.objects.create(network=network, name="Gold")
-        TierMembership.objects.create(network=network, tier=gold, publisher=other)
-        TierPayout.objects.create(
-            network=network, tier=gold, goal=goal, payout_type="cpa", payout_amount=D(8)
-        )
+        in_gold_tier(other, goal, payout_type="cpa", payout_amount=D(8))
         assert resolve_payout(goal, publisher).source == "goal"
         assert resolve_payout(goal, other).source == "override"
 
@@ -167,11 +159,7 @@ def test_the_bulk_resolution_agrees_with_the_single_one(network, company, goal, 
         PayoutOverride.objects.create(
             network=network, goal=goal, publisher=publisher, payout_type="cpa", payout_amount=D(7)
         )
-        gold = PayoutTier.objects.create(network=network, name="Gold")
-        TierMembership.objects.create(network=network, tier=gold, publisher=publisher)
-        TierPayout.objects.create(
-            network=network, tier=gold, goal=by_tier, payout_type="cpa", payout_amount=D(6)
-        )
+        in_gold_tier(publisher, by_tier, payout_type="cpa", payout_amount=D(6))
         goals = [goal, by_tier, plain_goal]
         bulk = resolve_payouts(goals, publisher)
         assert bulk == {g.pk: resolve_payout(g, publisher) for g in goals}

@@ -1,14 +1,14 @@
 """The admins' bulk decisions on conversions through the API (decisions/api_admin.py):
 the same moves, ledger postings and audit entries as the admins' conversions page."""
+# ruff: noqa: F811  (the fixtures imported from admin_api_fixtures are the tests' arguments)
 
 from __future__ import annotations
 
 import pytest
 from django_scopes import scopes_disabled
 
-from conftest import make_member, make_world
-from network.models import Role
-from network.tests.api import api_client, audit_of, error_of, fresh, key_for, via
+from network.tests.admin_api_fixtures import api, foreign, world  # noqa: F401  (fixtures)
+from network.tests.api import audit_of, error_of, fresh, key_for, via
 from payouts.models import LedgerTransaction
 from payouts.tests.helpers import make_conversion
 from tracking.models import Conversion
@@ -17,19 +17,12 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1/admin"
 
 
-@pytest.fixture
-def world(network, owner):
-    return make_world(network, owner, money=False)
+# world and api: network/tests/admin_api_fixtures.py; the key is the owner's.
 
 
 @pytest.fixture
 def key(network, owner):
     return key_for(network, owner)
-
-
-@pytest.fixture
-def api(network, key):
-    return api_client(network, key)
 
 
 def test_it_approves_conversions_posting_to_the_ledger(api, network, owner, key, world):
@@ -88,12 +81,10 @@ def test_admins_override_a_decision_with_a_reason(api, network, world):
     assert kinds == ["approval", "reversal"]
 
 
-def test_ids_of_another_network_are_left_alone(api, network, world, other_network):
-    stranger = make_member(other_network, Role.OWNER, "owner@beta.example")
-    theirs = make_world(other_network, stranger, money=False)
-    mine, foreign = make_conversion(world), make_conversion(theirs)
-    body = {"ids": [mine.pk, foreign.pk]}
+def test_ids_of_another_network_are_left_alone(api, network, world, foreign):
+    mine, theirs = make_conversion(world), make_conversion(foreign)
+    body = {"ids": [mine.pk, theirs.pk]}
     result = api.post(f"{API}/conversions/approve/", body, format="json").json()
-    assert (result["changed"], result["not_found"]) == (1, [foreign.pk])
-    assert fresh(foreign).status == Conversion.Status.PENDING
-    assert api.get(f"{API}/conversions/{foreign.pk}/").status_code == 404
+    assert (result["changed"], result["not_found"]) == (1, [theirs.pk])
+    assert fresh(theirs).status == Conversion.Status.PENDING
+    assert api.get(f"{API}/conversions/{theirs.pk}/").status_code == 404

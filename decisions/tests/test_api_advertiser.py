@@ -2,6 +2,7 @@
 validation by CSV, with the same rules, services, ledger and audit as their pages
 (decisions/api_advertiser.py). Who may call: advertisers/tests/test_api_advertiser.py; their
 invoices: invoices/tests/test_api_advertiser.py."""
+# ruff: noqa: F811  (the fixtures imported from api_world are the tests' arguments)
 
 from __future__ import annotations
 
@@ -10,32 +11,12 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from advertisers.tests.api_world import API, make_conversion, make_foreign, make_rival
-from conftest import client_for, make_world
-from network.tests.api import api_client, audit_of, error_of, fresh, key_for, key_prefix
+from advertisers.tests.api_world import API, adv, foreign, make_conversion, rival, world  # noqa: F401  (fixtures)
+from conftest import client_for
+from network.tests.api import audit_of, error_of, fresh, key_prefix
 from payouts.tests.helpers import ledger_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(network, owner, advertiser_user, publisher_user):
-    return make_world(network, owner)
-
-
-@pytest.fixture
-def adv(network, advertiser_user, world):
-    return api_client(network, key_for(network, advertiser_user))
-
-
-@pytest.fixture
-def rival(network, world):
-    return make_rival(network, world)
-
-
-@pytest.fixture
-def foreign(other_network):
-    return make_foreign(other_network)
 
 
 # --- Bulk decisions ------------------------------------------------------------------------

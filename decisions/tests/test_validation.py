@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from uuid import uuid4
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scope, scopes_disabled
 
-from advertisers.models import Advertiser
+from advertisers.tests import api_world
 from audit.models import AuditEntry
 from conftest import client_for, make_member, make_world
 from decisions import validation, validation_csv
@@ -18,8 +17,7 @@ from decisions.services import Actor, DecisionError, conversion_decide
 from network.models import Role
 from offers.models import Goal, Offer
 from payouts.models import Entry
-from tracking.models import Click, Conversion
-from tracking.tests.helpers import add_offer
+from tracking.models import Conversion
 from tracking.tests.wsgi_client import ENTRY_POINTS, enter_by
 
 BULK = "/advertiser/conversions/"
@@ -36,40 +34,9 @@ def entry_point(request, monkeypatch) -> str:
     return enter_by(request.param, monkeypatch)
 
 
-def make_conversion(
-    offer: Offer,
-    *,
-    publisher=None,
-    order_id: str = "",
-    status: str = "pending",
-    sale_amount: str = "100.00",
-    at: datetime | None = None,
-    flags: list[str] | None = None,
-) -> Conversion:
-    with scopes_disabled():
-        goal = Goal.objects.filter(offer=offer, is_default=True).first()
-        publisher = publisher or offer.accesses.first().publisher
-        at = at or datetime.now(UTC)
-        click = Click.objects.create(
-            id=uuid4().hex, network=offer.network, offer=offer, publisher=publisher, created_at=at
-        )
-        return Conversion.objects.create(
-            network=offer.network,
-            click=click,
-            offer=offer,
-            goal=goal,
-            publisher=publisher,
-            status=status,
-            sale_amount=Decimal(sale_amount),
-            revenue=Decimal("10.00"),
-            payout=Decimal("9.50"),
-            currency=offer.currency,
-            method=Conversion.Method.POSTBACK,
-            order_id=order_id,
-            fraud_flags=flags or [],
-            fraud_checked_at=at,
-            created_at=at,
-        )
+def make_conversion(offer: Offer, **fields) -> Conversion:
+    """api_world's conversion (a postback sale), paying the publisher 9.50."""
+    return api_world.make_conversion(offer, payout="9.50", **fields)
 
 
 def reload(conversion: Conversion) -> Conversion:
@@ -96,14 +63,7 @@ def world(network, owner, advertiser_user, publisher_user):
 @pytest.fixture
 def rival_offer(network, world):
     """An offer of another advertiser of the same network, run by the same publisher."""
-    make_member(network, Role.ADVERTISER, "rival@alpha.example", company="Rival Shop")
-    with scopes_disabled():
-        rival = Advertiser.objects.get(network=network, name="Rival Shop")
-        offer = add_offer(network, rival, "Rival Offer")
-        offer.accesses.create(
-            network=network, publisher=world["offer_access"].publisher, status="approved"
-        )
-    return offer
+    return api_world.make_rival_offer(network, world)
 
 
 @pytest.fixture

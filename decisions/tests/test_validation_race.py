@@ -4,10 +4,8 @@ locks make the race real): the slower one is told who applied each row, not give
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
-from django.conf import settings
 from django.db import connection, transaction
 from django_scopes import scope, scopes_disabled
 
@@ -22,19 +20,13 @@ from decisions.tests.test_validation import (
     upload,
 )
 from network.models import Membership, Role
+from network.tests.races import RACE_TEST, WAIT, until_another_session_waits_for_a_lock
 from tracking.models import Conversion
 from tracking.tests.wsgi_client import ENTRY_POINTS, enter_by
 
-pytestmark = [
-    pytest.mark.skipif(
-        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-        reason="the race needs PostgreSQL's row locks (set DATABASE_URL=postgres://...)",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = RACE_TEST
 
 FILE = "order_id,status,sale_amount\nA-1,approved,\nA-3,approved,80.5\n"
-WAIT = 30  # seconds, for each step of the other thread
 
 
 # The deciding pages are served behind both entry points of a network's host, as the tracking
@@ -48,16 +40,6 @@ def entry_point(request, monkeypatch) -> str:
 def world(network, owner, advertiser_user, publisher_user):
     """make_world's offer belongs to advertiser_user's company (the network's first)."""
     return make_world(network, owner)
-
-
-def waiting_for_a_lock() -> bool:
-    """Whether some other session of this database waits for a row lock."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
-        )
-        return cursor.fetchone()[0] > 0
 
 
 def test_the_slower_of_two_people_applying_one_file_is_told_who_applied_it(
@@ -113,10 +95,8 @@ def test_the_slower_of_two_people_applying_one_file_is_told_who_applied_it(
     assert holding.wait(WAIT) and not failures, failures
     second = threading.Thread(target=advertiser_applies)
     second.start()
-    deadline = time.monotonic() + WAIT
-    while not waiting_for_a_lock():  # the advertiser's apply waits for the colleague's rows
-        assert second.is_alive() and time.monotonic() < deadline, "the second apply never waited"
-        time.sleep(0.05)
+    # The advertiser's apply waits for the colleague's rows.
+    until_another_session_waits_for_a_lock("the second apply never waited", second.is_alive)
     release.set()
     first.join(WAIT)
     second.join(WAIT)

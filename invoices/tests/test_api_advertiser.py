@@ -2,14 +2,13 @@
 read-only, with the page's filters. Credit notes and PDFs: test_credit_notes.py and
 test_pdfs.py; other companies' and networks' invoices: advertisers/tests/test_api_advertiser.py."""
 
-# ruff: noqa: F811  (the fixtures imported from decisions' tests are the tests' arguments)
+# ruff: noqa: F811  (the fixtures imported from api_world are the tests' arguments)
 from __future__ import annotations
 
 import pytest
 from django_scopes import scopes_disabled
 
-from advertisers.tests.api_world import API
-from decisions.tests.test_api_advertiser import adv, rival, world  # noqa: F401  (fixtures)
+from advertisers.tests.api_world import API, adv, rival, world  # noqa: F401  (fixtures)
 from network.tests.api import ids
 from payouts.models import Invoice
 

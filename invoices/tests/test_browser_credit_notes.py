@@ -12,18 +12,9 @@ from invoices.tests.test_credit_notes import (  # noqa: F401  (fixtures)
     reversed_month,
     world,
 )
-from network.tests.browser import (  # noqa: F401  (fixtures)
-    NEEDS_BROWSER,
-    browser,
-    goto,
-    new_page,
-    portal,
-    screenshot,
-    screenshot_dir,
-    sign_in,
-)
+from network.tests.browser import BROWSER_TEST, goto, screenshot_dir, sign_in
 
-pytestmark = [*NEEDS_BROWSER, pytest.mark.django_db(transaction=True)]
+pytestmark = BROWSER_TEST
 
 WIDTHS = (1366, 390)
 

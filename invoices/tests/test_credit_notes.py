@@ -20,19 +20,21 @@ from network.models import Role
 from payouts import ledger
 from payouts.models import Account, CreditNote, Entry, Invoice, LedgerTransaction
 from payouts.runs import PayoutError
-from payouts.tests.helpers import decide, make_conversion
-
-SEPTEMBER = date(2026, 9, 1)
-OCTOBER = date(2026, 10, 1)
-NOVEMBER = date(2026, 11, 1)
-DECEMBER = date(2026, 12, 1)
-IN_SEPTEMBER = datetime(2026, 9, 10, 12, tzinfo=UTC)
-IN_OCTOBER = datetime(2026, 10, 15, 12, tzinfo=UTC)
-IN_NOVEMBER = datetime(2026, 11, 15, 12, tzinfo=UTC)
-IN_DECEMBER = datetime(2026, 12, 15, 12, tzinfo=UTC)
-AFTER_OCTOBER = datetime(2026, 11, 2, 12, tzinfo=UTC)
-AFTER_NOVEMBER = datetime(2026, 12, 2, 12, tzinfo=UTC)
-AFTER_DECEMBER = datetime(2027, 1, 2, 12, tzinfo=UTC)
+from payouts.tests.helpers import (
+    AFTER_DECEMBER,
+    AFTER_NOVEMBER,
+    AFTER_OCTOBER,
+    DECEMBER,
+    IN_DECEMBER,
+    IN_NOVEMBER,
+    IN_OCTOBER,
+    IN_SEPTEMBER,
+    NOVEMBER,
+    OCTOBER,
+    SEPTEMBER,
+    decide,
+    make_conversion,
+)
 
 
 def kwd(network, world, at, revenue="100.000", payout="80.000"):

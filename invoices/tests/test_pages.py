@@ -19,16 +19,11 @@ from audit.models import AuditEntry
 from conftest import client_for, make_member, make_world
 from invoices.services import invoices_create
 from network.models import Role
-from offers.models import Goal
 from payouts import ledger
 from payouts.models import Account, Invoice, LedgerTransaction
-from payouts.tests.helpers import approved
-from tracking.tests.helpers import add_offer, goal_terms
+from payouts.tests.helpers import AFTER_OCTOBER, IN_NOVEMBER, IN_OCTOBER, OCTOBER, approved
+from tracking.tests.helpers import add_goal, add_offer, goal_terms
 
-OCTOBER = date(2026, 10, 1)
-IN_OCTOBER = datetime(2026, 10, 15, 12, tzinfo=UTC)
-IN_NOVEMBER = datetime(2026, 11, 15, 12, tzinfo=UTC)
-AFTER_OCTOBER = datetime(2026, 11, 2, 12, tzinfo=UTC)
 URLS = [
     "/advertiser/invoices/",
     "/advertiser/invoices/{pk}/",
@@ -62,17 +57,7 @@ def other_advertiser(network):
 
 @pytest.fixture
 def lead_goal(network, world):
-    with scopes_disabled():
-        return Goal.objects.create(
-            network=network,
-            offer=world["offer"],
-            name="Lead",
-            revenue_type="cpa",
-            revenue_amount=3,
-            payout_type="cpa",
-            payout_amount=2,
-            payout_set=True,
-        )
+    return add_goal(world["offer"], "Lead", revenue=3, payout=2)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from invoices.tests.test_credit_notes import (  # noqa: F401  (fixtures)
 from network.models import Role
 from network.tests.api import api_client, key_for
 from network.tests.browser import screenshot_dir
-from payouts.tests.helpers import pdf_text
+from payouts.tests.helpers import pdf_answer, pdf_text
 
 PAGES = {
     "advertiser": "/advertiser/{kind}/{pk}/",
@@ -46,11 +46,7 @@ def same_words(page: str, text: str) -> bool:
 
 
 def download(client, url: str):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF-")
-    return response
+    return pdf_answer(client.get(url), url)
 
 
 def test_the_invoice_pdf_says_what_the_page_says(network, owner, advertiser_user, credited):

@@ -4,15 +4,15 @@ purpose, redirects not followed, one deadline, never an exception."""
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from lib import safehttp
 from lib.safehttp import fetch
+from lib.tests.http_server import ServerInThread
 
 LOOPBACK = ["127.0.0.0/8"]
 
@@ -37,7 +37,7 @@ REFUSED_URLS = [
 ]
 
 
-class Listener:
+class Listener(ServerInThread):
     """An HTTP server in a thread that records every request it receives."""
 
     def __init__(self, *, status=200, headers=None, delay=0.0, trickle=False, host="127.0.0.1"):
@@ -68,24 +68,7 @@ class Listener:
             def log_message(self, *args):
                 pass
 
-        server_class = ThreadingHTTPServer
-        if ":" in host:
-
-            class V6Server(ThreadingHTTPServer):
-                address_family = socket.AF_INET6
-
-            server_class = V6Server
-        self.server = server_class((host, 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler, host)
 
 
 @contextmanager
@@ -264,27 +247,24 @@ def test_it_does_not_follow_a_redirect_to_a_private_address():
 
 
 @pytest.mark.usefixtures("allow_loopback")
-def test_it_gives_up_quickly_on_a_server_that_does_not_answer():
-    with listening(delay=3) as slow:
+@pytest.mark.parametrize(
+    ("slowness", "timeout"),
+    [
+        ({"delay": 3}, 0.5),  # answers nothing for 3 s
+        # Every byte comes well within a socket timeout; the whole answer would take 5 s.
+        ({"trickle": True}, 0.6),
+    ],
+    ids=["silent", "trickling"],
+)
+def test_it_holds_one_deadline_against_a_slow_server(slowness, timeout):
+    with listening(**slowness) as slow:
         started = time.monotonic()
-        outcome = fetch(f"http://127.0.0.1:{slow.port}/", timeout=0.5)
+        outcome = fetch(f"http://127.0.0.1:{slow.port}/", timeout=timeout)
         took = time.monotonic() - started
     assert outcome.status_code is None
-    assert outcome.error == "Timed out after 0.5 s."
+    assert outcome.error == f"Timed out after {timeout} s."
     assert took < 1.5
     assert 400 <= outcome.elapsed_ms < 1500
-
-
-@pytest.mark.usefixtures("allow_loopback")
-def test_it_holds_one_deadline_against_a_server_that_trickles_bytes():
-    """Every byte comes well within a socket timeout; the whole answer would take 5 s."""
-    with listening(trickle=True) as slow:
-        started = time.monotonic()
-        outcome = fetch(f"http://127.0.0.1:{slow.port}/", timeout=0.6)
-        took = time.monotonic() - started
-    assert outcome.status_code is None
-    assert outcome.error == "Timed out after 0.6 s."
-    assert took < 1.5
 
 
 @pytest.mark.usefixtures("allow_loopback")

@@ -1,16 +1,28 @@
 """Fixtures of the admins' API tests that use a manager's key (webhooks/tests/test_api_admin.py):
-the network's world, a manager's key and client, another network's rows; and, for the modules
-that import them from here, network/tests/api.py's helpers of an answer."""
+the network's world, a manager's key and client, another network's rows, a client of a
+company's member (whom the admins' API refuses); and, for the modules that import them from
+here, network/tests/api.py's helpers of an answer."""
 
 from __future__ import annotations
 
 import pytest
 
 from conftest import make_member, make_world
-from network.models import Role
-from network.tests.api import api_client, audit_of, error_of, ids, key_for, ok, via
+from network.models import Network, Role
+from network.tests.api import APIClient, api_client, audit_of, error_of, ids, key_for, ok, via
 
-__all__ = ["api", "audit_of", "error_of", "foreign", "ids", "key", "ok", "via", "world"]
+__all__ = [
+    "api",
+    "audit_of",
+    "company_api",
+    "error_of",
+    "foreign",
+    "ids",
+    "key",
+    "ok",
+    "via",
+    "world",
+]
 
 pytestmark = pytest.mark.django_db
 
@@ -34,3 +46,9 @@ def api(network, key):
 def foreign(other_network):
     stranger = make_member(other_network, Role.OWNER, "owner@beta.example")
     return make_world(other_network, stranger, money=False)
+
+
+def company_api(network: Network, role: Role) -> APIClient:
+    """A client with the key of a new member of `role` (an advertiser's or a publisher's)."""
+    user = make_member(network, role, f"{role}@x.example", company=f"{role} co")
+    return api_client(network, key_for(network, user))

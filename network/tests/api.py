@@ -1,6 +1,6 @@
 """Helpers for API tests: a key for a member, a client that sends it on the network's host, and
-what an answer holds (its error, the ids of its page), the audit entries of a row, a row as
-saved now."""
+what an answer holds (its error, the ids of its page), who may read a role's list, the audit
+entries of a row, a row as saved now."""
 
 from __future__ import annotations
 
@@ -47,6 +47,20 @@ def ok(response) -> dict:
 def ids(response) -> list[int]:
     """The ids of a list's page, in order."""
     return [row["id"] for row in ok(response)["results"]]
+
+
+def assert_only_the_role_lists(
+    network: Network, other_network: Network, url: str, member: User, others=()
+) -> None:
+    """`member`'s key reads the list at `url`; no key is 401, the keys of `others` (members of
+    other roles) are 403, and `member`'s key on another network's host is no key there (401)."""
+    key = key_for(network, member)
+    assert api_client(network, key).get(url).status_code == 200
+    assert error_of(api_client(network).get(url), 401)
+    for other in others:
+        client = api_client(network, key_for(network, other))
+        assert error_of(client.get(url), 403)["code"] == "permission_denied"
+    assert error_of(api_client(other_network, key).get(url), 401)
 
 
 def via(user: User, key: str) -> str:

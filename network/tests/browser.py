@@ -2,10 +2,9 @@
 per person, the live server's URL on the alpha network's host, signing in through the real
 login form, and full-page screenshots.
 
-A test module of another app imports the fixtures it uses by name (pytest finds fixtures in
-the module's namespace; network/tests/conftest.py does it for network's), and a module sets
-`pytestmark = BROWSER_TEST` (or `[*NEEDS_BROWSER, ...]`), so it is skipped with a reason on a
-machine without Chromium or Playwright.
+The root conftest.py loads this module as a pytest plugin, so its fixtures serve every app's
+tests; a browser test module sets `pytestmark = BROWSER_TEST` (or `[*BROWSER_TEST, ...]`), so
+it is skipped with a reason on a machine without Chromium or Playwright.
 """
 
 from __future__ import annotations
@@ -142,15 +141,22 @@ def login_form(page: Page):
     return page.locator("main form", has=page.locator("input[name=login]"))
 
 
-def sign_in(
-    page: Page, portal: str, email: str, next_path: str = "/", *, password: str = PASSWORD
+def send_login_form(
+    page: Page, portal: str, email: str, next_path: str = "", *, password: str = PASSWORD
 ) -> None:
-    """Through the login form; for an account with two-factor on, see the journey test."""
-    goto(page, f"{portal}/accounts/login/?next={next_path}")
+    """Opens the login page (to go on to `next_path`, if given) and sends its form."""
+    goto(page, f"{portal}/accounts/login/" + (f"?next={next_path}" if next_path else ""))
     form = login_form(page)
     form.locator("input[name=login]").fill(email)
     form.locator("input[name=password]").fill(password)
     form.locator("button[type=submit]").click()
+
+
+def sign_in(
+    page: Page, portal: str, email: str, next_path: str = "/", *, password: str = PASSWORD
+) -> None:
+    """Through the login form; for an account with two-factor on, see the journey test."""
+    send_login_form(page, portal, email, next_path, password=password)
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
     wait_until_ready(page)  # the page signed in to, its scripts' handlers bound
 

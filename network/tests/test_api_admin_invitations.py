@@ -7,15 +7,15 @@ from __future__ import annotations
 import pytest
 from django_scopes import scopes_disabled
 
-from conftest import make_member
 from network.models import Invitation, Role
 from network.tests.admin_api_fixtures import (  # noqa: F401  (fixtures)
     api,
+    company_api,
     foreign,
     key,
     world,
 )
-from network.tests.api import api_client, audit_of, error_of, fresh, ids, key_for
+from network.tests.api import audit_of, error_of, fresh, ids
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/admin"
@@ -88,8 +88,7 @@ def test_invitations_refuse_another_networks_ids(api, world, foreign):
 
 @pytest.mark.parametrize("role", [Role.ADVERTISER, Role.PUBLISHER])
 def test_advertisers_and_publishers_may_not_invite(role, network, world):
-    user = make_member(network, role, f"{role}@x.example", company=f"{role} co")
-    client = api_client(network, key_for(network, user))
+    client = company_api(network, role)
     assert error_of(client.get(f"{API}/invitations/"), 403)
     body = {"email": "z@z.example", "role": "manager"}
     assert error_of(client.post(f"{API}/invitations/", body, format="json"), 403)

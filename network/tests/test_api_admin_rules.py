@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import make_member
 from network.models import Role
-from network.tests.admin_api_fixtures import world  # noqa: F401  (a fixture)
-from network.tests.api import api_client, error_of, key_for
+from network.tests.admin_api_fixtures import company_api, world  # noqa: F401  (world: a fixture)
+from network.tests.api import error_of
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/admin"
@@ -23,7 +22,6 @@ API = "/api/v1/admin"
 
 @pytest.mark.parametrize("role", [Role.ADVERTISER, Role.PUBLISHER])
 def test_advertisers_and_publishers_are_refused(role, network, world):
-    user = make_member(network, role, f"{role}@x.example", company=f"{role} co")
-    client = api_client(network, key_for(network, user))
+    client = company_api(network, role)
     assert error_of(client.get(f"{API}/invitations/"), 403)
     assert error_of(client.post(f"{API}/invitations/", {"email": "z@z.example"}), 403)

@@ -12,7 +12,7 @@ from audit.models import AuditEntry
 from conftest import make_member
 from network.models import Network, Role
 from network.step_up import MONEY_SCOPE
-from network.tests.admin_api_fixtures import api, key  # noqa: F401  (fixtures)
+from network.tests.admin_api_fixtures import api, company_api, key  # noqa: F401  (fixtures)
 from network.tests.api import api_client, error_of, key_for, ok, via
 from network.tests.money import with_mfa
 
@@ -144,8 +144,7 @@ def test_settings_are_judged_by_the_pages_form(api, network, field, value, words
 
 @pytest.mark.parametrize("role", [Role.ADVERTISER, Role.PUBLISHER])
 def test_settings_are_for_admins_only(role, network):
-    user = make_member(network, role, f"{role}@x.example", company=f"{role} co")
-    client = api_client(network, key_for(network, user))
+    client = company_api(network, role)
     assert error_of(client.get(SETTINGS), 403)
     assert error_of(client.patch(SETTINGS, {"name": "Mine"}, format="json"), 403)
     assert Network.objects.get(pk=network.pk).name == "Alpha Network"

@@ -10,21 +10,15 @@ from django_scopes import scopes_disabled
 
 from conftest import PASSWORD, client_for, make_member
 from network.models import Domain, Membership, Role
-from publishers.models import Publisher
+from tracking.tests.helpers import add_publisher
 
 LOGIN = "/accounts/login/"
 PAYMENT_DETAILS = "/publisher/payment-details/"
 
 
 def also_publisher_in(network, user) -> None:
+    publisher = add_publisher(network, "Both Media", website="https://both.example", country="US")
     with scopes_disabled():
-        publisher = Publisher.objects.create(
-            network=network,
-            name="Both Media",
-            website="https://both.example",
-            country="US",
-            status=Publisher.Status.APPROVED,
-        )
         Membership.objects.create(
             network=network, user=user, role=Role.PUBLISHER, publisher=publisher
         )

@@ -14,6 +14,7 @@ from PIL import Image
 from audit.models import AuditEntry
 from conftest import client_for, make_member
 from network.models import Membership, Role
+from network.tests.api import fresh
 from offers.models import Cap, Goal, Offer, OfferAccess
 from offers.services import offer_transition
 from offers.tests.world import SALE, offer_with_parts
@@ -62,11 +63,6 @@ def make_offer(network, company, status=Offer.Status.DRAFT, ready=True, **extra)
 
 def url(offer: Offer, rest: str = "") -> str:
     return f"/advertiser/offers/{offer.pk}/{rest}"
-
-
-def fresh(obj):
-    with scopes_disabled():
-        return type(obj).objects.get(pk=obj.pk)
 
 
 def flashes(response) -> list[str]:

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from django_scopes import scopes_disabled
 
-from conftest import make_member
 from network.models import Role
-from network.tests.api import api_client, audit_of, error_of, ids, key_for
+from network.tests.admin_api_fixtures import company_api
+from network.tests.api import audit_of, error_of, ids
 from offers.models import Cap
 from offers.tests.api import approved_publisher
 
@@ -84,8 +84,7 @@ def test_caps_refuse_another_networks_ids(api, world, foreign):
 
 @pytest.mark.parametrize("role", [Role.ADVERTISER, Role.PUBLISHER])
 def test_advertisers_and_publishers_are_refused(role, network, world):
-    user = make_member(network, role, f"{role}@x.example", company=f"{role} co")
-    client = api_client(network, key_for(network, user))
+    client = company_api(network, role)
     assert error_of(client.get(f"{API}/caps/"), 403)
     assert error_of(client.delete(f"{API}/caps/{world['cap'].pk}/"), 403)
     with scopes_disabled():

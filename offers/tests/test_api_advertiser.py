@@ -1,6 +1,6 @@
 """The advertiser's offers API (/api/v1/advertiser/offers/, /goals/, /landing-pages/,
 /creatives/): their offers and parts under the same forms, services and audit as their pages.
-Who may call it at all: advertisers/tests/test_api_advertiser.py, whose fixtures these tests use."""
+Who may call it at all: advertisers/tests/test_api_advertiser.py."""
 # ruff: noqa: F811  (the fixtures imported are the tests' arguments)
 
 from __future__ import annotations
@@ -13,13 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scopes_disabled
 from PIL import Image
 
-from advertisers.tests.api_world import API, make_offer
-from advertisers.tests.test_api_advertiser import (  # noqa: F401  (fixtures)
-    adv,
-    foreign,
-    rival,
-    world,
-)
+from advertisers.tests.api_world import API, adv, foreign, make_offer, rival, world  # noqa: F401  (fixtures)
 from conftest import client_for
 from network.tests.api import audit_of, error_of, fresh, ids, key_prefix
 from offers.models import Creative, Goal, LandingPage, Offer

@@ -12,7 +12,7 @@ from django_scopes import scope, scopes_disabled
 
 from network.tests.api import audit_of, error_of, ids, key_prefix
 from offers.links import click_link, creative_embed, impression_pixel
-from offers.models import Creative, Goal, LandingPage, Offer, OfferAccess
+from offers.models import Creative, LandingPage, Offer, OfferAccess
 from publishers.tests.api_world import (  # noqa: F401  (fixtures)
     API,
     foreign,
@@ -21,6 +21,7 @@ from publishers.tests.api_world import (  # noqa: F401  (fixtures)
     pub,
     world,
 )
+from tracking.tests.helpers import add_goal
 
 pytestmark = pytest.mark.django_db
 
@@ -91,16 +92,7 @@ def test_an_offer_shows_goals_pages_creatives_and_the_link_once_approved(network
     offer, me = world["offer"], world["me"]
     with scopes_disabled():
         Offer.objects.filter(pk=offer.pk).update(terms="No brand bidding.")
-        lead = Goal.objects.create(
-            network=network,
-            offer=offer,
-            name="Lead",
-            revenue_type="cpl",
-            revenue_amount=3,
-            payout_type="cpl",
-            payout_amount=2,
-            payout_set=True,
-        )
+        lead = add_goal(offer, "Lead", kind="cpl", revenue=3, payout=2)
         LandingPage.objects.create(
             network=network,
             offer=offer,

@@ -7,32 +7,22 @@ in through the login form. The browser fixtures (one Chromium per module, a cont
 person, the live server's URL on alpha.localhost, screenshots) are network/tests/browser.py's.
 Saves one screenshot per role in BROWSER_SCREENSHOT_DIR, else var/screenshots/.
 """
-# ruff: noqa: F811  (the fixtures imported from network.tests.browser are the tests' arguments)
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-import pytest
 from django_scopes import scopes_disabled
 
-from network.tests.browser import (  # noqa: F401  (fixtures: pytest finds them by name here)
-    NEEDS_BROWSER,
-    browser,
-    new_page,
-    portal,
-    screenshot,
-    sign_in,
-    sync_playwright,
-    wait_until_ready,
-)
+from network.tests.browser import BROWSER_TEST, expect, sign_in, wait_until_ready
 from offers.links import click_link
 from offers.models import Goal, LandingPage, Offer, OfferAccess
 
-if sync_playwright is not None:
-    from playwright.sync_api import Page, expect
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
-pytestmark = [*NEEDS_BROWSER, pytest.mark.django_db(transaction=True)]
+pytestmark = BROWSER_TEST
 
 OFFER = "Spring Shoes"
 PAGE_A = ("Home page", "https://shop.example/a?t={transaction_id}&s={aff_sub}")

@@ -8,38 +8,19 @@ the second one waits for a lock; then both finish."""
 from __future__ import annotations
 
 import threading
-import time
 
-import pytest
-from django.conf import settings
-from django.db import connection, connections
+from django.db import connections
 from django_scopes import scopes_disabled
 
 import audit
 from audit.models import AuditEntry
 from conftest import client_for, make_world
 from network.tests.api import api_client, audit_of, error_of, key_for
+from network.tests.races import RACE_TEST, WAIT, until_another_session_waits_for_a_lock
 from offers.models import Cap, Offer
 
-pytestmark = [
-    pytest.mark.skipif(
-        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-        reason="the race needs PostgreSQL's row locks (set DATABASE_URL=postgres://...)",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-WAIT = 30  # seconds, for each step of the other thread
+pytestmark = RACE_TEST
 CAP = {"period": "daily", "metric": "clicks", "limit": "9", "action": "stop"}
-
-
-def waiting_for_a_lock() -> bool:
-    """Whether some other session of this database waits for a row lock."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
-        )
-        return cursor.fetchone()[0] > 0
 
 
 class FirstWriterHeld:
@@ -78,10 +59,7 @@ def race(first, second, monkeypatch) -> tuple:
     one = in_thread(first, firsts)
     assert held.holding.wait(WAIT)
     two = in_thread(second, seconds)
-    deadline = time.monotonic() + WAIT
-    while not waiting_for_a_lock():
-        assert time.monotonic() < deadline, "the second request never waited for the lock"
-        time.sleep(0.02)
+    until_another_session_waits_for_a_lock("the second request never waited for the lock")
     held.release.set()
     one.join(WAIT)
     two.join(WAIT)

@@ -5,7 +5,7 @@ and the refusals."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -21,19 +21,17 @@ from network.tests.api import api_client, key_for
 from payouts import ledger
 from payouts import runs as payouts_runs
 from payouts.models import Account, PayoutLine, PayoutRun
-from payouts.tests.helpers import approved, make_publisher
-from publishers.models import PaymentDetails
+from payouts.tests.helpers import (
+    NOW,
+    OCTOBER,
+    approved,
+    held_at_now,  # noqa: F401  (an autouse fixture)
+    make_publisher,
+    payment_details,
+)
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/admin/payout-runs"
-NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
-OCTOBER = date(2026, 10, 1)
-
-
-@pytest.fixture(autouse=True)
-def _frozen_now():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def with_mfa(user, at: datetime = NOW):
@@ -54,23 +52,10 @@ def october(network, world):
     """Earned in October: Paypal Pete 16.00 (PayPal), Bank Bea 16.00 (bank), Small 8.00
     (below the 10.00 minimum: carried)."""
     pete, bea, small = (make_publisher(network, n) for n in ("Paypal Pete", "Bank Bea", "Small"))
-    with scopes_disabled():
-        PaymentDetails.objects.create(
-            network=network,
-            publisher=pete,
-            method="paypal",
-            paypal_email="pete@pay.example",
-            changed_at=NOW - timedelta(days=30),
-        )
-        PaymentDetails.objects.create(
-            network=network,
-            publisher=bea,
-            method="bank",
-            account_holder="Bea",
-            iban="DE89370400440532013000",
-            currency="USD",
-            changed_at=NOW - timedelta(days=30),
-        )
+    month_ago = NOW - timedelta(days=30)
+    payment_details(pete, month_ago, method="paypal", paypal_email="pete@pay.example")
+    bank = {"account_holder": "Bea", "iban": "DE89370400440532013000", "currency": "USD"}
+    payment_details(bea, month_ago, method="bank", **bank)
     at = datetime(2026, 10, 15, tzinfo=UTC)
     for publisher, times in ((pete, 2), (bea, 2), (small, 1)):
         for _ in range(times):

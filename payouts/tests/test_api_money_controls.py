@@ -6,7 +6,7 @@ reach nothing. Each test failed on the code before."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -20,6 +20,7 @@ from network.step_up import MONEY_SCOPE
 from network.tests.api import api_client, key_for
 from network.tests.money import with_mfa
 from payouts.models import PayoutLine
+from payouts.tests.helpers import NOW, held_at_now  # noqa: F401  (an autouse fixture)
 from payouts.tests.test_api_admin_payouts import (
     API,
     create,
@@ -32,14 +33,7 @@ from payouts.tests.test_api_admin_payouts import october as october
 from payouts.tests.test_api_admin_payouts import world as world
 
 pytestmark = pytest.mark.django_db
-NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
 SETTINGS = "/api/v1/admin/settings/"
-
-
-@pytest.fixture(autouse=True)
-def _frozen_now():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def approve(client, run):

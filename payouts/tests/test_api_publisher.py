@@ -4,11 +4,11 @@ own lines only, as their statements page shows them."""
 from __future__ import annotations
 
 import pytest
-from django_scopes import scopes_disabled
 
 from conftest import make_world
 from network.tests.api import api_client, ids, key_for
 from payouts.models import PayoutLine
+from payouts.tests.helpers import make_line
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/publisher"
@@ -23,28 +23,9 @@ def world(network, owner, advertiser_user, publisher_user):
 def test_it_lists_their_payout_lines(network, world, publisher_user):
     pub = api_client(network, key_for(network, publisher_user))
     me, run = world["offer_access"].publisher, world["payout_run"]
-    with scopes_disabled():
-        line = PayoutLine.objects.create(
-            network=network,
-            run=run,
-            publisher=me,
-            currency="USD",
-            amount=12_345,
-            conversions=3,
-            to_time=run.cutoff,
-            status=PayoutLine.Status.PAID,
-            payment_reference="PP-1",
-            paid_at=run.cutoff,
-        )
-        carried = PayoutLine.objects.create(
-            network=network,
-            run=run,
-            publisher=me,
-            currency="VND",
-            amount=5_000,
-            to_time=run.cutoff,
-            status=PayoutLine.Status.CARRIED,
-        )
+    paid = {"payment_reference": "PP-1", "paid_at": run.cutoff}
+    line = make_line(run, me, "USD", 12_345, PayoutLine.Status.PAID, conversions=3, **paid)
+    carried = make_line(run, me, "VND", 5_000, PayoutLine.Status.CARRIED)
     assert set(ids(pub.get(f"{API}/statements/"))) == {line.pk, carried.pk}  # not the others'
     body = pub.get(f"{API}/statements/{line.pk}/").json()
     assert (body["amount"], body["currency"], body["period"]) == ("123.45", "USD", "2026-09-01")

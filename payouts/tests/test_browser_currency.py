@@ -14,7 +14,7 @@ in October (a negative balance), and it earned 80,975 VND (below the minimum) an
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -26,26 +26,22 @@ from django_scopes import scope, scopes_disabled
 
 from conftest import make_world, set_minimum
 from lib.formats import format_money
-from network.tests import browser as shared
-from network.tests.browser import NEEDS_BROWSER, PASSWORD, goto, sign_in, sync_playwright
+from network.tests.browser import BROWSER_TEST, PASSWORD, expect, goto, sign_in
 from network.tests.money import with_mfa
 from payouts.runs import payout_lines_mark_paid, payout_run_approve, payout_run_create
-from payouts.tests.helpers import RECENT, decide, make_conversion, make_publisher
-from publishers.models import PaymentDetails, PublisherMinimum
-
-if sync_playwright is not None:
-    from playwright.sync_api import expect
-
-pytestmark = [*NEEDS_BROWSER, pytest.mark.django_db(transaction=True)]
-
-browser, new_page, portal, screenshot = (
-    shared.browser,
-    shared.new_page,
-    shared.portal,
-    shared.screenshot,
+from payouts.tests.helpers import (
+    OCTOBER,
+    RECENT,
+    SEPTEMBER,
+    decide,
+    make_conversion,
+    make_publisher,
+    payment_details,
 )
+from publishers.models import PublisherMinimum
 
-SEPTEMBER, OCTOBER = date(2026, 9, 1), date(2026, 10, 1)
+pytestmark = BROWSER_TEST
+
 WIDTHS = (1366, 390)
 WORDS = {
     "en": {
@@ -88,24 +84,10 @@ def money_world(network, owner, publisher_user):
             network=network, publisher=own, currency="KWD", amount=20000
         )
         bea = make_publisher(network, "Bank Bea")
-        long_ago = datetime(2026, 8, 1, tzinfo=UTC)
-        PaymentDetails.objects.create(
-            network=network,
-            publisher=own,
-            method="paypal",
-            paypal_email="pay@alpha.example",
-            changed_at=long_ago,
-        )
-        PaymentDetails.objects.create(
-            network=network,
-            publisher=bea,
-            method="bank",
-            account_holder="Bea",
-            iban="KW81CBKU0000000000001234560101",
-            swift="CBKUKWKW",
-            currency="KWD",
-            changed_at=long_ago,
-        )
+    long_ago = datetime(2026, 8, 1, tzinfo=UTC)
+    payment_details(own, long_ago, method="paypal", paypal_email="pay@alpha.example")
+    bank = {"iban": "KW81CBKU0000000000001234560101", "swift": "CBKUKWKW", "currency": "KWD"}
+    payment_details(bea, long_ago, method="bank", account_holder="Bea", **bank)
     sale = earn(network, world, own, "60.00", "USD", datetime(2026, 9, 10, tzinfo=UTC))
     with time_machine.travel(datetime(2026, 10, 2, tzinfo=UTC), tick=False), scope(network=network):
         september = payout_run_create(network, SEPTEMBER)

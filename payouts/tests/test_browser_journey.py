@@ -34,12 +34,12 @@ statement) are saved and their paths printed (network/tests/browser.py says wher
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -49,32 +49,22 @@ from django.utils.timezone import now
 
 from conftest import PASSWORD, make_user
 from lib.formats import format_amount, format_money, format_month
-from network.tests import browser as shared
+from lib.tests.http_server import ServerInThread
 from network.tests.browser import (
-    NEEDS_BROWSER,
+    BROWSER_TEST,
     current_totp_code,
-    goto,
-    login_form,
+    expect,
+    send_login_form,
     sign_in,
-    sync_playwright,
     wait_until_ready,
 )
 from payouts.runs import next_month
 from payouts.tasks import monthly_payouts
 
-if sync_playwright is not None:
-    from playwright.sync_api import Page, expect
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
-pytestmark = [*NEEDS_BROWSER, pytest.mark.django_db(transaction=True)]
-
-# The shared fixtures (one Chromium per module, a context per person, the live server's URL
-# on alpha.localhost, screenshots); pytest finds fixtures by their name in this module.
-browser, new_page, portal, screenshot = (
-    shared.browser,
-    shared.new_page,
-    shared.portal,
-    shared.screenshot,
-)
+pytestmark = BROWSER_TEST
 
 OFFER = "Winter Boots"
 PUBLISHER = "Applicant Media"
@@ -148,13 +138,9 @@ def shop() -> Iterator[str]:
     """The advertiser's site, on this machine: its base URL on shop.localhost, which Chromium
     maps to the loopback address as it does alpha.localhost. (A Playwright route cannot
     stand in for it: routes are not called for the target of a redirect.)"""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), ShopPage)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://shop.localhost:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    server = ServerInThread(ShopPage)
+    yield f"http://shop.localhost:{server.port}"
+    server.close()
 
 
 # --- Small moves every person makes ---------------------------------------------------------
@@ -195,11 +181,7 @@ def fill_and_send(page: Page, field: str, value: str) -> None:
 
 def sign_in_with_code(page: Page, j: Journey, email: str, secret: str) -> None:
     """The password, then allauth's two-factor step."""
-    goto(page, f"{j.portal}/accounts/login/")
-    form = login_form(page)
-    form.locator("input[name=login]").fill(email)
-    form.locator("input[name=password]").fill(PASSWORD)
-    form.locator("button[type=submit]").click()
+    send_login_form(page, j.portal, email)
     expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
     wait_until_ready(page)
     fill_and_send(page, "code", current_totp_code(secret))  # made right before it is typed

@@ -13,22 +13,11 @@ from django.utils import translation
 from django_scopes import scope
 
 from conftest import PASSWORD
-from network.tests import browser as shared
-from network.tests.browser import NEEDS_BROWSER, goto, sign_in, sync_playwright
+from network.tests.browser import BROWSER_TEST, expect, goto, sign_in
 from network.tests.money import with_mfa
 from payouts.runs import payout_run_create
 
-if sync_playwright is not None:
-    from playwright.sync_api import expect
-
-pytestmark = [*NEEDS_BROWSER, pytest.mark.django_db(transaction=True)]
-
-browser, new_page, portal, screenshot = (
-    shared.browser,
-    shared.new_page,
-    shared.portal,
-    shared.screenshot,
-)
+pytestmark = BROWSER_TEST
 
 
 def text(language: str, message: str) -> str:

@@ -5,10 +5,9 @@ with two-factor on gives one the money scope. Each test failed on the code befor
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 from django_scopes import scope, scopes_disabled
 
 from audit.models import AuditEntry
@@ -18,12 +17,16 @@ from network.models import Network, Role
 from network.tests.money import money_client, reauthenticated, with_mfa
 from payouts.models import PayoutLine, PayoutRun
 from payouts.runs import payout_run_create
+from payouts.tests.helpers import (
+    NOW,
+    OCTOBER,
+    held_at_now,  # noqa: F401  (an autouse fixture)
+    payment_details,
+)
 from payouts.tests.test_run_pages import approved_run, earn, texts
 from payouts.tests.test_run_pages import world as world
-from publishers.models import PaymentDetails, Publisher
+from publishers.models import Publisher
 
-NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
-OCTOBER = date(2026, 10, 1)
 SETTINGS = {
     "name": "Alpha Network",
     "timezone": "Asia/Ho_Chi_Minh",
@@ -34,24 +37,14 @@ SETTINGS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _frozen_now():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
 @pytest.fixture
 def earned(network, world):
     """A publisher with 16.00 earned in October, paid by PayPal (details 30 days old)."""
     with scopes_disabled():
         publisher = Publisher.objects.get(pk=world["publisher"].pk)
-        PaymentDetails.objects.create(
-            network=network,
-            publisher=publisher,
-            method="paypal",
-            paypal_email="pub@pay.example",
-            changed_at=NOW - timedelta(days=30),
-        )
+    payment_details(
+        publisher, NOW - timedelta(days=30), method="paypal", paypal_email="pub@pay.example"
+    )
     for _ in range(2):
         earn(network, world, publisher, datetime(2026, 10, 15, tzinfo=UTC))
     return publisher

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from payouts.statements import LineSpan, MonthStatus, month_status
+from payouts.tests.helpers import DECEMBER, OCTOBER, SEPTEMBER
 
 UTC_ZONE = ZoneInfo("UTC")
-SEPTEMBER, OCTOBER, DECEMBER = date(2026, 9, 1), date(2026, 10, 1), date(2026, 12, 1)
 END_OF = {
     SEPTEMBER: datetime(2026, 10, 1, tzinfo=UTC),
     OCTOBER: datetime(2026, 11, 1, tzinfo=UTC),

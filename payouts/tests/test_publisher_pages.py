@@ -23,13 +23,19 @@ from payouts.runs import (
     payout_run_approve,
     payout_run_create,
 )
-from payouts.tests.helpers import RECENT, approved, decide, make_conversion, make_publisher
+from payouts.tests.helpers import (
+    AFTER_OCTOBER,
+    IN_OCTOBER,
+    OCTOBER,
+    RECENT,
+    approved,
+    decide,
+    make_conversion,
+    make_publisher,
+)
 from publishers.tests.test_payment_details import BANK, DETAILS
 
-OCTOBER = date(2026, 10, 1)
-IN_OCTOBER = datetime(2026, 10, 15, 12, tzinfo=UTC)
 LATE_OCTOBER = datetime(2026, 10, 20, 12, tzinfo=UTC)
-AFTER_OCTOBER = datetime(2026, 11, 2, 12, tzinfo=UTC)
 NOVEMBER_5 = datetime(2026, 11, 5, 12, tzinfo=UTC)
 NOVEMBER_10 = datetime(2026, 11, 10, 12, tzinfo=UTC)
 TODAY = datetime(2026, 11, 20, 12, tzinfo=UTC)

@@ -6,7 +6,7 @@ password is asked again, and the approval goes through once it is given."""
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -16,11 +16,11 @@ from allauth.mfa.utils import encrypt
 from django.conf import settings as django_settings
 
 from conftest import PASSWORD, client_for
+from payouts.tests.helpers import NOW
 from payouts.tests.test_money_controls import earned as earned
 from payouts.tests.test_money_controls import start_run, status_of
 from payouts.tests.test_run_pages import world as world
 
-NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
 WINDOW = timedelta(seconds=django_settings.ACCOUNT_REAUTHENTICATION_TIMEOUT)
 
 

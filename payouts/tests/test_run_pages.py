@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -14,23 +13,24 @@ from django_scopes import scope, scopes_disabled
 from audit.models import AuditEntry
 from conftest import PASSWORD, client_for, make_member, make_world, set_minimum
 from network.models import Role
-from network.tests.money import with_mfa
+from network.tests.money import money_client, reauthenticated, with_mfa
 from payouts import ledger
 from payouts.forms_runs import StartRunForm
 from payouts.models import Account, LedgerTransaction, PayoutRun
 from payouts.runs import payout_run_approve, payout_run_create
-from payouts.tests.helpers import RECENT, approved, decide, make_publisher
-from publishers.models import PaymentDetails
+from payouts.tests.helpers import (
+    NOW,
+    OCTOBER,
+    RECENT,
+    SEPTEMBER,
+    approved,
+    decide,
+    held_at_now,  # noqa: F401  (an autouse fixture)
+    make_publisher,
+    payment_details,
+)
 
-NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
-SEPTEMBER, OCTOBER = date(2026, 9, 1), date(2026, 10, 1)
 ZONE = "Asia/Ho_Chi_Minh"  # UTC+7: the run's cut-off is 2026-10-31 17:00 UTC
-
-
-@pytest.fixture(autouse=True)
-def _frozen_now():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture
@@ -78,26 +78,7 @@ def october(network, world):
 
 
 def details(network, publisher, *, age: timedelta = timedelta(days=30), **fields):
-    with scopes_disabled():
-        return PaymentDetails.objects.create(
-            network=network, publisher=publisher, changed_at=NOW - age, **fields
-        )
-
-
-def money_client(network, user):
-    """A client of `user` with two-factor on who just entered their password again."""
-    return reauthenticated(client_for(network, with_mfa(user)), user)
-
-
-def reauthenticated(client, user):
-    """What allauth stores when the password is entered again (see its reauthentication)."""
-    session = client.session
-    session["account_authentication_methods"] = [
-        {"method": "password", "at": time.time(), "reauthenticated": True}
-    ]
-    session["account_authentication_methods_user"] = str(user.pk)
-    session.save()
-    return client
+    return payment_details(publisher, NOW - age, **fields)
 
 
 def approved_run(network, run, user):
@@ -248,8 +229,7 @@ def test_approving_without_mfa_is_refused_with_a_message(network, owner, october
 
 
 def test_an_owner_with_mfa_who_just_entered_the_password_approves(network, owner, october):
-    with_mfa(owner)
-    client = reauthenticated(client_for(network, owner), owner)
+    client = money_client(network, owner)
     assert (
         "Turn on two-factor"
         not in client.get(f"/manage/payouts/{october['run'].pk}/").content.decode()
@@ -531,8 +511,7 @@ def test_advertisers_and_publishers_may_not_open_the_pages(network, october, rol
 
 def test_another_networks_run_is_not_found(network, owner, other_network, october):
     stranger = make_member(other_network, Role.OWNER, "owner@beta.example")
-    with_mfa(stranger)
-    client = reauthenticated(client_for(other_network, stranger), stranger)
+    client = money_client(other_network, stranger)
     run, line = october["run"], october["lines"]["Runner"]
     assert client.get(f"/manage/payouts/{run.pk}/").status_code == 404
     assert client.post(f"/manage/payouts/{run.pk}/approve/").status_code == 404

@@ -10,13 +10,8 @@ import pytest
 
 from conftest import client_for, make_member, make_world
 from network.models import Role
-from payouts.tests.helpers import pdf_text
-from payouts.tests.test_run_pages import (  # noqa: F401  (fixtures)
-    _frozen_now,
-    details,
-    october,
-    world,
-)
+from payouts.tests.helpers import held_at_now, pdf_answer, pdf_text  # noqa: F401  (a fixture)
+from payouts.tests.test_run_pages import details, october, world  # noqa: F401  (fixtures)
 
 
 def pdf_path(run) -> str:
@@ -24,11 +19,7 @@ def pdf_path(run) -> str:
 
 
 def download(client, path: str):
-    response = client.get(path)
-    assert response.status_code == 200, path
-    assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF-")
-    return response
+    return pdf_answer(client.get(path), path)
 
 
 def test_the_run_pdf_has_the_pages_figures(network, owner, october):

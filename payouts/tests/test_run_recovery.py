@@ -11,6 +11,7 @@ from django_scopes import scope, scopes_disabled
 
 from audit.models import AuditEntry
 from conftest import client_for, make_world
+from network.tests.money import with_mfa
 from payouts.models import PayoutLine, PayoutRun
 from payouts.runs import (
     PayoutError,
@@ -20,8 +21,7 @@ from payouts.runs import (
     payout_runs_recover,
 )
 from payouts.tasks import recover_stalled_payout_runs
-from payouts.tests.helpers import RECENT
-from payouts.tests.test_runs import AFTER_OCTOBER, IN_OCTOBER, OCTOBER, approved, with_mfa
+from payouts.tests.helpers import AFTER_OCTOBER, IN_OCTOBER, OCTOBER, RECENT, approved
 
 
 @pytest.fixture

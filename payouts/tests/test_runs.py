@@ -19,15 +19,19 @@ from payouts.runs import (
     payout_run_approve,
     payout_run_create,
 )
-from payouts.tests.helpers import RECENT, approved, decide
-from publishers.models import PaymentDetails, PublisherMinimum
-
-OCTOBER = date(2026, 10, 1)
-IN_OCTOBER = datetime(2026, 10, 15, 12, tzinfo=UTC)
-IN_NOVEMBER = datetime(2026, 11, 15, 12, tzinfo=UTC)
-AFTER_OCTOBER = datetime(2026, 11, 2, 12, tzinfo=UTC)
-AFTER_NOVEMBER = datetime(2026, 12, 2, 12, tzinfo=UTC)
-NOVEMBER = date(2026, 11, 1)
+from payouts.tests.helpers import (
+    AFTER_NOVEMBER,
+    AFTER_OCTOBER,
+    IN_NOVEMBER,
+    IN_OCTOBER,
+    NOVEMBER,
+    OCTOBER,
+    RECENT,
+    approved,
+    decide,
+    payment_details,
+)
+from publishers.models import PublisherMinimum
 
 
 @pytest.fixture
@@ -245,14 +249,8 @@ def test_new_payment_details_hold_the_payout_for_48_hours(network, world, runner
     approved(network, world, IN_OCTOBER)
     run = run_for(network, OCTOBER, AFTER_OCTOBER)
     approve(network, run, owner)
-    with scopes_disabled():
-        PaymentDetails.objects.create(
-            network=network,
-            publisher=runner,
-            method="paypal",
-            paypal_email="new@pub.example",
-            changed_at=AFTER_OCTOBER - timedelta(hours=47),
-        )
+    new = {"method": "paypal", "paypal_email": "new@pub.example"}
+    payment_details(runner, AFTER_OCTOBER - timedelta(hours=47), **new)
     paid, skipped = pay(network, run, owner, AFTER_OCTOBER)
     assert paid == [] and "on hold" in skipped[0]
     paid, skipped = pay(network, run, owner, AFTER_OCTOBER + timedelta(hours=2))

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import make_member
 from network.models import Role
-from payouts.tests.helpers import make_publisher, pdf_text
+from payouts.tests.helpers import make_publisher, pdf_answer, pdf_text
 from payouts.tests.test_publisher_pages import (  # noqa: F401  (fixtures)
     IN_OCTOBER,
     OCTOBER_STATEMENT,
@@ -38,11 +38,7 @@ def statement_words(html: str) -> str:
 
 
 def download(network, user, path=OCTOBER_PDF):
-    response = at(TODAY, network, user, "get", path)
-    assert response.status_code == 200, path
-    assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF-")
-    return response
+    return pdf_answer(at(TODAY, network, user, "get", path), path)
 
 
 def test_the_statement_pdf_has_the_pages_figures(network, world, owner, publisher, publisher_user):

@@ -10,19 +10,13 @@ from django_scopes import scopes_disabled
 from conftest import make_member, make_world
 from network.api_keys import ApiKey
 from network.models import Role
-from network.tests.admin_api_fixtures import audit_of, error_of, ids, via
-from network.tests.api import api_client, key_for
+from network.tests.admin_api_fixtures import audit_of, company_api, error_of, ids, via
+from network.tests.api import api_client, fresh, key_for
 from payouts.tests.helpers import make_publisher
 from publishers.models import Publisher, PublisherMinimum
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/admin"
-
-
-def fresh(obj):
-    with scopes_disabled():
-        obj.refresh_from_db()
-    return obj
 
 
 def other_world(other_network):
@@ -148,8 +142,7 @@ def test_a_key_of_another_network_is_no_key_here(network, other_network, world):
 
 @pytest.mark.parametrize("role", [Role.ADVERTISER, Role.PUBLISHER])
 def test_companies_may_not_use_the_admin_api(network, world, role):
-    user = make_member(network, role, f"{role}@alpha.example")
-    client = api_client(network, key_for(network, user))
+    client = company_api(network, role)
     applicant = world["publisher"]
     assert error_of(client.get(f"{API}/publishers/"), 403)["code"] == "permission_denied"
     response = client.post(f"{API}/publishers/{applicant.pk}/approve/", {}, format="json")

@@ -15,25 +15,13 @@ from advertisers.models import Advertiser
 from conftest import make_world
 from offers.models import Goal, LandingPage, Offer
 from publishers.models import Publisher
+from reports.kpis import AMOUNTS, COUNTS
 from reports.models import HourlyStat
 from tracking.models import Click, Conversion, Impression
 from tracking.tests.helpers import add_goal, add_offer, add_publisher
 
-MEASURES = (
-    "clicks",
-    "unique_clicks",
-    "converting_clicks",
-    "impressions",
-    "conversions_approved",
-    "conversions_pending",
-    "conversions_rejected",
-    "conversions_reversed",
-    "sale_amount",
-    "revenue",
-    "payout",
-    "pending_revenue",
-    "pending_payout",
-)
+# The rollup's measures: every count and amount the KPI queries sum.
+MEASURES = (*COUNTS, *AMOUNTS)
 DIMENSIONS = (
     "hour",
     "offer_id",
@@ -109,6 +97,20 @@ def make_conversion(
             method=Conversion.Method.POSTBACK,
             created_at=at,
         )
+
+
+def other_offer_traffic(world, start: datetime) -> list[datetime]:
+    """two_shops_world's other publisher on the other offer: five clicks a minute apart from
+    `start`, the first two converted (approved, 20.00 revenue, 15.00 payout); their moments."""
+    moments = [start + timedelta(minutes=minute) for minute in range(5)]
+    for minute, at in enumerate(moments):
+        click = make_click(
+            world, at, offer=world["other_offer"], publisher=world["other_publisher"]
+        )
+        if minute < 2:
+            status = Conversion.Status.APPROVED
+            make_conversion(click, at, status=status, revenue="20.00", payout="15.00")
+    return moments
 
 
 def decide(conversion: Conversion, status: str, at: datetime) -> None:

@@ -12,7 +12,13 @@ from conftest import client_for, make_member
 from network.models import Membership, Role
 from network.tests.api import api_client, key_for
 from reports.rollup import rollup_hours
-from reports.tests.helpers import hour_of, make_click, make_conversion, two_shops_world
+from reports.tests.helpers import (
+    hour_of,
+    make_click,
+    make_conversion,
+    other_offer_traffic,
+    two_shops_world,
+)
 from tracking.models import Conversion
 
 pytestmark = pytest.mark.django_db
@@ -60,14 +66,7 @@ def traffic(world, network):
             make_conversion(click, at, status=APPROVED, sale_amount="120.00")
         if minute == 1:
             make_conversion(click, at, revenue="3.00", payout="2.50")
-    for minute in range(5):
-        at = T0 + timedelta(hours=2, minutes=minute)
-        click = make_click(
-            world, at, offer=world["other_offer"], publisher=world["other_publisher"]
-        )
-        moments.append(at)
-        if minute < 2:
-            make_conversion(click, at, status=APPROVED, revenue="20.00", payout="15.00")
+    moments += other_offer_traffic(world, T0 + timedelta(hours=2))
     with scope(network=network):
         rollup_hours(network, [hour_of(m) for m in moments])
     return moments

@@ -13,17 +13,14 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from conftest import make_world
-from network.tests.browser import NEEDS_BROWSER, sign_in, sync_playwright
+from network.tests.browser import BROWSER_TEST, expect, sign_in
 from offers.models import LandingPage, Offer
 from publishers.models import Publisher
 from reports.rollup import rollup_network
 from reports.tests.helpers import make_click, make_conversion
 from tracking.models import Conversion
 
-if sync_playwright is not None:
-    from playwright.sync_api import expect
-
-pytestmark = [*NEEDS_BROWSER, pytest.mark.django_db(transaction=True)]
+pytestmark = BROWSER_TEST
 
 
 WIDTHS = (1366, 390)

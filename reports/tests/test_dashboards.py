@@ -20,6 +20,7 @@ from publishers.models import Publisher
 from reports.rollup import rollup_network
 from reports.tests.helpers import make_click, make_conversion
 from tracking.models import Click, Conversion
+from tracking.tests.helpers import add_publisher
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 3, 10, 10, 30, tzinfo=ZONE)  # 03:30 UTC
@@ -188,14 +189,7 @@ def test_the_latest_conversions_are_for_admins_only(world, network, publisher_us
 
 def test_the_publisher_sees_only_their_own_figures(world, network, publisher_user):
     make_days(world, date(2026, 2, 20), date(2026, 3, 10))
-    with scopes_disabled():
-        other = Publisher.objects.create(
-            network=network,
-            name="Other Media",
-            website="https://o.example",
-            country="US",
-            status=Publisher.Status.APPROVED,
-        )
+    other = add_publisher(network, "Other Media", country="US")
     make_days(world, date(2026, 2, 20), date(2026, 3, 10), publisher=other, seed=9)
     roll_up(network)
     own = world["offer_access"].publisher

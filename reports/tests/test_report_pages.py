@@ -18,7 +18,13 @@ from network.models import Role
 from reports.filters import preset_days
 from reports.query import ReportError, report_rows, report_totals
 from reports.rollup import rollup_hours
-from reports.tests.helpers import hour_of, make_click, make_conversion, two_shops_world
+from reports.tests.helpers import (
+    hour_of,
+    make_click,
+    make_conversion,
+    other_offer_traffic,
+    two_shops_world,
+)
 from tracking.models import Conversion
 
 T0 = datetime(2026, 3, 10, 1, tzinfo=UTC)
@@ -49,14 +55,7 @@ def traffic(world, network):
         moments.append(at)
         if minute == 0:
             make_conversion(click, at, status=Status.APPROVED, revenue="10.00", payout="8.00")
-    for minute in range(5):
-        at = T0 + timedelta(hours=2, minutes=minute)
-        click = make_click(
-            world, at, offer=world["other_offer"], publisher=world["other_publisher"]
-        )
-        moments.append(at)
-        if minute < 2:
-            make_conversion(click, at, status=Status.APPROVED, revenue="20.00", payout="15.00")
+    moments += other_offer_traffic(world, T0 + timedelta(hours=2))
     rollup(network, moments)
     return moments
 

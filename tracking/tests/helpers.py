@@ -1,11 +1,14 @@
 """Test data of the tracking tests, shared with the tests of the apps above tracking (reports):
 make_world with the publisher who sends the clicks, a live offer with its default goal and a
-landing page, a further goal, a cap, an approved publisher; and, for the tests of the live
-stack, the PostgreSQL and Redis skip marks and an emptied click buffer."""
+landing page, a further goal, a cap, an approved publisher, a postback conversion and its
+click; and, for the tests of the live stack, the PostgreSQL and Redis skip marks and an
+emptied click buffer."""
 
 from __future__ import annotations
 
 import os
+from datetime import datetime
+from uuid import uuid4
 
 import pytest
 import redis
@@ -17,6 +20,7 @@ from offers.models import Cap, Goal, LandingPage, Offer, OfferAccess
 from publishers.models import Publisher
 from tracking.buffer import BUFFER_KEY, PROCESSING_KEY
 from tracking.drain import LOCK_KEY
+from tracking.models import Click, Conversion
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # The click buffer, the drainer's counters and its lock (a drainer subprocess killed by a test
@@ -47,9 +51,9 @@ def emptied_buffer(settings, *, also: tuple[str, ...] = (), patterns: tuple[str,
     conn.delete(*BUFFER_KEYS, *also)
 
 
-def runner_world(network, owner, publisher_user) -> dict:
+def runner_world(network, owner, publisher_user, *, money: bool = True) -> dict:
     """make_world, with world["runner"]: the publisher_user's company, who sends the clicks."""
-    world = make_world(network, owner)
+    world = make_world(network, owner, money=money)
     with scope(network=network):
         world["runner"] = publisher_user.memberships.get().publisher
     return world
@@ -116,3 +120,25 @@ def add_publisher(network, name: str, *, offer: Offer | None = None, **fields) -
                 network=network, offer=offer, publisher=publisher, status="approved"
             )
     return publisher
+
+
+def make_postback_conversion(
+    offer: Offer, publisher: Publisher, at: datetime, *, goal: Goal | None = None, **fields
+) -> Conversion:
+    """A postback conversion by `publisher` on `offer` and the click it came from, both made
+    at `at`: of the offer's default goal unless `goal` says, in the offer's currency unless
+    `fields` (the conversion's further fields) say otherwise."""
+    with scopes_disabled():
+        click = Click.objects.create(
+            id=uuid4().hex, network=offer.network, offer=offer, publisher=publisher, created_at=at
+        )
+        return Conversion.objects.create(
+            network=offer.network,
+            click=click,
+            offer=offer,
+            goal=goal or Goal.objects.filter(offer=offer, is_default=True).first(),
+            publisher=publisher,
+            method=Conversion.Method.POSTBACK,
+            created_at=at,
+            **{"currency": offer.currency, **fields},
+        )

@@ -2,6 +2,7 @@
 api_publisher.py): the conversions pages' filters, and what each role reads (admins revenue
 and payout, advertisers revenue, publishers their payout). Decisions:
 decisions/tests/test_api_admin_conversions.py and decisions/tests/test_api_advertiser.py."""
+# ruff: noqa: F811  (the fixtures imported from api_world are the tests' arguments)
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from django_scopes import scopes_disabled
 
 from advertisers.tests import api_world as advertiser_world
+from advertisers.tests.api_world import adv, foreign, rival  # noqa: F401  (fixtures)
 from conftest import make_world
 from network.tests.api import api_client, error_of, ids, key_for
 from payouts.tests.helpers import make_conversion, make_publisher
@@ -40,23 +42,8 @@ def admin(network, owner, world):
 
 
 @pytest.fixture
-def adv(network, advertiser_user, world):
-    return api_client(network, key_for(network, advertiser_user))
-
-
-@pytest.fixture
 def pub(network, publisher_user, world):
     return api_client(network, key_for(network, publisher_user))
-
-
-@pytest.fixture
-def rival(network, world):
-    return advertiser_world.make_rival(network, world)
-
-
-@pytest.fixture
-def foreign(other_network):
-    return advertiser_world.make_foreign(other_network)
 
 
 # --- Admins --------------------------------------------------------------------------------

@@ -12,17 +12,16 @@ import time_machine
 from django_scopes import scope, scopes_disabled
 
 from commissions.models import PayoutOverride
-from conftest import client_for, make_world, set_minimum
+from conftest import client_for, set_minimum
 from decisions.services import approve_held_conversions
 from offers.models import Cap, LandingPage, Offer, OfferAccess
 from payouts.models import PayoutLine
 from payouts.runs import payout_run_create
+from payouts.tests.helpers import IN_OCTOBER
 from tracking import caps, cpc, follow_ups
 from tracking.models import Click, Conversion
-from tracking.tests.helpers import add_goal
+from tracking.tests.helpers import add_goal, runner_world
 from webhooks.models import PostbackAttempt
-
-IN_OCTOBER = datetime(2026, 10, 15, 12, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -33,9 +32,8 @@ def world(network, owner, publisher_user):
 def cpc_world(network, owner, publisher_user):
     """make_world's offer with a second goal, "Click": CPC, 0.30 revenue, 0.20 payout, and a
     payout override of 0.25 for the publisher who sends the clicks."""
-    world = make_world(network, owner, money=False)
+    world = runner_world(network, owner, publisher_user, money=False)
     with scope(network=network):
-        world["runner"] = publisher_user.memberships.get().publisher
         world["cpc_goal"] = add_goal(
             world["offer"], "Click", kind="cpc", revenue=Decimal("0.30"), payout=Decimal("0.20")
         )

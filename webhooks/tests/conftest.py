@@ -1,13 +1,10 @@
 """Fixtures of the webhook tests: outbound calls refused by default (as in production), a
-receiver on the loopback address, a fresh subscription cache, and the browser tests' shared
-fixtures (network/tests/browser.py: one Chromium per module, a page per person, the live
-server, screenshots)."""
+receiver on the loopback address and a fresh subscription cache."""
 
 from __future__ import annotations
 
 import pytest
 
-from network.tests.browser import browser, new_page, portal, screenshot  # noqa: F401
 from webhooks.events import forget_subscriptions
 from webhooks.tests.helpers import LOOPBACK, Receiver
 

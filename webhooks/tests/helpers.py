@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 from django_scopes import scopes_disabled
 
+from lib.tests.http_server import ServerInThread
 from webhooks.models import WebhookEndpoint
 
 LOOPBACK = ["127.0.0.0/8"]
@@ -20,7 +20,7 @@ ALL_EVENTS = [
 ]
 
 
-class Receiver:
+class Receiver(ServerInThread):
     """An HTTP server in a thread that records every POST (a webhook) and GET (a postback),
     with its headers and raw body, and answers the next status of `statuses` (the last one
     repeats), after `delay` seconds."""
@@ -51,18 +51,8 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
+        super().__init__(Handler)
         self.url = f"http://127.0.0.1:{self.port}/hooks"
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def make_endpoint(network, url="http://10.0.0.1/hooks", events=None, **fields) -> WebhookEndpoint:

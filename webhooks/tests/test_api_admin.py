@@ -9,12 +9,12 @@ import pytest
 from django_scopes import scopes_disabled
 
 from audit.models import AuditEntry
-from conftest import make_member
 from lib.tests.test_safehttp import REFUSED_URLS
 from network.models import Role
 from network.tests.admin_api_fixtures import (  # noqa: F401  (fixtures)
     api,
     audit_of,
+    company_api,
     error_of,
     foreign,
     ids,
@@ -23,7 +23,6 @@ from network.tests.admin_api_fixtures import (  # noqa: F401  (fixtures)
     via,
     world,
 )
-from network.tests.api import api_client, key_for
 from webhooks.models import WebhookEndpoint
 from webhooks.tests.helpers import LOOPBACK, make_endpoint
 
@@ -153,8 +152,7 @@ def test_another_networks_endpoint_is_out_of_reach(api, foreign):
 
 @pytest.mark.parametrize("role", [Role.ADVERTISER, Role.PUBLISHER])
 def test_webhooks_are_for_admins_only(role, network, world):
-    user = make_member(network, role, f"{role}@x.example", company=f"{role} co")
-    client = api_client(network, key_for(network, user))
+    client = company_api(network, role)
     endpoint = world["webhook_endpoint"]
     assert error_of(client.get(f"{HOOKS}/"), 403)
     assert error_of(client.post(f"{HOOKS}/", NEW_HOOK, format="json"), 403)

@@ -7,14 +7,11 @@ import pytest
 from django.utils import translation
 from django_scopes import scopes_disabled
 
-from network.tests.browser import NEEDS_BROWSER, goto, sign_in, sync_playwright
+from network.tests.browser import BROWSER_TEST, expect, goto, sign_in
 from publishers.models import Publisher
 from webhooks.models import PostbackEndpoint
 
-if sync_playwright is not None:
-    from playwright.sync_api import expect
-
-pytestmark = [*NEEDS_BROWSER, pytest.mark.django_db(transaction=True)]
+pytestmark = BROWSER_TEST
 
 URL = "https://tracker.example/pb?click={aff_click_id}&s={status}"
 

@@ -5,29 +5,28 @@ never delivered."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 import time_machine
 from django.db import transaction
 from django_scopes import scope, scopes_disabled
 
-from conftest import client_for, make_world, set_minimum
+from conftest import client_for, set_minimum
 from decisions.services import Actor, conversion_decide
 from decisions.tasks import approve_held_conversions
 from payouts.models import PayoutLine
 from payouts.runs import payout_lines_mark_paid, payout_run_approve, payout_run_create
-from payouts.tests.helpers import RECENT, make_conversion
+from payouts.tests.helpers import AFTER_OCTOBER, IN_OCTOBER, RECENT, make_conversion
 from payouts.tests.test_runs import with_mfa
 from publishers.services import publisher_apply
 from tracking import follow_ups
 from tracking.models import Conversion
+from tracking.tests.helpers import runner_world
 from webhooks import events
 from webhooks.models import WebhookDelivery
 from webhooks.tests.helpers import make_endpoint
 
-IN_OCTOBER = datetime(2026, 10, 15, 12, tzinfo=UTC)
-AFTER_OCTOBER = datetime(2026, 11, 2, 12, tzinfo=UTC)
 APPLICATION = {
     "name": "Sunrise Deals",
     "website": "sunrise-deals.example",
@@ -39,11 +38,8 @@ APPLICATION = {
 
 @pytest.fixture
 def world(network, owner, publisher_user):
-    world = make_world(network, owner, money=False)
-    with scope(network=network):
-        world["runner"] = publisher_user.memberships.get().publisher
-        world["token"] = world["advertiser"].postback_token
-    return world
+    world = runner_world(network, owner, publisher_user, money=False)
+    return {**world, "token": world["advertiser"].postback_token}
 
 
 def payloads(network, event: str) -> list[dict]:
