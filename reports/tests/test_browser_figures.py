@@ -6,16 +6,18 @@ screenshotted (network/tests/browser.py says where) and must not scroll sideways
 
 from __future__ import annotations
 
-from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from conftest import make_world
+from lib.days import day_start
 from network.tests.browser import BROWSER_TEST, expect, sign_in
 from offers.models import LandingPage, Offer
 from publishers.models import Publisher
+from reports.dashboards import local_today
 from reports.rollup import rollup_network
 from reports.tests.helpers import make_click, make_conversion
 from tracking.models import Conversion
@@ -88,11 +90,14 @@ def test_the_advertiser_dashboard_shows_roas_as_a_multiple(
     network.language = language
     network.save(update_fields=["language"])
     world = make_world(network, owner, money=False)
+    # Both inside the network's today, whatever the time of day the test runs at (just after
+    # midnight, "20 minutes ago" is yesterday).
     now = timezone.now()
-    click = make_click(world, now - timedelta(minutes=30))
+    since_midnight = now - day_start(local_today(network), ZoneInfo(network.timezone))
+    click = make_click(world, now - since_midnight * 2 / 3)
     make_conversion(
         click,
-        now - timedelta(minutes=20),
+        now - since_midnight / 3,
         status=Conversion.Status.APPROVED,
         revenue="10.00",
         sale_amount="350.30",
