@@ -84,6 +84,7 @@ OFFER_EXAMPLE = {
     "device_types": [],
     "hold_days": 14,
     "attribution_window_days": 30,
+    "attribution_model": "last_click",
     "expires_on": None,
     "moves": ["approve", "send_back", "archive"],
     "created_at": "2026-06-01T09:30:00Z",

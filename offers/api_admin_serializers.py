@@ -115,6 +115,7 @@ class AdminOfferSerializer(ReadOnlyModelSerializer):
             "device_types",
             "hold_days",
             "attribution_window_days",
+            "attribution_model",
             "expires_on",
             "moves",
             "created_at",

@@ -43,6 +43,7 @@ OFFER_EXAMPLE = {
     "allowed_countries": ["US", "VN"],
     "device_types": ["mobile"],
     "attribution_window_days": 30,
+    "attribution_model": "last_click",
     "hold_days": 14,
     "multiple_conversions": False,
     "fallback_offer": None,

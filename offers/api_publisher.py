@@ -82,6 +82,7 @@ OFFER_DETAIL_EXAMPLE = {
     **OFFER_EXAMPLE,
     "description": "Shoes and bags for the beach.",
     "attribution_window_days": 30,
+    "attribution_model": "last_click",
     "hold_days": 14,
     "terms": "No brand bidding.",
     "deep_link_domains": ["shop.example"],

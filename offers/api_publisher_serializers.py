@@ -182,6 +182,7 @@ class PublisherOfferDetailSerializer(PublisherOfferSerializer):
             *PublisherOfferSerializer.Meta.fields,
             "description",
             "attribution_window_days",
+            "attribution_model",
             "hold_days",
             "terms",
             "deep_link_domains",

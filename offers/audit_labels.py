@@ -65,6 +65,16 @@ def setting_label(field: str) -> str:
 
 audit_text.register_reason_labels("offer.updated", setting_label)
 
+
+def updated_value_label(value: str) -> str:
+    """An `offer.updated` value in words: an attribution model's code ("first_click") by its
+    name; any other value as the log shows an offer's values (a status code by its name)."""
+    named = {**dict(Offer.Attribution.choices), **dict(Offer.Status.choices)}
+    return str(named.get(value, value))
+
+
+audit_text.register_value_labels("offer.updated", updated_value_label)
+
 for label, name in (
     ("offers.offer", _("Offer")),
     ("offers.goal", _("Goal")),

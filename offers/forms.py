@@ -61,6 +61,7 @@ class OfferForm(forms.ModelForm):
             "allowed_countries",
             "device_types",
             "attribution_window_days",
+            "attribution_model",
             "hold_days",
             "multiple_conversions",
             "fallback_offer",

@@ -89,6 +89,12 @@ class Offer(models.Model):
         APPROVAL = "approval", _("Approval required")
         PRIVATE = "private", _("Private: invited publishers only")
 
+    class Attribution(models.TextChoices):
+        """Which click a cookie/pixel conversion credits (a postback names its click)."""
+
+        LAST_CLICK = "last_click", _("Last click")
+        FIRST_CLICK = "first_click", _("First click within the attribution window")
+
     network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
     advertiser = models.ForeignKey(
         "advertisers.Advertiser", on_delete=models.PROTECT, related_name="offers"
@@ -110,6 +116,17 @@ class Offer(models.Model):
         _("attribution window (days)"),
         default=30,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    attribution_model = models.CharField(
+        _("attribution model"),
+        max_length=16,
+        choices=Attribution.choices,
+        default=Attribution.LAST_CLICK,
+        help_text=_(
+            "Which click a pixel conversion credits when the visitor clicked several times: "
+            "the last one, or the first one while it is inside the attribution window. "
+            "Postbacks credit the click whose id they send."
+        ),
     )
     hold_days = models.PositiveSmallIntegerField(
         _("hold period (days)"), default=7, validators=[MaxValueValidator(365)]

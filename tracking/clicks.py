@@ -9,6 +9,7 @@ never from an unchecked parameter.
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,7 +28,7 @@ from network.models import Network
 from offers.models import Cap, OfferAccess
 from publishers.models import Publisher
 from tracking import buffer, caps, lookups
-from tracking.ids import new_click_id
+from tracking.ids import is_click_id, issued_at, new_click_id
 from tracking.lookups import Landing, OfferView
 from tracking.models import SUB_FIELDS
 from tracking.responses import (
@@ -43,6 +44,9 @@ TEXT_FIELDS = (*SUB_FIELDS, "source", "aff_click_id")
 COOKIE_PREFIX = "tid_"
 # A fallback chain longer than this is a misconfiguration: the click goes to the fallback URL.
 MAX_FALLBACKS = 5
+# A cookie's click id made this far in the future still counts as made now (another web
+# node's clock); one further ahead is no click of ours and never holds the cookie.
+COOKIE_CLOCK_SKEW_SECONDS = 60
 
 
 def handle_click(request: HttpRequest) -> HttpResponse | ClickRedirect:
@@ -286,11 +290,30 @@ def macro_values(fields: dict, offer: OfferView) -> dict[str, object]:
     }
 
 
-def click_cookie(request: HttpRequest, offer: OfferView, click_id: str) -> ClickCookie:
-    """First-party cookie on the tracking host: the pixel finds the click with it."""
+def click_cookie(request: HttpRequest, offer: OfferView, click_id: str) -> ClickCookie | None:
+    """First-party cookie on the tracking host: the pixel finds the click with it.
+
+    Last click (the default): every click overwrites it. First click within the window: None
+    (the cookie is left as it is) while it holds a click of this offer still inside the
+    window, so that the pixel credits that first click; the new click is recorded all the
+    same. Only a first-click offer reads the request's cookies: the last-click path costs
+    what it did."""
+    if offer.first_click and holds_live_click(request, offer):
+        return None
     return ClickCookie(
         f"{COOKIE_PREFIX}{offer.id}",
         click_id,
         offer.attribution_window_days * 86400,
         request.is_secure(),
     )
+
+
+def holds_live_click(request: HttpRequest, offer: OfferView) -> bool:
+    """Whether the visitor's cookie of this offer holds a click id made inside the offer's
+    attribution window (ids are time-ordered: tracking.ids.issued_at); the window is today's,
+    as the conversion checks it."""
+    held = request.COOKIES.get(f"{COOKIE_PREFIX}{offer.id}", "")
+    if not is_click_id(held):
+        return False
+    age = time.time() - issued_at(held)
+    return -COOKIE_CLOCK_SKEW_SECONDS <= age < offer.attribution_window_days * 86400

@@ -55,6 +55,9 @@ class OfferView:
     landings: tuple[Landing, ...]
     caps: tuple[CapRule, ...]
     attribution_window_days: int
+    # First click within the window (Offer.Attribution): a click keeps the visitor's cookie of
+    # an earlier click still inside the window instead of overwriting it (tracking.clicks).
+    first_click: bool = False
     # The advertiser is blocked (advertisers.services): no traffic, not even as a fallback.
     advertiser_blocked: bool = False
 
@@ -119,6 +122,7 @@ def _load_offer(offer_id: int) -> OfferView | None:
         landings=landings,
         caps=caps,
         attribution_window_days=offer.attribution_window_days,
+        first_click=offer.attribution_model == Offer.Attribution.FIRST_CLICK,
         advertiser_blocked=offer.advertiser.is_blocked,
     )
 

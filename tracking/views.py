@@ -37,7 +37,9 @@ def goal_postback(request: HttpRequest) -> HttpResponse:
 
 def conversion_pixel(request: HttpRequest) -> HttpResponse:
     """GET /aff_l?offer_id=...: the advertiser's thank-you page loads this; the click comes
-    from our cookie (last click wins: every click overwrites it)."""
+    from our cookie, which holds the click the offer's attribution model credits (last click:
+    every click overwrites it; first click: the first one inside the window keeps it,
+    tracking.clicks.click_cookie)."""
     params = query(request)
     offer_id = parse_id(params.get("offer_id"))
     iframe = params.get("format", params.get("type", "")).lower() == "iframe"

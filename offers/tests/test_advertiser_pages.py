@@ -30,6 +30,7 @@ NEW_OFFER = {
     "allowed_countries": ["US", "VN"],
     "device_types": ["mobile", "desktop"],
     "attribution_window_days": "30",
+    "attribution_model": "last_click",
     "hold_days": "14",
     "deep_link_domains": "shop.example",
     "goal-name": "Sale",

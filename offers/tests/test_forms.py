@@ -21,6 +21,7 @@ OFFER = {
     "allowed_countries": ["US", "VN"],
     "device_types": ["mobile"],
     "attribution_window_days": "30",
+    "attribution_model": "last_click",
     "hold_days": "7",
     "fallback_url": "",
     "expires_on": "",
