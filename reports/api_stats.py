@@ -39,6 +39,8 @@ ALL_KPIS = tuple(dict.fromkeys(kpi for columns in ROLE_COLUMNS.values() for kpi 
 # The API's names of the report form's fields (the rest keep theirs).
 RENAMED = {"start": "date_from", "end": "date_to"}
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 1000, 5000
+# group_by's and then_by's choices: one enum of the schema (settings' ENUM_NAME_OVERRIDES).
+GROUPINGS = list(GROUP_LABELS)
 
 
 def report_role(membership: Membership) -> tuple[str, dict]:
@@ -94,9 +96,9 @@ class StatsRowSerializer(KpisSerializer):
 
 
 class StatsSerializer(serializers.Serializer):
-    group_by = serializers.ChoiceField(choices=list(GROUP_LABELS))
+    group_by = serializers.ChoiceField(choices=GROUPINGS)
     then_by = serializers.ChoiceField(
-        choices=list(GROUP_LABELS),
+        choices=GROUPINGS,
         allow_null=True,
         help_text=_("The second grouping; null without one."),
     )

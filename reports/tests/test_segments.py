@@ -336,3 +336,15 @@ def test_the_api_gives_the_pages_segments(network, owner, advertiser_user, world
     ]
     refused = adv.get("/api/v1/advertiser/stats/", {**query, "then_by": "source"})
     assert refused.status_code == 400 and "then_by" in refused.json()["error"]["fields"]
+
+
+def test_roi_is_beside_roas_wherever_roas_is_shown():
+    """Report columns (pages, exports, the API's KPI fields) and the advertiser's cards."""
+    from reports.tables import ROLE_COLUMNS
+    from reports.views_advertiser import ADVERTISER_MEASURES
+
+    for columns in ROLE_COLUMNS.values():
+        if "roas" in columns:
+            assert columns[columns.index("roas") + 1] == "roi"
+    kinds = {str(measure.label): measure.kind for measure in ADVERTISER_MEASURES}
+    assert kinds["ROAS"] == "multiple" and kinds["ROI"] == "ratio"
