@@ -237,6 +237,11 @@ def test_an_admin_reads_publisher_by_country_with_its_exports(network, owner, wo
     ]
     revenue = header.index("Revenue")
     assert [row[revenue] for row in rows] == ["0.00", "10.00", "40.00"]
+    # Sorted by the second grouping, as the page's header link asks, in the export too.
+    by_country = csv_rows(get(network, owner, path + "&sort=-label2&export=csv"))
+    assert [row[1] for row in by_country[1:]] == ["VN", "US", "(none)"]
+    by_clicks = get(network, owner, path + "&sort=-clicks")
+    assert [row["clicks"] for row in by_clicks.context["table"].page.object_list.data] == [5, 2, 1]
     response = get(network, owner, path + "&export=xlsx")
     assert response.status_code == 200
     assert (
