@@ -217,10 +217,27 @@ REPORTS = {
     "publisher": "/publisher/reports/",
 }
 HOMES = {"admin": "/manage/", "advertiser": "/advertiser/", "publisher": "/publisher/"}
+# "a+b": two groupings at once (group_by=a&then_by=b), the segments.
 GROUPS = {
-    "admin": ("date", "offer", "publisher", "country", "landing_page"),
-    "advertiser": ("date", "offer", "publisher", "country", "landing_page"),
-    "publisher": ("date", "offer", "country", "aff_sub"),
+    "admin": (
+        "date",
+        "offer",
+        "publisher",
+        "country",
+        "landing_page",
+        "offer+publisher",
+        "publisher+country",
+    ),
+    "advertiser": (
+        "date",
+        "offer",
+        "publisher",
+        "country",
+        "landing_page",
+        "date+offer",
+        "offer+publisher",
+    ),
+    "publisher": ("date", "offer", "country", "aff_sub", "offer+country", "aff_sub+country"),
 }
 
 
@@ -228,8 +245,10 @@ def pages(role: str) -> list[tuple[str, str]]:
     """(label, path) of the role's dashboard and its 30-day reports."""
     listed = [("dashboard", HOMES[role])]
     for group in GROUPS[role]:
-        query = f"?preset=last_30_days&group_by={group}"
-        listed.append((f"report 30 days by {group}", REPORTS[role] + query))
+        first, _plus, then = group.partition("+")
+        query = f"?preset=last_30_days&group_by={first}" + (f"&then_by={then}" if then else "")
+        label = f"{first} x {then}" if then else group
+        listed.append((f"report 30 days by {label}", REPORTS[role] + query))
     return listed
 
 

@@ -477,6 +477,7 @@ SPECTACULAR_SETTINGS = {
         "InvitationRoleEnum": "network.models.Invitation.INVITABLE_ROLES",
         "PostbackEventEnum": "webhooks.postbacks.FIRING_EVENTS",
         "WebhookEventEnum": "webhooks.models.SUBSCRIBABLE",
+        "GroupingEnum": "reports.api_stats.GROUPINGS",
     },
 }
 

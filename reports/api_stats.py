@@ -30,7 +30,7 @@ from network.models import ADMIN_ROLES, Membership, Role
 from reports.filters import DEVICE_CHOICES, GROUP_LABELS, PRESETS, ReportFilter
 from reports.kpis import Totals
 from reports.models import HourlyStat
-from reports.query import NAMED_GROUPS, is_sub_group, report_rows, report_totals, with_names
+from reports.query import NAMED_GROUPS, reads_clicks, report_rows, report_totals, with_names
 from reports.tables import ROLE_COLUMNS, totals_of
 from tracking.filters import offers_for
 
@@ -39,6 +39,8 @@ ALL_KPIS = tuple(dict.fromkeys(kpi for columns in ROLE_COLUMNS.values() for kpi 
 # The API's names of the report form's fields (the rest keep theirs).
 RENAMED = {"start": "date_from", "end": "date_to"}
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 1000, 5000
+# group_by's and then_by's choices: one enum of the schema (settings' ENUM_NAME_OVERRIDES).
+GROUPINGS = list(GROUP_LABELS)
 
 
 def report_role(membership: Membership) -> tuple[str, dict]:
@@ -85,10 +87,21 @@ class StatsRowSerializer(KpisSerializer):
     name = serializers.CharField(
         allow_null=True, help_text=_("The offer's, goal's, publisher's or landing page's name.")
     )
+    key2 = serializers.CharField(
+        allow_null=True,
+        allow_blank=True,
+        help_text=_("The second grouping's value (`then_by`), as `key`; null without one."),
+    )
+    name2 = serializers.CharField(allow_null=True, help_text=_("The second grouping's name."))
 
 
 class StatsSerializer(serializers.Serializer):
-    group_by = serializers.ChoiceField(choices=list(GROUP_LABELS))
+    group_by = serializers.ChoiceField(choices=GROUPINGS)
+    then_by = serializers.ChoiceField(
+        choices=GROUPINGS,
+        allow_null=True,
+        help_text=_("The second grouping; null without one."),
+    )
     start = serializers.DateField(help_text=_("The first day (the network's time zone)."))
     end = serializers.DateField(help_text=_("The last day, included."))
     timezone = serializers.CharField()
@@ -125,7 +138,8 @@ EXAMPLE = {
     "end": "2026-06-30",
     "timezone": "Asia/Ho_Chi_Minh",
     "columns": ["clicks", "unique_clicks", "impressions", "conversions", "cr", "payout", "epc"],
-    "rows": [{"key": "12", "name": "Summer Sale", **TOTALS_EXAMPLE}],
+    "then_by": None,
+    "rows": [{"key": "12", "name": "Summer Sale", "key2": None, "name2": None, **TOTALS_EXAMPLE}],
     "totals": TOTALS_EXAMPLE,
     "next_page": None,
 }
@@ -142,6 +156,16 @@ PARAMETERS = [
         "date (default), hour, offer, goal, publisher (not for publishers), landing_page, "
         "country, device; aff_sub..aff_sub5 and source for publishers (admins: with "
         "`publisher`).",
+        enum=list(GROUP_LABELS),
+    ),
+    param(
+        "then_by",
+        str,
+        "A second grouping inside the first (a segment: publisher then country, offer then "
+        "aff_sub...), among your role's groupings: any two of date, hour, offer, goal, "
+        "publisher, landing_page, country, device (not date with hour); a sub id or source "
+        "with date, hour, offer, landing_page, country, device or another sub id. Rows get "
+        "`key2` / `name2`; the totals are the first grouping's. Another pair answers 400.",
         enum=list(GROUP_LABELS),
     ),
     param(
@@ -211,11 +235,11 @@ class StatsViewSet(TenantViewSet):
         if not report.form.is_valid():
             raise serializers.ValidationError(renamed_errors(report.form.errors))
         args = report.report_args()
-        group_by = args["group_by"]
+        group_by, then_by = args["group_by"], args["then_by"]
         rows = report_rows(network, role_scope=role_scope, **args)
         size = paging.validated_data["page_size"]
         offset = (paging.validated_data["page"] - 1) * size
-        if is_sub_group(group_by):
+        if then_by or reads_clicks(group_by):  # paged in the database, as the page does
             totals = report_totals(network, role_scope=role_scope, **args)
             shown = list(rows[offset : offset + size + 1])
         else:  # a few thousand rows at most: added up in Python, as the page does
@@ -226,11 +250,12 @@ class StatsViewSet(TenantViewSet):
         columns = ROLE_COLUMNS[role]
         body = {
             "group_by": group_by,
+            "then_by": then_by or None,
             "start": first.isoformat(),
             "end": last.isoformat(),
             "timezone": args["tz"],
             "columns": list(columns),
-            "rows": [row_data(row, group_by, columns) for row in shown[:size]],
+            "rows": [row_data(row, group_by, then_by, columns) for row in shown[:size]],
             "totals": kpis(totals, columns),
             "next_page": paging.validated_data["page"] + 1 if len(shown) > size else None,
         }
@@ -242,7 +267,7 @@ def form_data(params: QueryDict) -> QueryDict:
     """The report form's data from the API's query: `start`/`end` are its date_from/date_to,
     and make the range custom when no preset is named."""
     data = QueryDict(mutable=True)
-    for name in ("group_by", "preset", "offer", "publisher", "country", "device"):
+    for name in ("group_by", "then_by", "preset", "offer", "publisher", "country", "device"):
         if name in params:
             data[name] = params[name]
     for api_name, name in RENAMED.items():
@@ -272,11 +297,17 @@ def kpis(totals: Totals, columns: tuple[str, ...]) -> dict[str, Any]:
     return {"currency": totals.currency, **{kpi: plain(getattr(totals, kpi)) for kpi in columns}}
 
 
-def row_data(row: dict, group_by: str, columns: tuple[str, ...]) -> dict[str, Any]:
-    key = row.get("key")
+def key_text(key: Any) -> str | None:
     if isinstance(key, datetime | date):
-        key = key.isoformat()
-    elif key is not None:
-        key = str(key)
-    name = row.get("name") if group_by in NAMED_GROUPS else None
-    return {"key": key, "name": name, **kpis(totals_of(row), columns)}
+        return key.isoformat()
+    return None if key is None else str(key)
+
+
+def row_data(row: dict, group_by: str, then_by: str, columns: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        "key": key_text(row.get("key")),
+        "name": row.get("name") if group_by in NAMED_GROUPS else None,
+        "key2": key_text(row.get("key2")) if then_by else None,
+        "name2": row.get("name2") if then_by in NAMED_GROUPS else None,
+        **kpis(totals_of(row), columns),
+    }

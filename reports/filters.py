@@ -24,7 +24,7 @@ from lib.widgets import FastSelect
 from offers.models import Offer, OfferAccess
 from publishers.models import Publisher
 from reports.models import HourlyStat
-from reports.query import is_sub_group
+from reports.query import is_pair, is_sub_group, reads_clicks
 
 PRESETS = [
     ("today", _("Today")),
@@ -127,6 +127,10 @@ class ReportFilter(filters.FilterSet):
     group_by = filters.ChoiceFilter(
         label=_("Group by"), choices=[], empty_label=None, method="keep"
     )
+    # The segment: a second grouping inside the first (publisher x country, offer x sub id).
+    then_by = filters.ChoiceFilter(
+        label=_("Then by"), choices=[], empty_label=_("Nothing else"), method="keep"
+    )
     offer = one_of(Offer, _("Offer"), _("Every offer"))
     publisher = one_of(Publisher, _("Publisher"), _("Every publisher"))
     country = filters.CharFilter(label=_("Country"), max_length=2, method="keep")
@@ -147,6 +151,7 @@ class ReportFilter(filters.FilterSet):
         self.zone = ZoneInfo(timezone)
         groups = ROLE_GROUPS[role]
         self.filters["group_by"].extra["choices"] = [(g, GROUP_LABELS[g]) for g in groups]
+        self.filters["then_by"].extra["choices"] = [(g, GROUP_LABELS[g]) for g in groups]
         self.filters["offer"].queryset = offers
         if role == "publisher":
             del self.filters["publisher"]
@@ -156,6 +161,25 @@ class ReportFilter(filters.FilterSet):
         for name in ("offer", "publisher"):
             if name in self.form.fields:
                 plain_choices(self.form.fields[name])
+
+    def check_pair(self, data: dict) -> None:
+        group_by, then_by = data.get("group_by") or "", data.get("then_by") or ""
+        if not then_by:
+            return
+        if then_by == group_by:
+            raise forms.ValidationError(
+                {"then_by": _("Choose a second grouping other than the first.")}
+            )
+        if not is_pair(group_by, then_by):
+            raise forms.ValidationError(
+                {
+                    "then_by": _(
+                        "There is no report by %(first)s and %(second)s: see the pairs "
+                        "below the form."
+                    )
+                    % {"first": GROUP_LABELS[group_by], "second": GROUP_LABELS[then_by]}
+                }
+            )
 
     def option_names(self, group_by: str) -> dict[int, str]:
         """The names the offer or publisher select already holds, by id (for the rows)."""
@@ -175,8 +199,9 @@ class ReportFilter(filters.FilterSet):
                 raise forms.ValidationError(_("Choose the first and last day of the range."))
             if last < first:
                 raise forms.ValidationError(_("The last day is before the first one."))
+        self.check_pair(data)
         if (
-            is_sub_group(data.get("group_by") or "")
+            reads_clicks(data.get("group_by") or "", data.get("then_by") or "")
             and self.role == "admin"
             and not data.get("publisher")
         ):
@@ -204,6 +229,7 @@ class ReportFilter(filters.FilterSet):
         }
         return {
             "group_by": data["group_by"],
+            "then_by": data.get("then_by") or "",
             "start": start,
             "end": end,
             "filters": {name: value for name, value in wanted.items() if value},

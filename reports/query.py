@@ -7,6 +7,14 @@ offer, goal, publisher or landing page group. `reports.kpis.Totals.from_row(row)
 row's KPIs.
 `report_totals()` is the same selection in one aggregate query (the table's totals row).
 
+Two groupings at once (segments: publisher x country, offer x sub id...): `then_by` adds
+`key2` to each row (and `name2`, like `name`, read in the query for a named group, so the
+rows sort by name in the database and stream to an export). A pair exists only where one
+source holds both dimensions (`PAIRS`): any two rollup groupings (HourlyStat holds them all,
+a daily table when one has both), and a sub id or source with a dimension of the click
+itself. The totals are those of the first grouping alone (the same rows, grouped finer);
+with a sub id or source, those of the sub id report, read from the same clicks.
+
 Sources:
 
 - date, hour, offer, goal, publisher, landing page, country, device: the rollups. Whole
@@ -57,6 +65,33 @@ from tracking.models import SUB_FIELDS, Click, Conversion
 ROLLUP_GROUPS = ("date", "hour", "offer", "goal", "publisher", "landing_page", "country", "device")
 SUB_GROUPS = (*SUB_FIELDS, "source")
 NAMED_GROUPS = ("offer", "goal", "publisher", "landing_page")
+# What a sub id or source row may be split by: the click's own columns (the goal is not one,
+# and the publisher is the one the report is for).
+CLICK_KEYS = {
+    "date": None,  # TruncDate of created_at, in the zone
+    "hour": None,
+    "offer": "offer_id",
+    "landing_page": "landing_page_id",
+    "country": "country",
+    "device": "device_type",
+    **{name: name for name in SUB_GROUPS},
+}
+
+
+def _pairs() -> frozenset[tuple[str, str]]:
+    """Every (group_by, then_by) the service can read from one source."""
+    pairs = set()
+    for first in (*ROLLUP_GROUPS, *SUB_GROUPS):
+        for second in (*ROLLUP_GROUPS, *SUB_GROUPS):
+            if first == second or {first, second} == {"date", "hour"}:
+                continue
+            both = {first, second}
+            if both <= set(ROLLUP_GROUPS) or (both & set(SUB_GROUPS) and both <= set(CLICK_KEYS)):
+                pairs.add((first, second))
+    return frozenset(pairs)
+
+
+PAIRS = _pairs()
 # Filters the service understands (the same names on both sources).
 FILTERS = ("offer_id", "publisher_id", "offer__advertiser_id", "country", "device")
 
@@ -67,6 +102,16 @@ class ReportError(ServiceError, ValueError):
 
 def is_sub_group(group_by: str) -> bool:
     return group_by in SUB_GROUPS
+
+
+def is_pair(group_by: str, then_by: str) -> bool:
+    """Whether one source holds both groupings (`then_by` '' : one grouping)."""
+    return not then_by or (group_by, then_by) in PAIRS
+
+
+def reads_clicks(group_by: str, then_by: str = "") -> bool:
+    """Whether the report reads the raw clicks of one publisher (a sub id or source in it)."""
+    return is_sub_group(group_by) or is_sub_group(then_by)
 
 
 def _clean_filters(filters: dict[str, Any]) -> dict[str, Any]:
@@ -129,9 +174,9 @@ def _whole_local_days(start: datetime, end: datetime, zone: ZoneInfo) -> tuple[d
     return local_start.date(), local_end.date()
 
 
-def _daily_source(group_by: str | None, wanted: set[str]) -> DailySource | None:
+def _daily_source(groups: set[str], wanted: set[str]) -> DailySource | None:
     for source in DAILY_SOURCES:
-        if (group_by is None or group_by in source.groups) and wanted <= source.filters:
+        if groups <= source.groups and wanted <= source.filters:
             return source
     return None
 
@@ -145,13 +190,16 @@ def stats(
     filters: dict,
     tz: str,
     group_by: str | None = None,
+    then_by: str = "",
 ) -> QuerySet:
-    """The rollup rows of [start, end) for this grouping (None: totals only): daily rows when
-    the range is whole days of the network's zone and a daily table has what is asked."""
+    """The rollup rows of [start, end) for this grouping (None: totals only) and the second
+    one: daily rows when the range is whole days of the network's zone and a daily table
+    has what is asked."""
     wanted = {**role_scope, **filters}
     zone = ZoneInfo(tz)
     days = _whole_local_days(start, end, zone)
-    source = _daily_source(group_by, set(wanted))
+    groups = {name for name in (group_by, then_by) if name}
+    source = _daily_source(groups, set(wanted))
     if days and source and tz == network.timezone == daily_tables_zone(network):
         first, after = days
         for name, column in source.renamed:
@@ -220,6 +268,32 @@ def _click_sums() -> dict[str, Any]:
     }
 
 
+def _click_key(name: str, tz: str):
+    zone = ZoneInfo(tz)
+    if name == "date":
+        return TruncDate("created_at", tzinfo=zone)
+    if name == "hour":
+        return TruncHour("created_at", tzinfo=zone)
+    return F(CLICK_KEYS[name])
+
+
+def _named(rows: QuerySet, group_by: str, then_by: str, key_path) -> QuerySet:
+    """`name` and `name2` of the named groups, read in the grouped query (two groupings)."""
+    names = {}
+    for field, group in (("name", group_by), ("name2", then_by)):
+        if group in NAMED_GROUPS:
+            names[field] = F(key_path(group))
+    return rows.annotate(**names) if names else rows
+
+
+def _check_groups(group_by: str, then_by: str) -> None:
+    for name in (group_by, then_by):
+        if name and name not in (*ROLLUP_GROUPS, *SUB_GROUPS):
+            raise ReportError(f"Unknown grouping: {name}")
+    if not is_pair(group_by, then_by):
+        raise ReportError(f"No report by {group_by} and {then_by}: no source holds both.")
+
+
 def report_rows(
     network: Network,
     *,
@@ -229,24 +303,29 @@ def report_rows(
     end: datetime,
     filters: dict,
     tz: str,
+    then_by: str = "",
 ) -> QuerySet:
-    """The report's rows in [start, end), grouped by `group_by` and currency, ordered by key."""
+    """The report's rows in [start, end), grouped by `group_by` (and `then_by`) and
+    currency, ordered by key (and key2)."""
     filters = _clean_filters(filters)
-    if group_by in SUB_GROUPS:
+    _check_groups(group_by, then_by)
+    order = ("key", "key2", "currency") if then_by else ("key", "currency")
+    if reads_clicks(group_by, then_by):
         _one_publisher(role_scope, filters)
         clicks = _clicks(network, role_scope, start, end, filters)
-        rows = clicks.values(key=F(group_by), currency=F("offer__currency")).annotate(
-            **_click_sums()
-        )
+        keys = {"key": _click_key(group_by, tz)}
+        if then_by:
+            keys["key2"] = _click_key(then_by, tz)
+        rows = clicks.values(currency=F("offer__currency"), **keys).annotate(**_click_sums())
         # No impressions by sub id (impressions carry none).
         rows = rows.annotate(
             impressions=Value(0),
             conversions=F("conversions_approved") + F("conversions_pending"),
             profit=F("revenue") - F("payout"),
         )
-        return rows.order_by("key", "currency")
-    if group_by not in ROLLUP_GROUPS:
-        raise ReportError(f"Unknown grouping: {group_by}")
+        if then_by:
+            rows = _named(rows, group_by, then_by, lambda g: f"{g}__name")
+        return rows.order_by(*order)
     rollup = stats(
         network,
         role_scope=role_scope,
@@ -255,15 +334,20 @@ def report_rows(
         filters=filters,
         tz=tz,
         group_by=group_by,
+        then_by=then_by,
     )
     fields: dict[str, Any] = {"key": _group_key(group_by, tz, rollup)}
+    if then_by:
+        fields["key2"] = _group_key(then_by, tz, rollup)
     rows = rollup.values("currency", **fields).annotate(**measure_sums())
     # These F() name the sums above (the annotations shadow the fields).
     rows = rows.annotate(
         conversions=F("conversions_approved") + F("conversions_pending"),
         profit=F("revenue") - F("payout"),
     )
-    return rows.order_by("key", "currency")
+    if then_by:
+        rows = _named(rows, group_by, then_by, lambda g: f"{g}__name")
+    return rows.order_by(*order)
 
 
 NAMED_MODELS = {
@@ -305,11 +389,14 @@ def report_totals(
     end: datetime,
     filters: dict,
     tz: str,
+    then_by: str = "",
 ) -> Totals:
     """The totals of `report_rows()` with the same arguments, in one aggregate query (money
-    only when every row has the same currency)."""
+    only when every row has the same currency): those of `group_by` alone, as the second
+    grouping only splits the same rows (with a sub id: the sub id report's)."""
     filters = _clean_filters(filters)
-    if group_by not in SUB_GROUPS:
+    _check_groups(group_by, then_by)
+    if not reads_clicks(group_by, then_by):
         rollup = stats(network, role_scope=role_scope, start=start, end=end, filters=filters, tz=tz)
         return totals(rollup)
     _one_publisher(role_scope, filters)

@@ -95,33 +95,37 @@ class KpiColumn(tables.Column):
 
 
 class GroupColumn(tables.Column):
-    """The row's group: a day, an hour (in the network's zone), a named object, a value."""
+    """The row's group: a day, an hour (in the network's zone), a named object, a value.
+    `suffix` "2": the second grouping's (key2, name2)."""
 
-    def __init__(self, **kwargs):
-        super().__init__(accessor="key", empty_values=(), **kwargs)
+    def __init__(self, suffix: str = "", **kwargs):
+        super().__init__(accessor=f"key{suffix}", empty_values=(), **kwargs)
+        self.key, self.name = f"key{suffix}", f"name{suffix}"
+        self.suffix = suffix
 
     def raw(self, record: dict) -> str:
-        key, name = record.get("key"), record.get("name")
+        key, name = record.get(self.key), record.get(self.name)
         if isinstance(key, datetime):
             return key.strftime("%Y-%m-%d %H:00")
         if isinstance(key, date):
             return key.isoformat()
-        if "name" in record:
+        if self.name in record:
             return f"{name} (#{key})" if key is not None else str(_("(none)"))
         return key if key not in (None, "") else str(_("(none)"))
 
     def render(self, record):
-        key = record.get("key")
+        key = record.get(self.key)
         if isinstance(key, date) and not isinstance(key, datetime):
             return format_date(key)
         return self.raw(record)
 
     def render_footer(self, bound_column, table):
-        return _("Total")
+        return "" if self.suffix else _("Total")
 
 
 class ReportTable(Table):
     label = GroupColumn(verbose_name=_("Group"))
+    label2 = GroupColumn("2", verbose_name=_("Group"))
     clicks = KpiColumn("clicks", "count", verbose_name=_("Clicks"))
     unique_clicks = KpiColumn("unique_clicks", "count", verbose_name=_("Unique clicks"))
     impressions = KpiColumn("impressions", "count", verbose_name=_("Impressions"))
@@ -141,24 +145,31 @@ class ReportTable(Table):
         attrs = {"class": "table"}
         empty_text = _("No traffic in this period.")
 
-    def __init__(self, data, *, role: str, group_by: str, totals: Totals, **kwargs):
+    def __init__(
+        self, data, *, role: str, group_by: str, totals: Totals, then_by: str = "", **kwargs
+    ):
         shown = ROLE_COLUMNS[role]
-        every = [name for name in type(self).base_columns if name != "label"]
+        labels = ("label", "label2") if then_by else ("label",)
+        every = [name for name in type(self).base_columns if name not in labels]
         exclude = [name for name in every if name not in shown]
-        super().__init__(data, exclude=exclude, sequence=("label", *shown), **kwargs)
+        super().__init__(data, exclude=exclude, sequence=(*labels, *shown), **kwargs)
         self.totals = totals
-        label = self.columns["label"].column
-        label.verbose_name = GROUP_LABELS[group_by]
-        keys = ("name", "key") if group_by in NAMED_GROUPS else ("key",)
-        label.order_by = OrderByTuple((*keys, "currency"))
+        self.groups = len(labels)
+        for label, group, suffix in zip(labels, (group_by, then_by), ("", "2"), strict=False):
+            column = self.columns[label].column
+            column.verbose_name = GROUP_LABELS[group]
+            keys = (f"name{suffix}", f"key{suffix}") if group in NAMED_GROUPS else (f"key{suffix}",)
+            # Sorting by the first grouping keeps the second's order inside it, and back.
+            other = ("key2",) if then_by and not suffix else ("key",) if suffix else ()
+            column.order_by = OrderByTuple((*keys, *other, "currency"))
         for name, header in ROLE_HEADERS.get(role, {}).items():
             self.columns[name].column.verbose_name = header
 
     def export_header(self) -> list[str]:
-        columns = list(self.columns)
-        return [str(columns[0].header), str(_("Currency"))] + [str(c.header) for c in columns[1:]]
+        headers = [str(column.header) for column in self.columns]
+        groups = headers[: self.groups]
+        return [*groups, str(_("Currency")), *headers[self.groups :]]
 
     def export_row(self, record: dict) -> list[str | int | Decimal | None]:
-        columns = [bound.column for bound in self.columns]
-        cells = [column.raw(record) for column in columns]
-        return [cells[0], record.get("currency") or "", *cells[1:]]
+        cells = [bound.column.raw(record) for bound in self.columns]
+        return [*cells[: self.groups], record.get("currency") or "", *cells[self.groups :]]

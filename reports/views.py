@@ -15,13 +15,26 @@ from lib.views import export_query, render_in_network_time
 from network.access import ADMINS, role_required
 from network.models import Role
 from reports import exports
-from reports.filters import ReportFilter
+from reports.filters import GROUP_LABELS, ROLE_GROUPS, ReportFilter
 from reports.kpis import Totals
-from reports.query import is_sub_group, report_rows, report_totals, with_names
+from reports.query import PAIRS, reads_clicks, report_rows, report_totals, with_names
 from reports.tables import ReportTable, totals_of
 from tracking.filters import offers_for
 
 PER_PAGE = 50
+
+
+def pair_help(role: str) -> dict[str, list[str]]:
+    """The page's help: which second groupings each first one of the role may take."""
+    groups = ROLE_GROUPS[role]
+    return {
+        str(GROUP_LABELS[first]): [
+            str(GROUP_LABELS[second]) for second in groups if (first, second) in PAIRS
+        ]
+        for first in groups
+    }
+
+
 EXPORTS = {"csv": exports.csv_response, "xlsx": exports.xlsx_response}
 
 
@@ -38,22 +51,25 @@ def report_page(request: HttpRequest, role: str, role_scope: dict) -> HttpRespon
     if report.form.is_valid():
         args = report.report_args()
         rows = report_rows(request.network, role_scope=role_scope, **args)
-        if is_sub_group(args["group_by"]):
+        group_by, then_by = args["group_by"], args["then_by"]
+        if then_by or reads_clicks(group_by):
+            # Sub ids and segments can be many rows: paged and exported from the database,
+            # the names read in the query, the totals row one aggregate.
             totals = report_totals(request.network, role_scope=role_scope, **args)
         else:
             # A few thousand rows at most (days, offers, publishers...): one query, sorted,
             # paged and added up in Python, instead of the aggregate three times (COUNT,
             # the page, the totals row).
-            group_by = args["group_by"]
             rows = with_names(rows, group_by, known=report.option_names(group_by))
             totals = sum((totals_of(row) for row in rows), Totals())
-        table = ReportTable(rows, role=role, group_by=args["group_by"], totals=totals)
+        table = ReportTable(rows, role=role, group_by=group_by, then_by=then_by, totals=totals)
         days = report.days()
         export = request.GET.get("export")
         if export in EXPORTS:
             RequestConfig(request, paginate=False).configure(table)  # the sort, every row
             first, last = days
-            return EXPORTS[export](table, f"report-{args['group_by']}-{first}-{last}")
+            groups = f"{group_by}-{then_by}" if then_by else group_by
+            return EXPORTS[export](table, f"report-{groups}-{first}-{last}")
         configure(request, table, per_page=PER_PAGE)
     return render_in_network_time(
         request,
@@ -63,6 +79,7 @@ def report_page(request: HttpRequest, role: str, role_scope: dict) -> HttpRespon
             "table": table,
             "days": days,
             "role": role,
+            "pairs": pair_help(role),
             "sort": request.GET.get("sort", ""),
             "export_query": export_query(request),
         },
