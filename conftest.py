@@ -251,6 +251,7 @@ def make_world(network: Network, admin: User, *, money: bool = True) -> dict[str
     from commissions.models import PayoutOverride, PayoutTier, TierMembership, TierPayout
     from network.api_keys import api_key_create
     from network.services import invitation_create
+    from notifications.models import Notification
     from offers.models import Creative, LandingPage, Offer, OfferAccess
     from webhooks.models import PostbackEndpoint, WebhookDelivery, WebhookEndpoint
 
@@ -319,6 +320,15 @@ def make_world(network: Network, admin: User, *, money: bool = True) -> dict[str
             payload={"type": "ping"},
             state="delivered",
         )
+        notification = Notification.objects.create(
+            network=network,
+            user=admin,
+            kind="payout_run_ready",
+            object_id=1,
+            occurrence="world",
+            title="Payout run ready",
+            path="/manage/payouts/",
+        )
         # money=False for tests of the runs and invoices themselves, which count from zero.
         payout_run, payout_line, invoice, credit_note = (
             make_money(network, advertiser, applicant) if money else (None, None, None, None)
@@ -343,6 +353,7 @@ def make_world(network: Network, admin: User, *, money: bool = True) -> dict[str
         "payout_line": payout_line,
         "invoice": invoice,
         "credit_note": credit_note,
+        "notification": notification,
         "key": invitation.key,  # the invitation link's token
         "year": 2026,  # a statement's month: make_money's run
         "month": 9,

@@ -9,9 +9,13 @@ registers its own kinds when it loads (its AppConfig.ready: `emails.register("of
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from uuid import uuid4
 
+from celery import current_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -43,7 +47,46 @@ def send_kind(kind: str, object_id: int, **extra: object) -> None:
     builder = _builders[kind]
     if isinstance(builder, str):
         builder = _builders[kind] = import_string(builder)
-    builder(object_id, **extra)
+    with _occurrence(object_id):
+        builder(object_id, **extra)
+
+
+# Who else hears of what an email says (the notifications app: the in-app notification of
+# each recipient, and which recipients want no email of the kind). It is given the kind (the
+# email's template), the addresses, the network, the page's path, the context and the
+# occurrence, and answers the addresses to email. network imports no app: the app installs
+# it when it loads (its AppConfig.ready); without it, every recipient is emailed.
+FanOut = Callable[..., list[str]]
+_fan_out: FanOut | None = None
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """The one event an email is about: its object and a key that stays the same when the
+    same message is sent again (the Celery task's id: a retry after the mail server failed,
+    or a redelivery after a worker died), so a recipient is told once."""
+
+    object_id: int
+    key: str
+
+
+_current: ContextVar[Occurrence | None] = ContextVar("email_occurrence", default=None)
+
+
+def install_fan_out(fan_out: FanOut | None) -> None:
+    global _fan_out
+    _fan_out = fan_out
+
+
+@contextmanager
+def _occurrence(object_id: int) -> Iterator[None]:
+    task_id = getattr(getattr(current_task, "request", None), "id", None)
+    key = f"task:{task_id}" if task_id else f"call:{uuid4().hex}"
+    token = _current.set(Occurrence(object_id=object_id, key=key))
+    try:
+        yield
+    finally:
+        _current.reset(token)
 
 
 @dataclass(frozen=True)
@@ -89,8 +132,14 @@ def send_templated(*, template: str, to: list[str], context: dict) -> None:
 def send_linked(
     template: str, to: list[str], network: Network, path: str, /, **context: object
 ) -> None:
-    """`send_templated` whose context also holds the link ("url") to `path` of the portal."""
-    send_templated(template=template, to=to, context={**context, "url": network.absolute_url(path)})
+    """`send_templated` whose context also holds the link ("url") to `path` of the portal;
+    the recipients are first told in the portal (and those who want no email of this kind
+    are left out), by the fan-out the notifications app installs."""
+    context = {**context, "url": network.absolute_url(path)}
+    occurrence = _current.get()
+    if _fan_out is not None and occurrence is not None:
+        to = _fan_out(template, to, network, path, context, occurrence)
+    send_templated(template=template, to=to, context=context)
 
 
 def portal_path(name: str, **kwargs: object) -> str:

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "invoices",
     "reports",
     "webhooks",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "network.context_processors.tenant",
+                "notifications.context_processors.bell",
             ],
             # {% load formats %}: money, numbers and dates for the active language (Babel).
             "libraries": {"formats": "lib.templatetags.formats"},

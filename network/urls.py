@@ -46,6 +46,7 @@ urlpatterns = [
     path("", include("publishers.urls_payment_details")),
     # The dashboards (each role's home) and the report pages.
     path("", include("reports.urls")),
+    path("", include("notifications.urls")),
     path("account/api-keys/", api_keys.api_keys, name="api_keys"),
     path(
         "account/api-keys/<int:api_key_id>/revoke/",

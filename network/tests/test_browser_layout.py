@@ -72,6 +72,7 @@ def demo_world() -> tuple[Network, dict[str, list[tuple[str, str]]]]:
             ("invoices", "/manage/invoices/"),
             ("reports", "/manage/reports/"),
             ("settings", "/manage/settings/"),
+            ("notifications", "/notifications/"),
         ],
         "advertiser@demo.example": [
             ("dashboard", "/advertiser/"),
@@ -79,6 +80,7 @@ def demo_world() -> tuple[Network, dict[str, list[tuple[str, str]]]]:
             ("conversions", "/advertiser/conversions/"),
             ("reports", "/advertiser/reports/"),
             ("invoices", "/advertiser/invoices/"),
+            ("notifications", "/notifications/"),
         ],
         "publisher@demo.example": [
             ("dashboard", "/publisher/"),
@@ -87,6 +89,7 @@ def demo_world() -> tuple[Network, dict[str, list[tuple[str, str]]]]:
             ("conversions", "/publisher/conversions/"),
             ("statements", "/publisher/statements/"),
             ("payments", "/publisher/payment-details/"),
+            ("notifications", "/notifications/"),
         ],
     }
     return network, pages
