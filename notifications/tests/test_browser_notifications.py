@@ -26,7 +26,7 @@ def bell_count(page):
     return page.locator("body > header .bell-count")
 
 
-@pytest.mark.parametrize("language", ["en", "fa"])
+@pytest.mark.parametrize("language", ["en", "vi", "fa"])
 def test_the_bell_and_the_notification_page(
     new_page, portal, network, publisher_user, screenshot, language
 ):
