@@ -19,6 +19,12 @@ def parse_po(path: Path) -> list[dict]:
                 entries.append(entry)
                 entry = None
             continue
+        # A comment, msgctxt or msgid right after a translation starts the next entry, blank
+        # line or not (msgfmt reads it so; git's union merge of two appended blocks writes it).
+        starts_entry = line.startswith(("#", "msgctxt ", "msgid "))
+        if entry is not None and entry["msgstr"] and starts_entry:
+            entries.append(entry)
+            entry = None
         if entry is None:
             entry = {"msgctxt": None, "msgid": "", "plural": None, "msgstr": {}, "flags": ""}
         if line.startswith("#"):

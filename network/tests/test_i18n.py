@@ -379,3 +379,16 @@ def test_every_catalog_holds_every_message_of_the_project(project_messages, lang
 
 def test_a_new_user_follows_the_network(db):
     assert User().language == ""
+
+
+def test_entries_without_a_blank_line_between_them_are_read_apart(tmp_path):
+    """git's union merge of two blocks appended to a catalog can drop the blank line between
+    them; msgfmt still reads two entries, and so must the checks above."""
+    po = tmp_path / "django.po"
+    po.write_text(
+        'msgid "Then by"\nmsgstr "Rồi theo"\n# notifications\nmsgid "Kind"\nmsgstr ""\n"Loại"\n'
+        'msgid "Nothing else"\nmsgstr "Không thêm"\n',
+        encoding="utf-8",
+    )
+    entries = {entry["msgid"]: entry["msgstr"][0] for entry in parse_po(po)}
+    assert entries == {"Then by": "Rồi theo", "Kind": "Loại", "Nothing else": "Không thêm"}
